@@ -1,0 +1,418 @@
+// Package posthogapi is a typed client for PostHog's organization management
+// API: organizations, members, invites, roles, projects, batch exports,
+// domains, proxy records, organization integrations and legal documents, all
+// under /api/organizations/.
+//
+// A Client is safe for concurrent use by many goroutines. It sends the
+// personal API key only to the configured host, retries only when a retry
+// cannot duplicate a write, honours PostHog's rate limits, and returns typed
+// errors (see APIError and the Err* sentinels).
+//
+//	c, err := posthogapi.NewClient(key, posthogapi.WithBaseURL(posthogapi.EUCloud))
+//	org, err := c.Organizations.GetCurrent(ctx)
+//	for m, err := range c.Members.All(ctx, org.ID, nil) { ... }
+//
+// Every method's documentation names the HTTP operation it performs and the
+// API key scope PostHog requires, in the form
+//
+//	API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
+package posthogapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/go-querystring/query"
+	"github.com/google/uuid"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Version is the version of this package, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// PostHog Cloud base URLs. Self-hosted instances use their own URL.
+const (
+	// USCloud is PostHog's US cloud. It is the default base URL.
+	USCloud = "https://us.posthog.com"
+	// EUCloud is PostHog's EU cloud.
+	EUCloud = "https://eu.posthog.com"
+)
+
+// Defaults used by NewClient when no option overrides them.
+const (
+	// DefaultBaseURL is the base URL used when WithBaseURL is not given.
+	DefaultBaseURL = USCloud
+	// DefaultUserAgent is the User-Agent sent with every request.
+	DefaultUserAgent = "posthogapi-go/" + Version
+	// DefaultTimeout bounds each HTTP attempt (connect, headers and body), so
+	// that a server that never answers cannot hang a call without a deadline.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxRetries is how many times a retryable request is re-sent.
+	DefaultMaxRetries = 3
+	// DefaultMaxRetryWait caps a single wait before a retry. A rate-limited
+	// answer that asks for a longer wait is returned at once as a
+	// *RateLimitError instead.
+	DefaultMaxRetryWait = 30 * time.Second
+	// DefaultRetryWaitMin is the first backoff wait and the floor of every wait
+	// (a Retry-After of 0 or garbage cannot cause a hot loop).
+	DefaultRetryWaitMin = 500 * time.Millisecond
+	// DefaultMaxErrorBodyBytes caps how much of an error response is read.
+	DefaultMaxErrorBodyBytes = 64 << 10
+)
+
+// Environment variables read by NewClientFromEnv.
+const (
+	EnvAPIKey = "POSTHOG_PERSONAL_API_KEY"
+	EnvHost   = "POSTHOG_HOST"
+)
+
+// Client talks to PostHog's organization API. Create it with NewClient; the
+// zero value is not usable. Its services share one request path.
+type Client struct {
+	cfg     config
+	baseURL *url.URL
+	// apiPrefix is baseURL's path joined with "/api/organizations/".
+	apiPrefix string
+	rc        *retryablehttp.Client
+	gate      *retryGate
+
+	common service
+
+	// Organizations manages organizations.
+	Organizations *OrganizationsService
+	// Members manages organization members.
+	Members *MembersService
+}
+
+type service struct{ client *Client }
+
+// NewClient returns a client that authenticates with the personal API key
+// apiKey. Bad configuration (an empty key, a base URL with user info, a query
+// or fragment, plain http to a host that is not loopback without
+// WithInsecureHTTP) is an error here, before any request is made.
+func NewClient(apiKey string, opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	apiKey = strings.TrimSpace(apiKey)
+	if apiKey == "" {
+		return nil, fmt.Errorf("%w: API key is empty", ErrInvalidArgument)
+	}
+	if strings.ContainsAny(apiKey, " \t\r\n") {
+		return nil, fmt.Errorf("%w: API key contains whitespace", ErrInvalidArgument)
+	}
+	cfg.apiKey = apiKey
+	base, err := parseBaseURL(cfg.baseURL, cfg.allowInsecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, baseURL: base, gate: cfg.gate}
+	c.apiPrefix = strings.TrimSuffix(base.Path, "/") + "/api/organizations/"
+	if c.gate == nil {
+		c.gate = &retryGate{}
+	}
+	c.rc = c.newRetryClient()
+	c.common.client = c
+	c.Organizations = (*OrganizationsService)(&c.common)
+	c.Members = (*MembersService)(&c.common)
+	return c, nil
+}
+
+// NewClientFromEnv returns a client configured from the environment:
+// POSTHOG_PERSONAL_API_KEY (required) and POSTHOG_HOST (optional, defaults to
+// USCloud). Options given here override the environment.
+func NewClientFromEnv(opts ...Option) (*Client, error) {
+	key := os.Getenv(EnvAPIKey)
+	if strings.TrimSpace(key) == "" {
+		return nil, fmt.Errorf("%w: %s is not set", ErrInvalidArgument, EnvAPIKey)
+	}
+	if host := strings.TrimSpace(os.Getenv(EnvHost)); host != "" {
+		opts = append([]Option{WithBaseURL(host)}, opts...)
+	}
+	return NewClient(key, opts...)
+}
+
+// BaseURL returns the base URL the client sends requests to.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+// parseBaseURL validates a base URL: http(s) scheme, a host, no user info,
+// query or fragment, and plain http only to loopback unless allowed.
+func parseBaseURL(raw string, allowInsecure bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%w: base URL does not parse", ErrInvalidArgument)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%w: base URL must not carry user info", ErrInvalidArgument)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return nil, fmt.Errorf("%w: base URL scheme must be https or http, not %q", ErrInvalidArgument, u.Scheme)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, fmt.Errorf("%w: base URL has no host", ErrInvalidArgument)
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, fmt.Errorf("%w: base URL must not have a query or fragment", ErrInvalidArgument)
+	}
+	if u.Opaque != "" {
+		return nil, fmt.Errorf("%w: base URL must be absolute", ErrInvalidArgument)
+	}
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return nil, fmt.Errorf("%w: base URL path must not contain dot segments", ErrInvalidArgument)
+		}
+	}
+	if strings.Contains(u.Path, "/api/") || strings.HasSuffix(u.Path, "/api") {
+		return nil, fmt.Errorf("%w: base URL must be the instance root (such as %s), without /api", ErrInvalidArgument, USCloud)
+	}
+	if u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("%w: plain http to %s would send the API key unencrypted; use https or WithInsecureHTTP", ErrInvalidArgument, u.Hostname())
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameOrigin reports whether u has the base URL's scheme and host.
+func (c *Client) sameOrigin(u *url.URL) bool {
+	return u.Scheme == c.baseURL.Scheme && strings.EqualFold(u.Host, c.baseURL.Host) && u.User == nil
+}
+
+// request describes one logical API call.
+type request struct {
+	method string
+	// path is the escaped path below /api/organizations/ (no leading slash),
+	// or a full URL when absolute is set.
+	path     string
+	absolute *url.URL
+	query    any
+	body     any
+	// out receives the decoded 2xx body; nil discards it.
+	out any
+}
+
+// do runs a request through the shared path: URL building, JSON encoding,
+// retries, error mapping and decoding. It returns the HTTP status.
+func (c *Client) do(ctx context.Context, r *request) (int, error) {
+	if ctx == nil {
+		return 0, fmt.Errorf("%w: nil context", ErrInvalidArgument)
+	}
+	u, err := c.buildURL(r)
+	if err != nil {
+		return 0, err
+	}
+	var body any // retryablehttp takes []byte and replays identical bytes
+	if r.body != nil {
+		b, err := marshalJSON(r.body)
+		if err != nil {
+			return 0, fmt.Errorf("posthogapi: %s %s: encoding request body: %w", r.method, u.Path, err)
+		}
+		body = b
+	}
+	st := &callState{method: r.method, path: u.Path}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), body)
+	if err != nil {
+		return 0, fmt.Errorf("posthogapi: %s %s: %w", r.method, u.Path, sanitizeError(err))
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("User-Agent", c.cfg.userAgent)
+
+	resp, err := c.rc.Do(req)
+	if err != nil {
+		return 0, c.transportError(ctx, st, r.method, u.Path, err)
+	}
+	defer closeBody(resp.Body)
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if r.method == http.MethodDelete && resp.StatusCode == http.StatusNotFound && st.unknownOutcome {
+			// An earlier attempt of this idempotent DELETE may have run
+			// before its answer was lost; the resource being gone now is
+			// the outcome the caller asked for.
+			return http.StatusNoContent, nil
+		}
+		return resp.StatusCode, c.newAPIError(resp, r.method, u.Path, st.attempts)
+	}
+	if r.out == nil || resp.StatusCode == http.StatusNoContent {
+		return resp.StatusCode, nil
+	}
+	if err := decodeJSON(resp.Body, r.out); err != nil {
+		return resp.StatusCode, &DecodeError{StatusCode: resp.StatusCode, Method: r.method, Path: u.Path, Err: sanitizeError(err)}
+	}
+	return resp.StatusCode, nil
+}
+
+// buildURL joins the base URL, the API prefix, the escaped path and the query.
+func (c *Client) buildURL(r *request) (*url.URL, error) {
+	if r.absolute != nil {
+		return r.absolute, nil
+	}
+	u := *c.baseURL
+	p := c.apiPrefix + r.path
+	unescaped, err := url.PathUnescape(p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: bad path", ErrInvalidArgument)
+	}
+	u.Path = unescaped
+	u.RawPath = p
+	if r.query != nil {
+		v, err := query.Values(r.query)
+		if err != nil {
+			return nil, fmt.Errorf("%w: encoding query: %v", ErrInvalidArgument, err)
+		}
+		u.RawQuery = v.Encode()
+	}
+	return &u, nil
+}
+
+// transportError wraps an error from the HTTP layer: context errors stay
+// matchable, and a write whose answer was lost is marked ErrOutcomeUnknown.
+func (c *Client) transportError(ctx context.Context, st *callState, method, path string, err error) error {
+	err = sanitizeError(err)
+	var rle *RateLimitError
+	if errors.As(err, &rle) {
+		return err
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		err = fmt.Errorf("%w (%v)", ctxErr, err)
+	}
+	te := &TransportError{Method: method, Path: path, Attempts: st.attempts, Err: err}
+	if !isIdempotent(method) && st.sent {
+		te.OutcomeUnknown = true
+	}
+	return te
+}
+
+// TransportError is returned when no HTTP answer was received: the
+// connection failed, timed out, or the context ended. For a POST or PATCH
+// that may have reached the server, OutcomeUnknown is set and errors.Is(err,
+// ErrOutcomeUnknown) is true: PostHog may or may not have run the write, and
+// the client did not re-send it.
+type TransportError struct {
+	Method, Path   string
+	Attempts       int
+	OutcomeUnknown bool
+	Err            error
+}
+
+func (e *TransportError) Error() string {
+	var b strings.Builder
+	b.WriteString("posthogapi: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	if e.OutcomeUnknown {
+		b.WriteString(": outcome unknown, not retried")
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Is reports ErrOutcomeUnknown for writes whose outcome is unknown.
+func (e *TransportError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && e.OutcomeUnknown
+}
+
+// DecodeError is returned when a 2xx answer is not the JSON the method
+// expects (malformed, truncated, or of the wrong type). No partial result is
+// returned with it.
+type DecodeError struct {
+	StatusCode   int
+	Method, Path string
+	Err          error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("posthogapi: %s %s: decoding %d answer: %v", e.Method, e.Path, e.StatusCode, e.Err)
+}
+
+// Unwrap returns the underlying decoding error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+func closeBody(b io.ReadCloser) {
+	// Drain a little so the connection can be reused, never a huge body.
+	_, _ = io.Copy(io.Discard, io.LimitReader(b, 4<<10))
+	_ = b.Close()
+}
+
+// readCapped reads at most n bytes of r.
+func readCapped(r io.Reader, n int64) []byte {
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(io.LimitReader(r, n))
+	return buf.Bytes()
+}
+
+// logger returns the configured logger; nil means silent.
+func (c *Client) logger() *slog.Logger { return c.cfg.logger }
+
+// escapePath joins path segments below /api/organizations/, escaping each
+// one so that no value can add a segment, a query or a fragment, and ends
+// with the trailing slash PostHog's routes use.
+func escapePath(segments ...string) string {
+	var b strings.Builder
+	for _, s := range segments {
+		b.WriteString(url.PathEscape(s))
+		b.WriteByte('/')
+	}
+	return b.String()
+}
+
+// checkID rejects the nil UUID, which can only be a caller's mistake.
+func checkID(name string, id uuid.UUID) error {
+	if id == uuid.Nil {
+		return fmt.Errorf("%w: %s is the nil UUID", ErrInvalidArgument, name)
+	}
+	return nil
+}
+
+// checkSegment validates a free-form path value (such as a feature flag
+// key): not empty, not a dot segment, valid UTF-8 and at most 1024 bytes.
+// Escaping does the rest.
+func checkSegment(name, v string) error {
+	switch {
+	case v == "":
+		return fmt.Errorf("%w: %s is empty", ErrInvalidArgument, name)
+	case v == "." || v == "..":
+		return fmt.Errorf("%w: %s is a dot segment", ErrInvalidArgument, name)
+	case len(v) > 1024:
+		return fmt.Errorf("%w: %s is longer than 1024 bytes", ErrInvalidArgument, name)
+	case !utf8.ValidString(v):
+		return fmt.Errorf("%w: %s is not valid UTF-8", ErrInvalidArgument, name)
+	}
+	return nil
+}

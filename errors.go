@@ -1,0 +1,418 @@
+package posthogapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// APIError is an error answer from PostHog. PostHog answers errors as
+// {"type","code","detail","attr"}, some views with a bare {"detail"}, and
+// gateways in front of it with HTML; all of them become an *APIError.
+//
+// The Err* sentinels below are *APIError values too, so both errors.Is(err,
+// ErrNotFound) and errors.As(err, &apiErr) work on any error this package
+// returns.
+type APIError struct {
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Type is PostHog's error type: validation_error, authentication_error,
+	// invalid_request, throttled_error, server_error or multiple. Empty
+	// when the body was not PostHog's JSON.
+	Type string
+	// Code is PostHog's error code, such as "required", "permission_denied",
+	// "not_found" or "throttled".
+	Code string
+	// Detail is PostHog's human-readable message.
+	Detail string
+	// Attr names the field a validation error is about (nested fields are
+	// joined with "__"); empty for errors not about a field.
+	Attr string
+	// Method and Path are the request's method and URL path (never the
+	// query string).
+	Method, Path string
+	// Attempts is how many HTTP attempts were made, retries included.
+	Attempts int
+	// Body is the start of the raw answer (at most the client's error body
+	// cap), with anything that looks like a credential redacted.
+	Body []byte
+
+	kind errKind // set only on the sentinels
+}
+
+type errKind int
+
+const (
+	kindNone errKind = iota
+	kindNotFound
+	kindUnauthorized
+	kindPermissionDenied
+	kindMissingScope
+	kindPAKNotSupported
+	kindValidation
+	kindRateLimited
+	kindServer
+)
+
+// Sentinel errors for errors.Is. Each is an *APIError that matches any
+// *APIError of its kind.
+var (
+	// ErrNotFound matches 404 answers (the object does not exist or the key
+	// cannot see it).
+	ErrNotFound = &APIError{kind: kindNotFound, StatusCode: http.StatusNotFound, Detail: "not found"}
+	// ErrUnauthorized matches 401 answers: a missing, malformed or revoked key.
+	ErrUnauthorized = &APIError{kind: kindUnauthorized, StatusCode: http.StatusUnauthorized, Detail: "unauthorized"}
+	// ErrPermissionDenied matches every 403 answer, including the two below.
+	ErrPermissionDenied = &APIError{kind: kindPermissionDenied, StatusCode: http.StatusForbidden, Detail: "permission denied"}
+	// ErrMissingScope matches 403 "API key missing required scope '...'";
+	// errors.As with *ScopeError gives the scope.
+	ErrMissingScope = &APIError{kind: kindMissingScope, StatusCode: http.StatusForbidden, Detail: "API key missing required scope"}
+	// ErrPersonalAPIKeyNotSupported matches 403 "This action does not support
+	// Personal API Key access": the endpoint needs a session or OAuth token.
+	ErrPersonalAPIKeyNotSupported = &APIError{kind: kindPAKNotSupported, StatusCode: http.StatusForbidden, Detail: "this action does not support personal API key access"}
+	// ErrValidation matches 400 answers (Attr names the field).
+	ErrValidation = &APIError{kind: kindValidation, StatusCode: http.StatusBadRequest, Detail: "validation error"}
+	// ErrRateLimited matches 429 answers; errors.As with *RateLimitError gives
+	// the wait PostHog asked for.
+	ErrRateLimited = &APIError{kind: kindRateLimited, StatusCode: http.StatusTooManyRequests, Detail: "rate limited"}
+	// ErrServer matches 5xx answers.
+	ErrServer = &APIError{kind: kindServer, StatusCode: http.StatusInternalServerError, Detail: "server error"}
+)
+
+// Errors that are not answers from PostHog.
+var (
+	// ErrInvalidArgument is wrapped by every error for bad input caught
+	// before any request is sent (an empty name, a nil ID, too many invites,
+	// a bad option).
+	ErrInvalidArgument = errors.New("posthogapi: invalid argument")
+	// ErrOutcomeUnknown is matched by the error of a POST or PATCH whose
+	// answer was lost (connection dropped or timed out after sending). The
+	// write may or may not have happened; it was not re-sent.
+	ErrOutcomeUnknown = errors.New("posthogapi: outcome unknown")
+	// ErrForeignHost is wrapped when a redirect or a pagination link points
+	// off the configured scheme and host; nothing is sent there.
+	ErrForeignHost = errors.New("posthogapi: foreign host refused")
+	// ErrPaginationStalled is returned by iterators when PostHog's pages stop
+	// making progress (the same page again, or an empty page with a next).
+	ErrPaginationStalled = errors.New("posthogapi: pagination made no progress")
+)
+
+func (e *APIError) Error() string {
+	if e.kind != kindNone {
+		return "posthogapi: " + e.Detail
+	}
+	var b strings.Builder
+	b.WriteString("posthogapi: ")
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Code)
+	} else if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	switch {
+	case e.Detail != "":
+		b.WriteString(": ")
+		b.WriteString(e.Detail)
+	case len(e.Body) > 0:
+		b.WriteString(": ")
+		b.WriteString(snippet(e.Body, 120))
+	}
+	if e.Attr != "" {
+		b.WriteString(" (attr ")
+		b.WriteString(e.Attr)
+		b.WriteByte(')')
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrNotFound) (and the other sentinels) match.
+func (e *APIError) Is(target error) bool {
+	t, ok := target.(*APIError)
+	if !ok || t.kind == kindNone || e.kind != kindNone {
+		return false
+	}
+	switch t.kind {
+	case kindNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case kindUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case kindPermissionDenied:
+		return e.StatusCode == http.StatusForbidden
+	case kindMissingScope:
+		return e.StatusCode == http.StatusForbidden && scopeFromDetail(e.Detail) != ""
+	case kindPAKNotSupported:
+		return e.StatusCode == http.StatusForbidden && isPAKNotSupported(e.Detail)
+	case kindValidation:
+		return e.StatusCode == http.StatusBadRequest
+	case kindRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case kindServer:
+		return e.StatusCode >= 500
+	}
+	return false
+}
+
+// ScopeError is a 403 for a key that lacks a scope. Scope is the scope
+// PostHog named, such as "organization_member:write".
+type ScopeError struct {
+	Scope string
+	*APIError
+}
+
+// Unwrap returns the underlying *APIError.
+func (e *ScopeError) Unwrap() error { return e.APIError }
+
+// RateLimitError is a 429 that was not (or no longer) retried: the wait
+// PostHog asked for is above the client's cap, or retries ran out.
+// RetryAfter is that wait (0 when PostHog gave none).
+type RateLimitError struct {
+	RetryAfter time.Duration
+	*APIError
+}
+
+// Unwrap returns the underlying *APIError.
+func (e *RateLimitError) Unwrap() error { return e.APIError }
+
+func (e *RateLimitError) Error() string {
+	if e.RetryAfter > 0 {
+		return fmt.Sprintf("%s (retry after %s)", e.APIError.Error(), e.RetryAfter)
+	}
+	return e.APIError.Error()
+}
+
+// newAPIError reads (up to the cap) and maps an error answer.
+func (c *Client) newAPIError(resp *http.Response, method, path string, attempts int) error {
+	raw := readCapped(resp.Body, c.cfg.maxErrorBody)
+	pe := parseErrorBody(raw)
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		Type:       pe.Type,
+		Code:       pe.Code,
+		Detail:     c.redact(pe.Detail),
+		Attr:       pe.Attr,
+		Method:     method,
+		Path:       path,
+		Attempts:   max(attempts, 1),
+		Body:       []byte(c.redact(string(raw))),
+	}
+	switch {
+	case resp.StatusCode == http.StatusForbidden && scopeFromDetail(e.Detail) != "":
+		return &ScopeError{Scope: scopeFromDetail(e.Detail), APIError: e}
+	case resp.StatusCode == http.StatusTooManyRequests:
+		wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if !ok {
+			wait, _ = parseExpectedAvailable(e.Detail)
+		}
+		return &RateLimitError{RetryAfter: wait, APIError: e}
+	}
+	return e
+}
+
+// errorBody is PostHog's error shape, parsed leniently.
+type errorBody struct {
+	Type, Code, Detail, Attr string
+}
+
+// parseErrorBody understands {"type","code","detail","attr"}, a bare
+// {"detail"}, DRF's {"field": ["message"]}, and anything else (HTML, text,
+// truncated JSON) as no structure at all. It never fails.
+func parseErrorBody(b []byte) errorBody {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return errorBody{}
+	}
+	var eb errorBody
+	eb.Type = jsonText(m["type"])
+	eb.Code = jsonText(m["code"])
+	eb.Detail = jsonText(m["detail"])
+	eb.Attr = jsonText(m["attr"])
+	if eb.Detail == "" && eb.Type == "" && eb.Code == "" {
+		// DRF's default shape: {"field": ["message", ...]}; take the first
+		// field in a stable order.
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if d := jsonText(m[k]); d != "" {
+				eb.Attr, eb.Detail = k, d
+				if k == "non_field_errors" {
+					eb.Attr = ""
+				}
+				break
+			}
+		}
+	}
+	return eb
+}
+
+// jsonText renders a JSON value as text: strings as themselves, the first
+// string of an array, other values compactly. null and absent are "".
+func jsonText(v json.RawMessage) string {
+	if len(v) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	var arr []json.RawMessage
+	if json.Unmarshal(v, &arr) == nil {
+		for _, x := range arr {
+			if t := jsonText(x); t != "" {
+				return t
+			}
+		}
+		return ""
+	}
+	if string(v) == "null" {
+		return ""
+	}
+	return snippet(v, 200)
+}
+
+var (
+	scopeRe    = regexp.MustCompile(`missing required scope '([^']+)'`)
+	expectedRe = regexp.MustCompile(`(?i)expected available in (\d+(?:\.\d+)?) seconds?`)
+)
+
+func scopeFromDetail(detail string) string {
+	if m := scopeRe.FindStringSubmatch(detail); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func isPAKNotSupported(detail string) bool {
+	return strings.Contains(strings.ToLower(detail), "does not support personal api key")
+}
+
+// maxServerWait bounds any wait parsed from an answer, so arithmetic on it
+// cannot overflow.
+const maxServerWait = 7 * 24 * time.Hour
+
+// parseRetryAfter parses a Retry-After value: delay-seconds or an HTTP date
+// (RFC 1123, RFC 850 or ANSI C). ok is false when v is empty or garbage. A
+// zero or negative delay, or a date in the past, gives (0, true).
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0, true
+		}
+		if n > int64(maxServerWait/time.Second) {
+			return maxServerWait, true
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := t.Sub(now)
+	if d < 0 {
+		return 0, true
+	}
+	return min(d, maxServerWait), true
+}
+
+// parseExpectedAvailable parses PostHog's throttle detail "Request was
+// throttled. Expected available in N seconds." (N may be fractional; it is
+// rounded up).
+func parseExpectedAvailable(detail string) (time.Duration, bool) {
+	m := expectedRe.FindStringSubmatch(detail)
+	if m == nil {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(m[1], 64)
+	if err != nil || math.IsNaN(f) || f < 0 {
+		return 0, false
+	}
+	secs := math.Ceil(f)
+	if secs > maxServerWait.Seconds() {
+		return maxServerWait, true
+	}
+	return time.Duration(secs) * time.Second, true
+}
+
+// snippet returns the start of b as one line of at most n runes.
+func snippet(b []byte, n int) string {
+	s := strings.Join(strings.Fields(string(b)), " ")
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	if utf8.RuneCountInString(s) > n {
+		r := []rune(s)
+		s = string(r[:n]) + "…"
+	}
+	return s
+}
+
+var secretRe = regexp.MustCompile(`(phx_|phs_|pha_|phc_)[A-Za-z0-9_\-]{6,}|(?i)(personal_api_key|x-amz-signature|x-amz-credential|x-amz-security-token|signature|token)=[^&\s"']+|(?i)bearer\s+[A-Za-z0-9_\-\.]{6,}`)
+
+// Redact replaces anything in s that looks like a credential (PostHog keys,
+// bearer tokens, personal_api_key= and presigned-URL signature parameters)
+// with "[REDACTED]". The client applies it to everything it puts into error
+// strings and log lines.
+func Redact(s string) string {
+	return secretRe.ReplaceAllStringFunc(s, func(m string) string {
+		if i := strings.IndexByte(m, '='); i >= 0 {
+			return m[:i+1] + "[REDACTED]"
+		}
+		if strings.HasPrefix(strings.ToLower(m), "bearer") {
+			return "Bearer [REDACTED]"
+		}
+		return m[:4] + "[REDACTED]"
+	})
+}
+
+// redact removes the client's own key (whatever its shape) and anything
+// else that looks like a credential.
+func (c *Client) redact(s string) string {
+	if c.cfg.apiKey != "" && strings.Contains(s, c.cfg.apiKey) {
+		s = strings.ReplaceAll(s, c.cfg.apiKey, "[REDACTED]")
+	}
+	return Redact(s)
+}
+
+// sanitizeError strips query strings (which may carry presigned signatures
+// or a personal_api_key) from the URL inside a *url.Error.
+func sanitizeError(err error) error {
+	ue, ok := err.(*url.Error)
+	if !ok || ue.URL == "" {
+		return err
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil {
+		return &url.Error{Op: ue.Op, URL: "(unparsable URL)", Err: ue.Err}
+	}
+	if u.RawQuery == "" && u.User == nil && u.Fragment == "" {
+		return err
+	}
+	u.RawQuery, u.User, u.Fragment = "", nil, ""
+	return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
+}

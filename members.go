@@ -1,0 +1,261 @@
+package posthogapi
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// MembersService manages organization members:
+// /api/organizations/{organization_id}/members/. Members are addressed by
+// their user's UUID (OrganizationMember.User.UUID), not by the membership ID.
+type MembersService service
+
+// RoleAtOrganization is what a user said their role is.
+type RoleAtOrganization string
+
+// Roles at organization ("" when not given).
+const (
+	RoleAtOrganizationEngineering RoleAtOrganization = "engineering"
+	RoleAtOrganizationData        RoleAtOrganization = "data"
+	RoleAtOrganizationProduct     RoleAtOrganization = "product"
+	RoleAtOrganizationFounder     RoleAtOrganization = "founder"
+	RoleAtOrganizationLeadership  RoleAtOrganization = "leadership"
+	RoleAtOrganizationMarketing   RoleAtOrganization = "marketing"
+	RoleAtOrganizationSales       RoleAtOrganization = "sales"
+	RoleAtOrganizationOther       RoleAtOrganization = "other"
+)
+
+// UserBasic is the short form of a user that PostHog embeds in other objects.
+type UserBasic struct {
+	ID                 int64               `json:"id"`
+	UUID               uuid.UUID           `json:"uuid"`
+	DistinctID         *string             `json:"distinct_id"`
+	FirstName          string              `json:"first_name"`
+	LastName           string              `json:"last_name"`
+	Email              string              `json:"email"`
+	IsEmailVerified    *bool               `json:"is_email_verified"`
+	HedgehogConfig     map[string]any      `json:"hedgehog_config"`
+	RoleAtOrganization *RoleAtOrganization `json:"role_at_organization"`
+}
+
+// SearchMatchType says how a member matched a List search.
+type SearchMatchType string
+
+// Search match types.
+const (
+	SearchMatchExact   SearchMatchType = "exact"
+	SearchMatchSimilar SearchMatchType = "similar"
+)
+
+// OrganizationMember is a user's membership of an organization.
+type OrganizationMember struct {
+	// ID is the membership's ID. Member methods take the user's UUID
+	// (User.UUID) instead.
+	ID            uuid.UUID       `json:"id"`
+	User          UserBasic       `json:"user"`
+	Level         MembershipLevel `json:"level"`
+	JoinedAt      time.Time       `json:"joined_at"`
+	UpdatedAt     time.Time       `json:"updated_at"`
+	Is2FAEnabled  bool            `json:"is_2fa_enabled"`
+	HasSocialAuth bool            `json:"has_social_auth"`
+	// LastLogin is nil for a user who never logged in (the schema says it is
+	// always set; the user model allows null).
+	LastLogin *time.Time `json:"last_login"`
+	// SearchMatchType is set only on results of a List with Search (newer
+	// servers; not in the schema).
+	SearchMatchType SearchMatchType `json:"search_match_type,omitempty"`
+}
+
+// MemberOrder sorts a member list.
+type MemberOrder string
+
+// Member list orders.
+const (
+	MemberOrderJoinedAt     MemberOrder = "joined_at"
+	MemberOrderJoinedAtDesc MemberOrder = "-joined_at" // PostHog's default
+)
+
+// MemberListOptions filters and pages Members.List and Members.All.
+type MemberListOptions struct {
+	ListOptions
+	// Order sorts by join time; PostHog's default is newest first.
+	Order MemberOrder `url:"order,omitempty"`
+	// Search matches names and emails (at most 200 characters).
+	Search string `url:"search,omitempty"`
+	// Email keeps only the member with this email.
+	Email string `url:"email,omitempty"`
+	// UpdatedAfter keeps members updated after this time.
+	UpdatedAfter *time.Time `url:"updated_after,omitempty"`
+}
+
+func (o *MemberListOptions) validate() error {
+	if o == nil {
+		return nil
+	}
+	if o.Order != "" && o.Order != MemberOrderJoinedAt && o.Order != MemberOrderJoinedAtDesc {
+		return fmt.Errorf("%w: unknown member order %q", ErrInvalidArgument, o.Order)
+	}
+	if len([]rune(o.Search)) > 200 {
+		return fmt.Errorf("%w: member search is longer than 200 characters", ErrInvalidArgument)
+	}
+	return nil
+}
+
+// MemberUpdate is the body of Members.Update and Members.Replace: the level
+// is the only writable field of a membership.
+type MemberUpdate struct {
+	Level MembershipLevel `json:"level"`
+}
+
+// MemberScopedAPIKeys is the answer of Members.ScopedAPIKeys: the member's
+// personal API keys that can reach this organization. The schema says the
+// answer is an OrganizationMember; the server sends this shape.
+type MemberScopedAPIKeys struct {
+	HasKeys               bool           `json:"has_keys"`
+	HasKeysActiveLastWeek bool           `json:"has_keys_active_last_week"`
+	Keys                  []ScopedAPIKey `json:"keys"`
+}
+
+// ScopedAPIKey is one key in MemberScopedAPIKeys.
+type ScopedAPIKey struct {
+	Name       string     `json:"name"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+func memberPath(org, user uuid.UUID, action ...string) (string, error) {
+	if err := checkID("organization id", org); err != nil {
+		return "", err
+	}
+	if err := checkID("user uuid", user); err != nil {
+		return "", err
+	}
+	return escapePath(append([]string{org.String(), "members", user.String()}, action...)...), nil
+}
+
+func membersPath(org uuid.UUID) (string, error) {
+	if err := checkID("organization id", org); err != nil {
+		return "", err
+	}
+	return escapePath(org.String(), "members"), nil
+}
+
+// List returns one page of the organization's members.
+//
+// API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
+func (s *MembersService) List(ctx context.Context, org uuid.UUID, opts *MemberListOptions) (*Page[OrganizationMember], error) {
+	p, err := membersPath(org)
+	if err != nil {
+		return nil, err
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	return listPage[OrganizationMember](ctx, s.client, p, opts)
+}
+
+// All iterates over every member of the organization, fetching pages as
+// needed.
+//
+// API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
+func (s *MembersService) All(ctx context.Context, org uuid.UUID, opts *MemberListOptions) iter.Seq2[*OrganizationMember, error] {
+	p, err := membersPath(org)
+	if err == nil {
+		err = opts.validate()
+	}
+	if err != nil {
+		return func(yield func(*OrganizationMember, error) bool) { yield(nil, err) }
+	}
+	return all[OrganizationMember](ctx, s.client, p, opts)
+}
+
+// Get returns the member whose user has the given UUID. PostHog has no
+// endpoint for one member, so Get pages through the member list until it
+// finds the user: its cost grows with the organization's size. It returns an
+// error matching ErrNotFound when the user is not a member.
+//
+// API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
+func (s *MembersService) Get(ctx context.Context, org, user uuid.UUID) (*OrganizationMember, error) {
+	p, err := memberPath(org, user)
+	if err != nil {
+		return nil, err
+	}
+	for m, err := range s.All(ctx, org, nil) {
+		if err != nil {
+			return nil, err
+		}
+		if m.User.UUID == user {
+			return m, nil
+		}
+	}
+	return nil, &APIError{
+		StatusCode: http.StatusNotFound, Type: "invalid_request", Code: "not_found",
+		Detail: "no member with this user UUID", Method: http.MethodGet,
+		Path: s.client.apiPrefix + p, Attempts: 1,
+	}
+}
+
+// Update changes the member's level (PATCH). Only admins can change levels,
+// never above their own, and only owners can make owners.
+//
+// API: PATCH /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
+func (s *MembersService) Update(ctx context.Context, org, user uuid.UUID, upd *MemberUpdate) (*OrganizationMember, error) {
+	return s.write(ctx, http.MethodPatch, org, user, upd)
+}
+
+// Replace sets the member's writable fields (PUT); the level is the only one.
+//
+// API: PUT /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
+func (s *MembersService) Replace(ctx context.Context, org, user uuid.UUID, upd *MemberUpdate) (*OrganizationMember, error) {
+	return s.write(ctx, http.MethodPut, org, user, upd)
+}
+
+func (s *MembersService) write(ctx context.Context, method string, org, user uuid.UUID, upd *MemberUpdate) (*OrganizationMember, error) {
+	p, err := memberPath(org, user)
+	if err != nil {
+		return nil, err
+	}
+	if upd == nil || !upd.Level.Valid() {
+		return nil, fmt.Errorf("%w: membership level must be 1, 8 or 15", ErrInvalidArgument)
+	}
+	m := new(OrganizationMember)
+	if _, err := s.client.do(ctx, &request{method: method, path: p, body: upd, out: m}); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Delete removes the user from the organization (a member may remove
+// themselves; removing others needs an admin).
+//
+// API: DELETE /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
+func (s *MembersService) Delete(ctx context.Context, org, user uuid.UUID) error {
+	p, err := memberPath(org, user)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
+	return err
+}
+
+// ScopedAPIKeys reports the member's personal API keys that can reach this
+// organization. PostHog requires no scope for this action, which means
+// personal API keys are rejected: with one, the call returns
+// ErrPersonalAPIKeyNotSupported.
+//
+// API: GET /api/organizations/{organization_id}/members/{user__uuid}/scoped_api_keys/ (scope none; personal API keys rejected)
+func (s *MembersService) ScopedAPIKeys(ctx context.Context, org, user uuid.UUID) (*MemberScopedAPIKeys, error) {
+	p, err := memberPath(org, user, "scoped_api_keys")
+	if err != nil {
+		return nil, err
+	}
+	k := new(MemberScopedAPIKeys)
+	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: k}); err != nil {
+		return nil, err
+	}
+	return k, nil
+}

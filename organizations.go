@@ -1,0 +1,331 @@
+package posthogapi
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// OrganizationsService manages organizations: /api/organizations/.
+type OrganizationsService service
+
+// MembershipLevel is a member's level in an organization.
+type MembershipLevel int
+
+// Membership levels, as PostHog numbers them.
+const (
+	MembershipLevelMember MembershipLevel = 1
+	MembershipLevelAdmin  MembershipLevel = 8
+	MembershipLevelOwner  MembershipLevel = 15
+)
+
+// Valid reports whether l is one of PostHog's levels.
+func (l MembershipLevel) Valid() bool {
+	return l == MembershipLevelMember || l == MembershipLevelAdmin || l == MembershipLevelOwner
+}
+
+func (l MembershipLevel) String() string {
+	switch l {
+	case MembershipLevelMember:
+		return "member"
+	case MembershipLevelAdmin:
+		return "admin"
+	case MembershipLevelOwner:
+		return "owner"
+	}
+	return "level(" + strconv.Itoa(int(l)) + ")"
+}
+
+// ParseMembershipLevel parses "member", "admin" (or "administrator"),
+// "owner", or the numbers 1, 8 and 15.
+func ParseMembershipLevel(s string) (MembershipLevel, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "member", "1":
+		return MembershipLevelMember, nil
+	case "admin", "administrator", "8":
+		return MembershipLevelAdmin, nil
+	case "owner", "15":
+		return MembershipLevelOwner, nil
+	}
+	return 0, fmt.Errorf("%w: unknown membership level %q", ErrInvalidArgument, s)
+}
+
+// PluginsAccessLevel is an organization's access to plugins (apps).
+type PluginsAccessLevel int
+
+// Plugins access levels.
+const (
+	PluginsAccessNone    PluginsAccessLevel = 0
+	PluginsAccessConfig  PluginsAccessLevel = 3
+	PluginsAccessInstall PluginsAccessLevel = 6
+	PluginsAccessRoot    PluginsAccessLevel = 9
+)
+
+// ExperimentStatsMethod is the default statistics method for new experiments.
+type ExperimentStatsMethod string
+
+// Experiment statistics methods.
+const (
+	ExperimentStatsBayesian    ExperimentStatsMethod = "bayesian"
+	ExperimentStatsFrequentist ExperimentStatsMethod = "frequentist"
+)
+
+// Organization is a PostHog organization as the server sends it.
+type Organization struct {
+	ID          uuid.UUID  `json:"id"`
+	Name        string     `json:"name"`
+	Slug        string     `json:"slug"`
+	LogoMediaID *uuid.UUID `json:"logo_media_id"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	// MembershipLevel is the caller's level; nil when not a member.
+	MembershipLevel    *MembershipLevel   `json:"membership_level"`
+	PluginsAccessLevel PluginsAccessLevel `json:"plugins_access_level"`
+	// Teams are the environments (teams) the caller can see.
+	Teams []OrganizationTeam `json:"teams"`
+	// Projects are the projects the caller can see.
+	Projects []OrganizationProject `json:"projects"`
+	// AvailableProductFeatures are billing features (objects with at least
+	// key and name); nil when billing is not set up.
+	AvailableProductFeatures []map[string]any `json:"available_product_features"`
+	IsMemberJoinEmailEnabled bool             `json:"is_member_join_email_enabled"`
+	// Metadata is an object such as {"instance_tag": "..."}. The schema
+	// types it as a string; the server sends an object.
+	Metadata                     map[string]any `json:"metadata"`
+	CustomerID                   *string        `json:"customer_id"`
+	Enforce2FA                   *bool          `json:"enforce_2fa"`
+	MembersCanInvite             *bool          `json:"members_can_invite"`
+	MembersCanUsePersonalAPIKeys bool           `json:"members_can_use_personal_api_keys"`
+	AllowPubliclySharedResources bool           `json:"allow_publicly_shared_resources"`
+	// MemberCount is the number of members. The schema types it as a
+	// string; the server sends an integer.
+	MemberCount                  int                    `json:"member_count"`
+	IsAIDataProcessingApproved   *bool                  `json:"is_ai_data_processing_approved"`
+	DefaultExperimentStatsMethod *ExperimentStatsMethod `json:"default_experiment_stats_method"`
+	DefaultAnonymizeIPs          bool                   `json:"default_anonymize_ips"`
+	// DefaultRoleID is the role automatically given to new members.
+	DefaultRoleID     *string `json:"default_role_id"`
+	IsActive          *bool   `json:"is_active"`
+	IsNotActiveReason *string `json:"is_not_active_reason"`
+}
+
+// OrganizationTeam is an environment (team) listed in Organization.Teams.
+type OrganizationTeam struct {
+	ID           int64     `json:"id"`
+	UUID         uuid.UUID `json:"uuid"`
+	Organization uuid.UUID `json:"organization"`
+	ProjectID    int64     `json:"project_id"`
+	APIToken     string    `json:"api_token"`
+	Name         string    `json:"name"`
+	IsDemo       bool      `json:"is_demo"`
+	Timezone     string    `json:"timezone"`
+}
+
+// OrganizationProject is a project listed in Organization.Projects.
+type OrganizationProject struct {
+	ID             int64     `json:"id"`
+	OrganizationID uuid.UUID `json:"organization_id"`
+	Name           string    `json:"name"`
+}
+
+// OrganizationCreate is the body of Organizations.Create and
+// Organizations.Replace. Name is required.
+type OrganizationCreate struct {
+	Name                         string                          `json:"name"`
+	LogoMediaID                  Nullable[uuid.UUID]             `json:"logo_media_id,omitzero"`
+	IsMemberJoinEmailEnabled     *bool                           `json:"is_member_join_email_enabled,omitempty"`
+	Enforce2FA                   Nullable[bool]                  `json:"enforce_2fa,omitzero"`
+	MembersCanInvite             Nullable[bool]                  `json:"members_can_invite,omitzero"`
+	MembersCanUsePersonalAPIKeys *bool                           `json:"members_can_use_personal_api_keys,omitempty"`
+	AllowPubliclySharedResources *bool                           `json:"allow_publicly_shared_resources,omitempty"`
+	IsAIDataProcessingApproved   Nullable[bool]                  `json:"is_ai_data_processing_approved,omitzero"`
+	DefaultExperimentStatsMethod Nullable[ExperimentStatsMethod] `json:"default_experiment_stats_method,omitzero"`
+	DefaultAnonymizeIPs          *bool                           `json:"default_anonymize_ips,omitempty"`
+	DefaultRoleID                Nullable[string]                `json:"default_role_id,omitzero"`
+}
+
+// OrganizationUpdate is the body of Organizations.Update (PATCH): only set
+// fields are sent; Null clears a nullable field.
+type OrganizationUpdate struct {
+	Name                         *string                         `json:"name,omitempty"`
+	LogoMediaID                  Nullable[uuid.UUID]             `json:"logo_media_id,omitzero"`
+	IsMemberJoinEmailEnabled     *bool                           `json:"is_member_join_email_enabled,omitempty"`
+	Enforce2FA                   Nullable[bool]                  `json:"enforce_2fa,omitzero"`
+	MembersCanInvite             Nullable[bool]                  `json:"members_can_invite,omitzero"`
+	MembersCanUsePersonalAPIKeys *bool                           `json:"members_can_use_personal_api_keys,omitempty"`
+	AllowPubliclySharedResources *bool                           `json:"allow_publicly_shared_resources,omitempty"`
+	IsAIDataProcessingApproved   Nullable[bool]                  `json:"is_ai_data_processing_approved,omitzero"`
+	DefaultExperimentStatsMethod Nullable[ExperimentStatsMethod] `json:"default_experiment_stats_method,omitzero"`
+	DefaultAnonymizeIPs          *bool                           `json:"default_anonymize_ips,omitempty"`
+	DefaultRoleID                Nullable[string]                `json:"default_role_id,omitzero"`
+}
+
+// EnvironmentsRollbackResult is the answer to Organizations.EnvironmentsRollback.
+type EnvironmentsRollbackResult struct {
+	Success bool   `json:"success"`
+	Message string `json:"message"`
+}
+
+const currentOrganization = "@current"
+
+func (c *OrganizationCreate) validate() error {
+	if c == nil {
+		return fmt.Errorf("%w: nil organization", ErrInvalidArgument)
+	}
+	return checkOrgName(c.Name)
+}
+
+func (u *OrganizationUpdate) validate() error {
+	if u == nil {
+		return fmt.Errorf("%w: nil update", ErrInvalidArgument)
+	}
+	if u.Name != nil {
+		return checkOrgName(*u.Name)
+	}
+	return nil
+}
+
+func checkOrgName(name string) error {
+	switch n := len([]rune(strings.TrimSpace(name))); {
+	case n == 0:
+		return fmt.Errorf("%w: organization name is empty", ErrInvalidArgument)
+	case len([]rune(name)) > 64:
+		return fmt.Errorf("%w: organization name is longer than 64 characters", ErrInvalidArgument)
+	}
+	return nil
+}
+
+// List returns one page of the organizations the key can see.
+//
+// API: GET /api/organizations/ (scope organization:read)
+func (s *OrganizationsService) List(ctx context.Context, opts *ListOptions) (*Page[Organization], error) {
+	return listPage[Organization](ctx, s.client, "", opts)
+}
+
+// All iterates over every organization the key can see, fetching pages as
+// needed.
+//
+// API: GET /api/organizations/ (scope organization:read)
+func (s *OrganizationsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Organization, error] {
+	return all[Organization](ctx, s.client, "", opts)
+}
+
+// Get returns one organization.
+//
+// API: GET /api/organizations/{id}/ (scope organization:read)
+func (s *OrganizationsService) Get(ctx context.Context, id uuid.UUID) (*Organization, error) {
+	if err := checkID("organization id", id); err != nil {
+		return nil, err
+	}
+	return s.get(ctx, id.String())
+}
+
+// GetCurrent returns the key owner's current organization (PostHog's
+// "@current" alias).
+//
+// API: GET /api/organizations/{id}/ (scope organization:read)
+func (s *OrganizationsService) GetCurrent(ctx context.Context) (*Organization, error) {
+	return s.get(ctx, currentOrganization)
+}
+
+func (s *OrganizationsService) get(ctx context.Context, id string) (*Organization, error) {
+	o := new(Organization)
+	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: escapePath(id), out: o}); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Create creates an organization; the key's user becomes its owner. On
+// self-hosted instances without multi-organization support PostHog answers
+// 403.
+//
+// API: POST /api/organizations/ (scope organization:write)
+func (s *OrganizationsService) Create(ctx context.Context, org *OrganizationCreate) (*Organization, error) {
+	if err := org.validate(); err != nil {
+		return nil, err
+	}
+	o := new(Organization)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPost, body: org, out: o}); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Update changes the fields set in upd (PATCH). It needs an admin.
+//
+// API: PATCH /api/organizations/{id}/ (scope organization:write)
+func (s *OrganizationsService) Update(ctx context.Context, id uuid.UUID, upd *OrganizationUpdate) (*Organization, error) {
+	if err := checkID("organization id", id); err != nil {
+		return nil, err
+	}
+	if err := upd.validate(); err != nil {
+		return nil, err
+	}
+	o := new(Organization)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPatch, path: escapePath(id.String()), body: upd, out: o}); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Replace replaces the organization's writable fields (PUT): fields left
+// unset take PostHog's defaults. It needs an admin.
+//
+// API: PUT /api/organizations/{id}/ (scope organization:write)
+func (s *OrganizationsService) Replace(ctx context.Context, id uuid.UUID, org *OrganizationCreate) (*Organization, error) {
+	if err := checkID("organization id", id); err != nil {
+		return nil, err
+	}
+	if err := org.validate(); err != nil {
+		return nil, err
+	}
+	o := new(Organization)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPut, path: escapePath(id.String()), body: org, out: o}); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Delete deletes the organization and everything in it. Only an owner can.
+//
+// API: DELETE /api/organizations/{id}/ (scope organization:write)
+func (s *OrganizationsService) Delete(ctx context.Context, id uuid.UUID) error {
+	if err := checkID("organization id", id); err != nil {
+		return err
+	}
+	_, err := s.client.do(ctx, &request{method: http.MethodDelete, path: escapePath(id.String())})
+	return err
+}
+
+// EnvironmentsRollback starts the migration that folds environments back
+// into projects: mapping sends each source environment (team) ID to its
+// target. PostHog answers 202 and runs it in the background. It needs an
+// admin. PostHog requires no scope for this action, which means personal
+// API keys are rejected: with one, the call returns
+// ErrPersonalAPIKeyNotSupported.
+//
+// API: POST /api/organizations/{id}/environments_rollback/ (scope none; personal API keys rejected)
+func (s *OrganizationsService) EnvironmentsRollback(ctx context.Context, id uuid.UUID, mapping map[int64]int64) (*EnvironmentsRollbackResult, error) {
+	if err := checkID("organization id", id); err != nil {
+		return nil, err
+	}
+	if len(mapping) == 0 {
+		return nil, fmt.Errorf("%w: empty environment mapping", ErrInvalidArgument)
+	}
+	body := make(map[string]int64, len(mapping))
+	for from, to := range mapping {
+		body[strconv.FormatInt(from, 10)] = to
+	}
+	r := new(EnvironmentsRollbackResult)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: escapePath(id.String(), "environments_rollback"), body: body, out: r}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
