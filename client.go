@@ -93,6 +93,28 @@ type Client struct {
 	Organizations *OrganizationsService
 	// Members manages organization members.
 	Members *MembersService
+	// BatchExports manages batch exports.
+	BatchExports *BatchExportsService
+	// Domains manages verified domains, SSO and SCIM.
+	Domains *DomainsService
+	// Invites manages invitations.
+	Invites *InvitesService
+	// Projects manages projects.
+	Projects *ProjectsService
+	// ProxyRecords manages managed reverse proxy records.
+	ProxyRecords *ProxyRecordsService
+	// Roles manages roles and role memberships.
+	Roles *RolesService
+	// Integrations manages organization-level integrations.
+	Integrations *IntegrationsService
+	// LegalDocuments manages legal documents (BAA, DPA).
+	LegalDocuments *LegalDocumentsService
+	// FeatureFlags manages feature flags across the organization's projects.
+	FeatureFlags *FeatureFlagsService
+	// OAuthApplications manages the organization's OAuth applications.
+	OAuthApplications *OAuthApplicationsService
+	// ResourceTransfers manages moving resources between projects.
+	ResourceTransfers *ResourceTransfersService
 }
 
 type service struct{ client *Client }
@@ -132,6 +154,17 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.common.client = c
 	c.Organizations = (*OrganizationsService)(&c.common)
 	c.Members = (*MembersService)(&c.common)
+	c.BatchExports = (*BatchExportsService)(&c.common)
+	c.Domains = (*DomainsService)(&c.common)
+	c.Invites = (*InvitesService)(&c.common)
+	c.Projects = (*ProjectsService)(&c.common)
+	c.ProxyRecords = (*ProxyRecordsService)(&c.common)
+	c.Roles = (*RolesService)(&c.common)
+	c.Integrations = (*IntegrationsService)(&c.common)
+	c.LegalDocuments = (*LegalDocumentsService)(&c.common)
+	c.FeatureFlags = (*FeatureFlagsService)(&c.common)
+	c.OAuthApplications = (*OAuthApplicationsService)(&c.common)
+	c.ResourceTransfers = (*ResourceTransfersService)(&c.common)
 	return c, nil
 }
 

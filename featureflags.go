@@ -1,0 +1,4 @@
+package posthogapi
+
+// FeatureFlagsService manages feature flags across the organization's projects: /api/organizations/{organization_id}/feature_flags/.
+type FeatureFlagsService service

@@ -1,0 +1,4 @@
+package posthogapi
+
+// IntegrationsService manages organization-level integrations: /api/organizations/{organization_id}/integrations/.
+type IntegrationsService service

@@ -1,0 +1,4 @@
+package posthogapi
+
+// InvitesService manages invitations: /api/organizations/{organization_id}/invites/.
+type InvitesService service

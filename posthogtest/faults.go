@@ -1,0 +1,140 @@
+package posthogtest
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Fault makes the server misbehave for matching requests, for tests of a
+// program's resilience. The zero Method and Path match every request.
+type Fault struct {
+	// Method limits the fault to one HTTP method ("" = any).
+	Method string
+	// Path limits the fault to URL paths starting with this prefix ("" = any).
+	Path string
+	// Times is how many matching requests get the fault (0 means 1).
+	Times int
+	// Status answers with this status (and PostHog's error body for it, or
+	// Body) instead of running the request.
+	Status int
+	// RetryAfter sets the Retry-After header of the faulty answer.
+	RetryAfter string
+	// Body replaces the faulty answer's body; ContentType its type
+	// (default application/json).
+	Body, ContentType string
+	// Delay holds the request this long before handling it (or before the
+	// faulty answer). The request's own cancellation ends the wait.
+	Delay time.Duration
+	// DropConnection runs the request in full, then closes the connection
+	// without answering: a lost response. Status is ignored.
+	DropConnection bool
+}
+
+type fault struct {
+	Fault
+	left int
+}
+
+// InjectFault adds a fault. Faults are matched in the order they were
+// added; each request takes at most one.
+func (s *Server) InjectFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := f.Times
+	if n <= 0 {
+		n = 1
+	}
+	s.faults = append(s.faults, &fault{Fault: f, left: n})
+}
+
+// ClearFaults removes all pending faults.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+func (s *Server) takeFault(r *http.Request) *fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
+			continue
+		}
+		if f.Path != "" && !strings.HasPrefix(r.URL.Path, f.Path) {
+			continue
+		}
+		f.left--
+		if f.left <= 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		return f
+	}
+	return nil
+}
+
+func (f *fault) write(w http.ResponseWriter) {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Body != "" {
+		ct := f.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(f.Status)
+		_, _ = w.Write([]byte(f.Body))
+		return
+	}
+	switch {
+	case f.Status == http.StatusTooManyRequests:
+		writeError(w, f.Status, "throttled_error", "throttled", "Request was throttled. Expected available in 1 second.", "")
+	case f.Status >= 500:
+		writeError(w, f.Status, "server_error", "error", "A server error occurred.", "")
+	case f.Status == http.StatusNotFound:
+		writeError(w, f.Status, "invalid_request", "not_found", "Not found.", "")
+	case f.Status == http.StatusUnauthorized:
+		writeError(w, f.Status, "authentication_error", "authentication_failed", "Personal API key found in request Authorization header is invalid.", "")
+	case f.Status == http.StatusForbidden:
+		writeError(w, f.Status, "authentication_error", "permission_denied", "You do not have permission to perform this action.", "")
+	default:
+		writeError(w, f.Status, "invalid_request", "error", http.StatusText(f.Status), "")
+	}
+}
+
+// Request is one request the server received, for assertions.
+type Request struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Body   string
+	Header http.Header
+	// APIKey is the bearer token the request carried ("" if none).
+	APIKey string
+	// Status is the answer's status (0 when the request ended unanswered).
+	Status int
+}
+
+func (s *Server) record(r Request, status int) {
+	r.Status = status
+	s.mu.Lock()
+	s.requests = append(s.requests, r)
+	s.mu.Unlock()
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}

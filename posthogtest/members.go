@@ -1,0 +1,225 @@
+package posthogtest
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+func init() { areaRegistrations = append(areaRegistrations, registerMembers) }
+
+func registerMembers(s *Server) {
+	const base = "/api/organizations/{organization_id}/members/"
+	s.route("GET "+base+"{$}", "organization_member:read", handleMemberList)
+	s.route("PATCH "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate(false))
+	s.route("PUT "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate(true))
+	s.route("DELETE "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberDelete)
+	s.route("GET "+base+"{user_uuid}/scoped_api_keys/{$}", noScope, handleMemberScopedKeys)
+}
+
+func memberJSON(m *membership, matchType string) map[string]any {
+	out := map[string]any{
+		"id": m.id, "user": userBasicJSON(m.user), "level": m.level,
+		"joined_at": m.joinedAt, "updated_at": m.updatedAt,
+		"is_2fa_enabled": m.user.twoFA, "has_social_auth": m.user.socialAuth,
+		"last_login": m.user.lastLogin,
+	}
+	if matchType != "" {
+		out["search_match_type"] = matchType
+	}
+	return out
+}
+
+func handleMemberList(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	q := rc.r.URL.Query()
+	search := strings.TrimSpace(q.Get("search"))
+	if len([]rune(search)) > 200 {
+		rc.invalid("max_length", "Ensure this field has no more than 200 characters.", "search")
+		return
+	}
+	order := q.Get("order")
+	if order == "" {
+		order = "-joined_at"
+	}
+	if order != "joined_at" && order != "-joined_at" {
+		rc.invalid("invalid_choice", `"`+order+`" is not a valid choice.`, "order")
+		return
+	}
+	var updatedAfter time.Time
+	if v := q.Get("updated_after"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			rc.invalid("invalid", "Enter a valid date/time.", "updated_after")
+			return
+		}
+		updatedAfter = t
+	}
+	email := strings.ToLower(strings.TrimSpace(q.Get("email")))
+	members := sortedBy(o.members, func(a, b *membership) bool {
+		if order == "joined_at" {
+			return a.joinedAt.Before(b.joinedAt)
+		}
+		return a.joinedAt.After(b.joinedAt)
+	})
+	var out []map[string]any
+	for _, m := range members {
+		if email != "" && m.user.email != email {
+			continue
+		}
+		if !updatedAfter.IsZero() && !m.updatedAt.After(updatedAfter) {
+			continue
+		}
+		match := ""
+		if search != "" {
+			s := strings.ToLower(search)
+			u := m.user
+			switch {
+			case u.email == s:
+				match = "exact"
+			case strings.Contains(u.email, s) || strings.Contains(strings.ToLower(u.firstName+" "+u.lastName), s):
+				match = "similar"
+			default:
+				continue
+			}
+		}
+		out = append(out, memberJSON(m, match))
+	}
+	page(rc, out)
+}
+
+// memberTarget resolves the {user_uuid} path value ("@me" allowed).
+func (rc *reqCtx) memberTarget(o *org) *membership {
+	raw := rc.r.PathValue("user_uuid")
+	var u *user
+	if raw == "@me" {
+		u = rc.user
+	} else if id, err := uuid.Parse(raw); err == nil {
+		u = rc.s.userByUUID(id)
+	}
+	var m *membership
+	if u != nil {
+		m = o.membership(u)
+	}
+	if m == nil {
+		rc.notFound()
+	}
+	return m
+}
+
+func handleMemberUpdate(put bool) handler {
+	return func(rc *reqCtx) {
+		o, me := rc.orgFromPath()
+		if o == nil {
+			return
+		}
+		target := rc.memberTarget(o)
+		if target == nil {
+			return
+		}
+		f := rc.fields()
+		if f == nil {
+			return
+		}
+		level := target.level
+		if _, present := f["level"]; present || put {
+			if !rc.intField(f, "level", true, &level, LevelMember, LevelAdmin, LevelOwner) {
+				return
+			}
+		}
+		if level != target.level {
+			switch {
+			case target == me:
+				rc.forbidden("You can't change your own access level.")
+				return
+			case me.level < LevelAdmin:
+				rc.forbidden("You can only edit others if you are an admin.")
+				return
+			case target.level > me.level:
+				rc.forbidden("You can only edit others with level lower or equal to you.")
+				return
+			case level == LevelOwner && me.level != LevelOwner:
+				rc.forbidden("You can only make another member owner if you're this organization's owner.")
+				return
+			case level > me.level:
+				rc.forbidden("You can only change access level of others to lower or equal to your current one.")
+				return
+			}
+			if level == LevelOwner {
+				// Making another member owner hands ownership over.
+				me.level = LevelAdmin
+				me.updatedAt = rc.s.now()
+			}
+			target.level = level
+		}
+		target.updatedAt = rc.s.now()
+		rc.json(http.StatusOK, memberJSON(target, ""))
+	}
+}
+
+func handleMemberDelete(rc *reqCtx) {
+	o, me := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	target := rc.memberTarget(o)
+	if target == nil {
+		return
+	}
+	if target != me {
+		if me.level < LevelAdmin {
+			rc.forbidden("You can only edit others if you are an admin.")
+			return
+		}
+		if target.level > me.level {
+			rc.forbidden("You can only edit others with level lower or equal to you.")
+			return
+		}
+	}
+	rc.s.removeMembership(o, target)
+	rc.noContent()
+}
+
+// removeMembership removes a member and whatever hangs off the membership
+// in other areas.
+func (s *Server) removeMembership(o *org, m *membership) {
+	for i, x := range o.members {
+		if x == m {
+			o.members = append(o.members[:i], o.members[i+1:]...)
+			break
+		}
+	}
+	if m.user.currentOrg == o {
+		m.user.currentOrg = nil
+	}
+	for _, hook := range onMemberRemoved {
+		hook(s, o, m)
+	}
+}
+
+// onMemberRemoved hooks let other areas (roles) drop what belonged to a
+// removed member.
+var onMemberRemoved []func(*Server, *org, *membership)
+
+func handleMemberScopedKeys(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	target := rc.memberTarget(o)
+	if target == nil {
+		return
+	}
+	keys := []map[string]any{}
+	for _, k := range rc.s.keys {
+		if k.user == target.user && (len(k.orgs) == 0 || containsUUID(k.orgs, o.id)) {
+			keys = append(keys, map[string]any{"name": "key", "last_used_at": nil})
+		}
+	}
+	rc.json(http.StatusOK, map[string]any{"has_keys": len(keys) > 0, "has_keys_active_last_week": false, "keys": keys})
+}

@@ -1,0 +1,429 @@
+// Package posthogtest runs an in-memory PostHog on loopback for tests: the
+// organization API of posthogapi, stateful, with PostHog's pagination,
+// status codes, error bodies and per-key scopes, and faults on demand.
+//
+// A test of a program that uses posthogapi starts a server, makes a key,
+// points the client at the server, and asserts on the server's state or its
+// request log:
+//
+//	srv := posthogtest.NewServer()
+//	defer srv.Close()
+//	key := srv.NewAPIKey("organization_member:read")
+//	c, err := posthogapi.NewClient(key, posthogapi.WithBaseURL(srv.URL()))
+//	// ... run the code under test with c ...
+//	for _, r := range srv.Requests() { ... }
+//
+// The server starts with one user (the default user, owner@example.com) who
+// owns one organization (the default organization). NewAPIKey makes keys
+// for that user; AddUser, AddOrganization and AddMember seed more.
+package posthogtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Server is an in-memory PostHog. Its methods are safe for concurrent use.
+type Server struct {
+	hs  *httptest.Server
+	mux *http.ServeMux
+
+	mu            sync.Mutex
+	clock         func() time.Time
+	deterministic bool
+	idCounter     uint64
+	nextUserID    int64
+
+	users    []*user
+	orgs     []*org
+	keys     map[string]*apiKey
+	defUser  *user
+	defOrg   *org
+	faults   []*fault
+	requests []Request
+	areas    map[reflect.Type]any
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithDeterministicIDs makes every generated UUID and key predictable
+// (counting up from 00000000-0000-4000-8000-000000000001), for tests and
+// examples with fixed output.
+func WithDeterministicIDs() Option { return func(s *Server) { s.deterministic = true } }
+
+// WithClock sets the clock used for created/updated times.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) {
+		if now != nil {
+			s.clock = now
+		}
+	}
+}
+
+// WithFixedClock makes every timestamp t.
+func WithFixedClock(t time.Time) Option { return WithClock(func() time.Time { return t }) }
+
+// areaRegistrations are the route sets of each API area, added by the area
+// files' init functions.
+var areaRegistrations []func(*Server)
+
+// NewServer starts a server on a loopback address. Close it when done.
+func NewServer(opts ...Option) *Server {
+	s := &Server{
+		mux:        http.NewServeMux(),
+		clock:      time.Now,
+		keys:       map[string]*apiKey{},
+		areas:      map[reflect.Type]any{},
+		nextUserID: 1,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	for _, reg := range areaRegistrations {
+		reg(s)
+	}
+	s.defUser = s.addUser(UserSeed{Email: "owner@example.com", FirstName: "Olive", LastName: "Owner", Is2FAEnabled: true})
+	s.defOrg = s.addOrg("Test Organization", s.defUser)
+	s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	return s
+}
+
+// URL returns the server's base URL (http://127.0.0.1:port), for
+// posthogapi.WithBaseURL.
+func (s *Server) URL() string { return s.hs.URL }
+
+// Close shuts the server down and closes its connections.
+func (s *Server) Close() {
+	s.hs.CloseClientConnections()
+	s.hs.Close()
+}
+
+// HTTPServer returns the underlying httptest.Server (for its ConnState hook
+// or its client).
+func (s *Server) HTTPServer() *httptest.Server { return s.hs }
+
+func (s *Server) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
+
+// newID returns a fresh UUID (random, or counting with WithDeterministicIDs).
+// Callers hold s.mu.
+func (s *Server) newID() uuid.UUID {
+	if !s.deterministic {
+		return uuid.New()
+	}
+	s.idCounter++
+	u, _ := uuid.Parse(fmt.Sprintf("00000000-0000-4000-8000-%012x", s.idCounter))
+	return u
+}
+
+func (s *Server) newSecret(prefix string) string {
+	if s.deterministic {
+		s.idCounter++
+		return fmt.Sprintf("%s%032x", prefix, s.idCounter)
+	}
+	var b [20]byte
+	_, _ = rand.Read(b[:])
+	return prefix + hex.EncodeToString(b[:])
+}
+
+// areaState returns the state of one API area, created on first use.
+// Callers hold s.mu.
+func areaState[T any](s *Server) *T {
+	t := reflect.TypeFor[T]()
+	if v, ok := s.areas[t]; ok {
+		return v.(*T)
+	}
+	v := new(T)
+	s.areas[t] = v
+	return v
+}
+
+// ----- routing ---------------------------------------------------------------
+
+// handler serves one route with the request's context.
+type handler func(rc *reqCtx)
+
+// noScope marks an action with no required scopes: PostHog rejects
+// personal API keys there.
+const noScope = ""
+
+// route registers pattern ("METHOD /api/organizations/...", with the
+// trailing slash) behind authentication and the scope check.
+func (s *Server) route(pattern, scope string, h handler) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		rc := r.Context().Value(reqCtxKey{}).(*reqCtx)
+		if !rc.authenticate() {
+			return
+		}
+		if !rc.checkScope(scope) {
+			return
+		}
+		h(rc)
+	})
+}
+
+type reqCtxKey struct{}
+
+// reqCtx carries one request through authentication and a handler.
+type reqCtx struct {
+	s    *Server
+	w    http.ResponseWriter
+	r    *http.Request
+	body []byte
+	key  *apiKey
+	user *user
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+	rec := Request{
+		Method: r.Method,
+		Path:   r.URL.Path,
+		Query:  r.URL.Query(),
+		Body:   string(body),
+		Header: r.Header.Clone(),
+		APIKey: bearer(r),
+	}
+	f := s.takeFault(r)
+	if f != nil && f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-r.Context().Done():
+			t.Stop()
+			s.record(rec, 0)
+			return
+		case <-t.C:
+		}
+	}
+	if f != nil && f.Status != 0 {
+		s.record(rec, f.Status)
+		f.write(w)
+		return
+	}
+	if !strings.HasSuffix(r.URL.Path, "/") {
+		// PostHog's routes take the trailing slash as optional.
+		r.URL.Path += "/"
+		r.URL.RawPath = ""
+	}
+	if f != nil && f.DropConnection {
+		// Process the request in full, then lose the answer.
+		rw := httptest.NewRecorder()
+		s.dispatch(rw, r, body)
+		s.record(rec, rw.Code)
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	s.dispatch(sw, r, body)
+	s.record(rec, sw.status)
+}
+
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, body []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rc := &reqCtx{s: s, w: w, r: r, body: body}
+	r = r.WithContext(context.WithValue(r.Context(), reqCtxKey{}, rc))
+	rc.r = r
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		if !rc.authenticate() {
+			return
+		}
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			r2 := r.Clone(r.Context())
+			r2.Method = m
+			if _, p := s.mux.Handler(r2); p != "" {
+				rc.error(http.StatusMethodNotAllowed, "invalid_request", "method_not_allowed", fmt.Sprintf("Method %q not allowed.", r.Method), "")
+				return
+			}
+		}
+		rc.error(http.StatusNotFound, "invalid_request", "not_found", "Endpoint not found.", "")
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// ----- responses -------------------------------------------------------------
+
+func (rc *reqCtx) json(status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
+		return
+	}
+	rc.w.Header().Set("Content-Type", "application/json")
+	rc.w.WriteHeader(status)
+	_, _ = rc.w.Write(b)
+}
+
+func (rc *reqCtx) noContent() { rc.w.WriteHeader(http.StatusNoContent) }
+
+// error writes PostHog's error body {"type","code","detail","attr"}.
+func (rc *reqCtx) error(status int, typ, code, detail, attr string) {
+	writeError(rc.w, status, typ, code, detail, attr)
+}
+
+func writeError(w http.ResponseWriter, status int, typ, code, detail, attr string) {
+	body := map[string]any{"type": typ, "code": code, "detail": detail, "attr": nil}
+	if attr != "" {
+		body["attr"] = attr
+	}
+	b, _ := json.Marshal(body)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// detailOnly writes the bare {"detail": ...} some PostHog views answer.
+func (rc *reqCtx) detailOnly(status int, detail string) {
+	rc.json(status, map[string]string{"detail": detail})
+}
+
+func (rc *reqCtx) notFound() {
+	rc.error(http.StatusNotFound, "invalid_request", "not_found", "Not found.", "")
+}
+
+func (rc *reqCtx) forbidden(detail string) {
+	rc.error(http.StatusForbidden, "authentication_error", "permission_denied", detail, "")
+}
+
+func (rc *reqCtx) invalid(code, detail, attr string) {
+	rc.error(http.StatusBadRequest, "validation_error", code, detail, attr)
+}
+
+func (rc *reqCtx) required(attr string) {
+	rc.invalid("required", "This field is required.", attr)
+}
+
+// decode parses the JSON body into v, answering 400 and returning false on
+// malformed JSON.
+func (rc *reqCtx) decode(v any) bool {
+	if len(bytes.TrimSpace(rc.body)) == 0 {
+		rc.body = []byte("{}")
+	}
+	if err := json.Unmarshal(rc.body, v); err != nil {
+		rc.error(http.StatusBadRequest, "invalid_request", "parse_error", "JSON parse error - "+err.Error(), "")
+		return false
+	}
+	return true
+}
+
+// fields parses the JSON body as an object; nil and a 400 when it is not one.
+func (rc *reqCtx) fields() map[string]json.RawMessage {
+	var m map[string]json.RawMessage
+	if !rc.decode(&m) {
+		return nil
+	}
+	if m == nil {
+		m = map[string]json.RawMessage{}
+	}
+	return m
+}
+
+// page answers a limit/offset page of items with PostHog's absolute next and
+// previous links.
+func page[T any](rc *reqCtx, items []T) {
+	q := rc.r.URL.Query()
+	limit, offset := 100, 0
+	if v := q.Get("limit"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			limit = n
+		}
+	}
+	if v := q.Get("offset"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			offset = n
+		}
+	}
+	total := len(items)
+	lo, hi := min(offset, total), min(offset+limit, total)
+	results := items[lo:hi]
+	if results == nil {
+		results = []T{}
+	}
+	body := struct {
+		Count    int     `json:"count"`
+		Next     *string `json:"next"`
+		Previous *string `json:"previous"`
+		Results  []T     `json:"results"`
+	}{Count: total, Results: results}
+	if offset+limit < total {
+		next := rc.pageURL(limit, offset+limit)
+		body.Next = &next
+	}
+	if offset > 0 {
+		prev := rc.pageURL(limit, max(offset-limit, 0))
+		body.Previous = &prev
+	}
+	rc.json(http.StatusOK, body)
+}
+
+// pageURL builds an absolute URL for this request with limit and offset
+// replaced, as DRF's build_absolute_uri does.
+func (rc *reqCtx) pageURL(limit, offset int) string {
+	q := rc.r.URL.Query()
+	q.Set("limit", strconv.Itoa(limit))
+	if offset > 0 {
+		q.Set("offset", strconv.Itoa(offset))
+	} else {
+		q.Del("offset")
+	}
+	u := url.URL{Scheme: "http", Host: rc.r.Host, Path: rc.r.URL.Path, RawQuery: q.Encode()}
+	return u.String()
+}
+
+// sortedBy sorts a copy of items by less.
+func sortedBy[T any](items []T, less func(a, b T) bool) []T {
+	out := append([]T(nil), items...)
+	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
+	return out
+}
