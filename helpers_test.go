@@ -1,0 +1,99 @@
+package posthogapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+)
+
+// testKey is a canary: tests assert it never shows up in errors or logs.
+const testKey = "phx_CANARYcanaryCANARYcanary0123456789"
+
+// mockBase mounts the API under a path prefix, so every test also checks
+// that paths are built below the base URL's path.
+const mockBase = "https://posthog.example/ph"
+
+// api returns the mock URL of an API path below /api/organizations/.
+func api(path string) string { return mockBase + "/api/organizations/" + path }
+
+// newMockClient returns a client whose requests go to an httpmock transport
+// (no network), with fast retries.
+func newMockClient(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	base := []Option{
+		WithBaseURL(mockBase),
+		WithHTTPClient(&http.Client{Transport: mt}),
+		WithRetryWaitMin(time.Millisecond),
+		WithMaxRetryWait(50 * time.Millisecond),
+	}
+	c, err := NewClient(testKey, append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, mt
+}
+
+// respond returns a responder that checks the request's query and JSON body
+// (when wantQuery / wantBody are not empty; wantBody is compared as JSON)
+// and answers status with body.
+func respond(t *testing.T, status int, body string, wantQuery string, wantBody string) httpmock.Responder {
+	t.Helper()
+	return func(req *http.Request) (*http.Response, error) {
+		t.Helper()
+		if got := req.Header.Get("Authorization"); got != "Bearer "+testKey {
+			t.Errorf("Authorization = %q", got)
+		}
+		if wantQuery != "" && req.URL.RawQuery != wantQuery {
+			t.Errorf("query = %q, want %q", req.URL.RawQuery, wantQuery)
+		}
+		if wantBody != "" {
+			if req.Header.Get("Content-Type") != "application/json" {
+				t.Errorf("Content-Type = %q", req.Header.Get("Content-Type"))
+			}
+			got, _ := io.ReadAll(req.Body)
+			assertJSONEqual(t, got, []byte(wantBody))
+		}
+		resp := httpmock.NewStringResponse(status, body)
+		resp.Header.Set("Content-Type", "application/json")
+		return resp, nil
+	}
+}
+
+// assertJSONEqual fails unless got and want are the same JSON value.
+func assertJSONEqual(t *testing.T, got, want []byte) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("body %q is not JSON: %v", got, err)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("bad want %q: %v", want, err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("body = %s\nwant   %s", compact(got), compact(want))
+	}
+}
+
+func compact(b []byte) string {
+	var buf bytes.Buffer
+	if json.Compact(&buf, b) != nil {
+		return string(b)
+	}
+	return buf.String()
+}
+
+// assertNoCanary fails if s contains the test key.
+func assertNoCanary(t *testing.T, s string) {
+	t.Helper()
+	if strings.Contains(s, testKey) || strings.Contains(s, "CANARY") {
+		t.Errorf("canary key leaked: %s", s)
+	}
+}
