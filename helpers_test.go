@@ -3,7 +3,9 @@ package posthogapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"reflect"
 	"strings"
@@ -97,3 +99,6 @@ func assertNoCanary(t *testing.T, s string) {
 		t.Errorf("canary key leaked: %s", s)
 	}
 }
+
+// netOpError is a failure to connect: the request never left.
+var netOpError = net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}

@@ -130,6 +130,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r2.Header.Set("Authorization", "Bearer "+t.c.cfg.apiKey)
 	start := time.Now()
 	resp, err := t.base.RoundTrip(r2)
+	if resp != nil && resp.Request == nil {
+		resp.Request = r2 // the retry backoff reads the call state from it
+	}
 	if l := t.c.logger(); l != nil {
 		attrs := []slog.Attr{
 			slog.String("method", req.Method),
