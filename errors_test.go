@@ -175,10 +175,10 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestParseExpectedAvailable(t *testing.T) {
 	for in, want := range map[string]time.Duration{
-		"Request was throttled. Expected available in 12 seconds.": 12 * time.Second,
-		"Request was throttled. Expected available in 1 second.":   time.Second,
+		"Request was throttled. Expected available in 12 seconds.":  12 * time.Second,
+		"Request was throttled. Expected available in 1 second.":    time.Second,
 		"Request was throttled. Expected available in 0.4 seconds.": time.Second,
-		"expected available in 3 seconds":                            3 * time.Second,
+		"expected available in 3 seconds":                           3 * time.Second,
 	} {
 		if got, ok := parseExpectedAvailable(in); !ok || got != want {
 			t.Errorf("%q: %v %v", in, got, ok)
@@ -191,11 +191,11 @@ func TestParseExpectedAvailable(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
-		"key phx_abcdef1234567890 here":                               "key phx_[REDACTED] here",
-		"GET /x?personal_api_key=phx_secret&limit=1":                  "GET /x?personal_api_key=[REDACTED]&limit=1",
+		"key phx_abcdef1234567890 here":                              "key phx_[REDACTED] here",
+		"GET /x?personal_api_key=phx_secret&limit=1":                 "GET /x?personal_api_key=[REDACTED]&limit=1",
 		"https://s3/x.pdf?X-Amz-Signature=abc123&X-Amz-Credential=k": "https://s3/x.pdf?X-Amz-Signature=[REDACTED]&X-Amz-Credential=[REDACTED]",
-		"Authorization: Bearer abcdefghijk":                           "Authorization: Bearer [REDACTED]",
-		"nothing secret":                                              "nothing secret",
+		"Authorization: Bearer abcdefghijk":                          "Authorization: Bearer [REDACTED]",
+		"nothing secret":                                             "nothing secret",
 	} {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)

@@ -126,13 +126,16 @@ func TestMembersValidation(t *testing.T) {
 	c, mt := newMockClient(t)
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
-		"bad level":   func() error { _, err := c.Members.Update(ctx, orgID, userID, &MemberUpdate{Level: 3}); return err },
-		"nil update":  func() error { _, err := c.Members.Replace(ctx, orgID, userID, nil); return err },
-		"nil user":    func() error { return c.Members.Delete(ctx, orgID, uuid.Nil) },
-		"nil org":     func() error { _, err := c.Members.List(ctx, uuid.Nil, nil); return err },
-		"bad order":   func() error { _, err := c.Members.List(ctx, orgID, &MemberListOptions{Order: "name"}); return err },
-		"long search": func() error { _, err := c.Members.List(ctx, orgID, &MemberListOptions{Search: strings.Repeat("x", 201)}); return err },
-		"nil keys":    func() error { _, err := c.Members.ScopedAPIKeys(ctx, orgID, uuid.Nil); return err },
+		"bad level":  func() error { _, err := c.Members.Update(ctx, orgID, userID, &MemberUpdate{Level: 3}); return err },
+		"nil update": func() error { _, err := c.Members.Replace(ctx, orgID, userID, nil); return err },
+		"nil user":   func() error { return c.Members.Delete(ctx, orgID, uuid.Nil) },
+		"nil org":    func() error { _, err := c.Members.List(ctx, uuid.Nil, nil); return err },
+		"bad order":  func() error { _, err := c.Members.List(ctx, orgID, &MemberListOptions{Order: "name"}); return err },
+		"long search": func() error {
+			_, err := c.Members.List(ctx, orgID, &MemberListOptions{Search: strings.Repeat("x", 201)})
+			return err
+		},
+		"nil keys": func() error { _, err := c.Members.ScopedAPIKeys(ctx, orgID, uuid.Nil); return err },
 		"all bad": func() error {
 			for _, err := range c.Members.All(ctx, uuid.Nil, nil) {
 				return err

@@ -139,8 +139,8 @@ func TestIteratorRefusesForeignNext(t *testing.T) {
 		foreign.URL + "/ph/api/organizations/" + orgID.String() + "/members/?offset=2",
 		"http://posthog.example/ph/api/organizations/x/members/?offset=2",          // downgrade
 		"https://user:pw@posthog.example/ph/api/organizations/x/members/?offset=2", // user info
-		"https://posthog.example/ph/api/projects/?offset=2",                       // off the API prefix
-		"/ph/api/organizations/x/members/?offset=2",                               // relative
+		"https://posthog.example/ph/api/projects/?offset=2",                        // off the API prefix
+		"/ph/api/organizations/x/members/?offset=2",                                // relative
 		"https://posthog.example.evil.com/ph/api/organizations/x/members/",
 	} {
 		c, mt := newMockClient(t)
