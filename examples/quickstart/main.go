@@ -1,0 +1,151 @@
+// Command quickstart shows posthogapi's basics: it lists the organizations a
+// key can see, pages through the members of the current organization with an
+// iterator, updates a member's level, and handles a missing-scope error.
+//
+// With POSTHOG_PERSONAL_API_KEY set (and POSTHOG_HOST for EU Cloud or a
+// self-hosted instance) it runs against that PostHog; the level update then
+// writes a member's current level back, so nothing changes. Without a key it
+// starts an in-memory PostHog (posthogtest), says so, and runs the same code
+// there.
+//
+//	go run ./examples/quickstart
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/posthogtest"
+)
+
+func main() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := run(ctx, os.Stdout, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+// setup is what the quickstart runs against: a client, and a second client
+// whose key lacks the members scope (nil when there is none).
+type setup struct {
+	client, readOnly *posthogapi.Client
+	// demo is set when the quickstart runs on an in-memory server.
+	demo bool
+}
+
+func connect(getenv func(string) string, out io.Writer) (*setup, func(), error) {
+	if key := getenv(posthogapi.EnvAPIKey); key != "" {
+		opts := []posthogapi.Option{posthogapi.WithUserAgent("quickstart")}
+		if host := getenv(posthogapi.EnvHost); host != "" {
+			opts = append(opts, posthogapi.WithBaseURL(host))
+		}
+		c, err := posthogapi.NewClient(key, opts...)
+		if err != nil {
+			return nil, nil, err
+		}
+		s := &setup{client: c}
+		if ro := getenv("POSTHOG_READONLY_API_KEY"); ro != "" {
+			if s.readOnly, err = posthogapi.NewClient(ro, opts...); err != nil {
+				return nil, nil, err
+			}
+		}
+		fmt.Fprintf(out, "Using PostHog at %s\n", c.BaseURL())
+		return s, func() {}, nil
+	}
+
+	srv := posthogtest.NewServer(posthogtest.WithDeterministicIDs(),
+		posthogtest.WithFixedClock(time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)))
+	org := srv.DefaultOrganization()
+	for _, name := range []string{"Ada", "Grace", "Linus", "Margaret", "Ken"} {
+		u := srv.AddUser(posthogtest.UserSeed{Email: name + "@example.com", FirstName: name})
+		srv.AddMember(org.ID, u.UUID, posthogtest.LevelMember)
+	}
+	c, err := srv.Client(srv.NewAPIKey("organization:read", "organization_member:write"))
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	ro, err := srv.Client(srv.NewAPIKey("organization:read"))
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	fmt.Fprintln(out, "POSTHOG_PERSONAL_API_KEY is not set: running against an in-memory PostHog (posthogtest).")
+	return &setup{client: c, readOnly: ro, demo: true}, srv.Close, nil
+}
+
+func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
+	s, done, err := connect(getenv, out)
+	if err != nil {
+		return err
+	}
+	defer done()
+	c := s.client
+
+	// 1. Organizations the key can see (one page).
+	orgs, err := c.Organizations.List(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("listing organizations: %w", err)
+	}
+	fmt.Fprintf(out, "\nOrganizations (%d):\n", orgs.Count)
+	for _, o := range orgs.Results {
+		fmt.Fprintf(out, "  %s  %s (%d members)\n", o.ID, o.Name, o.MemberCount)
+	}
+
+	// 2. Every member of the current organization, two per page, fetched
+	// lazily by the iterator.
+	org, err := c.Organizations.GetCurrent(ctx)
+	if err != nil {
+		return fmt.Errorf("current organization: %w", err)
+	}
+	fmt.Fprintf(out, "\nMembers of %s, oldest first:\n", org.Name)
+	var last *posthogapi.OrganizationMember
+	opts := &posthogapi.MemberListOptions{ListOptions: posthogapi.ListOptions{Limit: 2}, Order: posthogapi.MemberOrderJoinedAt}
+	for m, err := range c.Members.All(ctx, org.ID, opts) {
+		if err != nil {
+			return fmt.Errorf("listing members: %w", err)
+		}
+		fmt.Fprintf(out, "  %-22s %-6s 2FA=%v\n", m.User.Email, m.Level, m.Is2FAEnabled)
+		if m.Level != posthogapi.MembershipLevelOwner {
+			last = m
+		}
+	}
+
+	// 3. Update a member's level. On the demo server: promote to admin. On a
+	// real PostHog: write the current level back (no change).
+	if last != nil {
+		level := last.Level
+		if s.demo {
+			level = posthogapi.MembershipLevelAdmin
+		}
+		m, err := c.Members.Update(ctx, org.ID, last.User.UUID, &posthogapi.MemberUpdate{Level: level})
+		if err != nil {
+			return fmt.Errorf("updating %s: %w", last.User.Email, err)
+		}
+		fmt.Fprintf(out, "\nSet %s to %s.\n", m.User.Email, m.Level)
+	}
+
+	// 4. A key without the organization_member:read scope gets a typed error.
+	if s.readOnly == nil {
+		fmt.Fprintln(out, "\nSet POSTHOG_READONLY_API_KEY to a key without organization_member:read to see a scope error.")
+		return nil
+	}
+	_, err = s.readOnly.Members.List(ctx, org.ID, nil)
+	var scopeErr *posthogapi.ScopeError
+	switch {
+	case errors.As(err, &scopeErr):
+		fmt.Fprintf(out, "\nThe read-only key was refused: it lacks the scope %q (HTTP %d).\n", scopeErr.Scope, scopeErr.StatusCode)
+	case err != nil:
+		return fmt.Errorf("read-only key: %w", err)
+	default:
+		fmt.Fprintln(out, "\nThe read-only key could list members: it has organization_member:read.")
+	}
+	return nil
+}
