@@ -210,7 +210,11 @@ func TestOrganizationsValidation(t *testing.T) {
 		"replace no name": func() error { _, err := c.Organizations.Replace(ctx, orgID, &OrganizationCreate{}); return err },
 		"nil delete":      func() error { return c.Organizations.Delete(ctx, uuid.Nil) },
 		"empty rollback":  func() error { _, err := c.Organizations.EnvironmentsRollback(ctx, orgID, nil); return err },
-		"nil ctx":         func() error { _, err := c.Organizations.Get(nil, orgID); return err }, //nolint:staticcheck // a nil context is the bad input under test
+		"nil ctx": func() error {
+			//lint:ignore SA1012 a nil context is the bad input under test
+			_, err := c.Organizations.Get(nil, orgID)
+			return err
+		},
 		"nil rollback org": func() error {
 			_, err := c.Organizations.EnvironmentsRollback(ctx, uuid.Nil, map[int64]int64{1: 1})
 			return err
