@@ -178,3 +178,13 @@ func Example_testing() {
 	// 1 member left
 	// DELETE 204
 }
+
+// Pace a key on the client side; clients that share the limiter also share
+// what they learn from a 429.
+func ExampleNewRateLimiter() {
+	lim := posthogapi.NewRateLimiter() // PostHog's 480/min and 4800/h
+	us, _ := posthogapi.NewClient("phx_key", posthogapi.WithRateLimiter(lim))
+	eu, _ := posthogapi.NewClient("phx_key", posthogapi.WithRateLimiter(lim), posthogapi.WithBaseURL(posthogapi.EUCloud))
+	fmt.Println(us.BaseURL(), eu.BaseURL())
+	// Output: https://us.posthog.com https://eu.posthog.com
+}
