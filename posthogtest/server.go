@@ -58,6 +58,7 @@ type Server struct {
 	faults   []*fault
 	requests []Request
 	areas    map[reflect.Type]any
+	throttle *throttle
 }
 
 // Option configures a Server.
@@ -79,6 +80,15 @@ func WithClock(now func() time.Time) Option {
 
 // WithFixedClock makes every timestamp t.
 func WithFixedClock(t time.Time) Option { return WithClock(func() time.Time { return t }) }
+
+// WithRateLimit makes the server throttle each key as PostHog Cloud does:
+// at most perMinute requests in any minute and perHour in any hour (0 or
+// less: no limit on that window). A throttled request gets PostHog's 429
+// body ("Request was throttled. Expected available in N seconds.") and a
+// Retry-After header with the same N.
+func WithRateLimit(perMinute, perHour int) Option {
+	return func(s *Server) { s.throttle = &throttle{perMinute: perMinute, perHour: perHour, seen: map[string][]time.Time{}} }
+}
 
 // areaRegistrations are the route sets of each API area, added by the area
 // files' init functions.
@@ -171,6 +181,9 @@ func (s *Server) route(pattern, scope string, h handler) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		rc := r.Context().Value(reqCtxKey{}).(*reqCtx)
 		if !rc.authenticate() {
+			return
+		}
+		if !rc.admit() {
 			return
 		}
 		if !rc.checkScope(scope) {
