@@ -87,7 +87,9 @@ func WithFixedClock(t time.Time) Option { return WithClock(func() time.Time { re
 // body ("Request was throttled. Expected available in N seconds.") and a
 // Retry-After header with the same N.
 func WithRateLimit(perMinute, perHour int) Option {
-	return func(s *Server) { s.throttle = &throttle{perMinute: perMinute, perHour: perHour, seen: map[string][]time.Time{}} }
+	return func(s *Server) {
+		s.throttle = &throttle{perMinute: perMinute, perHour: perHour, seen: map[string][]time.Time{}}
+	}
 }
 
 // areaRegistrations are the route sets of each API area, added by the area
