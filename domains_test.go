@@ -227,15 +227,18 @@ func TestDomainErrorCodes(t *testing.T) {
 	}{
 		{
 			name: "already_verified", status: 400,
-			body:   `{"type": "validation_error", "code": "already_verified", "detail": "This domain has already been verified.", "attr": null}`,
-			code:   "already_verified", detail: "This domain has already been verified.", sentinel: ErrValidation,
+			body: `{"type": "validation_error", "code": "already_verified", "detail": "This domain has already been verified.", "attr": null}`,
+			code: "already_verified", detail: "This domain has already been verified.", sentinel: ErrValidation,
 			method: http.MethodPost, suffix: "/verify/",
-			call: func(c *Client) error { _, err := c.Domains.Verify(context.Background(), testOrg, testDomain); return err },
+			call: func(c *Client) error {
+				_, err := c.Domains.Verify(context.Background(), testOrg, testDomain)
+				return err
+			},
 		},
 		{
 			name: "verification_required", status: 400,
-			body:   `{"type": "validation_error", "code": "verification_required", "detail": "This attribute cannot be updated until the domain is verified.", "attr": "scim_enabled"}`,
-			code:   "verification_required", attr: "scim_enabled", detail: "This attribute cannot be updated until the domain is verified.", sentinel: ErrValidation,
+			body: `{"type": "validation_error", "code": "verification_required", "detail": "This attribute cannot be updated until the domain is verified.", "attr": "scim_enabled"}`,
+			code: "verification_required", attr: "scim_enabled", detail: "This attribute cannot be updated until the domain is verified.", sentinel: ErrValidation,
 			method: http.MethodPatch, suffix: "/",
 			call: func(c *Client) error {
 				_, err := c.Domains.Update(context.Background(), testOrg, testDomain, &DomainUpdate{SCIMEnabled: Ptr(true)})
@@ -244,8 +247,8 @@ func TestDomainErrorCodes(t *testing.T) {
 		},
 		{
 			name: "feature_not_available", status: 400,
-			body:   `{"type": "validation_error", "code": "feature_not_available", "detail": "Automatic provisioning is not enabled for this organization.", "attr": "jit_provisioning_enabled"}`,
-			code:   "feature_not_available", attr: "jit_provisioning_enabled", detail: "Automatic provisioning is not enabled for this organization.", sentinel: ErrValidation,
+			body: `{"type": "validation_error", "code": "feature_not_available", "detail": "Automatic provisioning is not enabled for this organization.", "attr": "jit_provisioning_enabled"}`,
+			code: "feature_not_available", attr: "jit_provisioning_enabled", detail: "Automatic provisioning is not enabled for this organization.", sentinel: ErrValidation,
 			method: http.MethodPatch, suffix: "/",
 			call: func(c *Client) error {
 				_, err := c.Domains.Update(context.Background(), testOrg, testDomain, &DomainUpdate{JITProvisioningEnabled: Ptr(true)})
@@ -257,12 +260,15 @@ func TestDomainErrorCodes(t *testing.T) {
 			body:   `{"detail": "SCIM is not enabled for this domain"}`,
 			detail: "SCIM is not enabled for this domain", sentinel: ErrValidation,
 			method: http.MethodPost, suffix: "/scim/token/",
-			call: func(c *Client) error { _, err := c.Domains.SCIMToken(context.Background(), testOrg, testDomain); return err },
+			call: func(c *Client) error {
+				_, err := c.Domains.SCIMToken(context.Background(), testOrg, testDomain)
+				return err
+			},
 		},
 		{
 			name: "personal key rejected", status: 403,
-			body:   `{"type": "authentication_error", "code": "permission_denied", "detail": "This action does not support Personal API Key access", "attr": null}`,
-			code:   "permission_denied", detail: "This action does not support Personal API Key access", sentinel: ErrPersonalAPIKeyNotSupported,
+			body: `{"type": "authentication_error", "code": "permission_denied", "detail": "This action does not support Personal API Key access", "attr": null}`,
+			code: "permission_denied", detail: "This action does not support Personal API Key access", sentinel: ErrPersonalAPIKeyNotSupported,
 			method: http.MethodGet, suffix: "/scim/logs/",
 			call: func(c *Client) error {
 				_, err := c.Domains.SCIMLogs(context.Background(), testOrg, testDomain, nil)
