@@ -221,7 +221,6 @@ func TestDomainErrorCodes(t *testing.T) {
 		code, attr     string
 		detail         string
 		sentinel       error
-		notScopeOrPAK  bool
 		call           func(c *Client) error
 		method, suffix string
 	}{
