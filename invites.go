@@ -445,9 +445,10 @@ func (s *InvitesService) BulkChunked(ctx context.Context, org uuid.UUID, invites
 
 // Delegate creates an onboarding delegation invite: an admin-level invite
 // flagged as a setup delegation, emailed with a dedicated message, with the
-// inviter recorded as having delegated setup. PostHog answers 200 with the
-// invite. This endpoint is newer than both OpenAPI schemas; it is in
-// PostHog's API reference.
+// inviter recorded as having delegated setup. PostHog's API reference says
+// it answers 200 with the invite (some frontend versions expect 201; any
+// 2xx with the invite is accepted). This endpoint is newer than both
+// OpenAPI schemas; it is in PostHog's API reference.
 //
 // API: POST /api/organizations/{organization_id}/invites/delegate/ (scope organization_member:write)
 func (s *InvitesService) Delegate(ctx context.Context, org uuid.UUID, d *InviteDelegate) (*OrganizationInvite, error) {
