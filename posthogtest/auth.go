@@ -80,6 +80,12 @@ func (rc *reqCtx) authenticate() bool {
 
 // checkScope answers 403 unless the key carries scope.
 func (rc *reqCtx) checkScope(scope string) bool {
+	if len(rc.key.scopes) == 0 {
+		// A legacy key without scopes is allowed everything, even actions
+		// with no required scope: PostHog's APIScopePermission returns before
+		// it looks at the action (posthog/permissions.py).
+		return true
+	}
 	if scope == noScope {
 		rc.forbidden("This action does not support Personal API Key access")
 		return false

@@ -45,6 +45,49 @@ func (rc *reqCtx) stringField(f map[string]json.RawMessage, name string, require
 	return v, true
 }
 
+// emailField reads a required email address the way DRF's EmailField does:
+// 400 "required", "null", "blank", "max_length" (254) or invalid_input
+// "Enter a valid email address.". The domain part is lower-cased, as
+// PostHog's serializers do.
+func (rc *reqCtx) emailField(f map[string]json.RawMessage, name string) (string, bool) {
+	raw, present := f[name]
+	if present && isNull(raw) {
+		rc.invalid("null", "This field may not be null.", name)
+		return "", false
+	}
+	v, ok := rc.stringField(f, name, true, 254)
+	if !ok {
+		return "", false
+	}
+	v = strings.TrimSpace(v)
+	at := strings.LastIndexByte(v, '@')
+	if at <= 0 || at == len(v)-1 || strings.ContainsAny(v, " \t\r\n<>()[],;:\"") ||
+		!strings.Contains(v[at+1:], ".") || strings.HasPrefix(v[at+1:], ".") || strings.HasSuffix(v, ".") ||
+		strings.Count(v, "@") != 1 {
+		rc.invalid("invalid_input", "Enter a valid email address.", name)
+		return "", false
+	}
+	return v[:at] + "@" + strings.ToLower(v[at+1:]), true
+}
+
+// nullableStringMax sets *dst when the field is present: null clears it,
+// a string longer than maxLen (when > 0) is a 400 "max_length".
+func (rc *reqCtx) nullableStringMax(f map[string]json.RawMessage, name string, maxLen int, dst **string) bool {
+	var v *string
+	if !rc.nullableStringField(f, name, &v) {
+		return false
+	}
+	if _, present := f[name]; !present {
+		return true
+	}
+	if v != nil && maxLen > 0 && utf8.RuneCountInString(*v) > maxLen {
+		rc.invalid("max_length", fmt.Sprintf("Ensure this field has no more than %d characters.", maxLen), name)
+		return false
+	}
+	*dst = v
+	return true
+}
+
 // optString sets *dst when the field is present (null not allowed).
 func (rc *reqCtx) optString(f map[string]json.RawMessage, name string, maxLen int, dst *string) bool {
 	if _, present := f[name]; !present {

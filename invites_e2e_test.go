@@ -1,0 +1,366 @@
+package posthogapi_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/posthogtest"
+)
+
+// inviteE2E starts a server and returns it, its default organization and
+// a client whose key has the given scopes.
+func inviteE2E(t *testing.T, scopes ...string) (*posthogtest.Server, uuid.UUID, *posthogapi.Client) {
+	t.Helper()
+	srv := posthogtest.NewServer()
+	t.Cleanup(srv.Close)
+	return srv, srv.DefaultOrganization().ID, inviteE2EClient(t, srv, srv.NewAPIKey(scopes...))
+}
+
+func inviteE2EClient(t *testing.T, srv *posthogtest.Server, key string) *posthogapi.Client {
+	t.Helper()
+	c, err := srv.Client(key, posthogapi.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// inviteE2EMember adds a user at level to org and returns a client for them.
+func inviteE2EMember(t *testing.T, srv *posthogtest.Server, org uuid.UUID, email string, level int) *posthogapi.Client {
+	t.Helper()
+	u := srv.AddUser(posthogtest.UserSeed{Email: email})
+	srv.AddMember(org, u.UUID, level)
+	return inviteE2EClient(t, srv, srv.NewAPIKeyFor(u.UUID, "organization_member:write"))
+}
+
+func listInvites(t *testing.T, c *posthogapi.Client, org uuid.UUID) []posthogapi.OrganizationInvite {
+	t.Helper()
+	var out []posthogapi.OrganizationInvite
+	for inv, err := range c.Invites.All(context.Background(), org, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, *inv)
+	}
+	return out
+}
+
+func TestInviteE2ELifecycle(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := inviteE2E(t, "organization_member:write")
+	owner := srv.DefaultUser()
+
+	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{
+		TargetEmail: "Ann@Example.COM", FirstName: "Ann", Level: posthogapi.MembershipLevelAdmin,
+		Message: posthogapi.Ptr("Welcome"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.ID == uuid.Nil || inv.TargetEmail != "Ann@example.com" || inv.FirstName != "Ann" || inv.Level != posthogapi.MembershipLevelAdmin ||
+		inv.IsExpired || !inv.EmailingAttemptMade || inv.Message == nil || *inv.Message != "Welcome" ||
+		inv.CreatedBy == nil || inv.CreatedBy.UUID != owner.UUID || inv.PrivateProjectAccess == nil || len(inv.PrivateProjectAccess) != 0 {
+		t.Fatalf("created = %+v", inv)
+	}
+	if list := listInvites(t, c, org); len(list) != 1 || list[0].ID != inv.ID {
+		t.Fatalf("list = %+v", list)
+	}
+
+	// A new invite for the same address replaces the earlier one.
+	again, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "Ann@example.com", SendEmail: posthogapi.Ptr(false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID == inv.ID || again.Level != posthogapi.MembershipLevelMember || again.EmailingAttemptMade {
+		t.Errorf("second invite = %+v", again)
+	}
+	if list := listInvites(t, c, org); len(list) != 1 || list[0].ID != again.ID {
+		t.Fatalf("after replacing: %+v", list)
+	}
+	if err := c.Invites.Delete(ctx, org, inv.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("deleting the replaced invite: %v", err)
+	}
+
+	if err := c.Invites.Delete(ctx, org, again.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Invites.Delete(ctx, org, again.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("delete after delete: %v", err)
+	}
+	if list := listInvites(t, c, org); len(list) != 0 {
+		t.Errorf("list after delete = %+v", list)
+	}
+}
+
+func TestInviteE2ERules(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := inviteE2E(t, "organization_member:write")
+
+	// The address of a member.
+	_, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "owner@example.com"})
+	ae := wantAPIError(t, err, 400, "invalid_input", "")
+	if ae.Detail != "A user with this email address already belongs to the organization." {
+		t.Errorf("detail = %q", ae.Detail)
+	}
+
+	// A member cannot invite above their own level.
+	member := inviteE2EMember(t, srv, org, "member@example.com", posthogtest.LevelMember)
+	_, err = member.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "new@example.com", Level: posthogapi.MembershipLevelAdmin})
+	if !errors.Is(err, posthogapi.ErrPermissionDenied) || errors.Is(err, posthogapi.ErrMissingScope) {
+		t.Errorf("member inviting an admin: %v", err)
+	}
+	if _, err := member.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "new@example.com"}); err != nil {
+		t.Errorf("member inviting a member: %v", err)
+	}
+	admin := inviteE2EMember(t, srv, org, "admin@example.com", posthogtest.LevelAdmin)
+	if _, err := admin.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "boss@example.com", Level: posthogapi.MembershipLevelOwner}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("admin inviting an owner: %v", err)
+	}
+
+	// With members_can_invite off, only admins invite.
+	orgs := inviteE2EClient(t, srv, srv.NewAPIKey("organization:write"))
+	if _, err := orgs.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{MembersCanInvite: posthogapi.NewNullable(false)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := member.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "other@example.com"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("member with members_can_invite off: %v", err)
+	}
+	if _, err := member.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{{TargetEmail: "other@example.com"}}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("member bulk with members_can_invite off: %v", err)
+	}
+	if _, err := admin.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "other@example.com"}); err != nil {
+		t.Errorf("admin with members_can_invite off: %v", err)
+	}
+	// Any member may delete an invite.
+	invs := srv.Invites(org)
+	if err := member.Invites.Delete(ctx, org, invs[0].ID); err != nil {
+		t.Errorf("member delete: %v", err)
+	}
+
+	// Private project access must name a project of the organization.
+	_, err = c.Invites.Create(ctx, org, &posthogapi.InviteCreate{
+		TargetEmail: "p@example.com", PrivateProjectAccess: []posthogapi.ProjectAccess{{ID: 987654, Level: posthogapi.ProjectAccessMember}},
+	})
+	wantAPIError(t, err, 400, "invalid_input", "private_project_access")
+}
+
+func TestInviteE2EScopes(t *testing.T) {
+	ctx := context.Background()
+	srv, org, reader := inviteE2E(t, "organization_member:read")
+	inv := srv.AddInvite(org, posthogtest.InviteSeed{Email: "ann@example.com"})
+	var se *posthogapi.ScopeError
+	if _, err := reader.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "bo@example.com"}); !errors.As(err, &se) || se.Scope != "organization_member:write" {
+		t.Errorf("create with a read key: %v", err)
+	}
+	if _, err := reader.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{{TargetEmail: "bo@example.com"}}); !errors.As(err, &se) || se.Scope != "organization_member:write" {
+		t.Errorf("bulk with a read key: %v", err)
+	}
+	if _, err := reader.Invites.Delegate(ctx, org, &posthogapi.InviteDelegate{TargetEmail: "bo@example.com"}); !errors.As(err, &se) || se.Scope != "organization_member:write" {
+		t.Errorf("delegate with a read key: %v", err)
+	}
+	if err := reader.Invites.Delete(ctx, org, inv.ID); !errors.As(err, &se) || se.Scope != "organization_member:write" {
+		t.Errorf("delete with a read key: %v", err)
+	}
+	if got := listInvites(t, reader, org); len(got) != 1 {
+		t.Errorf("list with a read key = %+v", got)
+	}
+	orgKey := inviteE2EClient(t, srv, srv.NewAPIKey("organization:write"))
+	if _, err := orgKey.Invites.List(ctx, org, nil); !errors.As(err, &se) || se.Scope != "organization_member:read" {
+		t.Errorf("list with another area's key: %v", err)
+	}
+	if n := len(srv.Invites(org)); n != 1 {
+		t.Errorf("%d invites after refused writes", n)
+	}
+}
+
+func TestInviteE2EBulk(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := inviteE2E(t, "organization_member:write")
+	created, err := c.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{
+		{TargetEmail: "a@example.com", FirstName: "A"},
+		{TargetEmail: "b@example.com", Level: posthogapi.MembershipLevelAdmin},
+		{TargetEmail: "c@example.com", SendEmail: posthogapi.Ptr(false)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(created) != 3 || created[0].FirstName != "A" || created[1].Level != posthogapi.MembershipLevelAdmin ||
+		created[2].EmailingAttemptMade || created[0].ID == uuid.Nil {
+		t.Fatalf("created = %+v", created)
+	}
+	if n := len(srv.Invites(org)); n != 3 {
+		t.Errorf("%d invites on the server", n)
+	}
+	last := srv.Requests()[len(srv.Requests())-1]
+	if last.Status != 201 || !strings.HasPrefix(last.Body, "[") {
+		t.Errorf("bulk request = %d %s", last.Status, last.Body)
+	}
+
+	// One invalid invite: nothing is created.
+	_, err = c.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{{TargetEmail: "d@example.com"}, {TargetEmail: "owner@example.com"}})
+	if !errors.Is(err, posthogapi.ErrValidation) {
+		t.Errorf("bulk with a member's address: %v", err)
+	}
+	if n := len(srv.Invites(org)); n != 3 {
+		t.Errorf("%d invites after a refused bulk", n)
+	}
+}
+
+func TestInviteE2EBulkChunked(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := inviteE2E(t, "organization_member:write")
+	invites := make([]posthogapi.InviteCreate, 45)
+	for i := range invites {
+		invites[i] = posthogapi.InviteCreate{TargetEmail: fmt.Sprintf("user%02d@example.com", i)}
+	}
+	invites[30].TargetEmail = "owner@example.com" // a member: the second chunk fails
+	srv.ResetRequests()
+	r, err := c.Invites.BulkChunked(ctx, org, invites)
+	if !errors.Is(err, posthogapi.ErrValidation) {
+		t.Fatalf("err = %v", err)
+	}
+	var sizes []int
+	for _, req := range srv.Requests() {
+		sizes = append(sizes, strings.Count(req.Body, "target_email"))
+	}
+	if fmt.Sprint(sizes) != "[20 20 5]" {
+		t.Errorf("bulk calls of %v", sizes)
+	}
+	if len(r.Created()) != 25 || len(r.Failed()) != 1 || r.Failed()[0].Start != 20 || r.Failed()[0].OutcomeUnknown {
+		t.Errorf("report: %d created, failed %+v", len(r.Created()), r.Failed())
+	}
+	if n := len(listInvites(t, c, org)); n != 25 {
+		t.Errorf("%d invites listed, want 25", n)
+	}
+}
+
+func TestInviteE2EBulkChunkedLostAnswer(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := inviteE2E(t, "organization_member:write")
+	invites := make([]posthogapi.InviteCreate, 25)
+	for i := range invites {
+		invites[i] = posthogapi.InviteCreate{TargetEmail: fmt.Sprintf("user%02d@example.com", i)}
+	}
+	// The first chunk is created, then its answer is lost.
+	srv.InjectFault(posthogtest.Fault{Method: "POST", Path: "/api/organizations/" + org.String() + "/invites/bulk/", DropConnection: true})
+	srv.ResetRequests()
+	r, err := c.Invites.BulkChunked(ctx, org, invites)
+	if !errors.Is(err, posthogapi.ErrOutcomeUnknown) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(srv.Requests()); n != 2 {
+		t.Errorf("%d bulk calls: the lost chunk must not be re-sent", n)
+	}
+	if !r.Chunks[0].OutcomeUnknown || r.Chunks[1].Err != nil || len(r.Chunks[1].Created) != 5 {
+		t.Errorf("chunks = %+v", r.Chunks)
+	}
+	// The server did create the first chunk; the caller can find out.
+	if n := len(srv.Invites(org)); n != 25 {
+		t.Errorf("%d invites on the server", n)
+	}
+}
+
+func TestInviteE2EDelegate(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := inviteE2E(t, "organization_member:write")
+	inv, err := c.Invites.Delegate(ctx, org, &posthogapi.InviteDelegate{TargetEmail: "cto@example.com", Message: "Please finish setup", StepAtDelegation: "install"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Level != posthogapi.MembershipLevelAdmin || inv.TargetEmail != "cto@example.com" || inv.Message == nil || *inv.Message != "Please finish setup" {
+		t.Errorf("delegation invite = %+v", inv)
+	}
+	if last := srv.Requests()[len(srv.Requests())-1]; last.Status != 200 {
+		t.Errorf("delegate answered %d, PostHog answers 200", last.Status)
+	}
+	if got := srv.Invites(org); len(got) != 1 || !got[0].SetupDelegation || got[0].Level != posthogtest.LevelAdmin {
+		t.Errorf("server invites = %+v", got)
+	}
+	member := inviteE2EMember(t, srv, org, "member@example.com", posthogtest.LevelMember)
+	if _, err := member.Invites.Delegate(ctx, org, &posthogapi.InviteDelegate{TargetEmail: "x@example.com"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("member delegating: %v", err)
+	}
+}
+
+func TestInviteE2EAcceptInvite(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := inviteE2E(t, "organization_member:write")
+	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "ann@example.com", FirstName: "Ann", Level: posthogapi.MembershipLevelAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := srv.AcceptInvite(org, inv.ID, posthogtest.UserSeed{LastName: "Smith"})
+	if m.Level != posthogtest.LevelAdmin || m.User.Email != "ann@example.com" || m.User.FirstName != "Ann" || m.User.LastName != "Smith" {
+		t.Errorf("member = %+v", m)
+	}
+	if got := listInvites(t, c, org); len(got) != 0 {
+		t.Errorf("invite left after accepting: %+v", got)
+	}
+	found := false
+	for mem, err := range c.Members.All(ctx, org, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mem.User.UUID == m.User.UUID {
+			found = mem.Level == posthogapi.MembershipLevelAdmin
+		}
+	}
+	if !found {
+		t.Error("the invitee is not an admin member")
+	}
+	// Inviting them again is refused: they are a member now.
+	if _, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "ann@example.com"}); !errors.Is(err, posthogapi.ErrValidation) {
+		t.Errorf("re-invite: %v", err)
+	}
+}
+
+func TestInviteE2ECombinePending(t *testing.T) {
+	ctx := context.Background()
+	_, org, c := inviteE2E(t, "organization_member:write")
+	if _, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "x@example.com", Level: posthogapi.MembershipLevelAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "x@example.com", CombinePendingInvites: true})
+	if err != nil || inv.Level != posthogapi.MembershipLevelAdmin {
+		t.Errorf("combined = %+v, %v", inv, err)
+	}
+	plain, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "x@example.com"})
+	if err != nil || plain.Level != posthogapi.MembershipLevelMember {
+		t.Errorf("not combined = %+v, %v", plain, err)
+	}
+}
+
+// An audit: find invites older than a week, as a cleanup job would.
+func TestInviteE2EAuditOldInvites(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := inviteE2E(t, "organization_member:read")
+	now := time.Now()
+	srv.AddInvite(org, posthogtest.InviteSeed{Email: "stale@example.com", CreatedAt: now.Add(-10 * 24 * time.Hour)})
+	srv.AddInvite(org, posthogtest.InviteSeed{Email: "expired@example.com", CreatedAt: now.Add(-4 * 24 * time.Hour)})
+	srv.AddInvite(org, posthogtest.InviteSeed{Email: "fresh@example.com", Level: posthogtest.LevelAdmin})
+
+	var old, expired []string
+	for inv, err := range c.Invites.All(ctx, org, &posthogapi.ListOptions{Limit: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.CreatedAt.Before(now.Add(-7 * 24 * time.Hour)) {
+			old = append(old, inv.TargetEmail)
+		}
+		if inv.IsExpired {
+			expired = append(expired, inv.TargetEmail)
+		}
+	}
+	if strings.Join(old, ",") != "stale@example.com" {
+		t.Errorf("older than a week: %v", old)
+	}
+	if strings.Join(expired, ",") != "expired@example.com,stale@example.com" {
+		t.Errorf("expired (newest first): %v", expired)
+	}
+}

@@ -1,0 +1,625 @@
+package posthogtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Domains behave as PostHog's posthog/api/organization_domain.py (the
+// version with SCIM): writes need an admin; just-in-time provisioning, SSO
+// enforcement and SCIM need a verified domain; verify, scim/token and
+// scim/logs have no scope, so only legacy keys (no scopes) reach them.
+
+func init() { areaRegistrations = append(areaRegistrations, registerDomains) }
+
+func registerDomains(s *Server) {
+	const base = "/api/organizations/{organization_id}/domains/"
+	s.route("GET "+base+"{$}", "organization:read", handleDomainList)
+	s.route("POST "+base+"{$}", "organization:write", handleDomainCreate)
+	s.route("GET "+base+"{id}/{$}", "organization:read", handleDomainGet)
+	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleDomainUpdate)
+	s.route("PUT "+base+"{id}/{$}", "organization:write", handleDomainUpdate)
+	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleDomainDelete)
+	s.route("POST "+base+"{id}/verify/{$}", noScope, handleDomainVerify)
+	s.route("POST "+base+"{id}/scim/token/{$}", noScope, handleDomainSCIMToken)
+	s.route("GET "+base+"{id}/scim/logs/{$}", noScope, handleDomainSCIMLogs)
+}
+
+type domainState struct {
+	domains []*orgDomain
+	// withheld lists, per organization, the paid features it lacks.
+	withheld map[uuid.UUID]domainFeatures
+}
+
+type domainFeatures struct {
+	noAutomaticProvisioning, noSCIM bool
+}
+
+type orgDomain struct {
+	id                    uuid.UUID
+	org                   *org
+	name                  string
+	challenge             string
+	verifiedAt            *time.Time
+	lastVerificationRetry *time.Time
+	dnsPublished          bool
+	jit                   bool
+	sso                   string
+	samlEntityID          *string
+	samlACSURL            *string
+	samlCert              *string
+	scimEnabled           bool
+	// scimToken is the current SCIM token. PostHog keeps only its hash, so
+	// it is never sent again after the answer that created it.
+	scimToken string
+	logs      []*scimLog
+}
+
+type scimLog struct {
+	id               uuid.UUID
+	method, path     string
+	headers          map[string]any
+	reqBody          any
+	status           int
+	respBody         any
+	identityProvider string
+	durationMS       *int
+	createdAt        time.Time
+}
+
+// domainRe is PostHog's DOMAIN_REGEX.
+var domainRe = regexp.MustCompile(`^([a-z0-9]+(-[a-z0-9]+)*\.)+[a-z]{2,}$`)
+
+func (d *orgDomain) hasSAML() bool {
+	nonEmpty := func(p *string) bool { return p != nil && *p != "" }
+	return nonEmpty(d.samlEntityID) && nonEmpty(d.samlACSURL) && nonEmpty(d.samlCert)
+}
+
+func (d *orgDomain) hasSCIM() bool { return d.scimEnabled && d.scimToken != "" }
+
+func (rc *reqCtx) scimBaseURL(d *orgDomain) string {
+	return "http://" + rc.r.Host + "/scim/v2/" + d.id.String()
+}
+
+// domainJSON renders a domain; token is the SCIM token to show once (or "").
+func (rc *reqCtx) domainJSON(d *orgDomain, token string) map[string]any {
+	var baseURL, bearer any
+	if d.hasSCIM() {
+		baseURL = rc.scimBaseURL(d)
+	}
+	if token != "" {
+		bearer = token
+	}
+	return map[string]any{
+		"id": d.id, "domain": d.name, "is_verified": d.verifiedAt != nil, "verified_at": d.verifiedAt,
+		"verification_challenge": d.challenge, "jit_provisioning_enabled": d.jit,
+		"sso_enforcement": d.sso, "has_saml": d.hasSAML(), "saml_entity_id": d.samlEntityID,
+		"saml_acs_url": d.samlACSURL, "saml_x509_cert": d.samlCert, "has_scim": d.hasSCIM(),
+		"scim_enabled": d.scimEnabled, "scim_base_url": baseURL, "scim_bearer_token": bearer,
+	}
+}
+
+func (s *Server) domainFeaturesOf(o *org) domainFeatures {
+	return areaState[domainState](s).withheld[o.id]
+}
+
+func (s *Server) domainNameTaken(name string) bool {
+	for _, d := range areaState[domainState](s).domains {
+		if !d.org.deleted && d.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) newDomain(o *org, name string) *orgDomain {
+	d := &orgDomain{id: s.newID(), org: o, name: name, challenge: s.newSecret("")}
+	st := areaState[domainState](s)
+	st.domains = append(st.domains, d)
+	return d
+}
+
+func (s *Server) findDomain(o *org, id uuid.UUID) *orgDomain {
+	for _, d := range areaState[domainState](s).domains {
+		if d.id == id && d.org == o {
+			return d
+		}
+	}
+	return nil
+}
+
+// domainFromPath resolves the {id} path value within o (404 otherwise).
+func (rc *reqCtx) domainFromPath(o *org) *orgDomain {
+	id, err := uuid.Parse(rc.r.PathValue("id"))
+	var d *orgDomain
+	if err == nil {
+		d = rc.s.findDomain(o, id)
+	}
+	if d == nil {
+		rc.notFound()
+	}
+	return d
+}
+
+func handleDomainList(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	var mine []*orgDomain
+	for _, d := range areaState[domainState](rc.s).domains {
+		if d.org == o {
+			mine = append(mine, d)
+		}
+	}
+	out := []map[string]any{}
+	for _, d := range sortedBy(mine, func(a, b *orgDomain) bool { return a.name < b.name }) {
+		out = append(out, rc.domainJSON(d, ""))
+	}
+	page(rc, out)
+}
+
+func handleDomainGet(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	if d := rc.domainFromPath(o); d != nil {
+		rc.json(http.StatusOK, rc.domainJSON(d, ""))
+	}
+}
+
+func handleDomainCreate(rc *reqCtx) {
+	o, m := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(m, LevelAdmin) {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	name, ok := rc.stringField(f, "domain", true, 128)
+	if !ok {
+		return
+	}
+	if rc.s.domainNameTaken(name) {
+		rc.invalid("unique", "domain with this domain already exists.", "domain")
+		return
+	}
+	if !domainRe.MatchString(name) {
+		rc.invalid("invalid_input", "Please enter a valid domain or subdomain name.", "domain")
+		return
+	}
+	var entity, acs, cert *string
+	var ignoredBool bool
+	var ignoredString string
+	// jit_provisioning_enabled, sso_enforcement and scim_enabled are
+	// type-checked, then dropped: they need a verified domain.
+	if !rc.nullableStringMax(f, "saml_entity_id", 512, &entity) ||
+		!rc.nullableStringMax(f, "saml_acs_url", 512, &acs) ||
+		!rc.nullableStringMax(f, "saml_x509_cert", 0, &cert) ||
+		!rc.boolField(f, "jit_provisioning_enabled", &ignoredBool) ||
+		!rc.optString(f, "sso_enforcement", 28, &ignoredString) ||
+		!rc.boolField(f, "scim_enabled", &ignoredBool) {
+		return
+	}
+	if rc.s.domainFeaturesOf(o).noAutomaticProvisioning {
+		rc.forbidden("Automatic provisioning is not enabled for this organization.")
+		return
+	}
+	d := rc.s.newDomain(o, name)
+	d.samlEntityID, d.samlACSURL, d.samlCert = entity, acs, cert
+	rc.json(http.StatusCreated, rc.domainJSON(d, ""))
+}
+
+// handleDomainUpdate serves PATCH and PUT alike: the domain name, the only
+// required field, is read-only on an existing domain.
+func handleDomainUpdate(rc *reqCtx) {
+	o, m := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(m, LevelAdmin) {
+		return
+	}
+	d := rc.domainFromPath(o)
+	if d == nil {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	next := *d
+	scim := d.scimEnabled
+	if !rc.boolField(f, "jit_provisioning_enabled", &next.jit) ||
+		!rc.optString(f, "sso_enforcement", 28, &next.sso) ||
+		!rc.nullableStringMax(f, "saml_entity_id", 512, &next.samlEntityID) ||
+		!rc.nullableStringMax(f, "saml_acs_url", 512, &next.samlACSURL) ||
+		!rc.nullableStringMax(f, "saml_x509_cert", 0, &next.samlCert) ||
+		!rc.boolField(f, "scim_enabled", &scim) {
+		return
+	}
+	if d.verifiedAt == nil {
+		for _, attr := range []string{"jit_provisioning_enabled", "sso_enforcement", "scim_enabled"} {
+			if _, present := f[attr]; present {
+				rc.invalid("verification_required", "This attribute cannot be updated until the domain is verified.", attr)
+				return
+			}
+		}
+	}
+	feats := rc.s.domainFeaturesOf(o)
+	if _, present := f["jit_provisioning_enabled"]; present && next.jit && feats.noAutomaticProvisioning {
+		rc.invalid("feature_not_available", "Automatic provisioning is not enabled for this organization.", "jit_provisioning_enabled")
+		return
+	}
+	if _, present := f["scim_enabled"]; present && feats.noSCIM {
+		rc.invalid("feature_not_available", "SCIM provisioning is not available for this organization.", "scim_enabled")
+		return
+	}
+	token := ""
+	switch {
+	case scim && !d.scimEnabled:
+		token = rc.s.newSecret("phs_scim_")
+		next.scimEnabled, next.scimToken = true, token
+	case !scim && d.scimEnabled:
+		next.scimEnabled, next.scimToken = false, ""
+	}
+	*d = next
+	rc.json(http.StatusOK, rc.domainJSON(d, token))
+}
+
+func handleDomainDelete(rc *reqCtx) {
+	o, m := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(m, LevelAdmin) {
+		return
+	}
+	d := rc.domainFromPath(o)
+	if d == nil {
+		return
+	}
+	st := areaState[domainState](rc.s)
+	for i, x := range st.domains {
+		if x == d {
+			st.domains = append(st.domains[:i], st.domains[i+1:]...)
+			break
+		}
+	}
+	rc.noContent()
+}
+
+func handleDomainVerify(rc *reqCtx) {
+	o, m := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(m, LevelAdmin) {
+		return
+	}
+	d := rc.domainFromPath(o)
+	if d == nil {
+		return
+	}
+	if d.verifiedAt != nil {
+		rc.invalid("already_verified", "This domain has already been verified.", "")
+		return
+	}
+	now := rc.s.now()
+	if d.dnsPublished {
+		d.verifiedAt, d.lastVerificationRetry = &now, nil
+	} else {
+		d.lastVerificationRetry = &now
+	}
+	rc.json(http.StatusOK, rc.domainJSON(d, ""))
+}
+
+func handleDomainSCIMToken(rc *reqCtx) {
+	o, m := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(m, LevelAdmin) {
+		return
+	}
+	d := rc.domainFromPath(o)
+	if d == nil {
+		return
+	}
+	if rc.s.domainFeaturesOf(o).noSCIM {
+		rc.forbidden("SCIM is not available for this organization")
+		return
+	}
+	if !d.scimEnabled {
+		rc.detailOnly(http.StatusBadRequest, "SCIM is not enabled for this domain")
+		return
+	}
+	d.scimToken = rc.s.newSecret("phs_scim_")
+	rc.json(http.StatusOK, map[string]any{
+		"scim_enabled": true, "scim_base_url": rc.scimBaseURL(d), "scim_bearer_token": d.scimToken,
+	})
+}
+
+func scimLogJSON(l *scimLog) map[string]any {
+	headers := l.headers
+	if headers == nil {
+		headers = map[string]any{}
+	}
+	return map[string]any{
+		"id": l.id, "request_method": l.method, "request_path": l.path, "request_headers": headers,
+		"request_body": l.reqBody, "response_status": l.status, "response_body": l.respBody,
+		"identity_provider": l.identityProvider, "duration_ms": l.durationMS, "created_at": l.createdAt,
+	}
+}
+
+func handleDomainSCIMLogs(rc *reqCtx) {
+	o, m := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	if m.level < LevelAdmin {
+		rc.forbidden("Only organization admins can view SCIM logs.")
+		return
+	}
+	d := rc.domainFromPath(o)
+	if d == nil {
+		return
+	}
+	// django-filter drops filter values that do not parse.
+	q := rc.r.URL.Query()
+	statusMin, hasMin := scimNumberFilter(q.Get("status_min"))
+	statusMax, hasMax := scimNumberFilter(q.Get("status_max"))
+	after, hasAfter := scimTimeFilter(q.Get("after"))
+	before, hasBefore := scimTimeFilter(q.Get("before"))
+	search := strings.ToLower(q.Get("search"))
+	logs := sortedBy(d.logs, func(a, b *scimLog) bool {
+		if !a.createdAt.Equal(b.createdAt) {
+			return a.createdAt.After(b.createdAt)
+		}
+		return a.id.String() > b.id.String()
+	})
+	var out []map[string]any
+	for _, l := range logs {
+		switch {
+		case hasMin && float64(l.status) < statusMin,
+			hasMax && float64(l.status) > statusMax,
+			hasAfter && l.createdAt.Before(after),
+			hasBefore && l.createdAt.After(before):
+			continue
+		}
+		if search != "" {
+			body, _ := json.Marshal(l.reqBody)
+			if !strings.Contains(strings.ToLower(l.path), search) && !strings.Contains(strings.ToLower(string(body)), search) {
+				continue
+			}
+		}
+		out = append(out, scimLogJSON(l))
+	}
+	pageNumberPagination(rc, out, 20, 100)
+}
+
+func scimNumberFilter(v string) (float64, bool) {
+	if v == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+func scimTimeFilter(v string) (time.Time, bool) {
+	if v == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// pageNumberPagination answers DRF's PageNumberPagination: page (1-based; "last"
+// allowed; anything else out of range is a 404 "Invalid page.") and
+// page_size (default def, capped at maxSize; invalid values give def), with
+// absolute next and previous links.
+func pageNumberPagination[T any](rc *reqCtx, items []T, def, maxSize int) {
+	q := rc.r.URL.Query()
+	size := def
+	if v := q.Get("page_size"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			size = min(n, maxSize)
+		}
+	}
+	pages := max(1, (len(items)+size-1)/size)
+	n := 1
+	if v := q.Get("page"); v != "" {
+		if v == "last" {
+			n = pages
+		} else if p, err := strconv.Atoi(v); err == nil {
+			n = p
+		} else {
+			n = 0
+		}
+	}
+	if n < 1 || n > pages {
+		rc.error(http.StatusNotFound, "invalid_request", "not_found", "Invalid page.", "")
+		return
+	}
+	lo, hi := (n-1)*size, min(n*size, len(items))
+	results := items[min(lo, len(items)):hi]
+	if results == nil {
+		results = []T{}
+	}
+	body := struct {
+		Count    int     `json:"count"`
+		Next     *string `json:"next"`
+		Previous *string `json:"previous"`
+		Results  []T     `json:"results"`
+	}{Count: len(items), Results: results}
+	link := func(p int) *string {
+		v := rc.r.URL.Query()
+		if p == 1 {
+			v.Del("page")
+		} else {
+			v.Set("page", strconv.Itoa(p))
+		}
+		u := url.URL{Scheme: "http", Host: rc.r.Host, Path: rc.r.URL.Path, RawQuery: v.Encode()}
+		s := u.String()
+		return &s
+	}
+	if n < pages {
+		body.Next = link(n + 1)
+	}
+	if n > 1 {
+		body.Previous = link(n - 1)
+	}
+	rc.json(http.StatusOK, body)
+}
+
+// ----- seeding ---------------------------------------------------------------
+
+// Domain is an organization's domain on the server.
+type Domain struct {
+	ID           uuid.UUID
+	Organization uuid.UUID
+	Domain       string
+	// VerificationChallenge is the value PostHog expects in the DNS TXT
+	// record _posthog-challenge.<domain>.
+	VerificationChallenge string
+	Verified              bool
+	SCIMEnabled           bool
+}
+
+func (d *orgDomain) public() Domain {
+	return Domain{
+		ID: d.id, Organization: d.org.id, Domain: d.name, VerificationChallenge: d.challenge,
+		Verified: d.verifiedAt != nil, SCIMEnabled: d.scimEnabled,
+	}
+}
+
+func (s *Server) mustDomain(orgID, id uuid.UUID) *orgDomain {
+	o := s.orgByID(orgID)
+	if o == nil {
+		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
+	}
+	d := s.findDomain(o, id)
+	if d == nil {
+		panic(fmt.Sprintf("posthogtest: no domain %s in organization %s", id, orgID))
+	}
+	return d
+}
+
+// AddDomain adds an unverified domain to the organization, as an admin's
+// Domains.Create would. It panics if the organization does not exist or
+// the name is taken or not a domain PostHog accepts.
+func (s *Server) AddDomain(orgID uuid.UUID, name string) Domain {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgByID(orgID)
+	if o == nil {
+		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
+	}
+	if !domainRe.MatchString(name) || s.domainNameTaken(name) {
+		panic(fmt.Sprintf("posthogtest: cannot add domain %q", name))
+	}
+	return s.newDomain(o, name).public()
+}
+
+// Domains returns the organization's domains, sorted by name.
+func (s *Server) Domains(orgID uuid.UUID) []Domain {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Domain
+	for _, d := range sortedBy(areaState[domainState](s).domains, func(a, b *orgDomain) bool { return a.name < b.name }) {
+		if d.org.id == orgID && !d.org.deleted {
+			out = append(out, d.public())
+		}
+	}
+	return out
+}
+
+// VerifyDomain marks the domain verified now, as a successful DNS check
+// would. It panics if there is no such domain.
+func (s *Server) VerifyDomain(orgID, id uuid.UUID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.mustDomain(orgID, id)
+	now := s.now()
+	d.verifiedAt, d.lastVerificationRetry = &now, nil
+}
+
+// PublishDNSChallenge makes the domain's DNS TXT record
+// _posthog-challenge.<domain> hold its verification challenge, so that the
+// next verify request succeeds (without it, verify leaves the domain
+// unverified, as a missing record does). It panics if there is no such
+// domain.
+func (s *Server) PublishDNSChallenge(orgID, id uuid.UUID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mustDomain(orgID, id).dnsPublished = true
+}
+
+// SetDomainFeatures sets whether the organization has the paid features the
+// domain API checks: automatic provisioning (creating domains, just-in-time
+// provisioning) and SCIM. Both are on until this is called.
+func (s *Server) SetDomainFeatures(orgID uuid.UUID, automaticProvisioning, scim bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := areaState[domainState](s)
+	if st.withheld == nil {
+		st.withheld = map[uuid.UUID]domainFeatures{}
+	}
+	st.withheld[orgID] = domainFeatures{noAutomaticProvisioning: !automaticProvisioning, noSCIM: !scim}
+}
+
+// SCIMLogSeed describes a SCIM request log entry for AddSCIMLog.
+type SCIMLogSeed struct {
+	// Method and Path are the SCIM request's (such as "POST" and
+	// "/scim/v2/<domain id>/Users").
+	Method, Path string
+	Headers      map[string]any
+	// RequestBody and ResponseBody are any JSON-encodable values (nil: null).
+	RequestBody, ResponseBody any
+	// Status is the response status (0: 200).
+	Status int
+	// IdentityProvider such as "okta" (""; "other").
+	IdentityProvider string
+	// DurationMS is the handling time (nil: not recorded).
+	DurationMS *int
+	// CreatedAt is the entry's time (zero: now).
+	CreatedAt time.Time
+}
+
+// AddSCIMLog records a SCIM request against the domain, as an identity
+// provider's call would, and returns the entry's ID. It panics if there is
+// no such domain.
+func (s *Server) AddSCIMLog(orgID, domainID uuid.UUID, seed SCIMLogSeed) uuid.UUID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.mustDomain(orgID, domainID)
+	l := &scimLog{
+		id: s.newID(), method: seed.Method, path: seed.Path, headers: seed.Headers,
+		reqBody: seed.RequestBody, status: seed.Status, respBody: seed.ResponseBody,
+		identityProvider: seed.IdentityProvider, durationMS: seed.DurationMS,
+		createdAt: seed.CreatedAt.UTC().Truncate(time.Microsecond),
+	}
+	if l.method == "" {
+		l.method = http.MethodGet
+	}
+	if l.path == "" {
+		l.path = "/scim/v2/" + d.id.String() + "/Users"
+	}
+	if l.status == 0 {
+		l.status = http.StatusOK
+	}
+	if l.identityProvider == "" {
+		l.identityProvider = "other"
+	}
+	if seed.CreatedAt.IsZero() {
+		l.createdAt = s.now()
+	}
+	d.logs = append(d.logs, l)
+	return l.id
+}
