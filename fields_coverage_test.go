@@ -16,6 +16,8 @@ var responseTypes = map[string]any{
 	"Organization":       Organization{},
 	"OrganizationMember": OrganizationMember{},
 	"UserBasic":          UserBasic{},
+	"OrganizationDomain": OrganizationDomain{},
+	"OrganizationInvite": OrganizationInvite{},
 }
 
 // omittedFields are schema properties deliberately without a Go field.
