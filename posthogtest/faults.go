@@ -14,6 +14,9 @@ type Fault struct {
 	Method string
 	// Path limits the fault to URL paths starting with this prefix ("" = any).
 	Path string
+	// Skip lets this many matching requests through untouched before the
+	// fault applies (to fail, say, the second page or the second write).
+	Skip int
 	// Times is how many matching requests get the fault (0 means 1).
 	Times int
 	// Status answers with this status (and PostHog's error body for it, or
@@ -34,7 +37,7 @@ type Fault struct {
 
 type fault struct {
 	Fault
-	left int
+	skip, left int
 }
 
 // InjectFault adds a fault. Faults are matched in the order they were
@@ -46,7 +49,7 @@ func (s *Server) InjectFault(f Fault) {
 	if n <= 0 {
 		n = 1
 	}
-	s.faults = append(s.faults, &fault{Fault: f, left: n})
+	s.faults = append(s.faults, &fault{Fault: f, skip: max(f.Skip, 0), left: n})
 }
 
 // ClearFaults removes all pending faults.
@@ -65,6 +68,10 @@ func (s *Server) takeFault(r *http.Request) *fault {
 		}
 		if f.Path != "" && !strings.HasPrefix(r.URL.Path, f.Path) {
 			continue
+		}
+		if f.skip > 0 {
+			f.skip--
+			return nil
 		}
 		f.left--
 		if f.left <= 0 {

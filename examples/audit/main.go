@@ -1,0 +1,214 @@
+// Command audit reports, for every organization the key can see, who holds
+// owner and admin rights, which members have not turned on two-factor
+// authentication, and which invites have been pending for more than N days.
+//
+//	audit [-days 7] [-org <uuid>] [-json]
+//
+// It runs against POSTHOG_PERSONAL_API_KEY / POSTHOG_HOST, or against an
+// in-memory PostHog when no key is set. It needs the scopes
+// organization:read and organization_member:read. It only reads.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/examples/internal/exampleenv"
+	"github.com/hogkit/posthogapi/posthogtest"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+// Report is the audit of one organization.
+type Report struct {
+	Organization  string          `json:"organization"`
+	ID            uuid.UUID       `json:"id"`
+	Privileged    []Person        `json:"privileged"`
+	Without2FA    []Person        `json:"without_2fa"`
+	StaleInvites  []PendingInvite `json:"stale_invites"`
+	InvitesListed bool            `json:"invites_listed"`
+}
+
+// Person is a member in the report.
+type Person struct {
+	Email string `json:"email"`
+	Level string `json:"level"`
+}
+
+// PendingInvite is an invite older than the threshold.
+type PendingInvite struct {
+	Email     string    `json:"email"`
+	Level     string    `json:"level"`
+	CreatedAt time.Time `json:"created_at"`
+	AgeDays   int       `json:"age_days"`
+	Expired   bool      `json:"expired"`
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	days := fs.Int("days", 7, "report invites pending for more than this many `days`")
+	orgFlag := fs.String("org", "", "audit only the organization with this `uuid`")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: audit [-days N] [-org UUID] [-json]")
+		fmt.Fprintln(stderr, "Reports owners and admins, members without 2FA, and stale invites.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	var only uuid.UUID
+	if *orgFlag != "" {
+		id, err := uuid.Parse(*orgFlag)
+		if err != nil {
+			fmt.Fprintf(stderr, "audit: -org %q is not a UUID\n", *orgFlag)
+			return 2
+		}
+		only = id
+	}
+	if *days < 0 {
+		fmt.Fprintln(stderr, "audit: -days must not be negative")
+		return 2
+	}
+
+	info := stdout
+	if *asJSON {
+		info = stderr // keep stdout pure JSON
+	}
+	env, err := exampleenv.Connect("audit", getenv, info, seed, "organization:read", "organization_member:read")
+	if err != nil {
+		fmt.Fprintln(stderr, "audit:", err)
+		return 1
+	}
+	defer env.Close()
+
+	reports, err := audit(ctx, env.Client, only, time.Duration(*days)*24*time.Hour, env.Now)
+	if err != nil {
+		fmt.Fprintln(stderr, "audit:", err)
+		return 1
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(reports); err != nil {
+			fmt.Fprintln(stderr, "audit:", err)
+			return 1
+		}
+		return 0
+	}
+	printTable(stdout, reports, *days)
+	return 0
+}
+
+func audit(ctx context.Context, c *posthogapi.Client, only uuid.UUID, maxAge time.Duration, now time.Time) ([]Report, error) {
+	var reports []Report
+	for org, err := range c.Organizations.All(ctx, nil) {
+		if err != nil {
+			return nil, fmt.Errorf("listing organizations: %w", err)
+		}
+		if only != uuid.Nil && org.ID != only {
+			continue
+		}
+		r := Report{Organization: org.Name, ID: org.ID, Privileged: []Person{}, Without2FA: []Person{}, StaleInvites: []PendingInvite{}}
+		for m, err := range c.Members.All(ctx, org.ID, &posthogapi.MemberListOptions{Order: posthogapi.MemberOrderJoinedAt}) {
+			if err != nil {
+				return nil, fmt.Errorf("members of %s: %w", org.Name, err)
+			}
+			p := Person{Email: m.User.Email, Level: m.Level.String()}
+			if m.Level >= posthogapi.MembershipLevelAdmin {
+				r.Privileged = append(r.Privileged, p)
+			}
+			if !m.Is2FAEnabled {
+				r.Without2FA = append(r.Without2FA, p)
+			}
+		}
+		r.InvitesListed = true
+		for inv, err := range c.Invites.All(ctx, org.ID, nil) {
+			var scopeErr *posthogapi.ScopeError
+			if errors.As(err, &scopeErr) || errors.Is(err, posthogapi.ErrPermissionDenied) {
+				r.InvitesListed = false // the key may not read invites here
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("invites of %s: %w", org.Name, err)
+			}
+			if age := now.Sub(inv.CreatedAt); age > maxAge {
+				r.StaleInvites = append(r.StaleInvites, PendingInvite{
+					Email: inv.TargetEmail, Level: inv.Level.String(), CreatedAt: inv.CreatedAt,
+					AgeDays: int(age / (24 * time.Hour)), Expired: inv.IsExpired,
+				})
+			}
+		}
+		reports = append(reports, r)
+	}
+	if only != uuid.Nil && len(reports) == 0 {
+		return nil, fmt.Errorf("organization %s is not visible to this key", only)
+	}
+	return reports, nil
+}
+
+func printTable(w io.Writer, reports []Report, days int) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range reports {
+		fmt.Fprintf(tw, "\n%s (%s)\n", r.Organization, r.ID)
+		fmt.Fprintf(tw, "  Owners and admins (%d):\n", len(r.Privileged))
+		for _, p := range r.Privileged {
+			fmt.Fprintf(tw, "    %s\t%s\n", p.Email, p.Level)
+		}
+		fmt.Fprintf(tw, "  Members without 2FA (%d):\n", len(r.Without2FA))
+		for _, p := range r.Without2FA {
+			fmt.Fprintf(tw, "    %s\t%s\n", p.Email, p.Level)
+		}
+		if !r.InvitesListed {
+			fmt.Fprintf(tw, "  Invites: not readable with this key\n")
+			continue
+		}
+		fmt.Fprintf(tw, "  Invites pending more than %d days (%d):\n", days, len(r.StaleInvites))
+		for _, inv := range r.StaleInvites {
+			state := "pending"
+			if inv.Expired {
+				state = "expired"
+			}
+			fmt.Fprintf(tw, "    %s\t%s\t%d days\t%s\n", inv.Email, inv.Level, inv.AgeDays, state)
+		}
+	}
+	_ = tw.Flush()
+}
+
+// seed fills the demo server with something worth auditing.
+func seed(srv *posthogtest.Server) {
+	org := srv.DefaultOrganization()
+	for _, u := range []struct {
+		email string
+		level int
+		twoFA bool
+	}{
+		{"ada@example.com", posthogtest.LevelAdmin, true},
+		{"grace@example.com", posthogtest.LevelMember, false},
+		{"linus@example.com", posthogtest.LevelMember, false},
+	} {
+		user := srv.AddUser(posthogtest.UserSeed{Email: u.email, Is2FAEnabled: u.twoFA})
+		srv.AddMember(org.ID, user.UUID, u.level)
+	}
+	srv.AddInvite(org.ID, posthogtest.InviteSeed{Email: "old@example.com", CreatedAt: exampleenv.DemoTime.AddDate(0, 0, -30)})
+	srv.AddInvite(org.ID, posthogtest.InviteSeed{Email: "new@example.com", CreatedAt: exampleenv.DemoTime.AddDate(0, 0, -1)})
+
+	other := srv.AddOrganization("Side Project", srv.DefaultUser().UUID)
+	u := srv.AddUser(posthogtest.UserSeed{Email: "ken@example.com"})
+	srv.AddMember(other.ID, u.UUID, posthogtest.LevelAdmin)
+}

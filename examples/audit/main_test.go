@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hogkit/posthogapi/posthogtest"
+)
+
+func TestAuditDemo(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), nil, &out, &errb, func(string) string { return "" }); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{
+		"Owners and admins (2):\n    owner@example.com  owner\n    ada@example.com    admin",
+		"Members without 2FA (2):\n    grace@example.com  member\n    linus@example.com  member",
+		"Invites pending more than 7 days (1):\n    old@example.com  member  30 days  expired",
+		"Side Project",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "new@example.com") {
+		t.Error("a fresh invite was reported")
+	}
+}
+
+func TestAuditJSONAgainstServer(t *testing.T) {
+	srv := posthogtest.NewServer()
+	defer srv.Close()
+	org := srv.DefaultOrganization()
+	u := srv.AddUser(posthogtest.UserSeed{Email: "no2fa@example.com"})
+	srv.AddMember(org.ID, u.UUID, posthogtest.LevelMember)
+	srv.AddInvite(org.ID, posthogtest.InviteSeed{Email: "stale@example.com", CreatedAt: time.Now().AddDate(0, 0, -10)})
+	srv.AddOrganization("Not audited", srv.DefaultUser().UUID)
+	env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey("organization:read", "organization_member:read"), "POSTHOG_HOST": srv.URL()}
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"-json", "-days", "3", "-org", org.ID.String()}, &out, &errb, func(k string) string { return env[k] })
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var reports []Report
+	if err := json.Unmarshal(out.Bytes(), &reports); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
+	}
+	if len(reports) != 1 || reports[0].ID != org.ID || len(reports[0].Without2FA) != 1 || reports[0].Without2FA[0].Email != "no2fa@example.com" ||
+		len(reports[0].StaleInvites) != 1 || reports[0].StaleInvites[0].Email != "stale@example.com" || reports[0].StaleInvites[0].AgeDays != 10 {
+		t.Fatalf("reports = %+v", reports)
+	}
+}
+
+func TestAuditFailures(t *testing.T) {
+	srv := posthogtest.NewServer()
+	defer srv.Close()
+	env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey("organization:read"), "POSTHOG_HOST": srv.URL()}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), nil, &out, &errb, func(k string) string { return env[k] }); code != 1 || !strings.Contains(errb.String(), "organization_member:read") {
+		t.Fatalf("missing scope: exit %d, %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"-org", "nope"}, &out, &errb, func(string) string { return "" }); code != 2 || !strings.Contains(errb.String(), "not a UUID") {
+		t.Fatalf("bad -org: exit %d, %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"-h"}, &out, &errb, func(string) string { return "" }); code != 0 || !strings.Contains(errb.String(), "usage: audit") {
+		t.Fatalf("-h: exit %d", code)
+	}
+}

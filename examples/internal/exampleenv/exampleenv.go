@@ -1,0 +1,62 @@
+// Package exampleenv connects the example programs to PostHog: to the
+// instance named by POSTHOG_PERSONAL_API_KEY and POSTHOG_HOST when the key is
+// set, otherwise to an in-memory posthogtest server seeded for the example.
+package exampleenv
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/posthogtest"
+)
+
+// Env is what an example runs against.
+type Env struct {
+	Client *posthogapi.Client
+	// Server is the in-memory PostHog, or nil on a real instance.
+	Server *posthogtest.Server
+	// Now is the current time: the demo server's fixed clock, or the real one.
+	Now   time.Time
+	close func()
+}
+
+// Close stops the in-memory server, if any.
+func (e *Env) Close() {
+	if e.close != nil {
+		e.close()
+	}
+}
+
+// DemoTime is the demo server's fixed clock, so that example output is
+// stable.
+var DemoTime = time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+
+// Connect returns the environment for an example named name. Without a key
+// it starts a posthogtest server, calls seed on it, makes a key with the
+// given scopes, and tells out so.
+func Connect(name string, getenv func(string) string, out io.Writer, seed func(*posthogtest.Server), scopes ...string) (*Env, error) {
+	if key := getenv(posthogapi.EnvAPIKey); key != "" {
+		opts := []posthogapi.Option{posthogapi.WithUserAgent("posthogapi-example-" + name)}
+		if host := getenv(posthogapi.EnvHost); host != "" {
+			opts = append(opts, posthogapi.WithBaseURL(host))
+		}
+		c, err := posthogapi.NewClient(key, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return &Env{Client: c, Now: time.Now()}, nil
+	}
+	srv := posthogtest.NewServer(posthogtest.WithDeterministicIDs(), posthogtest.WithFixedClock(DemoTime))
+	if seed != nil {
+		seed(srv)
+	}
+	c, err := srv.Client(srv.NewAPIKey(scopes...), posthogapi.WithUserAgent("posthogapi-example-"+name))
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	fmt.Fprintf(out, "%s is not set: running against an in-memory PostHog (posthogtest).\n", posthogapi.EnvAPIKey)
+	return &Env{Client: c, Server: srv, Now: DemoTime, close: srv.Close}, nil
+}
