@@ -32,6 +32,8 @@ type callState struct {
 	unknownOutcome bool
 	// wait is the server-requested wait before the next attempt.
 	wait time.Duration
+	// noRedirect: hand a 3xx back to the caller instead of following it.
+	noRedirect bool
 }
 
 type callStateKey struct{}
@@ -69,6 +71,9 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	hc.Transport = &authTransport{c: c, base: base}
 	userRedirect := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if st := stateFrom(req.Context()); st != nil && st.noRedirect {
+			return http.ErrUseLastResponse // the 3xx is the answer
+		}
 		if !c.sameOrigin(req.URL) {
 			return fmt.Errorf("%w: refusing a redirect off %s", ErrForeignHost, c.baseURL.Host)
 		}
