@@ -292,9 +292,9 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 	defer closeBody(resp.Body)
 
 	if r.noRedirect && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		loc, err := resp.Location()
-		if err != nil {
-			// The parse error would quote the Location, which may carry a
+		loc, err := u.Parse(st.location)
+		if st.location == "" || err != nil {
+			// A parse error would quote the Location, which may carry a
 			// signature: keep it out of the error.
 			return resp.StatusCode, &DecodeError{StatusCode: resp.StatusCode, Method: r.method, Path: u.Path, Err: errors.New("redirect without a usable Location")}
 		}

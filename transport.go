@@ -32,8 +32,11 @@ type callState struct {
 	unknownOutcome bool
 	// wait is the server-requested wait before the next attempt.
 	wait time.Duration
-	// noRedirect: hand a 3xx back to the caller instead of following it.
+	// noRedirect: hand a 3xx back to the caller instead of following it;
+	// location is then the answer's Location, taken out of the response so
+	// that net/http neither follows it nor quotes it in an error.
 	noRedirect bool
+	location   string
 }
 
 type callStateKey struct{}
@@ -71,9 +74,6 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	hc.Transport = &authTransport{c: c, base: base}
 	userRedirect := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if st := stateFrom(req.Context()); st != nil && st.noRedirect {
-			return http.ErrUseLastResponse // the 3xx is the answer
-		}
 		if !c.sameOrigin(req.URL) {
 			return fmt.Errorf("%w: refusing a redirect off %s", ErrForeignHost, c.baseURL.Host)
 		}
@@ -135,6 +135,12 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r2.Header.Set("Authorization", "Bearer "+t.c.cfg.apiKey)
 	start := time.Now()
 	resp, err := t.base.RoundTrip(r2)
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		if st := stateFrom(ctx); st != nil && st.noRedirect {
+			st.location = resp.Header.Get("Location")
+			resp.Header.Del("Location") // a 3xx without Location is returned as is
+		}
+	}
 	if l := t.c.logger(); l != nil {
 		attrs := []slog.Attr{
 			slog.String("method", req.Method),
