@@ -3,6 +3,7 @@ package posthogtest
 import (
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,8 +11,10 @@ import (
 )
 
 func TestLegalDocumentAnswers(t *testing.T) {
-	now := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
-	s := NewServer(WithClock(func() time.Time { return now }), WithLegalDocumentStorage("https://bucket.example.com/"))
+	var clock atomic.Int64 // seconds since the start
+	start := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
+	now := func() time.Time { return start.Add(time.Duration(clock.Load()) * time.Second) }
+	s := NewServer(WithClock(now), WithLegalDocumentStorage("https://bucket.example.com/"))
 	defer s.Close()
 	org := s.DefaultOrganization().ID
 	docs := "/api/organizations/" + org.String() + "/legal_documents/"
@@ -50,7 +53,7 @@ func TestLegalDocumentAnswers(t *testing.T) {
 	if st, _ := areaDCall(t, s, "", "GET", own.RequestURI(), ""); st != 200 {
 		t.Errorf("own storage: %d", st)
 	}
-	now = now.Add(61 * time.Second)
+	clock.Store(61)
 	if st, _ := areaDCall(t, s, "", "GET", own.RequestURI(), ""); st != 403 {
 		t.Errorf("expired URL: %d", st)
 	}
