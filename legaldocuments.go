@@ -334,10 +334,13 @@ func (s *LegalDocumentsService) Download(ctx context.Context, org, id uuid.UUID,
 // body (storage errors may echo the signature); Code is the storage
 // service's error code when it sent one (such as "AccessDenied").
 type StorageError struct {
+	// StatusCode is the storage host's HTTP status.
 	StatusCode int
-	Code       string
+	// Code is the storage service's error code, or "" when it gave none.
+	Code string
 }
 
+// Error describes the failure without the URL.
 func (e *StorageError) Error() string {
 	s := fmt.Sprintf("posthogapi: GET presigned URL: storage answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Code != "" {
