@@ -247,6 +247,12 @@ type request struct {
 	body     any
 	// out receives the decoded 2xx body; nil discards it.
 	out any
+	// noRedirect makes a 3xx answer the result of the call instead of
+	// following it: do returns its status with a nil error and sets
+	// location to its Location, resolved against the request URL. Nothing
+	// is sent to the redirect target.
+	noRedirect bool
+	location   *url.URL
 }
 
 // do runs a request through the shared path: URL building, JSON encoding,
@@ -267,7 +273,7 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 		}
 		body = b
 	}
-	st := &callState{method: r.method, path: u.Path}
+	st := &callState{method: r.method, path: u.Path, noRedirect: r.noRedirect}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), body)
 	if err != nil {
@@ -285,6 +291,16 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 	}
 	defer closeBody(resp.Body)
 
+	if r.noRedirect && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		loc, err := u.Parse(st.location)
+		if st.location == "" || err != nil {
+			// A parse error would quote the Location, which may carry a
+			// signature: keep it out of the error.
+			return resp.StatusCode, &DecodeError{StatusCode: resp.StatusCode, Method: r.method, Path: u.Path, Err: errors.New("redirect without a usable Location")}
+		}
+		r.location = loc
+		return resp.StatusCode, nil
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		if r.method == http.MethodDelete && resp.StatusCode == http.StatusNotFound && st.unknownOutcome {
 			// An earlier attempt of this idempotent DELETE may have run

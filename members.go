@@ -259,3 +259,26 @@ func (s *MembersService) ScopedAPIKeys(ctx context.Context, org, user uuid.UUID)
 	}
 	return k, nil
 }
+
+// MemberGithubLogin is the answer of Members.GithubLogin.
+type MemberGithubLogin struct {
+	// GithubLogin is the member's GitHub username, or nil when they have
+	// not linked a GitHub account.
+	GithubLogin *string `json:"github_login"`
+}
+
+// GithubLogin returns the GitHub username the member linked to PostHog
+// (nil GithubLogin when none).
+//
+// API: GET /api/organizations/{organization_id}/members/{user__uuid}/github_login/ (scope organization_member:read)
+func (s *MembersService) GithubLogin(ctx context.Context, org, user uuid.UUID) (*MemberGithubLogin, error) {
+	p, err := memberPath(org, user, "github_login")
+	if err != nil {
+		return nil, err
+	}
+	g := new(MemberGithubLogin)
+	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: g}); err != nil {
+		return nil, err
+	}
+	return g, nil
+}

@@ -1,4 +1,57 @@
 package posthogapi
 
-// OAuthApplicationsService manages the organization's OAuth applications: /api/organizations/{organization_id}/oauth_applications/.
+import (
+	"context"
+	"iter"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// OAuthApplicationsService lists the organization's OAuth applications: /api/organizations/{organization_id}/oauth_applications/.
 type OAuthApplicationsService service
+
+// OrganizationOAuthApplication is an OAuth application registered to the
+// organization (read-only through this API).
+type OrganizationOAuthApplication struct {
+	ID       uuid.UUID `json:"id"`
+	Name     string    `json:"name"`
+	ClientID string    `json:"client_id"`
+	// RedirectURIsList are the application's allowed redirect URIs.
+	RedirectURIsList []string `json:"redirect_uris_list"`
+	// IsVerified reports whether PostHog has verified the application.
+	IsVerified bool      `json:"is_verified"`
+	Created    time.Time `json:"created"`
+	Updated    time.Time `json:"updated"`
+}
+
+func oauthApplicationsPath(org uuid.UUID) (string, error) {
+	if err := checkID("organization id", org); err != nil {
+		return "", err
+	}
+	return escapePath(org.String(), "oauth_applications"), nil
+}
+
+// List returns one page of the organization's OAuth applications, newest
+// first.
+//
+// API: GET /api/organizations/{organization_id}/oauth_applications/ (scope organization:read)
+func (s *OAuthApplicationsService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[OrganizationOAuthApplication], error) {
+	p, err := oauthApplicationsPath(org)
+	if err != nil {
+		return nil, err
+	}
+	return listPage[OrganizationOAuthApplication](ctx, s.client, p, opts)
+}
+
+// All iterates over every OAuth application of the organization, fetching
+// pages as needed.
+//
+// API: GET /api/organizations/{organization_id}/oauth_applications/ (scope organization:read)
+func (s *OAuthApplicationsService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*OrganizationOAuthApplication, error] {
+	p, err := oauthApplicationsPath(org)
+	if err != nil {
+		return func(yield func(*OrganizationOAuthApplication, error) bool) { yield(nil, err) }
+	}
+	return all[OrganizationOAuthApplication](ctx, s.client, p, opts)
+}

@@ -32,6 +32,11 @@ type callState struct {
 	unknownOutcome bool
 	// wait is the server-requested wait before the next attempt.
 	wait time.Duration
+	// noRedirect: hand a 3xx back to the caller instead of following it;
+	// location is then the answer's Location, taken out of the response so
+	// that net/http neither follows it nor quotes it in an error.
+	noRedirect bool
+	location   string
 }
 
 type callStateKey struct{}
@@ -132,6 +137,12 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(r2)
 	if resp != nil && resp.Request == nil {
 		resp.Request = r2 // the retry backoff reads the call state from it
+	}
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		if st := stateFrom(ctx); st != nil && st.noRedirect {
+			st.location = resp.Header.Get("Location")
+			resp.Header.Del("Location") // a 3xx without Location is returned as is
+		}
 	}
 	if l := t.c.logger(); l != nil {
 		attrs := []slog.Attr{

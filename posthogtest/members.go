@@ -17,6 +17,7 @@ func registerMembers(s *Server) {
 	s.route("PUT "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate(true))
 	s.route("DELETE "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberDelete)
 	s.route("GET "+base+"{user_uuid}/scoped_api_keys/{$}", noScope, handleMemberScopedKeys)
+	s.route("GET "+base+"{user_uuid}/github_login/{$}", "organization_member:read", handleMemberGithubLogin)
 }
 
 func memberJSON(m *membership, matchType string) map[string]any {
@@ -222,4 +223,38 @@ func handleMemberScopedKeys(rc *reqCtx) {
 		}
 	}
 	rc.json(http.StatusOK, map[string]any{"has_keys": len(keys) > 0, "has_keys_active_last_week": false, "keys": keys})
+}
+
+type githubLoginState struct{ logins map[uuid.UUID]string }
+
+// SetGithubLogin links a GitHub username to the user with the given UUID,
+// as signing in with GitHub does ("" unlinks it).
+func (s *Server) SetGithubLogin(userUUID uuid.UUID, login string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := areaState[githubLoginState](s)
+	if st.logins == nil {
+		st.logins = map[uuid.UUID]string{}
+	}
+	if login == "" {
+		delete(st.logins, userUUID)
+		return
+	}
+	st.logins[userUUID] = login
+}
+
+func handleMemberGithubLogin(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	target := rc.memberTarget(o)
+	if target == nil {
+		return
+	}
+	var login any
+	if l, ok := areaState[githubLoginState](rc.s).logins[target.user.uuid]; ok {
+		login = l
+	}
+	rc.json(http.StatusOK, map[string]any{"github_login": login})
 }

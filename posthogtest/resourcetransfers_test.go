@@ -1,0 +1,33 @@
+package posthogtest
+
+import "testing"
+
+func TestResourceTransferAnswers(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	base := "/api/organizations/" + org.String() + "/resource_transfers/"
+	id := s.AddTransferableResource(org, TransferableResource{TeamID: 1, Kind: "Insight", Name: "Signups"})
+	s.AddTransferableResource(org, TransferableResource{TeamID: 2, Kind: "Cohort", Name: "Anyone"})
+	key := s.NewAPIKey()
+
+	st, b := areaDCall(t, s, key, "POST", base+"preview/", `{"source_team_id": 1, "destination_team_id": 1, "resource_kind": "Insight", "resource_id": "`+id+`"}`)
+	wantError(t, st, b, 400, "invalid", "")
+	if b["detail"] != "Source and destination teams must be different" {
+		t.Errorf("same team: %v", b)
+	}
+	st, b = areaDCall(t, s, key, "POST", base+"preview/", `{"destination_team_id": 2, "resource_kind": "Insight", "resource_id": "1"}`)
+	wantError(t, st, b, 400, "required", "source_team_id")
+	st, b = areaDCall(t, s, key, "POST", base+"transfer/", `{"source_team_id": "x", "destination_team_id": 2, "resource_kind": "Insight", "resource_id": "1"}`)
+	wantError(t, st, b, 400, "invalid", "source_team_id")
+	// resource_id takes numbers too, as DRF's CharField does.
+	st, b = areaDCall(t, s, key, "POST", base+"transfer/", `{"source_team_id": 1, "destination_team_id": 2, "resource_kind": "Insight", "resource_id": `+id+`}`)
+	if st != 201 || b["count"] != float64(1) {
+		t.Fatalf("transfer: %d %v", st, b)
+	}
+	if got := s.TransferableResources(org, 2); len(got) != 2 || got[1].Kind != "Insight" || got[1].Name != "Signups" {
+		t.Errorf("team 2 = %+v", got)
+	}
+	st, b = areaDCall(t, s, s.NewAPIKey("organization:read"), "POST", base+"search/", `{"team_id": 2, "resource_kind": "Cohort"}`)
+	wantError(t, st, b, 403, "permission_denied", "")
+}

@@ -1,0 +1,368 @@
+package posthogtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+func init() {
+	areaRegistrations = append(areaRegistrations, registerRoles)
+	onMemberRemoved = append(onMemberRemoved, dropRoleMemberships)
+}
+
+func registerRoles(s *Server) {
+	const base = "/api/organizations/{organization_id}/roles/"
+	s.route("GET "+base+"{$}", "organization:read", handleRoleList)
+	s.route("POST "+base+"{$}", "organization:write", handleRoleCreate)
+	s.route("GET "+base+"{id}/{$}", "organization:read", handleRoleGet)
+	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleRoleUpdate(false))
+	s.route("PUT "+base+"{id}/{$}", "organization:write", handleRoleUpdate(true))
+	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleRoleDelete)
+	const ms = base + "{role_id}/role_memberships/"
+	s.route("GET "+ms+"{$}", "organization:read", handleRoleMembershipList)
+	s.route("POST "+ms+"{$}", "organization:write", handleRoleMembershipCreate)
+	s.route("GET "+ms+"{id}/{$}", "organization:read", handleRoleMembershipGet)
+	s.route("DELETE "+ms+"{id}/{$}", "organization:write", handleRoleMembershipDelete)
+}
+
+type roleState struct {
+	roles map[uuid.UUID][]*role // by organization ID, oldest first
+}
+
+type role struct {
+	id        uuid.UUID
+	name      string
+	createdAt time.Time
+	createdBy *user
+	members   []*roleMembership // oldest first
+}
+
+type roleMembership struct {
+	id        uuid.UUID
+	roleID    uuid.UUID
+	member    *membership
+	joinedAt  time.Time
+	updatedAt time.Time
+}
+
+// Role is a role of the server, as the state holds it.
+type Role struct {
+	ID   uuid.UUID
+	Name string
+	// Members are the user UUIDs of the role's members, oldest first.
+	Members []uuid.UUID
+}
+
+// Roles returns the organization's roles, oldest first.
+func (s *Server) Roles(orgID uuid.UUID) []Role {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Role
+	for _, r := range areaState[roleState](s).roles[orgID] {
+		pr := Role{ID: r.id, Name: r.name}
+		for _, m := range r.members {
+			pr.Members = append(pr.Members, m.member.user.uuid)
+		}
+		out = append(out, pr)
+	}
+	return out
+}
+
+func (st *roleState) orgRoles(o *org) []*role {
+	if st.roles == nil {
+		st.roles = map[uuid.UUID][]*role{}
+	}
+	return st.roles[o.id]
+}
+
+// dropRoleMemberships removes a departing member from every role of the
+// organization, as PostHog's cascade does.
+func dropRoleMemberships(s *Server, o *org, m *membership) {
+	for _, r := range areaState[roleState](s).orgRoles(o) {
+		kept := r.members[:0]
+		for _, rm := range r.members {
+			if rm.member != m {
+				kept = append(kept, rm)
+			}
+		}
+		r.members = kept
+	}
+}
+
+func roleMembershipJSON(rm *roleMembership) map[string]any {
+	return map[string]any{
+		"id": rm.id, "role_id": rm.roleID,
+		"organization_member": memberJSON(rm.member, ""),
+		"user":                userBasicJSON(rm.member.user),
+		"joined_at":           rm.joinedAt, "updated_at": rm.updatedAt,
+	}
+}
+
+func roleJSON(o *org, r *role) map[string]any {
+	members := []map[string]any{}
+	for _, rm := range r.members {
+		members = append(members, roleMembershipJSON(rm))
+	}
+	var createdBy any
+	if r.createdBy != nil {
+		createdBy = userBasicJSON(r.createdBy)
+	}
+	return map[string]any{
+		"id": r.id, "name": r.name, "created_at": r.createdAt, "created_by": createdBy,
+		"members":    members,
+		"is_default": o.defaultRoleID != nil && *o.defaultRoleID == r.id.String(),
+	}
+}
+
+// roleFromPath resolves a role path value of the organization (404 when
+// it is not a UUID or not one of the organization's roles).
+func (rc *reqCtx) roleFromPath(o *org, name string) *role {
+	id, err := uuid.Parse(rc.r.PathValue(name))
+	if err == nil {
+		for _, r := range areaState[roleState](rc.s).orgRoles(o) {
+			if r.id == id {
+				return r
+			}
+		}
+	}
+	rc.notFound()
+	return nil
+}
+
+func handleRoleList(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	var out []map[string]any
+	for _, r := range areaState[roleState](rc.s).orgRoles(o) {
+		out = append(out, roleJSON(o, r))
+	}
+	page(rc, out)
+}
+
+// roleName validates the name field as RoleSerializer does: required, at
+// most 200 characters, unique in the organization regardless of case.
+func (rc *reqCtx) roleName(o *org, f map[string]json.RawMessage, self *role) (string, bool) {
+	name, ok := rc.stringField(f, "name", true, 200)
+	if !ok {
+		return "", false
+	}
+	for _, r := range areaState[roleState](rc.s).orgRoles(o) {
+		if r != self && strings.EqualFold(r.name, name) {
+			rc.invalid("unique", "There is already a role with this name.", "name")
+			return "", false
+		}
+	}
+	return name, true
+}
+
+func handleRoleCreate(rc *reqCtx) {
+	o, me := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(me, LevelAdmin) {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	name, ok := rc.roleName(o, f, nil)
+	if !ok {
+		return
+	}
+	st := areaState[roleState](rc.s)
+	roles := st.orgRoles(o)
+	r := &role{id: rc.s.newID(), name: name, createdAt: rc.s.now(), createdBy: rc.user}
+	st.roles[o.id] = append(roles, r)
+	rc.json(http.StatusCreated, roleJSON(o, r))
+}
+
+func handleRoleGet(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	if r := rc.roleFromPath(o, "id"); r != nil {
+		rc.json(http.StatusOK, roleJSON(o, r))
+	}
+}
+
+func handleRoleUpdate(put bool) handler {
+	return func(rc *reqCtx) {
+		o, me := rc.orgFromPath()
+		if o == nil || !rc.requireLevel(me, LevelAdmin) {
+			return
+		}
+		r := rc.roleFromPath(o, "id")
+		if r == nil {
+			return
+		}
+		f := rc.fields()
+		if f == nil {
+			return
+		}
+		if _, present := f["name"]; present || put {
+			name, ok := rc.roleName(o, f, r)
+			if !ok {
+				return
+			}
+			r.name = name
+		}
+		rc.json(http.StatusOK, roleJSON(o, r))
+	}
+}
+
+func handleRoleDelete(rc *reqCtx) {
+	o, me := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(me, LevelAdmin) {
+		return
+	}
+	r := rc.roleFromPath(o, "id")
+	if r == nil {
+		return
+	}
+	st := areaState[roleState](rc.s)
+	roles := st.orgRoles(o)
+	for i, x := range roles {
+		if x == r {
+			st.roles[o.id] = append(roles[:i:i], roles[i+1:]...)
+			break
+		}
+	}
+	if o.defaultRoleID != nil && *o.defaultRoleID == r.id.String() {
+		o.defaultRoleID = nil // the organization's foreign key is SET_NULL
+	}
+	rc.noContent()
+}
+
+// membershipRole finds the {role_id} of the path among the organization's
+// roles; nil (and nothing written) when it is not one.
+func (rc *reqCtx) membershipRole(o *org) *role {
+	id, err := uuid.Parse(rc.r.PathValue("role_id"))
+	if err != nil {
+		return nil
+	}
+	for _, r := range areaState[roleState](rc.s).orgRoles(o) {
+		if r.id == id {
+			return r
+		}
+	}
+	return nil
+}
+
+func handleRoleMembershipList(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	// PostHog filters memberships by role; an unknown role is an empty
+	// list, not a 404.
+	var out []map[string]any
+	if r := rc.membershipRole(o); r != nil {
+		for _, rm := range r.members {
+			out = append(out, roleMembershipJSON(rm))
+		}
+	}
+	page(rc, out)
+}
+
+func handleRoleMembershipCreate(rc *reqCtx) {
+	o, me := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(me, LevelAdmin) {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	raw, present := f["user_uuid"]
+	if !present {
+		rc.required("user_uuid")
+		return
+	}
+	var s string
+	if isNull(raw) {
+		rc.invalid("null", "This field may not be null.", "user_uuid")
+		return
+	}
+	if json.Unmarshal(raw, &s) != nil {
+		rc.invalid("invalid", "Must be a valid UUID.", "user_uuid")
+		return
+	}
+	userID, err := uuid.Parse(s)
+	if err != nil {
+		rc.invalid("invalid", "Must be a valid UUID.", "user_uuid")
+		return
+	}
+	r := rc.membershipRole(o)
+	if r == nil {
+		rc.invalid("invalid", "Role does not exist.", "")
+		return
+	}
+	var target *membership
+	if u := rc.s.userByUUID(userID); u != nil {
+		target = o.membership(u)
+	}
+	if target == nil {
+		rc.invalid("invalid", "User does not exist.", "")
+		return
+	}
+	for _, rm := range r.members {
+		if rm.member == target {
+			rc.invalid("invalid", "User is already part of the role.", "")
+			return
+		}
+	}
+	now := rc.s.now()
+	rm := &roleMembership{id: rc.s.newID(), roleID: r.id, member: target, joinedAt: now, updatedAt: now}
+	r.members = append(r.members, rm)
+	rc.json(http.StatusCreated, roleMembershipJSON(rm))
+}
+
+// roleMembershipFromPath finds {id} among the role's memberships,
+// answering 404 when the role or the membership is not there.
+func (rc *reqCtx) roleMembershipFromPath(o *org) (*role, *roleMembership) {
+	r := rc.membershipRole(o)
+	id, err := uuid.Parse(rc.r.PathValue("id"))
+	if r != nil && err == nil {
+		for _, rm := range r.members {
+			if rm.id == id {
+				return r, rm
+			}
+		}
+	}
+	rc.notFound()
+	return nil, nil
+}
+
+func handleRoleMembershipGet(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	if _, rm := rc.roleMembershipFromPath(o); rm != nil {
+		rc.json(http.StatusOK, roleMembershipJSON(rm))
+	}
+}
+
+func handleRoleMembershipDelete(rc *reqCtx) {
+	o, me := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(me, LevelAdmin) {
+		return
+	}
+	r, rm := rc.roleMembershipFromPath(o)
+	if rm == nil {
+		return
+	}
+	for i, x := range r.members {
+		if x == rm {
+			r.members = append(r.members[:i:i], r.members[i+1:]...)
+			break
+		}
+	}
+	rc.noContent()
+}
