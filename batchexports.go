@@ -1024,9 +1024,10 @@ func (s *BatchExportsService) Update(ctx context.Context, org, id uuid.UUID, upd
 	return b, nil
 }
 
-// Replace replaces the export's writable fields (PUT): fields left unset take
-// PostHog's defaults, except the destination config, which PostHog still
-// merges into the stored one.
+// Replace sends all of the export's settings (PUT): name, destination and
+// interval are required, the destination config must hold its required
+// keys (PostHog still merges it into the stored one), and leaving out the
+// offsets clears them. Other fields left unset keep their values.
 //
 // API: PUT /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
 func (s *BatchExportsService) Replace(ctx context.Context, org, id uuid.UUID, be *BatchExportCreate) (*BatchExport, error) {
