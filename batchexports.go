@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -287,15 +288,25 @@ type BatchExportDestinationRequest struct {
 // type taken from cfg.
 func NewBatchExportDestination(cfg DestinationConfig) BatchExportDestinationRequest {
 	var t DestinationType
-	if cfg != nil {
+	if !isNilConfig(cfg) {
 		t = cfg.DestinationType()
 	}
 	return BatchExportDestinationRequest{Type: t, Config: cfg}
 }
 
+// isNilConfig reports whether cfg is nil or a nil pointer (whose value
+// methods would panic).
+func isNilConfig(cfg DestinationConfig) bool {
+	if cfg == nil {
+		return true
+	}
+	v := reflect.ValueOf(cfg)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
 // destinationType is the type to send: Type, or the config's.
 func (d *BatchExportDestinationRequest) destinationType() DestinationType {
-	if d.Type == "" && d.Config != nil {
+	if d.Type == "" && !isNilConfig(d.Config) {
 		return d.Config.DestinationType()
 	}
 	return d.Type
@@ -309,7 +320,7 @@ func (d *BatchExportDestinationRequest) validate() error {
 	case !t.Valid():
 		return fmt.Errorf("%w: unknown batch export destination type %q", ErrInvalidArgument, t)
 	}
-	if d.Config != nil && !configFits(d.Config, t) {
+	if !isNilConfig(d.Config) && !configFits(d.Config, t) {
 		return fmt.Errorf("%w: %T is not a config for destination type %s", ErrInvalidArgument, d.Config, t)
 	}
 	if v, ok := d.IntegrationID.Get(); ok && v <= 0 {
@@ -331,7 +342,7 @@ func configFits(cfg DestinationConfig, t DestinationType) bool {
 // config merges Config and RawConfig into the object sent as "config".
 func (d BatchExportDestinationRequest) config() (map[string]any, error) {
 	out := map[string]any{}
-	if d.Config != nil {
+	if !isNilConfig(d.Config) {
 		b, err := json.Marshal(d.Config)
 		if err != nil {
 			return nil, err
@@ -710,7 +721,7 @@ func (NoOpConfig) DestinationType() DestinationType { return DestinationNoOp }
 // BatchExports.Replace. Name, Destination and Interval are required.
 type BatchExportCreate struct {
 	Name        string                        `json:"name"`
-	Model       BatchExportModel              `json:"model,omitempty"`
+	Model       *BatchExportModel             `json:"model,omitempty"`
 	Destination BatchExportDestinationRequest `json:"destination"`
 	Interval    BatchExportInterval           `json:"interval"`
 	Paused      *bool                         `json:"paused,omitempty"`
@@ -719,11 +730,11 @@ type BatchExportCreate struct {
 	StartAt      *time.Time `json:"start_at,omitempty"`
 	EndAt        *time.Time `json:"end_at,omitempty"`
 	// HogQLQuery is a SELECT over events defining the exported fields.
-	HogQLQuery string           `json:"hogql_query,omitempty"`
+	HogQLQuery *string          `json:"hogql_query,omitempty"`
 	Filters    []map[string]any `json:"filters,omitempty"`
 	// Timezone is an IANA name for day and week boundaries (PostHog's
 	// default: UTC).
-	Timezone string `json:"timezone,omitempty"`
+	Timezone *string `json:"timezone,omitempty"`
 	// OffsetDay (0 Sunday .. 6 Saturday) is for weekly exports only.
 	OffsetDay *int `json:"offset_day,omitempty"`
 	// OffsetHour (0..23) is for daily and weekly exports only.
@@ -738,7 +749,7 @@ type BatchExportUpdate struct {
 	Name         *string                        `json:"name,omitempty"`
 	Model        Nullable[BatchExportModel]     `json:"model,omitzero"`
 	Destination  *BatchExportDestinationRequest `json:"destination,omitempty"`
-	Interval     BatchExportInterval            `json:"interval,omitempty"`
+	Interval     *BatchExportInterval           `json:"interval,omitempty"`
 	Paused       *bool                          `json:"paused,omitempty"`
 	LastPausedAt Nullable[time.Time]            `json:"last_paused_at,omitzero"`
 	StartAt      Nullable[time.Time]            `json:"start_at,omitzero"`
@@ -758,8 +769,8 @@ func (c *BatchExportCreate) validate() error {
 	if strings.TrimSpace(c.Name) == "" {
 		return fmt.Errorf("%w: batch export name is empty", ErrInvalidArgument)
 	}
-	if c.Model != "" && !c.Model.Valid() {
-		return fmt.Errorf("%w: unknown batch export model %q", ErrInvalidArgument, c.Model)
+	if c.Model != nil && *c.Model != "" && !c.Model.Valid() {
+		return fmt.Errorf("%w: unknown batch export model %q", ErrInvalidArgument, *c.Model)
 	}
 	if err := c.Destination.validate(); err != nil {
 		return err
@@ -785,8 +796,8 @@ func (u *BatchExportUpdate) validate() error {
 			return err
 		}
 	}
-	if u.Interval != "" && !u.Interval.Valid() {
-		return fmt.Errorf("%w: unknown batch export interval %q", ErrInvalidArgument, u.Interval)
+	if u.Interval != nil && !u.Interval.Valid() {
+		return fmt.Errorf("%w: unknown batch export interval %q", ErrInvalidArgument, *u.Interval)
 	}
 	var day, hour *int
 	if v, ok := u.OffsetDay.Get(); ok {

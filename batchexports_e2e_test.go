@@ -75,7 +75,7 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 	// PATCH merges the config: the bucket and the secret stay.
 	upd, err := c.BatchExports.Update(ctx, org, created.ID, &posthogapi.BatchExportUpdate{
 		Name:        posthogapi.Ptr("Events to S3 (daily)"),
-		Interval:    posthogapi.IntervalDay,
+		Interval:    posthogapi.Ptr(posthogapi.IntervalDay),
 		OffsetHour:  posthogapi.NewNullable(3),
 		Timezone:    posthogapi.NewNullable("Europe/Berlin"),
 		Destination: &posthogapi.BatchExportDestinationRequest{Config: posthogapi.S3Config{Region: "us-east-1"}},
@@ -183,11 +183,11 @@ func TestBatchExportE2EServerValidation(t *testing.T) {
 			Destination: posthogapi.NewBatchExportDestination(posthogapi.NoOpConfig{}),
 		}, "offset_day", "invalid_input", "not applicable"},
 		{"HTTP persons", &posthogapi.BatchExportCreate{
-			Name: "x", Interval: posthogapi.IntervalHour, Model: posthogapi.ModelPersons,
+			Name: "x", Interval: posthogapi.IntervalHour, Model: posthogapi.Ptr(posthogapi.ModelPersons),
 			Destination: posthogapi.NewBatchExportDestination(posthogapi.HTTPConfig{URL: "https://us.i.posthog.com/batch/", Token: "t"}),
 		}, "", "invalid_input", "HTTP batch exports only support the events model"},
 		{"bad hogql", &posthogapi.BatchExportCreate{
-			Name: "x", Interval: posthogapi.IntervalHour, HogQLQuery: "SELECT event FROM persons",
+			Name: "x", Interval: posthogapi.IntervalHour, HogQLQuery: posthogapi.Ptr("SELECT event FROM persons"),
 			Destination: posthogapi.NewBatchExportDestination(posthogapi.NoOpConfig{}),
 		}, "hogql_query", "invalid_input", "Query must only SELECT FROM events"},
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -246,8 +247,8 @@ func TestBatchExportsCreate(t *testing.T) {
 	dest.RawConfig = map[string]any{"legacy_parquet_extension": true}
 	dest.IntegrationID = NewNullable[int64](7)
 	b, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
-		Name: "Events to S3", Model: ModelEvents, Destination: dest, Interval: IntervalDay,
-		Paused: Ptr(true), StartAt: &start, Timezone: "Europe/Paris", OffsetHour: Ptr(5),
+		Name: "Events to S3", Model: Ptr(ModelEvents), Destination: dest, Interval: IntervalDay,
+		Paused: Ptr(true), StartAt: &start, Timezone: Ptr("Europe/Paris"), OffsetHour: Ptr(5),
 		Filters: []map[string]any{{"key": "$browser", "operator": "exact", "type": "event", "value": []string{"Firefox"}}},
 	})
 	if err != nil {
@@ -316,7 +317,7 @@ func TestBatchExportsUpdate(t *testing.T) {
 func TestBatchExportsUpdateSendsOnlySetFields(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("PATCH", bePath(beID.String()+"/"), respond(t, 200, batchExportJSON, "", `{"interval": "week"}`))
-	if _, err := c.BatchExports.Update(context.Background(), beOrg, beID, &BatchExportUpdate{Interval: IntervalWeek}); err != nil {
+	if _, err := c.BatchExports.Update(context.Background(), beOrg, beID, &BatchExportUpdate{Interval: Ptr(IntervalWeek)}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -483,6 +484,32 @@ func TestBatchExportsScopeError(t *testing.T) {
 	if !errors.As(err, &se) || se.Scope != "batch_export:write" || !errors.Is(err, ErrMissingScope) {
 		t.Fatalf("err = %v", err)
 	}
+	assertNoCanary(t, err.Error())
+}
+
+func TestBatchExportSecretsNotLogged(t *testing.T) {
+	const secret = "SECRETvalue123"
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, mt := newMockClient(t, WithLogger(logger))
+	mt.RegisterResponder("POST", bePath(""), respond(t, 400,
+		`{"type": "validation_error", "code": "invalid_input", "detail": "Configuration missing required field: 'prefix'", "attr": "destination__non_field_errors"}`, "", ""))
+	_, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
+		Name: "n", Interval: IntervalHour,
+		Destination: NewBatchExportDestination(S3Config{BucketName: "b", AWSSecretAccessKey: secret}),
+	})
+	if !errors.Is(err, ErrValidation) {
+		t.Fatalf("err = %v", err)
+	}
+	if logs.Len() == 0 {
+		t.Fatal("nothing logged")
+	}
+	for _, s := range []string{logs.String(), err.Error()} {
+		if strings.Contains(s, secret) {
+			t.Errorf("secret leaked: %s", s)
+		}
+		assertNoCanary(t, s)
+	}
 }
 
 func TestBatchExportsValidation(t *testing.T) {
@@ -508,7 +535,7 @@ func TestBatchExportsValidation(t *testing.T) {
 			return err
 		},
 		"create bad model": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Model = "users" }))
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Model = Ptr[BatchExportModel]("users") }))
 			return err
 		},
 		"create bad interval": func() error {
@@ -556,7 +583,7 @@ func TestBatchExportsValidation(t *testing.T) {
 			return err
 		},
 		"update bad interval": func() error {
-			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Interval: "monthly"})
+			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Interval: Ptr[BatchExportInterval]("monthly")})
 			return err
 		},
 		"update untyped destination": func() error {
@@ -713,6 +740,9 @@ func TestBatchExportEnums(t *testing.T) {
 	}
 	if !RunStatusCompleted.Finished() || RunStatusRunning.Finished() || RunStatusStarting.Finished() || !RunStatusFailedBilling.Finished() {
 		t.Error("Finished is wrong")
+	}
+	if d := NewBatchExportDestination((*S3Config)(nil)); d.Type != "" || d.validate() == nil {
+		t.Errorf("nil config pointer: %+v", d)
 	}
 	var none *BatchExport
 	if none.LatestRun() != nil || (&BatchExport{}).LatestRun() != nil {
