@@ -1,4 +1,1208 @@
 package posthogapi
 
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
 // BatchExportsService manages batch exports: /api/organizations/{organization_id}/batch_exports/.
+//
+// A batch export sends a project's events, persons or sessions to a
+// destination (S3, Snowflake, BigQuery ...) on a schedule. Destination
+// configs carry credentials (aws_secret_access_key, password, private_key
+// ...): PostHog never sends them back, and this package never logs request
+// or response bodies.
 type BatchExportsService service
+
+// DestinationType is the kind of a batch export destination.
+type DestinationType string
+
+// Destination types. The schema lists S3 to NoOp (AzureBlob and Workflows
+// in its newer version); AwsS3, S3Compatible and FileDownload are only known
+// to newer PostHog versions (PH products/batch_exports/backend/models/batch_export.py),
+// which also refuse new exports of the legacy type S3.
+const (
+	DestinationS3         DestinationType = "S3"
+	DestinationSnowflake  DestinationType = "Snowflake"
+	DestinationPostgres   DestinationType = "Postgres"
+	DestinationRedshift   DestinationType = "Redshift"
+	DestinationBigQuery   DestinationType = "BigQuery"
+	DestinationDatabricks DestinationType = "Databricks"
+	DestinationAzureBlob  DestinationType = "AzureBlob"
+	// DestinationWorkflows feeds PostHog Workflows. PostHog leaves these
+	// exports out of List and All; Get still returns them.
+	DestinationWorkflows    DestinationType = "Workflows"
+	DestinationHTTP         DestinationType = "HTTP"
+	DestinationNoOp         DestinationType = "NoOp"
+	DestinationAwsS3        DestinationType = "AwsS3"
+	DestinationS3Compatible DestinationType = "S3Compatible"
+	DestinationFileDownload DestinationType = "FileDownload"
+)
+
+var destinationTypes = []DestinationType{
+	DestinationS3, DestinationSnowflake, DestinationPostgres, DestinationRedshift,
+	DestinationBigQuery, DestinationDatabricks, DestinationAzureBlob, DestinationWorkflows,
+	DestinationHTTP, DestinationNoOp, DestinationAwsS3, DestinationS3Compatible,
+	DestinationFileDownload,
+}
+
+// Valid reports whether t is a destination type this package knows.
+func (t DestinationType) Valid() bool {
+	for _, k := range destinationTypes {
+		if t == k {
+			return true
+		}
+	}
+	return false
+}
+
+// BatchExportInterval is how often a batch export runs.
+type BatchExportInterval string
+
+// Batch export intervals. Intervals other than hour, day and week need a
+// PostHog feature flag (403 otherwise).
+const (
+	IntervalHour           BatchExportInterval = "hour"
+	IntervalDay            BatchExportInterval = "day"
+	IntervalWeek           BatchExportInterval = "week"
+	IntervalEvery5Minutes  BatchExportInterval = "every 5 minutes"
+	IntervalEvery15Minutes BatchExportInterval = "every 15 minutes" // newer PostHog versions; not in the schema
+)
+
+// Valid reports whether i is one of PostHog's intervals.
+func (i BatchExportInterval) Valid() bool {
+	switch i {
+	case IntervalHour, IntervalDay, IntervalWeek, IntervalEvery5Minutes, IntervalEvery15Minutes:
+		return true
+	}
+	return false
+}
+
+// BatchExportModel is the data a batch export sends.
+type BatchExportModel string
+
+// Batch export models.
+const (
+	ModelEvents   BatchExportModel = "events"
+	ModelPersons  BatchExportModel = "persons"
+	ModelSessions BatchExportModel = "sessions"
+	// ModelHogQL exports the result of HogQLQuery (newer PostHog versions,
+	// behind a feature flag; not in the schema).
+	ModelHogQL BatchExportModel = "hogql"
+)
+
+// Valid reports whether m is one of PostHog's models.
+func (m BatchExportModel) Valid() bool {
+	switch m {
+	case ModelEvents, ModelPersons, ModelSessions, ModelHogQL:
+		return true
+	}
+	return false
+}
+
+// BatchExportRunStatus is the state of one batch export run.
+type BatchExportRunStatus string
+
+// Batch export run statuses.
+const (
+	RunStatusCancelled       BatchExportRunStatus = "Cancelled"
+	RunStatusCompleted       BatchExportRunStatus = "Completed"
+	RunStatusContinuedAsNew  BatchExportRunStatus = "ContinuedAsNew"
+	RunStatusFailed          BatchExportRunStatus = "Failed"
+	RunStatusFailedRetryable BatchExportRunStatus = "FailedRetryable"
+	RunStatusFailedBilling   BatchExportRunStatus = "FailedBilling"
+	RunStatusTerminated      BatchExportRunStatus = "Terminated"
+	RunStatusTimedOut        BatchExportRunStatus = "TimedOut"
+	RunStatusRunning         BatchExportRunStatus = "Running"
+	RunStatusStarting        BatchExportRunStatus = "Starting"
+)
+
+// Finished reports whether a run in status s is over (it will not change
+// again unless retried).
+func (s BatchExportRunStatus) Finished() bool {
+	switch s {
+	case RunStatusRunning, RunStatusStarting, RunStatusContinuedAsNew:
+		return false
+	}
+	return true
+}
+
+// BatchExport is a batch export as PostHog sends it.
+type BatchExport struct {
+	ID uuid.UUID `json:"id"`
+	// TeamID is the project (team) whose data is exported.
+	TeamID int64  `json:"team_id"`
+	Name   string `json:"name"`
+	// Model is nil (or "") when PostHog stored none; PostHog then exports
+	// events.
+	Model       *BatchExportModel      `json:"model"`
+	Destination BatchExportDestination `json:"destination"`
+	Interval    BatchExportInterval    `json:"interval"`
+	Paused      bool                   `json:"paused"`
+	CreatedAt   time.Time              `json:"created_at"`
+	// LastUpdatedAt is when the export was last changed.
+	LastUpdatedAt time.Time  `json:"last_updated_at"`
+	LastPausedAt  *time.Time `json:"last_paused_at"`
+	// StartAt and EndAt bound the runs PostHog schedules.
+	StartAt *time.Time `json:"start_at"`
+	EndAt   *time.Time `json:"end_at"`
+	// LatestRuns are the ten most recent runs, newest first.
+	LatestRuns []BatchExportRun `json:"latest_runs"`
+	// HogQLQuery is the custom query, when PostHog echoes it (the schema
+	// lists it; the server usually sends Schema.HogQLQuery instead).
+	HogQLQuery string `json:"hogql_query,omitempty"`
+	// Schema is the field selection compiled from a HogQL query; nil for
+	// the built-in models.
+	Schema *BatchExportSchema `json:"schema"`
+	// Filters are property filters on the exported events (HogQL property
+	// filter objects); nil when none.
+	Filters []map[string]any `json:"filters"`
+	// Timezone is the IANA time zone of day and week boundaries (newer
+	// schema; nil on older servers).
+	Timezone *string `json:"timezone"`
+	// OffsetDay is the weekday weekly exports start on (0 Sunday .. 6
+	// Saturday); nil for other intervals.
+	OffsetDay *int `json:"offset_day"`
+	// OffsetHour is the hour (0..23) daily and weekly exports start at.
+	OffsetHour *int `json:"offset_hour"`
+}
+
+// LatestRun returns the most recent run, or nil when the export never ran.
+func (b *BatchExport) LatestRun() *BatchExportRun {
+	if b == nil || len(b.LatestRuns) == 0 {
+		return nil
+	}
+	latest := &b.LatestRuns[0]
+	for i := range b.LatestRuns[1:] {
+		if r := &b.LatestRuns[i+1]; r.CreatedAt.After(latest.CreatedAt) {
+			latest = r
+		}
+	}
+	return latest
+}
+
+// BatchExportSchema is the selection PostHog compiles from a HogQL query.
+type BatchExportSchema struct {
+	Fields     []BatchExportSchemaField `json:"fields"`
+	Values     map[string]any           `json:"values"`
+	HogQLQuery string                   `json:"hogql_query,omitempty"`
+}
+
+// BatchExportSchemaField is one selected expression of a BatchExportSchema.
+type BatchExportSchemaField struct {
+	Expression string `json:"expression"`
+	Alias      string `json:"alias"`
+}
+
+// BatchExportDestination is a batch export's destination as PostHog sends
+// it. Config never holds secrets: PostHog strips credentials from answers.
+type BatchExportDestination struct {
+	Type DestinationType `json:"type"`
+	// Config is the destination's settings (see DecodeConfig for a typed
+	// view).
+	Config map[string]any `json:"config"`
+	// Integration is the ID of the project integration holding the
+	// destination's credentials, if any.
+	Integration *int64 `json:"integration"`
+}
+
+// DecodeConfig decodes Config into v, typically a pointer to the config
+// struct of the destination's type:
+//
+//	var s3 posthogapi.S3Config
+//	err := export.Destination.DecodeConfig(&s3)
+func (d *BatchExportDestination) DecodeConfig(v any) error {
+	b, err := json.Marshal(d.Config)
+	if err != nil {
+		return fmt.Errorf("posthogapi: encoding destination config: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("posthogapi: decoding %s destination config: %w", d.Type, err)
+	}
+	return nil
+}
+
+// BatchExportRun is one run of a batch export over one data interval.
+type BatchExportRun struct {
+	ID     uuid.UUID            `json:"id"`
+	Status BatchExportRunStatus `json:"status"`
+	// RecordsCompleted is how many records were exported so far.
+	RecordsCompleted *int64  `json:"records_completed"`
+	LatestError      *string `json:"latest_error"`
+	// DataIntervalStart is nil for a backfill from the beginning of time.
+	DataIntervalStart *time.Time `json:"data_interval_start"`
+	DataIntervalEnd   time.Time  `json:"data_interval_end"`
+	// Cursor is an opaque resume cursor.
+	Cursor        *string    `json:"cursor"`
+	CreatedAt     time.Time  `json:"created_at"`
+	FinishedAt    *time.Time `json:"finished_at"`
+	LastUpdatedAt time.Time  `json:"last_updated_at"`
+	// RecordsTotalCount is how many records the run should export.
+	RecordsTotalCount *int64 `json:"records_total_count"`
+	BytesExported     *int64 `json:"bytes_exported"`
+	// RecordsFailed counts records that failed downstream processing (newer
+	// PostHog versions; not in the schema).
+	RecordsFailed *int64 `json:"records_failed,omitempty"`
+	// BatchExport is the ID of the export the run belongs to.
+	BatchExport uuid.UUID `json:"batch_export"`
+	// Backfill is the ID of the backfill that started the run, if any.
+	Backfill *uuid.UUID `json:"backfill"`
+}
+
+// DestinationConfig is the typed config of one destination type: S3Config,
+// SnowflakeConfig, PostgresConfig, RedshiftConfig, BigQueryConfig,
+// DatabricksConfig, AzureBlobConfig, HTTPConfig, WorkflowsConfig or
+// NoOpConfig. Fields left at their zero value are not sent, so in an update
+// only the settings you set change (PostHog merges the config).
+type DestinationConfig interface {
+	// DestinationType is the type the config is for.
+	DestinationType() DestinationType
+}
+
+// BatchExportDestinationRequest is the destination in a create or update
+// body. Set Config to a typed config, RawConfig to extra keys (it wins over
+// Config on conflicts, and is the way to send settings this package has no
+// field for), or both. Type may be left empty when Config is set.
+type BatchExportDestinationRequest struct {
+	Type      DestinationType
+	Config    DestinationConfig
+	RawConfig map[string]any
+	// IntegrationID links the project integration that holds the
+	// destination's credentials (newer PostHog versions require one for
+	// most destinations). Null unlinks it.
+	IntegrationID Nullable[int64]
+}
+
+// NewBatchExportDestination returns a destination request for cfg, with the
+// type taken from cfg.
+func NewBatchExportDestination(cfg DestinationConfig) BatchExportDestinationRequest {
+	var t DestinationType
+	if !isNilConfig(cfg) {
+		t = cfg.DestinationType()
+	}
+	return BatchExportDestinationRequest{Type: t, Config: cfg}
+}
+
+// isNilConfig reports whether cfg is nil or a nil pointer (whose value
+// methods would panic).
+func isNilConfig(cfg DestinationConfig) bool {
+	if cfg == nil {
+		return true
+	}
+	v := reflect.ValueOf(cfg)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// destinationType is the type to send: Type, or the config's.
+func (d *BatchExportDestinationRequest) destinationType() DestinationType {
+	if d.Type == "" && !isNilConfig(d.Config) {
+		return d.Config.DestinationType()
+	}
+	return d.Type
+}
+
+func (d *BatchExportDestinationRequest) validate() error {
+	t := d.destinationType()
+	switch {
+	case t == "":
+		return fmt.Errorf("%w: batch export destination has no type", ErrInvalidArgument)
+	case !t.Valid():
+		return fmt.Errorf("%w: unknown batch export destination type %q", ErrInvalidArgument, t)
+	}
+	if !isNilConfig(d.Config) && !configFits(d.Config, t) {
+		return fmt.Errorf("%w: %T is not a config for destination type %s", ErrInvalidArgument, d.Config, t)
+	}
+	if v, ok := d.IntegrationID.Get(); ok && v <= 0 {
+		return fmt.Errorf("%w: integration id must be positive", ErrInvalidArgument)
+	}
+	return nil
+}
+
+// configFits reports whether cfg may configure a destination of type t: its
+// own type, or one of the S3 family for S3Config.
+func configFits(cfg DestinationConfig, t DestinationType) bool {
+	ct := cfg.DestinationType()
+	if ct == t {
+		return true
+	}
+	return ct == DestinationS3 && (t == DestinationAwsS3 || t == DestinationS3Compatible)
+}
+
+// config merges Config and RawConfig into the object sent as "config".
+func (d BatchExportDestinationRequest) config() (map[string]any, error) {
+	out := map[string]any{}
+	if !isNilConfig(d.Config) {
+		b, err := json.Marshal(d.Config)
+		if err != nil {
+			return nil, err
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			return nil, err
+		}
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	for k, v := range d.RawConfig {
+		out[k] = v
+	}
+	return out, nil
+}
+
+// MarshalJSON encodes {"type", "config", "integration_id"}.
+func (d BatchExportDestinationRequest) MarshalJSON() ([]byte, error) {
+	cfg, err := d.config()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(struct {
+		Type          DestinationType `json:"type"`
+		Config        map[string]any  `json:"config"`
+		IntegrationID Nullable[int64] `json:"integration_id,omitzero"`
+	}{d.destinationType(), cfg, d.IntegrationID})
+}
+
+// String describes the destination with secret settings redacted, so that
+// printing or logging a request does not leak credentials.
+func (d BatchExportDestinationRequest) String() string {
+	cfg, err := d.config()
+	if err != nil {
+		return fmt.Sprintf("{%s config:(unencodable)}", d.destinationType())
+	}
+	return fmt.Sprintf("{%s config:%s}", d.destinationType(), redactedConfigString(cfg))
+}
+
+// secretConfigKeys are the config keys PostHog treats as secrets (PH
+// BatchExportDestination.secret_fields), redacted by String methods.
+var secretConfigKeys = map[string]bool{
+	"aws_access_key_id": true, "aws_secret_access_key": true, "password": true,
+	"private_key": true, "private_key_passphrase": true, "private_key_id": true,
+	"token": true, "client_email": true, "token_uri": true, "user": true,
+}
+
+// redactedConfigString renders a config with secrets replaced, keys sorted.
+func redactedConfigString(cfg map[string]any) string {
+	keys := make([]string, 0, len(cfg))
+	for k := range cfg {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(k)
+		b.WriteByte(':')
+		switch v := cfg[k].(type) {
+		case map[string]any:
+			b.WriteString(redactedConfigString(v))
+		default:
+			if secretConfigKeys[k] {
+				b.WriteString("[REDACTED]")
+			} else {
+				fmt.Fprint(&b, v)
+			}
+		}
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// configString renders a typed config for String methods.
+func configString(cfg any) string {
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		return "{(unencodable)}"
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return "{}"
+	}
+	return redactedConfigString(m)
+}
+
+// S3Config configures an S3 destination (also AwsS3 and S3Compatible on
+// newer PostHog versions, which take the credentials and endpoint from the
+// linked integration instead).
+type S3Config struct {
+	BucketName string `json:"bucket_name,omitempty"`
+	Region     string `json:"region,omitempty"`
+	// Prefix is prepended to every file name; it may use placeholders such
+	// as {year} and {table}.
+	Prefix             string `json:"prefix,omitempty"`
+	AWSAccessKeyID     string `json:"aws_access_key_id,omitempty"`     // secret
+	AWSSecretAccessKey string `json:"aws_secret_access_key,omitempty"` // secret
+	// Compression is a codec supported by FileFormat (gzip, brotli, zstd,
+	// lz4, snappy ...).
+	Compression string `json:"compression,omitempty"`
+	// FileFormat is JSONLines (PostHog's default) or Parquet.
+	FileFormat string `json:"file_format,omitempty"`
+	// Encryption is the server-side encryption (AES256 or aws:kms).
+	Encryption string `json:"encryption,omitempty"`
+	KMSKeyID   string `json:"kms_key_id,omitempty"`
+	// EndpointURL targets an S3-compatible service instead of AWS.
+	EndpointURL               string   `json:"endpoint_url,omitempty"`
+	MaxFileSizeMB             *int     `json:"max_file_size_mb,omitempty"`
+	UseVirtualStyleAddressing *bool    `json:"use_virtual_style_addressing,omitempty"`
+	ExcludeEvents             []string `json:"exclude_events,omitempty"`
+	IncludeEvents             []string `json:"include_events,omitempty"`
+}
+
+// DestinationType returns DestinationS3.
+func (S3Config) DestinationType() DestinationType { return DestinationS3 }
+
+// String describes the config with credentials redacted.
+func (c S3Config) String() string { return configString(c) }
+
+// Snowflake authentication types.
+const (
+	SnowflakeAuthPassword = "password"
+	SnowflakeAuthKeyPair  = "keypair"
+)
+
+// SnowflakeConfig configures a Snowflake destination. Newer PostHog
+// versions take Account, User and the credentials from the linked
+// integration.
+type SnowflakeConfig struct {
+	Account   string `json:"account,omitempty"`
+	User      string `json:"user,omitempty"` // secret
+	Database  string `json:"database,omitempty"`
+	Warehouse string `json:"warehouse,omitempty"`
+	Schema    string `json:"schema,omitempty"`
+	// TableName defaults to "events".
+	TableName string `json:"table_name,omitempty"`
+	Role      string `json:"role,omitempty"`
+	// AuthenticationType is SnowflakeAuthPassword or SnowflakeAuthKeyPair.
+	AuthenticationType   string   `json:"authentication_type,omitempty"`
+	Password             string   `json:"password,omitempty"`               // secret
+	PrivateKey           string   `json:"private_key,omitempty"`            // secret
+	PrivateKeyPassphrase string   `json:"private_key_passphrase,omitempty"` // secret
+	ExcludeEvents        []string `json:"exclude_events,omitempty"`
+	IncludeEvents        []string `json:"include_events,omitempty"`
+}
+
+// DestinationType returns DestinationSnowflake.
+func (SnowflakeConfig) DestinationType() DestinationType { return DestinationSnowflake }
+
+// String describes the config with credentials redacted.
+func (c SnowflakeConfig) String() string { return configString(c) }
+
+// PostgresConfig configures a PostgreSQL destination.
+type PostgresConfig struct {
+	Host     string `json:"host,omitempty"`
+	Port     *int   `json:"port,omitempty"`     // PostHog's default: 5432
+	User     string `json:"user,omitempty"`     // secret
+	Password string `json:"password,omitempty"` // secret
+	Database string `json:"database,omitempty"`
+	// Schema defaults to "public", TableName to "events".
+	Schema            string   `json:"schema,omitempty"`
+	TableName         string   `json:"table_name,omitempty"`
+	HasSelfSignedCert *bool    `json:"has_self_signed_cert,omitempty"`
+	ExcludeEvents     []string `json:"exclude_events,omitempty"`
+	IncludeEvents     []string `json:"include_events,omitempty"`
+}
+
+// DestinationType returns DestinationPostgres.
+func (PostgresConfig) DestinationType() DestinationType { return DestinationPostgres }
+
+// String describes the config with credentials redacted.
+func (c PostgresConfig) String() string { return configString(c) }
+
+// Redshift modes.
+const (
+	RedshiftModeInsert = "INSERT"
+	RedshiftModeCopy   = "COPY"
+)
+
+// RedshiftConfig configures a Redshift destination.
+type RedshiftConfig struct {
+	Host     string `json:"host,omitempty"`
+	Port     *int   `json:"port,omitempty"`     // PostHog's default: 5439
+	User     string `json:"user,omitempty"`     // secret
+	Password string `json:"password,omitempty"` // secret
+	Database string `json:"database,omitempty"`
+	// Schema defaults to "public", TableName to "events".
+	Schema    string `json:"schema,omitempty"`
+	TableName string `json:"table_name,omitempty"`
+	// PropertiesDataType is "varchar" (default) or "super".
+	PropertiesDataType string `json:"properties_data_type,omitempty"`
+	// Mode is RedshiftModeInsert (default) or RedshiftModeCopy; COPY needs
+	// CopyInputs.
+	Mode          string              `json:"mode,omitempty"`
+	CopyInputs    *RedshiftCopyInputs `json:"copy_inputs,omitempty"`
+	ExcludeEvents []string            `json:"exclude_events,omitempty"`
+	IncludeEvents []string            `json:"include_events,omitempty"`
+}
+
+// DestinationType returns DestinationRedshift.
+func (RedshiftConfig) DestinationType() DestinationType { return DestinationRedshift }
+
+// String describes the config with credentials redacted.
+func (c RedshiftConfig) String() string { return configString(c) }
+
+// RedshiftCopyInputs is the S3 staging area of a Redshift export in COPY
+// mode.
+type RedshiftCopyInputs struct {
+	S3Bucket    string `json:"s3_bucket,omitempty"`
+	RegionName  string `json:"region_name,omitempty"`
+	S3KeyPrefix string `json:"s3_key_prefix,omitempty"`
+	// Authorization lets Redshift read the staged files: an IAM role ARN,
+	// AWS credentials or an aws-s3 integration ID.
+	Authorization *RedshiftCredentials `json:"authorization,omitempty"`
+	// BucketCredentials let PostHog write the staged files: AWS credentials
+	// or an aws-s3 integration ID.
+	BucketCredentials *RedshiftCredentials `json:"bucket_credentials,omitempty"`
+}
+
+// RedshiftCredentials is one of: an IAM role ARN, AWS credentials, or the ID
+// of an aws-s3 integration. Set exactly one field.
+type RedshiftCredentials struct {
+	IAMRoleARN    string
+	AWS           *AWSCredentials
+	IntegrationID int64
+}
+
+// AWSCredentials is an AWS access key pair.
+type AWSCredentials struct {
+	AccessKeyID     string `json:"aws_access_key_id"`     // secret
+	SecretAccessKey string `json:"aws_secret_access_key"` // secret
+}
+
+// String describes the credentials with the key pair redacted.
+func (c AWSCredentials) String() string {
+	return "{aws_access_key_id:[REDACTED] aws_secret_access_key:[REDACTED]}"
+}
+
+// MarshalJSON encodes the one set field: a string, an object or a number.
+func (c RedshiftCredentials) MarshalJSON() ([]byte, error) {
+	switch {
+	case c.AWS != nil:
+		return json.Marshal(c.AWS)
+	case c.IntegrationID != 0:
+		return json.Marshal(c.IntegrationID)
+	default:
+		return json.Marshal(c.IAMRoleARN)
+	}
+}
+
+// UnmarshalJSON decodes a string (a role ARN, or an integration ID in
+// digits, as PostHog stores them), a number or an object.
+func (c *RedshiftCredentials) UnmarshalJSON(b []byte) error {
+	*c = RedshiftCredentials{}
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		return nil
+	case len(b) > 0 && b[0] == '{':
+		c.AWS = new(AWSCredentials)
+		return json.Unmarshal(b, c.AWS)
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 && s[0] != '+' {
+			c.IntegrationID = n
+			return nil
+		}
+		c.IAMRoleARN = s
+		return nil
+	default:
+		return json.Unmarshal(b, &c.IntegrationID)
+	}
+}
+
+// BigQueryConfig configures a BigQuery destination with a service account
+// key (newer PostHog versions take the key from the linked integration).
+type BigQueryConfig struct {
+	ProjectID string `json:"project_id,omitempty"`
+	DatasetID string `json:"dataset_id,omitempty"`
+	// TableID defaults to "events".
+	TableID      string `json:"table_id,omitempty"`
+	PrivateKey   string `json:"private_key,omitempty"`    // secret
+	PrivateKeyID string `json:"private_key_id,omitempty"` // secret
+	TokenURI     string `json:"token_uri,omitempty"`      // secret
+	ClientEmail  string `json:"client_email,omitempty"`   // secret
+	// UseJSONType exports properties as JSON instead of STRING; it cannot
+	// change after creation.
+	UseJSONType   *bool    `json:"use_json_type,omitempty"`
+	ExcludeEvents []string `json:"exclude_events,omitempty"`
+	IncludeEvents []string `json:"include_events,omitempty"`
+}
+
+// DestinationType returns DestinationBigQuery.
+func (BigQueryConfig) DestinationType() DestinationType { return DestinationBigQuery }
+
+// String describes the config with credentials redacted.
+func (c BigQueryConfig) String() string { return configString(c) }
+
+// DatabricksConfig configures a Databricks destination. The credentials
+// live in the linked integration (BatchExportDestinationRequest.IntegrationID).
+type DatabricksConfig struct {
+	HTTPPath  string `json:"http_path,omitempty"`
+	Catalog   string `json:"catalog,omitempty"`
+	Schema    string `json:"schema,omitempty"`
+	TableName string `json:"table_name,omitempty"`
+	// UseVariantType and UseAutomaticSchemaEvolution default to true.
+	UseVariantType              *bool    `json:"use_variant_type,omitempty"`
+	UseAutomaticSchemaEvolution *bool    `json:"use_automatic_schema_evolution,omitempty"`
+	ExcludeEvents               []string `json:"exclude_events,omitempty"`
+	IncludeEvents               []string `json:"include_events,omitempty"`
+}
+
+// DestinationType returns DestinationDatabricks.
+func (DatabricksConfig) DestinationType() DestinationType { return DestinationDatabricks }
+
+// AzureBlobConfig configures an Azure Blob Storage destination. The
+// credentials live in the linked integration.
+type AzureBlobConfig struct {
+	ContainerName string `json:"container_name,omitempty"`
+	Prefix        string `json:"prefix,omitempty"`
+	Compression   string `json:"compression,omitempty"`
+	// FileFormat is JSONLines (default) or Parquet.
+	FileFormat    string   `json:"file_format,omitempty"`
+	MaxFileSizeMB *int     `json:"max_file_size_mb,omitempty"`
+	ExcludeEvents []string `json:"exclude_events,omitempty"`
+	IncludeEvents []string `json:"include_events,omitempty"`
+}
+
+// DestinationType returns DestinationAzureBlob.
+func (AzureBlobConfig) DestinationType() DestinationType { return DestinationAzureBlob }
+
+// HTTPConfig configures an HTTP destination (PostHog's own /batch/
+// endpoint, to copy events into another project).
+type HTTPConfig struct {
+	URL           string   `json:"url,omitempty"`
+	Token         string   `json:"token,omitempty"` // secret
+	ExcludeEvents []string `json:"exclude_events,omitempty"`
+	IncludeEvents []string `json:"include_events,omitempty"`
+}
+
+// DestinationType returns DestinationHTTP.
+func (HTTPConfig) DestinationType() DestinationType { return DestinationHTTP }
+
+// String describes the config with the token redacted.
+func (c HTTPConfig) String() string { return configString(c) }
+
+// WorkflowsConfig configures a Workflows destination (feeds a PostHog
+// Workflows hog function).
+type WorkflowsConfig struct {
+	HogFunctionID string `json:"hog_function_id,omitempty"`
+}
+
+// DestinationType returns DestinationWorkflows.
+func (WorkflowsConfig) DestinationType() DestinationType { return DestinationWorkflows }
+
+// NoOpConfig configures PostHog's test destination, which exports nothing.
+type NoOpConfig struct {
+	Arg string `json:"arg,omitempty"`
+}
+
+// DestinationType returns DestinationNoOp.
+func (NoOpConfig) DestinationType() DestinationType { return DestinationNoOp }
+
+// BatchExportCreate is the body of BatchExports.Create and
+// BatchExports.Replace. Name, Destination and Interval are required.
+type BatchExportCreate struct {
+	Name        string                        `json:"name"`
+	Model       *BatchExportModel             `json:"model,omitempty"`
+	Destination BatchExportDestinationRequest `json:"destination"`
+	Interval    BatchExportInterval           `json:"interval"`
+	Paused      *bool                         `json:"paused,omitempty"`
+	// LastPausedAt is writable, though PostHog sets it itself on pause.
+	LastPausedAt *time.Time `json:"last_paused_at,omitempty"`
+	StartAt      *time.Time `json:"start_at,omitempty"`
+	EndAt        *time.Time `json:"end_at,omitempty"`
+	// HogQLQuery is a SELECT over events defining the exported fields.
+	HogQLQuery *string          `json:"hogql_query,omitempty"`
+	Filters    []map[string]any `json:"filters,omitempty"`
+	// Timezone is an IANA name for day and week boundaries (PostHog's
+	// default: UTC).
+	Timezone *string `json:"timezone,omitempty"`
+	// OffsetDay (0 Sunday .. 6 Saturday) is for weekly exports only.
+	OffsetDay *int `json:"offset_day,omitempty"`
+	// OffsetHour (0..23) is for daily and weekly exports only.
+	OffsetHour *int `json:"offset_hour,omitempty"`
+}
+
+// BatchExportUpdate is the body of BatchExports.Update (PATCH): only set
+// fields are sent, and Null clears a nullable one. A Destination must carry
+// its type (PostHog refuses to change it); its config is merged into the
+// stored one.
+type BatchExportUpdate struct {
+	Name         *string                        `json:"name,omitempty"`
+	Model        Nullable[BatchExportModel]     `json:"model,omitzero"`
+	Destination  *BatchExportDestinationRequest `json:"destination,omitempty"`
+	Interval     *BatchExportInterval           `json:"interval,omitempty"`
+	Paused       *bool                          `json:"paused,omitempty"`
+	LastPausedAt Nullable[time.Time]            `json:"last_paused_at,omitzero"`
+	StartAt      Nullable[time.Time]            `json:"start_at,omitzero"`
+	EndAt        Nullable[time.Time]            `json:"end_at,omitzero"`
+	HogQLQuery   *string                        `json:"hogql_query,omitempty"`
+	Filters      Nullable[[]map[string]any]     `json:"filters,omitzero"`
+	// Timezone set to Null goes back to UTC.
+	Timezone   Nullable[string] `json:"timezone,omitzero"`
+	OffsetDay  Nullable[int]    `json:"offset_day,omitzero"`
+	OffsetHour Nullable[int]    `json:"offset_hour,omitzero"`
+}
+
+func (c *BatchExportCreate) validate() error {
+	if c == nil {
+		return fmt.Errorf("%w: nil batch export", ErrInvalidArgument)
+	}
+	if strings.TrimSpace(c.Name) == "" {
+		return fmt.Errorf("%w: batch export name is empty", ErrInvalidArgument)
+	}
+	if c.Model != nil && *c.Model != "" && !c.Model.Valid() {
+		return fmt.Errorf("%w: unknown batch export model %q", ErrInvalidArgument, *c.Model)
+	}
+	if err := c.Destination.validate(); err != nil {
+		return err
+	}
+	if !c.Interval.Valid() {
+		return fmt.Errorf("%w: unknown batch export interval %q", ErrInvalidArgument, c.Interval)
+	}
+	return checkOffsets(c.OffsetDay, c.OffsetHour)
+}
+
+func (u *BatchExportUpdate) validate() error {
+	if u == nil {
+		return fmt.Errorf("%w: nil update", ErrInvalidArgument)
+	}
+	if u.Name != nil && strings.TrimSpace(*u.Name) == "" {
+		return fmt.Errorf("%w: batch export name is empty", ErrInvalidArgument)
+	}
+	if m, ok := u.Model.Get(); ok && m != "" && !m.Valid() {
+		return fmt.Errorf("%w: unknown batch export model %q", ErrInvalidArgument, m)
+	}
+	if u.Destination != nil {
+		if err := u.Destination.validate(); err != nil {
+			return err
+		}
+	}
+	if u.Interval != nil && !u.Interval.Valid() {
+		return fmt.Errorf("%w: unknown batch export interval %q", ErrInvalidArgument, *u.Interval)
+	}
+	var day, hour *int
+	if v, ok := u.OffsetDay.Get(); ok {
+		day = &v
+	}
+	if v, ok := u.OffsetHour.Get(); ok {
+		hour = &v
+	}
+	return checkOffsets(day, hour)
+}
+
+func checkOffsets(day, hour *int) error {
+	if day != nil && (*day < 0 || *day > 6) {
+		return fmt.Errorf("%w: offset_day must be 0 (Sunday) to 6 (Saturday)", ErrInvalidArgument)
+	}
+	if hour != nil && (*hour < 0 || *hour > 23) {
+		return fmt.Errorf("%w: offset_hour must be 0 to 23", ErrInvalidArgument)
+	}
+	return nil
+}
+
+// BatchExportPauseState is the answer of Pause and Unpause.
+type BatchExportPauseState struct {
+	Paused bool `json:"paused"`
+}
+
+// BatchExportBackfillRequest is the body of the deprecated Backfill: the
+// data interval to export again. A nil StartAt means from the beginning of
+// the data, a nil EndAt until now (HTTP destinations only).
+type BatchExportBackfillRequest struct {
+	StartAt *time.Time `json:"start_at,omitempty"`
+	EndAt   *time.Time `json:"end_at,omitempty"`
+}
+
+// BatchExportBackfillResult is the answer of Backfill.
+type BatchExportBackfillResult struct {
+	// BackfillID identifies the backfill (a workflow ID on older servers, a
+	// UUID on newer ones).
+	BackfillID string `json:"backfill_id"`
+}
+
+// BatchExportLogLevel is the level of a batch export log entry.
+type BatchExportLogLevel string
+
+// Log levels, as PostHog spells them.
+const (
+	LogLevelDebug   BatchExportLogLevel = "DEBUG"
+	LogLevelLog     BatchExportLogLevel = "LOG"
+	LogLevelInfo    BatchExportLogLevel = "INFO"
+	LogLevelWarning BatchExportLogLevel = "WARNING"
+	LogLevelError   BatchExportLogLevel = "ERROR"
+)
+
+// BatchExportLogsOptions filters and pages BatchExports.Logs. Limit (at most
+// 500; PostHog's default is 50) also caps how many entries PostHog reads.
+type BatchExportLogsOptions struct {
+	ListOptions
+	// After and Before bound the entries' timestamps (exclusive).
+	After  *time.Time `url:"after,omitempty"`
+	Before *time.Time `url:"before,omitempty"`
+	// Level keeps only entries at these levels.
+	Level []BatchExportLogLevel `url:"level,omitempty"`
+	// Search matches messages (case-insensitive substring).
+	Search string `url:"search,omitempty"`
+	// InstanceID keeps only entries of one run.
+	InstanceID string `url:"instance_id,omitempty"`
+}
+
+func (o *BatchExportLogsOptions) validate() error {
+	if o == nil {
+		return nil
+	}
+	if o.Limit < 0 || o.Limit > 500 {
+		return fmt.Errorf("%w: logs limit must be 1 to 500", ErrInvalidArgument)
+	}
+	for _, l := range o.Level {
+		switch l {
+		case LogLevelDebug, LogLevelLog, LogLevelInfo, LogLevelWarning, LogLevelError:
+		default:
+			return fmt.Errorf("%w: unknown log level %q", ErrInvalidArgument, l)
+		}
+	}
+	return nil
+}
+
+// BatchExportLogEntry is one log line of a batch export.
+type BatchExportLogEntry struct {
+	// LogSourceID is the batch export's ID.
+	LogSourceID uuid.UUID `json:"log_source_id"`
+	// InstanceID is the run's ID, when the entry belongs to one.
+	InstanceID string              `json:"instance_id"`
+	Timestamp  time.Time           `json:"timestamp"`
+	Level      BatchExportLogLevel `json:"level"`
+	Message    string              `json:"message"`
+}
+
+// BatchExportTestStepRequest is the body of RunTestStep and RunTestStepNew:
+// the export to test (validated as a create body) and the index of the test
+// step to run (see Test for the steps).
+type BatchExportTestStepRequest struct {
+	Step int `json:"step"`
+	BatchExportCreate
+}
+
+// BatchExportTestStatus is the outcome of a destination test step.
+type BatchExportTestStatus string
+
+// Destination test step outcomes.
+const (
+	TestStatusPassed  BatchExportTestStatus = "Passed"
+	TestStatusFailed  BatchExportTestStatus = "Failed"
+	TestStatusSkipped BatchExportTestStatus = "Skipped"
+)
+
+// BatchExportDestinationTest lists the steps PostHog runs to check a
+// destination.
+type BatchExportDestinationTest struct {
+	Steps []BatchExportTestStep `json:"steps"`
+}
+
+// BatchExportTestStep is one step of a destination test. Result is nil
+// until the step ran.
+type BatchExportTestStep struct {
+	Name        string                     `json:"name"`
+	Description string                     `json:"description"`
+	Result      *BatchExportTestStepResult `json:"result"`
+}
+
+// BatchExportTestStepResult is the outcome of a test step; Message explains
+// a failure.
+type BatchExportTestStepResult struct {
+	Status  BatchExportTestStatus `json:"status"`
+	Message *string               `json:"message"`
+}
+
+type batchExportTestQuery struct {
+	Destination DestinationType `url:"destination"`
+}
+
+type batchExportUnpauseBody struct {
+	Backfill bool `json:"backfill"`
+}
+
+func batchExportsPath(org uuid.UUID, action ...string) (string, error) {
+	if err := checkID("organization id", org); err != nil {
+		return "", err
+	}
+	return escapePath(append([]string{org.String(), "batch_exports"}, action...)...), nil
+}
+
+func batchExportPath(org, id uuid.UUID, action ...string) (string, error) {
+	if err := checkID("organization id", org); err != nil {
+		return "", err
+	}
+	if err := checkID("batch export id", id); err != nil {
+		return "", err
+	}
+	return escapePath(append([]string{org.String(), "batch_exports", id.String()}, action...)...), nil
+}
+
+// List returns one page of the organization's batch exports, newest first.
+//
+// API: GET /api/organizations/{organization_id}/batch_exports/ (scope batch_export:read)
+func (s *BatchExportsService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[BatchExport], error) {
+	p, err := batchExportsPath(org)
+	if err != nil {
+		return nil, err
+	}
+	return listPage[BatchExport](ctx, s.client, p, opts)
+}
+
+// All iterates over every batch export of the organization, fetching pages
+// as needed.
+//
+// API: GET /api/organizations/{organization_id}/batch_exports/ (scope batch_export:read)
+func (s *BatchExportsService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*BatchExport, error] {
+	p, err := batchExportsPath(org)
+	if err != nil {
+		return func(yield func(*BatchExport, error) bool) { yield(nil, err) }
+	}
+	return all[BatchExport](ctx, s.client, p, opts)
+}
+
+// Get returns one batch export, with its latest runs.
+//
+// API: GET /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:read)
+func (s *BatchExportsService) Get(ctx context.Context, org, id uuid.UUID) (*BatchExport, error) {
+	p, err := batchExportPath(org, id)
+	if err != nil {
+		return nil, err
+	}
+	b := new(BatchExport)
+	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: b}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Create creates a batch export in the key owner's current project. PostHog
+// needs the Data Pipelines add-on, and feature flags for intervals under an
+// hour and for the sessions model (403 otherwise).
+//
+// API: POST /api/organizations/{organization_id}/batch_exports/ (scope batch_export:write)
+func (s *BatchExportsService) Create(ctx context.Context, org uuid.UUID, be *BatchExportCreate) (*BatchExport, error) {
+	p, err := batchExportsPath(org)
+	if err != nil {
+		return nil, err
+	}
+	if err := be.validate(); err != nil {
+		return nil, err
+	}
+	b := new(BatchExport)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: be, out: b}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Update changes the fields set in upd (PATCH). A destination config is
+// merged into the stored one, so secrets need not be sent again.
+//
+// API: PATCH /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
+func (s *BatchExportsService) Update(ctx context.Context, org, id uuid.UUID, upd *BatchExportUpdate) (*BatchExport, error) {
+	p, err := batchExportPath(org, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := upd.validate(); err != nil {
+		return nil, err
+	}
+	b := new(BatchExport)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPatch, path: p, body: upd, out: b}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Replace sends all of the export's settings (PUT): name, destination and
+// interval are required, the destination config must hold its required
+// keys (PostHog still merges it into the stored one), and leaving out the
+// offsets clears them. Other fields left unset keep their values.
+//
+// API: PUT /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
+func (s *BatchExportsService) Replace(ctx context.Context, org, id uuid.UUID, be *BatchExportCreate) (*BatchExport, error) {
+	p, err := batchExportPath(org, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := be.validate(); err != nil {
+		return nil, err
+	}
+	b := new(BatchExport)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPut, path: p, body: be, out: b}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Delete deletes the batch export: PostHog stops its schedule and cancels
+// its running backfills and runs.
+//
+// API: DELETE /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
+func (s *BatchExportsService) Delete(ctx context.Context, org, id uuid.UUID) error {
+	p, err := batchExportPath(org, id)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
+	return err
+}
+
+// Pause stops scheduling runs of the export. Pausing a paused export is not
+// an error.
+//
+// API: POST /api/organizations/{organization_id}/batch_exports/{id}/pause/ (scope batch_export:write)
+func (s *BatchExportsService) Pause(ctx context.Context, org, id uuid.UUID) (*BatchExportPauseState, error) {
+	p, err := batchExportPath(org, id, "pause")
+	if err != nil {
+		return nil, err
+	}
+	st := new(BatchExportPauseState)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, out: st}); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Unpause resumes scheduling runs. With backfill, PostHog also exports the
+// data of the time the export was paused.
+//
+// API: POST /api/organizations/{organization_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
+func (s *BatchExportsService) Unpause(ctx context.Context, org, id uuid.UUID, backfill bool) (*BatchExportPauseState, error) {
+	p, err := batchExportPath(org, id, "unpause")
+	if err != nil {
+		return nil, err
+	}
+	st := new(BatchExportPauseState)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: batchExportUnpauseBody{Backfill: backfill}, out: st}); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Backfill exports a past data interval again.
+//
+// Deprecated: PostHog replaced this endpoint with
+// /api/projects/{project_id}/batch_exports/{id}/backfills/, which is not
+// under /api/organizations/; newer PostHog versions no longer serve it.
+//
+// API: POST /api/organizations/{organization_id}/batch_exports/{id}/backfill/ (scope batch_export:write)
+func (s *BatchExportsService) Backfill(ctx context.Context, org, id uuid.UUID, req *BatchExportBackfillRequest) (*BatchExportBackfillResult, error) {
+	p, err := batchExportPath(org, id, "backfill")
+	if err != nil {
+		return nil, err
+	}
+	if req == nil {
+		req = &BatchExportBackfillRequest{}
+	}
+	if req.StartAt != nil && req.EndAt != nil && !req.StartAt.Before(*req.EndAt) {
+		return nil, fmt.Errorf("%w: backfill start_at must be before end_at", ErrInvalidArgument)
+	}
+	r := new(BatchExportBackfillResult)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: req, out: r}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Logs returns one page of the export's log entries, newest first. PostHog
+// requires no scope for this action, which means personal API keys are
+// rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
+//
+// API: GET /api/organizations/{organization_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+func (s *BatchExportsService) Logs(ctx context.Context, org, id uuid.UUID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
+	p, err := batchExportPath(org, id, "logs")
+	if err != nil {
+		return nil, err
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	return listPage[BatchExportLogEntry](ctx, s.client, p, opts)
+}
+
+// Test lists the steps PostHog runs to check a destination of type dest
+// (S3, Snowflake, BigQuery, Databricks and AzureBlob have tests; others
+// answer 404). It needs the INTERNAL scope, which only a key with the "*"
+// scope carries; other keys get a *ScopeError.
+//
+// API: GET /api/organizations/{organization_id}/batch_exports/test/ (scope INTERNAL)
+func (s *BatchExportsService) Test(ctx context.Context, org uuid.UUID, dest DestinationType) (*BatchExportDestinationTest, error) {
+	p, err := batchExportsPath(org, "test")
+	if err != nil {
+		return nil, err
+	}
+	if !dest.Valid() {
+		return nil, fmt.Errorf("%w: unknown batch export destination type %q", ErrInvalidArgument, dest)
+	}
+	t := new(BatchExportDestinationTest)
+	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, query: batchExportTestQuery{Destination: dest}, out: t}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// RunTestStep runs one destination test step for an existing export, with
+// req's destination config merged over the stored one (so stored secrets
+// are used). It needs the INTERNAL scope, which only a key with the "*"
+// scope carries; other keys get a *ScopeError.
+//
+// API: POST /api/organizations/{organization_id}/batch_exports/{id}/run_test_step/ (scope INTERNAL)
+func (s *BatchExportsService) RunTestStep(ctx context.Context, org, id uuid.UUID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
+	p, err := batchExportPath(org, id, "run_test_step")
+	if err != nil {
+		return nil, err
+	}
+	return s.runTestStep(ctx, p, req)
+}
+
+// RunTestStepNew runs one destination test step for an export that is not
+// created yet. It needs the INTERNAL scope, which only a key with the "*"
+// scope carries; other keys get a *ScopeError.
+//
+// API: POST /api/organizations/{organization_id}/batch_exports/run_test_step_new/ (scope INTERNAL)
+func (s *BatchExportsService) RunTestStepNew(ctx context.Context, org uuid.UUID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
+	p, err := batchExportsPath(org, "run_test_step_new")
+	if err != nil {
+		return nil, err
+	}
+	return s.runTestStep(ctx, p, req)
+}
+
+func (s *BatchExportsService) runTestStep(ctx context.Context, p string, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
+	if req == nil {
+		return nil, fmt.Errorf("%w: nil test step request", ErrInvalidArgument)
+	}
+	if req.Step < 0 {
+		return nil, fmt.Errorf("%w: negative test step", ErrInvalidArgument)
+	}
+	if err := req.BatchExportCreate.validate(); err != nil {
+		return nil, err
+	}
+	st := new(BatchExportTestStep)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: req, out: st}); err != nil {
+		return nil, err
+	}
+	return st, nil
+}

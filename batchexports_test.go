@@ -1,0 +1,751 @@
+package posthogapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jarcoal/httpmock"
+)
+
+var (
+	beOrg = uuid.MustParse("0190c2e5-8e6f-7000-8000-00000000a001")
+	beID  = uuid.MustParse("497f6eca-6276-4993-bfeb-53cbbbba6f08")
+)
+
+// batchExportJSON is an export as PostHog answers it, with every field of
+// the schema (both versions): one run, a HogQL schema and filters.
+const batchExportJSON = `{
+  "id": "497f6eca-6276-4993-bfeb-53cbbbba6f08",
+  "team_id": 42,
+  "name": "Events to S3",
+  "model": "events",
+  "destination": {
+    "type": "S3",
+    "config": {"bucket_name": "ph-exports", "region": "eu-west-1", "prefix": "events/", "file_format": "Parquet", "max_file_size_mb": 100, "exclude_events": ["$feature_flag_called"]},
+    "integration": 7
+  },
+  "interval": "day",
+  "paused": false,
+  "created_at": "2025-11-01T10:00:00Z",
+  "last_updated_at": "2025-11-02T11:00:00.123456Z",
+  "last_paused_at": null,
+  "start_at": "2025-11-01T00:00:00Z",
+  "end_at": null,
+  "latest_runs": [
+    {
+      "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+      "status": "FailedRetryable",
+      "records_completed": 1200,
+      "latest_error": "S3 timeout",
+      "data_interval_start": "2025-11-01T00:00:00Z",
+      "data_interval_end": "2025-11-02T00:00:00Z",
+      "cursor": null,
+      "created_at": "2025-11-02T00:15:00Z",
+      "finished_at": "2025-11-02T00:20:00Z",
+      "last_updated_at": "2025-11-02T00:20:00Z",
+      "records_total_count": 1500,
+      "bytes_exported": 9000000000,
+      "batch_export": "497f6eca-6276-4993-bfeb-53cbbbba6f08",
+      "backfill": "4f806519-f4aa-4807-bea5-95595ab1adf0"
+    },
+    {
+      "id": "0fa0a8a1-f280-4977-8bb4-bc7801a6902f",
+      "status": "Completed",
+      "records_completed": null,
+      "latest_error": null,
+      "data_interval_start": null,
+      "data_interval_end": "2025-11-01T00:00:00Z",
+      "cursor": "abc",
+      "created_at": "2025-11-01T00:15:00Z",
+      "finished_at": null,
+      "last_updated_at": "2025-11-01T00:20:00Z",
+      "records_total_count": null,
+      "bytes_exported": null,
+      "batch_export": "497f6eca-6276-4993-bfeb-53cbbbba6f08",
+      "backfill": null
+    }
+  ],
+  "schema": {"fields": [{"expression": "event", "alias": "event"}], "values": {"hogql_val_0": "x"}, "hogql_query": "SELECT event FROM events"},
+  "filters": [{"key": "$browser", "operator": "exact", "type": "event", "value": ["Firefox"]}],
+  "timezone": "Europe/Paris",
+  "offset_day": null,
+  "offset_hour": 5
+}`
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// checkBatchExport asserts the decoding of batchExportJSON.
+func checkBatchExport(t *testing.T, b *BatchExport) {
+	t.Helper()
+	if b.ID != beID || b.TeamID != 42 || b.Name != "Events to S3" {
+		t.Errorf("id/team/name = %v %d %q", b.ID, b.TeamID, b.Name)
+	}
+	if b.Model == nil || *b.Model != ModelEvents {
+		t.Errorf("model = %v", b.Model)
+	}
+	d := b.Destination
+	if d.Type != DestinationS3 || d.Integration == nil || *d.Integration != 7 || d.Config["bucket_name"] != "ph-exports" {
+		t.Errorf("destination = %+v", d)
+	}
+	var s3 S3Config
+	if err := d.DecodeConfig(&s3); err != nil {
+		t.Fatal(err)
+	}
+	if s3.BucketName != "ph-exports" || s3.Region != "eu-west-1" || s3.Prefix != "events/" || s3.FileFormat != "Parquet" ||
+		s3.MaxFileSizeMB == nil || *s3.MaxFileSizeMB != 100 || len(s3.ExcludeEvents) != 1 || s3.AWSSecretAccessKey != "" {
+		t.Errorf("typed config = %+v", s3)
+	}
+	if b.Interval != IntervalDay || b.Paused {
+		t.Errorf("interval/paused = %q %v", b.Interval, b.Paused)
+	}
+	if !b.CreatedAt.Equal(mustTime(t, "2025-11-01T10:00:00Z")) || !b.LastUpdatedAt.Equal(mustTime(t, "2025-11-02T11:00:00.123456Z")) {
+		t.Errorf("times = %v %v", b.CreatedAt, b.LastUpdatedAt)
+	}
+	if b.LastPausedAt != nil || b.EndAt != nil || b.StartAt == nil || !b.StartAt.Equal(mustTime(t, "2025-11-01T00:00:00Z")) {
+		t.Errorf("last_paused_at/start_at/end_at = %v %v %v", b.LastPausedAt, b.StartAt, b.EndAt)
+	}
+	if len(b.LatestRuns) != 2 {
+		t.Fatalf("latest_runs = %d", len(b.LatestRuns))
+	}
+	r := b.LatestRuns[0]
+	if r.ID != uuid.MustParse("3fa85f64-5717-4562-b3fc-2c963f66afa6") || r.Status != RunStatusFailedRetryable ||
+		r.RecordsCompleted == nil || *r.RecordsCompleted != 1200 || r.LatestError == nil || *r.LatestError != "S3 timeout" ||
+		r.DataIntervalStart == nil || !r.DataIntervalEnd.Equal(mustTime(t, "2025-11-02T00:00:00Z")) || r.Cursor != nil ||
+		r.FinishedAt == nil || r.RecordsTotalCount == nil || *r.RecordsTotalCount != 1500 ||
+		r.BytesExported == nil || *r.BytesExported != 9000000000 || r.BatchExport != beID ||
+		r.Backfill == nil || *r.Backfill != uuid.MustParse("4f806519-f4aa-4807-bea5-95595ab1adf0") {
+		t.Errorf("run 0 = %+v", r)
+	}
+	r = b.LatestRuns[1]
+	if r.Status != RunStatusCompleted || r.RecordsCompleted != nil || r.DataIntervalStart != nil || r.Cursor == nil || *r.Cursor != "abc" || r.Backfill != nil || r.FinishedAt != nil {
+		t.Errorf("run 1 = %+v", r)
+	}
+	if lr := b.LatestRun(); lr == nil || lr.Status != RunStatusFailedRetryable {
+		t.Errorf("LatestRun = %+v", lr)
+	}
+	if b.Schema == nil || len(b.Schema.Fields) != 1 || b.Schema.Fields[0].Alias != "event" || b.Schema.HogQLQuery != "SELECT event FROM events" || b.Schema.Values["hogql_val_0"] != "x" {
+		t.Errorf("schema = %+v", b.Schema)
+	}
+	if len(b.Filters) != 1 || b.Filters[0]["key"] != "$browser" {
+		t.Errorf("filters = %v", b.Filters)
+	}
+	if b.Timezone == nil || *b.Timezone != "Europe/Paris" || b.OffsetDay != nil || b.OffsetHour == nil || *b.OffsetHour != 5 {
+		t.Errorf("timezone/offsets = %v %v %v", b.Timezone, b.OffsetDay, b.OffsetHour)
+	}
+}
+
+func bePath(rest string) string { return api(beOrg.String() + "/batch_exports/" + rest) }
+
+// noBody answers status with body after checking that the request carried
+// no body.
+func noBody(t *testing.T, status int, body string) httpmock.Responder {
+	t.Helper()
+	return func(req *http.Request) (*http.Response, error) {
+		if req.Body != nil {
+			b, _ := io.ReadAll(req.Body)
+			if len(b) != 0 {
+				t.Errorf("unexpected body %s", b)
+			}
+		}
+		resp := httpmock.NewStringResponse(status, body)
+		resp.Header.Set("Content-Type", "application/json")
+		return resp, nil
+	}
+}
+
+func TestBatchExportsList(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", bePath(""), respond(t, 200,
+		`{"count": 3, "next": "`+bePath("?limit=1&offset=2")+`", "previous": null, "results": [`+batchExportJSON+`]}`,
+		"limit=1&offset=1", ""))
+	p, err := c.BatchExports.List(context.Background(), beOrg, &ListOptions{Limit: 1, Offset: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Count != 3 || p.Next == "" || len(p.Results) != 1 {
+		t.Fatalf("page = %+v", p)
+	}
+	checkBatchExport(t, &p.Results[0])
+}
+
+func TestBatchExportsAll(t *testing.T) {
+	c, mt := newMockClient(t)
+	second := strings.Replace(batchExportJSON, beID.String(), "11111111-1111-4111-8111-111111111111", 1)
+	mt.RegisterResponder("GET", bePath(""), func(req *http.Request) (*http.Response, error) {
+		var body string
+		switch req.URL.RawQuery {
+		case "limit=1":
+			body = `{"count": 2, "next": "` + bePath("?limit=1&offset=1") + `", "previous": null, "results": [` + batchExportJSON + `]}`
+		case "limit=1&offset=1":
+			body = `{"count": 2, "next": null, "previous": "` + bePath("?limit=1") + `", "results": [` + second + `]}`
+		default:
+			t.Errorf("query %q", req.URL.RawQuery)
+		}
+		return httpmock.NewStringResponse(200, body), nil
+	})
+	var ids []uuid.UUID
+	for b, err := range c.BatchExports.All(context.Background(), beOrg, &ListOptions{Limit: 1}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, b.ID)
+	}
+	if len(ids) != 2 || ids[0] != beID || ids[1].String() != "11111111-1111-4111-8111-111111111111" {
+		t.Errorf("ids = %v", ids)
+	}
+}
+
+func TestBatchExportsGet(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", bePath(beID.String()+"/"), respond(t, 200, batchExportJSON, "", ""))
+	b, err := c.BatchExports.Get(context.Background(), beOrg, beID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBatchExport(t, b)
+}
+
+func TestBatchExportsCreate(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", bePath(""), respond(t, 201, batchExportJSON, "", `{
+		"name": "Events to S3",
+		"model": "events",
+		"destination": {
+			"type": "S3",
+			"config": {"bucket_name": "ph-exports", "region": "eu-west-1", "prefix": "events/", "aws_access_key_id": "AKIA1", "aws_secret_access_key": "s3cr3t", "max_file_size_mb": 100, "use_virtual_style_addressing": false, "legacy_parquet_extension": true},
+			"integration_id": 7
+		},
+		"interval": "day",
+		"paused": true,
+		"start_at": "2025-11-01T00:00:00Z",
+		"filters": [{"key": "$browser", "operator": "exact", "type": "event", "value": ["Firefox"]}],
+		"timezone": "Europe/Paris",
+		"offset_hour": 5
+	}`))
+	start := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	dest := NewBatchExportDestination(&S3Config{
+		BucketName: "ph-exports", Region: "eu-west-1", Prefix: "events/",
+		AWSAccessKeyID: "AKIA1", AWSSecretAccessKey: "s3cr3t",
+		MaxFileSizeMB: Ptr(100), UseVirtualStyleAddressing: Ptr(false),
+	})
+	dest.RawConfig = map[string]any{"legacy_parquet_extension": true}
+	dest.IntegrationID = NewNullable[int64](7)
+	b, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
+		Name: "Events to S3", Model: Ptr(ModelEvents), Destination: dest, Interval: IntervalDay,
+		Paused: Ptr(true), StartAt: &start, Timezone: Ptr("Europe/Paris"), OffsetHour: Ptr(5),
+		Filters: []map[string]any{{"key": "$browser", "operator": "exact", "type": "event", "value": []string{"Firefox"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBatchExport(t, b)
+}
+
+func TestBatchExportsCreateRawConfigOnly(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", bePath(""), respond(t, 201, batchExportJSON, "",
+		`{"name": "n", "destination": {"type": "AwsS3", "config": {"bucket_name": "b", "region": "r", "prefix": "p", "custom": 1}}, "interval": "hour"}`))
+	dest := NewBatchExportDestination(&S3Config{BucketName: "b", Region: "r", Prefix: "p"})
+	dest.Type = DestinationAwsS3 // an S3Config fits the S3 family
+	dest.RawConfig = map[string]any{"custom": 1}
+	if _, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{Name: "n", Destination: dest, Interval: IntervalHour}); err != nil {
+		t.Fatal(err)
+	}
+	mt.RegisterResponder("POST", bePath(""), respond(t, 201, batchExportJSON, "",
+		`{"name": "n", "destination": {"type": "NoOp", "config": {}}, "interval": "every 5 minutes"}`))
+	if _, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
+		Name: "n", Destination: BatchExportDestinationRequest{Type: DestinationNoOp}, Interval: IntervalEvery5Minutes,
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBatchExportsUpdate(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("PATCH", bePath(beID.String()+"/"), respond(t, 200, batchExportJSON, "", `{
+		"name": "Renamed",
+		"model": null,
+		"destination": {"type": "Snowflake", "config": {"password": "pw", "authentication_type": "password"}, "integration_id": null},
+		"paused": false,
+		"start_at": null,
+		"end_at": "2026-01-01T00:00:00Z",
+		"hogql_query": "SELECT event FROM events",
+		"filters": null,
+		"timezone": null,
+		"offset_day": 1,
+		"offset_hour": null
+	}`))
+	end := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b, err := c.BatchExports.Update(context.Background(), beOrg, beID, &BatchExportUpdate{
+		Name:  Ptr("Renamed"),
+		Model: Null[BatchExportModel](),
+		Destination: &BatchExportDestinationRequest{
+			Config:        SnowflakeConfig{Password: "pw", AuthenticationType: SnowflakeAuthPassword},
+			IntegrationID: Null[int64](),
+		},
+		Paused:     Ptr(false),
+		StartAt:    Null[time.Time](),
+		EndAt:      NewNullable(end),
+		HogQLQuery: Ptr("SELECT event FROM events"),
+		Filters:    Null[[]map[string]any](),
+		Timezone:   Null[string](),
+		OffsetDay:  NewNullable(1),
+		OffsetHour: Null[int](),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBatchExport(t, b)
+}
+
+func TestBatchExportsUpdateSendsOnlySetFields(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("PATCH", bePath(beID.String()+"/"), respond(t, 200, batchExportJSON, "", `{"interval": "week"}`))
+	if _, err := c.BatchExports.Update(context.Background(), beOrg, beID, &BatchExportUpdate{Interval: Ptr(IntervalWeek)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBatchExportsReplace(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("PUT", bePath(beID.String()+"/"), respond(t, 200, batchExportJSON, "",
+		`{"name": "Events to S3", "destination": {"type": "HTTP", "config": {"url": "https://us.i.posthog.com/batch/", "token": "phc_x"}}, "interval": "hour"}`))
+	b, err := c.BatchExports.Replace(context.Background(), beOrg, beID, &BatchExportCreate{
+		Name:        "Events to S3",
+		Destination: NewBatchExportDestination(HTTPConfig{URL: "https://us.i.posthog.com/batch/", Token: "phc_x"}),
+		Interval:    IntervalHour,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBatchExport(t, b)
+}
+
+func TestBatchExportsDelete(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("DELETE", bePath(beID.String()+"/"), noBody(t, 204, ""))
+	if err := c.BatchExports.Delete(context.Background(), beOrg, beID); err != nil {
+		t.Fatal(err)
+	}
+	if n := mt.GetCallCountInfo()["DELETE "+bePath(beID.String()+"/")]; n != 1 {
+		t.Errorf("DELETE calls = %d", n)
+	}
+}
+
+func TestBatchExportsPauseUnpause(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", bePath(beID.String()+"/pause/"), noBody(t, 200, `{"paused": true}`))
+	st, err := c.BatchExports.Pause(context.Background(), beOrg, beID)
+	if err != nil || !st.Paused {
+		t.Fatalf("Pause = %+v, %v", st, err)
+	}
+	for _, backfill := range []bool{true, false} {
+		mt.RegisterResponder("POST", bePath(beID.String()+"/unpause/"), respond(t, 200, `{"paused": false}`, "", fmt.Sprintf(`{"backfill": %v}`, backfill)))
+		st, err = c.BatchExports.Unpause(context.Background(), beOrg, beID, backfill)
+		if err != nil || st.Paused {
+			t.Fatalf("Unpause(%v) = %+v, %v", backfill, st, err)
+		}
+	}
+}
+
+func TestBatchExportsBackfill(t *testing.T) {
+	c, mt := newMockClient(t)
+	wid := beID.String() + "-Backfill-2025-11-01T00:00:00+00:00-2025-11-02T00:00:00+00:00"
+	mt.RegisterResponder("POST", bePath(beID.String()+"/backfill/"), respond(t, 200, `{"backfill_id": "`+wid+`"}`, "",
+		`{"start_at": "2025-11-01T00:00:00Z", "end_at": "2025-11-02T00:00:00Z"}`))
+	start, end := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 11, 2, 0, 0, 0, 0, time.UTC)
+	r, err := c.BatchExports.Backfill(context.Background(), beOrg, beID, &BatchExportBackfillRequest{StartAt: &start, EndAt: &end})
+	if err != nil || r.BackfillID != wid {
+		t.Fatalf("Backfill = %+v, %v", r, err)
+	}
+	mt.RegisterResponder("POST", bePath(beID.String()+"/backfill/"), respond(t, 200, `{"backfill_id": "x"}`, "", `{}`))
+	if _, err := c.BatchExports.Backfill(context.Background(), beOrg, beID, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBatchExportsLogs(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", bePath(beID.String()+"/logs/"), respond(t, 200, `{"count": 1, "next": null, "previous": null, "results": [
+		{"log_source_id": "497f6eca-6276-4993-bfeb-53cbbbba6f08", "instance_id": "run-1", "timestamp": "2025-11-02T00:16:00.5Z", "level": "ERROR", "message": "S3 timeout"}]}`,
+		"after=2025-11-01T00%3A00%3A00Z&instance_id=run-1&level=INFO&level=ERROR&limit=10&search=time", ""))
+	after := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	p, err := c.BatchExports.Logs(context.Background(), beOrg, beID, &BatchExportLogsOptions{
+		ListOptions: ListOptions{Limit: 10}, After: &after, Level: []BatchExportLogLevel{LogLevelInfo, LogLevelError},
+		Search: "time", InstanceID: "run-1",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Results) != 1 {
+		t.Fatalf("results = %v", p.Results)
+	}
+	e := p.Results[0]
+	if e.LogSourceID != beID || e.InstanceID != "run-1" || e.Level != LogLevelError || e.Message != "S3 timeout" || !e.Timestamp.Equal(mustTime(t, "2025-11-02T00:16:00.5Z")) {
+		t.Errorf("entry = %+v", e)
+	}
+}
+
+func TestBatchExportsLogsPersonalKeyRejected(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", bePath(beID.String()+"/logs/"), respond(t, 403,
+		`{"type": "authentication_error", "code": "permission_denied", "detail": "This action does not support Personal API Key access", "attr": null}`, "", ""))
+	_, err := c.BatchExports.Logs(context.Background(), beOrg, beID, nil)
+	if !errors.Is(err, ErrPersonalAPIKeyNotSupported) || errors.Is(err, ErrMissingScope) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBatchExportsTest(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", bePath("test/"), respond(t, 200, `{"steps": [
+		{"name": "Verify BigQuery project", "description": "Ensure the project exists.", "result": null},
+		{"name": "Verify BigQuery dataset", "description": "Ensure the dataset exists.", "result": {"status": "Failed", "message": "no dataset"}}]}`,
+		"destination=BigQuery", ""))
+	dt, err := c.BatchExports.Test(context.Background(), beOrg, DestinationBigQuery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dt.Steps) != 2 || dt.Steps[0].Name != "Verify BigQuery project" || dt.Steps[0].Result != nil ||
+		dt.Steps[1].Result == nil || dt.Steps[1].Result.Status != TestStatusFailed || *dt.Steps[1].Result.Message != "no dataset" {
+		t.Errorf("test = %+v", dt)
+	}
+}
+
+func TestBatchExportsTestNeedsInternalScope(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", bePath("test/"), respond(t, 403,
+		`{"type": "authentication_error", "code": "permission_denied", "detail": "API key missing required scope 'INTERNAL'", "attr": null}`, "", ""))
+	_, err := c.BatchExports.Test(context.Background(), beOrg, DestinationS3)
+	var se *ScopeError
+	if !errors.As(err, &se) || se.Scope != "INTERNAL" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+const testStepBody = `{"step": 1, "name": "probe", "destination": {"type": "BigQuery", "config": {"project_id": "p", "dataset_id": "d", "private_key": "-----BEGIN"}}, "interval": "hour"}`
+
+const testStepAnswer = `{"name": "Verify BigQuery dataset", "description": "Ensure the dataset exists.", "result": {"status": "Passed", "message": null}}`
+
+func testStepRequest() *BatchExportTestStepRequest {
+	return &BatchExportTestStepRequest{Step: 1, BatchExportCreate: BatchExportCreate{
+		Name:        "probe",
+		Destination: NewBatchExportDestination(BigQueryConfig{ProjectID: "p", DatasetID: "d", PrivateKey: "-----BEGIN"}),
+		Interval:    IntervalHour,
+	}}
+}
+
+func TestBatchExportsRunTestStep(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", bePath(beID.String()+"/run_test_step/"), respond(t, 200, testStepAnswer, "", testStepBody))
+	mt.RegisterResponder("POST", bePath("run_test_step_new/"), respond(t, 200, testStepAnswer, "", testStepBody))
+	for name, run := range map[string]func() (*BatchExportTestStep, error){
+		"existing": func() (*BatchExportTestStep, error) {
+			return c.BatchExports.RunTestStep(context.Background(), beOrg, beID, testStepRequest())
+		},
+		"new": func() (*BatchExportTestStep, error) {
+			return c.BatchExports.RunTestStepNew(context.Background(), beOrg, testStepRequest())
+		},
+	} {
+		st, err := run()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if st.Name != "Verify BigQuery dataset" || st.Result == nil || st.Result.Status != TestStatusPassed || st.Result.Message != nil {
+			t.Errorf("%s: step = %+v", name, st)
+		}
+	}
+}
+
+func TestBatchExportsScopeError(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("POST", bePath(""), respond(t, 403,
+		`{"type": "authentication_error", "code": "permission_denied", "detail": "API key missing required scope 'batch_export:write'", "attr": null}`, "", ""))
+	_, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
+		Name: "n", Destination: NewBatchExportDestination(NoOpConfig{}), Interval: IntervalHour,
+	})
+	var se *ScopeError
+	if !errors.As(err, &se) || se.Scope != "batch_export:write" || !errors.Is(err, ErrMissingScope) {
+		t.Fatalf("err = %v", err)
+	}
+	assertNoCanary(t, err.Error())
+}
+
+func TestBatchExportSecretsNotLogged(t *testing.T) {
+	const secret = "SECRETvalue123"
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, mt := newMockClient(t, WithLogger(logger))
+	mt.RegisterResponder("POST", bePath(""), respond(t, 400,
+		`{"type": "validation_error", "code": "invalid_input", "detail": "Configuration missing required field: 'prefix'", "attr": "destination__non_field_errors"}`, "", ""))
+	_, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
+		Name: "n", Interval: IntervalHour,
+		Destination: NewBatchExportDestination(S3Config{BucketName: "b", AWSSecretAccessKey: secret}),
+	})
+	if !errors.Is(err, ErrValidation) {
+		t.Fatalf("err = %v", err)
+	}
+	if logs.Len() == 0 {
+		t.Fatal("nothing logged")
+	}
+	for _, s := range []string{logs.String(), err.Error()} {
+		if strings.Contains(s, secret) {
+			t.Errorf("secret leaked: %s", s)
+		}
+		assertNoCanary(t, s)
+	}
+}
+
+func TestBatchExportsValidation(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	good := func() *BatchExportCreate {
+		return &BatchExportCreate{Name: "n", Destination: NewBatchExportDestination(S3Config{BucketName: "b"}), Interval: IntervalHour}
+	}
+	with := func(f func(*BatchExportCreate)) *BatchExportCreate { b := good(); f(b); return b }
+	cases := map[string]func() error{
+		"list nil org": func() error { _, err := c.BatchExports.List(ctx, uuid.Nil, nil); return err },
+		"all nil org": func() error {
+			for _, err := range c.BatchExports.All(ctx, uuid.Nil, nil) {
+				return err
+			}
+			return nil
+		},
+		"get nil id":  func() error { _, err := c.BatchExports.Get(ctx, beOrg, uuid.Nil); return err },
+		"get nil org": func() error { _, err := c.BatchExports.Get(ctx, uuid.Nil, beID); return err },
+		"create nil":  func() error { _, err := c.BatchExports.Create(ctx, beOrg, nil); return err },
+		"create empty name": func() error {
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Name = "  " }))
+			return err
+		},
+		"create bad model": func() error {
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Model = Ptr[BatchExportModel]("users") }))
+			return err
+		},
+		"create bad interval": func() error {
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Interval = "minute" }))
+			return err
+		},
+		"create no interval": func() error {
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Interval = "" }))
+			return err
+		},
+		"create no destination type": func() error {
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Destination = BatchExportDestinationRequest{} }))
+			return err
+		},
+		"create bad destination type": func() error {
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Destination.Type = "Kafka" }))
+			return err
+		},
+		"create config for other type": func() error {
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) {
+				b.Destination = BatchExportDestinationRequest{Type: DestinationS3, Config: SnowflakeConfig{}}
+			}))
+			return err
+		},
+		"create bad integration id": func() error {
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Destination.IntegrationID = NewNullable[int64](0) }))
+			return err
+		},
+		"create offset day": func() error {
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.OffsetDay = Ptr(7) }))
+			return err
+		},
+		"create offset hour": func() error {
+			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.OffsetHour = Ptr(-1) }))
+			return err
+		},
+		"update nil":    func() error { _, err := c.BatchExports.Update(ctx, beOrg, beID, nil); return err },
+		"update nil id": func() error { _, err := c.BatchExports.Update(ctx, beOrg, uuid.Nil, &BatchExportUpdate{}); return err },
+		"update empty name": func() error {
+			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Name: Ptr("")})
+			return err
+		},
+		"update bad model": func() error {
+			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Model: NewNullable[BatchExportModel]("x")})
+			return err
+		},
+		"update bad interval": func() error {
+			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Interval: Ptr[BatchExportInterval]("monthly")})
+			return err
+		},
+		"update untyped destination": func() error {
+			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Destination: &BatchExportDestinationRequest{RawConfig: map[string]any{"a": 1}}})
+			return err
+		},
+		"update offset hour": func() error {
+			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{OffsetHour: NewNullable(24)})
+			return err
+		},
+		"replace invalid": func() error { _, err := c.BatchExports.Replace(ctx, beOrg, beID, &BatchExportCreate{}); return err },
+		"replace nil id":  func() error { _, err := c.BatchExports.Replace(ctx, beOrg, uuid.Nil, good()); return err },
+		"delete nil id":   func() error { return c.BatchExports.Delete(ctx, beOrg, uuid.Nil) },
+		"pause nil id":    func() error { _, err := c.BatchExports.Pause(ctx, beOrg, uuid.Nil); return err },
+		"unpause nil org": func() error { _, err := c.BatchExports.Unpause(ctx, uuid.Nil, beID, false); return err },
+		"backfill nil id": func() error { _, err := c.BatchExports.Backfill(ctx, beOrg, uuid.Nil, nil); return err },
+		"backfill reverse": func() error {
+			a, b := time.Now(), time.Now().Add(-time.Hour)
+			_, err := c.BatchExports.Backfill(ctx, beOrg, beID, &BatchExportBackfillRequest{StartAt: &a, EndAt: &b})
+			return err
+		},
+		"logs nil id": func() error { _, err := c.BatchExports.Logs(ctx, beOrg, uuid.Nil, nil); return err },
+		"logs limit": func() error {
+			_, err := c.BatchExports.Logs(ctx, beOrg, beID, &BatchExportLogsOptions{ListOptions: ListOptions{Limit: 501}})
+			return err
+		},
+		"logs level": func() error {
+			_, err := c.BatchExports.Logs(ctx, beOrg, beID, &BatchExportLogsOptions{Level: []BatchExportLogLevel{"info"}})
+			return err
+		},
+		"test nil org":  func() error { _, err := c.BatchExports.Test(ctx, uuid.Nil, DestinationS3); return err },
+		"test bad dest": func() error { _, err := c.BatchExports.Test(ctx, beOrg, ""); return err },
+		"test step nil": func() error { _, err := c.BatchExports.RunTestStep(ctx, beOrg, beID, nil); return err },
+		"test step nil id": func() error {
+			_, err := c.BatchExports.RunTestStep(ctx, beOrg, uuid.Nil, testStepRequest())
+			return err
+		},
+		"test step new nil": func() error { _, err := c.BatchExports.RunTestStepNew(ctx, beOrg, nil); return err },
+		"test step negative": func() error {
+			r := testStepRequest()
+			r.Step = -1
+			_, err := c.BatchExports.RunTestStepNew(ctx, beOrg, r)
+			return err
+		},
+		"test step invalid export": func() error {
+			r := testStepRequest()
+			r.Name = ""
+			_, err := c.BatchExports.RunTestStep(ctx, beOrg, beID, r)
+			return err
+		},
+	}
+	for name, call := range cases {
+		t.Run(name, func(t *testing.T) {
+			if err := call(); !errors.Is(err, ErrInvalidArgument) {
+				t.Errorf("err = %v, want ErrInvalidArgument", err)
+			}
+		})
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+func TestBatchExportSecretsNotPrinted(t *testing.T) {
+	const secret = "SECRETvalue123"
+	configs := []any{
+		S3Config{BucketName: "b", AWSAccessKeyID: secret, AWSSecretAccessKey: secret},
+		SnowflakeConfig{User: secret, Password: secret, PrivateKey: secret, PrivateKeyPassphrase: secret, Account: "acct"},
+		PostgresConfig{User: secret, Password: secret, Host: "db"},
+		RedshiftConfig{User: secret, Password: secret, CopyInputs: &RedshiftCopyInputs{
+			S3Bucket:          "stage",
+			BucketCredentials: &RedshiftCredentials{AWS: &AWSCredentials{AccessKeyID: secret, SecretAccessKey: secret}},
+		}},
+		BigQueryConfig{PrivateKey: secret, PrivateKeyID: secret, ClientEmail: secret, TokenURI: secret, DatasetID: "d"},
+		HTTPConfig{URL: "https://us.i.posthog.com/batch/", Token: secret},
+		AWSCredentials{AccessKeyID: secret, SecretAccessKey: secret},
+	}
+	for _, cfg := range configs {
+		for _, format := range []string{"%v", "%+v", "%s"} {
+			if s := fmt.Sprintf(format, cfg); strings.Contains(s, secret) {
+				t.Errorf("%T printed with %s leaks: %s", cfg, format, s)
+			}
+		}
+	}
+	create := BatchExportCreate{
+		Name:        "n",
+		Destination: NewBatchExportDestination(S3Config{AWSSecretAccessKey: secret}),
+		Interval:    IntervalHour,
+	}
+	create.Destination.RawConfig = map[string]any{"password": secret, "nested": map[string]any{"token": secret}}
+	for _, s := range []string{fmt.Sprintf("%v", create), fmt.Sprintf("%+v", &create), fmt.Sprint(create.Destination)} {
+		if strings.Contains(s, secret) {
+			t.Errorf("request printed leaks: %s", s)
+		}
+		if !strings.Contains(s, "[REDACTED]") {
+			t.Errorf("no redaction marker in %s", s)
+		}
+	}
+	// The body itself carries the secrets (PostHog needs them).
+	b, err := json.Marshal(create)
+	if err != nil || !strings.Contains(string(b), secret) {
+		t.Errorf("body = %s, %v", b, err)
+	}
+}
+
+func TestRedshiftCredentialsJSON(t *testing.T) {
+	cases := []struct {
+		in   string
+		want RedshiftCredentials
+		out  string
+	}{
+		{`"arn:aws:iam::1:role/r"`, RedshiftCredentials{IAMRoleARN: "arn:aws:iam::1:role/r"}, `"arn:aws:iam::1:role/r"`},
+		{`12`, RedshiftCredentials{IntegrationID: 12}, `12`},
+		{`"12"`, RedshiftCredentials{IntegrationID: 12}, `12`},
+		{`{"aws_access_key_id": "a", "aws_secret_access_key": "b"}`, RedshiftCredentials{AWS: &AWSCredentials{AccessKeyID: "a", SecretAccessKey: "b"}}, `{"aws_access_key_id":"a","aws_secret_access_key":"b"}`},
+	}
+	for _, tc := range cases {
+		var got RedshiftCredentials
+		if err := json.Unmarshal([]byte(tc.in), &got); err != nil {
+			t.Fatalf("%s: %v", tc.in, err)
+		}
+		if got.IAMRoleARN != tc.want.IAMRoleARN || got.IntegrationID != tc.want.IntegrationID || (got.AWS == nil) != (tc.want.AWS == nil) ||
+			(got.AWS != nil && *got.AWS != *tc.want.AWS) {
+			t.Errorf("%s: got %+v", tc.in, got)
+		}
+		b, err := json.Marshal(got)
+		if err != nil || string(b) != tc.out {
+			t.Errorf("%s: marshal = %s, %v", tc.in, b, err)
+		}
+	}
+}
+
+func TestBatchExportEnums(t *testing.T) {
+	for _, d := range []DestinationType{DestinationS3, DestinationSnowflake, DestinationPostgres, DestinationRedshift,
+		DestinationBigQuery, DestinationDatabricks, DestinationAzureBlob, DestinationWorkflows, DestinationHTTP, DestinationNoOp} {
+		if !d.Valid() {
+			t.Errorf("%s not valid", d)
+		}
+	}
+	if DestinationType("s3").Valid() || BatchExportInterval("Hour").Valid() || BatchExportModel("").Valid() {
+		t.Error("invalid values accepted")
+	}
+	for _, tc := range []struct {
+		cfg  DestinationConfig
+		want DestinationType
+	}{
+		{S3Config{}, DestinationS3}, {SnowflakeConfig{}, DestinationSnowflake}, {PostgresConfig{}, DestinationPostgres},
+		{RedshiftConfig{}, DestinationRedshift}, {BigQueryConfig{}, DestinationBigQuery}, {&DatabricksConfig{}, DestinationDatabricks},
+		{AzureBlobConfig{}, DestinationAzureBlob}, {HTTPConfig{}, DestinationHTTP}, {WorkflowsConfig{}, DestinationWorkflows}, {NoOpConfig{}, DestinationNoOp},
+	} {
+		if got := NewBatchExportDestination(tc.cfg).Type; got != tc.want {
+			t.Errorf("%T: type %s, want %s", tc.cfg, got, tc.want)
+		}
+	}
+	if !RunStatusCompleted.Finished() || RunStatusRunning.Finished() || RunStatusStarting.Finished() || !RunStatusFailedBilling.Finished() {
+		t.Error("Finished is wrong")
+	}
+	if d := NewBatchExportDestination((*S3Config)(nil)); d.Type != "" || d.validate() == nil {
+		t.Errorf("nil config pointer: %+v", d)
+	}
+	var none *BatchExport
+	if none.LatestRun() != nil || (&BatchExport{}).LatestRun() != nil {
+		t.Error("LatestRun of no runs")
+	}
+}

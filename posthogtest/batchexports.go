@@ -1,0 +1,1361 @@
+package posthogtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Batch exports, as PostHog serves them under
+// /api/organizations/{organization_id}/batch_exports/ (PH
+// posthog/batch_exports/http.py and its newer home
+// products/batch_exports/backend/api/batch_export.py). The server keeps the
+// exports and their runs; it never contacts a destination. Not modelled:
+// the Data Pipelines add-on and the feature flags PostHog checks (every
+// organization here may create any export), and the project integrations
+// newer PostHog versions require for most destinations.
+
+func init() { areaRegistrations = append(areaRegistrations, registerBatchExports) }
+
+func registerBatchExports(s *Server) {
+	const base = "/api/organizations/{organization_id}/batch_exports/"
+	const read, write, internal = "batch_export:read", "batch_export:write", "INTERNAL"
+	s.route("GET "+base+"{$}", read, handleBatchExportList)
+	s.route("POST "+base+"{$}", write, handleBatchExportCreate)
+	s.route("GET "+base+"test/{$}", internal, handleBatchExportTest)
+	s.route("POST "+base+"run_test_step_new/{$}", internal, handleBatchExportRunTestStep(false))
+	s.route("GET "+base+"{id}/{$}", read, handleBatchExportGet)
+	s.route("PATCH "+base+"{id}/{$}", write, handleBatchExportUpdate(false))
+	s.route("PUT "+base+"{id}/{$}", write, handleBatchExportUpdate(true))
+	s.route("DELETE "+base+"{id}/{$}", write, handleBatchExportDelete)
+	s.route("POST "+base+"{id}/pause/{$}", write, handleBatchExportPause(true))
+	s.route("POST "+base+"{id}/unpause/{$}", write, handleBatchExportPause(false))
+	s.route("POST "+base+"{id}/backfill/{$}", write, handleBatchExportBackfill)
+	s.route("GET "+base+"{id}/logs/{$}", noScope, handleBatchExportLogs)
+	s.route("POST "+base+"{id}/run_test_step/{$}", internal, handleBatchExportRunTestStep(true))
+}
+
+type batchExportsState struct {
+	exports []*batchExport
+}
+
+type batchExport struct {
+	id            uuid.UUID
+	org           *org
+	teamID        int64
+	name          string
+	model         *string
+	destType      string
+	config        map[string]any
+	integration   *int64
+	interval      string
+	paused        bool
+	createdAt     time.Time
+	lastUpdatedAt time.Time
+	lastPausedAt  *time.Time
+	startAt       *time.Time
+	endAt         *time.Time
+	hogqlQuery    *string
+	schema        map[string]any
+	filters       any
+	timezone      string
+	offsetDay     *int
+	offsetHour    *int
+	runs          []*batchExportRun
+	deleted       bool
+}
+
+type batchExportRun struct {
+	id                uuid.UUID
+	status            string
+	recordsCompleted  *int64
+	latestError       *string
+	dataIntervalStart *time.Time
+	dataIntervalEnd   time.Time
+	createdAt         time.Time
+	lastUpdatedAt     time.Time
+	finishedAt        *time.Time
+	backfill          *uuid.UUID
+	seq               int
+}
+
+// BatchExport is a batch export of the server, as stored: Config holds the
+// secrets PostHog never sends back.
+type BatchExport struct {
+	ID              uuid.UUID
+	OrganizationID  uuid.UUID
+	Name            string
+	DestinationType string
+	Interval        string
+	Paused          bool
+	Config          map[string]any
+}
+
+// BatchExportRun is a run of a batch export, as seeded.
+type BatchExportRun struct {
+	ID                uuid.UUID
+	BatchExportID     uuid.UUID
+	Status            string
+	DataIntervalStart time.Time
+	DataIntervalEnd   time.Time
+	CreatedAt         time.Time
+}
+
+// Batch export run statuses (PH BatchExportRun.Status).
+var batchExportRunStatuses = []string{
+	"Cancelled", "Completed", "ContinuedAsNew", "Failed", "FailedRetryable",
+	"FailedBilling", "Terminated", "TimedOut", "Running", "Starting",
+}
+
+// BatchExports returns the organization's batch exports that are not
+// deleted, oldest first.
+func (s *Server) BatchExports(orgID uuid.UUID) []BatchExport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []BatchExport
+	for _, be := range areaState[batchExportsState](s).exports {
+		if be.deleted || be.org.id != orgID {
+			continue
+		}
+		out = append(out, BatchExport{
+			ID: be.id, OrganizationID: be.org.id, Name: be.name, DestinationType: be.destType,
+			Interval: be.interval, Paused: be.paused, Config: deepCopyMap(be.config),
+		})
+	}
+	return out
+}
+
+// AddBatchExportRun records a run of the batch export in the given status
+// (Cancelled, Completed, ContinuedAsNew, Failed, FailedRetryable,
+// FailedBilling, Terminated, TimedOut, Running or Starting), covering the
+// last full interval before now; it shows in the export's latest_runs,
+// newest first. It panics if there is no such export or status (a mistake
+// in the test).
+func (s *Server) AddBatchExportRun(orgID, exportID uuid.UUID, status string) BatchExportRun {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	be := areaState[batchExportsState](s).find(orgID, exportID)
+	if be == nil {
+		panic(fmt.Sprintf("posthogtest: no batch export %s in organization %s", exportID, orgID))
+	}
+	known := false
+	for _, st := range batchExportRunStatuses {
+		known = known || st == status
+	}
+	if !known {
+		panic(fmt.Sprintf("posthogtest: unknown batch export run status %q", status))
+	}
+	now := s.now()
+	step := intervalDuration(be.interval)
+	end := now.Truncate(step)
+	start := end.Add(-step)
+	r := &batchExportRun{
+		id: s.newID(), status: status, dataIntervalStart: &start, dataIntervalEnd: end,
+		createdAt: now, lastUpdatedAt: now, seq: len(be.runs),
+	}
+	switch status {
+	case "Running", "Starting", "ContinuedAsNew":
+	default:
+		r.finishedAt = &now
+	}
+	switch status {
+	case "Completed":
+		var n int64
+		r.recordsCompleted = &n
+	case "Failed", "FailedRetryable", "FailedBilling":
+		msg := "posthogtest: seeded " + status + " run"
+		r.latestError = &msg
+	}
+	be.runs = append(be.runs, r)
+	return BatchExportRun{ID: r.id, BatchExportID: be.id, Status: status, DataIntervalStart: start, DataIntervalEnd: end, CreatedAt: now}
+}
+
+func (st *batchExportsState) find(orgID, id uuid.UUID) *batchExport {
+	for _, be := range st.exports {
+		if be.id == id && be.org.id == orgID && !be.deleted {
+			return be
+		}
+	}
+	return nil
+}
+
+func intervalDuration(interval string) time.Duration {
+	switch interval {
+	case "day":
+		return 24 * time.Hour
+	case "week":
+		return 7 * 24 * time.Hour
+	case "every 5 minutes":
+		return 5 * time.Minute
+	case "every 15 minutes":
+		return 15 * time.Minute
+	}
+	return time.Hour
+}
+
+// ----- destinations ------------------------------------------------------------
+
+type configKind int
+
+const (
+	kindString configKind = iota
+	kindInt
+	kindBool
+	kindList
+	kindObject
+	kindAny
+)
+
+type configField struct {
+	kind     configKind
+	required bool
+}
+
+// batchExportBaseFields are the workflow inputs every destination accepts
+// (PH BaseBatchExportInputs).
+var batchExportBaseFields = map[string]configKind{
+	"batch_export_id": kindString, "team_id": kindInt, "interval": kindString, "timezone": kindString,
+	"data_interval_end": kindAny, "exclude_events": kindList, "include_events": kindList,
+	"is_backfill": kindBool, "is_earliest_backfill": kindBool, "backfill_details": kindAny,
+	"batch_export_model": kindAny, "batch_export_schema": kindAny, "integration_id": kindAny,
+}
+
+func req(k configKind) configField { return configField{kind: k, required: true} }
+func opt(k configKind) configField { return configField{kind: k} }
+
+var s3ConfigFields = map[string]configField{
+	"bucket_name": req(kindString), "region": req(kindString), "prefix": req(kindString),
+	"aws_access_key_id": opt(kindString), "aws_secret_access_key": opt(kindString),
+	"compression": opt(kindString), "encryption": opt(kindString), "kms_key_id": opt(kindString),
+	"endpoint_url": opt(kindString), "file_format": opt(kindString), "max_file_size_mb": opt(kindInt),
+	"use_virtual_style_addressing": opt(kindBool), "legacy_parquet_extension": opt(kindBool),
+}
+
+// batchExportDestinations are the destination types and their config
+// fields: the union of the workflow inputs of the PostHog versions read
+// (PH posthog/batch_exports/service.py and
+// products/batch_exports/backend/service.py). A field is required when
+// every version requires it.
+var batchExportDestinations = map[string]map[string]configField{
+	"S3": s3ConfigFields, "AwsS3": s3ConfigFields, "S3Compatible": s3ConfigFields,
+	"Snowflake": {
+		"account": opt(kindString), "user": opt(kindString), "password": opt(kindString),
+		"private_key": opt(kindString), "private_key_passphrase": opt(kindString),
+		"authentication_type": opt(kindString), "database": req(kindString), "warehouse": req(kindString),
+		"schema": req(kindString), "table_name": opt(kindString), "role": opt(kindString),
+	},
+	"Postgres": {
+		"user": opt(kindString), "password": opt(kindString), "host": opt(kindString), "port": opt(kindInt),
+		"database": req(kindString), "schema": opt(kindString), "table_name": opt(kindString),
+		"has_self_signed_cert": opt(kindBool),
+	},
+	"Redshift": {
+		"user": opt(kindString), "password": opt(kindString), "host": opt(kindString), "port": opt(kindInt),
+		"database": req(kindString), "schema": opt(kindString), "table_name": opt(kindString),
+		"has_self_signed_cert": opt(kindBool), "properties_data_type": opt(kindString),
+		"mode": opt(kindString), "copy_inputs": opt(kindObject),
+	},
+	"BigQuery": {
+		"project_id": opt(kindString), "dataset_id": req(kindString), "table_id": opt(kindString),
+		"private_key": opt(kindString), "private_key_id": opt(kindString), "token_uri": opt(kindString),
+		"client_email": opt(kindString), "use_json_type": opt(kindBool),
+	},
+	"Databricks": {
+		"http_path": req(kindString), "catalog": req(kindString), "schema": req(kindString),
+		"table_name": req(kindString), "use_variant_type": opt(kindBool),
+		"use_automatic_schema_evolution": opt(kindBool),
+	},
+	"AzureBlob": {
+		"container_name": req(kindString), "prefix": opt(kindString), "compression": opt(kindString),
+		"file_format": opt(kindString), "max_file_size_mb": opt(kindInt), "legacy_parquet_extension": opt(kindBool),
+	},
+	"Workflows":    {"hog_function_id": req(kindString)},
+	"HTTP":         {"url": req(kindString), "token": req(kindString)},
+	"NoOp":         {"arg": opt(kindString)},
+	"FileDownload": {"file_format": opt(kindString), "max_file_size_mb": opt(kindInt), "compression": opt(kindString), "expires_in_seconds": opt(kindInt)},
+}
+
+// batchExportSecretFields are removed from configs in answers (PH
+// BatchExportDestination.secret_fields), at any depth.
+var batchExportSecretFields = map[string][]string{
+	"S3":           {"aws_access_key_id", "aws_secret_access_key"},
+	"AwsS3":        {"aws_access_key_id", "aws_secret_access_key"},
+	"S3Compatible": {"aws_access_key_id", "aws_secret_access_key"},
+	"Snowflake":    {"user", "password", "private_key", "private_key_passphrase"},
+	"Postgres":     {"user", "password"},
+	"Redshift":     {"user", "password", "aws_access_key_id", "aws_secret_access_key"},
+	"BigQuery":     {"private_key", "private_key_id", "client_email", "token_uri"},
+	"HTTP":         {"token"},
+}
+
+// s3Compressions are the compressions S3 exports support per file format
+// (PH SUPPORTED_COMPRESSIONS).
+var s3Compressions = map[string][]string{
+	"Parquet":   {"zstd", "lz4", "snappy", "gzip", "brotli"},
+	"JSONLines": {"gzip", "brotli"},
+}
+
+var batchExportIntervals = []string{"hour", "day", "week", "every 5 minutes", "every 15 minutes"}
+
+var batchExportModels = []string{"events", "persons", "sessions", "hogql"}
+
+func containsString(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ----- JSON --------------------------------------------------------------------
+
+func batchExportJSON(be *batchExport) map[string]any {
+	runs := sortedBy(be.runs, func(a, b *batchExportRun) bool {
+		if !a.createdAt.Equal(b.createdAt) {
+			return a.createdAt.After(b.createdAt)
+		}
+		return a.seq > b.seq
+	})
+	if len(runs) > 10 {
+		runs = runs[:10]
+	}
+	latest := make([]map[string]any, 0, len(runs))
+	for _, r := range runs {
+		latest = append(latest, batchExportRunJSON(be, r))
+	}
+	var model any
+	if be.model != nil {
+		model = *be.model
+	}
+	var schema any
+	if be.schema != nil {
+		schema = be.schema
+	}
+	out := map[string]any{
+		"id": be.id, "team_id": be.teamID, "name": be.name, "model": model,
+		"destination": map[string]any{
+			"type":        be.destType,
+			"config":      publicConfig(be.destType, be.config),
+			"integration": be.integration,
+		},
+		"interval": be.interval, "paused": be.paused,
+		"created_at": be.createdAt, "last_updated_at": be.lastUpdatedAt,
+		"last_paused_at": be.lastPausedAt, "start_at": be.startAt, "end_at": be.endAt,
+		"latest_runs": latest, "schema": schema, "filters": be.filters,
+		"timezone": be.timezone, "offset_day": be.offsetDay, "offset_hour": be.offsetHour,
+	}
+	if be.hogqlQuery != nil {
+		out["hogql_query"] = *be.hogqlQuery
+	}
+	return out
+}
+
+func batchExportRunJSON(be *batchExport, r *batchExportRun) map[string]any {
+	return map[string]any{
+		"id": r.id, "status": r.status, "records_completed": r.recordsCompleted,
+		"latest_error": r.latestError, "data_interval_start": r.dataIntervalStart,
+		"data_interval_end": r.dataIntervalEnd, "cursor": nil, "created_at": r.createdAt,
+		"finished_at": r.finishedAt, "last_updated_at": r.lastUpdatedAt,
+		"records_total_count": nil, "bytes_exported": nil,
+		"batch_export": be.id, "backfill": r.backfill,
+	}
+}
+
+// publicConfig copies a config without its secret fields.
+func publicConfig(destType string, cfg map[string]any) map[string]any {
+	secret := map[string]bool{}
+	for _, k := range batchExportSecretFields[destType] {
+		secret[k] = true
+	}
+	var strip func(m map[string]any) map[string]any
+	strip = func(m map[string]any) map[string]any {
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			if secret[k] {
+				continue
+			}
+			if sub, ok := v.(map[string]any); ok {
+				v = strip(sub)
+			}
+			out[k] = v
+		}
+		return out
+	}
+	return strip(cfg)
+}
+
+func deepCopyMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	b, _ := json.Marshal(m)
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// mergeConfig merges next into prev, recursively for objects (PH
+// recursive_dict_merge).
+func mergeConfig(prev, next map[string]any) map[string]any {
+	out := make(map[string]any, len(prev)+len(next))
+	for k, v := range prev {
+		out[k] = v
+	}
+	for k, v := range next {
+		if nv, ok := v.(map[string]any); ok {
+			if pv, ok := out[k].(map[string]any); ok {
+				v = mergeConfig(pv, nv)
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// ----- handlers ----------------------------------------------------------------
+
+func handleBatchExportList(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	st := areaState[batchExportsState](rc.s)
+	var mine []*batchExport
+	for _, be := range st.exports {
+		// PostHog leaves Workflows exports out of lists.
+		if be.org == o && !be.deleted && be.destType != "Workflows" {
+			mine = append(mine, be)
+		}
+	}
+	// Newest first; among equal times, the later created first.
+	for i, j := 0, len(mine)-1; i < j; i, j = i+1, j-1 {
+		mine[i], mine[j] = mine[j], mine[i]
+	}
+	mine = sortedBy(mine, func(a, b *batchExport) bool { return a.createdAt.After(b.createdAt) })
+	out := make([]map[string]any, 0, len(mine))
+	for _, be := range mine {
+		out = append(out, batchExportJSON(be))
+	}
+	page(rc, out)
+}
+
+// batchExportFromPath resolves {organization_id} and {id}, answering 404 for
+// an unknown, deleted or malformed ID.
+func (rc *reqCtx) batchExportFromPath() *batchExport {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return nil
+	}
+	id, err := uuid.Parse(rc.r.PathValue("id"))
+	var be *batchExport
+	if err == nil {
+		be = areaState[batchExportsState](rc.s).find(o.id, id)
+	}
+	if be == nil {
+		rc.notFound()
+	}
+	return be
+}
+
+func handleBatchExportGet(rc *reqCtx) {
+	if be := rc.batchExportFromPath(); be != nil {
+		rc.json(http.StatusOK, batchExportJSON(be))
+	}
+}
+
+func handleBatchExportCreate(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	now := rc.s.now()
+	be := &batchExport{org: o, teamID: batchExportTeamID(o), interval: "hour", timezone: "UTC", createdAt: now, lastUpdatedAt: now}
+	events := "events"
+	be.model = &events
+	if !rc.applyBatchExport(be, f, false, nil) {
+		return
+	}
+	be.id = rc.s.newID()
+	st := areaState[batchExportsState](rc.s)
+	st.exports = append(st.exports, be)
+	rc.json(http.StatusCreated, batchExportJSON(be))
+}
+
+func handleBatchExportUpdate(put bool) handler {
+	return func(rc *reqCtx) {
+		be := rc.batchExportFromPath()
+		if be == nil {
+			return
+		}
+		f := rc.fields()
+		if f == nil {
+			return
+		}
+		next := *be
+		if !rc.applyBatchExport(&next, f, !put, be) {
+			return
+		}
+		next.lastUpdatedAt = rc.s.now()
+		*be = next
+		rc.json(http.StatusOK, batchExportJSON(be))
+	}
+}
+
+func handleBatchExportDelete(rc *reqCtx) {
+	be := rc.batchExportFromPath()
+	if be == nil {
+		return
+	}
+	be.deleted = true
+	rc.noContent()
+}
+
+func handleBatchExportPause(pause bool) handler {
+	return func(rc *reqCtx) {
+		be := rc.batchExportFromPath()
+		if be == nil {
+			return
+		}
+		if be.paused != pause {
+			now := rc.s.now()
+			be.paused = pause
+			be.lastUpdatedAt = now
+			if pause {
+				be.lastPausedAt = &now
+			}
+		}
+		rc.json(http.StatusOK, map[string]bool{"paused": pause})
+	}
+}
+
+func handleBatchExportBackfill(rc *reqCtx) {
+	be := rc.batchExportFromPath()
+	if be == nil {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	parse := func(name string) (*time.Time, bool) {
+		raw, ok := f[name]
+		if !ok || isNull(raw) {
+			return nil, true
+		}
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			if _, err2 := time.Parse("2006-01-02T15:04:05.999999999", s); err2 == nil {
+				rc.invalid("invalid_input", fmt.Sprintf("Input %s is naive.", s), "")
+				return nil, false
+			}
+			rc.invalid("invalid_input", fmt.Sprintf("Input %s is not a valid ISO formatted datetime.", s), "")
+			return nil, false
+		}
+		return &t, true
+	}
+	start, ok := parse("start_at")
+	if !ok {
+		return
+	}
+	end, ok := parse("end_at")
+	if !ok {
+		return
+	}
+	switch {
+	case end == nil && be.destType != "HTTP" && be.destType != "NoOp":
+		rc.invalid("invalid_input", "Backfilling a BatchExport with no end date is not allowed", "")
+		return
+	case start != nil && end != nil && !start.Before(*end):
+		rc.invalid("invalid_input", "The initial backfill datetime 'start_at' happens after 'end_at'", "")
+		return
+	case end != nil && end.After(rc.s.now().Add(intervalDuration(be.interval))):
+		rc.invalid("invalid_input", fmt.Sprintf("The provided 'end_at' (%s) is too far into the future. Cannot backfill beyond 1 batch period into the future.", end.Format(time.RFC3339)), "")
+		return
+	}
+	startS, endS := "START", "END"
+	if start != nil {
+		startS = start.UTC().Format(time.RFC3339)
+	}
+	if end != nil {
+		endS = end.UTC().Format(time.RFC3339)
+	}
+	rc.json(http.StatusOK, map[string]string{"backfill_id": fmt.Sprintf("%s-Backfill-%s-%s", be.id, startS, endS)})
+}
+
+// handleBatchExportLogs answers the log entries of an export. The server
+// keeps no log entries, so pages are empty; PostHog's parameter checks
+// apply. (With personal API keys, route answers 403 before this runs.)
+func handleBatchExportLogs(rc *reqCtx) {
+	be := rc.batchExportFromPath()
+	if be == nil {
+		return
+	}
+	q := rc.r.URL.Query()
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil:
+			rc.invalid("invalid_input", "A valid integer is required.", "limit")
+			return
+		case n > 500:
+			rc.invalid("max_value", "Ensure this value is less than or equal to 500.", "limit")
+			return
+		case n < 1:
+			rc.invalid("min_value", "Ensure this value is greater than or equal to 1.", "limit")
+			return
+		}
+	}
+	for _, name := range []string{"after", "before"} {
+		if v := q.Get(name); v != "" {
+			if _, err := time.Parse(time.RFC3339Nano, v); err != nil {
+				rc.invalid("invalid_input", "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].", name)
+				return
+			}
+		}
+	}
+	page(rc, []map[string]any{})
+}
+
+// batchExportTeamID is the team new exports go to: the organization's first
+// team when the projects area lists one, else team 1.
+func batchExportTeamID(o *org) int64 {
+	for _, t := range orgTeams(o) {
+		if id, ok := jsonInt(t["id"]); ok {
+			return id
+		}
+	}
+	return 1
+}
+
+// ----- validation --------------------------------------------------------------
+
+// applyBatchExport validates the fields of a create (partial false), PUT
+// (partial false, prev set) or PATCH (partial true) body in PostHog's field
+// order and applies them to be; the first error is answered.
+func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage, partial bool, prev *batchExport) bool {
+	present := func(name string) bool { _, ok := f[name]; return ok }
+	need := func(name string) bool {
+		if present(name) {
+			return true
+		}
+		if !partial {
+			rc.required(name)
+		}
+		return false
+	}
+
+	// name
+	if present("name") || !partial {
+		if !need("name") {
+			return false
+		}
+		name, ok := rc.beString(f["name"], "name", false)
+		if !ok {
+			return false
+		}
+		if strings.TrimSpace(name) == "" {
+			rc.invalid("blank", "This field may not be blank.", "name")
+			return false
+		}
+		be.name = name
+	}
+
+	// model
+	if raw, ok := f["model"]; ok {
+		if isNull(raw) {
+			be.model = nil
+		} else {
+			m, ok := rc.beString(raw, "model", false)
+			if !ok {
+				return false
+			}
+			if m != "" && !containsString(batchExportModels, m) {
+				rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", m), "model")
+				return false
+			}
+			be.model = &m
+		}
+	}
+
+	// destination
+	if present("destination") || !partial {
+		if !need("destination") {
+			return false
+		}
+		if !rc.applyDestination(be, f["destination"], partial, prev) {
+			return false
+		}
+	}
+
+	// interval
+	if present("interval") || !partial {
+		if !need("interval") {
+			return false
+		}
+		iv, ok := rc.beString(f["interval"], "interval", false)
+		if !ok {
+			return false
+		}
+		if !containsString(batchExportIntervals, iv) {
+			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", iv), "interval")
+			return false
+		}
+		be.interval = iv
+	}
+
+	// paused
+	if raw, ok := f["paused"]; ok {
+		var v bool
+		if json.Unmarshal(raw, &v) != nil || isNull(raw) {
+			rc.invalid("invalid_input", "Must be a valid boolean.", "paused")
+			return false
+		}
+		be.paused = v
+	}
+
+	// last_paused_at, start_at, end_at
+	for _, tf := range []struct {
+		name string
+		dst  **time.Time
+	}{{"last_paused_at", &be.lastPausedAt}, {"start_at", &be.startAt}, {"end_at", &be.endAt}} {
+		raw, ok := f[tf.name]
+		if !ok {
+			continue
+		}
+		if isNull(raw) {
+			*tf.dst = nil
+			continue
+		}
+		var s string
+		t, err := time.Time{}, error(nil)
+		if err = json.Unmarshal(raw, &s); err == nil {
+			t, err = time.Parse(time.RFC3339Nano, s)
+		}
+		if err != nil {
+			rc.invalid("invalid_input", "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].", tf.name)
+			return false
+		}
+		t = t.UTC()
+		*tf.dst = &t
+	}
+
+	// hogql_query
+	if raw, ok := f["hogql_query"]; ok {
+		q, ok := rc.beString(raw, "hogql_query", false)
+		if !ok {
+			return false
+		}
+		schema, detail := compileHogQL(q)
+		if detail != "" {
+			rc.invalid("invalid_input", detail, "hogql_query")
+			return false
+		}
+		be.hogqlQuery = &q
+		be.schema = schema
+	}
+
+	// filters
+	if raw, ok := f["filters"]; ok {
+		var v any
+		_ = json.Unmarshal(raw, &v)
+		if v != nil {
+			list, ok := v.([]any)
+			if !ok {
+				rc.invalid("invalid_input", "'filters' should be an array of filters", "filters")
+				return false
+			}
+			for _, item := range list {
+				if _, ok := item.(map[string]any); !ok {
+					rc.invalid("invalid_input", "Each filter must be an object", "filters")
+					return false
+				}
+			}
+		}
+		be.filters = v
+	}
+
+	// timezone
+	if raw, ok := f["timezone"]; ok {
+		if isNull(raw) {
+			be.timezone = "UTC"
+		} else {
+			tz, ok := rc.beString(raw, "timezone", false)
+			if !ok {
+				return false
+			}
+			if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+				rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", tz), "timezone")
+				return false
+			}
+			be.timezone = tz
+		}
+	}
+
+	// offset_day, offset_hour: checked against the interval of the body,
+	// else the stored one.
+	for _, of := range []struct {
+		name      string
+		max       int
+		intervals []string
+		msg       string
+		dst       **int
+	}{
+		{"offset_day", 6, []string{"week"}, "offset_day is not applicable for non-weekly intervals", &be.offsetDay},
+		{"offset_hour", 23, []string{"day", "week"}, "offset_hour is not applicable for non-daily/weekly intervals", &be.offsetHour},
+	} {
+		raw, ok := f[of.name]
+		if !ok {
+			continue
+		}
+		if isNull(raw) {
+			*of.dst = nil
+			continue
+		}
+		var n int
+		if json.Unmarshal(raw, &n) != nil {
+			rc.invalid("invalid_input", "A valid integer is required.", of.name)
+			return false
+		}
+		if n < 0 {
+			rc.invalid("min_value", "Ensure this value is greater than or equal to 0.", of.name)
+			return false
+		}
+		if n > of.max {
+			rc.invalid("max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", of.max), of.name)
+			return false
+		}
+		if !containsString(of.intervals, be.interval) {
+			rc.invalid("invalid_input", of.msg, of.name)
+			return false
+		}
+		*of.dst = &n
+	}
+
+	// Object-level checks.
+	if be.destType == "HTTP" && be.model != nil && *be.model != "" && *be.model != "events" {
+		rc.invalid("invalid_input", "HTTP batch exports only support the events model", "")
+		return false
+	}
+	// PostHog folds the offsets into one interval offset when the body
+	// names the interval: a daily export keeps only the hour, a weekly one
+	// both (a missing one counts as 0), others none; a full body without
+	// offsets clears them.
+	if present("interval") {
+		zero := 0
+		switch be.interval {
+		case "day":
+			be.offsetDay = nil
+			if !present("offset_hour") && !partial {
+				be.offsetHour = nil
+			}
+		case "week":
+			if present("offset_day") || present("offset_hour") {
+				if be.offsetDay == nil || !present("offset_day") {
+					be.offsetDay = &zero
+				}
+				if be.offsetHour == nil || !present("offset_hour") {
+					h := 0
+					be.offsetHour = &h
+				}
+			} else if !partial {
+				be.offsetDay, be.offsetHour = nil, nil
+			}
+		default:
+			be.offsetDay, be.offsetHour = nil, nil
+		}
+	}
+	return true
+}
+
+// beString reads a string field: null and non-strings are 400s.
+func (rc *reqCtx) beString(raw json.RawMessage, attr string, allowNull bool) (string, bool) {
+	if isNull(raw) {
+		if allowNull {
+			return "", true
+		}
+		rc.invalid("null", "This field may not be null.", attr)
+		return "", false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		rc.invalid("invalid_input", "Not a valid string.", attr)
+		return "", false
+	}
+	return s, true
+}
+
+// applyDestination validates the nested destination object and applies it.
+// Errors carry PostHog's nested attrs ("destination__type").
+func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial bool, prev *batchExport) bool {
+	if isNull(raw) {
+		rc.invalid("null", "This field may not be null.", "destination")
+		return false
+	}
+	var d map[string]json.RawMessage
+	if json.Unmarshal(raw, &d) != nil {
+		rc.invalid("invalid_input", fmt.Sprintf("Invalid data. Expected a dictionary, but got %s.", pythonType(raw)), "destination__non_field_errors")
+		return false
+	}
+	// type (PostHog answers 500 for a PATCH without it; this server says
+	// it is required).
+	rawType, ok := d["type"]
+	if !ok {
+		rc.required("destination__type")
+		return false
+	}
+	typ, ok := rc.beString(rawType, "destination__type", false)
+	if !ok {
+		return false
+	}
+	fields, known := batchExportDestinations[typ]
+	if !known {
+		rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", typ), "destination__type")
+		return false
+	}
+	// config
+	rawCfg, ok := d["config"]
+	if !ok {
+		rc.required("destination__config")
+		return false
+	}
+	var cfg map[string]any
+	if isNull(rawCfg) || json.Unmarshal(rawCfg, &cfg) != nil {
+		rc.invalid("invalid_input", "Value must be valid JSON.", "destination__config")
+		return false
+	}
+	if cfg == nil {
+		cfg = map[string]any{}
+	}
+	// integration / integration_id (write-only alias)
+	integration := be.integration
+	for _, name := range []string{"integration", "integration_id"} {
+		r, ok := d[name]
+		if !ok {
+			continue
+		}
+		if isNull(r) {
+			integration = nil
+			continue
+		}
+		var n int64
+		if json.Unmarshal(r, &n) != nil {
+			rc.invalid("incorrect_type", fmt.Sprintf("Incorrect type. Expected pk value, received %s.", pythonType(r)), "destination__"+name)
+			return false
+		}
+		if n <= 0 {
+			rc.invalid("does_not_exist", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", n), "destination__"+name)
+			return false
+		}
+		integration = &n
+	}
+
+	// The nested serializer's validate(): config keys and types.
+	var unknown []string
+	for k := range cfg {
+		if _, ok := fields[k]; ok {
+			continue
+		}
+		if _, ok := batchExportBaseFields[k]; ok {
+			continue
+		}
+		unknown = append(unknown, "'"+k+"'")
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		rc.invalid("invalid_input", "Configuration has unknown field/s: "+strings.Join(unknown, ", "), "destination__non_field_errors")
+		return false
+	}
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		spec := fields[k]
+		v, ok := cfg[k]
+		if !ok {
+			if spec.required && !partial {
+				rc.invalid("invalid_input", fmt.Sprintf("Configuration missing required field: '%s'", k), "destination__non_field_errors")
+				return false
+			}
+			continue
+		}
+		cv, ok := coerceConfigValue(v, spec.kind)
+		if !ok {
+			rc.invalid("invalid_input", fmt.Sprintf("Configuration has invalid type: got '%s', expected '%s'", pythonTypeOf(v), pythonKind(spec.kind)), "destination__non_field_errors")
+			return false
+		}
+		cfg[k] = cv
+	}
+
+	// The parent serializer's validate_destination().
+	if prev != nil && prev.destType != typ {
+		rc.invalid("invalid_input", fmt.Sprintf("Cannot change destination type from '%s' to '%s'. Delete this batch export and create a new one with the new destination type.", prev.destType, typ), "destination")
+		return false
+	}
+	merged := cfg
+	if prev != nil {
+		merged = mergeConfig(prev.config, cfg)
+	}
+	switch typ {
+	case "S3", "AwsS3", "S3Compatible":
+		for _, k := range []string{"bucket_name", "region", "prefix"} {
+			if s, ok := cfg[k].(string); ok && strings.TrimSpace(s) == "" {
+				rc.invalid("invalid_input", fmt.Sprintf("The following inputs are empty: ['%s']", k), "destination")
+				return false
+			}
+		}
+		format := "JSONLines"
+		if s, ok := merged["file_format"].(string); ok {
+			format = s
+		}
+		comps, ok := s3Compressions[format]
+		if !ok {
+			rc.invalid("invalid_input", fmt.Sprintf("File format %s is not supported. Supported file formats are ['Parquet', 'JSONLines']", format), "destination")
+			return false
+		}
+		if c, ok := merged["compression"].(string); ok && c != "" && !containsString(comps, c) {
+			rc.invalid("invalid_input", fmt.Sprintf("Compression %s is not supported for file format %s. Supported compressions are ['%s']", c, format, strings.Join(comps, "', '")), "destination")
+			return false
+		}
+	case "Snowflake":
+		switch cfg["authentication_type"] {
+		case "password":
+			if merged["password"] == nil {
+				rc.invalid("invalid_input", "Password is required if authentication type is password", "destination")
+				return false
+			}
+		case "keypair":
+			if merged["private_key"] == nil {
+				rc.invalid("invalid_input", "Private key is required if authentication type is key pair", "destination")
+				return false
+			}
+		}
+	}
+	be.destType = typ
+	be.config = merged
+	be.integration = integration
+	return true
+}
+
+// coerceConfigValue checks a config value against its declared kind,
+// converting strings to bools and integers as PostHog does.
+func coerceConfigValue(v any, kind configKind) (any, bool) {
+	if v == nil {
+		return nil, true
+	}
+	switch kind {
+	case kindString:
+		_, ok := v.(string)
+		return v, ok
+	case kindInt:
+		switch x := v.(type) {
+		case float64:
+			return x, x == float64(int64(x))
+		case string:
+			n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+			return n, err == nil
+		}
+		return v, false
+	case kindBool:
+		switch x := v.(type) {
+		case bool:
+			return x, true
+		case string:
+			switch strings.ToLower(x) {
+			case "true", "1", "yes", "on", "t", "y":
+				return true, true
+			case "false", "0", "no", "off", "f", "n":
+				return false, true
+			}
+		}
+		return v, false
+	case kindList:
+		_, ok := v.([]any)
+		return v, ok
+	case kindObject:
+		_, ok := v.(map[string]any)
+		return v, ok
+	}
+	return v, true
+}
+
+func pythonKind(k configKind) string {
+	switch k {
+	case kindInt:
+		return "int"
+	case kindBool:
+		return "bool"
+	case kindList:
+		return "list"
+	case kindObject:
+		return "dict"
+	}
+	return "str"
+}
+
+func pythonTypeOf(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "str"
+	case bool:
+		return "bool"
+	case float64:
+		if x == float64(int64(x)) {
+			return "int"
+		}
+		return "float"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "dict"
+	}
+	return "NoneType"
+}
+
+func pythonType(raw json.RawMessage) string {
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	return pythonTypeOf(v)
+}
+
+var (
+	selectRe = regexp.MustCompile(`(?is)^\s*select\s+(.+?)\s+from\s+([a-z_][a-z0-9_.]*)\b(.*)$`)
+	aliasRe  = regexp.MustCompile(`(?is)^(.+?)\s+as\s+([a-z_][a-z0-9_]*|` + "`[^`]+`" + `)$`)
+)
+
+// compileHogQL checks a batch export query as PostHog does (a SELECT from
+// events only, no UNION or JOIN) and returns its schema; detail is the 400
+// message when it is not valid. The expressions are kept as written:
+// PostHog prints them in ClickHouse SQL.
+func compileHogQL(q string) (map[string]any, string) {
+	m := selectRe.FindStringSubmatch(q)
+	if m == nil {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(q)), "select") {
+			return nil, "Query must SELECT FROM events"
+		}
+		return nil, "Failed to parse query"
+	}
+	rest := strings.ToLower(m[3])
+	switch {
+	case strings.Contains(rest, "union"):
+		return nil, "UNIONs are not supported"
+	case !strings.EqualFold(m[2], "events"):
+		return nil, "Query must only SELECT FROM events"
+	case strings.Contains(rest, "join"):
+		return nil, "JOINs are not supported"
+	}
+	var fields []any
+	for _, item := range splitTopLevel(m[1]) {
+		expr, alias := item, item
+		if a := aliasRe.FindStringSubmatch(item); a != nil {
+			expr, alias = strings.TrimSpace(a[1]), strings.Trim(a[2], "`")
+		}
+		fields = append(fields, map[string]any{"expression": expr, "alias": alias})
+	}
+	return map[string]any{"fields": fields, "values": map[string]any{}, "hogql_query": strings.TrimSpace(q)}, ""
+}
+
+// splitTopLevel splits a select list on commas outside parentheses and
+// quotes.
+func splitTopLevel(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	var quote rune
+	for i, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '\'' || r == '"' || r == '`':
+			quote = r
+		case r == '(':
+			depth++
+		case r == ')':
+			depth--
+		case r == ',' && depth == 0:
+			out = append(out, strings.TrimSpace(s[start:i]))
+			start = i + 1
+		}
+	}
+	return append(out, strings.TrimSpace(s[start:]))
+}
+
+// ----- destination tests -------------------------------------------------------
+
+type destinationTestStep struct {
+	name, description string
+	// needs are the config keys the step needs; it fails as "not
+	// configured" without them.
+	needs []string
+}
+
+var s3TestSteps = []destinationTestStep{{
+	"Check S3 bucket exists",
+	"Ensure the configured S3 bucket exists and that we have the required permissions to access it.",
+	[]string{"bucket_name", "aws_access_key_id", "aws_secret_access_key"},
+}}
+
+var bigQueryKeys = []string{"private_key", "private_key_id", "token_uri", "client_email"}
+
+// destinationTests are the destination tests PostHog has (PH
+// get_destination_test); other types answer 404.
+var destinationTests = map[string][]destinationTestStep{
+	"S3": s3TestSteps, "S3Compatible": s3TestSteps,
+	"AwsS3": append([]destinationTestStep{{
+		"Ensure we can assume provided AWS role",
+		"Ensure the configured AWS role ARN exists and that we have the required trust relationship to assume it.",
+		nil,
+	}}, s3TestSteps...),
+	"BigQuery": {
+		{"Verify BigQuery project", "Ensure the configured BigQuery project exists and that we have the required permissions to access it.", append([]string{"project_id"}, bigQueryKeys...)},
+		{"Verify BigQuery dataset", "Ensure the configured BigQuery dataset exists and that we have the required permissions to access it.", append([]string{"project_id", "dataset_id"}, bigQueryKeys...)},
+		{"Verify BigQuery table", "Ensure the configured BigQuery table already exists or that we have the required permissions to create it. Additionally, when creating a table, we will attempt to delete it.", append([]string{"project_id", "dataset_id", "table_id"}, bigQueryKeys...)},
+	},
+	"Snowflake": {
+		{"Verify Snowflake user", "Verify we can authenticate as the configured Snowflake user.", []string{"account", "user"}},
+		{"Verify Snowflake warehouse", "Verify the configured Snowflake warehouse exists and we have the necessary permissions to use it.", []string{"account", "user", "warehouse"}},
+		{"Verify Snowflake database", "Verify the configured Snowflake database exists and we have the necessary permissions to use it.", []string{"account", "user", "warehouse", "database"}},
+		{"Verify Snowflake schema", "Verify the configured Snowflake schema exists and we have the necessary permissions to use it.", []string{"account", "user", "warehouse", "database", "schema"}},
+	},
+	"Databricks": {
+		{"Verify Databricks catalog", "Verify the configured Databricks catalog exists and we have the necessary permissions to use it.", []string{"http_path", "catalog"}},
+		{"Verify Databricks schema", "Verify the configured Databricks schema exists and we have the necessary permissions to use it.", []string{"http_path", "catalog", "schema"}},
+	},
+	"AzureBlob": {
+		{"Verify Azure Blob container", "Verify the configured Azure Blob Storage container exists and we have the necessary permissions to use it.", []string{"container_name"}},
+	},
+}
+
+func destinationTestJSON(steps []destinationTestStep) map[string]any {
+	out := make([]map[string]any, 0, len(steps))
+	for _, st := range steps {
+		out = append(out, map[string]any{"name": st.name, "description": st.description, "result": nil})
+	}
+	return map[string]any{"steps": out}
+}
+
+func handleBatchExportTest(rc *reqCtx) {
+	if o, _ := rc.orgFromPath(); o == nil {
+		return
+	}
+	dest := rc.r.URL.Query().Get("destination")
+	if dest == "" {
+		rc.w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	steps, ok := destinationTests[dest]
+	if !ok {
+		rc.w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	rc.json(http.StatusOK, destinationTestJSON(steps))
+}
+
+// handleBatchExportRunTestStep runs one step of a destination test: the
+// body is validated as a whole batch export (plus "step"); for an existing
+// export (detail) the stored config is merged under the body's. This server
+// reaches no destination: a step passes when its settings are present.
+func handleBatchExportRunTestStep(detail bool) handler {
+	return func(rc *reqCtx) {
+		var stored *batchExport
+		if detail {
+			if stored = rc.batchExportFromPath(); stored == nil {
+				return
+			}
+		} else if o, _ := rc.orgFromPath(); o == nil {
+			return
+		}
+		f := rc.fields()
+		if f == nil {
+			return
+		}
+		step := 0
+		if raw, ok := f["step"]; ok {
+			if json.Unmarshal(raw, &step) != nil {
+				rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
+				return
+			}
+			delete(f, "step")
+		}
+		be := &batchExport{interval: "hour", timezone: "UTC"}
+		var prev *batchExport
+		if stored != nil {
+			// The stored config (its workflow-input keys) fills in what the
+			// body's config leaves out, before validation.
+			prev = &batchExport{destType: stored.destType, config: stored.config}
+			if !mergeStoredTestConfig(f, stored) {
+				rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
+				return
+			}
+		}
+		if !rc.applyBatchExport(be, f, false, prev) {
+			return
+		}
+		steps, ok := destinationTests[be.destType]
+		if !ok || step < 0 || step >= len(steps) {
+			// PostHog fails with an unhandled error here.
+			rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
+			return
+		}
+		st := steps[step]
+		result := map[string]any{"status": "Passed", "message": nil}
+		for _, k := range st.needs {
+			if v, ok := be.config[k]; !ok || v == nil || v == "" {
+				result = map[string]any{"status": "Failed", "message": "The test step cannot run as it's not configured."}
+				break
+			}
+		}
+		rc.json(http.StatusOK, map[string]any{"name": st.name, "description": st.description, "result": result})
+	}
+}
+
+// mergeStoredTestConfig puts the stored config's known keys under the
+// body's destination config (PostHog indexes the body's destination config
+// directly, so a body without one fails with an unhandled error: false).
+func mergeStoredTestConfig(f map[string]json.RawMessage, stored *batchExport) bool {
+	var d map[string]json.RawMessage
+	if json.Unmarshal(f["destination"], &d) != nil || d == nil {
+		return false
+	}
+	var cfg map[string]any
+	if json.Unmarshal(d["config"], &cfg) != nil || cfg == nil {
+		return false
+	}
+	fields := batchExportDestinations[stored.destType]
+	merged := map[string]any{}
+	for k, v := range stored.config {
+		_, known := fields[k]
+		_, base := batchExportBaseFields[k]
+		if known || base {
+			merged[k] = v
+		}
+	}
+	for k, v := range cfg {
+		merged[k] = v
+	}
+	b, err := json.Marshal(merged)
+	if err != nil {
+		return false
+	}
+	d["config"] = b
+	if f["destination"], err = json.Marshal(d); err != nil {
+		return false
+	}
+	return true
+}

@@ -1,0 +1,249 @@
+package posthogtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// rawCall sends a request to srv with key and decodes the JSON answer (nil
+// for an empty body).
+func rawCall(t *testing.T, srv *Server, key, method, path, body string) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, srv.URL()+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if len(bytes.TrimSpace(b)) == 0 {
+		return resp.StatusCode, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s %s: answer %q is not a JSON object", method, path, b)
+	}
+	return resp.StatusCode, m
+}
+
+// callHandler runs h directly as the default user (for routes that reject
+// personal API keys before the handler runs).
+func callHandler(t *testing.T, s *Server, h handler, method, target, body string, pathValues map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	for k, v := range pathValues {
+		r.SetPathValue(k, v)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rc := &reqCtx{s: s, w: w, r: r, body: []byte(body), key: &apiKey{user: s.defUser}, user: s.defUser}
+	h(rc)
+	return w
+}
+
+const s3Dest = `{"type": "S3", "config": {"bucket_name": "b", "region": "r", "prefix": "p", "aws_access_key_id": "AKIA", "aws_secret_access_key": "SECRET"}}`
+
+func TestBatchExportServerValidationBodies(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	key := srv.NewAPIKey("batch_export:write")
+	path := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/batch_exports/"
+	cases := []struct {
+		name, body, attr, code, detail string
+	}{
+		{"name missing", `{}`, "name", "required", "This field is required."},
+		{"name blank", `{"name": " "}`, "name", "blank", "This field may not be blank."},
+		{"name null", `{"name": null}`, "name", "null", "This field may not be null."},
+		{"model invalid", `{"name": "x", "model": "users"}`, "model", "invalid_choice", `"users" is not a valid choice.`},
+		{"destination missing", `{"name": "x", "interval": "hour"}`, "destination", "required", "This field is required."},
+		{"destination type missing", `{"name": "x", "destination": {"config": {}}}`, "destination__type", "required", "This field is required."},
+		{"destination type invalid", `{"name": "x", "destination": {"type": "Kafka", "config": {}}}`, "destination__type", "invalid_choice", `"Kafka" is not a valid choice.`},
+		{"destination config missing", `{"name": "x", "destination": {"type": "NoOp"}}`, "destination__config", "required", "This field is required."},
+		{"config unknown keys", `{"name": "x", "destination": {"type": "NoOp", "config": {"z": 1, "a": 2}}}`, "destination__non_field_errors", "invalid_input", "Configuration has unknown field/s: 'a', 'z'"},
+		{"config type", `{"name": "x", "destination": {"type": "Postgres", "config": {"database": "d", "port": "abc"}}}`, "destination__non_field_errors", "invalid_input", "Configuration has invalid type: got 'str', expected 'int'"},
+		{"integration id", `{"name": "x", "destination": {"type": "NoOp", "config": {}, "integration_id": "seven"}}`, "destination__integration_id", "incorrect_type", "Incorrect type. Expected pk value, received str."},
+		{"interval missing", `{"name": "x", "destination": ` + s3Dest + `}`, "interval", "required", "This field is required."},
+		{"interval invalid", `{"name": "x", "destination": ` + s3Dest + `, "interval": "minute"}`, "interval", "invalid_choice", `"minute" is not a valid choice.`},
+		{"paused", `{"name": "x", "destination": ` + s3Dest + `, "interval": "hour", "paused": "yes"}`, "paused", "invalid_input", "Must be a valid boolean."},
+		{"start_at", `{"name": "x", "destination": ` + s3Dest + `, "interval": "hour", "start_at": "tomorrow"}`, "start_at", "invalid_input", "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."},
+		{"hogql", `{"name": "x", "destination": ` + s3Dest + `, "interval": "hour", "hogql_query": "DROP TABLE events"}`, "hogql_query", "invalid_input", "Failed to parse query"},
+		{"filters", `{"name": "x", "destination": ` + s3Dest + `, "interval": "hour", "filters": {"a": 1}}`, "filters", "invalid_input", "'filters' should be an array of filters"},
+		{"timezone", `{"name": "x", "destination": ` + s3Dest + `, "interval": "day", "timezone": "Mars/Olympus"}`, "timezone", "invalid_choice", `"Mars/Olympus" is not a valid choice.`},
+		{"offset_hour max", `{"name": "x", "destination": ` + s3Dest + `, "interval": "day", "offset_hour": 24}`, "offset_hour", "max_value", "Ensure this value is less than or equal to 23."},
+		{"offset_hour hourly", `{"name": "x", "destination": ` + s3Dest + `, "interval": "hour", "offset_hour": 2}`, "offset_hour", "invalid_input", "offset_hour is not applicable for non-daily/weekly intervals"},
+		{"s3 empty prefix", `{"name": "x", "destination": {"type": "S3", "config": {"bucket_name": "b", "region": "r", "prefix": " "}}, "interval": "hour"}`, "destination", "invalid_input", "The following inputs are empty: ['prefix']"},
+		{"snowflake password", `{"name": "x", "destination": {"type": "Snowflake", "config": {"database": "d", "warehouse": "w", "schema": "s", "authentication_type": "password"}}, "interval": "hour"}`, "destination", "invalid_input", "Password is required if authentication type is password"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := rawCall(t, srv, key, "POST", path, tc.body)
+			if status != http.StatusBadRequest {
+				t.Fatalf("status %d: %v", status, body)
+			}
+			want := map[string]any{"type": "validation_error", "code": tc.code, "detail": tc.detail, "attr": tc.attr}
+			if tc.attr == "" {
+				want["attr"] = nil
+			}
+			for k, v := range want {
+				if body[k] != v {
+					t.Errorf("%s = %v, want %v", k, body[k], v)
+				}
+			}
+		})
+	}
+	if status, body := rawCall(t, srv, key, "POST", path, `{"name": `); status != 400 || body["code"] != "parse_error" {
+		t.Errorf("malformed JSON: %d %v", status, body)
+	}
+	if got := srv.BatchExports(srv.DefaultOrganization().ID); len(got) != 0 {
+		t.Errorf("invalid bodies created %v", got)
+	}
+}
+
+func TestBatchExportServerStatusesAndSecrets(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	key := srv.NewAPIKey("*")
+	org := srv.DefaultOrganization().ID
+	base := "/api/organizations/" + org.String() + "/batch_exports/"
+
+	status, created := rawCall(t, srv, key, "POST", base, `{"name": "pg", "interval": "hour",
+		"destination": {"type": "Postgres", "config": {"database": "d", "host": "db", "port": "5433", "has_self_signed_cert": "true", "user": "u", "password": "pw"}}}`)
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, created)
+	}
+	cfg := created["destination"].(map[string]any)["config"].(map[string]any)
+	if cfg["port"] != float64(5433) || cfg["has_self_signed_cert"] != true || cfg["host"] != "db" {
+		t.Errorf("coerced config = %v", cfg)
+	}
+	for _, secret := range []string{"user", "password"} {
+		if _, ok := cfg[secret]; ok {
+			t.Errorf("%s returned: %v", secret, cfg)
+		}
+	}
+	for _, k := range []string{"id", "team_id", "name", "model", "destination", "interval", "paused", "created_at", "last_updated_at",
+		"last_paused_at", "start_at", "end_at", "latest_runs", "schema", "filters", "timezone", "offset_day", "offset_hour"} {
+		if _, ok := created[k]; !ok {
+			t.Errorf("answer lacks %q", k)
+		}
+	}
+	id := created["id"].(string)
+
+	// A PATCH destination must name its type (PostHog fails without it).
+	if status, body := rawCall(t, srv, key, "PATCH", base+id+"/", `{"destination": {"config": {"port": 1}}}`); status != 400 || body["attr"] != "destination__type" {
+		t.Errorf("patch without type: %d %v", status, body)
+	}
+	// The trailing slash is optional, as in PostHog.
+	if status, _ := rawCall(t, srv, key, "GET", base+id, ""); status != http.StatusOK {
+		t.Errorf("get without slash: %d", status)
+	}
+	for _, bad := range []string{uuid.NewString(), "not-a-uuid"} {
+		status, body := rawCall(t, srv, key, "GET", base+bad+"/", "")
+		if status != http.StatusNotFound || body["code"] != "not_found" || body["detail"] != "Not found." {
+			t.Errorf("get %s: %d %v", bad, status, body)
+		}
+	}
+	// The test endpoint answers bare statuses.
+	if status, body := rawCall(t, srv, key, "GET", base+"test/", ""); status != http.StatusBadRequest || body != nil {
+		t.Errorf("test without destination: %d %v", status, body)
+	}
+	if status, body := rawCall(t, srv, key, "GET", base+"test/?destination=HTTP", ""); status != http.StatusNotFound || body != nil {
+		t.Errorf("test HTTP: %d %v", status, body)
+	}
+	if status, _ := rawCall(t, srv, key, "DELETE", base+id+"/", ""); status != http.StatusNoContent {
+		t.Errorf("delete: %d", status)
+	}
+	if status, _ := rawCall(t, srv, key, "GET", base+id+"/", ""); status != http.StatusNotFound {
+		t.Errorf("get after delete: %d", status)
+	}
+}
+
+func TestBatchExportServerSchemaFromHogQL(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	key := srv.NewAPIKey("batch_export:write")
+	base := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/batch_exports/"
+	status, body := rawCall(t, srv, key, "POST", base, `{"name": "q", "interval": "hour", "destination": {"type": "NoOp", "config": {}},
+		"hogql_query": "SELECT event, toString(properties.$browser) AS browser, concat(event, ',') FROM events WHERE event != 'x'"}`)
+	if status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, body)
+	}
+	schema, _ := body["schema"].(map[string]any)
+	fields, _ := schema["fields"].([]any)
+	if len(fields) != 3 {
+		t.Fatalf("schema = %v", schema)
+	}
+	if f := fields[1].(map[string]any); f["alias"] != "browser" || f["expression"] != "toString(properties.$browser)" {
+		t.Errorf("field 1 = %v", f)
+	}
+	if f := fields[2].(map[string]any); f["expression"] != "concat(event, ',')" {
+		t.Errorf("field 2 = %v", f)
+	}
+}
+
+func TestBatchExportServerAddRunPanics(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	org := srv.DefaultOrganization().ID
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("unknown export: no panic")
+			}
+		}()
+		srv.AddBatchExportRun(org, uuid.New(), "Completed")
+	}()
+	key := srv.NewAPIKey("batch_export:write")
+	_, body := rawCall(t, srv, key, "POST", "/api/organizations/"+org.String()+"/batch_exports/",
+		`{"name": "n", "interval": "hour", "destination": {"type": "NoOp", "config": {}}}`)
+	id := uuid.MustParse(body["id"].(string))
+	defer func() {
+		if recover() == nil {
+			t.Error("unknown status: no panic")
+		}
+	}()
+	srv.AddBatchExportRun(org, id, "Done")
+}
+
+func TestBatchExportServerLogsHandler(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	org := srv.DefaultOrganization().ID
+	key := srv.NewAPIKey("batch_export:write")
+	_, body := rawCall(t, srv, key, "POST", "/api/organizations/"+org.String()+"/batch_exports/",
+		`{"name": "n", "interval": "hour", "destination": {"type": "NoOp", "config": {}}}`)
+	pv := map[string]string{"organization_id": org.String(), "id": body["id"].(string)}
+
+	w := callHandler(t, srv, handleBatchExportLogs, "GET", "/logs/?limit=501", "", pv)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), `"attr":"limit"`) {
+		t.Errorf("limit 501: %d %s", w.Code, w.Body)
+	}
+	w = callHandler(t, srv, handleBatchExportLogs, "GET", "/logs/?after=yesterday", "", pv)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), `"attr":"after"`) {
+		t.Errorf("after: %d %s", w.Code, w.Body)
+	}
+	w = callHandler(t, srv, handleBatchExportLogs, "GET", "/logs/?limit=10&level=ERROR", "", pv)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"count":0`) || !strings.Contains(w.Body.String(), `"results":[]`) {
+		t.Errorf("logs: %d %s", w.Code, w.Body)
+	}
+	pv["id"] = uuid.NewString()
+	if w = callHandler(t, srv, handleBatchExportLogs, "GET", "/logs/", "", pv); w.Code != 404 {
+		t.Errorf("unknown export: %d", w.Code)
+	}
+}

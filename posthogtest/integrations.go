@@ -1,0 +1,216 @@
+package posthogtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Organization integrations, as PostHog serves them under
+// /api/organizations/{organization_id}/integrations/ (PH
+// posthog/api/organization_integration.py): read by members, deleted by
+// admins, never created through the API (seed them with AddIntegration).
+// Not modelled: the Vercel calls PostHog makes on delete and mapping, and
+// the 409 it answers while invoices are unpaid.
+
+func init() { areaRegistrations = append(areaRegistrations, registerIntegrations) }
+
+func registerIntegrations(s *Server) {
+	const base = "/api/organizations/{organization_id}/integrations/"
+	s.route("GET "+base+"{$}", "organization_integration:read", handleIntegrationList)
+	s.route("GET "+base+"{id}/{$}", "organization_integration:read", handleIntegrationGet)
+	s.route("DELETE "+base+"{id}/{$}", "organization_integration:write", handleIntegrationDelete)
+	s.route("PATCH "+base+"{id}/environment-mapping/{$}", noScope, handleIntegrationEnvironmentMapping)
+}
+
+type integrationsState struct {
+	items []*orgIntegration
+}
+
+type orgIntegration struct {
+	id            uuid.UUID
+	org           *org
+	kind          string
+	integrationID *string
+	config        map[string]any
+	createdAt     time.Time
+	updatedAt     time.Time
+	createdBy     *user
+}
+
+// Integration is an organization integration of the server, as seeded.
+type Integration struct {
+	ID             uuid.UUID
+	OrganizationID uuid.UUID
+	Kind           string
+	// IntegrationID is the integration's ID in the external system.
+	IntegrationID string
+	Config        map[string]any
+}
+
+func (in *orgIntegration) public() Integration {
+	out := Integration{ID: in.id, OrganizationID: in.org.id, Kind: in.kind, Config: deepCopyMap(in.config)}
+	if in.integrationID != nil {
+		out.IntegrationID = *in.integrationID
+	}
+	return out
+}
+
+// AddIntegration adds an integration of kind (such as "vercel") to the
+// organization, created by the default user, with an external ID like
+// Vercel's "icfg_..." and the given config (set "type": "connectable" to
+// allow environment mapping). It panics if there is no such organization.
+func (s *Server) AddIntegration(orgID uuid.UUID, kind string, config map[string]any) Integration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgByID(orgID)
+	if o == nil {
+		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
+	}
+	now := s.now()
+	ext := s.newSecret("icfg_")
+	cfg := deepCopyMap(config)
+	if cfg == nil {
+		cfg = map[string]any{}
+	}
+	in := &orgIntegration{
+		id: s.newID(), org: o, kind: kind, integrationID: &ext, config: cfg,
+		createdAt: now, updatedAt: now, createdBy: s.defUser,
+	}
+	st := areaState[integrationsState](s)
+	st.items = append(st.items, in)
+	return in.public()
+}
+
+// Integrations returns the organization's integrations, oldest first.
+func (s *Server) Integrations(orgID uuid.UUID) []Integration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Integration
+	for _, in := range areaState[integrationsState](s).items {
+		if in.org.id == orgID {
+			out = append(out, in.public())
+		}
+	}
+	return out
+}
+
+func integrationJSON(in *orgIntegration) map[string]any {
+	return map[string]any{
+		"id": in.id, "kind": in.kind, "integration_id": in.integrationID, "config": in.config,
+		"created_at": in.createdAt, "updated_at": in.updatedAt, "created_by": userBasicJSON(in.createdBy),
+	}
+}
+
+func handleIntegrationList(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	out := []map[string]any{}
+	for _, in := range areaState[integrationsState](rc.s).items {
+		if in.org == o {
+			out = append(out, integrationJSON(in))
+		}
+	}
+	page(rc, out)
+}
+
+// integrationFromPath resolves {organization_id} and {id}; 404 for an
+// unknown or malformed ID. It returns the caller's membership too.
+func (rc *reqCtx) integrationFromPath() (*orgIntegration, *membership) {
+	o, m := rc.orgFromPath()
+	if o == nil {
+		return nil, nil
+	}
+	if id, err := uuid.Parse(rc.r.PathValue("id")); err == nil {
+		for _, in := range areaState[integrationsState](rc.s).items {
+			if in.id == id && in.org == o {
+				return in, m
+			}
+		}
+	}
+	rc.notFound()
+	return nil, nil
+}
+
+func handleIntegrationGet(rc *reqCtx) {
+	if in, _ := rc.integrationFromPath(); in != nil {
+		rc.json(http.StatusOK, integrationJSON(in))
+	}
+}
+
+func handleIntegrationDelete(rc *reqCtx) {
+	in, m := rc.integrationFromPath()
+	if in == nil || !rc.requireLevel(m, LevelAdmin) {
+		return
+	}
+	st := areaState[integrationsState](rc.s)
+	for i, x := range st.items {
+		if x == in {
+			st.items = append(st.items[:i], st.items[i+1:]...)
+			break
+		}
+	}
+	rc.noContent()
+}
+
+// handleIntegrationEnvironmentMapping maps Vercel environments to projects.
+// PostHog answers its own 400s as a bare {"detail"}. (With personal API
+// keys, route answers 403 before this runs.)
+func handleIntegrationEnvironmentMapping(rc *reqCtx) {
+	in, m := rc.integrationFromPath()
+	if in == nil || !rc.requireLevel(m, LevelAdmin) {
+		return
+	}
+	if in.config["type"] != "connectable" {
+		rc.detailOnly(http.StatusBadRequest, "Environment mapping is only supported for connectable integrations.")
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	var production int
+	if !rc.intField(f, "production", true, &production) {
+		return
+	}
+	preview, development := production, production
+	if !rc.intField(f, "preview", false, &preview) || !rc.intField(f, "development", false, &development) {
+		return
+	}
+	projects := map[int64]bool{}
+	for _, p := range orgProjects(in.org) {
+		if id, ok := jsonInt(p["id"]); ok {
+			projects[id] = true
+		}
+	}
+	for _, id := range []int{production, preview, development} {
+		if !projects[int64(id)] {
+			rc.detailOnly(http.StatusBadRequest, fmt.Sprintf("Project %d does not belong to this organization.", id))
+			return
+		}
+	}
+	in.config["environment_mapping"] = map[string]any{"production": production, "preview": preview, "development": development}
+	in.updatedAt = rc.s.now()
+	rc.json(http.StatusOK, integrationJSON(in))
+}
+
+// jsonInt reads an integer out of a decoded or Go-built JSON value.
+func jsonInt(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), true
+	case int64:
+		return x, true
+	case float64:
+		return int64(x), x == float64(int64(x))
+	case json.Number:
+		n, err := x.Int64()
+		return n, err == nil
+	}
+	return 0, false
+}
