@@ -1,7 +1,6 @@
 package posthogtest
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -118,7 +117,7 @@ func (st *flagState) findFlag(orgID uuid.UUID, project int64, key string) *featu
 // of the projects area's projects, or a project with a seeded flag.
 func (st *flagState) projectExists(o *org, project int64) bool {
 	for _, p := range orgProjects(o) {
-		if jsonInt(p["id"]) == project {
+		if id, ok := jsonInt(p["id"]); ok && id == project {
 			return true
 		}
 	}
@@ -128,22 +127,6 @@ func (st *flagState) projectExists(o *org, project int64) bool {
 		}
 	}
 	return false
-}
-
-// jsonInt reads an integer held in a map[string]any as any numeric type.
-func jsonInt(v any) int64 {
-	switch n := v.(type) {
-	case int:
-		return int64(n)
-	case int64:
-		return n
-	case float64:
-		return int64(n)
-	case json.Number:
-		i, _ := n.Int64()
-		return i
-	}
-	return -1
 }
 
 func isSimpleFlag(f *featureFlag) (bool, any) {

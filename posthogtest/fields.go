@@ -202,3 +202,19 @@ func (rc *reqCtx) intField(f map[string]json.RawMessage, name string, required b
 	*dst = v
 	return true
 }
+
+// jsonInt reads an integer out of a decoded or Go-built JSON value.
+func jsonInt(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), true
+	case int64:
+		return x, true
+	case float64:
+		return int64(x), x == float64(int64(x))
+	case json.Number:
+		n, err := x.Int64()
+		return n, err == nil
+	}
+	return 0, false
+}

@@ -1,7 +1,6 @@
 package posthogtest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -197,20 +196,4 @@ func handleIntegrationEnvironmentMapping(rc *reqCtx) {
 	in.config["environment_mapping"] = map[string]any{"production": production, "preview": preview, "development": development}
 	in.updatedAt = rc.s.now()
 	rc.json(http.StatusOK, integrationJSON(in))
-}
-
-// jsonInt reads an integer out of a decoded or Go-built JSON value.
-func jsonInt(v any) (int64, bool) {
-	switch x := v.(type) {
-	case int:
-		return int64(x), true
-	case int64:
-		return x, true
-	case float64:
-		return int64(x), x == float64(int64(x))
-	case json.Number:
-		n, err := x.Int64()
-		return n, err == nil
-	}
-	return 0, false
 }

@@ -110,7 +110,7 @@ func (st *transferState) find(orgID uuid.UUID, team int64, k ResourceKey) *Trans
 // teamInOrg answers PostHog's 400 unless team is one of the organization's.
 func (rc *reqCtx) teamInOrg(o *org, team int64) bool {
 	for _, t := range orgTeams(o) {
-		if jsonInt(t["id"]) == team {
+		if id, ok := jsonInt(t["id"]); ok && id == team {
 			return true
 		}
 	}
