@@ -612,8 +612,9 @@ func (s *ProjectsService) Get(ctx context.Context, org uuid.UUID, id int64) (*Pr
 }
 
 // Create creates a project (with its main environment) in the organization.
-// PostHog lets admins create projects (members only where the organization
-// allows it), and limits how many projects a plan may have (403 beyond it).
+// PostHog requires an organization admin unless the project is a demo
+// (IsDemo), which any member may create, and limits how many projects a
+// plan may have (403 beyond it). The answer is 201 with the new project.
 //
 // API: POST /api/organizations/{organization_id}/projects/ (scope project:write)
 func (s *ProjectsService) Create(ctx context.Context, org uuid.UUID, project *ProjectCreate) (*Project, error) {

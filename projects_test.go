@@ -395,9 +395,9 @@ func TestProjectsIsGeneratingDemoData(t *testing.T) {
 	}
 }
 
-// noBody answers status with body after checking that the request carried
+// wantNoBody answers status with body after checking that the request carried
 // no body.
-func noBody(t *testing.T, status int, body string) httpmock.Responder {
+func wantNoBody(t *testing.T, status int, body string) httpmock.Responder {
 	t.Helper()
 	inner := respond(t, status, body, "", "")
 	return func(r *http.Request) (*http.Response, error) {
@@ -425,7 +425,7 @@ func TestProjectsTokenActions(t *testing.T) {
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			mt.Reset()
-			mt.RegisterResponder(tc.method, api(projOrg.String()+"/projects/42/"+tc.path+"/"), noBody(t, 200, projectFixture))
+			mt.RegisterResponder(tc.method, api(projOrg.String()+"/projects/42/"+tc.path+"/"), wantNoBody(t, 200, projectFixture))
 			p, err := tc.call(context.Background(), projOrg, 42)
 			if err != nil {
 				t.Fatal(err)

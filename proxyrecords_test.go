@@ -151,7 +151,7 @@ func TestProxyRecordsUpdateMethodNotAllowed(t *testing.T) {
 
 func TestProxyRecordsRetry(t *testing.T) {
 	c, mt := newMockClient(t)
-	mt.RegisterResponder("POST", api(proxyOrg.String()+"/proxy_records/"+proxyID.String()+"/retry/"), noBody(t, 200, proxyFixture))
+	mt.RegisterResponder("POST", api(proxyOrg.String()+"/proxy_records/"+proxyID.String()+"/retry/"), wantNoBody(t, 200, proxyFixture))
 	r, err := c.ProxyRecords.Retry(context.Background(), proxyOrg, proxyID)
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +172,7 @@ func TestProxyRecordsRetryBareDetail(t *testing.T) {
 
 func TestProxyRecordsDiagnose(t *testing.T) {
 	c, mt := newMockClient(t)
-	mt.RegisterResponder("POST", api(proxyOrg.String()+"/proxy_records/"+proxyID.String()+"/diagnose/"), noBody(t, 200, `{
+	mt.RegisterResponder("POST", api(proxyOrg.String()+"/proxy_records/"+proxyID.String()+"/diagnose/"), wantNoBody(t, 200, `{
 		"ran_at": "2025-04-02T12:00:00Z",
 		"summary": {"status": "fail", "primary_issue": "caa", "next_action": "Add a CAA record for letsencrypt.org."},
 		"checks": [

@@ -418,7 +418,7 @@ func (rc *reqCtx) projectSetting(spec settingSpec, raw json.RawMessage) (json.Ra
 	case settingStringList:
 		var items []*string
 		if json.Unmarshal(raw, &items) != nil {
-			rc.invalid("not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", pythonType(raw)), spec.name)
+			rc.invalid("not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", drfTypeName(raw)), spec.name)
 			return nil, false
 		}
 		for i, it := range items {
@@ -430,31 +430,31 @@ func (rc *reqCtx) projectSetting(spec settingSpec, raw json.RawMessage) (json.Ra
 	case settingObject:
 		var m map[string]json.RawMessage
 		if json.Unmarshal(raw, &m) != nil {
-			rc.invalid("not_a_dict", fmt.Sprintf("Expected a dictionary of items but got type %q.", pythonType(raw)), spec.name)
+			rc.invalid("not_a_dict", fmt.Sprintf("Expected a dictionary of items but got type %q.", drfTypeName(raw)), spec.name)
 			return nil, false
 		}
 	case settingObjectList:
 		var items []map[string]json.RawMessage
 		if json.Unmarshal(raw, &items) != nil {
-			rc.invalid("not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", pythonType(raw)), spec.name)
+			rc.invalid("not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", drfTypeName(raw)), spec.name)
 			return nil, false
 		}
 	case settingTimezone:
 		var v string
 		if json.Unmarshal(raw, &v) != nil || !validTimezone(v) {
-			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", jsonText(raw)), spec.name)
+			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", drfText(raw)), spec.name)
 			return nil, false
 		}
 	case settingWeekStartDay:
 		var n int
 		if json.Unmarshal(raw, &n) != nil || (n != 0 && n != 1) {
-			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", jsonText(raw)), spec.name)
+			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", drfText(raw)), spec.name)
 			return nil, false
 		}
 	case settingBusinessModel:
 		var v string
 		if json.Unmarshal(raw, &v) != nil || (v != "" && v != "b2b" && v != "b2c" && v != "other") {
-			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", jsonText(raw)), spec.name)
+			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", drfText(raw)), spec.name)
 			return nil, false
 		}
 	case settingDecimal:
@@ -468,7 +468,7 @@ func (rc *reqCtx) projectSetting(spec settingSpec, raw json.RawMessage) (json.Ra
 // sampleRate validates a DecimalField(max_digits=3, decimal_places=2)
 // between 0 and 1, which DRF answers as a string such as "0.50".
 func (rc *reqCtx) sampleRate(name string, raw json.RawMessage) (json.RawMessage, bool) {
-	text := strings.TrimSpace(jsonText(raw))
+	text := strings.TrimSpace(drfText(raw))
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
 		var f float64
@@ -508,8 +508,8 @@ func validTimezone(tz string) bool {
 	return err == nil
 }
 
-// jsonText renders a JSON scalar as Python would print it in an error.
-func jsonText(raw json.RawMessage) string {
+// drfText renders a JSON scalar as Python would print it in an error.
+func drfText(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
@@ -517,9 +517,9 @@ func jsonText(raw json.RawMessage) string {
 	return strings.TrimSpace(string(raw))
 }
 
-// pythonType names the Python type a JSON value decodes to, for DRF's
+// drfTypeName names the Python type a JSON value decodes to, for DRF's
 // "got type" messages.
-func pythonType(raw json.RawMessage) string {
+func drfTypeName(raw json.RawMessage) string {
 	t := bytes.TrimSpace(raw)
 	switch {
 	case len(t) == 0:
@@ -543,17 +543,23 @@ func pythonType(raw json.RawMessage) string {
 // ----- JSON ------------------------------------------------------------------
 
 // projectBasicJSON renders ProjectBackwardCompatBasic (also the TeamBasic of
-// the project's main environment, which shares the project's ID).
+// the project's main environment, which shares the project's ID). Values are
+// plain Go values, for the other areas that read these lists.
 func projectBasicJSON(p *project) map[string]any {
+	setting := func(name string) any {
+		var v any
+		_ = json.Unmarshal(p.settings[name], &v)
+		return v
+	}
 	return map[string]any{
 		"id": p.id, "uuid": p.uuid, "organization": p.orgID, "project_id": p.id,
 		"api_token": p.apiToken, "name": p.name,
-		"completed_snippet_onboarding": p.settings["completed_snippet_onboarding"],
-		"has_completed_onboarding_for": p.settings["has_completed_onboarding_for"],
+		"completed_snippet_onboarding": setting("completed_snippet_onboarding"),
+		"has_completed_onboarding_for": setting("has_completed_onboarding_for"),
 		"ingested_event":               p.ingestedEvent,
-		"is_demo":                      p.settings["is_demo"],
-		"timezone":                     p.settings["timezone"],
-		"access_control":               p.settings["access_control"],
+		"is_demo":                      setting("is_demo"),
+		"timezone":                     setting("timezone"),
+		"access_control":               setting("access_control"),
 	}
 }
 
@@ -642,7 +648,7 @@ func (rc *reqCtx) logProjectActivity(p *project, activity string, changes []map[
 	})
 }
 
-func change(field string, before, after any) map[string]any {
+func teamChange(field string, before, after any) map[string]any {
 	return map[string]any{"type": "Team", "action": "changed", "field": field, "before": before, "after": after}
 }
 
@@ -725,7 +731,7 @@ func handleProjectUpdate(rc *reqCtx) {
 	}
 	var changes []map[string]any
 	if name != p.name {
-		changes = append(changes, change("name", p.name, name))
+		changes = append(changes, teamChange("name", p.name, name))
 		p.name = name
 	}
 	for _, spec := range projectSettingSpecs {
@@ -733,7 +739,7 @@ func handleProjectUpdate(rc *reqCtx) {
 		if !present || bytes.Equal(v, p.settings[spec.name]) {
 			continue
 		}
-		changes = append(changes, change(spec.name, p.settings[spec.name], v))
+		changes = append(changes, teamChange(spec.name, p.settings[spec.name], v))
 		p.settings[spec.name] = v
 	}
 	p.updatedAt = rc.s.now()
@@ -846,14 +852,14 @@ func handleProjectIntent(onboarding bool) handler {
 			if _, present := f["product_type"]; !present {
 				rc.required("product_type")
 			} else {
-				rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", jsonText(f["product_type"])), "product_type")
+				rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", drfText(f["product_type"])), "product_type")
 			}
 			return
 		}
 		if raw, present := f["metadata"]; present {
 			var md map[string]json.RawMessage
 			if isNull(raw) || json.Unmarshal(raw, &md) != nil {
-				rc.invalid("not_a_dict", fmt.Sprintf("Expected a dictionary of items but got type %q.", pythonType(raw)), "metadata")
+				rc.invalid("not_a_dict", fmt.Sprintf("Expected a dictionary of items but got type %q.", drfTypeName(raw)), "metadata")
 				return
 			}
 		}
@@ -963,7 +969,7 @@ func handleProjectTokenAction(act tokenAction) handler {
 func resetAPIToken(rc *reqCtx, p *project) map[string]any {
 	old := p.apiToken
 	p.apiToken = rc.s.newSecret("phc_")
-	return change("api_token", old, p.apiToken)
+	return teamChange("api_token", old, p.apiToken)
 }
 
 // rotateSecretToken makes a new secret token and keeps the current one as
@@ -1006,5 +1012,5 @@ func generateConversationsToken(rc *reqCtx, p *project) map[string]any {
 	}
 	cs["widget_public_token"] = token
 	p.settings["conversations_settings"], _ = json.Marshal(cs)
-	return change("conversations_settings", nil, nil)
+	return teamChange("conversations_settings", nil, nil)
 }
