@@ -1,0 +1,1016 @@
+package posthogtest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // time zone names are checked with time.LoadLocation on any machine
+	"weak"
+
+	"github.com/google/uuid"
+)
+
+func init() {
+	areaRegistrations = append(areaRegistrations, registerProjects)
+	orgTeams = orgTeamsJSON
+	orgProjects = orgProjectsJSON
+}
+
+func registerProjects(s *Server) {
+	const base = "/api/organizations/{organization_id}/projects/"
+	s.route("GET "+base+"{$}", "project:read", handleProjectList)
+	s.route("POST "+base+"{$}", "project:write", handleProjectCreate)
+	s.route("GET "+base+"{id}/{$}", "project:read", handleProjectGet)
+	// The Nov-2025 schema lists project:read for PATCH; the newest schema
+	// and the server require project:write from personal API keys.
+	s.route("PATCH "+base+"{id}/{$}", "project:write", handleProjectUpdate)
+	s.route("PUT "+base+"{id}/{$}", "project:write", handleProjectUpdate)
+	s.route("DELETE "+base+"{id}/{$}", "project:write", handleProjectDelete)
+	s.route("GET "+base+"{id}/activity/{$}", noScope, handleProjectActivity)
+	s.route("PATCH "+base+"{id}/add_product_intent/{$}", "project:read", handleProjectIntent(false))
+	s.route("PATCH "+base+"{id}/complete_product_onboarding/{$}", "project:read", handleProjectIntent(true))
+	s.route("POST "+base+"{id}/change_organization/{$}", noScope, handleProjectChangeOrg)
+	s.route("PATCH "+base+"{id}/delete_secret_token_backup/{$}", noScope, handleProjectTokenAction(deleteSecretBackup))
+	s.route("GET "+base+"{id}/is_generating_demo_data/{$}", noScope, handleProjectDemoData)
+	s.route("PATCH "+base+"{id}/reset_token/{$}", noScope, handleProjectTokenAction(resetAPIToken))
+	s.route("PATCH "+base+"{id}/rotate_secret_token/{$}", noScope, handleProjectTokenAction(rotateSecretToken))
+	s.route("POST "+base+"{id}/generate_conversations_public_token/{$}", noScope, handleProjectTokenAction(generateConversationsToken))
+}
+
+// ----- state -----------------------------------------------------------------
+
+// projectsState is the projects area of one server. It holds no pointer to
+// an org or a user (projects name their organization by ID), so that the
+// registry below never keeps an organization alive.
+type projectsState struct {
+	lastID   int64
+	projects []*project
+}
+
+type project struct {
+	id        int64
+	uuid      uuid.UUID
+	orgID     uuid.UUID
+	name      string
+	createdAt time.Time
+	updatedAt time.Time
+	apiToken  string
+	// secret and secretBackup are nil until generated.
+	secret, secretBackup *string
+	liveEventsToken      string
+	ingestedEvent        bool
+	generatingDemoData   bool
+	// settings holds every writable setting as compact JSON.
+	settings map[string]json.RawMessage
+	intents  []*productIntent
+	activity []projectActivity
+}
+
+type productIntent struct {
+	productType           string
+	createdAt, updatedAt  time.Time
+	onboardingCompletedAt *time.Time
+}
+
+type projectActivity struct {
+	id        uuid.UUID
+	user      map[string]any // UserBasic as it was then
+	activity  string
+	changes   []map[string]any
+	name      string
+	createdAt time.Time
+}
+
+func (st *projectsState) inOrg(orgID uuid.UUID) []*project {
+	var out []*project
+	for _, p := range st.projects {
+		if p.orgID == orgID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (st *projectsState) byID(id int64) *project {
+	for _, p := range st.projects {
+		if p.id == id {
+			return p
+		}
+	}
+	return nil
+}
+
+// projectRegistry maps each organization that has held projects to its
+// server's projects state, for the orgTeams and orgProjects hooks (which
+// get only the *org). Keys are weak, and an entry is dropped when its
+// organization is garbage collected, so servers do not leak.
+var projectRegistry = struct {
+	sync.Mutex
+	byOrg map[weak.Pointer[org]]*projectsState
+}{byOrg: map[weak.Pointer[org]]*projectsState{}}
+
+func registerProjectOrg(o *org, st *projectsState) {
+	wp := weak.Make(o)
+	projectRegistry.Lock()
+	defer projectRegistry.Unlock()
+	if _, ok := projectRegistry.byOrg[wp]; ok {
+		return
+	}
+	projectRegistry.byOrg[wp] = st
+	runtime.AddCleanup(o, func(wp weak.Pointer[org]) {
+		projectRegistry.Lock()
+		delete(projectRegistry.byOrg, wp)
+		projectRegistry.Unlock()
+	}, wp)
+}
+
+func projectsStateOf(o *org) *projectsState {
+	projectRegistry.Lock()
+	defer projectRegistry.Unlock()
+	return projectRegistry.byOrg[weak.Make(o)]
+}
+
+// orgTeamsJSON lists an organization's environments (one per project, with
+// the project's ID) as TeamBasic objects.
+func orgTeamsJSON(o *org) []map[string]any {
+	st := projectsStateOf(o)
+	if st == nil {
+		return nil
+	}
+	var out []map[string]any
+	for _, p := range st.inOrg(o.id) {
+		out = append(out, projectBasicJSON(p))
+	}
+	return out
+}
+
+// orgProjectsJSON lists an organization's projects as ProjectBasic objects.
+func orgProjectsJSON(o *org) []map[string]any {
+	st := projectsStateOf(o)
+	if st == nil {
+		return nil
+	}
+	var out []map[string]any
+	for _, p := range st.inOrg(o.id) {
+		out = append(out, map[string]any{"id": p.id, "organization_id": p.orgID, "name": p.name})
+	}
+	return out
+}
+
+// ----- seeding ---------------------------------------------------------------
+
+// Project is a project of the server, as seeded or created through the API.
+type Project struct {
+	ID             int64
+	UUID           uuid.UUID
+	OrganizationID uuid.UUID
+	Name           string
+	// APIToken is the public project token (phc_...).
+	APIToken string
+	// SecretAPIToken and SecretAPITokenBackup are "" until generated.
+	SecretAPIToken       string
+	SecretAPITokenBackup string
+	IsDemo               bool
+}
+
+func (p *project) public() Project {
+	out := Project{ID: p.id, UUID: p.uuid, OrganizationID: p.orgID, Name: p.name, APIToken: p.apiToken}
+	if p.secret != nil {
+		out.SecretAPIToken = *p.secret
+	}
+	if p.secretBackup != nil {
+		out.SecretAPITokenBackup = *p.secretBackup
+	}
+	out.IsDemo = string(p.settings["is_demo"]) == "true"
+	return out
+}
+
+// AddProject adds a project to the organization (it panics if there is no
+// such organization). Project IDs count from 1 on each server.
+func (s *Server) AddProject(orgID uuid.UUID, name string) Project {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgByID(orgID)
+	if o == nil {
+		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
+	}
+	return s.addProject(o, name, nil).public()
+}
+
+// Projects returns the organization's projects, oldest first.
+func (s *Server) Projects(orgID uuid.UUID) []Project {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Project
+	for _, p := range areaState[projectsState](s).inOrg(orgID) {
+		out = append(out, p.public())
+	}
+	return out
+}
+
+// SetProjectGeneratingDemoData sets what the is_generating_demo_data action
+// reports for the project. It panics if the project is not in the
+// organization.
+func (s *Server) SetProjectGeneratingDemoData(orgID uuid.UUID, id int64, generating bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := areaState[projectsState](s).byID(id)
+	if p == nil || p.orgID != orgID {
+		panic(fmt.Sprintf("posthogtest: no project %d in organization %s", id, orgID))
+	}
+	p.generatingDemoData = generating
+}
+
+// addProject creates a project with PostHog's defaults, then applies
+// settings (already validated). Callers hold s.mu.
+func (s *Server) addProject(o *org, name string, settings map[string]json.RawMessage) *project {
+	st := areaState[projectsState](s)
+	now := s.now()
+	st.lastID++
+	p := &project{
+		id: st.lastID, uuid: s.newID(), orgID: o.id, name: name, createdAt: now, updatedAt: now,
+		apiToken: s.newSecret("phc_"), liveEventsToken: s.newSecret(""),
+		settings: map[string]json.RawMessage{},
+	}
+	for _, spec := range projectSettingSpecs {
+		p.settings[spec.name] = json.RawMessage(spec.def)
+	}
+	for k, v := range settings {
+		p.settings[k] = v
+	}
+	st.projects = append(st.projects, p)
+	registerProjectOrg(o, st)
+	return p
+}
+
+// ----- settings --------------------------------------------------------------
+
+type settingKind int
+
+const (
+	settingBool settingKind = iota
+	settingString
+	settingInt
+	settingStringList
+	settingObject
+	settingObjectList
+	settingTimezone
+	settingWeekStartDay
+	settingBusinessModel
+	settingDecimal
+)
+
+// settingSpec describes one writable project setting: its kind, whether it
+// takes null, its bounds and PostHog's default for a new project.
+type settingSpec struct {
+	name     string
+	kind     settingKind
+	nullable bool
+	maxLen   int // strings and list items
+	min, max int // integers
+	def      string
+}
+
+// projectSettingSpecs are the writable fields of ProjectBackwardCompat (both
+// schemas). PostHog stores many of them in JSON fields; the shapes checked
+// here (objects, lists of objects, lists of strings) are the ones PostHog's
+// own validators and UI keep them in.
+var projectSettingSpecs = []settingSpec{
+	{name: "product_description", kind: settingString, nullable: true, maxLen: 1000, def: "null"},
+	{name: "app_urls", kind: settingStringList, maxLen: 200, def: "[]"},
+	{name: "slack_incoming_webhook", kind: settingString, nullable: true, maxLen: 500, def: "null"},
+	{name: "anonymize_ips", kind: settingBool, def: "false"},
+	{name: "completed_snippet_onboarding", kind: settingBool, def: "false"},
+	{name: "test_account_filters", kind: settingObjectList, def: "[]"},
+	{name: "test_account_filters_default_checked", kind: settingBool, nullable: true, def: "null"},
+	{name: "path_cleaning_filters", kind: settingObjectList, nullable: true, def: "[]"},
+	{name: "is_demo", kind: settingBool, def: "false"},
+	{name: "timezone", kind: settingTimezone, def: `"UTC"`},
+	{name: "data_attributes", kind: settingStringList, def: `["data-attr"]`},
+	{name: "person_display_name_properties", kind: settingStringList, nullable: true, maxLen: 400, def: "null"},
+	{name: "correlation_config", kind: settingObject, nullable: true, def: "{}"},
+	{name: "autocapture_opt_out", kind: settingBool, nullable: true, def: "null"},
+	{name: "autocapture_exceptions_opt_in", kind: settingBool, nullable: true, def: "null"},
+	{name: "autocapture_web_vitals_opt_in", kind: settingBool, nullable: true, def: "null"},
+	{name: "autocapture_web_vitals_allowed_metrics", kind: settingStringList, nullable: true, def: "null"},
+	{name: "autocapture_exceptions_errors_to_ignore", kind: settingStringList, nullable: true, def: "null"},
+	{name: "capture_console_log_opt_in", kind: settingBool, nullable: true, def: "true"},
+	{name: "capture_performance_opt_in", kind: settingBool, nullable: true, def: "true"},
+	{name: "session_recording_opt_in", kind: settingBool, def: "false"},
+	{name: "session_recording_sample_rate", kind: settingDecimal, nullable: true, def: "null"},
+	{name: "session_recording_minimum_duration_milliseconds", kind: settingInt, nullable: true, min: 0, max: 30000, def: "null"},
+	{name: "session_recording_linked_flag", kind: settingObject, nullable: true, def: "null"},
+	{name: "session_recording_network_payload_capture_config", kind: settingObject, nullable: true, def: "null"},
+	{name: "session_recording_masking_config", kind: settingObject, nullable: true, def: "null"},
+	{name: "session_replay_config", kind: settingObject, nullable: true, def: "null"},
+	{name: "survey_config", kind: settingObject, nullable: true, def: "null"},
+	{name: "access_control", kind: settingBool, def: "false"},
+	{name: "week_start_day", kind: settingWeekStartDay, nullable: true, def: "null"},
+	{name: "primary_dashboard", kind: settingInt, nullable: true, min: math.MinInt32, max: math.MaxInt32, def: "null"},
+	{name: "live_events_columns", kind: settingStringList, nullable: true, def: "null"},
+	{name: "recording_domains", kind: settingStringList, nullable: true, maxLen: 200, def: "null"},
+	{name: "inject_web_apps", kind: settingBool, nullable: true, def: "null"},
+	{name: "extra_settings", kind: settingObject, nullable: true, def: "null"},
+	{name: "modifiers", kind: settingObject, nullable: true, def: "null"},
+	{name: "has_completed_onboarding_for", kind: settingObject, nullable: true, def: "null"},
+	{name: "surveys_opt_in", kind: settingBool, nullable: true, def: "null"},
+	{name: "heatmaps_opt_in", kind: settingBool, nullable: true, def: "null"},
+	{name: "flags_persistence_default", kind: settingBool, nullable: true, def: "false"},
+	{name: "receive_org_level_activity_logs", kind: settingBool, nullable: true, def: "false"},
+	{name: "business_model", kind: settingBusinessModel, nullable: true, def: "null"},
+	{name: "conversations_enabled", kind: settingBool, nullable: true, def: "false"},
+	{name: "conversations_settings", kind: settingObject, nullable: true, def: "null"},
+	{name: "logs_settings", kind: settingObject, nullable: true, def: "null"},
+	{name: "proactive_tasks_enabled", kind: settingBool, nullable: true, def: "false"},
+}
+
+// setupTaskIDs are the values of AvailableSetupTaskIdsEnum; PostHog lists
+// all of them in available_setup_task_ids.
+var setupTaskIDs = []string{
+	"ingest_first_event", "set_up_reverse_proxy", "create_first_insight", "create_first_dashboard",
+	"track_custom_events", "define_actions", "set_up_cohorts", "explore_trends_insight",
+	"create_funnel", "explore_retention_insight", "explore_paths_insight",
+	"explore_stickiness_insight", "explore_lifecycle_insight", "add_authorized_domain",
+	"set_up_web_vitals", "review_web_analytics_dashboard", "filter_web_analytics",
+	"set_up_web_analytics_conversion_goals", "visit_web_vitals_dashboard", "setup_session_recordings",
+	"watch_session_recording", "configure_recording_settings", "create_recording_playlist",
+	"enable_console_logs", "create_feature_flag", "implement_flag_in_code",
+	"update_feature_flag_release_conditions", "create_multivariate_flag", "set_up_flag_payloads",
+	"set_up_flag_evaluation_runtimes", "create_experiment", "implement_experiment_variants",
+	"launch_experiment", "review_experiment_results", "create_survey", "launch_survey",
+	"collect_survey_responses", "connect_source", "run_first_query", "join_external_data",
+	"create_saved_view", "enable_error_tracking", "upload_source_maps", "view_first_error",
+	"resolve_first_error", "ingest_first_llm_event", "view_first_trace", "track_costs",
+	"set_up_llm_evaluation", "run_ai_playground", "enable_revenue_analytics_viewset",
+	"connect_revenue_source", "set_up_revenue_goal", "enable_log_capture", "view_first_logs",
+	"create_first_workflow", "set_up_first_workflow_channel", "configure_workflow_trigger",
+	"add_workflow_action", "launch_workflow", "create_first_endpoint", "configure_endpoint",
+	"test_endpoint", "create_early_access_feature", "update_feature_stage",
+}
+
+// projectSettings validates the writable settings present in f as DRF
+// does, answering PostHog's 400 on the first bad one. It returns the
+// settings to store as compact JSON.
+func (rc *reqCtx) projectSettings(f map[string]json.RawMessage) (map[string]json.RawMessage, bool) {
+	out := map[string]json.RawMessage{}
+	for _, spec := range projectSettingSpecs {
+		raw, present := f[spec.name]
+		if !present {
+			continue
+		}
+		v, ok := rc.projectSetting(spec, raw)
+		if !ok {
+			return nil, false
+		}
+		out[spec.name] = v
+	}
+	return out, true
+}
+
+func (rc *reqCtx) projectSetting(spec settingSpec, raw json.RawMessage) (json.RawMessage, bool) {
+	if isNull(raw) {
+		if !spec.nullable {
+			rc.invalid("null", "This field may not be null.", spec.name)
+			return nil, false
+		}
+		return json.RawMessage("null"), true
+	}
+	switch spec.kind {
+	case settingBool:
+		var b bool
+		if json.Unmarshal(raw, &b) != nil {
+			rc.invalid("invalid", "Must be a valid boolean.", spec.name)
+			return nil, false
+		}
+	case settingString:
+		var v string
+		if json.Unmarshal(raw, &v) != nil {
+			rc.invalid("invalid", "Not a valid string.", spec.name)
+			return nil, false
+		}
+		if spec.maxLen > 0 && len([]rune(v)) > spec.maxLen {
+			rc.invalid("max_length", fmt.Sprintf("Ensure this field has no more than %d characters.", spec.maxLen), spec.name)
+			return nil, false
+		}
+	case settingInt:
+		var n int64
+		if json.Unmarshal(raw, &n) != nil {
+			rc.invalid("invalid", "A valid integer is required.", spec.name)
+			return nil, false
+		}
+		if n < int64(spec.min) {
+			rc.invalid("min_value", fmt.Sprintf("Ensure this value is greater than or equal to %d.", spec.min), spec.name)
+			return nil, false
+		}
+		if n > int64(spec.max) {
+			rc.invalid("max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", spec.max), spec.name)
+			return nil, false
+		}
+	case settingStringList:
+		var items []*string
+		if json.Unmarshal(raw, &items) != nil {
+			rc.invalid("not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", drfTypeName(raw)), spec.name)
+			return nil, false
+		}
+		for i, it := range items {
+			if it != nil && spec.maxLen > 0 && len([]rune(*it)) > spec.maxLen {
+				rc.invalid("max_length", fmt.Sprintf("Ensure this field has no more than %d characters.", spec.maxLen), fmt.Sprintf("%s__%d", spec.name, i))
+				return nil, false
+			}
+		}
+	case settingObject:
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil {
+			rc.invalid("not_a_dict", fmt.Sprintf("Expected a dictionary of items but got type %q.", drfTypeName(raw)), spec.name)
+			return nil, false
+		}
+	case settingObjectList:
+		var items []map[string]json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			rc.invalid("not_a_list", fmt.Sprintf("Expected a list of items but got type %q.", drfTypeName(raw)), spec.name)
+			return nil, false
+		}
+	case settingTimezone:
+		var v string
+		if json.Unmarshal(raw, &v) != nil || !validTimezone(v) {
+			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", drfText(raw)), spec.name)
+			return nil, false
+		}
+	case settingWeekStartDay:
+		var n int
+		if json.Unmarshal(raw, &n) != nil || (n != 0 && n != 1) {
+			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", drfText(raw)), spec.name)
+			return nil, false
+		}
+	case settingBusinessModel:
+		var v string
+		if json.Unmarshal(raw, &v) != nil || (v != "" && v != "b2b" && v != "b2c" && v != "other") {
+			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", drfText(raw)), spec.name)
+			return nil, false
+		}
+	case settingDecimal:
+		return rc.sampleRate(spec.name, raw)
+	}
+	var buf bytes.Buffer
+	_ = json.Compact(&buf, raw)
+	return buf.Bytes(), true
+}
+
+// sampleRate validates a DecimalField(max_digits=3, decimal_places=2)
+// between 0 and 1, which DRF answers as a string such as "0.50".
+func (rc *reqCtx) sampleRate(name string, raw json.RawMessage) (json.RawMessage, bool) {
+	text := strings.TrimSpace(drfText(raw))
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		var f float64
+		if json.Unmarshal(raw, &f) != nil {
+			rc.invalid("invalid", "A valid number is required.", name)
+			return nil, false
+		}
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		rc.invalid("invalid", "A valid number is required.", name)
+		return nil, false
+	}
+	if _, frac, ok := strings.Cut(text, "."); ok && len(strings.TrimRight(frac, "0")) > 2 {
+		rc.invalid("max_decimal_places", "Ensure that there are no more than 2 decimal places.", name)
+		return nil, false
+	}
+	if f < 0 {
+		rc.invalid("min_value", "Ensure this value is greater than or equal to 0.", name)
+		return nil, false
+	}
+	if f > 1 {
+		rc.invalid("max_value", "Ensure this value is less than or equal to 1.", name)
+		return nil, false
+	}
+	b, _ := json.Marshal(strconv.FormatFloat(f, 'f', 2, 64))
+	return b, true
+}
+
+// validTimezone reports whether tz is an IANA zone name (PostHog accepts
+// pytz's names, which are the IANA names).
+func validTimezone(tz string) bool {
+	if tz == "" || tz == "Local" || strings.TrimSpace(tz) != tz {
+		return false
+	}
+	_, err := time.LoadLocation(tz)
+	return err == nil
+}
+
+// drfText renders a JSON scalar as Python would print it in an error.
+func drfText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return strings.TrimSpace(string(raw))
+}
+
+// drfTypeName names the Python type a JSON value decodes to, for DRF's
+// "got type" messages.
+func drfTypeName(raw json.RawMessage) string {
+	t := bytes.TrimSpace(raw)
+	switch {
+	case len(t) == 0:
+		return "NoneType"
+	case t[0] == '"':
+		return "str"
+	case t[0] == '{':
+		return "dict"
+	case t[0] == '[':
+		return "list"
+	case bytes.Equal(t, []byte("true")) || bytes.Equal(t, []byte("false")):
+		return "bool"
+	case bytes.Equal(t, []byte("null")):
+		return "NoneType"
+	case bytes.ContainsAny(t, ".eE"):
+		return "float"
+	}
+	return "int"
+}
+
+// ----- JSON ------------------------------------------------------------------
+
+// projectBasicJSON renders ProjectBackwardCompatBasic (also the TeamBasic of
+// the project's main environment, which shares the project's ID). Values are
+// plain Go values, for the other areas that read these lists.
+func projectBasicJSON(p *project) map[string]any {
+	setting := func(name string) any {
+		var v any
+		_ = json.Unmarshal(p.settings[name], &v)
+		return v
+	}
+	return map[string]any{
+		"id": p.id, "uuid": p.uuid, "organization": p.orgID, "project_id": p.id,
+		"api_token": p.apiToken, "name": p.name,
+		"completed_snippet_onboarding": setting("completed_snippet_onboarding"),
+		"has_completed_onboarding_for": setting("has_completed_onboarding_for"),
+		"ingested_event":               p.ingestedEvent,
+		"is_demo":                      setting("is_demo"),
+		"timezone":                     setting("timezone"),
+		"access_control":               setting("access_control"),
+	}
+}
+
+// projectJSON renders ProjectBackwardCompat for viewer.
+func (s *Server) projectJSON(p *project, viewer *user) map[string]any {
+	var level any
+	if o := s.orgByID(p.orgID); o != nil {
+		if m := o.membership(viewer); m != nil {
+			level = m.level
+		}
+	}
+	intents := []map[string]any{}
+	for _, in := range p.intents {
+		intents = append(intents, map[string]any{
+			"product_type": in.productType, "created_at": in.createdAt,
+			"onboarding_completed_at": in.onboardingCompletedAt, "updated_at": in.updatedAt,
+		})
+	}
+	out := map[string]any{
+		"id": p.id, "organization": p.orgID, "project_id": p.id, "name": p.name,
+		"created_at": p.createdAt, "updated_at": p.updatedAt, "uuid": p.uuid,
+		"effective_membership_level": level,
+		"has_group_types":            false,
+		"group_types":                []any{},
+		"live_events_token":          p.liveEventsToken,
+		"api_token":                  p.apiToken,
+		"ingested_event":             p.ingestedEvent,
+		// The schemas type these three as strings; PostHog sends a
+		// boolean, an object and a list.
+		"person_on_events_querying_enabled": true,
+		"default_modifiers":                 map[string]any{},
+		"product_intents":                   intents,
+		"secret_api_token":                  p.secret,
+		"secret_api_token_backup":           p.secretBackup,
+		"available_setup_task_ids":          setupTaskIDs,
+	}
+	for k, v := range p.settings {
+		out[k] = v
+	}
+	return out
+}
+
+// ----- handlers --------------------------------------------------------------
+
+// projectFromPath resolves the {organization_id} and {id} path values to a
+// project of that organization, answering as PostHog does: 404 for an
+// unknown project, 400 for an ID that is not a number.
+func (rc *reqCtx) projectFromPath() (*org, *membership, *project) {
+	o, m := rc.orgFromPath()
+	if o == nil {
+		return nil, nil, nil
+	}
+	raw := rc.r.PathValue("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if raw == "@current" {
+		// The user's current project; posthogtest users have none.
+		rc.notFound()
+		return nil, nil, nil
+	}
+	if err != nil {
+		rc.invalid("invalid", fmt.Sprintf("Field 'id' expected a number but got '%s'.", raw), "")
+		return nil, nil, nil
+	}
+	p := areaState[projectsState](rc.s).byID(id)
+	if p == nil || p.orgID != o.id {
+		rc.notFound()
+		return nil, nil, nil
+	}
+	return o, m, p
+}
+
+// requireProjectAdmin answers 403 unless m is an admin (PostHog's
+// TeamMemberStrictManagementPermission, and DELETE in the light one).
+func (rc *reqCtx) requireProjectAdmin(m *membership) bool {
+	if m.level >= LevelAdmin {
+		return true
+	}
+	rc.forbidden("You don't have sufficient permissions in the project.")
+	return false
+}
+
+func (rc *reqCtx) logProjectActivity(p *project, activity string, changes []map[string]any) {
+	p.activity = append(p.activity, projectActivity{
+		id: rc.s.newID(), user: userBasicJSON(rc.user), activity: activity,
+		changes: changes, name: p.name, createdAt: rc.s.now(),
+	})
+}
+
+func teamChange(field string, before, after any) map[string]any {
+	return map[string]any{"type": "Team", "action": "changed", "field": field, "before": before, "after": after}
+}
+
+func handleProjectList(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	search := strings.ToLower(strings.TrimSpace(rc.r.URL.Query().Get("search")))
+	var out []map[string]any
+	for _, p := range areaState[projectsState](rc.s).inOrg(o.id) {
+		if search != "" && !strings.Contains(strings.ToLower(p.name), search) {
+			continue
+		}
+		out = append(out, projectBasicJSON(p))
+	}
+	page(rc, out)
+}
+
+func handleProjectGet(rc *reqCtx) {
+	_, _, p := rc.projectFromPath()
+	if p == nil {
+		return
+	}
+	rc.json(http.StatusOK, rc.s.projectJSON(p, rc.user))
+}
+
+func handleProjectCreate(rc *reqCtx) {
+	o, m := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	// Demo projects only need membership; others need an admin.
+	if string(bytes.TrimSpace(f["is_demo"])) != "true" && !rc.requireLevel(m, LevelAdmin) {
+		return
+	}
+	name := "Default project"
+	if _, present := f["name"]; present {
+		v, ok := rc.stringField(f, "name", true, 200)
+		if !ok {
+			return
+		}
+		name = strings.TrimSpace(v)
+	}
+	settings, ok := rc.projectSettings(f)
+	if !ok {
+		return
+	}
+	p := rc.s.addProject(o, name, settings)
+	rc.logProjectActivity(p, "created", nil)
+	rc.json(http.StatusCreated, rc.s.projectJSON(p, rc.user))
+}
+
+// handleProjectUpdate serves PATCH and PUT alike: no project field is
+// required, and fields left out keep their values either way.
+func handleProjectUpdate(rc *reqCtx) {
+	_, _, p := rc.projectFromPath()
+	if p == nil {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	name := p.name
+	if _, present := f["name"]; present {
+		v, ok := rc.stringField(f, "name", true, 200)
+		if !ok {
+			return
+		}
+		name = strings.TrimSpace(v)
+	}
+	settings, ok := rc.projectSettings(f)
+	if !ok {
+		return
+	}
+	var changes []map[string]any
+	if name != p.name {
+		changes = append(changes, teamChange("name", p.name, name))
+		p.name = name
+	}
+	for _, spec := range projectSettingSpecs {
+		v, present := settings[spec.name]
+		if !present || bytes.Equal(v, p.settings[spec.name]) {
+			continue
+		}
+		changes = append(changes, teamChange(spec.name, p.settings[spec.name], v))
+		p.settings[spec.name] = v
+	}
+	p.updatedAt = rc.s.now()
+	if len(changes) > 0 {
+		rc.logProjectActivity(p, "updated", changes)
+	}
+	rc.json(http.StatusOK, rc.s.projectJSON(p, rc.user))
+}
+
+func handleProjectDelete(rc *reqCtx) {
+	_, m, p := rc.projectFromPath()
+	if p == nil || !rc.requireProjectAdmin(m) {
+		return
+	}
+	st := areaState[projectsState](rc.s)
+	for i, x := range st.projects {
+		if x == p {
+			st.projects = append(st.projects[:i], st.projects[i+1:]...)
+			break
+		}
+	}
+	rc.noContent()
+}
+
+// handleProjectActivity answers PostHog's activity page: newest first,
+// paged by page number, with absolute next/previous links.
+func handleProjectActivity(rc *reqCtx) {
+	_, _, p := rc.projectFromPath()
+	if p == nil {
+		return
+	}
+	q := rc.r.URL.Query()
+	limit, pageNo := 10, 1
+	for _, param := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &limit}, {"page", &pageNo}} {
+		if v := q.Get(param.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				rc.invalid("invalid", "A valid integer is required.", param.name)
+				return
+			}
+			if n < 1 {
+				rc.invalid("min_value", "Ensure this value is greater than or equal to 1.", param.name)
+				return
+			}
+			*param.dst = n
+		}
+	}
+	total := len(p.activity)
+	lo := min((pageNo-1)*limit, total)
+	hi := min(lo+limit, total)
+	results := []map[string]any{}
+	for i := total - 1 - lo; i >= total-hi; i-- {
+		a := p.activity[i]
+		results = append(results, map[string]any{
+			"id": a.id, "user": a.user, "unread": false, "organization_id": p.orgID,
+			"was_impersonated": false, "is_system": false, "activity": a.activity,
+			"item_id": strconv.FormatInt(p.id, 10), "scope": "Team",
+			"detail": map[string]any{
+				"name": a.name, "short_id": nil, "type": nil, "changes": a.changes,
+				"merge": nil, "trigger": nil, "context": nil,
+			},
+			"created_at": a.createdAt,
+		})
+	}
+	body := map[string]any{"results": results, "next": nil, "previous": nil, "total_count": total}
+	if hi < total {
+		body["next"] = rc.activityPageURL(limit, pageNo+1)
+	}
+	if pageNo > 1 {
+		body["previous"] = rc.activityPageURL(limit, pageNo-1)
+	}
+	rc.json(http.StatusOK, body)
+}
+
+func (rc *reqCtx) activityPageURL(limit, pageNo int) string {
+	q := rc.r.URL.Query()
+	q.Set("limit", strconv.Itoa(limit))
+	q.Set("page", strconv.Itoa(pageNo))
+	return "http://" + rc.r.Host + rc.r.URL.Path + "?" + q.Encode()
+}
+
+// handleProjectIntent serves add_product_intent (201) and
+// complete_product_onboarding (200); both answer the project's main
+// environment, which here is the project itself.
+func handleProjectIntent(onboarding bool) handler {
+	return func(rc *reqCtx) {
+		_, _, p := rc.projectFromPath()
+		if p == nil {
+			return
+		}
+		f := rc.fields()
+		if f == nil {
+			return
+		}
+		var product string
+		if raw, present := f["product_type"]; present && !isNull(raw) {
+			if json.Unmarshal(raw, &product) != nil {
+				product = ""
+			}
+		}
+		switch {
+		case onboarding && product == "":
+			// This view checks the field itself, with its own error shape.
+			rc.json(http.StatusBadRequest, map[string]string{"error": "product_type is required"})
+			return
+		case product == "":
+			if _, present := f["product_type"]; !present {
+				rc.required("product_type")
+			} else {
+				rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", drfText(f["product_type"])), "product_type")
+			}
+			return
+		}
+		if raw, present := f["metadata"]; present {
+			var md map[string]json.RawMessage
+			if isNull(raw) || json.Unmarshal(raw, &md) != nil {
+				rc.invalid("not_a_dict", fmt.Sprintf("Expected a dictionary of items but got type %q.", drfTypeName(raw)), "metadata")
+				return
+			}
+		}
+		if _, ok := rc.stringField(f, "intent_context", false, 0); !ok {
+			return
+		}
+		now := rc.s.now()
+		var in *productIntent
+		for _, x := range p.intents {
+			if x.productType == product {
+				in = x
+			}
+		}
+		if in == nil {
+			in = &productIntent{productType: product, createdAt: now}
+			p.intents = append(p.intents, in)
+		}
+		in.updatedAt = now
+		status := http.StatusCreated
+		if onboarding {
+			status = http.StatusOK
+			if in.onboardingCompletedAt == nil {
+				t := now
+				in.onboardingCompletedAt = &t
+			}
+			done := map[string]any{}
+			_ = json.Unmarshal(p.settings["has_completed_onboarding_for"], &done)
+			if done == nil {
+				done = map[string]any{}
+			}
+			done[product] = true
+			p.settings["has_completed_onboarding_for"], _ = json.Marshal(done)
+		}
+		rc.json(status, rc.s.projectJSON(p, rc.user))
+	}
+}
+
+func handleProjectChangeOrg(rc *reqCtx) {
+	_, from, p := rc.projectFromPath()
+	if p == nil {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	var target *org
+	var raw string
+	if json.Unmarshal(f["organization_id"], &raw) == nil {
+		if id, err := uuid.Parse(raw); err == nil {
+			target = rc.s.orgByID(id)
+		}
+	}
+	var to *membership
+	if target != nil {
+		to = target.membership(rc.user)
+	}
+	if to == nil {
+		rc.invalid("invalid", "You must be a member of the target organization to move a project.", "")
+		return
+	}
+	if from.level < LevelAdmin || to.level < LevelAdmin {
+		rc.invalid("invalid", "You must be an admin of both the source and target organizations to move a project.", "")
+		return
+	}
+	// PostHog compares the project's organization (a UUID) with the
+	// body's string, which never match: a move to the same organization
+	// is a no-op that succeeds.
+	if target.id != p.orgID {
+		before := p.orgID
+		p.orgID = target.id
+		p.updatedAt = rc.s.now()
+		registerProjectOrg(target, areaState[projectsState](rc.s))
+		rc.logProjectActivity(p, "updated", []map[string]any{
+			{"type": "Project", "action": "changed", "field": "organization_id", "before": before.String(), "after": target.id.String()},
+		})
+	}
+	rc.json(http.StatusOK, rc.s.projectJSON(p, rc.user))
+}
+
+func handleProjectDemoData(rc *reqCtx) {
+	_, _, p := rc.projectFromPath()
+	if p == nil {
+		return
+	}
+	rc.json(http.StatusOK, map[string]bool{"is_generating_demo_data": p.generatingDemoData})
+}
+
+// tokenAction changes a project's tokens and returns the activity change
+// to log (nil for none).
+type tokenAction func(rc *reqCtx, p *project) map[string]any
+
+func handleProjectTokenAction(act tokenAction) handler {
+	return func(rc *reqCtx) {
+		_, m, p := rc.projectFromPath()
+		if p == nil || !rc.requireProjectAdmin(m) {
+			return
+		}
+		if c := act(rc, p); c != nil {
+			p.updatedAt = rc.s.now()
+			rc.logProjectActivity(p, "updated", []map[string]any{c})
+		}
+		rc.json(http.StatusOK, rc.s.projectJSON(p, rc.user))
+	}
+}
+
+func resetAPIToken(rc *reqCtx, p *project) map[string]any {
+	old := p.apiToken
+	p.apiToken = rc.s.newSecret("phc_")
+	return teamChange("api_token", old, p.apiToken)
+}
+
+// rotateSecretToken makes a new secret token and keeps the current one as
+// the backup (the first rotation only creates a token).
+func rotateSecretToken(rc *reqCtx, p *project) map[string]any {
+	action := "changed"
+	if p.secret == nil {
+		action = "created"
+	}
+	p.secretBackup = p.secret
+	next := rc.s.newSecret("phs_")
+	p.secret = &next
+	return map[string]any{"type": "Team", "action": action, "field": "secret_api_token", "before": nil, "after": nil}
+}
+
+func deleteSecretBackup(rc *reqCtx, p *project) map[string]any {
+	if p.secretBackup == nil {
+		return nil // nothing to delete
+	}
+	p.secretBackup = nil
+	return map[string]any{"type": "Team", "action": "deleted", "field": "secret_api_token_backup", "before": nil, "after": nil}
+}
+
+// generateConversationsToken stores a new widget_public_token (32 random
+// bytes, URL-safe base64, as Python's secrets.token_urlsafe(32)) in the
+// conversations settings.
+func generateConversationsToken(rc *reqCtx, p *project) map[string]any {
+	cs := map[string]any{}
+	_ = json.Unmarshal(p.settings["conversations_settings"], &cs)
+	if cs == nil {
+		cs = map[string]any{}
+	}
+	var token string
+	if rc.s.deterministic {
+		token = rc.s.newSecret("")
+	} else {
+		var b [32]byte
+		_, _ = rand.Read(b[:])
+		token = base64.RawURLEncoding.EncodeToString(b[:])
+	}
+	cs["widget_public_token"] = token
+	p.settings["conversations_settings"], _ = json.Marshal(cs)
+	return teamChange("conversations_settings", nil, nil)
+}

@@ -1,0 +1,246 @@
+package posthogtest
+
+import (
+	"fmt"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+	"weak"
+
+	"github.com/google/uuid"
+)
+
+func projectCall(t *testing.T, s *Server, h handler, method string, org uuid.UUID, id int64, action, body string) (int, map[string]any) {
+	t.Helper()
+	target := fmt.Sprintf("/api/organizations/%s/projects/%d/%s", org, id, action)
+	return sessionCall(t, s, h, method, target, body, "organization_id", org.String(), "id", fmt.Sprint(id))
+}
+
+func TestProjectTokenActions(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	p := s.AddProject(org, "Web")
+	if !strings.HasPrefix(p.APIToken, "phc_") || p.SecretAPIToken != "" {
+		t.Fatalf("seeded = %+v", p)
+	}
+
+	code, body := projectCall(t, s, handleProjectTokenAction(resetAPIToken), "PATCH", org, p.ID, "reset_token/", "")
+	if code != http.StatusOK || body["api_token"] == p.APIToken || !strings.HasPrefix(body["api_token"].(string), "phc_") {
+		t.Fatalf("reset_token: %d %v", code, body["api_token"])
+	}
+	if got := s.Projects(org)[0].APIToken; got != body["api_token"] {
+		t.Errorf("stored token %q, answered %q", got, body["api_token"])
+	}
+
+	rotate := handleProjectTokenAction(rotateSecretToken)
+	_, body = projectCall(t, s, rotate, "PATCH", org, p.ID, "rotate_secret_token/", "")
+	first, _ := body["secret_api_token"].(string)
+	if !strings.HasPrefix(first, "phs_") || body["secret_api_token_backup"] != nil {
+		t.Fatalf("first rotation: secret %v backup %v", body["secret_api_token"], body["secret_api_token_backup"])
+	}
+	_, body = projectCall(t, s, rotate, "PATCH", org, p.ID, "rotate_secret_token/", "")
+	if body["secret_api_token_backup"] != first || body["secret_api_token"] == first {
+		t.Fatalf("second rotation: secret %v backup %v (first %s)", body["secret_api_token"], body["secret_api_token_backup"], first)
+	}
+	code, body = projectCall(t, s, handleProjectTokenAction(deleteSecretBackup), "PATCH", org, p.ID, "delete_secret_token_backup/", "")
+	if code != http.StatusOK || body["secret_api_token_backup"] != nil || body["secret_api_token"] == nil {
+		t.Fatalf("delete backup: %d secret %v backup %v", code, body["secret_api_token"], body["secret_api_token_backup"])
+	}
+
+	code, body = projectCall(t, s, handleProjectTokenAction(generateConversationsToken), "POST", org, p.ID, "generate_conversations_public_token/", "")
+	cs, _ := body["conversations_settings"].(map[string]any)
+	if tok, _ := cs["widget_public_token"].(string); code != http.StatusOK || len(tok) != 43 {
+		t.Fatalf("conversations token: %d %v", code, body["conversations_settings"])
+	}
+
+	code, body = projectCall(t, s, handleProjectActivity, "GET", org, p.ID, "activity/?limit=2", "")
+	results, _ := body["results"].([]any)
+	if code != http.StatusOK || body["total_count"] != float64(5) || len(results) != 2 {
+		t.Fatalf("activity: %d %v", code, body)
+	}
+	newest := results[0].(map[string]any)
+	change := newest["detail"].(map[string]any)["changes"].([]any)[0].(map[string]any)
+	if change["field"] != "conversations_settings" || newest["activity"] != "updated" || newest["user"].(map[string]any)["email"] != "owner@example.com" {
+		t.Errorf("newest activity = %v", newest)
+	}
+	if next, _ := body["next"].(string); !strings.Contains(next, "page=2") || !strings.Contains(next, "limit=2") || body["previous"] != nil {
+		t.Errorf("links: next %v previous %v", body["next"], body["previous"])
+	}
+	code, body = projectCall(t, s, handleProjectActivity, "GET", org, p.ID, "activity/?limit=2&page=3", "")
+	results, _ = body["results"].([]any)
+	if code != http.StatusOK || len(results) != 1 || body["next"] != nil || !strings.Contains(body["previous"].(string), "page=2") {
+		t.Fatalf("activity page 3: %d %v", code, body)
+	}
+	// The oldest entry is the reset of the public token.
+	oldest := results[0].(map[string]any)["detail"].(map[string]any)["changes"].([]any)[0].(map[string]any)
+	if oldest["field"] != "api_token" || oldest["before"] != p.APIToken {
+		t.Errorf("oldest change = %v", oldest)
+	}
+	if code, _ := projectCall(t, s, handleProjectActivity, "GET", org, p.ID, "activity/?page=0", ""); code != http.StatusBadRequest {
+		t.Errorf("page 0: %d", code)
+	}
+}
+
+func TestProjectTokenActionsNeedAdmin(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	p := s.AddProject(org, "Web")
+	s.mu.Lock()
+	s.defOrg.membership(s.defUser).level = LevelMember
+	s.mu.Unlock()
+	code, body := projectCall(t, s, handleProjectTokenAction(resetAPIToken), "PATCH", org, p.ID, "reset_token/", "")
+	if code != http.StatusForbidden || body["detail"] != "You don't have sufficient permissions in the project." {
+		t.Errorf("member reset_token: %d %v", code, body)
+	}
+	if s.Projects(org)[0].APIToken != p.APIToken {
+		t.Error("token changed by a member")
+	}
+	if code, _ := projectCall(t, s, handleProjectTokenAction(resetAPIToken), "PATCH", org, 99, "reset_token/", ""); code != http.StatusNotFound {
+		t.Errorf("missing project: %d, want 404 before the level check", code)
+	}
+}
+
+func TestProjectDemoData(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	p := s.AddProject(org, "Demo")
+	_, body := projectCall(t, s, handleProjectDemoData, "GET", org, p.ID, "is_generating_demo_data/", "")
+	if body["is_generating_demo_data"] != false {
+		t.Errorf("before = %v", body)
+	}
+	s.SetProjectGeneratingDemoData(org, p.ID, true)
+	_, body = projectCall(t, s, handleProjectDemoData, "GET", org, p.ID, "is_generating_demo_data/", "")
+	if len(body) != 1 || body["is_generating_demo_data"] != true {
+		t.Errorf("after = %v", body)
+	}
+}
+
+func TestProjectChangeOrganization(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	p := s.AddProject(org, "Web")
+	target := s.AddOrganization("Target", uuid.Nil)
+
+	other := s.AddUser(UserSeed{Email: "other@example.com"})
+	foreign := s.AddOrganization("Foreign", other.UUID)
+	code, body := projectCall(t, s, handleProjectChangeOrg, "POST", org, p.ID, "change_organization/", `{"organization_id": "`+foreign.ID.String()+`"}`)
+	if code != http.StatusBadRequest || body["detail"] != "You must be a member of the target organization to move a project." || body["attr"] != nil {
+		t.Errorf("foreign target: %d %v", code, body)
+	}
+	s.AddMember(foreign.ID, s.DefaultUser().UUID, LevelMember)
+	code, body = projectCall(t, s, handleProjectChangeOrg, "POST", org, p.ID, "change_organization/", `{"organization_id": "`+foreign.ID.String()+`"}`)
+	if code != http.StatusBadRequest || !strings.Contains(body["detail"].(string), "admin of both") {
+		t.Errorf("member of target: %d %v", code, body)
+	}
+
+	code, body = projectCall(t, s, handleProjectChangeOrg, "POST", org, p.ID, "change_organization/", `{"organization_id": "`+target.ID.String()+`"}`)
+	if code != http.StatusOK || body["organization"] != target.ID.String() {
+		t.Fatalf("move: %d %v", code, body)
+	}
+	if len(s.Projects(org)) != 0 || len(s.Projects(target.ID)) != 1 {
+		t.Errorf("projects: from %v to %v", s.Projects(org), s.Projects(target.ID))
+	}
+	s.mu.Lock()
+	fromJSON, toJSON := orgJSON(s.defOrg, s.defUser), orgJSON(s.orgByID(target.ID), s.defUser)
+	s.mu.Unlock()
+	if len(fromJSON["projects"].([]any)) != 0 || len(toJSON["projects"].([]any)) != 1 || len(toJSON["teams"].([]any)) != 1 {
+		t.Errorf("organization lists: from %v, to %v / %v", fromJSON["projects"], toJSON["projects"], toJSON["teams"])
+	}
+	if code, _ := projectCall(t, s, handleProjectDemoData, "GET", org, p.ID, "is_generating_demo_data/", ""); code != http.StatusNotFound {
+		t.Errorf("project under its old organization: %d, want 404", code)
+	}
+}
+
+func TestProjectIDNotANumber(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	code, body := sessionCall(t, s, handleProjectGet, "GET", "/api/organizations/x/projects/abc/", "", "organization_id", org.String(), "id", "abc")
+	if code != http.StatusBadRequest || body["detail"] != "Field 'id' expected a number but got 'abc'." {
+		t.Errorf("%d %v", code, body)
+	}
+}
+
+func TestProjectSettingValidation(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	p := s.AddProject(org, "Web")
+	for _, tc := range []struct {
+		body, attr, code string
+	}{
+		{`{"name": ""}`, "name", "blank"},
+		{`{"name": "` + strings.Repeat("n", 201) + `"}`, "name", "max_length"},
+		{`{"anonymize_ips": null}`, "anonymize_ips", "null"},
+		{`{"anonymize_ips": "yes"}`, "anonymize_ips", "invalid"},
+		{`{"timezone": "Not/AZone"}`, "timezone", "invalid_choice"},
+		{`{"week_start_day": 3}`, "week_start_day", "invalid_choice"},
+		{`{"business_model": "b2g"}`, "business_model", "invalid_choice"},
+		{`{"session_recording_sample_rate": "1.5"}`, "session_recording_sample_rate", "max_value"},
+		{`{"session_recording_sample_rate": "0.125"}`, "session_recording_sample_rate", "max_decimal_places"},
+		{`{"session_recording_sample_rate": "half"}`, "session_recording_sample_rate", "invalid"},
+		{`{"session_recording_minimum_duration_milliseconds": 30001}`, "session_recording_minimum_duration_milliseconds", "max_value"},
+		{`{"app_urls": "https://a.example"}`, "app_urls", "not_a_list"},
+		{`{"recording_domains": ["ok", "` + strings.Repeat("d", 201) + `"]}`, "recording_domains__1", "max_length"},
+		{`{"correlation_config": []}`, "correlation_config", "not_a_dict"},
+		{`{"test_account_filters": {}}`, "test_account_filters", "not_a_list"},
+	} {
+		code, body := projectCall(t, s, handleProjectUpdate, "PATCH", org, p.ID, "", tc.body)
+		if code != http.StatusBadRequest || body["attr"] != tc.attr || body["code"] != tc.code || body["type"] != "validation_error" {
+			t.Errorf("%s: %d %v, want attr %s code %s", tc.body, code, body, tc.attr, tc.code)
+		}
+	}
+	code, body := projectCall(t, s, handleProjectUpdate, "PATCH", org, p.ID, "", `{"session_recording_sample_rate": 0.1, "week_start_day": 0, "timezone": "Asia/Kolkata", "business_model": ""}`)
+	if code != http.StatusOK || body["session_recording_sample_rate"] != "0.10" || body["week_start_day"] != float64(0) ||
+		body["timezone"] != "Asia/Kolkata" || body["business_model"] != "" {
+		t.Errorf("valid settings: %d %v", code, body)
+	}
+}
+
+func TestProjectCompleteOnboardingErrorShape(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	p := s.AddProject(org, "Web")
+	code, body := projectCall(t, s, handleProjectIntent(true), "PATCH", org, p.ID, "complete_product_onboarding/", `{}`)
+	if code != http.StatusBadRequest || len(body) != 1 || body["error"] != "product_type is required" {
+		t.Errorf("complete without product: %d %v", code, body)
+	}
+	code, body = projectCall(t, s, handleProjectIntent(false), "PATCH", org, p.ID, "add_product_intent/", `{}`)
+	if code != http.StatusBadRequest || body["attr"] != "product_type" || body["code"] != "required" {
+		t.Errorf("intent without product: %d %v", code, body)
+	}
+}
+
+// TestProjectRegistryDropsCollectedOrgs checks that the organization hooks'
+// registry does not keep servers' organizations alive.
+func TestProjectRegistryDropsCollectedOrgs(t *testing.T) {
+	wp := func() weak.Pointer[org] {
+		s := NewServer()
+		defer s.Close()
+		s.AddProject(s.DefaultOrganization().ID, "Web")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return weak.Make(s.defOrg)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		runtime.GC()
+		projectRegistry.Lock()
+		_, present := projectRegistry.byOrg[wp]
+		projectRegistry.Unlock()
+		if !present && wp.Value() == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("organization still registered (collected: %v)", wp.Value() == nil)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,412 @@
+package posthogtest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+func init() { areaRegistrations = append(areaRegistrations, registerProxyRecords) }
+
+func registerProxyRecords(s *Server) {
+	const base = "/api/organizations/{organization_id}/proxy_records/"
+	s.route("GET "+base+"{$}", "organization:read", handleProxyList)
+	s.route("POST "+base+"{$}", "organization:write", handleProxyCreate)
+	s.route("GET "+base+"{id}/{$}", "organization:read", handleProxyGet)
+	// The Nov-2025 schema has PUT and PATCH; the newest viewset allows only
+	// GET, POST and DELETE, so after authentication and permissions PostHog
+	// answers 405.
+	s.route("PUT "+base+"{id}/{$}", "organization:write", handleProxyMethodNotAllowed)
+	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleProxyMethodNotAllowed)
+	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleProxyDelete)
+	s.route("POST "+base+"{id}/retry/{$}", noScope, handleProxyRetry)
+	s.route("POST "+base+"{id}/diagnose/{$}", noScope, handleProxyDiagnose)
+}
+
+// Proxy record states, as PostHog names them.
+const (
+	ProxyWaiting  = "waiting"
+	ProxyIssuing  = "issuing"
+	ProxyValid    = "valid"
+	ProxyWarning  = "warning"
+	ProxyErroring = "erroring"
+	ProxyDeleting = "deleting"
+	ProxyTimedOut = "timed_out"
+)
+
+// DefaultMaxProxyRecords is PostHog's per-organization limit when the plan
+// sets none.
+const DefaultMaxProxyRecords = 2
+
+// diagnoseCooldown is PostHog's per-user, per-record wait between two
+// diagnose runs.
+const diagnoseCooldown = 30 * time.Second
+
+// proxyBaseCNAME stands in for PostHog's PROXY_BASE_CNAME setting.
+const proxyBaseCNAME = "proxy.posthog.example"
+
+type proxyState struct {
+	records []*proxyRecord
+	// maxRecords overrides DefaultMaxProxyRecords per organization.
+	maxRecords map[uuid.UUID]int
+	// lastDiagnose is when each user (by ID) last diagnosed each record.
+	lastDiagnose map[proxyDiagnoseKey]time.Time
+}
+
+type proxyDiagnoseKey struct {
+	record uuid.UUID
+	user   int64
+}
+
+type proxyRecord struct {
+	id                   uuid.UUID
+	orgID                uuid.UUID
+	domain, targetCNAME  string
+	status               string
+	message              *string
+	createdAt, updatedAt time.Time
+	createdBy            *int64
+}
+
+func (st *proxyState) limit(orgID uuid.UUID) int {
+	if n, ok := st.maxRecords[orgID]; ok {
+		return n
+	}
+	return DefaultMaxProxyRecords
+}
+
+func (st *proxyState) inOrg(orgID uuid.UUID) []*proxyRecord {
+	var out []*proxyRecord
+	for _, r := range st.records {
+		if r.orgID == orgID {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (st *proxyState) find(orgID, id uuid.UUID) *proxyRecord {
+	for _, r := range st.records {
+		if r.orgID == orgID && r.id == id {
+			return r
+		}
+	}
+	return nil
+}
+
+func (st *proxyState) remove(r *proxyRecord) {
+	for i, x := range st.records {
+		if x == r {
+			st.records = append(st.records[:i], st.records[i+1:]...)
+			return
+		}
+	}
+}
+
+// targetCNAME is PostHog's generate_target_cname: the first 20 hex digits
+// of sha256(organization ID + domain), under the proxy base CNAME.
+func targetCNAME(orgID uuid.UUID, domain string) string {
+	sum := sha256.Sum256([]byte(orgID.String() + domain))
+	return hex.EncodeToString(sum[:])[:20] + "." + proxyBaseCNAME
+}
+
+func proxyRecordJSON(r *proxyRecord) map[string]any {
+	return map[string]any{
+		"id": r.id, "domain": r.domain, "target_cname": r.targetCNAME, "status": r.status,
+		"message": r.message, "created_at": r.createdAt, "updated_at": r.updatedAt,
+		"created_by": r.createdBy,
+	}
+}
+
+// ----- seeding ---------------------------------------------------------------
+
+// ProxyRecord is a managed reverse proxy record of the server.
+type ProxyRecord struct {
+	ID             uuid.UUID
+	OrganizationID uuid.UUID
+	Domain         string
+	TargetCNAME    string
+	Status         string
+	// Message is "" when the record has none.
+	Message string
+	// CreatedBy is the creating user's ID (0 when seeded).
+	CreatedBy int64
+}
+
+func (r *proxyRecord) public() ProxyRecord {
+	out := ProxyRecord{ID: r.id, OrganizationID: r.orgID, Domain: r.domain, TargetCNAME: r.targetCNAME, Status: r.status}
+	if r.message != nil {
+		out.Message = *r.message
+	}
+	if r.createdBy != nil {
+		out.CreatedBy = *r.createdBy
+	}
+	return out
+}
+
+// AddProxyRecord adds a waiting proxy record for domain to the organization,
+// ignoring the plan's limit. It panics if there is no such organization.
+func (s *Server) AddProxyRecord(orgID uuid.UUID, domain string) ProxyRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.orgByID(orgID) == nil {
+		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
+	}
+	return s.addProxyRecord(orgID, domain, nil).public()
+}
+
+func (s *Server) addProxyRecord(orgID uuid.UUID, domain string, createdBy *int64) *proxyRecord {
+	now := s.now()
+	r := &proxyRecord{
+		id: s.newID(), orgID: orgID, domain: domain, targetCNAME: targetCNAME(orgID, domain),
+		status: ProxyWaiting, createdAt: now, updatedAt: now, createdBy: createdBy,
+	}
+	st := areaState[proxyState](s)
+	st.records = append(st.records, r)
+	return r
+}
+
+// ProxyRecords returns the organization's proxy records, oldest first.
+func (s *Server) ProxyRecords(orgID uuid.UUID) []ProxyRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []ProxyRecord
+	for _, r := range areaState[proxyState](s).inOrg(orgID) {
+		out = append(out, r.public())
+	}
+	return out
+}
+
+// SetProxyRecordStatus moves a proxy record to status (one of the Proxy*
+// constants), as PostHog's provisioning workflow would. It panics on an
+// unknown record or status.
+func (s *Server) SetProxyRecordStatus(orgID, id uuid.UUID, status string) {
+	switch status {
+	case ProxyWaiting, ProxyIssuing, ProxyValid, ProxyWarning, ProxyErroring, ProxyDeleting, ProxyTimedOut:
+	default:
+		panic(fmt.Sprintf("posthogtest: unknown proxy record status %q", status))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.mustProxyRecord(orgID, id)
+	r.status = status
+	r.updatedAt = s.now()
+}
+
+// SetProxyRecordMessage sets a proxy record's message ("" clears it). It
+// panics on an unknown record.
+func (s *Server) SetProxyRecordMessage(orgID, id uuid.UUID, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.mustProxyRecord(orgID, id)
+	r.message = nil
+	if message != "" {
+		r.message = &message
+	}
+	r.updatedAt = s.now()
+}
+
+// RemoveProxyRecord removes a proxy record, as PostHog's deletion workflow
+// does once a deleting record is torn down. It panics on an unknown record.
+func (s *Server) RemoveProxyRecord(orgID, id uuid.UUID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	areaState[proxyState](s).remove(s.mustProxyRecord(orgID, id))
+}
+
+// SetMaxProxyRecords sets the organization's plan limit on proxy records
+// (DefaultMaxProxyRecords until set).
+func (s *Server) SetMaxProxyRecords(orgID uuid.UUID, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := areaState[proxyState](s)
+	if st.maxRecords == nil {
+		st.maxRecords = map[uuid.UUID]int{}
+	}
+	st.maxRecords[orgID] = n
+}
+
+func (s *Server) mustProxyRecord(orgID, id uuid.UUID) *proxyRecord {
+	r := areaState[proxyState](s).find(orgID, id)
+	if r == nil {
+		panic(fmt.Sprintf("posthogtest: no proxy record %s in organization %s", id, orgID))
+	}
+	return r
+}
+
+// ----- handlers --------------------------------------------------------------
+
+// proxyRecordIn resolves the {id} path value to a record of o; an unknown
+// or malformed ID is a 404.
+func (rc *reqCtx) proxyRecordIn(o *org) *proxyRecord {
+	id, err := uuid.Parse(rc.r.PathValue("id"))
+	var r *proxyRecord
+	if err == nil {
+		r = areaState[proxyState](rc.s).find(o.id, id)
+	}
+	if r == nil {
+		rc.notFound()
+	}
+	return r
+}
+
+// adminProxyRecord resolves the organization and the record for a write:
+// PostHog checks the admin level before it looks the record up.
+func (rc *reqCtx) adminProxyRecord() *proxyRecord {
+	o, m := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(m, LevelAdmin) {
+		return nil
+	}
+	return rc.proxyRecordIn(o)
+}
+
+func handleProxyList(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	st := areaState[proxyState](rc.s)
+	// Newest first (records are kept in creation order).
+	records := st.inOrg(o.id)
+	results := []map[string]any{}
+	for i := len(records) - 1; i >= 0; i-- {
+		results = append(results, proxyRecordJSON(records[i]))
+	}
+	rc.json(http.StatusOK, map[string]any{"results": results, "max_proxy_records": st.limit(o.id)})
+}
+
+func handleProxyCreate(rc *reqCtx) {
+	o, m := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(m, LevelAdmin) {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	domain, ok := rc.stringField(f, "domain", true, 64)
+	if !ok {
+		return
+	}
+	st := areaState[proxyState](rc.s)
+	if n := st.limit(o.id); len(st.inOrg(o.id)) >= n {
+		rc.detailOnly(http.StatusBadRequest, fmt.Sprintf("Maximum of %d proxy records per organization.", n))
+		return
+	}
+	uid := rc.user.id
+	r := rc.s.addProxyRecord(o.id, domain, &uid)
+	rc.json(http.StatusCreated, proxyRecordJSON(r))
+}
+
+func handleProxyGet(rc *reqCtx) {
+	o, _ := rc.orgFromPath()
+	if o == nil {
+		return
+	}
+	r := rc.proxyRecordIn(o)
+	if r == nil {
+		return
+	}
+	rc.json(http.StatusOK, proxyRecordJSON(r))
+}
+
+func handleProxyMethodNotAllowed(rc *reqCtx) {
+	o, m := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(m, LevelAdmin) {
+		return
+	}
+	rc.error(http.StatusMethodNotAllowed, "invalid_request", "method_not_allowed", fmt.Sprintf("Method %q not allowed.", rc.r.Method), "")
+}
+
+// handleProxyDelete removes a record that never went live at once; any
+// other record moves to deleting. PostHog answers 200 {"success": true}.
+func handleProxyDelete(rc *reqCtx) {
+	r := rc.adminProxyRecord()
+	if r == nil {
+		return
+	}
+	switch r.status {
+	case ProxyWaiting, ProxyErroring, ProxyTimedOut:
+		areaState[proxyState](rc.s).remove(r)
+	default:
+		r.status = ProxyDeleting
+		r.updatedAt = rc.s.now()
+	}
+	rc.json(http.StatusOK, map[string]bool{"success": true})
+}
+
+func handleProxyRetry(rc *reqCtx) {
+	r := rc.adminProxyRecord()
+	if r == nil {
+		return
+	}
+	if r.status != ProxyErroring && r.status != ProxyTimedOut {
+		rc.detailOnly(http.StatusBadRequest, fmt.Sprintf("Cannot retry proxy in %s state.", r.status))
+		return
+	}
+	r.status = ProxyWaiting
+	r.message = nil
+	r.updatedAt = rc.s.now()
+	rc.json(http.StatusOK, proxyRecordJSON(r))
+}
+
+// handleProxyDiagnose answers a diagnostic report derived from the record's
+// state (posthogtest makes no network calls), behind PostHog's 30-second
+// per-user, per-record cooldown.
+func handleProxyDiagnose(rc *reqCtx) {
+	r := rc.adminProxyRecord()
+	if r == nil {
+		return
+	}
+	st := areaState[proxyState](rc.s)
+	if st.lastDiagnose == nil {
+		st.lastDiagnose = map[proxyDiagnoseKey]time.Time{}
+	}
+	key := proxyDiagnoseKey{record: r.id, user: rc.user.id}
+	now := rc.s.now()
+	if last, ok := st.lastDiagnose[key]; ok && now.Sub(last) < diagnoseCooldown {
+		rc.detailOnly(http.StatusTooManyRequests, "A diagnostic was just run for this proxy. Please wait a few seconds before trying again.")
+		return
+	}
+	st.lastDiagnose[key] = now
+	rc.json(http.StatusOK, diagnosticReport(r, now))
+}
+
+func diagnosticReport(r *proxyRecord, now time.Time) map[string]any {
+	check := func(id, name, status, detail string, remediation any) map[string]any {
+		return map[string]any{"id": id, "name": name, "status": status, "detail": detail, "remediation": remediation}
+	}
+	cnameOK := r.status != ProxyWaiting && r.status != ProxyTimedOut
+	live := r.status == ProxyValid || r.status == ProxyWarning
+	var checks []map[string]any
+	if cnameOK {
+		checks = append(checks, check("cname", "CNAME record", "passed", r.domain+" points to "+r.targetCNAME+".", nil))
+	} else {
+		checks = append(checks, check("cname", "CNAME record", "failed", r.domain+" does not point to "+r.targetCNAME+".",
+			map[string]any{
+				"type": "dns", "summary": "Add a CNAME record for " + r.domain + ".",
+				"records": []map[string]any{{"name": r.domain, "type": "CNAME", "value": r.targetCNAME}},
+			}))
+	}
+	if live {
+		checks = append(checks, check("live_event", "Live event", "passed", "Events reach PostHog through the proxy.", nil))
+	} else {
+		checks = append(checks, check("live_event", "Live event", "skipped", "The proxy is not live yet.", nil))
+	}
+	summary := map[string]any{"status": "healthy", "primary_issue": nil, "next_action": nil}
+	switch {
+	case !cnameOK:
+		summary = map[string]any{"status": "fail", "primary_issue": "cname", "next_action": "Add the CNAME record, then wait for verification."}
+	case r.status == ProxyErroring:
+		summary = map[string]any{"status": "fail", "primary_issue": nil, "next_action": "Retry provisioning."}
+	case r.status == ProxyWarning:
+		summary = map[string]any{"status": "warn", "primary_issue": nil, "next_action": "Check the proxy's message."}
+	case !live:
+		summary = map[string]any{"status": "warn", "primary_issue": nil, "next_action": "Wait for provisioning to finish."}
+	}
+	return map[string]any{"ran_at": now, "summary": summary, "checks": checks}
+}

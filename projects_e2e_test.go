@@ -1,0 +1,311 @@
+package posthogapi_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/posthogtest"
+)
+
+func newProjectsServer(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client, uuid.UUID) {
+	t.Helper()
+	srv := posthogtest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := srv.Client(srv.NewAPIKey(scopes...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c, srv.DefaultOrganization().ID
+}
+
+func TestProjectsE2ELifecycle(t *testing.T) {
+	srv, c, org := newProjectsServer(t, "project:write", "organization:read")
+	ctx := context.Background()
+
+	created, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{
+		Name: "  Web app  ",
+		ProjectSettings: posthogapi.ProjectSettings{
+			Timezone:                   "Europe/Berlin",
+			WeekStartDay:               posthogapi.NewNullable(posthogapi.WeekStartMonday),
+			SessionRecordingSampleRate: posthogapi.NewNullable("0.5"),
+			AppURLs:                    []string{"https://app.example.com"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created.ID != 1 || created.Name != "Web app" || created.Organization != org || created.Timezone != "Europe/Berlin" ||
+		!strings.HasPrefix(created.APIToken, "phc_") || created.SecretAPIToken != nil {
+		t.Fatalf("created = %+v", created)
+	}
+	if created.WeekStartDay == nil || *created.WeekStartDay != posthogapi.WeekStartMonday ||
+		created.SessionRecordingSampleRate == nil || *created.SessionRecordingSampleRate != "0.50" {
+		t.Errorf("settings = week %v rate %v", created.WeekStartDay, created.SessionRecordingSampleRate)
+	}
+	if created.EffectiveMembershipLevel == nil || *created.EffectiveMembershipLevel != posthogapi.MembershipLevelOwner {
+		t.Errorf("effective level = %v", created.EffectiveMembershipLevel)
+	}
+	if len(created.DataAttributes) != 1 || created.DataAttributes[0] != "data-attr" || len(created.AvailableSetupTaskIDs) == 0 {
+		t.Errorf("defaults = %v %v", created.DataAttributes, created.AvailableSetupTaskIDs)
+	}
+
+	got, err := c.Projects.Get(ctx, org, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.UUID != created.UUID || got.APIToken != created.APIToken || got.AppURLs[0] != "https://app.example.com" {
+		t.Errorf("read back = %+v", got)
+	}
+
+	upd, err := c.Projects.Update(ctx, org, created.ID, &posthogapi.ProjectUpdate{
+		Name: posthogapi.Ptr("Web app (prod)"),
+		ProjectSettings: posthogapi.ProjectSettings{
+			WeekStartDay:  posthogapi.Null[posthogapi.WeekStartDay](),
+			AnonymizeIPs:  posthogapi.Ptr(true),
+			BusinessModel: posthogapi.NewNullable(posthogapi.BusinessModelB2C),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if upd.Name != "Web app (prod)" || upd.WeekStartDay != nil || !upd.AnonymizeIPs || upd.BusinessModel == nil ||
+		*upd.BusinessModel != posthogapi.BusinessModelB2C || upd.Timezone != "Europe/Berlin" || upd.UpdatedAt.Before(created.UpdatedAt) {
+		t.Errorf("updated = %+v", upd)
+	}
+	rep, err := c.Projects.Replace(ctx, org, created.ID, &posthogapi.ProjectCreate{Name: "Web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Name != "Web" || !rep.AnonymizeIPs {
+		t.Errorf("replaced = name %q anonymize %v", rep.Name, rep.AnonymizeIPs)
+	}
+
+	second, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Mobile"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.ID != 2 || second.APIToken == created.APIToken {
+		t.Errorf("second = id %d token %q", second.ID, second.APIToken)
+	}
+	page, err := c.Projects.List(ctx, org, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Count != 2 || page.Results[0].Name != "Web" || page.Results[1].Name != "Mobile" || page.Results[0].Timezone != "Europe/Berlin" {
+		t.Errorf("list = %+v", page)
+	}
+	found, err := c.Projects.List(ctx, org, &posthogapi.ProjectListOptions{Search: "mob"})
+	if err != nil || found.Count != 1 || found.Results[0].ID != 2 {
+		t.Errorf("search = %+v, %v", found, err)
+	}
+
+	o, err := c.Organizations.Get(ctx, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Projects) != 2 || o.Projects[0].ID != 1 || o.Projects[0].Name != "Web" || o.Projects[0].OrganizationID != org ||
+		o.Projects[1].Name != "Mobile" {
+		t.Errorf("organization projects = %+v", o.Projects)
+	}
+	if len(o.Teams) != 2 || o.Teams[0].ID != 1 || o.Teams[0].ProjectID != 1 || o.Teams[0].APIToken != created.APIToken ||
+		o.Teams[0].Timezone != "Europe/Berlin" || o.Teams[1].Name != "Mobile" {
+		t.Errorf("organization teams = %+v", o.Teams)
+	}
+
+	if err := c.Projects.Delete(ctx, org, created.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Projects.Get(ctx, org, created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("get after delete: %v, want ErrNotFound", err)
+	}
+	if err := c.Projects.Delete(ctx, org, created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("second delete: %v, want ErrNotFound", err)
+	}
+	if o, err = c.Organizations.Get(ctx, org); err != nil || len(o.Projects) != 1 || o.Projects[0].ID != 2 {
+		t.Errorf("organization projects after delete = %+v, %v", o, err)
+	}
+	if ps := srv.Projects(org); len(ps) != 1 || ps[0].Name != "Mobile" {
+		t.Errorf("server projects = %+v", ps)
+	}
+}
+
+func TestProjectsE2EAll(t *testing.T) {
+	srv, c, org := newProjectsServer(t, "project:read")
+	for _, n := range []string{"a", "b", "c"} {
+		srv.AddProject(org, n)
+	}
+	var names []string
+	for p, err := range c.Projects.All(context.Background(), org, &posthogapi.ProjectListOptions{ListOptions: posthogapi.ListOptions{Limit: 1}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, p.Name)
+	}
+	if strings.Join(names, ",") != "a,b,c" {
+		t.Errorf("names = %v", names)
+	}
+	var paged int
+	for _, r := range srv.Requests() {
+		if strings.HasSuffix(r.Path, "/projects/") {
+			paged++
+		}
+	}
+	if paged != 3 {
+		t.Errorf("%d page requests, want 3", paged)
+	}
+}
+
+func TestProjectsE2EScopes(t *testing.T) {
+	srv, reader, org := newProjectsServer(t, "project:read")
+	ctx := context.Background()
+	p := srv.AddProject(org, "Seeded")
+
+	if _, err := reader.Projects.Get(ctx, org, p.ID); err != nil {
+		t.Fatalf("read with project:read: %v", err)
+	}
+	var se *posthogapi.ScopeError
+	_, err := reader.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "No"})
+	if !errors.As(err, &se) || se.Scope != "project:write" || !errors.Is(err, posthogapi.ErrMissingScope) {
+		t.Errorf("create with project:read: %v", err)
+	}
+	_, err = reader.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("No")})
+	if !errors.As(err, &se) || se.Scope != "project:write" {
+		t.Errorf("update with project:read: %v", err)
+	}
+	if err := reader.Projects.Delete(ctx, org, p.ID); !errors.As(err, &se) || se.Scope != "project:write" {
+		t.Errorf("delete with project:read: %v", err)
+	}
+
+	other, err := srv.Client(srv.NewAPIKey("organization:read"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Projects.List(ctx, org, nil); !errors.As(err, &se) || se.Scope != "project:read" {
+		t.Errorf("list with organization:read: %v", err)
+	}
+	if got := srv.Projects(org); len(got) != 1 || got[0].Name != "Seeded" {
+		t.Errorf("projects changed by rejected calls: %+v", got)
+	}
+}
+
+func TestProjectsE2EPersonalKeyRejected(t *testing.T) {
+	srv, c, org := newProjectsServer(t, "*")
+	ctx := context.Background()
+	p := srv.AddProject(org, "Seeded")
+	target := srv.AddOrganization("Target", uuid.Nil)
+	calls := map[string]func() error{
+		"Activity": func() error { _, err := c.Projects.Activity(ctx, org, p.ID, nil); return err },
+		"ChangeOrganization": func() error {
+			_, err := c.Projects.ChangeOrganization(ctx, org, p.ID, target.ID)
+			return err
+		},
+		"DeleteSecretTokenBackup": func() error { _, err := c.Projects.DeleteSecretTokenBackup(ctx, org, p.ID); return err },
+		"IsGeneratingDemoData":    func() error { _, err := c.Projects.IsGeneratingDemoData(ctx, org, p.ID); return err },
+		"ResetToken":              func() error { _, err := c.Projects.ResetToken(ctx, org, p.ID); return err },
+		"RotateSecretToken":       func() error { _, err := c.Projects.RotateSecretToken(ctx, org, p.ID); return err },
+		"GenerateConversationsPublicToken": func() error {
+			_, err := c.Projects.GenerateConversationsPublicToken(ctx, org, p.ID)
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			err := call()
+			var se *posthogapi.ScopeError
+			if !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) || errors.As(err, &se) {
+				t.Errorf("err = %v, want ErrPersonalAPIKeyNotSupported", err)
+			}
+		})
+	}
+	after := srv.Projects(org)
+	if len(after) != 1 || after[0].APIToken != p.APIToken || after[0].SecretAPIToken != "" || len(srv.Projects(target.ID)) != 0 {
+		t.Errorf("rejected actions changed state: %+v", after)
+	}
+}
+
+func TestProjectsE2EProductIntents(t *testing.T) {
+	srv, c, org := newProjectsServer(t, "project:read")
+	ctx := context.Background()
+	p := srv.AddProject(org, "Seeded")
+	got, err := c.Projects.AddProductIntent(ctx, org, p.ID, &posthogapi.ProductIntentCreate{
+		ProductType: posthogapi.ProductSessionReplay, Metadata: map[string]any{"from": "test"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.ProductIntents) != 1 || got.ProductIntents[0].ProductType != posthogapi.ProductSessionReplay ||
+		got.ProductIntents[0].OnboardingCompletedAt != nil {
+		t.Errorf("intents = %+v", got.ProductIntents)
+	}
+	got, err = c.Projects.CompleteProductOnboarding(ctx, org, p.ID, &posthogapi.ProductIntentCreate{ProductType: posthogapi.ProductSessionReplay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.ProductIntents) != 1 || got.ProductIntents[0].OnboardingCompletedAt == nil ||
+		got.HasCompletedOnboardingFor[string(posthogapi.ProductSessionReplay)] != true {
+		t.Errorf("after onboarding: intents %+v, done %v", got.ProductIntents, got.HasCompletedOnboardingFor)
+	}
+	var ae *posthogapi.APIError
+	if _, err := c.Projects.AddProductIntent(ctx, org, 99, &posthogapi.ProductIntentCreate{ProductType: "x"}); !errors.As(err, &ae) || ae.StatusCode != 404 {
+		t.Errorf("intent on missing project: %v", err)
+	}
+}
+
+func TestProjectsE2EServerValidation(t *testing.T) {
+	_, c, org := newProjectsServer(t, "project:write")
+	ctx := context.Background()
+	var ae *posthogapi.APIError
+	_, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Tz", ProjectSettings: posthogapi.ProjectSettings{Timezone: "Mars/Olympus_Mons"}})
+	if !errors.Is(err, posthogapi.ErrValidation) || !errors.As(err, &ae) || ae.Attr != "timezone" || ae.Code != "invalid_choice" {
+		t.Errorf("bad timezone: %v", err)
+	}
+	_, err = c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Nulls", ProjectSettings: posthogapi.ProjectSettings{
+		PathCleaningFilters: posthogapi.NewNullable([]map[string]any{{"alias": "<id>", "regex": `\d+`}}),
+	}})
+	if err != nil {
+		t.Errorf("valid filters rejected: %v", err)
+	}
+}
+
+func TestProjectsE2EPermissions(t *testing.T) {
+	srv, _, org := newProjectsServer(t)
+	ctx := context.Background()
+	p := srv.AddProject(org, "Seeded")
+	m := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
+	srv.AddMember(org, m.UUID, posthogtest.LevelMember)
+	c, err := srv.Client(srv.NewAPIKeyFor(m.UUID, "project:write"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Projects.Get(ctx, org, p.ID)
+	if err != nil || got.EffectiveMembershipLevel == nil || *got.EffectiveMembershipLevel != posthogapi.MembershipLevelMember {
+		t.Fatalf("member get: %+v, %v", got, err)
+	}
+	if _, err := c.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Renamed by member")}); err != nil {
+		t.Errorf("member update: %v", err)
+	}
+	var se *posthogapi.ScopeError
+	err = c.Projects.Delete(ctx, org, p.ID)
+	if !errors.Is(err, posthogapi.ErrPermissionDenied) || errors.As(err, &se) {
+		t.Errorf("member delete: %v, want a 403 that is not a scope error", err)
+	}
+	if _, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Nope"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("member create: %v", err)
+	}
+	if _, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Demo", ProjectSettings: posthogapi.ProjectSettings{IsDemo: posthogapi.Ptr(true)}}); err != nil {
+		t.Errorf("member demo create: %v", err)
+	}
+
+	other := srv.AddOrganization("Other", uuid.Nil)
+	owner, err := srv.Client(srv.NewAPIKey("project:read"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.Projects.Get(ctx, other.ID, p.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("project under another organization: %v, want ErrNotFound", err)
+	}
+}
