@@ -13,11 +13,21 @@ import (
 // answers with (directly, in a page, or nested) to the Go type that decodes
 // it.
 var responseTypes = map[string]any{
-	"Organization":       Organization{},
-	"OrganizationMember": OrganizationMember{},
-	"UserBasic":          UserBasic{},
-	"OrganizationDomain": OrganizationDomain{},
-	"OrganizationInvite": OrganizationInvite{},
+	"Organization":                 Organization{},
+	"OrganizationMember":           OrganizationMember{},
+	"UserBasic":                    UserBasic{},
+	"OrganizationDomain":           OrganizationDomain{},
+	"OrganizationInvite":           OrganizationInvite{},
+	"BatchExport":                  BatchExport{},
+	"BatchExportDestination":       BatchExportDestination{},
+	"BatchExportRun":               BatchExportRun{},
+	"OrganizationIntegration":      OrganizationIntegration{},
+	"OrganizationOAuthApplication": OrganizationOAuthApplication{},
+	"ProjectBackwardCompat":        Project{},
+	"ProjectBackwardCompatBasic":   ProjectBasic{},
+	"ProxyRecord":                  ProxyRecord{},
+	"Role":                         Role{},
+	"RoleMembership":               RoleMembership{},
 }
 
 // omittedFields are schema properties deliberately without a Go field.
