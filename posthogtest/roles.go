@@ -72,6 +72,32 @@ func (s *Server) Roles(orgID uuid.UUID) []Role {
 	return out
 }
 
+// AddRole adds a role to the organization with the given users (who must
+// be members) as its members, and returns it. It panics if the organization
+// does not exist or a user is not a member (a mistake in the test).
+func (s *Server) AddRole(orgID uuid.UUID, name string, members ...uuid.UUID) Role {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgByID(orgID)
+	if o == nil {
+		panic("posthogtest: no organization " + orgID.String())
+	}
+	st := areaState[roleState](s)
+	now := s.now()
+	r := &role{id: s.newID(), name: name, createdAt: now, createdBy: s.defUser}
+	out := Role{ID: r.id, Name: name}
+	for _, u := range members {
+		m := o.membership(s.mustUser(u))
+		if m == nil {
+			panic("posthogtest: user " + u.String() + " is not a member of " + orgID.String())
+		}
+		r.members = append(r.members, &roleMembership{id: s.newID(), roleID: r.id, member: m, joinedAt: now, updatedAt: now})
+		out.Members = append(out.Members, u)
+	}
+	st.roles[o.id] = append(st.orgRoles(o), r)
+	return out
+}
+
 func (st *roleState) orgRoles(o *org) []*role {
 	if st.roles == nil {
 		st.roles = map[uuid.UUID][]*role{}
