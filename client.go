@@ -348,7 +348,10 @@ func (c *Client) buildURL(r *request) (*url.URL, error) {
 	return &u, nil
 }
 
-// checkPath validates a relative API path built by escapePath.
+// checkPath validates a relative API path built by escapePath: no segment
+// may be empty or a dot segment, nor become one where a proxy or the server
+// decodes an escaped "/" (or treats "\" as one) before normalizing the
+// path.
 func checkPath(p string) error {
 	if p == "" {
 		return nil // the collection itself: /api/organizations/
@@ -359,11 +362,28 @@ func checkPath(p string) error {
 		if err != nil {
 			return fmt.Errorf("%w: bad path escape", ErrInvalidArgument)
 		}
-		if v == "" || v == "." || v == ".." {
-			return fmt.Errorf("%w: a path value is empty or a dot segment", ErrInvalidArgument)
+		if v == "" {
+			return fmt.Errorf("%w: a path value is empty", ErrInvalidArgument)
+		}
+		if hasDotSegment(v) {
+			return fmt.Errorf("%w: a path value is or holds a dot segment", ErrInvalidArgument)
 		}
 	}
 	return nil
+}
+
+// hasDotSegment reports whether v is "." or "..", or holds one between
+// slashes or backslashes.
+func hasDotSegment(v string) bool {
+	if v == "." || v == ".." {
+		return true
+	}
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if part == "." || part == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // transportError wraps an error from the HTTP layer: context errors stay
@@ -512,14 +532,16 @@ func checkID(name string, id uuid.UUID) error {
 }
 
 // checkSegment validates a free-form path value (such as a feature flag
-// key): not empty, not a dot segment, valid UTF-8 and at most 1024 bytes.
-// Escaping does the rest.
+// key): not empty, not a dot segment (nor holding one between slashes or
+// backslashes), valid UTF-8 and at most 1024 bytes. Escaping does the rest.
+// buildURL refuses the same dot segments whatever a service checked; this
+// gives the error the value's name.
 func checkSegment(name, v string) error {
 	switch {
 	case v == "":
 		return fmt.Errorf("%w: %s is empty", ErrInvalidArgument, name)
-	case v == "." || v == "..":
-		return fmt.Errorf("%w: %s is a dot segment", ErrInvalidArgument, name)
+	case hasDotSegment(v):
+		return fmt.Errorf("%w: %s is or holds a dot segment", ErrInvalidArgument, name)
 	case len(v) > 1024:
 		return fmt.Errorf("%w: %s is longer than 1024 bytes", ErrInvalidArgument, name)
 	case !utf8.ValidString(v):
