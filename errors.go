@@ -271,9 +271,18 @@ func parseErrorBody(b []byte) errorBody {
 	return eb
 }
 
+// maxErrorNesting bounds how deep jsonText looks into nested arrays
+// (DRF's error shapes nest two or three levels). Each level re-reads the
+// value, so without a bound a small body of deeply nested arrays costs
+// time quadratic in its size.
+const maxErrorNesting = 4
+
 // jsonText renders a JSON value as text: strings as themselves, the first
-// string of an array, other values compactly. null and absent are "".
-func jsonText(v json.RawMessage) string {
+// string of an array (at most maxErrorNesting deep), other values
+// compactly. null and absent are "".
+func jsonText(v json.RawMessage) string { return jsonTextDepth(v, 0) }
+
+func jsonTextDepth(v json.RawMessage, depth int) string {
 	if len(v) == 0 {
 		return ""
 	}
@@ -281,10 +290,13 @@ func jsonText(v json.RawMessage) string {
 	if json.Unmarshal(v, &s) == nil {
 		return s
 	}
-	var arr []json.RawMessage
-	if json.Unmarshal(v, &arr) == nil {
+	if v[0] == '[' {
+		var arr []json.RawMessage
+		if depth >= maxErrorNesting || json.Unmarshal(v, &arr) != nil {
+			return ""
+		}
 		for _, x := range arr {
-			if t := jsonText(x); t != "" {
+			if t := jsonTextDepth(x, depth+1); t != "" {
 				return t
 			}
 		}
