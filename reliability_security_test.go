@@ -179,7 +179,7 @@ func TestReliability16_HugeErrorBodyBounded(t *testing.T) {
 	if d := parseErrorBody([]byte(`{"detail":[[["ok"]]]}`)).Detail; d != "ok" {
 		t.Errorf("nested detail = %q", d)
 	}
-	deep := `{"detail":` + strings.Repeat("[", maxErrorNesting+1) + `"deep"` + strings.Repeat("]", maxErrorNesting+1) + `}`
+	deep := `{"detail":[[[[["deep"]]]]]}` // five levels
 	if d := parseErrorBody([]byte(deep)).Detail; d != "" {
 		t.Errorf("detail %q read beyond the nesting bound", d)
 	}
@@ -888,6 +888,54 @@ func TestReliability24_HundredGoroutines429Storm(t *testing.T) {
 				ReliabilityFigureMax("storm: connections dialled (pool 32)", pn.dials.Load())
 				ReliabilityFigure("writes: duplicated writes", max(int64(s.patches)-pok.Load(), 0))
 				ReliabilityFigure("writes: lost writes", max(pok.Load()-int64(s.patches), 0))
+			})
+		})
+	}
+}
+
+// TestReliability24_OthersWaitAfter429 staggers 100 goroutines over
+// time, so that most start their calls after another one was told to wait:
+// none may send before the announced time, with or without a RateLimiter.
+func TestReliability24_OthersWaitAfter429(t *testing.T) {
+	env := newRel(t, true)
+	for _, withLimiter := range []bool{false, true} {
+		t.Run(fmt.Sprintf("limiter=%v", withLimiter), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := &stormServer{start: time.Now(), brownouts: [][2]time.Duration{
+					{time.Second, 6 * time.Second},
+					{10 * time.Second, 12 * time.Second},
+				}}
+				s.rec = newRecorder(s.handle)
+				pn := newPipeNet(s.rec)
+				defer pn.close()
+				var opts []Option
+				if withLimiter {
+					opts = append(opts, WithRateLimiter(NewRateLimiter()))
+				}
+				c := pn.client(t, append(opts, WithLogger(env.logger()))...)
+				var wg sync.WaitGroup
+				for g := range 100 {
+					wg.Go(func() {
+						time.Sleep(time.Duration(g) * 150 * time.Millisecond)
+						for range 3 {
+							_, err := c.Organizations.Get(context.Background(), orgID)
+							var rle *RateLimitError
+							if err != nil && !errors.As(err, &rle) {
+								t.Errorf("call: %v", err)
+							}
+							time.Sleep(100 * time.Millisecond)
+						}
+					})
+				}
+				wg.Wait()
+				hs, _ := s.rec.snapshot()
+				if early := s.tl.early(hs, false); early != 0 {
+					t.Errorf("%d requests sent after a 429 and before its announced time", early)
+				}
+				if len(s.tl.answers) == 0 || len(s.tl.answers) > 3 {
+					t.Errorf("%d 429 answers; want the few sent before the news spread", len(s.tl.answers))
+				}
+				t.Logf("%d requests, %d answered 429", len(hs), len(s.tl.answers))
 			})
 		})
 	}
