@@ -151,7 +151,9 @@ func WithMaxRetryWait(d time.Duration) Option {
 // WithMaxRetryElapsed caps the time a call spends retrying (default
 // DefaultMaxRetryElapsed): no retry starts later than d after the call
 // began, so a call without a deadline ends within about d plus one
-// attempt's timeout. The context's deadline, when sooner, still wins.
+// attempt's timeout. It also caps the wait for a RateLimiter's budget:
+// a request that would wait longer is not sent (*RateLimitError). The
+// context's deadline, when sooner, still wins.
 func WithMaxRetryElapsed(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
