@@ -109,7 +109,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 				t.Fatalf("%q: %v, want %v", v, d, want)
 			}
 		}
-		// The wait the client applies to a 429 is never below the floor.
+		// Combined with a body hint, the header's wait is never lost.
 		w := serverWait(v, []byte(`{"detail":"`+v+`"}`), now)
 		if w < d || w > maxServerWait {
 			t.Fatalf("%q: serverWait %v, header %v", v, w, d)
