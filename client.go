@@ -21,6 +21,7 @@ package posthogapi
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -64,6 +65,11 @@ const (
 	// answer that asks for a longer wait is returned at once as a
 	// *RateLimitError instead.
 	DefaultMaxRetryWait = 30 * time.Second
+	// DefaultMaxRetryElapsed caps the time a call spends retrying: no retry
+	// starts later than this after the call began. With the per-attempt
+	// timeout it bounds a call without a deadline to about
+	// DefaultMaxRetryElapsed + DefaultTimeout.
+	DefaultMaxRetryElapsed = 2 * time.Minute
 	// DefaultRetryWaitMin is the first backoff wait and the floor of every wait
 	// (a Retry-After of 0 or garbage cannot cause a hot loop).
 	DefaultRetryWaitMin = 500 * time.Millisecond
@@ -273,7 +279,7 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 		}
 		body = b
 	}
-	st := &callState{method: r.method, path: u.Path, noRedirect: r.noRedirect}
+	st := &callState{method: r.method, path: u.Path, noRedirect: r.noRedirect, start: time.Now()}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), body)
 	if err != nil {
@@ -285,8 +291,17 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 	}
 	req.Header.Set("User-Agent", c.cfg.userAgent)
 
+	if err := c.pace(ctx, st); err != nil {
+		return 0, c.transportError(ctx, st, r.method, u.Path, err)
+	}
 	resp, err := c.rc.Do(req)
 	if err != nil {
+		if resp != nil {
+			// retryablehttp can hand back the last answer with the error
+			// (a refused redirect, a cancel during the wait); its body is
+			// closed already, closing again is harmless.
+			closeBody(resp.Body)
+		}
 		return 0, c.transportError(ctx, st, r.method, u.Path, err)
 	}
 	defer closeBody(resp.Body)
@@ -314,15 +329,22 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 		return resp.StatusCode, nil
 	}
 	if err := decodeJSON(resp.Body, r.out); err != nil {
-		return resp.StatusCode, &DecodeError{StatusCode: resp.StatusCode, Method: r.method, Path: u.Path, Err: sanitizeError(err)}
+		return resp.StatusCode, &DecodeError{StatusCode: resp.StatusCode, Method: r.method, Path: u.Path, Err: c.decodeCause(err)}
 	}
 	return resp.StatusCode, nil
 }
 
-// buildURL joins the base URL, the API prefix, the escaped path and the query.
+// buildURL joins the base URL, the API prefix, the escaped path and the
+// query. The path must be made of escaped segments (escapePath): an empty
+// segment or a dot segment ("." or "..", escaped or not) is refused, so that
+// no value can leave the /api/organizations/ prefix once a server or a proxy
+// normalizes the path.
 func (c *Client) buildURL(r *request) (*url.URL, error) {
 	if r.absolute != nil {
 		return r.absolute, nil
+	}
+	if err := checkPath(r.path); err != nil {
+		return nil, err
 	}
 	u := *c.baseURL
 	p := c.apiPrefix + r.path
@@ -342,29 +364,103 @@ func (c *Client) buildURL(r *request) (*url.URL, error) {
 	return &u, nil
 }
 
+// checkPath validates a relative API path built by escapePath: no segment
+// may be empty or a dot segment, nor become one where a proxy or the server
+// decodes an escaped "/" (or treats "\" as one) before normalizing the
+// path.
+func checkPath(p string) error {
+	if p == "" {
+		return nil // the collection itself: /api/organizations/
+	}
+	segs := strings.Split(strings.TrimSuffix(p, "/"), "/")
+	for _, seg := range segs {
+		v, err := url.PathUnescape(seg)
+		if err != nil {
+			return fmt.Errorf("%w: bad path escape", ErrInvalidArgument)
+		}
+		if v == "" {
+			return fmt.Errorf("%w: a path value is empty", ErrInvalidArgument)
+		}
+		if hasDotSegment(v) {
+			return fmt.Errorf("%w: a path value is or holds a dot segment", ErrInvalidArgument)
+		}
+	}
+	return nil
+}
+
+// hasDotSegment reports whether v is "." or "..", or holds one between
+// slashes or backslashes.
+func hasDotSegment(v string) bool {
+	if v == "." || v == ".." {
+		return true
+	}
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if part == "." || part == ".." {
+			return true
+		}
+	}
+	return false
+}
+
 // transportError wraps an error from the HTTP layer: context errors stay
 // matchable, and a write whose answer was lost is marked ErrOutcomeUnknown.
+// The *url.Error layer is dropped: its URL may be a foreign redirect target
+// (a presigned URL); Method and Path say which call failed.
 func (c *Client) transportError(ctx context.Context, st *callState, method, path string, err error) error {
-	err = sanitizeError(err)
 	var rle *RateLimitError
 	if errors.As(err, &rle) {
-		return err
+		return rle
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		err = ue.Err
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = fmt.Errorf("%w (%v)", ctxErr, err)
 	}
-	te := &TransportError{Method: method, Path: path, Attempts: st.attempts, Err: err}
-	if !isIdempotent(method) && st.sent {
-		te.OutcomeUnknown = true
+	return &TransportError{
+		Method:         method,
+		Path:           path,
+		Attempts:       st.attempts,
+		OutcomeUnknown: !isIdempotent(method) && st.unknownOutcome,
+		Err:            &redactedError{msg: c.redact(err.Error()), err: err},
 	}
-	return te
+}
+
+// redactedError shows a redacted message and unwraps to the original error
+// (so errors.Is(err, context.Canceled) and net.Error checks still work).
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// decodeCause returns the cause of a DecodeError. Some decoding errors
+// quote the offending value (a time or a UUID that does not parse), which a
+// hostile or broken server could fill with anything: the message is
+// redacted, and only the error types that quote nothing stay reachable with
+// errors.As.
+func (c *Client) decodeCause(err error) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	inner := error(nil)
+	if errors.As(err, &syn) || errors.As(err, &typ) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		inner = err
+	}
+	return &redactedError{msg: c.redact(err.Error()), err: inner}
 }
 
 // TransportError is returned when no HTTP answer was received: the
-// connection failed, timed out, or the context ended. For a POST or PATCH
-// that may have reached the server, OutcomeUnknown is set and errors.Is(err,
-// ErrOutcomeUnknown) is true: PostHog may or may not have run the write, and
-// the client did not re-send it.
+// connection failed, timed out, a redirect or link to another host was
+// refused, or the context ended. For a POST or PATCH that may have reached
+// the server (the connection was made and then the answer was lost or timed
+// out), OutcomeUnknown is set and errors.Is(err, ErrOutcomeUnknown) is true:
+// PostHog may or may not have run the write, and the client did not re-send
+// it. Err's message is redacted; Err unwraps to the underlying error.
 type TransportError struct {
 	Method, Path   string
 	Attempts       int
@@ -399,7 +495,9 @@ func (e *TransportError) Is(target error) bool {
 
 // DecodeError is returned when a 2xx answer is not the JSON the method
 // expects (malformed, truncated, or of the wrong type). No partial result is
-// returned with it.
+// returned with it. Err's message is redacted; it unwraps to a
+// *json.SyntaxError, a *json.UnmarshalTypeError or io.ErrUnexpectedEOF
+// when the cause is one of those.
 type DecodeError struct {
 	StatusCode   int
 	Method, Path string
@@ -450,14 +548,16 @@ func checkID(name string, id uuid.UUID) error {
 }
 
 // checkSegment validates a free-form path value (such as a feature flag
-// key): not empty, not a dot segment, valid UTF-8 and at most 1024 bytes.
-// Escaping does the rest.
+// key): not empty, not a dot segment (nor holding one between slashes or
+// backslashes), valid UTF-8 and at most 1024 bytes. Escaping does the rest.
+// buildURL refuses the same dot segments whatever a service checked; this
+// gives the error the value's name.
 func checkSegment(name, v string) error {
 	switch {
 	case v == "":
 		return fmt.Errorf("%w: %s is empty", ErrInvalidArgument, name)
-	case v == "." || v == "..":
-		return fmt.Errorf("%w: %s is a dot segment", ErrInvalidArgument, name)
+	case hasDotSegment(v):
+		return fmt.Errorf("%w: %s is or holds a dot segment", ErrInvalidArgument, name)
 	case len(v) > 1024:
 		return fmt.Errorf("%w: %s is longer than 1024 bytes", ErrInvalidArgument, name)
 	case !utf8.ValidString(v):

@@ -94,9 +94,12 @@ var (
 	// before any request is sent (an empty name, a nil ID, too many invites,
 	// a bad option).
 	ErrInvalidArgument = errors.New("posthogapi: invalid argument")
-	// ErrOutcomeUnknown is matched by the error of a POST or PATCH whose
-	// answer was lost (connection dropped or timed out after sending). The
-	// write may or may not have happened; it was not re-sent.
+	// ErrOutcomeUnknown is matched by the error of a POST or PATCH that
+	// PostHog may or may not have run: its answer was lost (the connection
+	// dropped or timed out after sending, or the context ended while
+	// waiting for it), or the answer was a server error (5xx other than
+	// 501). The write was not re-sent; check PostHog's state before trying
+	// again.
 	ErrOutcomeUnknown = errors.New("posthogapi: outcome unknown")
 	// ErrForeignHost is wrapped when a redirect or a pagination link points
 	// off the configured scheme and host; nothing is sent there.
@@ -145,8 +148,13 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is makes errors.Is(err, ErrNotFound) (and the other sentinels) match.
+// Is makes errors.Is(err, ErrNotFound) (and the other sentinels) match,
+// and ErrOutcomeUnknown for a POST or PATCH answered with a server error.
 func (e *APIError) Is(target error) bool {
+	if target == ErrOutcomeUnknown {
+		return e.kind == kindNone && !isIdempotent(e.Method) &&
+			e.StatusCode >= 500 && e.StatusCode != http.StatusNotImplemented
+	}
 	t, ok := target.(*APIError)
 	if !ok || t.kind == kindNone || e.kind != kindNone {
 		return false
@@ -206,10 +214,10 @@ func (c *Client) newAPIError(resp *http.Response, method, path string, attempts 
 	pe := parseErrorBody(raw)
 	e := &APIError{
 		StatusCode: resp.StatusCode,
-		Type:       pe.Type,
-		Code:       pe.Code,
+		Type:       c.redact(pe.Type),
+		Code:       c.redact(pe.Code),
 		Detail:     c.redact(pe.Detail),
-		Attr:       pe.Attr,
+		Attr:       c.redact(pe.Attr),
 		Method:     method,
 		Path:       path,
 		Attempts:   max(attempts, 1),
@@ -219,11 +227,7 @@ func (c *Client) newAPIError(resp *http.Response, method, path string, attempts 
 	case resp.StatusCode == http.StatusForbidden && scopeFromDetail(e.Detail) != "":
 		return &ScopeError{Scope: scopeFromDetail(e.Detail), APIError: e}
 	case resp.StatusCode == http.StatusTooManyRequests:
-		wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		if !ok {
-			wait, _ = parseExpectedAvailable(e.Detail)
-		}
-		return &RateLimitError{RetryAfter: wait, APIError: e}
+		return &RateLimitError{RetryAfter: serverWait(resp.Header.Get("Retry-After"), raw, time.Now()), APIError: e}
 	}
 	return e
 }
@@ -267,9 +271,18 @@ func parseErrorBody(b []byte) errorBody {
 	return eb
 }
 
+// maxErrorNesting bounds how deep jsonText looks into nested arrays
+// (DRF's error shapes nest two or three levels). Each level re-reads the
+// value, so without a bound a small body of deeply nested arrays costs
+// time quadratic in its size.
+const maxErrorNesting = 4
+
 // jsonText renders a JSON value as text: strings as themselves, the first
-// string of an array, other values compactly. null and absent are "".
-func jsonText(v json.RawMessage) string {
+// string of an array (at most maxErrorNesting deep), other values
+// compactly. null and absent are "".
+func jsonText(v json.RawMessage) string { return jsonTextDepth(v, 0) }
+
+func jsonTextDepth(v json.RawMessage, depth int) string {
 	if len(v) == 0 {
 		return ""
 	}
@@ -277,10 +290,13 @@ func jsonText(v json.RawMessage) string {
 	if json.Unmarshal(v, &s) == nil {
 		return s
 	}
-	var arr []json.RawMessage
-	if json.Unmarshal(v, &arr) == nil {
+	if v[0] == '[' {
+		var arr []json.RawMessage
+		if depth >= maxErrorNesting || json.Unmarshal(v, &arr) != nil {
+			return ""
+		}
 		for _, x := range arr {
-			if t := jsonText(x); t != "" {
+			if t := jsonTextDepth(x, depth+1); t != "" {
 				return t
 			}
 		}
@@ -328,6 +344,13 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 			return maxServerWait, true
 		}
 		return time.Duration(n) * time.Second, true
+	} else if errors.Is(err, strconv.ErrRange) {
+		// Too many digits for an int64: a very long wait (or, with a
+		// minus sign, none).
+		if v[0] == '-' {
+			return 0, true
+		}
+		return maxServerWait, true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
@@ -338,6 +361,17 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, true
 	}
 	return min(d, maxServerWait), true
+}
+
+// serverWait is the wait an answer asks for: the longer of Retry-After
+// (seconds or an HTTP date) and PostHog's "Expected available in N seconds"
+// detail, so that a retry is never early by either. 0 means no usable hint.
+func serverWait(retryAfter string, body []byte, now time.Time) time.Duration {
+	d, _ := parseRetryAfter(retryAfter, now)
+	if e, ok := parseExpectedAvailable(parseErrorBody(body).Detail); ok {
+		d = max(d, e)
+	}
+	return d
 }
 
 // parseExpectedAvailable parses PostHog's throttle detail "Request was
@@ -372,29 +406,86 @@ func snippet(b []byte, n int) string {
 	return s
 }
 
-var secretRe = regexp.MustCompile(`(phx_|phs_|pha_|phc_)[A-Za-z0-9_\-]{6,}|(?i)(personal_api_key|x-amz-signature|x-amz-credential|x-amz-security-token|signature|token)=[^&\s"']+|(?i)bearer\s+[A-Za-z0-9_\-\.]{6,}`)
+// secretParams are query and form parameters whose values are credentials:
+// PostHog's personal_api_key, and the signatures and credentials of
+// presigned object-storage URLs (S3, GCS, Azure SAS).
+const secretParams = `personal_api_key|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|signature|sig|token|secret|password|api_key|apikey`
+
+var secretRe = regexp.MustCompile(
+	// PostHog keys and tokens.
+	`(phx_|phs_|pha_|phc_)[A-Za-z0-9_\-]{6,}` +
+		// name=value in a query string or form, the = maybe escaped once.
+		`|(?i)(` + secretParams + `)(=|%3D)[^&\s"'<>]+` +
+		// "name": "value" in JSON.
+		`|(?i)"[A-Za-z0-9_\-]*(` + secretParams + `)"\s*:\s*"(\\.|[^"\\])*"` +
+		// Authorization header values (a repeated scheme word is not
+		// the credential).
+		`|(?i)\b(bearer|basic)(\s+(bearer|basic)\b)*\s+[A-Za-z0-9_\-\.~+/=]{6,}`)
 
 // Redact replaces anything in s that looks like a credential (PostHog keys,
-// bearer tokens, personal_api_key= and presigned-URL signature parameters)
-// with "[REDACTED]". The client applies it to everything it puts into error
-// strings and log lines.
+// bearer tokens, personal_api_key=, "personal_api_key": "..." and
+// presigned-URL signature parameters) with "[REDACTED]". The client applies
+// it to everything it puts into error strings and log lines.
 func Redact(s string) string {
+	if !mayHoldSecret(s) {
+		return s
+	}
 	return secretRe.ReplaceAllStringFunc(s, func(m string) string {
-		if i := strings.IndexByte(m, '='); i >= 0 {
-			return m[:i+1] + "[REDACTED]"
+		switch {
+		case m[0] == '"':
+			i := strings.IndexByte(m[1:], '"')
+			return m[:i+2] + `: "[REDACTED]"`
+		case strings.HasPrefix(strings.ToLower(m), "bearer"), strings.HasPrefix(strings.ToLower(m), "basic"):
+			return m[:strings.IndexAny(m, " \t\r\n\v\f")] + " [REDACTED]"
 		}
-		if strings.HasPrefix(strings.ToLower(m), "bearer") {
-			return "Bearer [REDACTED]"
+		eq, pct := strings.IndexByte(m, '='), strings.Index(strings.ToLower(m), "%3d")
+		switch {
+		case pct >= 0 && (eq < 0 || pct < eq):
+			return m[:pct+3] + "[REDACTED]"
+		case eq >= 0:
+			return m[:eq+1] + "[REDACTED]"
 		}
 		return m[:4] + "[REDACTED]"
 	})
 }
 
-// redact removes the client's own key (whatever its shape) and anything
-// else that looks like a credential.
+// secretTriggers are literals of which every secretRe match holds one
+// (compared in ASCII lower case). Most text holds none of them, and the
+// regular expression, which runs at a few MB/s, is skipped.
+var secretTriggers = []string{"phx_", "phs_", "pha_", "phc_", "bearer", "basic", "personal_api_key",
+	"x-amz-", "x-goog-", "sig", "token", "secret", "password", "api_key", "apikey"}
+
+func mayHoldSecret(s string) bool {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+	lower := string(b)
+	for _, t := range secretTriggers {
+		if strings.Contains(lower, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// redact removes the client's own key (whatever its shape, also cut short
+// at the end of a capped body) and anything else that looks like a
+// credential.
 func (c *Client) redact(s string) string {
-	if c.cfg.apiKey != "" && strings.Contains(s, c.cfg.apiKey) {
-		s = strings.ReplaceAll(s, c.cfg.apiKey, "[REDACTED]")
+	if k := c.cfg.apiKey; k != "" {
+		if strings.Contains(s, k) {
+			s = strings.ReplaceAll(s, k, "[REDACTED]")
+		}
+		// A capped body can end in the middle of the key.
+		for n := len(k) - 1; n >= 8; n-- {
+			if strings.HasSuffix(s, k[:n]) {
+				s = s[:len(s)-n] + "[REDACTED]"
+				break
+			}
+		}
 	}
 	return Redact(s)
 }

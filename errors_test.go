@@ -159,7 +159,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"garbage", 0, false},
 		{"", 0, false},
 		{"1.5", 0, false},
-		{"99999999999999999999", 0, false},
+		{"99999999999999999999", maxServerWait, true}, // too large for an integer: a very long wait
 		{"9999999999", maxServerWait, true},
 		{"Thu, 01 Jan 2026 00:00:30 GMT", 30 * time.Second, true},
 		{"Thursday, 01-Jan-26 00:01:00 GMT", time.Minute, true},

@@ -8,7 +8,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/jarcoal/httpmock v1.4.2
-	golang.org/x/time v0.16.0
+	go.uber.org/goleak v1.3.0
 )
 
 require (

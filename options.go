@@ -23,6 +23,7 @@ type config struct {
 	logger            *slog.Logger
 	maxRetries        int
 	maxRetryWait      time.Duration
+	maxRetryElapsed   time.Duration
 	retryWaitMin      time.Duration
 	maxErrorBody      int64
 	limiter           *RateLimiter
@@ -31,13 +32,14 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		baseURL:      DefaultBaseURL,
-		userAgent:    DefaultUserAgent,
-		timeout:      DefaultTimeout,
-		maxRetries:   DefaultMaxRetries,
-		maxRetryWait: DefaultMaxRetryWait,
-		retryWaitMin: DefaultRetryWaitMin,
-		maxErrorBody: DefaultMaxErrorBodyBytes,
+		baseURL:         DefaultBaseURL,
+		userAgent:       DefaultUserAgent,
+		timeout:         DefaultTimeout,
+		maxRetries:      DefaultMaxRetries,
+		maxRetryWait:    DefaultMaxRetryWait,
+		maxRetryElapsed: DefaultMaxRetryElapsed,
+		retryWaitMin:    DefaultRetryWaitMin,
+		maxErrorBody:    DefaultMaxErrorBodyBytes,
 	}
 }
 
@@ -65,7 +67,9 @@ func WithInsecureHTTP() Option {
 // WithHTTPClient sets the *http.Client whose transport carries the requests.
 // The client is copied and wrapped, never modified: its Transport is used
 // under the client's authentication and retry layers, and cross-host
-// redirects are refused before its own CheckRedirect runs.
+// redirects are refused before its own CheckRedirect runs. Its Timeout, when
+// not zero, is the per-attempt timeout (unless WithTimeout is given); a zero
+// Timeout leaves DefaultTimeout in place.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -92,8 +96,11 @@ func WithUserAgent(product string) Option {
 }
 
 // WithTimeout bounds each HTTP attempt (connecting, sending, and reading the
-// answer). The default is DefaultTimeout; 0 means no per-attempt bound, and
-// then only the context's deadline ends a hung call.
+// answer). Waits before an attempt (backoff, Retry-After, the rate limiter)
+// are not part of it. The default is DefaultTimeout, or the Timeout of the
+// client given to WithHTTPClient when that is not zero; WithTimeout(0) means
+// no per-attempt bound, and then only the context's deadline ends a hung
+// call.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
@@ -137,6 +144,22 @@ func WithMaxRetryWait(d time.Duration) Option {
 			return fmt.Errorf("%w: max retry wait must be positive", ErrInvalidArgument)
 		}
 		c.maxRetryWait = d
+		return nil
+	}
+}
+
+// WithMaxRetryElapsed caps the time a call spends retrying (default
+// DefaultMaxRetryElapsed): no retry starts later than d after the call
+// began, so a call without a deadline ends within about d plus one
+// attempt's timeout. It also caps the wait for a RateLimiter's budget:
+// a request that would wait longer is not sent (*RateLimitError). The
+// context's deadline, when sooner, still wins.
+func WithMaxRetryElapsed(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: max retry elapsed must be positive", ErrInvalidArgument)
+		}
+		c.maxRetryElapsed = d
 		return nil
 	}
 }

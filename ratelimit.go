@@ -2,10 +2,9 @@ package posthogapi
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // PostHog's per-key API budget for personal API keys on PostHog Cloud
@@ -15,16 +14,39 @@ const (
 	DefaultRequestsPerHour   = 4800
 )
 
+// maxGateBlock bounds how long one 429 answer can hold back the other calls
+// sharing a client or a RateLimiter (PostHog's longest throttle window is an
+// hour), so that one bogus Retry-After cannot stop a client for days.
+const maxGateBlock = time.Hour
+
 // RateLimiter paces requests on the client side so that a key stays within
 // PostHog's budget, and spreads the news of a 429: once one call is told to
 // wait, every call sharing the limiter waits too instead of hammering.
 //
+// The budget is counted the way PostHog's throttle counts it: a sliding
+// window over the times of the last requests, so that no 60-second window
+// holds more than the per-minute budget and no hour more than the per-hour
+// budget (a token bucket would let twice the per-minute budget through in a
+// client's first minute).
+//
 // One RateLimiter may be shared by several clients that use the same key
 // (pass it to each with WithRateLimiter). It is safe for concurrent use.
 type RateLimiter struct {
-	minute *rate.Limiter
-	hour   *rate.Limiter
-	gate   retryGate
+	mu      sync.Mutex
+	windows []rateWindow
+	// ring holds the send times of the last len(ring) requests, oldest at
+	// head; times never decrease.
+	ring []time.Time
+	head int
+	n    int
+	last time.Time
+
+	gate retryGate
+}
+
+type rateWindow struct {
+	n int
+	d time.Duration
 }
 
 // NewRateLimiter returns a limiter preset to PostHog's budget: 480 requests a
@@ -33,41 +55,117 @@ func NewRateLimiter() *RateLimiter {
 	return NewRateLimiterWith(DefaultRequestsPerMinute, DefaultRequestsPerHour)
 }
 
-// NewRateLimiterWith returns a limiter allowing perMinute requests a minute
-// and perHour an hour (0 or less: no limit on that window). Each window
-// starts with its full budget as a burst, as PostHog's throttle does.
+// NewRateLimiterWith returns a limiter allowing perMinute requests in any
+// 60-second window and perHour in any hour (0 or less: no limit on that
+// window). Each window starts with its full budget, as PostHog's throttle
+// does.
 func NewRateLimiterWith(perMinute, perHour int) *RateLimiter {
 	l := &RateLimiter{}
+	size := 0
 	if perMinute > 0 {
-		l.minute = rate.NewLimiter(rate.Limit(float64(perMinute)/60), perMinute)
+		l.windows = append(l.windows, rateWindow{perMinute, time.Minute})
+		size = perMinute
 	}
 	if perHour > 0 {
-		l.hour = rate.NewLimiter(rate.Limit(float64(perHour)/3600), perHour)
+		l.windows = append(l.windows, rateWindow{perHour, time.Hour})
+		size = max(size, perHour)
 	}
+	l.ring = make([]time.Time, size)
 	return l
 }
 
-// Wait blocks until a request may be sent or ctx ends.
+// Wait blocks until a request may be sent or ctx ends, and counts the
+// request against the budget. It also waits out any 429 wait learned by a
+// client sharing the limiter.
 func (l *RateLimiter) Wait(ctx context.Context) error {
-	if err := l.gate.wait(ctx); err != nil {
-		return err
-	}
-	if l.minute != nil {
-		if err := l.minute.Wait(ctx); err != nil {
-			return err
+	_, err := l.pace(ctx, &l.gate, 0, 0)
+	return err
+}
+
+// errWaitTooLong is returned by pace (with the wait) when the wait is above
+// the caller's cap; nothing was booked.
+var errWaitTooLong = errors.New("wait above the cap")
+
+// pace waits until gate is open and the budget allows one more request, and
+// books it. A gate closed for longer than gateMax (> 0), or a budget wait
+// longer than budgetMax (> 0), is not waited: pace returns the wait and
+// errWaitTooLong at once. A slot booked while waiting stays counted even if
+// the gate closes meanwhile and pace goes around again: that only ever makes
+// the client slower, and it keeps every request sent at exactly the time the
+// budget was checked for.
+func (l *RateLimiter) pace(ctx context.Context, gate *retryGate, gateMax, budgetMax time.Duration) (time.Duration, error) {
+	for {
+		if d, err := gate.wait(ctx, gateMax); err != nil {
+			return d, err
+		}
+		now := time.Now()
+		at, ok := l.reserve(now, budgetMax)
+		if !ok {
+			return at.Sub(now), errWaitTooLong
+		}
+		if err := sleepUntil(ctx, at); err != nil {
+			return 0, err
+		}
+		if !gate.closedAt(at) {
+			return 0, nil
 		}
 	}
-	if l.hour != nil {
-		if err := l.hour.Wait(ctx); err != nil {
-			return err
+}
+
+// reserve books the earliest send time at or after now. When that time is
+// more than maxWait (> 0) away, nothing is booked and ok is false.
+func (l *RateLimiter) reserve(now time.Time, maxWait time.Duration) (at time.Time, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at = l.earliest(now)
+	if maxWait > 0 && at.Sub(now) > maxWait {
+		return at, false
+	}
+	l.record(at)
+	return at, true
+}
+
+// earliest returns the earliest time at or after t a request may be sent:
+// for each window of n requests over d, the n-th most recent request must be
+// at least d before it. Callers hold l.mu.
+func (l *RateLimiter) earliest(t time.Time) time.Time {
+	if t.Before(l.last) {
+		t = l.last
+	}
+	for _, w := range l.windows {
+		if l.n >= w.n {
+			old := l.ring[(l.head+l.n-w.n)%len(l.ring)]
+			if at := old.Add(w.d); at.After(t) {
+				t = at
+			}
 		}
 	}
-	return nil
+	return t
+}
+
+// record adds a send time. Callers hold l.mu.
+func (l *RateLimiter) record(t time.Time) {
+	l.last = t
+	if len(l.ring) == 0 {
+		return
+	}
+	if l.n < len(l.ring) {
+		l.ring[(l.head+l.n)%len(l.ring)] = t
+		l.n++
+		return
+	}
+	l.ring[l.head] = t
+	l.head = (l.head + 1) % len(l.ring)
 }
 
 // WithRateLimiter paces the client's requests with l, and shares 429 waits
 // with every other client using l. Without it the client still makes its own
 // goroutines wait after a 429, but does not pace itself.
+//
+// Waiting for the budget is part of a call (outside the per-attempt
+// timeout). A request that would have to wait longer than the client's
+// MaxRetryElapsed for it (the hourly budget is spent) is not sent: the call
+// returns a *RateLimitError at once, with the wait as RetryAfter.
 func WithRateLimiter(l *RateLimiter) Option {
 	return func(c *config) error {
 		c.limiter = l
@@ -94,22 +192,47 @@ func (g *retryGate) block(t time.Time) {
 	g.mu.Unlock()
 }
 
-// wait blocks until the gate is open or ctx ends.
-func (g *retryGate) wait(ctx context.Context) error {
+func (g *retryGate) closedUntil() time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.until
+}
+
+// closedAt reports whether the gate is closed at t.
+func (g *retryGate) closedAt(t time.Time) bool { return g.closedUntil().After(t) }
+
+// wait blocks until the gate is open or ctx ends. With maxWait > 0, a gate
+// that stays closed longer than maxWait is not waited for: wait returns the
+// remaining time and errWaitTooLong at once.
+func (g *retryGate) wait(ctx context.Context, maxWait time.Duration) (time.Duration, error) {
 	for {
-		g.mu.Lock()
-		until := g.until
-		g.mu.Unlock()
-		d := time.Until(until)
+		d := time.Until(g.closedUntil())
 		if d <= 0 {
-			return nil
+			return 0, nil
 		}
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if maxWait > 0 && d > maxWait {
+			return d, errWaitTooLong
+		}
+		if err := sleepCtx(ctx, d); err != nil {
+			return 0, err
 		}
 	}
 }
+
+// sleepCtx waits for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// sleepUntil waits until t or until ctx ends.
+func sleepUntil(ctx context.Context, t time.Time) error { return sleepCtx(ctx, time.Until(t)) }

@@ -23,14 +23,17 @@ import (
 type callState struct {
 	method string
 	path   string
+	// start is when the call began; no retry starts after
+	// start+MaxRetryElapsed.
+	start time.Time
 	// attempts counts the HTTP attempts made.
 	attempts int
-	// sent: an attempt may have reached PostHog's view code.
-	sent bool
-	// unknownOutcome: an attempt ended without a definite answer (a lost
-	// response or a 5xx), so it may have run.
+	// unknownOutcome: an attempt may have reached PostHog and ended without
+	// a definite answer (a lost response, a timeout after sending, a 5xx),
+	// so it may have run.
 	unknownOutcome bool
-	// wait is the server-requested wait before the next attempt.
+	// wait is the wait before the next attempt, decided by checkRetry (the
+	// server's hint or the backoff) and slept by prepareRetry.
 	wait time.Duration
 	// noRedirect: hand a 3xx back to the caller instead of following it;
 	// location is then the answer's Location, taken out of the response so
@@ -61,16 +64,22 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	var hc http.Client
 	if c.cfg.httpClient != nil {
 		hc = *c.cfg.httpClient // copy: the caller's client is never modified
-	} else {
-		hc.Timeout = c.cfg.timeout
 	}
-	if c.cfg.timeoutSet || hc.Timeout == 0 && c.cfg.httpClient == nil {
+	// The per-attempt timeout: WithTimeout when given, else the caller's
+	// client's own Timeout, else DefaultTimeout. A caller's client with no
+	// Timeout (the zero value, as in &http.Client{Transport: t}) does not
+	// switch the bound off; only WithTimeout(0) does.
+	if c.cfg.timeoutSet || hc.Timeout == 0 {
 		hc.Timeout = c.cfg.timeout
 	}
 	base := hc.Transport
 	if base == nil {
 		base = defaultTransport()
 	}
+	// authTransport has no CloseIdleConnections method on purpose:
+	// retryablehttp calls HTTPClient.CloseIdleConnections after every call
+	// that ends in an error, which would empty the pool shared by all the
+	// client's goroutines.
 	hc.Transport = &authTransport{c: c, base: base}
 	userRedirect := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -93,23 +102,34 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 		RetryWaitMax: c.cfg.maxRetryWait,
 		RetryMax:     c.cfg.maxRetries,
 		CheckRetry:   c.checkRetry,
-		Backoff:      c.backoff,
+		Backoff:      noBackoff,
+		PrepareRetry: c.prepareRetry,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 }
 
+// defaultMaxConnsPerHost bounds the connections the default transport opens
+// to PostHog. It equals the idle pool, so that every connection can go back
+// to the pool: many goroutines queue for a connection instead of opening
+// (and then closing) extra ones. PostHog's budget (8 requests a second)
+// needs far fewer.
+const defaultMaxConnsPerHost = 32
+
 // defaultTransport is http.DefaultTransport tuned for many goroutines
 // talking to one host.
-func defaultTransport() http.RoundTripper {
+func defaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 100
-	t.MaxIdleConnsPerHost = 32
+	t.MaxIdleConnsPerHost = defaultMaxConnsPerHost
+	t.MaxConnsPerHost = defaultMaxConnsPerHost
 	t.ForceAttemptHTTP2 = true
 	return t
 }
 
-// authTransport paces each attempt, adds the credentials, and refuses any
-// request that is not for the configured scheme and host.
+// authTransport adds the credentials and refuses any request that is not
+// for the configured scheme and host. Pacing (the 429 gate and the rate
+// limiter) happens before each attempt, outside the per-attempt timeout: see
+// Client.pace.
 type authTransport struct {
 	c    *Client
 	base http.RoundTripper
@@ -123,14 +143,6 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%w: refusing to send credentials off %s", ErrForeignHost, t.c.baseURL.Host)
 	}
 	ctx := req.Context()
-	if err := t.c.gate.wait(ctx); err != nil {
-		return nil, closeReqBody(req, err)
-	}
-	if l := t.c.cfg.limiter; l != nil {
-		if err := l.Wait(ctx); err != nil {
-			return nil, closeReqBody(req, err)
-		}
-	}
 	r2 := req.Clone(ctx)
 	r2.Header.Set("Authorization", "Bearer "+t.c.cfg.apiKey)
 	start := time.Now()
@@ -154,7 +166,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			attrs = append(attrs, slog.Int("attempt", st.attempts+1))
 		}
 		if err != nil {
-			attrs = append(attrs, slog.String("error", sanitizeError(err).Error()))
+			attrs = append(attrs, slog.String("error", t.c.redact(sanitizeError(err).Error())))
 		} else {
 			attrs = append(attrs, slog.Int("status", resp.StatusCode))
 		}
@@ -163,117 +175,167 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-func closeReqBody(req *http.Request, err error) error {
-	if req.Body != nil {
-		_ = req.Body.Close()
-	}
-	return err
-}
-
 // checkRetry is the retry policy. GET, HEAD, PUT and DELETE are retried
 // after transport errors, 429, 500, 502, 503 and 504. POST and PATCH are
 // retried only when PostHog certainly did not run them: after a 429
-// (throttled before the view runs) or a failure to connect.
+// (throttled before the view runs) or a failure to connect. Nothing is
+// retried after the context ends, after a TLS certificate error, or when
+// the next attempt would start after MaxRetryElapsed. It also decides the
+// wait before the next attempt (st.wait), which prepareRetry sleeps.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	st := stateFrom(ctx)
 	if st == nil {
-		st = &callState{}
+		st = &callState{start: time.Now()}
 	}
 	st.attempts++
+	if err != nil {
+		switch {
+		case errors.Is(err, ErrForeignHost), isPermanentTLSError(err):
+			// Refused before anything was sent; retrying cannot help.
+			return false, nil
+		case isConnectError(err):
+			// Nothing was sent: safe to retry for every method.
+		default:
+			// The request may have been sent and run; the answer is lost.
+			st.unknownOutcome = true
+		}
+		if ctx.Err() != nil || st.unknownOutcome && !isIdempotent(st.method) {
+			return false, nil
+		}
+		reason := "no answer"
+		if !st.unknownOutcome {
+			reason = "connect failed"
+		}
+		return c.schedule(ctx, st, c.expBackoff(st.attempts), reason, 0), nil
+	}
 	if ctx.Err() != nil {
 		return false, nil // never retry after the deadline or a cancel
 	}
-	if err != nil {
-		if errors.Is(err, ErrForeignHost) || isPermanentTLSError(err) {
-			return false, nil
-		}
-		if isConnectError(err) {
-			return c.logRetry(ctx, st, "connect failed", 0), nil
-		}
-		// The request may have been sent and run; the answer is lost.
-		st.sent = true
-		st.unknownOutcome = true
-		if !isIdempotent(st.method) {
-			return false, nil
-		}
-		return c.logRetry(ctx, st, "no answer", 0), nil
-	}
-	st.sent = true
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
-		wait := c.retryAfter(resp)
-		if wait > c.cfg.maxRetryWait {
-			// Too long to wait here: hand the decision to the caller.
+		hint := c.retryAfter(resp)
+		if hint > c.cfg.maxRetryWait {
+			// Too long to wait here: hand the decision to the caller, and
+			// make the calls sharing the gate fail fast too.
+			c.gate.block(time.Now().Add(min(hint, maxGateBlock)))
 			return false, nil
 		}
-		wait = max(wait, c.cfg.retryWaitMin)
-		st.wait = wait
+		wait := hint
+		if wait <= 0 {
+			wait = c.expBackoff(st.attempts) // no usable hint: back off
+		}
+		wait = max(wait, c.cfg.retryWaitMin) // Retry-After: 0 is no hot loop
 		c.gate.block(time.Now().Add(wait))
-		return c.logRetry(ctx, st, "rate limited", resp.StatusCode), nil
+		return c.schedule(ctx, st, wait, "rate limited", resp.StatusCode), nil
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		st.unknownOutcome = true
 		if !isIdempotent(st.method) {
 			return false, nil
 		}
-		if wait := c.retryAfter(resp); wait > 0 {
-			if wait > c.cfg.maxRetryWait {
+		wait := c.expBackoff(st.attempts)
+		if hint := c.retryAfter(resp); hint > 0 {
+			if hint > c.cfg.maxRetryWait {
 				return false, nil
 			}
-			st.wait = wait
+			wait = max(hint, c.cfg.retryWaitMin)
 		}
-		return c.logRetry(ctx, st, "server error", resp.StatusCode), nil
+		return c.schedule(ctx, st, wait, "server error", resp.StatusCode), nil
 	}
 	return false, nil
 }
 
-func (c *Client) logRetry(ctx context.Context, st *callState, reason string, status int) bool {
+// schedule decides whether one more attempt fits (retries left, and it
+// would start before MaxRetryElapsed), records its wait and logs it.
+func (c *Client) schedule(ctx context.Context, st *callState, wait time.Duration, reason string, status int) bool {
 	if st.attempts > c.cfg.maxRetries {
-		return true // retryablehttp stops here; nothing to announce
+		return false
 	}
+	if time.Since(st.start)+wait > c.cfg.maxRetryElapsed {
+		return false
+	}
+	st.wait = wait
 	if l := c.logger(); l != nil {
 		l.LogAttrs(ctx, slog.LevelWarn, "posthogapi retrying",
 			slog.String("method", st.method),
 			slog.String("path", st.path),
 			slog.String("reason", reason),
 			slog.Int("status", status),
-			slog.Int("attempt", st.attempts))
+			slog.Int("attempt", st.attempts),
+			slog.Duration("wait", wait))
 	}
 	return true
 }
 
-// retryAfter reads how long the server asked to wait, from Retry-After
-// (seconds or an HTTP date) or from PostHog's "Expected available in N
-// seconds" detail. It buffers the (capped) body so it can still be read for
-// the error. 0 means no usable hint.
-func (c *Client) retryAfter(resp *http.Response) time.Duration {
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-		return d
+// noBackoff makes retryablehttp go straight to prepareRetry, which does the
+// waiting (so that it can share the 429 gate and the rate limiter, and
+// happen outside the per-attempt timeout).
+func noBackoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return 0 }
+
+// prepareRetry runs before each retry: it sleeps the wait checkRetry chose,
+// then paces the attempt like a first one.
+func (c *Client) prepareRetry(req *http.Request) error {
+	ctx := req.Context()
+	st := stateFrom(ctx)
+	if st == nil {
+		return nil
 	}
-	if resp.Body == nil {
-		return 0
+	if err := sleepCtx(ctx, st.wait); err != nil {
+		return err
 	}
-	b := readCapped(resp.Body, c.cfg.maxErrorBody)
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{bytes.NewReader(b), resp.Body}
-	if d, ok := parseExpectedAvailable(parseErrorBody(b).Detail); ok {
-		return d
-	}
-	return 0
+	st.wait = 0
+	return c.pace(ctx, st)
 }
 
-// backoff returns the server-requested wait when there is one, else a
-// jittered exponential backoff between min and max.
-func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && resp.Request != nil {
-		if st := stateFrom(resp.Request.Context()); st != nil && st.wait > 0 {
-			w := st.wait
-			st.wait = 0
-			return w
-		}
+// pace waits until an attempt may be sent: until the 429 gate shared by the
+// client's goroutines (and the clients sharing its RateLimiter) is open and,
+// with a RateLimiter, until the budget allows it. A gate closed for longer
+// than MaxRetryWait, or a budget wait longer than MaxRetryElapsed, is not
+// waited: pace returns a *RateLimitError at once, and nothing is sent.
+func (c *Client) pace(ctx context.Context, st *callState) error {
+	var (
+		d   time.Duration
+		err error
+	)
+	if l := c.cfg.limiter; l != nil {
+		d, err = l.pace(ctx, c.gate, c.cfg.maxRetryWait, c.cfg.maxRetryElapsed)
+	} else {
+		d, err = c.gate.wait(ctx, c.cfg.maxRetryWait)
 	}
-	d := minWait << min(attempt, 16)
+	if errors.Is(err, errWaitTooLong) {
+		return &RateLimitError{RetryAfter: d, APIError: &APIError{
+			StatusCode: http.StatusTooManyRequests,
+			Type:       "throttled_error",
+			Code:       "throttled",
+			Detail:     "not sent: the key's rate limit (learned from an earlier 429 or counted by the client) allows the next request in " + d.Round(time.Second).String(),
+			Method:     st.method,
+			Path:       st.path,
+			Attempts:   st.attempts,
+		}}
+	}
+	return err
+}
+
+// retryAfter reads how long the server asked to wait (see serverWait). It
+// buffers the (capped) body so it can still be read for the error. 0 means
+// no usable hint (absent, garbage, 0 or in the past).
+func (c *Client) retryAfter(resp *http.Response) time.Duration {
+	var b []byte
+	if resp.Body != nil {
+		b = readCapped(resp.Body, c.cfg.maxErrorBody)
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{bytes.NewReader(b), resp.Body}
+	}
+	return serverWait(resp.Header.Get("Retry-After"), b, time.Now())
+}
+
+// expBackoff returns the jittered exponential backoff before retry number
+// attempt (1 for the first retry): RetryWaitMin doubled per attempt, capped
+// at MaxRetryWait, jittered down to half, never below RetryWaitMin.
+func (c *Client) expBackoff(attempt int) time.Duration {
+	minWait, maxWait := c.cfg.retryWaitMin, c.cfg.maxRetryWait
+	d := minWait << min(max(attempt-1, 0), 16)
 	if d <= 0 || d > maxWait {
 		d = maxWait
 	}
