@@ -172,9 +172,9 @@ var schemaExceptions = []schemaException{
 			`"target_project_ids":{"type":"array","items":{"type":"integer"}},"copy_schedule":{"type":"boolean"}}}`,
 		"{feature_flag_key, from_project, target_project_ids, copy_schedule}", "the schema has no request body for the action", srcFlags),
 	responseEx("POST "+opOrgs+"{organization_id}/feature_flags/copy_flags/", 200,
-		`{"type":"object","required":["success","failed"],"properties":{"success":{"type":"array","items":{"type":"object","required":["id","key","filters","active"],"properties":{`+
+		`{"type":"object","required":["success","failed"],"properties":{"success":{"type":"array","items":{"type":"object","additionalProperties":true,"required":["id","key","filters","active"],"properties":{`+
 			`"id":{"type":"integer"},"key":{"type":"string"},"name":{"type":"string"},"filters":{"type":"object"},"active":{"type":"boolean"},"version":{"type":"integer"}}}},`+
-			`"failed":{"type":"array","items":{"type":"object","required":["project_id","errors"],"properties":{"project_id":{"type":"integer"}}}}}}`,
+			`"failed":{"type":"array","items":{"type":"object","required":["project_id","errors"],"properties":{"project_id":{"type":"integer"},"errors":{}}}}}}`,
 		"{success: [flag], failed: [{project_id, errors}]}", `the schema says "No response body"`, srcFlags),
 
 	// Proxy records.

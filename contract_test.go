@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -358,20 +359,24 @@ func (e schemaException) apply(doc *openapi3.T) (func(), error) {
 	return nil, fmt.Errorf("unknown exception kind %d", e.kind)
 }
 
-// check validates one exchange. It reports whether a schema route matched,
-// and the differences found.
-func (c *contract) check(ex exchange) (matched bool, problems []string) {
-	req := ex.req.Clone(context.Background())
+// route finds the exchange's operation, in the newest schema first; route
+// is nil when neither schema has it.
+func (c *contract) route(ex exchange) (req *http.Request, route *routers.Route, params map[string]string) {
+	req = ex.req.Clone(context.Background())
 	req.URL.Scheme, req.URL.Host, req.Host = "", "", ""
-	var route *routers.Route
-	var params map[string]string
 	for _, r := range c.routers {
 		var err error
 		if route, params, err = r.FindRoute(req); err == nil {
-			break
+			return req, route, params
 		}
-		route = nil
 	}
+	return req, nil, nil
+}
+
+// check validates one exchange. It reports whether a schema route matched,
+// and the differences found.
+func (c *contract) check(ex exchange) (matched bool, problems []string) {
+	req, route, params := c.route(ex)
 	if route == nil {
 		return false, nil
 	}
@@ -462,6 +467,33 @@ func (c *contract) check(ex exchange) (matched bool, problems []string) {
 	}
 	return true, problems
 }
+
+// undeclaredAnswerProperties returns the properties of a successful answer
+// that its schema does not declare, array indices written as *. They are
+// not differences (servers add fields before schemas catch up), but an
+// invented one in posthogtest would go unnoticed, so TestContract logs them.
+func (c *contract) undeclaredAnswerProperties(ex exchange) []string {
+	_, route, _ := c.route(ex)
+	if route == nil || ex.status/100 != 2 {
+		return nil
+	}
+	resp := route.Operation.Responses.Status(ex.status)
+	if resp == nil || resp.Value == nil {
+		return nil
+	}
+	mt := resp.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil {
+		return nil
+	}
+	var out []string
+	unknownProperties(mt.Schema.Value, decodeJSON(ex.respBody), "", &out)
+	for i, p := range out {
+		out[i] = arrayIndex.ReplaceAllString(p, "/*")
+	}
+	return out
+}
+
+var arrayIndex = regexp.MustCompile(`/[0-9]+`)
 
 // errorBody is PostHog's error answer: exceptions_hog's {type, code,
 // detail, attr}, or DRF's bare {"detail": ...} some views send.
@@ -665,6 +697,7 @@ func TestContract(t *testing.T) {
 	succeededOps := map[string]bool{}
 	answered := map[string][]int{}
 	unmatched := map[string]int{}
+	undeclared := map[string]bool{}
 	for _, ex := range all {
 		op := matcher.match(ex.req)
 		if op == "" {
@@ -683,6 +716,9 @@ func TestContract(t *testing.T) {
 		validated++
 		for _, p := range problems {
 			t.Errorf("%s: %s", ex.area, p)
+		}
+		for _, p := range con.undeclaredAnswerProperties(ex) {
+			undeclared[op+" "+p] = true
 		}
 	}
 
@@ -745,6 +781,14 @@ func TestContract(t *testing.T) {
 	t.Logf("%d exchanges, %d validated against the schemas; %d of %d operations with API: lines succeeded (%d refused by design); %d exceptions",
 		len(all), validated, len(succeededOps), len(apiOps), len(neverSucceeds), len(schemaExceptions))
 	t.Logf("%d operations in neither schema, %d exchanges not validated: %s", len(outside), len(all)-validated, strings.Join(outside, ", "))
+	if len(undeclared) > 0 {
+		list := make([]string, 0, len(undeclared))
+		for k := range undeclared {
+			list = append(list, k)
+		}
+		sort.Strings(list)
+		t.Logf("answer properties neither schema declares (newer server fields; check any new one against PostHog's serializers):\n%s", strings.Join(list, "\n"))
+	}
 }
 
 func containsInt(xs []int, x int) bool {
