@@ -291,6 +291,7 @@ func contractProjects(ctx context.Context, e *contractEnv) error {
 			Modifiers:                  posthogapi.NewNullable(map[string]any{"personsOnEventsMode": "person_id_override_properties_on_events"}),
 			HasCompletedOnboardingFor:  posthogapi.NewNullable(map[string]any{"product_analytics": true}),
 			ConversationsEnabled:       posthogapi.NewNullable(false),
+			ConversationsSettings:      posthogapi.NewNullable(map[string]any{"widget_domains": []string{"https://app.example.com"}}),
 			LogsSettings:               posthogapi.Null[map[string]any](),
 			ProactiveTasksEnabled:      posthogapi.NewNullable(false),
 		},
