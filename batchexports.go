@@ -858,8 +858,11 @@ type BatchExportLogsOptions struct {
 	// After and Before bound the entries' timestamps (exclusive).
 	After  *time.Time `url:"after,omitempty"`
 	Before *time.Time `url:"before,omitempty"`
-	// Level keeps only entries at these levels.
-	Level []BatchExportLogLevel `url:"level,omitempty"`
+	// Level keeps only entries at these levels. They are sent as one
+	// comma-separated parameter: PostHog reads a single level value and
+	// splits it on commas (posthog/api/log_entries.py), so a repeated
+	// parameter would keep only the last level.
+	Level []BatchExportLogLevel `url:"level,comma,omitempty"`
 	// Search matches messages (case-insensitive substring).
 	Search string `url:"search,omitempty"`
 	// InstanceID keeps only entries of one run.

@@ -384,7 +384,7 @@ func TestBatchExportsLogs(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", bePath(beID.String()+"/logs/"), respond(t, 200, `{"count": 1, "next": null, "previous": null, "results": [
 		{"log_source_id": "497f6eca-6276-4993-bfeb-53cbbbba6f08", "instance_id": "run-1", "timestamp": "2025-11-02T00:16:00.5Z", "level": "ERROR", "message": "S3 timeout"}]}`,
-		"after=2025-11-01T00%3A00%3A00Z&instance_id=run-1&level=INFO&level=ERROR&limit=10&search=time", ""))
+		"after=2025-11-01T00%3A00%3A00Z&instance_id=run-1&level=INFO%2CERROR&limit=10&search=time", ""))
 	after := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
 	p, err := c.BatchExports.Logs(context.Background(), beOrg, beID, &BatchExportLogsOptions{
 		ListOptions: ListOptions{Limit: 10}, After: &after, Level: []BatchExportLogLevel{LogLevelInfo, LogLevelError},

@@ -54,7 +54,7 @@ type apiLine struct {
 	op     operation
 	raw    string
 	scope  string
-	method string // the Go method carrying it
+	method string // the Go method carrying it, as RolesService.List
 }
 
 var apiLineRe = regexp.MustCompile(`^API: (GET|POST|PUT|PATCH|DELETE) (/api/organizations/\S*) \(scope ([^)]+)\)$`)
@@ -82,16 +82,24 @@ func codeAPILines(t *testing.T) []apiLine {
 			if !ok || fn.Recv == nil || fn.Doc == nil || !fn.Name.IsExported() {
 				continue
 			}
+			name := fn.Name.Name
+			recv := fn.Recv.List[0].Type
+			if star, ok := recv.(*ast.StarExpr); ok {
+				recv = star.X
+			}
+			if id, ok := recv.(*ast.Ident); ok {
+				name = id.Name + "." + name
+			}
 			for _, line := range strings.Split(fn.Doc.Text(), "\n") {
 				if !strings.HasPrefix(line, "API: ") {
 					continue
 				}
 				m := apiLineRe.FindStringSubmatch(line)
 				if m == nil {
-					t.Errorf("%s: malformed API line %q", fn.Name.Name, line)
+					t.Errorf("%s: malformed API line %q", name, line)
 					continue
 				}
-				out = append(out, apiLine{op: operation{m[1], normPath(m[2])}, raw: m[2], scope: m[3], method: fn.Name.Name})
+				out = append(out, apiLine{op: operation{m[1], normPath(m[2])}, raw: m[2], scope: m[3], method: name})
 			}
 		}
 	}

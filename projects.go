@@ -164,13 +164,13 @@ type ProductIntent struct {
 }
 
 // ProjectBasic is a project as Projects.List returns it (the schema's
-// ProjectBackwardCompatBasic).
+// ProjectBackwardCompatBasic). Unlike Project and the organization's
+// TeamBasic list, it has no project_id: PostHog's
+// ProjectBackwardCompatBasicSerializer does not send one.
 type ProjectBasic struct {
-	ID           int64     `json:"id"`
-	UUID         uuid.UUID `json:"uuid"`
-	Organization uuid.UUID `json:"organization"`
-	// ProjectID equals ID. It is not in the schemas; newer servers send it.
-	ProjectID                  int64          `json:"project_id"`
+	ID                         int64          `json:"id"`
+	UUID                       uuid.UUID      `json:"uuid"`
+	Organization               uuid.UUID      `json:"organization"`
 	APIToken                   string         `json:"api_token"`
 	Name                       string         `json:"name"`
 	CompletedSnippetOnboarding bool           `json:"completed_snippet_onboarding"`

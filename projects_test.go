@@ -190,7 +190,7 @@ func TestProjectsList(t *testing.T) {
 	mt.RegisterResponder("GET", api(projOrg.String()+"/projects/"), respond(t, 200, `{
 		"count": 3, "next": null, "previous": null,
 		"results": [{"id": 7, "uuid": "0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "organization": "0191b7a5-2c1e-7c3a-9f00-aa11bb22cc33",
-		  "project_id": 7, "api_token": "phc_x1", "name": "Web", "completed_snippet_onboarding": true,
+		  "api_token": "phc_x1", "name": "Web", "completed_snippet_onboarding": true,
 		  "has_completed_onboarding_for": {"product_analytics": true}, "ingested_event": false, "is_demo": true,
 		  "timezone": "America/New_York", "access_control": true}]}`, "limit=2&offset=4&search=web", ""))
 	page, err := c.Projects.List(context.Background(), projOrg, &ProjectListOptions{ListOptions: ListOptions{Limit: 2, Offset: 4}, Search: "web"})
@@ -198,7 +198,7 @@ func TestProjectsList(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := ProjectBasic{
-		ID: 7, UUID: uuid.MustParse("0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"), Organization: projOrg, ProjectID: 7,
+		ID: 7, UUID: uuid.MustParse("0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"), Organization: projOrg,
 		APIToken: "phc_x1", Name: "Web", CompletedSnippetOnboarding: true,
 		HasCompletedOnboardingFor: map[string]any{"product_analytics": true}, IsDemo: true,
 		Timezone: "America/New_York", AccessControl: true,

@@ -148,7 +148,11 @@ func orgTeamsJSON(o *org) []map[string]any {
 	}
 	var out []map[string]any
 	for _, p := range st.inOrg(o.id) {
-		out = append(out, projectBasicJSON(p))
+		// TeamBasic is ProjectBackwardCompatBasic plus project_id; the
+		// project's main environment shares the project's ID.
+		t := projectBasicJSON(p)
+		t["project_id"] = p.id
+		out = append(out, t)
 	}
 	return out
 }
@@ -542,9 +546,10 @@ func drfTypeName(raw json.RawMessage) string {
 
 // ----- JSON ------------------------------------------------------------------
 
-// projectBasicJSON renders ProjectBackwardCompatBasic (also the TeamBasic of
-// the project's main environment, which shares the project's ID). Values are
-// plain Go values, for the other areas that read these lists.
+// projectBasicJSON renders ProjectBackwardCompatBasic, which has no
+// project_id (PostHog's ProjectBackwardCompatBasicSerializer;
+// reference/posthog-api.md §2.5). Values are plain Go values, for the
+// other areas that read these lists.
 func projectBasicJSON(p *project) map[string]any {
 	setting := func(name string) any {
 		var v any
@@ -552,7 +557,7 @@ func projectBasicJSON(p *project) map[string]any {
 		return v
 	}
 	return map[string]any{
-		"id": p.id, "uuid": p.uuid, "organization": p.orgID, "project_id": p.id,
+		"id": p.id, "uuid": p.uuid, "organization": p.orgID,
 		"api_token": p.apiToken, "name": p.name,
 		"completed_snippet_onboarding": setting("completed_snippet_onboarding"),
 		"has_completed_onboarding_for": setting("has_completed_onboarding_for"),
