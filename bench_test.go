@@ -1,0 +1,689 @@
+package posthogapi_test
+
+// Benchmarks of the SDK against its floor: the same call written by hand with
+// net/http and encoding/json. Every SDK benchmark has a "plain" twin in the
+// same run against the same loopback server, so the ratio of the two is what
+// to read; absolute numbers depend on the machine. PERFORMANCE.md has the
+// commands and the numbers. Nothing here asserts on time.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/hogkit/posthogapi"
+)
+
+const benchKey = "phx_benchBENCHbenchBENCHbench0123456789"
+
+// benchPoolSize is the SDK's idle connection pool per host, which the plain
+// twins are given too: a plain client with http.DefaultTransport keeps only
+// 2 idle connections per host and would churn connections under load.
+const benchPoolSize = 32
+
+// Organizations of the bench server. Each one selects the size of its member
+// list and how long the server waits before answering.
+var (
+	orgSmall   = uuid.MustParse("0191e8a4-0000-7000-8000-000000000100") // 100 members
+	org10k     = uuid.MustParse("0191e8a4-0000-7000-8000-000000010000") // 10,000 members
+	org100k    = uuid.MustParse("0191e8a4-0000-7000-8000-000000100000") // 100,000 members
+	orgLatency = uuid.MustParse("0191e8a4-0000-7000-8000-0000000000aa") // 10,000 members, +latency
+	benchUser  = uuid.MustParse("0191e8a4-1111-7000-8000-000000000001")
+)
+
+// benchLatency is what the server adds to every answer for orgLatency.
+const benchLatency = 50 * time.Millisecond
+
+type benchOrg struct {
+	members int
+	delay   time.Duration
+}
+
+// benchServer is the one loopback server every benchmark talks to. Member
+// pages are rendered from a template of 100 realistic members (built from
+// the OpenAPI schema's OrganizationMember and UserBasic): only the numeric
+// user IDs and the links change from page to page, so the server costs the
+// same for the SDK and its twin and allocates almost nothing.
+type benchServer struct {
+	hs   *httptest.Server
+	orgs map[uuid.UUID]benchOrg
+	org  []byte // Organization body
+	one  []byte // one member, the PATCH answer
+	// members are the page template: each member's JSON split around its
+	// user ID.
+	members [][2][]byte
+	bufs    sync.Pool
+	conns   atomic.Int64 // connections accepted
+}
+
+var (
+	benchOnce sync.Once
+	benchSrv  *benchServer
+)
+
+// server returns the shared bench server, started on first use.
+func server() *benchServer {
+	benchOnce.Do(func() {
+		s := &benchServer{
+			orgs: map[uuid.UUID]benchOrg{
+				orgSmall:   {members: 100},
+				org10k:     {members: 10_000},
+				org100k:    {members: 100_000},
+				orgLatency: {members: 10_000, delay: benchLatency},
+			},
+		}
+		s.buildBodies()
+		s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+		s.hs.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				s.conns.Add(1)
+			}
+		}
+		s.hs.Start()
+		benchSrv = s
+	})
+	return benchSrv
+}
+
+// The member that stands for user ID idMark in the template.
+const idMark = 987654321
+
+// Member and user bodies in the order PostHog's serializers write them.
+type (
+	memberBody struct {
+		ID            string   `json:"id"`
+		User          userBody `json:"user"`
+		Level         int      `json:"level"`
+		JoinedAt      string   `json:"joined_at"`
+		UpdatedAt     string   `json:"updated_at"`
+		Is2FAEnabled  bool     `json:"is_2fa_enabled"`
+		HasSocialAuth bool     `json:"has_social_auth"`
+		LastLogin     any      `json:"last_login"`
+	}
+	userBody struct {
+		ID                 int    `json:"id"`
+		UUID               string `json:"uuid"`
+		DistinctID         any    `json:"distinct_id"`
+		FirstName          string `json:"first_name"`
+		LastName           string `json:"last_name"`
+		Email              string `json:"email"`
+		IsEmailVerified    any    `json:"is_email_verified"`
+		HedgehogConfig     any    `json:"hedgehog_config"`
+		RoleAtOrganization any    `json:"role_at_organization"`
+	}
+)
+
+// benchMember returns the i-th member of the template, with a variety of
+// names, levels, and null or blank optional fields.
+func benchMember(i int) memberBody {
+	first := []string{"Maria", "Jonas", "Aiko", "Oluwaseun", "Chen", "Fatima", "Liam", "Sofía", "Noah", "Zanele"}[i%10]
+	last := []string{"García-López", "Andersson", "Takahashi", "Adeyemi", "Wei", "Haddad", "O'Brien", "Müller", "Kowalski", "Dlamini"}[(i/10)%10]
+	email := strings.ToLower(strings.NewReplacer("í", "i", "ü", "u", "'", "", "á", "a", "ó", "o").Replace(first+"."+last)) + "+" + strconv.Itoa(i) + "@example-company.com"
+	joined := time.Date(2021, 3, 1, 9, 0, 0, 0, time.UTC).Add(time.Duration(i) * 37 * time.Hour).Add(123456 * time.Microsecond)
+	var lastLogin any = joined.Add(400*24*time.Hour + 17*time.Minute).Format(time.RFC3339Nano)
+	var distinct any = uuid.NewSHA1(uuid.NameSpaceOID, []byte(email)).String()
+	var verified any = i%7 != 0
+	var hedgehog any = map[string]any{
+		"use_as_profile": i%2 == 0, "color": []string{"green", "red", "blue", "purple"}[i%4],
+		"accessories": []string{"beret", "sunglasses", "party"}[:1+i%3], "walking_enabled": true,
+		"interactions_enabled": i%3 != 0, "controls_enabled": true, "party_mode_enabled": false,
+		"fixed_direction": nil, "skin": "default",
+	}
+	var role any = []string{"engineering", "product", "data", "founder", "leadership", "marketing", "sales", "other"}[i%8]
+	switch i % 10 {
+	case 1, 8:
+		hedgehog = nil // never configured
+	case 3:
+		lastLogin, hedgehog = nil, nil // never logged in
+	case 5:
+		distinct, verified, role = nil, nil, nil
+	case 7:
+		role = ""
+	}
+	return memberBody{
+		ID: uuid.NewSHA1(uuid.NameSpaceURL, []byte("membership"+strconv.Itoa(i))).String(),
+		User: userBody{
+			ID: idMark, UUID: uuid.NewSHA1(uuid.NameSpaceURL, []byte("user"+strconv.Itoa(i))).String(),
+			DistinctID: distinct, FirstName: first, LastName: last, Email: email,
+			IsEmailVerified: verified, HedgehogConfig: hedgehog, RoleAtOrganization: role,
+		},
+		Level:         []int{1, 1, 1, 8, 1, 1, 15, 1, 8, 1}[i%10],
+		JoinedAt:      joined.Format(time.RFC3339Nano),
+		UpdatedAt:     joined.Add(90 * 24 * time.Hour).Format(time.RFC3339Nano),
+		Is2FAEnabled:  i%4 == 0,
+		HasSocialAuth: i%3 == 0,
+		LastLogin:     lastLogin,
+	}
+}
+
+func (s *benchServer) buildBodies() {
+	for i := range 100 {
+		b, _ := json.Marshal(benchMember(i))
+		pre, post, _ := bytes.Cut(b, []byte(strconv.Itoa(idMark)))
+		s.members = append(s.members, [2][]byte{pre, post})
+	}
+	s.one, _ = json.Marshal(benchMember(6))
+	s.one = bytes.Replace(s.one, []byte(strconv.Itoa(idMark)), []byte("6"), 1)
+
+	var teams, projects []any
+	for i := range 6 {
+		teams = append(teams, map[string]any{
+			"id": 1000 + i, "uuid": uuid.NewSHA1(uuid.NameSpaceURL, []byte("team"+strconv.Itoa(i))).String(),
+			"organization": orgSmall.String(), "project_id": 1000 + i/2,
+			"api_token": "phc_" + strings.Repeat("aB3dE", 8)[:39], "name": "Environment " + strconv.Itoa(i),
+			"is_demo": i == 5, "timezone": "Europe/Berlin",
+		})
+		if i%2 == 0 {
+			projects = append(projects, map[string]any{"id": 1000 + i/2, "organization_id": orgSmall.String(), "name": "Project " + strconv.Itoa(i/2)})
+		}
+	}
+	var features []any
+	for _, k := range []string{"product_analytics", "session_replay", "feature_flags", "surveys", "data_warehouse", "sso_enforcement", "role_based_access", "audit_logs"} {
+		features = append(features, map[string]any{"key": k, "name": strings.ReplaceAll(k, "_", " "), "description": "Included in the plan: " + k, "unit": nil, "limit": nil, "note": nil, "is_plan_default": true})
+	}
+	s.org, _ = json.Marshal(map[string]any{
+		"id": orgSmall.String(), "name": "Hedgehog Industries", "slug": "hedgehog-industries",
+		"logo_media_id": nil, "created_at": "2021-03-01T09:00:00.123456Z", "updated_at": "2025-10-11T12:13:14.654321Z",
+		"membership_level": 15, "plugins_access_level": 9, "teams": teams, "projects": projects,
+		"available_product_features": features, "is_member_join_email_enabled": true,
+		"metadata": map[string]any{"instance_tag": "none"}, "customer_id": "cus_Q1w2E3r4T5y6U7",
+		"enforce_2fa": nil, "members_can_invite": true, "members_can_use_personal_api_keys": true,
+		"allow_publicly_shared_resources": true, "member_count": 100, "is_ai_data_processing_approved": true,
+		"default_experiment_stats_method": "bayesian", "default_anonymize_ips": false, "default_role_id": nil,
+		"is_active": true, "is_not_active_reason": nil,
+	})
+}
+
+func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer "+benchKey {
+		http.Error(w, `{"type":"authentication_error","code":"authentication_failed","detail":"Invalid key"}`, http.StatusUnauthorized)
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/api/organizations/")
+	seg := strings.Split(strings.TrimSuffix(rest, "/"), "/")
+	var org benchOrg
+	if ok {
+		id, err := uuid.Parse(seg[0])
+		org, ok = s.orgs[id]
+		ok = ok && err == nil
+	}
+	if !ok {
+		http.Error(w, `{"type":"invalid_request","code":"not_found","detail":"Not found."}`, http.StatusNotFound)
+		return
+	}
+	if org.delay > 0 {
+		t := time.NewTimer(org.delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case len(seg) == 1 && r.Method == http.MethodGet:
+		w.Header().Set("Content-Length", strconv.Itoa(len(s.org)))
+		_, _ = w.Write(s.org)
+	case len(seg) == 2 && seg[1] == "members" && r.Method == http.MethodGet:
+		s.page(w, r, org.members)
+	case len(seg) == 3 && seg[1] == "members" && r.Method == http.MethodPatch:
+		var upd struct{ Level int }
+		if err := json.NewDecoder(r.Body).Decode(&upd); err != nil || upd.Level == 0 {
+			http.Error(w, `{"type":"validation_error","code":"required","detail":"This field is required.","attr":"level"}`, http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(s.one)))
+		_, _ = w.Write(s.one)
+	default:
+		http.Error(w, `{"type":"invalid_request","code":"not_found","detail":"Not found."}`, http.StatusNotFound)
+	}
+}
+
+// page writes one limit/offset page of total members with absolute links,
+// as DRF's LimitOffsetPagination does.
+func (s *benchServer) page(w http.ResponseWriter, r *http.Request, total int) {
+	q := r.URL.Query()
+	limit, offset := 100, 0
+	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
+		limit = n
+	}
+	if n, err := strconv.Atoi(q.Get("offset")); err == nil && n > 0 {
+		offset = n
+	}
+	n := max(0, min(limit, total-offset, len(s.members)))
+	buf, _ := s.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	link := func(off int) {
+		buf.WriteString(`"http://`)
+		buf.WriteString(r.Host)
+		buf.WriteString(r.URL.Path)
+		buf.WriteString(`?limit=`)
+		buf.WriteString(strconv.Itoa(limit))
+		if off > 0 {
+			buf.WriteString(`&offset=`)
+			buf.WriteString(strconv.Itoa(off))
+		}
+		buf.WriteByte('"')
+	}
+	buf.WriteString(`{"count":`)
+	buf.WriteString(strconv.Itoa(total))
+	buf.WriteString(`,"next":`)
+	if offset+limit < total {
+		link(offset + limit)
+	} else {
+		buf.WriteString("null")
+	}
+	buf.WriteString(`,"previous":`)
+	if offset > 0 {
+		link(max(offset-limit, 0))
+	} else {
+		buf.WriteString("null")
+	}
+	buf.WriteString(`,"results":[`)
+	for i := range n {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(s.members[i][0])
+		buf.WriteString(strconv.Itoa(offset + i + 1))
+		buf.Write(s.members[i][1])
+	}
+	buf.WriteByte(']')
+	buf.WriteByte('}')
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	_, _ = w.Write(buf.Bytes())
+	s.bufs.Put(buf)
+}
+
+// ----- clients ---------------------------------------------------------------
+
+// newSDK returns an SDK client for the bench server with default settings.
+func newSDK(tb testing.TB, opts ...posthogapi.Option) *posthogapi.Client {
+	tb.Helper()
+	c, err := posthogapi.NewClient(benchKey, append([]posthogapi.Option{posthogapi.WithBaseURL(server().hs.URL)}, opts...)...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(server().hs.CloseClientConnections)
+	return c
+}
+
+// plain is the hand-written twin: net/http and encoding/json, no retries,
+// no validation, the same pool size as the SDK.
+type plain struct {
+	hc   *http.Client
+	base string
+}
+
+func newPlain(tb testing.TB) *plain {
+	tb.Helper()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = 100
+	tr.MaxIdleConnsPerHost = benchPoolSize
+	tb.Cleanup(tr.CloseIdleConnections)
+	return &plain{hc: &http.Client{Transport: tr, Timeout: 30 * time.Second}, base: server().hs.URL}
+}
+
+func (p *plain) call(ctx context.Context, method, url string, body io.Reader, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+benchKey)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := p.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s: %s", method, url, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+func (p *plain) listMembers(ctx context.Context, org uuid.UUID) (*posthogapi.Page[posthogapi.OrganizationMember], error) {
+	pg := new(posthogapi.Page[posthogapi.OrganizationMember])
+	return pg, p.call(ctx, http.MethodGet, p.base+"/api/organizations/"+org.String()+"/members/?limit=100", nil, pg)
+}
+
+func (p *plain) getOrg(ctx context.Context, org uuid.UUID) (*posthogapi.Organization, error) {
+	o := new(posthogapi.Organization)
+	return o, p.call(ctx, http.MethodGet, p.base+"/api/organizations/"+org.String()+"/", nil, o)
+}
+
+func (p *plain) updateMember(ctx context.Context, org, user uuid.UUID, upd *posthogapi.MemberUpdate) (*posthogapi.OrganizationMember, error) {
+	b, err := json.Marshal(upd)
+	if err != nil {
+		return nil, err
+	}
+	m := new(posthogapi.OrganizationMember)
+	return m, p.call(ctx, http.MethodPatch, p.base+"/api/organizations/"+org.String()+"/members/"+user.String()+"/", bytes.NewReader(b), m)
+}
+
+// allMembers is the plain sequential follow-next loop.
+func (p *plain) allMembers(ctx context.Context, org uuid.UUID, each func(*posthogapi.OrganizationMember)) error {
+	u := p.base + "/api/organizations/" + org.String() + "/members/?limit=100"
+	for u != "" {
+		pg := new(posthogapi.Page[posthogapi.OrganizationMember])
+		if err := p.call(ctx, http.MethodGet, u, nil, pg); err != nil {
+			return err
+		}
+		for i := range pg.Results {
+			each(&pg.Results[i])
+		}
+		u = pg.Next
+	}
+	return nil
+}
+
+// ----- single calls ----------------------------------------------------------
+
+func BenchmarkMembersList(b *testing.B) {
+	ctx := context.Background()
+	b.Run("plain", func(b *testing.B) {
+		p := newPlain(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			pg, err := p.listMembers(ctx, orgSmall)
+			if err != nil || len(pg.Results) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("sdk", func(b *testing.B) {
+		c := newSDK(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			pg, err := c.Members.List(ctx, orgSmall, &posthogapi.MemberListOptions{ListOptions: posthogapi.ListOptions{Limit: 100}})
+			if err != nil || len(pg.Results) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkOrganizationsGet(b *testing.B) {
+	ctx := context.Background()
+	b.Run("plain", func(b *testing.B) {
+		p := newPlain(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := p.getOrg(ctx, orgSmall); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("sdk", func(b *testing.B) {
+		c := newSDK(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Organizations.Get(ctx, orgSmall); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkMembersUpdate(b *testing.B) {
+	ctx := context.Background()
+	upd := &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin}
+	b.Run("plain", func(b *testing.B) {
+		p := newPlain(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := p.updateMember(ctx, orgSmall, benchUser, upd); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("sdk", func(b *testing.B) {
+		c := newSDK(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Members.Update(ctx, orgSmall, benchUser, upd); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// ----- listing everything ------------------------------------------------------
+
+// heapPeak samples the heap in use (live objects and garbage not yet swept)
+// and keeps the largest value seen.
+type heapPeak struct {
+	s    []metrics.Sample
+	peak uint64
+}
+
+func newHeapPeak() *heapPeak {
+	runtime.GC()
+	h := &heapPeak{s: []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}}
+	h.sample()
+	return h
+}
+
+func (h *heapPeak) sample() {
+	metrics.Read(h.s)
+	h.peak = max(h.peak, h.s[0].Value.Uint64())
+}
+
+// listing runs one full listing of org per iteration with list and reports
+// the time per item and the peak heap. Every item is checked to come in
+// order.
+func listing(b *testing.B, org uuid.UUID, list func(each func(*posthogapi.OrganizationMember)) error) {
+	want := server().orgs[org].members
+	b.ReportAllocs()
+	var h *heapPeak
+	var items int
+	for i := 0; b.Loop(); i++ {
+		if i == 0 {
+			h = newHeapPeak() // after the client's first connection is made
+		}
+		n := 0
+		err := list(func(m *posthogapi.OrganizationMember) {
+			n++
+			if m.User.ID != int64(n) {
+				b.Fatalf("item %d has user id %d: out of order", n, m.User.ID)
+			}
+			if n%100 == 0 {
+				h.sample()
+			}
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != want {
+			b.Fatalf("listed %d members, want %d", n, want)
+		}
+		items += n
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(items), "ns/item")
+	b.ReportMetric(float64(h.peak), "peak-heap-B")
+}
+
+func sdkAll(c *posthogapi.Client, org uuid.UUID) func(func(*posthogapi.OrganizationMember)) error {
+	return func(each func(*posthogapi.OrganizationMember)) error {
+		for m, err := range c.Members.All(context.Background(), org, nil) {
+			if err != nil {
+				return err
+			}
+			each(m)
+		}
+		return nil
+	}
+}
+
+func plainAll(p *plain, org uuid.UUID) func(func(*posthogapi.OrganizationMember)) error {
+	return func(each func(*posthogapi.OrganizationMember)) error {
+		return p.allMembers(context.Background(), org, each)
+	}
+}
+
+// BenchmarkMembersAll lists 10,000 and 100,000 members (100 a page). The
+// peak heap must not grow with the total.
+func BenchmarkMembersAll(b *testing.B) {
+	for _, org := range []uuid.UUID{org10k, org100k} {
+		n := server().orgs[org].members
+		b.Run(fmt.Sprintf("n=%d/plain", n), func(b *testing.B) { listing(b, org, plainAll(newPlain(b), org)) })
+		b.Run(fmt.Sprintf("n=%d/sdk", n), func(b *testing.B) { listing(b, org, sdkAll(newSDK(b), org)) })
+	}
+}
+
+// BenchmarkMembersAllLatency lists 10,000 members from a server that takes
+// 50 ms to answer each page.
+func BenchmarkMembersAllLatency(b *testing.B) {
+	b.Run("plain-sequential", func(b *testing.B) { listing(b, orgLatency, plainAll(newPlain(b), orgLatency)) })
+	b.Run("sdk", func(b *testing.B) { listing(b, orgLatency, sdkAll(newSDK(b), orgLatency)) })
+}
+
+// ----- many goroutines ---------------------------------------------------------
+
+// benchGoroutines is how many goroutines share one client.
+const benchGoroutines = 32
+
+// parallel runs call from 32 goroutines and reports the connections the
+// server accepted.
+func parallel(b *testing.B, call func(context.Context) error) {
+	srv := server()
+	srv.hs.CloseClientConnections()
+	before := srv.conns.Load()
+	b.SetParallelism((benchGoroutines + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if err := call(ctx); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(srv.conns.Load()-before), "conns")
+}
+
+// BenchmarkParallel shares one client between 32 goroutines calling
+// Organizations.Get.
+func BenchmarkParallel(b *testing.B) {
+	b.Run("plain", func(b *testing.B) {
+		p := newPlain(b)
+		parallel(b, func(ctx context.Context) error { _, err := p.getOrg(ctx, orgSmall); return err })
+	})
+	b.Run("sdk", func(b *testing.B) {
+		c := newSDK(b)
+		parallel(b, func(ctx context.Context) error { _, err := c.Organizations.Get(ctx, orgSmall); return err })
+	})
+}
+
+// TestParallelConnectionsBounded makes 10,000 calls from 32 goroutines
+// sharing one client: the server must see no more connections than the
+// client's pool size.
+func TestParallelConnectionsBounded(t *testing.T) {
+	calls := 10_000
+	if testing.Short() {
+		calls = 2_000
+	}
+	srv := server()
+	c := newSDK(t)
+	srv.hs.CloseClientConnections()
+	before := srv.conns.Load()
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range benchGoroutines {
+		wg.Go(func() {
+			for next.Add(1) <= int64(calls) {
+				if _, err := c.Organizations.Get(context.Background(), orgSmall); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := srv.conns.Load() - before; got > benchPoolSize {
+		t.Errorf("%d calls from %d goroutines opened %d connections, more than the pool size %d", calls, benchGoroutines, got, benchPoolSize)
+	}
+}
+
+// ----- the cost of the SDK's own layers ----------------------------------------
+
+// memTransport answers every request at once with 204 No Content, without
+// a network, so that what remains of a call is the client's own work.
+type memTransport struct{}
+
+func (memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: http.StatusNoContent, Status: "204 No Content",
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{}, Body: http.NoBody, Request: req,
+	}, nil
+}
+
+// BenchmarkSuccessPath measures what the SDK adds to a call that succeeds
+// at once (a DELETE answered 204 by an in-memory transport): validation of
+// the IDs, the URL, the retry layer and its policy, the origin check and the
+// credentials. The plain twin builds the same request by hand. The
+// difference, set against a real call (BenchmarkOrganizationsGet,
+// BenchmarkMembersList), is the SDK's fixed cost per call.
+func BenchmarkSuccessPath(b *testing.B) {
+	ctx := context.Background()
+	const base = "https://posthog.example"
+	b.Run("plain", func(b *testing.B) {
+		hc := &http.Client{Transport: memTransport{}, Timeout: 30 * time.Second}
+		b.ReportAllocs()
+		for b.Loop() {
+			req, err := http.NewRequestWithContext(ctx, http.MethodDelete, base+"/api/organizations/"+orgSmall.String()+"/members/"+benchUser.String()+"/", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+benchKey)
+			req.Header.Set("Accept", "application/json")
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = resp.Body.Close()
+			if resp.StatusCode != http.StatusNoContent {
+				b.Fatal(resp.Status)
+			}
+		}
+	})
+	b.Run("sdk", func(b *testing.B) {
+		c, err := posthogapi.NewClient(benchKey, posthogapi.WithBaseURL(base), posthogapi.WithHTTPClient(&http.Client{Transport: memTransport{}}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := c.Members.Delete(ctx, orgSmall, benchUser); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
