@@ -17,6 +17,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -401,72 +402,108 @@ func (p *plain) allMembers(ctx context.Context, org uuid.UUID, each func(*postho
 
 // ----- single calls ----------------------------------------------------------
 
+// twins benchmarks one call made by the plain twin and by the SDK:
+// impl=plain and impl=sdk each on their own (for benchstat and the
+// allocations), then "paired", which alternates the two call by call so
+// that both see the same machine (it is shared and its load changes by the
+// second) and reports each one's mean and median time and the SDK's ratio.
+func twins(b *testing.B, plain, sdk func(context.Context) error) {
+	ctx := context.Background()
+	for _, impl := range []struct {
+		name string
+		call func(context.Context) error
+	}{{"impl=plain", plain}, {"impl=sdk", sdk}} {
+		b.Run(impl.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := impl.call(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("paired", func(b *testing.B) {
+		var tp, ts []time.Duration
+		for i := 0; b.Loop(); i++ {
+			for j := range 2 {
+				call, times := plain, &tp
+				if (i+j)%2 == 1 { // alternate which one goes first
+					call, times = sdk, &ts
+				}
+				t0 := time.Now()
+				if err := call(ctx); err != nil {
+					b.Fatal(err)
+				}
+				*times = append(*times, time.Since(t0))
+			}
+		}
+		mp, ms := mean(tp), mean(ts)
+		b.ReportMetric(mp, "plain-ns/call")
+		b.ReportMetric(ms, "sdk-ns/call")
+		b.ReportMetric(ms/mp, "sdk/plain")
+		b.ReportMetric(median(ts)/median(tp), "sdk/plain-p50")
+	})
+}
+
+func mean(d []time.Duration) float64 {
+	var sum time.Duration
+	for _, x := range d {
+		sum += x
+	}
+	return float64(sum) / float64(max(len(d), 1))
+}
+
+func median(d []time.Duration) float64 {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return float64(s[len(s)/2])
+}
+
+// BenchmarkMembersList fetches one page of 100 members (66 KB).
 func BenchmarkMembersList(b *testing.B) {
-	ctx := context.Background()
-	b.Run("plain", func(b *testing.B) {
-		p := newPlain(b)
-		b.ReportAllocs()
-		for b.Loop() {
-			pg, err := p.listMembers(ctx, orgSmall)
-			if err != nil || len(pg.Results) != 100 {
-				b.Fatal(err)
-			}
+	p, c := newPlain(b), newSDK(b)
+	opts := &posthogapi.MemberListOptions{ListOptions: posthogapi.ListOptions{Limit: 100}}
+	twins(b, func(ctx context.Context) error {
+		pg, err := p.listMembers(ctx, orgSmall)
+		if err == nil && len(pg.Results) != 100 {
+			err = fmt.Errorf("%d members", len(pg.Results))
 		}
-	})
-	b.Run("sdk", func(b *testing.B) {
-		c := newSDK(b)
-		b.ReportAllocs()
-		for b.Loop() {
-			pg, err := c.Members.List(ctx, orgSmall, &posthogapi.MemberListOptions{ListOptions: posthogapi.ListOptions{Limit: 100}})
-			if err != nil || len(pg.Results) != 100 {
-				b.Fatal(err)
-			}
+		return err
+	}, func(ctx context.Context) error {
+		pg, err := c.Members.List(ctx, orgSmall, opts)
+		if err == nil && len(pg.Results) != 100 {
+			err = fmt.Errorf("%d members", len(pg.Results))
 		}
+		return err
 	})
 }
 
+// BenchmarkOrganizationsGet fetches one organization (4 KB).
 func BenchmarkOrganizationsGet(b *testing.B) {
-	ctx := context.Background()
-	b.Run("plain", func(b *testing.B) {
-		p := newPlain(b)
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := p.getOrg(ctx, orgSmall); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("sdk", func(b *testing.B) {
-		c := newSDK(b)
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := c.Organizations.Get(ctx, orgSmall); err != nil {
-				b.Fatal(err)
-			}
-		}
+	p, c := newPlain(b), newSDK(b)
+	twins(b, func(ctx context.Context) error {
+		_, err := p.getOrg(ctx, orgSmall)
+		return err
+	}, func(ctx context.Context) error {
+		_, err := c.Organizations.Get(ctx, orgSmall)
+		return err
 	})
 }
 
+// BenchmarkMembersUpdate sends a PATCH with a JSON body and decodes the
+// member it answers.
 func BenchmarkMembersUpdate(b *testing.B) {
-	ctx := context.Background()
+	p, c := newPlain(b), newSDK(b)
 	upd := &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin}
-	b.Run("plain", func(b *testing.B) {
-		p := newPlain(b)
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := p.updateMember(ctx, orgSmall, benchUser, upd); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("sdk", func(b *testing.B) {
-		c := newSDK(b)
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := c.Members.Update(ctx, orgSmall, benchUser, upd); err != nil {
-				b.Fatal(err)
-			}
-		}
+	twins(b, func(ctx context.Context) error {
+		_, err := p.updateMember(ctx, orgSmall, benchUser, upd)
+		return err
+	}, func(ctx context.Context) error {
+		_, err := c.Members.Update(ctx, orgSmall, benchUser, upd)
+		return err
 	})
 }
 
@@ -548,16 +585,16 @@ func plainAll(p *plain, org uuid.UUID) func(func(*posthogapi.OrganizationMember)
 func BenchmarkMembersAll(b *testing.B) {
 	for _, org := range []uuid.UUID{org10k, org100k} {
 		n := server().orgs[org].members
-		b.Run(fmt.Sprintf("n=%d/plain", n), func(b *testing.B) { listing(b, org, plainAll(newPlain(b), org)) })
-		b.Run(fmt.Sprintf("n=%d/sdk", n), func(b *testing.B) { listing(b, org, sdkAll(newSDK(b), org)) })
+		b.Run(fmt.Sprintf("n=%d/impl=plain", n), func(b *testing.B) { listing(b, org, plainAll(newPlain(b), org)) })
+		b.Run(fmt.Sprintf("n=%d/impl=sdk", n), func(b *testing.B) { listing(b, org, sdkAll(newSDK(b), org)) })
 	}
 }
 
 // BenchmarkMembersAllLatency lists 10,000 members from a server that takes
 // 50 ms to answer each page.
 func BenchmarkMembersAllLatency(b *testing.B) {
-	b.Run("plain-sequential", func(b *testing.B) { listing(b, orgLatency, plainAll(newPlain(b), orgLatency)) })
-	b.Run("sdk", func(b *testing.B) { listing(b, orgLatency, sdkAll(newSDK(b), orgLatency)) })
+	b.Run("impl=plain", func(b *testing.B) { listing(b, orgLatency, plainAll(newPlain(b), orgLatency)) })
+	b.Run("impl=sdk", func(b *testing.B) { listing(b, orgLatency, sdkAll(newSDK(b), orgLatency)) })
 }
 
 // ----- many goroutines ---------------------------------------------------------
@@ -588,13 +625,40 @@ func parallel(b *testing.B, call func(context.Context) error) {
 // BenchmarkParallel shares one client between 32 goroutines calling
 // Organizations.Get.
 func BenchmarkParallel(b *testing.B) {
-	b.Run("plain", func(b *testing.B) {
+	b.Run("impl=plain", func(b *testing.B) {
 		p := newPlain(b)
 		parallel(b, func(ctx context.Context) error { _, err := p.getOrg(ctx, orgSmall); return err })
 	})
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		c := newSDK(b)
 		parallel(b, func(ctx context.Context) error { _, err := c.Organizations.Get(ctx, orgSmall); return err })
+	})
+	// paired: every goroutine alternates a plain call and an SDK call, so
+	// both run under the same load; sdk/plain is the ratio of their total
+	// times (the inverse of the throughput ratio).
+	b.Run("paired", func(b *testing.B) {
+		p, c := newPlain(b), newSDK(b)
+		var tp, ts atomic.Int64
+		b.SetParallelism((benchGoroutines + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+		b.RunParallel(func(pb *testing.PB) {
+			ctx := context.Background()
+			for i := 0; pb.Next(); i++ {
+				t0 := time.Now()
+				_, err := p.getOrg(ctx, orgSmall)
+				t1 := time.Now()
+				if err == nil {
+					_, err = c.Organizations.Get(ctx, orgSmall)
+				}
+				t2 := time.Now()
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				tp.Add(int64(t1.Sub(t0)))
+				ts.Add(int64(t2.Sub(t1)))
+			}
+		})
+		b.ReportMetric(float64(ts.Load())/float64(tp.Load()), "sdk/plain")
 	})
 }
 
@@ -654,7 +718,7 @@ func (memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func BenchmarkSuccessPath(b *testing.B) {
 	ctx := context.Background()
 	const base = "https://posthog.example"
-	b.Run("plain", func(b *testing.B) {
+	b.Run("impl=plain", func(b *testing.B) {
 		hc := &http.Client{Transport: memTransport{}, Timeout: 30 * time.Second}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -674,7 +738,7 @@ func BenchmarkSuccessPath(b *testing.B) {
 			}
 		}
 	})
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		c, err := posthogapi.NewClient(benchKey, posthogapi.WithBaseURL(base), posthogapi.WithHTTPClient(&http.Client{Transport: memTransport{}}))
 		if err != nil {
 			b.Fatal(err)
