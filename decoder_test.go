@@ -9,6 +9,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
@@ -31,30 +32,133 @@ import (
 // types, the request types that carry Nullable fields, and the page of each
 // listed type). TestDecoderTypesCovered fails when a type is missing.
 var decoderTypes = map[string]func() any{
-	"Page[OrganizationMember]":   func() any { return new(Page[OrganizationMember]) },
-	"Page[Organization]":         func() any { return new(Page[Organization]) },
-	"Organization":               func() any { return new(Organization) },
-	"OrganizationTeam":           func() any { return new(OrganizationTeam) },
-	"OrganizationProject":        func() any { return new(OrganizationProject) },
-	"OrganizationCreate":         func() any { return new(OrganizationCreate) },
-	"OrganizationUpdate":         func() any { return new(OrganizationUpdate) },
-	"OrganizationMember":         func() any { return new(OrganizationMember) },
-	"UserBasic":                  func() any { return new(UserBasic) },
-	"MemberUpdate":               func() any { return new(MemberUpdate) },
-	"MemberScopedAPIKeys":        func() any { return new(MemberScopedAPIKeys) },
-	"ScopedAPIKey":               func() any { return new(ScopedAPIKey) },
-	"EnvironmentsRollbackResult": func() any { return new(EnvironmentsRollbackResult) },
-	"MemberListOptions":          func() any { return new(MemberListOptions) },
-	"ListOptions":                func() any { return new(ListOptions) },
-	"Nullable[uuid.UUID]":        func() any { return new(Nullable[uuid.UUID]) },
-	"Nullable[time.Time]":        func() any { return new(Nullable[time.Time]) },
+	"Page[OrganizationMember]":           func() any { return new(Page[OrganizationMember]) },
+	"Page[Organization]":                 func() any { return new(Page[Organization]) },
+	"Organization":                       func() any { return new(Organization) },
+	"OrganizationTeam":                   func() any { return new(OrganizationTeam) },
+	"OrganizationProject":                func() any { return new(OrganizationProject) },
+	"OrganizationCreate":                 func() any { return new(OrganizationCreate) },
+	"OrganizationUpdate":                 func() any { return new(OrganizationUpdate) },
+	"OrganizationMember":                 func() any { return new(OrganizationMember) },
+	"UserBasic":                          func() any { return new(UserBasic) },
+	"MemberUpdate":                       func() any { return new(MemberUpdate) },
+	"MemberScopedAPIKeys":                func() any { return new(MemberScopedAPIKeys) },
+	"ScopedAPIKey":                       func() any { return new(ScopedAPIKey) },
+	"EnvironmentsRollbackResult":         func() any { return new(EnvironmentsRollbackResult) },
+	"MemberListOptions":                  func() any { return new(MemberListOptions) },
+	"ListOptions":                        func() any { return new(ListOptions) },
+	"Nullable[uuid.UUID]":                func() any { return new(Nullable[uuid.UUID]) },
+	"Nullable[time.Time]":                func() any { return new(Nullable[time.Time]) },
+	"Page[BatchExportLogEntry]":          func() any { return new(Page[BatchExportLogEntry]) },
+	"Page[BatchExport]":                  func() any { return new(Page[BatchExport]) },
+	"Page[LegalDocument]":                func() any { return new(Page[LegalDocument]) },
+	"Page[OrganizationDomain]":           func() any { return new(Page[OrganizationDomain]) },
+	"Page[OrganizationIntegration]":      func() any { return new(Page[OrganizationIntegration]) },
+	"Page[OrganizationInvite]":           func() any { return new(Page[OrganizationInvite]) },
+	"Page[OrganizationOAuthApplication]": func() any { return new(Page[OrganizationOAuthApplication]) },
+	"Page[ProjectBasic]":                 func() any { return new(Page[ProjectBasic]) },
+	"Page[RoleMembership]":               func() any { return new(Page[RoleMembership]) },
+	"Page[Role]":                         func() any { return new(Page[Role]) },
+	"BatchExport":                        func() any { return new(BatchExport) },
+	"BatchExportSchema":                  func() any { return new(BatchExportSchema) },
+	"BatchExportSchemaField":             func() any { return new(BatchExportSchemaField) },
+	"BatchExportDestination":             func() any { return new(BatchExportDestination) },
+	"BatchExportRun":                     func() any { return new(BatchExportRun) },
+	"BatchExportDestinationRequest":      func() any { return new(BatchExportDestinationRequest) },
+	"S3Config":                           func() any { return new(S3Config) },
+	"SnowflakeConfig":                    func() any { return new(SnowflakeConfig) },
+	"PostgresConfig":                     func() any { return new(PostgresConfig) },
+	"RedshiftConfig":                     func() any { return new(RedshiftConfig) },
+	"RedshiftCopyInputs":                 func() any { return new(RedshiftCopyInputs) },
+	"RedshiftCredentials":                func() any { return new(RedshiftCredentials) },
+	"AWSCredentials":                     func() any { return new(AWSCredentials) },
+	"BigQueryConfig":                     func() any { return new(BigQueryConfig) },
+	"DatabricksConfig":                   func() any { return new(DatabricksConfig) },
+	"AzureBlobConfig":                    func() any { return new(AzureBlobConfig) },
+	"HTTPConfig":                         func() any { return new(HTTPConfig) },
+	"WorkflowsConfig":                    func() any { return new(WorkflowsConfig) },
+	"NoOpConfig":                         func() any { return new(NoOpConfig) },
+	"BatchExportCreate":                  func() any { return new(BatchExportCreate) },
+	"BatchExportUpdate":                  func() any { return new(BatchExportUpdate) },
+	"BatchExportPauseState":              func() any { return new(BatchExportPauseState) },
+	"BatchExportBackfillRequest":         func() any { return new(BatchExportBackfillRequest) },
+	"BatchExportBackfillResult":          func() any { return new(BatchExportBackfillResult) },
+	"BatchExportLogsOptions":             func() any { return new(BatchExportLogsOptions) },
+	"BatchExportLogEntry":                func() any { return new(BatchExportLogEntry) },
+	"BatchExportTestStepRequest":         func() any { return new(BatchExportTestStepRequest) },
+	"BatchExportDestinationTest":         func() any { return new(BatchExportDestinationTest) },
+	"BatchExportTestStep":                func() any { return new(BatchExportTestStep) },
+	"BatchExportTestStepResult":          func() any { return new(BatchExportTestStepResult) },
+	"OrganizationDomain":                 func() any { return new(OrganizationDomain) },
+	"DomainCreate":                       func() any { return new(DomainCreate) },
+	"DomainUpdate":                       func() any { return new(DomainUpdate) },
+	"SCIMToken":                          func() any { return new(SCIMToken) },
+	"SCIMRequestLog":                     func() any { return new(SCIMRequestLog) },
+	"SCIMLogPage":                        func() any { return new(SCIMLogPage) },
+	"SCIMLogOptions":                     func() any { return new(SCIMLogOptions) },
+	"OrganizationFeatureFlag":            func() any { return new(OrganizationFeatureFlag) },
+	"FeatureFlag":                        func() any { return new(FeatureFlag) },
+	"FeatureFlagCopy":                    func() any { return new(FeatureFlagCopy) },
+	"FeatureFlagCopyResult":              func() any { return new(FeatureFlagCopyResult) },
+	"FeatureFlagCopyFailure":             func() any { return new(FeatureFlagCopyFailure) },
+	"OrganizationIntegration":            func() any { return new(OrganizationIntegration) },
+	"IntegrationEnvironmentMapping":      func() any { return new(IntegrationEnvironmentMapping) },
+	"ProjectAccess":                      func() any { return new(ProjectAccess) },
+	"OrganizationInvite":                 func() any { return new(OrganizationInvite) },
+	"InviteCreate":                       func() any { return new(InviteCreate) },
+	"InviteDelegate":                     func() any { return new(InviteDelegate) },
+	"InviteChunk":                        func() any { return new(InviteChunk) },
+	"BulkInviteReport":                   func() any { return new(BulkInviteReport) },
+	"LegalDocument":                      func() any { return new(LegalDocument) },
+	"LegalDocumentCreator":               func() any { return new(LegalDocumentCreator) },
+	"LegalDocumentCreate":                func() any { return new(LegalDocumentCreate) },
+	"MemberGithubLogin":                  func() any { return new(MemberGithubLogin) },
+	"OrganizationOAuthApplication":       func() any { return new(OrganizationOAuthApplication) },
+	"ProductIntent":                      func() any { return new(ProductIntent) },
+	"ProjectBasic":                       func() any { return new(ProjectBasic) },
+	"Project":                            func() any { return new(Project) },
+	"ProjectSettings":                    func() any { return new(ProjectSettings) },
+	"ProjectCreate":                      func() any { return new(ProjectCreate) },
+	"ProjectUpdate":                      func() any { return new(ProjectUpdate) },
+	"ProjectListOptions":                 func() any { return new(ProjectListOptions) },
+	"ProductIntentCreate":                func() any { return new(ProductIntentCreate) },
+	"ProjectDemoDataStatus":              func() any { return new(ProjectDemoDataStatus) },
+	"ProjectActivityOptions":             func() any { return new(ProjectActivityOptions) },
+	"ProjectActivityPage":                func() any { return new(ProjectActivityPage) },
+	"ProjectActivity":                    func() any { return new(ProjectActivity) },
+	"ProjectActivityDetail":              func() any { return new(ProjectActivityDetail) },
+	"ProjectActivityChange":              func() any { return new(ProjectActivityChange) },
+	"ProxyRecord":                        func() any { return new(ProxyRecord) },
+	"ProxyRecordList":                    func() any { return new(ProxyRecordList) },
+	"ProxyRecordCreate":                  func() any { return new(ProxyRecordCreate) },
+	"ProxyRecordUpdate":                  func() any { return new(ProxyRecordUpdate) },
+	"ProxyDiagnosticReport":              func() any { return new(ProxyDiagnosticReport) },
+	"ProxyDiagnosticSummary":             func() any { return new(ProxyDiagnosticSummary) },
+	"ProxyDiagnosticCheck":               func() any { return new(ProxyDiagnosticCheck) },
+	"ProxyRemediation":                   func() any { return new(ProxyRemediation) },
+	"ProxyDNSRecord":                     func() any { return new(ProxyDNSRecord) },
+	"ResourceTransferRequest":            func() any { return new(ResourceTransferRequest) },
+	"ResourceTransfer":                   func() any { return new(ResourceTransfer) },
+	"ResourceSubstitution":               func() any { return new(ResourceSubstitution) },
+	"ResourceSearch":                     func() any { return new(ResourceSearch) },
+	"ResourceTransferPreview":            func() any { return new(ResourceTransferPreview) },
+	"ResourceTransferPreviewItem":        func() any { return new(ResourceTransferPreviewItem) },
+	"ResourceRef":                        func() any { return new(ResourceRef) },
+	"ResourceTransferResult":             func() any { return new(ResourceTransferResult) },
+	"TransferredResource":                func() any { return new(TransferredResource) },
+	"ResourceSearchResult":               func() any { return new(ResourceSearchResult) },
+	"Role":                               func() any { return new(Role) },
+	"RoleMembership":                     func() any { return new(RoleMembership) },
+	"RoleCreate":                         func() any { return new(RoleCreate) },
+	"RoleUpdate":                         func() any { return new(RoleUpdate) },
+	"[]OrganizationInvite":               func() any { return new([]OrganizationInvite) },
 }
 
 // notDecoded are exported struct types that are never JSON: errors, the
 // client and its services, options.
 var notDecoded = map[string]bool{
 	"Client": true, "APIError": true, "ScopeError": true, "RateLimitError": true,
-	"TransportError": true, "DecodeError": true, "RateLimiter": true,
+	"TransportError": true, "DecodeError": true, "RateLimiter": true, "StorageError": true,
 }
 
 // TestDecoderTypesCovered parses the package's sources and checks that every
@@ -594,5 +698,20 @@ func TestDecodeLargeBody(t *testing.T) {
 	}
 	for range 2 {
 		compareDecoders(t, "Page[OrganizationMember]", []byte(b.String()))
+	}
+}
+
+// TestDecodeEmptyBody: an empty or blank body is io.EOF, as from a
+// json.Decoder, so that calls that accept an empty answer can tell it from
+// a malformed one.
+func TestDecodeEmptyBody(t *testing.T) {
+	for _, b := range []string{"", " ", "\n\t\r "} {
+		var v Organization
+		if err := decodeJSON(strings.NewReader(b), &v); err != io.EOF {
+			t.Errorf("%q: err = %v, want io.EOF", b, err)
+		}
+		if err := json.NewDecoder(strings.NewReader(b)).Decode(&v); err != io.EOF {
+			t.Errorf("%q: encoding/json Decoder err = %v", b, err)
+		}
 	}
 }
