@@ -27,6 +27,7 @@ type config struct {
 	retryWaitMin      time.Duration
 	maxErrorBody      int64
 	limiter           *RateLimiter
+	prefetch          int
 	gate              *retryGate
 }
 
@@ -40,6 +41,7 @@ func defaultConfig() config {
 		maxRetryElapsed: DefaultMaxRetryElapsed,
 		retryWaitMin:    DefaultRetryWaitMin,
 		maxErrorBody:    DefaultMaxErrorBodyBytes,
+		prefetch:        DefaultPrefetch,
 	}
 }
 

@@ -67,7 +67,9 @@ func TestIteratorThreePages(t *testing.T) {
 }
 
 func TestIteratorIsLazyAndStopsOnBreak(t *testing.T) {
-	c, mt := newMockClient(t)
+	// One page at a time: with prefetching on, the pages after the first
+	// are requested before the loop asks (TestPrefetchBreakCancels).
+	c, mt := newMockClient(t, WithPrefetch(1))
 	var hits atomic.Int32
 	registerThreePages(mt, &hits)
 	seq := c.Members.All(context.Background(), orgID, &MemberListOptions{ListOptions: ListOptions{Limit: 2}})
