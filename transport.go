@@ -80,7 +80,7 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	// retryablehttp calls HTTPClient.CloseIdleConnections after every call
 	// that ends in an error, which would empty the pool shared by all the
 	// client's goroutines.
-	hc.Transport = &authTransport{c: c, base: base}
+	hc.Transport = &authTransport{c: c, base: base, authorization: []string{"Bearer " + c.cfg.apiKey}}
 	userRedirect := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !c.sameOrigin(req.URL) {
@@ -133,6 +133,8 @@ func defaultTransport() *http.Transport {
 type authTransport struct {
 	c    *Client
 	base http.RoundTripper
+	// authorization is the Authorization header's value, made once.
+	authorization []string
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -143,8 +145,15 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%w: refusing to send credentials off %s", ErrForeignHost, t.c.baseURL.Host)
 	}
 	ctx := req.Context()
-	r2 := req.Clone(ctx)
-	r2.Header.Set("Authorization", "Bearer "+t.c.cfg.apiKey)
+	// A RoundTripper must not change its request: send a copy that has its
+	// own header (everything else is only read below).
+	r2 := new(http.Request)
+	*r2 = *req
+	r2.Header = make(http.Header, len(req.Header)+1)
+	for k, v := range req.Header {
+		r2.Header[k] = v
+	}
+	r2.Header["Authorization"] = t.authorization
 	start := time.Now()
 	resp, err := t.base.RoundTrip(r2)
 	if resp != nil && resp.Request == nil {
