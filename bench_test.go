@@ -41,11 +41,12 @@ const benchPoolSize = 32
 // Organizations of the bench server. Each one selects the size of its member
 // list and how long the server waits before answering.
 var (
-	orgSmall   = uuid.MustParse("0191e8a4-0000-7000-8000-000000000100") // 100 members
-	org10k     = uuid.MustParse("0191e8a4-0000-7000-8000-000000010000") // 10,000 members
-	org100k    = uuid.MustParse("0191e8a4-0000-7000-8000-000000100000") // 100,000 members
-	orgLatency = uuid.MustParse("0191e8a4-0000-7000-8000-0000000000aa") // 10,000 members, +latency
-	benchUser  = uuid.MustParse("0191e8a4-1111-7000-8000-000000000001")
+	orgSmall     = uuid.MustParse("0191e8a4-0000-7000-8000-000000000100") // 100 members
+	org10k       = uuid.MustParse("0191e8a4-0000-7000-8000-000000010000") // 10,000 members
+	org100k      = uuid.MustParse("0191e8a4-0000-7000-8000-000000100000") // 100,000 members
+	orgLatency   = uuid.MustParse("0191e8a4-0000-7000-8000-0000000000aa") // 10,000 members, +latency
+	orgLatency1k = uuid.MustParse("0191e8a4-0000-7000-8000-0000000000ab") // 1,000 members, +latency (-short)
+	benchUser    = uuid.MustParse("0191e8a4-1111-7000-8000-000000000001")
 )
 
 // benchLatency is what the server adds to every answer for orgLatency.
@@ -83,10 +84,11 @@ func server() *benchServer {
 	benchOnce.Do(func() {
 		s := &benchServer{
 			orgs: map[uuid.UUID]benchOrg{
-				orgSmall:   {members: 100},
-				org10k:     {members: 10_000},
-				org100k:    {members: 100_000},
-				orgLatency: {members: 10_000, delay: benchLatency},
+				orgSmall:     {members: 100},
+				org10k:       {members: 10_000},
+				org100k:      {members: 100_000},
+				orgLatency:   {members: 10_000, delay: benchLatency},
+				orgLatency1k: {members: 1_000, delay: benchLatency},
 			},
 		}
 		s.buildBodies()
@@ -582,9 +584,13 @@ func plainAll(p *plain, org uuid.UUID) func(func(*posthogapi.OrganizationMember)
 }
 
 // BenchmarkMembersAll lists 10,000 and 100,000 members (100 a page). The
-// peak heap must not grow with the total.
+// peak heap must not grow with the total. With -short only 10,000.
 func BenchmarkMembersAll(b *testing.B) {
-	for _, org := range []uuid.UUID{org10k, org100k} {
+	orgs := []uuid.UUID{org10k, org100k}
+	if testing.Short() {
+		orgs = orgs[:1]
+	}
+	for _, org := range orgs {
 		n := server().orgs[org].members
 		b.Run(fmt.Sprintf("n=%d/impl=plain", n), func(b *testing.B) { listing(b, org, plainAll(newPlain(b), org)) })
 		b.Run(fmt.Sprintf("n=%d/impl=sdk", n), func(b *testing.B) { listing(b, org, sdkAll(newSDK(b), org)) })
@@ -592,10 +598,16 @@ func BenchmarkMembersAll(b *testing.B) {
 }
 
 // BenchmarkMembersAllLatency lists 10,000 members from a server that takes
-// 50 ms to answer each page.
+// 50 ms to answer each page: the plain twin follows the next links one
+// after the other (5 s), the SDK fetches ahead. With -short it lists 1,000
+// members (10 pages), to keep a quick run of every benchmark quick.
 func BenchmarkMembersAllLatency(b *testing.B) {
-	b.Run("impl=plain", func(b *testing.B) { listing(b, orgLatency, plainAll(newPlain(b), orgLatency)) })
-	b.Run("impl=sdk", func(b *testing.B) { listing(b, orgLatency, sdkAll(newSDK(b), orgLatency)) })
+	org := orgLatency
+	if testing.Short() {
+		org = orgLatency1k
+	}
+	b.Run("impl=plain", func(b *testing.B) { listing(b, org, plainAll(newPlain(b), org)) })
+	b.Run("impl=sdk", func(b *testing.B) { listing(b, org, sdkAll(newSDK(b), org)) })
 }
 
 // ----- many goroutines ---------------------------------------------------------
