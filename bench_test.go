@@ -57,7 +57,7 @@ type benchOrg struct {
 	delay   time.Duration
 }
 
-// benchServer is the one loopback server every benchmark talks to. Member
+// benchServer is the loopback server a benchmark and its twin talk to. Member
 // pages are rendered from a template of 100 realistic members (built from
 // the OpenAPI schema's OrganizationMember and UserBasic): only the numeric
 // user IDs and the links change from page to page, so the server costs the
@@ -74,35 +74,43 @@ type benchServer struct {
 	conns   atomic.Int64 // connections accepted
 }
 
-var (
-	benchOnce sync.Once
-	benchSrv  *benchServer
-)
+// benchSrv is the server of the benchmark or test that is running.
+// Benchmarks and tests of this file run one at a time.
+var benchSrv *benchServer
 
-// server returns the shared bench server, started on first use.
-func server() *benchServer {
-	benchOnce.Do(func() {
-		s := &benchServer{
-			orgs: map[uuid.UUID]benchOrg{
-				orgSmall:     {members: 100},
-				org10k:       {members: 10_000},
-				org100k:      {members: 100_000},
-				orgLatency:   {members: 10_000, delay: benchLatency},
-				orgLatency1k: {members: 1_000, delay: benchLatency},
-			},
+// startServer starts the loopback server for one top-level benchmark or
+// test (its twins and sub-benchmarks all use it) and closes it when that
+// ends, so that no goroutine outlives it.
+func startServer(tb testing.TB) *benchServer {
+	tb.Helper()
+	s := &benchServer{
+		orgs: map[uuid.UUID]benchOrg{
+			orgSmall:     {members: 100},
+			org10k:       {members: 10_000},
+			org100k:      {members: 100_000},
+			orgLatency:   {members: 10_000, delay: benchLatency},
+			orgLatency1k: {members: 1_000, delay: benchLatency},
+		},
+	}
+	s.buildBodies()
+	s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.hs.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
 		}
-		s.buildBodies()
-		s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-		s.hs.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-			if st == http.StateNew {
-				s.conns.Add(1)
-			}
-		}
-		s.hs.Start()
-		benchSrv = s
+	}
+	s.hs.Start()
+	benchSrv = s
+	tb.Cleanup(func() {
+		s.hs.CloseClientConnections()
+		s.hs.Close()
+		benchSrv = nil
 	})
-	return benchSrv
+	return s
 }
+
+// server returns the running benchmark's server.
+func server() *benchServer { return benchSrv }
 
 // The member that stands for user ID idMark in the template.
 const idMark = 987654321
@@ -467,6 +475,7 @@ func median(d []time.Duration) float64 {
 
 // BenchmarkMembersList fetches one page of 100 members (66 KB).
 func BenchmarkMembersList(b *testing.B) {
+	startServer(b)
 	p, c := newPlain(b), newSDK(b)
 	opts := &posthogapi.MemberListOptions{ListOptions: posthogapi.ListOptions{Limit: 100}}
 	twins(b, func(ctx context.Context) error {
@@ -486,6 +495,7 @@ func BenchmarkMembersList(b *testing.B) {
 
 // BenchmarkOrganizationsGet fetches one organization (4 KB).
 func BenchmarkOrganizationsGet(b *testing.B) {
+	startServer(b)
 	p, c := newPlain(b), newSDK(b)
 	twins(b, func(ctx context.Context) error {
 		_, err := p.getOrg(ctx, orgSmall)
@@ -499,6 +509,7 @@ func BenchmarkOrganizationsGet(b *testing.B) {
 // BenchmarkMembersUpdate sends a PATCH with a JSON body and decodes the
 // member it answers.
 func BenchmarkMembersUpdate(b *testing.B) {
+	startServer(b)
 	p, c := newPlain(b), newSDK(b)
 	upd := &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin}
 	twins(b, func(ctx context.Context) error {
@@ -586,6 +597,7 @@ func plainAll(p *plain, org uuid.UUID) func(func(*posthogapi.OrganizationMember)
 // BenchmarkMembersAll lists 10,000 and 100,000 members (100 a page). The
 // peak heap must not grow with the total. With -short only 10,000.
 func BenchmarkMembersAll(b *testing.B) {
+	startServer(b)
 	orgs := []uuid.UUID{org10k, org100k}
 	if testing.Short() {
 		orgs = orgs[:1]
@@ -602,6 +614,7 @@ func BenchmarkMembersAll(b *testing.B) {
 // after the other (5 s), the SDK fetches ahead. With -short it lists 1,000
 // members (10 pages), to keep a quick run of every benchmark quick.
 func BenchmarkMembersAllLatency(b *testing.B) {
+	startServer(b)
 	org := orgLatency
 	if testing.Short() {
 		org = orgLatency1k
@@ -638,6 +651,7 @@ func parallel(b *testing.B, call func(context.Context) error) {
 // BenchmarkParallel shares one client between 32 goroutines calling
 // Organizations.Get.
 func BenchmarkParallel(b *testing.B) {
+	startServer(b)
 	b.Run("impl=plain", func(b *testing.B) {
 		p := newPlain(b)
 		parallel(b, func(ctx context.Context) error { _, err := p.getOrg(ctx, orgSmall); return err })
@@ -707,6 +721,7 @@ func BenchmarkParallel(b *testing.B) {
 // sharing one client: the server must see no more connections than the
 // client's pool size.
 func TestParallelConnectionsBounded(t *testing.T) {
+	startServer(t)
 	calls := 10_000
 	if testing.Short() {
 		calls = 2_000

@@ -249,13 +249,13 @@ func compareDecoders(t *testing.T, typ string, body []byte) (ok bool) {
 	mk := decoderTypes[typ]
 	want, got := mk(), mk()
 	errStd := decodeStd(body, want)
-	errGot := decodeJSON(bytes.NewReader(body), got)
+	errGot := unmarshalJSON(body, got)
 	switch {
 	case (errStd == nil) != (errGot == nil):
-		t.Errorf("%s: encoding/json error %v, decodeJSON error %v, for\n%s", typ, errStd, errGot, shorten(body))
+		t.Errorf("%s: encoding/json error %v, goccy/go-json error %v, for\n%s", typ, errStd, errGot, shorten(body))
 		return false
 	case errStd == nil && !reflect.DeepEqual(want, got):
-		t.Errorf("%s: decoded values differ for\n%s\nencoding/json: %+v\ndecodeJSON:    %+v", typ, shorten(body), deref(want), deref(got))
+		t.Errorf("%s: decoded values differ for\n%s\nencoding/json: %+v\ngoccy/go-json: %+v", typ, shorten(body), deref(want), deref(got))
 		return false
 	}
 	return true
@@ -634,7 +634,7 @@ func FuzzDecoderEquivalence(f *testing.F) {
 // *DecodeError naming the call, whatever went wrong with the body.
 func TestDecodeErrorTyped(t *testing.T) {
 	org := uuid.MustParse("0191e8a4-0000-7000-8000-000000000100")
-	for _, body := range []string{`{"id":`, `{"id":"x"}`, `[]`, `{"member_count":"many"}`, `<html>gateway</html>`, `{}x`, ``} {
+	for _, body := range []string{`{"id":`, `{"id":"x"}`, `[]`, `{"member_count":"many"}`, `<html>gateway</html>`, `null`, ``} {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder(http.MethodGet, api(org.String()+"/"), respond(t, http.StatusOK, body, "", ""))
 		o, err := c.Organizations.Get(context.Background(), org)
@@ -701,17 +701,64 @@ func TestDecodeLargeBody(t *testing.T) {
 	}
 }
 
-// TestDecodeEmptyBody: an empty or blank body is io.EOF, as from a
-// json.Decoder, so that calls that accept an empty answer can tell it from
-// a malformed one.
-func TestDecodeEmptyBody(t *testing.T) {
-	for _, b := range []string{"", " ", "\n\t\r "} {
+// TestDecodeBodyRules: decodeJSON's rules on the whole answer, on top of the
+// decoder's: an empty or blank body is io.EOF, as from a json.Decoder, so
+// that calls that accept an empty answer can tell it from a malformed one; a
+// top-level null is refused; white space around the value and data after it
+// are ignored, as by a json.Decoder; errors are encoding/json's types, with
+// io.ErrUnexpectedEOF for a body cut short.
+func TestDecodeBodyRules(t *testing.T) {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	for _, tc := range []struct {
+		body string
+		ok   func(error) bool
+	}{
+		{"", func(err error) bool { return err == io.EOF }},
+		{" ", func(err error) bool { return err == io.EOF }},
+		{"\n\t\r ", func(err error) bool { return err == io.EOF }},
+		{"null", func(err error) bool { return err == errNullAnswer }},
+		{" \n null", func(err error) bool { return err == errNullAnswer }},
+		{"nul", func(err error) bool { return err == errNullAnswer }},
+		{`{"name":"x"}`, func(err error) bool { return err == nil }},
+		{" \n{\"name\":\"x\"}\n ", func(err error) bool { return err == nil }},
+		{`{"name":"x"}x`, func(err error) bool { return err == nil }},
+		{`{"name":"x"} {}`, func(err error) bool { return err == nil }},
+		{`{"name":"x"`, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }},
+		{`<html>`, func(err error) bool { return errors.As(err, &syn) }},
+		{`{"name":"x","member_count":"many"}`, func(err error) bool { return errors.As(err, &typ) }},
+		{`{"name":"x","teams":[{"id":"1"}]}`, func(err error) bool { return errors.As(err, &typ) }},
+	} {
 		var v Organization
-		if err := decodeJSON(strings.NewReader(b), &v); err != io.EOF {
-			t.Errorf("%q: err = %v, want io.EOF", b, err)
+		err := decodeJSON(strings.NewReader(tc.body), &v)
+		if !tc.ok(err) {
+			t.Errorf("%q: err = %v (%T)", tc.body, err, err)
 		}
-		if err := json.NewDecoder(strings.NewReader(b)).Decode(&v); err != io.EOF {
-			t.Errorf("%q: encoding/json Decoder err = %v", b, err)
+		if err == nil && v.Name != "x" {
+			t.Errorf("%q: decoded %+v", tc.body, v)
 		}
+		// The same answer through json.Decoder, as before goccy.
+		var w Organization
+		if errStd := json.NewDecoder(strings.NewReader(tc.body)).Decode(&w); err != errNullAnswer && fmt.Sprint(errStd) != fmt.Sprint(err) {
+			t.Errorf("%q: err = %v, json.Decoder's %v", tc.body, err, errStd)
+		}
+	}
+}
+
+// TestDecodeFallbackStartsClean: when goccy fails part way, encoding/json
+// decodes into a zero value, not into what goccy left.
+func TestDecodeFallbackStartsClean(t *testing.T) {
+	var v Organization
+	err := decodeJSON(strings.NewReader(`{"name":"x","slug":"s","member_count":"many"}`), &v)
+	var typ *json.UnmarshalTypeError
+	if !errors.As(err, &typ) {
+		t.Fatalf("err = %v", err)
+	}
+	var w Organization
+	errStd := json.NewDecoder(strings.NewReader(`{"name":"x","slug":"s","member_count":"many"}`)).Decode(&w)
+	if fmt.Sprint(errStd) != fmt.Sprint(err) || !reflect.DeepEqual(v, w) {
+		t.Errorf("after a failed decode: %+v, %v; json.Decoder: %+v, %v", v, err, w, errStd)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"sync"
 
 	gojson "github.com/goccy/go-json"
@@ -18,17 +19,21 @@ func marshalJSON(v any) ([]byte, error) { return json.Marshal(v) }
 // expected; decoding it would silently return a zero value.
 var errNullAnswer = errors.New("answer is JSON null")
 
-// decodeJSON decodes the JSON value that is the whole of r into v. Unknown
-// fields are ignored (PostHog adds fields over time). An empty or blank
-// answer is io.EOF (callers that accept an empty answer test for it); a
-// top-level null is refused; anything but white space after the value is an
-// error, as with json.Unmarshal; a failure to read r is returned as is.
+// decodeJSON decodes the JSON value at the start of r into v. Unknown
+// fields are ignored (PostHog adds fields over time); data after the value
+// is ignored. An empty or blank answer is io.EOF (callers that accept an
+// empty answer test for it); a top-level null is refused; a failure to read
+// r is returned as is.
 //
 // The body is read into a pooled buffer and decoded by goccy/go-json, which
 // decodes PostHog's pages 4 to 5 times faster than encoding/json and
 // allocates less (see PERFORMANCE.md). Decoded strings are copies, never
-// views of the buffer, so the buffer is reused by the next call.
-// decoder_test.go checks that both decoders agree on every response type.
+// views of the buffer, so the buffer is reused by the next call. When goccy
+// fails, which a good answer never makes it do, encoding/json's Decoder
+// decodes the body again and has the last word: errors are encoding/json's
+// (*json.SyntaxError, *json.UnmarshalTypeError, io.ErrUnexpectedEOF), with
+// its messages, and what it accepts (such as data after the value) is
+// accepted. decoder_test.go checks that both decoders agree on every type.
 func decodeJSON(r io.Reader, v any) error {
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer putBodyBuffer(buf)
@@ -42,7 +47,13 @@ func decodeJSON(r io.Reader, v any) error {
 	case body[0] == 'n':
 		return errNullAnswer
 	}
-	return unmarshalJSON(body, v)
+	if unmarshalJSON(body, v) == nil {
+		return nil
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv.Elem().SetZero() // what goccy decoded before it failed
+	}
+	return json.NewDecoder(bytes.NewReader(body)).Decode(v)
 }
 
 // unmarshalJSON decodes the JSON value b into v with goccy/go-json.
