@@ -281,10 +281,14 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 	}
 	st := &callState{method: r.method, path: u.Path, noRedirect: r.noRedirect, start: time.Now()}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), body)
+	// The request gets the URL built above as it is: printing it for
+	// NewRequest to parse it back cost as much as the rest of the call's
+	// own work. (NewRequest also drops an empty port from the Host header.)
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, "", body)
 	if err != nil {
 		return 0, fmt.Errorf("posthogapi: %s %s: %w", r.method, u.Path, sanitizeError(err))
 	}
+	req.URL, req.Host = u, strings.TrimSuffix(u.Host, ":")
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -372,9 +376,8 @@ func checkPath(p string) error {
 	if p == "" {
 		return nil // the collection itself: /api/organizations/
 	}
-	segs := strings.Split(strings.TrimSuffix(p, "/"), "/")
-	for _, seg := range segs {
-		v, err := url.PathUnescape(seg)
+	for seg := range strings.SplitSeq(strings.TrimSuffix(p, "/"), "/") {
+		v, err := url.PathUnescape(seg) // no copy when seg has no escape
 		if err != nil {
 			return fmt.Errorf("%w: bad path escape", ErrInvalidArgument)
 		}
@@ -394,7 +397,10 @@ func hasDotSegment(v string) bool {
 	if v == "." || v == ".." {
 		return true
 	}
-	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '\\' }) {
+	if !strings.ContainsAny(v, `/\`) {
+		return false // a UUID, a key: nothing to split, nothing allocated
+	}
+	for part := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == '/' || r == '\\' }) {
 		if part == "." || part == ".." {
 			return true
 		}
