@@ -13,24 +13,6 @@ import (
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
-// domainE2E starts a server and returns it, its default organization and
-// a client whose key has the given scopes.
-func domainE2E(t *testing.T, scopes ...string) (*posthogtest.Server, uuid.UUID, *posthogapi.Client) {
-	t.Helper()
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
-	return srv, srv.DefaultOrganization().ID, domainE2EClient(t, srv, srv.NewAPIKey(scopes...))
-}
-
-func domainE2EClient(t *testing.T, srv *posthogtest.Server, key string) *posthogapi.Client {
-	t.Helper()
-	c, err := srv.Client(key, posthogapi.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func wantAPIError(t *testing.T, err error, status int, code, attr string) *posthogapi.APIError {
 	t.Helper()
 	var ae *posthogapi.APIError
@@ -45,7 +27,7 @@ func wantAPIError(t *testing.T, err error, status int, code, attr string) *posth
 
 func TestDomainE2ELifecycle(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := domainE2E(t, "organization:write")
+	srv, org, c := e2eServer(t, "organization:write")
 
 	d, err := c.Domains.Create(ctx, org, &posthogapi.DomainCreate{Domain: "example.com"})
 	if err != nil {
@@ -119,7 +101,7 @@ func TestDomainE2ELifecycle(t *testing.T) {
 
 func TestDomainE2EUniqueAcrossOrganizations(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := domainE2E(t, "organization:write")
+	srv, org, c := e2eServer(t, "organization:write")
 	other := srv.AddOrganization("Other", uuid.Nil)
 	srv.AddDomain(other.ID, "taken.example.com")
 	_, err := c.Domains.Create(ctx, org, &posthogapi.DomainCreate{Domain: "taken.example.com"})
@@ -132,7 +114,7 @@ func TestDomainE2EUniqueAcrossOrganizations(t *testing.T) {
 
 func TestDomainE2EScopesAndLevels(t *testing.T) {
 	ctx := context.Background()
-	srv, org, reader := domainE2E(t, "organization:read")
+	srv, org, reader := e2eServer(t, "organization:read")
 	d := srv.AddDomain(org, "example.com")
 
 	_, err := reader.Domains.Create(ctx, org, &posthogapi.DomainCreate{Domain: "new.example.com"})
@@ -147,7 +129,7 @@ func TestDomainE2EScopesAndLevels(t *testing.T) {
 		t.Errorf("get with a read key: %v", err)
 	}
 
-	members := domainE2EClient(t, srv, srv.NewAPIKey("organization_member:write"))
+	members := e2eClient(t, srv, srv.NewAPIKey("organization_member:write"))
 	if _, err := members.Domains.List(ctx, org, nil); !errors.As(err, &se) || se.Scope != "organization:read" {
 		t.Errorf("list with another area's key: %v", err)
 	}
@@ -155,7 +137,7 @@ func TestDomainE2EScopesAndLevels(t *testing.T) {
 	// A plain member with the right scope can read but not write.
 	u := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
 	srv.AddMember(org, u.UUID, posthogtest.LevelMember)
-	member := domainE2EClient(t, srv, srv.NewAPIKeyFor(u.UUID, "organization:write"))
+	member := e2eClient(t, srv, srv.NewAPIKeyFor(u.UUID, "organization:write"))
 	if _, err := member.Domains.Get(ctx, org, d.ID); err != nil {
 		t.Errorf("member get: %v", err)
 	}
@@ -170,7 +152,7 @@ func TestDomainE2EScopesAndLevels(t *testing.T) {
 
 func TestDomainE2EActionsRejectScopedPersonalKeys(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := domainE2E(t, "*")
+	srv, org, c := e2eServer(t, "*")
 	d := srv.AddDomain(org, "example.com")
 	srv.PublishDNSChallenge(org, d.ID)
 	calls := map[string]func() error{
@@ -203,7 +185,7 @@ func TestDomainE2EActionsRejectScopedPersonalKeys(t *testing.T) {
 
 func TestDomainE2EVerifyWithLegacyKey(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := domainE2E(t) // a legacy key: no scopes, allowed everything
+	srv, org, c := e2eServer(t) // a legacy key: no scopes, allowed everything
 	d, err := c.Domains.Create(ctx, org, &posthogapi.DomainCreate{Domain: "example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +209,7 @@ func TestDomainE2EVerifyWithLegacyKey(t *testing.T) {
 
 func TestDomainE2ESCIM(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := domainE2E(t) // legacy key, so scim/token is reachable
+	srv, org, c := e2eServer(t) // legacy key, so scim/token is reachable
 	d, err := c.Domains.Create(ctx, org, &posthogapi.DomainCreate{Domain: "example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +265,7 @@ func TestDomainE2ESCIM(t *testing.T) {
 
 func TestDomainE2EAutomaticProvisioningFeature(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := domainE2E(t, "organization:write")
+	srv, org, c := e2eServer(t, "organization:write")
 	d := srv.AddDomain(org, "example.com")
 	srv.VerifyDomain(org, d.ID)
 	srv.SetDomainFeatures(org, false, true)
@@ -301,7 +283,7 @@ func TestDomainE2EAutomaticProvisioningFeature(t *testing.T) {
 
 func TestDomainE2ESCIMLogsPaging(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := domainE2E(t) // legacy key: scim/logs has no scope
+	srv, org, c := e2eServer(t) // legacy key: scim/logs has no scope
 	d := srv.AddDomain(org, "example.com")
 	other := srv.AddDomain(org, "other.example.com")
 	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -383,7 +365,7 @@ func TestDomainE2ESCIMLogsPaging(t *testing.T) {
 	// Only admins may read SCIM logs, even with a legacy key.
 	u := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
 	srv.AddMember(org, u.UUID, posthogtest.LevelMember)
-	member := domainE2EClient(t, srv, srv.NewAPIKeyFor(u.UUID))
+	member := e2eClient(t, srv, srv.NewAPIKeyFor(u.UUID))
 	_, err = member.Domains.SCIMLogs(ctx, org, d.ID, nil)
 	if ae := wantAPIError(t, err, 403, "permission_denied", ""); ae.Detail != "Only organization admins can view SCIM logs." {
 		t.Errorf("member: %v", err)
@@ -392,7 +374,7 @@ func TestDomainE2ESCIMLogsPaging(t *testing.T) {
 
 func TestDomainE2ENotFound(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := domainE2E(t, "organization:write")
+	srv, org, c := e2eServer(t, "organization:write")
 	other := srv.AddOrganization("Other", uuid.Nil)
 	d := srv.AddDomain(other.ID, "other.example.com")
 	// A domain of another organization is not found through this one.
@@ -403,7 +385,7 @@ func TestDomainE2ENotFound(t *testing.T) {
 		t.Errorf("unknown domain: %v", err)
 	}
 	stranger := srv.AddUser(posthogtest.UserSeed{Email: "stranger@example.com"})
-	sc := domainE2EClient(t, srv, srv.NewAPIKeyFor(stranger.UUID, "organization:read"))
+	sc := e2eClient(t, srv, srv.NewAPIKeyFor(stranger.UUID, "organization:read"))
 	if _, err := sc.Domains.List(ctx, org, nil); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("non-member list: %v", err)
 	}

@@ -13,30 +13,12 @@ import (
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
-// inviteE2E starts a server and returns it, its default organization and
-// a client whose key has the given scopes.
-func inviteE2E(t *testing.T, scopes ...string) (*posthogtest.Server, uuid.UUID, *posthogapi.Client) {
-	t.Helper()
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
-	return srv, srv.DefaultOrganization().ID, inviteE2EClient(t, srv, srv.NewAPIKey(scopes...))
-}
-
-func inviteE2EClient(t *testing.T, srv *posthogtest.Server, key string) *posthogapi.Client {
-	t.Helper()
-	c, err := srv.Client(key, posthogapi.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // inviteE2EMember adds a user at level to org and returns a client for them.
 func inviteE2EMember(t *testing.T, srv *posthogtest.Server, org uuid.UUID, email string, level int) *posthogapi.Client {
 	t.Helper()
 	u := srv.AddUser(posthogtest.UserSeed{Email: email})
 	srv.AddMember(org, u.UUID, level)
-	return inviteE2EClient(t, srv, srv.NewAPIKeyFor(u.UUID, "organization_member:write"))
+	return e2eClient(t, srv, srv.NewAPIKeyFor(u.UUID, "organization_member:write"))
 }
 
 func listInvites(t *testing.T, c *posthogapi.Client, org uuid.UUID) []posthogapi.OrganizationInvite {
@@ -53,7 +35,7 @@ func listInvites(t *testing.T, c *posthogapi.Client, org uuid.UUID) []posthogapi
 
 func TestInviteE2ELifecycle(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := inviteE2E(t, "organization_member:write")
+	srv, org, c := e2eServer(t, "organization_member:write")
 	owner := srv.DefaultUser()
 
 	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{
@@ -100,7 +82,7 @@ func TestInviteE2ELifecycle(t *testing.T) {
 
 func TestInviteE2ERules(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := inviteE2E(t, "organization_member:write")
+	srv, org, c := e2eServer(t, "organization_member:write")
 
 	// The address of a member.
 	_, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "owner@example.com"})
@@ -124,7 +106,7 @@ func TestInviteE2ERules(t *testing.T) {
 	}
 
 	// With members_can_invite off, only admins invite.
-	orgs := inviteE2EClient(t, srv, srv.NewAPIKey("organization:write"))
+	orgs := e2eClient(t, srv, srv.NewAPIKey("organization:write"))
 	if _, err := orgs.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{MembersCanInvite: posthogapi.NewNullable(false)}); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +134,7 @@ func TestInviteE2ERules(t *testing.T) {
 
 func TestInviteE2EScopes(t *testing.T) {
 	ctx := context.Background()
-	srv, org, reader := inviteE2E(t, "organization_member:read")
+	srv, org, reader := e2eServer(t, "organization_member:read")
 	inv := srv.AddInvite(org, posthogtest.InviteSeed{Email: "ann@example.com"})
 	var se *posthogapi.ScopeError
 	if _, err := reader.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "bo@example.com"}); !errors.As(err, &se) || se.Scope != "organization_member:write" {
@@ -170,7 +152,7 @@ func TestInviteE2EScopes(t *testing.T) {
 	if got := listInvites(t, reader, org); len(got) != 1 {
 		t.Errorf("list with a read key = %+v", got)
 	}
-	orgKey := inviteE2EClient(t, srv, srv.NewAPIKey("organization:write"))
+	orgKey := e2eClient(t, srv, srv.NewAPIKey("organization:write"))
 	if _, err := orgKey.Invites.List(ctx, org, nil); !errors.As(err, &se) || se.Scope != "organization_member:read" {
 		t.Errorf("list with another area's key: %v", err)
 	}
@@ -181,7 +163,7 @@ func TestInviteE2EScopes(t *testing.T) {
 
 func TestInviteE2EBulk(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := inviteE2E(t, "organization_member:write")
+	srv, org, c := e2eServer(t, "organization_member:write")
 	created, err := c.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{
 		{TargetEmail: "a@example.com", FirstName: "A"},
 		{TargetEmail: "b@example.com", Level: posthogapi.MembershipLevelAdmin},
@@ -214,7 +196,7 @@ func TestInviteE2EBulk(t *testing.T) {
 
 func TestInviteE2EBulkChunked(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := inviteE2E(t, "organization_member:write")
+	srv, org, c := e2eServer(t, "organization_member:write")
 	invites := make([]posthogapi.InviteCreate, 45)
 	for i := range invites {
 		invites[i] = posthogapi.InviteCreate{TargetEmail: fmt.Sprintf("user%02d@example.com", i)}
@@ -242,7 +224,7 @@ func TestInviteE2EBulkChunked(t *testing.T) {
 
 func TestInviteE2EBulkChunkedLostAnswer(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := inviteE2E(t, "organization_member:write")
+	srv, org, c := e2eServer(t, "organization_member:write")
 	invites := make([]posthogapi.InviteCreate, 25)
 	for i := range invites {
 		invites[i] = posthogapi.InviteCreate{TargetEmail: fmt.Sprintf("user%02d@example.com", i)}
@@ -268,7 +250,7 @@ func TestInviteE2EBulkChunkedLostAnswer(t *testing.T) {
 
 func TestInviteE2EDelegate(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := inviteE2E(t, "organization_member:write")
+	srv, org, c := e2eServer(t, "organization_member:write")
 	inv, err := c.Invites.Delegate(ctx, org, &posthogapi.InviteDelegate{TargetEmail: "cto@example.com", Message: "Please finish setup", StepAtDelegation: "install"})
 	if err != nil {
 		t.Fatal(err)
@@ -290,7 +272,7 @@ func TestInviteE2EDelegate(t *testing.T) {
 
 func TestInviteE2EAcceptInvite(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := inviteE2E(t, "organization_member:write")
+	srv, org, c := e2eServer(t, "organization_member:write")
 	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "ann@example.com", FirstName: "Ann", Level: posthogapi.MembershipLevelAdmin})
 	if err != nil {
 		t.Fatal(err)
@@ -322,7 +304,7 @@ func TestInviteE2EAcceptInvite(t *testing.T) {
 
 func TestInviteE2ECombinePending(t *testing.T) {
 	ctx := context.Background()
-	_, org, c := inviteE2E(t, "organization_member:write")
+	_, org, c := e2eServer(t, "organization_member:write")
 	if _, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "x@example.com", Level: posthogapi.MembershipLevelAdmin}); err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +321,7 @@ func TestInviteE2ECombinePending(t *testing.T) {
 // An audit: find invites older than a week, as a cleanup job would.
 func TestInviteE2EAuditOldInvites(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := inviteE2E(t, "organization_member:read")
+	srv, org, c := e2eServer(t, "organization_member:read")
 	now := time.Now()
 	srv.AddInvite(org, posthogtest.InviteSeed{Email: "stale@example.com", CreatedAt: now.Add(-10 * 24 * time.Hour)})
 	srv.AddInvite(org, posthogtest.InviteSeed{Email: "expired@example.com", CreatedAt: now.Add(-4 * 24 * time.Hour)})

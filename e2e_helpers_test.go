@@ -1,0 +1,29 @@
+package posthogapi_test
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/posthogtest"
+)
+
+// e2eServer starts a server for one test and returns it, its default
+// organization and a client whose key has the given scopes (see e2eClient).
+func e2eServer(t *testing.T, scopes ...string) (*posthogtest.Server, uuid.UUID, *posthogapi.Client) {
+	t.Helper()
+	srv := posthogtest.NewServer()
+	t.Cleanup(srv.Close)
+	return srv, srv.DefaultOrganization().ID, e2eClient(t, srv, srv.NewAPIKey(scopes...))
+}
+
+// e2eClient returns a client of srv authenticated with key. It does not
+// retry, so an error answer is seen as the server gave it.
+func e2eClient(t *testing.T, srv *posthogtest.Server, key string) *posthogapi.Client {
+	t.Helper()
+	c, err := srv.Client(key, posthogapi.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
