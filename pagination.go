@@ -305,19 +305,10 @@ func (c *Client) nextURL(cur *url.URL, next string, n int) (*url.URL, error) {
 	if u.String() == cur.String() {
 		return nil, fmt.Errorf("%w: GET %s: next link repeats the page", ErrPaginationStalled, cur.Path)
 	}
-	if no, ok := queryInt(u, "offset"); ok {
-		if co, _ := queryInt(cur, "offset"); no <= co && u.Path == cur.Path {
+	if no, ok := singleInt(u.Query(), "offset"); ok {
+		if co, _ := singleInt(cur.Query(), "offset"); no <= co && u.Path == cur.Path {
 			return nil, fmt.Errorf("%w: GET %s: next offset %d does not advance past %d", ErrPaginationStalled, cur.Path, no, co)
 		}
 	}
 	return u, nil
-}
-
-func queryInt(u *url.URL, key string) (int, bool) {
-	v := u.Query().Get(key)
-	if v == "" {
-		return 0, false
-	}
-	n, err := strconv.Atoi(v)
-	return n, err == nil
 }
