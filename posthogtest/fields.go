@@ -114,7 +114,10 @@ func (rc *reqCtx) boolField(f map[string]json.RawMessage, name string, dst *bool
 	return true
 }
 
-func (rc *reqCtx) nullableBoolField(f map[string]json.RawMessage, name string, dst **bool) bool {
+// nullable reads a field PostHog lets a client clear: absent leaves *dst
+// alone, null clears it, a value is decoded into a new *T, and a value of
+// the wrong type is a 400 "invalid" with msg.
+func nullable[T any](rc *reqCtx, f map[string]json.RawMessage, name, msg string, dst **T) bool {
 	raw, present := f[name]
 	if !present {
 		return true
@@ -123,54 +126,26 @@ func (rc *reqCtx) nullableBoolField(f map[string]json.RawMessage, name string, d
 		*dst = nil
 		return true
 	}
-	var v bool
-	if json.Unmarshal(raw, &v) != nil {
-		rc.invalid("invalid", "Must be a valid boolean.", name)
+	v := new(T)
+	if json.Unmarshal(raw, v) != nil {
+		rc.invalid("invalid", msg, name)
 		return false
 	}
-	*dst = &v
+	*dst = v
 	return true
+}
+
+func (rc *reqCtx) nullableBoolField(f map[string]json.RawMessage, name string, dst **bool) bool {
+	return nullable(rc, f, name, "Must be a valid boolean.", dst)
 }
 
 func (rc *reqCtx) nullableStringField(f map[string]json.RawMessage, name string, dst **string) bool {
-	raw, present := f[name]
-	if !present {
-		return true
-	}
-	if isNull(raw) {
-		*dst = nil
-		return true
-	}
-	var v string
-	if json.Unmarshal(raw, &v) != nil {
-		rc.invalid("invalid", "Not a valid string.", name)
-		return false
-	}
-	*dst = &v
-	return true
+	return nullable(rc, f, name, "Not a valid string.", dst)
 }
 
+// nullableUUIDField reads a UUID string (uuid.UUID decodes only from one).
 func (rc *reqCtx) nullableUUIDField(f map[string]json.RawMessage, name string, dst **uuid.UUID) bool {
-	raw, present := f[name]
-	if !present {
-		return true
-	}
-	if isNull(raw) {
-		*dst = nil
-		return true
-	}
-	var v string
-	if json.Unmarshal(raw, &v) != nil {
-		rc.invalid("invalid", "Must be a valid UUID.", name)
-		return false
-	}
-	id, err := uuid.Parse(v)
-	if err != nil {
-		rc.invalid("invalid", "Must be a valid UUID.", name)
-		return false
-	}
-	*dst = &id
-	return true
+	return nullable(rc, f, name, "Must be a valid UUID.", dst)
 }
 
 // intField reads an integer field; allowed, when not empty, lists the valid
