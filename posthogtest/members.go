@@ -94,8 +94,15 @@ func handleMemberList(rc *reqCtx) {
 	page(rc, out)
 }
 
-// memberTarget resolves the {user_uuid} path value ("@me" allowed).
-func (rc *reqCtx) memberTarget(o *org) *membership {
+// memberTarget resolves the {organization_id} and {user_uuid} ("@me"
+// allowed) path values to the organization, the caller's membership and the
+// target's membership. On failure it has answered (404 or 403) and target is
+// nil.
+func (rc *reqCtx) memberTarget() (o *org, me, target *membership) {
+	o, me = rc.orgFromPath()
+	if o == nil {
+		return nil, nil, nil
+	}
 	raw := rc.r.PathValue("user_uuid")
 	var u *user
 	if raw == "@me" {
@@ -103,23 +110,18 @@ func (rc *reqCtx) memberTarget(o *org) *membership {
 	} else if id, err := uuid.Parse(raw); err == nil {
 		u = rc.s.userByUUID(id)
 	}
-	var m *membership
 	if u != nil {
-		m = o.membership(u)
+		target = o.membership(u)
 	}
-	if m == nil {
+	if target == nil {
 		rc.notFound()
 	}
-	return m
+	return o, me, target
 }
 
 func handleMemberUpdate(put bool) handler {
 	return func(rc *reqCtx) {
-		o, me := rc.orgFromPath()
-		if o == nil {
-			return
-		}
-		target := rc.memberTarget(o)
+		_, me, target := rc.memberTarget()
 		if target == nil {
 			return
 		}
@@ -164,11 +166,7 @@ func handleMemberUpdate(put bool) handler {
 }
 
 func handleMemberDelete(rc *reqCtx) {
-	o, me := rc.orgFromPath()
-	if o == nil {
-		return
-	}
-	target := rc.memberTarget(o)
+	o, me, target := rc.memberTarget()
 	if target == nil {
 		return
 	}
@@ -208,11 +206,7 @@ func (s *Server) removeMembership(o *org, m *membership) {
 var onMemberRemoved []func(*Server, *org, *membership)
 
 func handleMemberScopedKeys(rc *reqCtx) {
-	o, _ := rc.orgFromPath()
-	if o == nil {
-		return
-	}
-	target := rc.memberTarget(o)
+	o, _, target := rc.memberTarget()
 	if target == nil {
 		return
 	}
@@ -244,11 +238,7 @@ func (s *Server) SetGithubLogin(userUUID uuid.UUID, login string) {
 }
 
 func handleMemberGithubLogin(rc *reqCtx) {
-	o, _ := rc.orgFromPath()
-	if o == nil {
-		return
-	}
-	target := rc.memberTarget(o)
+	_, _, target := rc.memberTarget()
 	if target == nil {
 		return
 	}
