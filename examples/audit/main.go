@@ -66,11 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stderr, "Reports owners and admins, members without 2FA, and stale invites.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := exampleenv.Parse(fs, args); !ok {
+		return code
 	}
 	var only uuid.UUID
 	if *orgFlag != "" {

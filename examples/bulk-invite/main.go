@@ -52,11 +52,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "CSV columns: email, first name, level (member|admin|owner). Use - for stdin.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := exampleenv.Parse(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()

@@ -4,6 +4,8 @@
 package exampleenv
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -59,4 +61,17 @@ func Connect(name string, getenv func(string) string, out io.Writer, seed func(*
 	}
 	fmt.Fprintf(out, "%s is not set: running against an in-memory PostHog (posthogtest).\n", posthogapi.EnvAPIKey)
 	return &Env{Client: c, Server: srv, Now: DemoTime, close: srv.Close}, nil
+}
+
+// Parse parses a command line into fs, which reports errors and -h on its
+// own output. When ok is false the program should exit with code: 0 after
+// -h, 2 after a bad flag.
+func Parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	return 0, true
 }
