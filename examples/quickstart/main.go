@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/examples/internal/exampleenv"
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
@@ -32,62 +33,43 @@ func main() {
 	}
 }
 
-// setup is what the quickstart runs against: a client, and a second client
-// whose key lacks the members scope (nil when there is none).
-type setup struct {
-	client, readOnly *posthogapi.Client
-	// demo is set when the quickstart runs on an in-memory server.
-	demo bool
-}
-
-func connect(getenv func(string) string, out io.Writer) (*setup, func(), error) {
-	if key := getenv(posthogapi.EnvAPIKey); key != "" {
-		opts := []posthogapi.Option{posthogapi.WithUserAgent("quickstart")}
-		if host := getenv(posthogapi.EnvHost); host != "" {
-			opts = append(opts, posthogapi.WithBaseURL(host))
-		}
-		c, err := posthogapi.NewClient(key, opts...)
-		if err != nil {
-			return nil, nil, err
-		}
-		s := &setup{client: c}
-		if ro := getenv("POSTHOG_READONLY_API_KEY"); ro != "" {
-			if s.readOnly, err = posthogapi.NewClient(ro, opts...); err != nil {
-				return nil, nil, err
-			}
-		}
-		fmt.Fprintf(out, "Using PostHog at %s\n", c.BaseURL())
-		return s, func() {}, nil
-	}
-
-	srv := posthogtest.NewServer(posthogtest.WithDeterministicIDs(),
-		posthogtest.WithFixedClock(time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)))
+// seed gives the demo organization a few members.
+func seed(srv *posthogtest.Server) {
 	org := srv.DefaultOrganization()
 	for _, name := range []string{"Ada", "Grace", "Linus", "Margaret", "Ken"} {
 		u := srv.AddUser(posthogtest.UserSeed{Email: name + "@example.com", FirstName: name})
 		srv.AddMember(org.ID, u.UUID, posthogtest.LevelMember)
 	}
-	c, err := srv.Client(srv.NewAPIKey("organization:read", "organization_member:write"))
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
+}
+
+// readOnlyClient returns a client whose key lacks organization_member:read:
+// a second key on the demo server, POSTHOG_READONLY_API_KEY on a real
+// PostHog (nil when it is not set).
+func readOnlyClient(env *exampleenv.Env, getenv func(string) string) (*posthogapi.Client, error) {
+	key := getenv("POSTHOG_READONLY_API_KEY")
+	if env.Server != nil {
+		key = env.Server.NewAPIKey("organization:read")
 	}
-	ro, err := srv.Client(srv.NewAPIKey("organization:read"))
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
+	if key == "" {
+		return nil, nil
 	}
-	fmt.Fprintln(out, "POSTHOG_PERSONAL_API_KEY is not set: running against an in-memory PostHog (posthogtest).")
-	return &setup{client: c, readOnly: ro, demo: true}, srv.Close, nil
+	return env.NewClient(key)
 }
 
 func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
-	s, done, err := connect(getenv, out)
+	env, err := exampleenv.Connect("quickstart", getenv, out, seed, "organization:read", "organization_member:write")
 	if err != nil {
 		return err
 	}
-	defer done()
-	c := s.client
+	defer env.Close()
+	if env.Server == nil {
+		fmt.Fprintf(out, "Using PostHog at %s\n", env.Client.BaseURL())
+	}
+	readOnly, err := readOnlyClient(env, getenv)
+	if err != nil {
+		return err
+	}
+	c := env.Client
 
 	// 1. Organizations the key can see (one page).
 	orgs, err := c.Organizations.List(ctx, nil)
@@ -122,7 +104,7 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 	// real PostHog: write the current level back (no change).
 	if last != nil {
 		level := last.Level
-		if s.demo {
+		if env.Server != nil {
 			level = posthogapi.MembershipLevelAdmin
 		}
 		m, err := c.Members.Update(ctx, org.ID, last.User.UUID, &posthogapi.MemberUpdate{Level: level})
@@ -133,11 +115,11 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 	}
 
 	// 4. A key without the organization_member:read scope gets a typed error.
-	if s.readOnly == nil {
+	if readOnly == nil {
 		fmt.Fprintln(out, "\nSet POSTHOG_READONLY_API_KEY to a key without organization_member:read to see a scope error.")
 		return nil
 	}
-	_, err = s.readOnly.Members.List(ctx, org.ID, nil)
+	_, err = readOnly.Members.List(ctx, org.ID, nil)
 	var scopeErr *posthogapi.ScopeError
 	switch {
 	case errors.As(err, &scopeErr):

@@ -21,7 +21,14 @@ type Env struct {
 	Server *posthogtest.Server
 	// Now is the current time: the demo server's fixed clock, or the real one.
 	Now   time.Time
+	opts  []posthogapi.Option
 	close func()
+}
+
+// NewClient returns another client for the same PostHog (the same host and
+// user agent), authenticated with key.
+func (e *Env) NewClient(key string) (*posthogapi.Client, error) {
+	return posthogapi.NewClient(key, e.opts...)
 }
 
 // Close stops the in-memory server, if any.
@@ -48,19 +55,20 @@ func Connect(name string, getenv func(string) string, out io.Writer, seed func(*
 		if err != nil {
 			return nil, err
 		}
-		return &Env{Client: c, Now: time.Now()}, nil
+		return &Env{Client: c, Now: time.Now(), opts: opts}, nil
 	}
 	srv := posthogtest.NewServer(posthogtest.WithDeterministicIDs(), posthogtest.WithFixedClock(DemoTime))
 	if seed != nil {
 		seed(srv)
 	}
-	c, err := srv.Client(srv.NewAPIKey(scopes...), posthogapi.WithUserAgent("posthogapi-example-"+name))
+	opts := []posthogapi.Option{posthogapi.WithBaseURL(srv.URL()), posthogapi.WithUserAgent("posthogapi-example-" + name)}
+	c, err := posthogapi.NewClient(srv.NewAPIKey(scopes...), opts...)
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
 	fmt.Fprintf(out, "%s is not set: running against an in-memory PostHog (posthogtest).\n", posthogapi.EnvAPIKey)
-	return &Env{Client: c, Server: srv, Now: DemoTime, close: srv.Close}, nil
+	return &Env{Client: c, Server: srv, Now: DemoTime, opts: opts, close: srv.Close}, nil
 }
 
 // Parse parses a command line into fs, which reports errors and -h on its
