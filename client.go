@@ -103,6 +103,8 @@ type Client struct {
 	BatchExports *BatchExportsService
 	// Domains manages verified domains, SSO and SCIM.
 	Domains *DomainsService
+	// IdentityProviderConfigs manages SAML, SCIM, OIDC and ID-JAG settings.
+	IdentityProviderConfigs *IdentityProviderConfigsService
 	// Invites manages invitations.
 	Invites *InvitesService
 	// Projects manages projects.
@@ -162,6 +164,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.Members = (*MembersService)(&c.common)
 	c.BatchExports = (*BatchExportsService)(&c.common)
 	c.Domains = (*DomainsService)(&c.common)
+	c.IdentityProviderConfigs = (*IdentityProviderConfigsService)(&c.common)
 	c.Invites = (*InvitesService)(&c.common)
 	c.Projects = (*ProjectsService)(&c.common)
 	c.ProxyRecords = (*ProxyRecordsService)(&c.common)

@@ -19,6 +19,7 @@ const (
 	srcBatchExports   = "reference/posthog-api.md §2.8; PH posthog/batch_exports/http.py"
 	srcBatchTests     = "PH posthog/batch_exports/http.py (test, run_test_step, run_test_step_new actions)"
 	srcDomains        = "PH posthog/api/organization_domain.py"
+	srcIdP            = "PH posthog/api/identity_provider_config.py IdentityProviderConfigViewSet (newer than both schemas)"
 	srcFlags          = "PH posthog/api/organization_feature_flag.py OrganizationFeatureFlagView"
 	srcInvites        = "reference/posthog-api.md §2.3; PH posthog/api/organization_invite.py bulk"
 	srcMembers        = "PH posthog/api/organization_member.py scoped_api_keys"
@@ -150,6 +151,9 @@ var schemaExceptions = []schemaException{
 		"{name, description, result: {status, message}}", `the schema says "No response body"`, srcBatchTests),
 
 	// Domains.
+	requiredEx("OrganizationDomain", `["id","domain","is_verified","verified_at","verification_challenge","scim_base_url"]`,
+		"the newest serializer's fields only", "SAML/SCIM moved to identity_provider_configs: the newest OrganizationDomainSerializer has no has_saml, has_scim or scim_bearer_token (older servers still send them)",
+		srcDomains+" OrganizationDomainSerializer.Meta.fields (newest)"),
 	requestEx("PUT "+opDomainID, `{"$ref":"#/components/schemas/PatchedOrganizationDomain"}`,
 		"the writable settings without domain", "domain is read-only once created (get_fields), so a PUT need not carry the schema's required domain", srcDomains+" OrganizationDomainSerializer.get_fields"),
 	requestEx("POST "+opDomainID+"verify/", noBody,
@@ -211,17 +215,25 @@ var schemaExceptions = []schemaException{
 // fails if another endpoint turns out to be missing from the schemas, or if
 // one of these appears in them.
 var outsideSchemas = map[string]string{
-	"GET /api/organizations/{}/domains/{}/scim/logs/":                  "reference/posthog-api.md §1, §2.4; PH posthog/api/organization_domain.py scim_logs",
-	"GET /api/organizations/{}/members/{}/github_login/":               "reference/posthog-api.md §1; PH posthog/api/organization_member.py github_login",
-	"POST /api/organizations/{}/invites/delegate/":                     "PostHog's API reference pages (reference/posthog-docs); reference/posthog-api.md §1 did not find it in PH organization_invite.py",
-	"DELETE /api/organizations/{}/integrations/{}/":                    "reference/posthog-api.md §1, §2.9 (both schemas list only list and retrieve)",
-	"PATCH /api/organizations/{}/integrations/{}/environment-mapping/": "reference/posthog-api.md §1, §2.9",
-	"GET /api/organizations/{}/legal_documents/":                       "reference/posthog-api.md §1, §2.10",
-	"POST /api/organizations/{}/legal_documents/":                      "reference/posthog-api.md §1, §2.10",
-	"GET /api/organizations/{}/legal_documents/{}/":                    "reference/posthog-api.md §1, §2.10",
-	"DELETE /api/organizations/{}/legal_documents/{}/":                 "reference/posthog-api.md §1, §2.10",
-	"GET /api/organizations/{}/legal_documents/{}/download/":           "reference/posthog-api.md §1, §2.10",
-	"POST /api/organizations/{}/proxy_records/{}/diagnose/":            "reference/posthog-api.md §1, §6; PH posthog/api/proxy_record.py",
+	"GET /api/organizations/{}/domains/{}/scim/logs/":                     "reference/posthog-api.md §1, §2.4; PH posthog/api/organization_domain.py scim_logs",
+	"GET /api/organizations/{}/identity_provider_configs/":                srcIdP,
+	"POST /api/organizations/{}/identity_provider_configs/":               srcIdP,
+	"GET /api/organizations/{}/identity_provider_configs/{}/":             srcIdP,
+	"PATCH /api/organizations/{}/identity_provider_configs/{}/":           srcIdP,
+	"PUT /api/organizations/{}/identity_provider_configs/{}/":             srcIdP,
+	"DELETE /api/organizations/{}/identity_provider_configs/{}/":          srcIdP,
+	"POST /api/organizations/{}/identity_provider_configs/{}/scim/token/": srcIdP,
+	"GET /api/organizations/{}/identity_provider_configs/{}/scim/logs/":   srcIdP,
+	"GET /api/organizations/{}/members/{}/github_login/":                  "reference/posthog-api.md §1; PH posthog/api/organization_member.py github_login",
+	"POST /api/organizations/{}/invites/delegate/":                        "PostHog's API reference pages (reference/posthog-docs); reference/posthog-api.md §1 did not find it in PH organization_invite.py",
+	"DELETE /api/organizations/{}/integrations/{}/":                       "reference/posthog-api.md §1, §2.9 (both schemas list only list and retrieve)",
+	"PATCH /api/organizations/{}/integrations/{}/environment-mapping/":    "reference/posthog-api.md §1, §2.9",
+	"GET /api/organizations/{}/legal_documents/":                          "reference/posthog-api.md §1, §2.10",
+	"POST /api/organizations/{}/legal_documents/":                         "reference/posthog-api.md §1, §2.10",
+	"GET /api/organizations/{}/legal_documents/{}/":                       "reference/posthog-api.md §1, §2.10",
+	"DELETE /api/organizations/{}/legal_documents/{}/":                    "reference/posthog-api.md §1, §2.10",
+	"GET /api/organizations/{}/legal_documents/{}/download/":              "reference/posthog-api.md §1, §2.10",
+	"POST /api/organizations/{}/proxy_records/{}/diagnose/":               "reference/posthog-api.md §1, §6; PH posthog/api/proxy_record.py",
 }
 
 // neverSucceeds are operations the SDK still offers that posthogtest, like

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"time"
 
 	"github.com/google/uuid"
@@ -18,19 +19,20 @@ import (
 // PostHog closes to scoped personal API keys. Errors are returned, not
 // fatal, so that the exchanges made so far are still validated.
 var contractScenarios = map[string]func(ctx context.Context, e *contractEnv) error{
-	"organizations":      contractOrganizations,
-	"members":            contractMembers,
-	"invites":            contractInvites,
-	"roles":              contractRoles,
-	"projects":           contractProjects,
-	"batch_exports":      contractBatchExports,
-	"domains":            contractDomains,
-	"proxy_records":      contractProxyRecords,
-	"integrations":       contractIntegrations,
-	"legal_documents":    contractLegalDocuments,
-	"feature_flags":      contractFeatureFlags,
-	"oauth_applications": contractOAuthApplications,
-	"resource_transfers": contractResourceTransfers,
+	"organizations":             contractOrganizations,
+	"members":                   contractMembers,
+	"invites":                   contractInvites,
+	"roles":                     contractRoles,
+	"projects":                  contractProjects,
+	"batch_exports":             contractBatchExports,
+	"domains":                   contractDomains,
+	"identity_provider_configs": contractIdentityProviderConfigs,
+	"proxy_records":             contractProxyRecords,
+	"integrations":              contractIntegrations,
+	"legal_documents":           contractLegalDocuments,
+	"feature_flags":             contractFeatureFlags,
+	"oauth_applications":        contractOAuthApplications,
+	"resource_transfers":        contractResourceTransfers,
 }
 
 // fail names the call that failed.
@@ -477,8 +479,8 @@ func contractDomains(ctx context.Context, e *contractEnv) error {
 	}); err != nil {
 		return fail("Domains.Replace", err)
 	}
-	if _, err := l.Domains.SCIMToken(ctx, org, d.ID); err != nil {
-		return fail("Domains.SCIMToken", err)
+	if err := contractLegacyDomainSCIMToken(ctx, e); err != nil {
+		return err
 	}
 	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 3 {
@@ -651,6 +653,90 @@ func contractResourceTransfers(ctx context.Context, e *contractEnv) error {
 			DestinationResourceKind: posthogapi.ResourceKindCohort, DestinationResourceID: existing}},
 	}); err != nil {
 		return fail("ResourceTransfers.Transfer", err)
+	}
+	return nil
+}
+
+// contractLegacyDomainSCIMToken drives Domains.SCIMToken, which only the
+// older server has, on a second posthogtest with WithLegacyDomainSSO (its
+// traffic is recorded with the rest).
+func contractLegacyDomainSCIMToken(ctx context.Context, e *contractEnv) error {
+	srv := posthogtest.NewServer(posthogtest.WithLegacyDomainSSO())
+	defer srv.Close()
+	l, err := srv.Client(srv.NewAPIKey(), posthogapi.WithHTTPClient(&http.Client{Transport: e.rec}), posthogapi.WithMaxRetries(0))
+	if err != nil {
+		return err
+	}
+	org := srv.DefaultOrganization().ID
+	d := srv.AddDomain(org, "example.com")
+	srv.VerifyDomain(org, d.ID)
+	if _, err := l.Domains.Update(ctx, org, d.ID, &posthogapi.DomainUpdate{SCIMEnabled: posthogapi.Ptr(true)}); err != nil {
+		return fail("Domains.Update (older server)", err)
+	}
+	if _, err := l.Domains.SCIMToken(ctx, org, d.ID); err != nil {
+		return fail("Domains.SCIMToken (older server)", err)
+	}
+	return nil
+}
+
+func contractIdentityProviderConfigs(ctx context.Context, e *contractEnv) error {
+	c, l, org := e.c, e.legacy, e.org.ID
+	dom := e.srv.AddDomain(org, "example.com")
+	e.srv.VerifyDomain(org, dom.ID)
+	cfg, err := c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{
+		Name: posthogapi.Ptr("Okta"), DomainScope: posthogapi.Ptr(posthogapi.IdPDomainScopeSelected),
+		ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeSAML), OrganizationDomainIDs: []uuid.UUID{dom.ID},
+		SAMLEntityID: posthogapi.Ptr("https://idp.example.com"), SAMLACSURL: posthogapi.Ptr("https://idp.example.com/acs"),
+		SAMLX509Cert: posthogapi.Ptr("CERT"), SCIMEnabled: posthogapi.Ptr(true),
+		IDJAGIssuerURL: posthogapi.Ptr("https://idp.example.com"), IDJAGJWKSURL: posthogapi.Ptr("https://idp.example.com/jwks"),
+		IDJAGAllowedClients: []string{"client"},
+	})
+	if err != nil {
+		return fail("IdentityProviderConfigs.Create", err)
+	}
+	oidc, err := c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{
+		ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeOIDC), OIDCIssuerURL: posthogapi.Ptr("https://idp.example.com"),
+		OIDCClientID: posthogapi.Ptr("client"), OIDCClientSecret: posthogapi.Ptr("secret"),
+	})
+	if err != nil {
+		return fail("IdentityProviderConfigs.Create (OIDC)", err)
+	}
+	if _, err := c.IdentityProviderConfigs.List(ctx, org, &posthogapi.ListOptions{Limit: 1}); err != nil {
+		return fail("IdentityProviderConfigs.List", err)
+	}
+	if err := drain(c.IdentityProviderConfigs.All(ctx, org, &posthogapi.ListOptions{Limit: 1})); err != nil {
+		return fail("IdentityProviderConfigs.All", err)
+	}
+	if _, err := c.IdentityProviderConfigs.Get(ctx, org, cfg.ID); err != nil {
+		return fail("IdentityProviderConfigs.Get", err)
+	}
+	if _, err := c.IdentityProviderConfigs.Update(ctx, org, cfg.ID, &posthogapi.IdentityProviderConfigUpdate{
+		Name: posthogapi.Ptr("Okta prod"), SAMLX509Cert: posthogapi.Null[string](), IDJAGJWKSURL: posthogapi.Null[string](),
+		OrganizationDomainIDs: []uuid.UUID{}, IDJAGAllowedClients: []string{},
+	}); err != nil {
+		return fail("IdentityProviderConfigs.Update", err)
+	}
+	if _, err := c.IdentityProviderConfigs.Replace(ctx, org, oidc.ID, &posthogapi.IdentityProviderConfigUpdate{
+		OIDCClientSecret: posthogapi.Ptr("rotated"), DomainScope: posthogapi.NewNullable(posthogapi.IdPDomainScopeAll),
+	}); err != nil {
+		return fail("IdentityProviderConfigs.Replace", err)
+	}
+	if _, err := l.IdentityProviderConfigs.SCIMToken(ctx, org, cfg.ID); err != nil {
+		return fail("IdentityProviderConfigs.SCIMToken", err)
+	}
+	for i := range 3 {
+		e.srv.AddIdentityProviderConfigSCIMLog(org, cfg.ID, posthogtest.SCIMLogSeed{
+			Method: "POST", RequestBody: map[string]any{"userName": fmt.Sprintf("user%d@example.com", i)}, Status: 201,
+		})
+	}
+	if _, err := l.IdentityProviderConfigs.SCIMLogs(ctx, org, cfg.ID, &posthogapi.SCIMLogOptions{Page: 1, PageSize: 2, StatusMin: 200}); err != nil {
+		return fail("IdentityProviderConfigs.SCIMLogs", err)
+	}
+	if err := drain(l.IdentityProviderConfigs.SCIMLogsAll(ctx, org, cfg.ID, &posthogapi.SCIMLogOptions{PageSize: 2})); err != nil {
+		return fail("IdentityProviderConfigs.SCIMLogsAll", err)
+	}
+	if err := c.IdentityProviderConfigs.Delete(ctx, org, cfg.ID); err != nil {
+		return fail("IdentityProviderConfigs.Delete", err)
 	}
 	return nil
 }

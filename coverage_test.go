@@ -259,6 +259,15 @@ func TestEveryOperationHasAMethod(t *testing.T) {
 		{"POST", "/api/organizations/{}/proxy_records/{}/diagnose/"}: "PostHog's proxy_record.py (newer than both schemas)",
 		{"GET", "/api/organizations/{}/members/{}/github_login/"}:    "PostHog's organization_member.py github_login action (reference/posthog-api.md §1)",
 		{"DELETE", "/api/organizations/{}/legal_documents/{}/"}:      "PostHog's legal_documents views: destroy answers 204 (reference/posthog-api.md §2.10)",
+		// PostHog's identity_provider_config.py IdentityProviderConfigViewSet (newer than both schemas).
+		{"GET", "/api/organizations/{}/identity_provider_configs/"}:                "PostHog's identity_provider_config.py (list)",
+		{"POST", "/api/organizations/{}/identity_provider_configs/"}:               "PostHog's identity_provider_config.py (create)",
+		{"GET", "/api/organizations/{}/identity_provider_configs/{}/"}:             "PostHog's identity_provider_config.py (retrieve)",
+		{"PATCH", "/api/organizations/{}/identity_provider_configs/{}/"}:           "PostHog's identity_provider_config.py (partial_update)",
+		{"PUT", "/api/organizations/{}/identity_provider_configs/{}/"}:             "PostHog's identity_provider_config.py (update)",
+		{"DELETE", "/api/organizations/{}/identity_provider_configs/{}/"}:          "PostHog's identity_provider_config.py (destroy)",
+		{"POST", "/api/organizations/{}/identity_provider_configs/{}/scim/token/"}: "PostHog's identity_provider_config.py scim_token",
+		{"GET", "/api/organizations/{}/identity_provider_configs/{}/scim/logs/"}:   "PostHog's identity_provider_config.py scim_logs",
 	}
 	for _, l := range lines {
 		if !all[l.op] && sourceOnly[l.op] == "" {

@@ -15,7 +15,13 @@ import (
 	"github.com/google/uuid"
 )
 
-// DomainsService manages verified domains, SSO and SCIM: /api/organizations/{organization_id}/domains/.
+// DomainsService manages verified domains: /api/organizations/{organization_id}/domains/.
+//
+// On the newest PostHog servers SAML and SCIM are configured with
+// IdentityProviderConfigs, not on domains: the domain SAML/SCIM fields and
+// Domains.SCIMToken are deprecated and only work on older servers (a newer
+// server ignores the fields, answering 200 with nothing changed, and has no
+// scim/token route).
 //
 // A domain starts unverified. PostHog verifies it when a DNS TXT record
 // _posthog-challenge.<domain> holds its VerificationChallenge and Verify is
@@ -58,19 +64,32 @@ type OrganizationDomain struct {
 	JITProvisioningEnabled bool           `json:"jit_provisioning_enabled"`
 	SSOEnforcement         SSOEnforcement `json:"sso_enforcement"`
 	// HasSAML reports whether all three SAML settings are filled in.
-	HasSAML      bool    `json:"has_saml"`
+	//
+	// Deprecated: only older servers send it; use IdentityProviderConfig.HasSAML.
+	HasSAML bool `json:"has_saml"`
+	// Deprecated: only older servers send it; use IdentityProviderConfig.SAMLEntityID.
 	SAMLEntityID *string `json:"saml_entity_id"`
-	SAMLACSURL   *string `json:"saml_acs_url"`
+	// Deprecated: only older servers send it; use IdentityProviderConfig.SAMLACSURL.
+	SAMLACSURL *string `json:"saml_acs_url"`
+	// Deprecated: only older servers send it; use IdentityProviderConfig.SAMLX509Cert.
 	SAMLX509Cert *string `json:"saml_x509_cert"`
 	// HasSCIM reports whether SCIM is configured and enabled.
-	HasSCIM     bool `json:"has_scim"`
+	//
+	// Deprecated: only older servers send it; use IdentityProviderConfig.HasSCIM.
+	HasSCIM bool `json:"has_scim"`
+	// Deprecated: only older servers send it; use IdentityProviderConfig.SCIMEnabled.
 	SCIMEnabled bool `json:"scim_enabled"`
-	// SCIMBaseURL is the SCIM endpoint to give the identity provider; nil
-	// unless SCIM is enabled.
+	// SCIMBaseURL (read-only) is the SCIM endpoint to give the identity
+	// provider; nil unless SCIM is on. Older servers set it when SCIM is
+	// enabled on the domain; the newest set it when exactly one SCIM
+	// identity provider configuration with SCIM enabled applies to the
+	// domain (the same URL as its IdentityProviderConfig.SCIMBaseURL).
 	SCIMBaseURL *string `json:"scim_base_url"`
 	// SCIMBearerToken is set only in the answer of the update that turned
-	// SCIM on; PostHog keeps only a hash and never sends it again (see
-	// Domains.SCIMToken for a new one).
+	// SCIM on; PostHog keeps only a hash and never sends it again.
+	//
+	// Deprecated: only older servers send it; use
+	// IdentityProviderConfig.SCIMBearerToken and IdentityProviderConfigs.SCIMToken.
 	SCIMBearerToken *string `json:"scim_bearer_token"`
 }
 
@@ -81,30 +100,43 @@ type DomainCreate struct {
 	// Domain is required: lower-case labels separated by dots, ending in
 	// a top-level domain of letters (PostHog's pattern
 	// ^([a-z0-9]+(-[a-z0-9]+)*\.)+[a-z]{2,}$), at most 128 characters.
-	Domain       string  `json:"domain"`
+	Domain string `json:"domain"`
+	// Deprecated: newer servers ignore it; use IdentityProviderConfigCreate.SAMLEntityID.
 	SAMLEntityID *string `json:"saml_entity_id,omitempty"`
-	SAMLACSURL   *string `json:"saml_acs_url,omitempty"`
+	// Deprecated: newer servers ignore it; use IdentityProviderConfigCreate.SAMLACSURL.
+	SAMLACSURL *string `json:"saml_acs_url,omitempty"`
+	// Deprecated: newer servers ignore it; use IdentityProviderConfigCreate.SAMLX509Cert.
 	SAMLX509Cert *string `json:"saml_x509_cert,omitempty"`
 }
 
 // DomainUpdate is the body of Domains.Update (PATCH) and Domains.Replace
 // (PUT): only set fields are sent. The domain name cannot be changed, so it
-// is not here. JITProvisioningEnabled, SSOEnforcement and SCIMEnabled are
-// refused (Code "verification_required") until the domain is verified.
+// is not here. JITProvisioningEnabled and SSOEnforcement (and SCIMEnabled on
+// older servers) are refused (Code "verification_required") until the
+// domain is verified.
 type DomainUpdate struct {
 	JITProvisioningEnabled *bool           `json:"jit_provisioning_enabled,omitempty"`
 	SSOEnforcement         *SSOEnforcement `json:"sso_enforcement,omitempty"`
 	// The SAML settings can be cleared with Null.
+	//
+	// Deprecated: newer servers ignore it (200, nothing changed); use
+	// IdentityProviderConfigUpdate.SAMLEntityID.
 	SAMLEntityID Nullable[string] `json:"saml_entity_id,omitzero"`
-	SAMLACSURL   Nullable[string] `json:"saml_acs_url,omitzero"`
+	// Deprecated: newer servers ignore it; use IdentityProviderConfigUpdate.SAMLACSURL.
+	SAMLACSURL Nullable[string] `json:"saml_acs_url,omitzero"`
+	// Deprecated: newer servers ignore it; use IdentityProviderConfigUpdate.SAMLX509Cert.
 	SAMLX509Cert Nullable[string] `json:"saml_x509_cert,omitzero"`
 	// SCIMEnabled turns SCIM on or off. The answer of the update that turns
 	// it on carries the SCIM bearer token, once.
+	//
+	// Deprecated: newer servers ignore it; use IdentityProviderConfigUpdate.SCIMEnabled.
 	SCIMEnabled *bool `json:"scim_enabled,omitempty"`
 }
 
 // SCIMToken is the answer of Domains.SCIMToken: a new SCIM bearer token,
 // sent only this once.
+//
+// Deprecated: only older servers answer it; see IdPSCIMToken.
 type SCIMToken struct {
 	SCIMEnabled     bool   `json:"scim_enabled"`
 	SCIMBaseURL     string `json:"scim_base_url"`
@@ -346,8 +378,18 @@ func (s *DomainsService) write(ctx context.Context, method string, org, id uuid.
 	return d, nil
 }
 
-// Delete removes the domain, with its SSO and SCIM settings. It needs an
-// admin.
+// CodeWouldBlockSelf is the APIError Code of Domains.Delete when PostHog
+// refuses to delete a verified domain because the organization restricts
+// membership to verified email domains (enforce_verified_domains) and the
+// caller's own email address would no longer be admitted. Turn that setting
+// off first. The error also matches ErrValidation.
+const CodeWouldBlockSelf = "would_block_self"
+
+// Delete removes the domain (with its SSO and SCIM settings on older
+// servers). It needs an admin. On the newest servers, deleting a verified
+// domain while the organization enforces verified domains fails with Code
+// CodeWouldBlockSelf when no other verified domain admits the caller's
+// email address.
 //
 // API: DELETE /api/organizations/{organization_id}/domains/{id}/ (scope organization:write)
 func (s *DomainsService) Delete(ctx context.Context, org, id uuid.UUID) error {
@@ -383,7 +425,11 @@ func (s *DomainsService) Verify(ctx context.Context, org, id uuid.UUID) (*Organi
 }
 
 // SCIMToken replaces the domain's SCIM bearer token and returns the new one;
-// PostHog never shows it again. SCIM must be enabled on the domain (else a
+// PostHog never shows it again.
+//
+// Deprecated: the newest servers have no such route (ErrNotFound); SCIM
+// tokens belong to identity provider configurations there: use
+// IdentityProviderConfigs.SCIMToken. SCIM must be enabled on the domain (else a
 // 400 whose Detail is "SCIM is not enabled for this domain") and available
 // to the organization (else a 403). It needs an admin.
 //
@@ -405,7 +451,9 @@ func (s *DomainsService) SCIMToken(ctx context.Context, org, id uuid.UUID) (*SCI
 }
 
 // SCIMLogs returns one page of the domain's SCIM request log, newest first.
-// Only admins can read it.
+// Only admins can read it. On the newest servers the log also holds the
+// requests logged against the identity provider configurations linked to
+// the domain.
 //
 // PostHog requires no scope for this action, which means personal API keys
 // are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported
@@ -417,14 +465,7 @@ func (s *DomainsService) SCIMLogs(ctx context.Context, org, id uuid.UUID, opts *
 	if err != nil {
 		return nil, err
 	}
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	pg := new(SCIMLogPage)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, query: opts, out: pg}); err != nil {
-		return nil, err
-	}
-	return pg, nil
+	return scimLogPage(ctx, s.client, p, opts)
 }
 
 // SCIMLogsAll iterates over the domain's SCIM request log from opts.Page
@@ -443,6 +484,26 @@ func (s *DomainsService) SCIMLogs(ctx context.Context, org, id uuid.UUID, opts *
 // API: GET /api/organizations/{organization_id}/domains/{id}/scim/logs/ (scope none; personal API keys rejected)
 func (s *DomainsService) SCIMLogsAll(ctx context.Context, org, id uuid.UUID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
 	p, err := domainPath(org, id, "scim", "logs")
+	return scimLogsAll(ctx, s.client, p, err, opts)
+}
+
+// scimLogPage fetches one page of a SCIM request log (domains and identity
+// provider configurations page theirs alike).
+func scimLogPage(ctx context.Context, c *Client, path string, opts *SCIMLogOptions) (*SCIMLogPage, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	pg := new(SCIMLogPage)
+	if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: opts, out: pg}); err != nil {
+		return nil, err
+	}
+	return pg, nil
+}
+
+// scimLogsAll iterates over a SCIM request log page by page; pathErr is the
+// error of building path, yielded first.
+func scimLogsAll(ctx context.Context, c *Client, path string, pathErr error, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
+	err := pathErr
 	if err == nil {
 		err = opts.validate()
 	}
@@ -467,13 +528,13 @@ func (s *DomainsService) SCIMLogsAll(ctx context.Context, org, id uuid.UUID, opt
 		var prevFirst uuid.UUID
 		for {
 			pg := new(SCIMLogPage)
-			if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, query: &cur, out: pg}); err != nil {
+			if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: &cur, out: pg}); err != nil {
 				yield(nil, err)
 				return
 			}
 			if len(pg.Results) > 0 {
 				if first := pg.Results[0].ID; first != uuid.Nil && first == prevFirst {
-					yield(nil, fmt.Errorf("%w: GET %s: page %d repeats the previous page", ErrPaginationStalled, s.client.apiPrefix+p, cur.Page))
+					yield(nil, fmt.Errorf("%w: GET %s: page %d repeats the previous page", ErrPaginationStalled, c.apiPrefix+path, cur.Page))
 					return
 				}
 				prevFirst = pg.Results[0].ID
@@ -486,7 +547,7 @@ func (s *DomainsService) SCIMLogsAll(ctx context.Context, org, id uuid.UUID, opt
 			if pg.Next == "" {
 				return
 			}
-			if err := s.checkSCIMNext(p, cur.Page, pg); err != nil {
+			if err := checkSCIMNext(c.apiPrefix+path, cur.Page, pg); err != nil {
 				yield(nil, err)
 				return
 			}
@@ -495,9 +556,8 @@ func (s *DomainsService) SCIMLogsAll(ctx context.Context, org, id uuid.UUID, opt
 	}
 }
 
-// checkSCIMNext guards SCIMLogsAll against pages that make no progress.
-func (s *DomainsService) checkSCIMNext(path string, page int, pg *SCIMLogPage) error {
-	where := s.client.apiPrefix + path
+// checkSCIMNext guards scimLogsAll against pages that make no progress.
+func checkSCIMNext(where string, page int, pg *SCIMLogPage) error {
 	if len(pg.Results) == 0 {
 		return fmt.Errorf("%w: GET %s: empty page %d with a next link", ErrPaginationStalled, where, page)
 	}

@@ -27,7 +27,7 @@ func wantAPIError(t *testing.T, err error, status int, code, attr string) *posth
 
 func TestDomainE2ELifecycle(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := e2eServer(t, "organization:write")
+	srv, org, c := legacySSOServer(t, "organization:write") // SAML on domains: older servers
 
 	d, err := c.Domains.Create(ctx, org, &posthogapi.DomainCreate{Domain: "example.com"})
 	if err != nil {
@@ -152,7 +152,7 @@ func TestDomainE2EScopesAndLevels(t *testing.T) {
 
 func TestDomainE2EActionsRejectScopedPersonalKeys(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := e2eServer(t, "*")
+	srv, org, c := legacySSOServer(t, "*") // scim/token on domains: older servers
 	d := srv.AddDomain(org, "example.com")
 	srv.PublishDNSChallenge(org, d.ID)
 	calls := map[string]func() error{
@@ -209,7 +209,7 @@ func TestDomainE2EVerifyWithLegacyKey(t *testing.T) {
 
 func TestDomainE2ESCIM(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := e2eServer(t) // legacy key, so scim/token is reachable
+	srv, org, c := legacySSOServer(t) // legacy key, so scim/token is reachable (older servers)
 	d, err := c.Domains.Create(ctx, org, &posthogapi.DomainCreate{Domain: "example.com"})
 	if err != nil {
 		t.Fatal(err)

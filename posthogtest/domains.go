@@ -14,12 +14,29 @@ import (
 	"github.com/google/uuid"
 )
 
-// Domains behave as PostHog's posthog/api/organization_domain.py (the
-// version with SCIM): writes need an admin; just-in-time provisioning, SSO
-// enforcement and SCIM need a verified domain; verify, scim/token and
+// Domains behave as the newest PostHog posthog/api/organization_domain.py
+// (OrganizationDomainSerializer, OrganizationDomainViewset): writes need an
+// admin; just-in-time provisioning and SSO enforcement need a verified
+// domain; SAML and SCIM live on identity provider configurations
+// (identityproviderconfigs.go), so the serializer has no SAML/SCIM fields
+// (DRF drops them from bodies) and there is no scim/token action; verify and
 // scim/logs have no scope, so only legacy keys (no scopes) reach them.
+//
+// WithLegacyDomainSSO serves the older organization_domain.py instead
+// (@0a516bc6: SAML and SCIM settings on the domain, scim/token, no
+// identity_provider_configs route).
 
 func init() { areaRegistrations = append(areaRegistrations, registerDomains) }
+
+// WithLegacyDomainSSO makes the server behave as the older PostHog that kept
+// SAML and SCIM settings on domains (PostHog's organization_domain.py before
+// identity provider configurations): domain answers carry has_saml,
+// saml_entity_id, saml_acs_url, saml_x509_cert, has_scim, scim_enabled and
+// scim_bearer_token, updates change them, domains/{id}/scim/token/ exists,
+// and /identity_provider_configs/ does not (404).
+func WithLegacyDomainSSO() Option {
+	return func(s *Server) { areaState[domainState](s).legacy = true }
+}
 
 func registerDomains(s *Server) {
 	const base = "/api/organizations/{organization_id}/domains/"
@@ -30,7 +47,12 @@ func registerDomains(s *Server) {
 	s.route("PUT "+base+"{id}/{$}", "organization:write", handleDomainUpdate)
 	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleDomainDelete)
 	s.route("POST "+base+"{id}/verify/{$}", noScope, handleDomainVerify)
-	s.route("POST "+base+"{id}/scim/token/{$}", noScope, handleDomainSCIMToken)
+	if areaState[domainState](s).legacy {
+		// PostHog (older): organization_domain.py OrganizationDomainViewset.scim_token.
+		s.route("POST "+base+"{id}/scim/token/{$}", noScope, handleDomainSCIMToken)
+	} else {
+		registerIdentityProviderConfigs(s)
+	}
 	s.route("GET "+base+"{id}/scim/logs/{$}", noScope, handleDomainSCIMLogs)
 }
 
@@ -38,11 +60,17 @@ type domainState struct {
 	domains []*orgDomain
 	// withheld lists, per organization, the paid features it lacks.
 	withheld map[uuid.UUID]domainFeatures
+	// legacy: SAML and SCIM on domains (WithLegacyDomainSSO).
+	legacy bool
+	// enforceVerified lists the organizations with enforce_verified_domains on.
+	enforceVerified map[uuid.UUID]bool
 }
 
 type domainFeatures struct {
-	noAutomaticProvisioning, noSCIM bool
+	noAutomaticProvisioning, noSCIM, noOIDC, noXAA bool
 }
+
+func (s *Server) legacyDomainSSO() bool { return areaState[domainState](s).legacy }
 
 type orgDomain struct {
 	id                    uuid.UUID
@@ -92,6 +120,19 @@ func (rc *reqCtx) scimBaseURL(d *orgDomain) string {
 
 // domainJSON renders a domain; token is the SCIM token to show once (or "").
 func (rc *reqCtx) domainJSON(d *orgDomain, token string) map[string]any {
+	if !rc.s.legacyDomainSSO() {
+		// PostHog: organization_domain.py OrganizationDomainSerializer.Meta.fields
+		// and get_scim_base_url.
+		var baseURL any
+		if c := rc.s.soleSCIMConfig(d); c != nil {
+			baseURL = rc.configSCIMBaseURL(c)
+		}
+		return map[string]any{
+			"id": d.id, "domain": d.name, "is_verified": d.verifiedAt != nil, "verified_at": d.verifiedAt,
+			"verification_challenge": d.challenge, "jit_provisioning_enabled": d.jit,
+			"sso_enforcement": d.sso, "scim_base_url": baseURL,
+		}
+	}
 	var baseURL, bearer any
 	if d.hasSCIM() {
 		baseURL = rc.scimBaseURL(d)
@@ -202,6 +243,14 @@ func handleDomainCreate(rc *reqCtx) {
 	var entity, acs, cert *string
 	var ignoredBool bool
 	var ignoredString string
+	if !rc.s.legacyDomainSSO() {
+		// PostHog: organization_domain.py OrganizationDomainSerializer: the
+		// SAML/SCIM keys are not fields, so DRF drops them unread.
+		for _, k := range []string{"saml_entity_id", "saml_acs_url", "saml_x509_cert", "scim_enabled"} {
+			delete(f, k)
+		}
+		entity, acs, cert = nil, nil, nil
+	}
 	// jit_provisioning_enabled, sso_enforcement and scim_enabled are
 	// type-checked, then dropped: they need a verified domain.
 	if !rc.nullableStringMax(f, "saml_entity_id", 512, &entity) ||
@@ -235,6 +284,15 @@ func handleDomainUpdate(rc *reqCtx) {
 	f := rc.fields()
 	if f == nil {
 		return
+	}
+	if !rc.s.legacyDomainSSO() {
+		// PostHog: organization_domain.py OrganizationDomainSerializer has no
+		// SAML/SCIM fields: DRF drops those keys, the answer is a 200 with
+		// nothing changed; only jit_provisioning_enabled and sso_enforcement
+		// wait for verification (UPDATE_ONLY_WHEN_VERIFIED).
+		for _, k := range []string{"saml_entity_id", "saml_acs_url", "saml_x509_cert", "scim_enabled"} {
+			delete(f, k)
+		}
 	}
 	next := *d
 	scim := d.scimEnabled
@@ -285,6 +343,15 @@ func handleDomainDelete(rc *reqCtx) {
 		return
 	}
 	st := areaState[domainState](rc.s)
+	if !st.legacy && d.verifiedAt != nil && st.enforceVerified[o.id] && !rc.s.verifiedDomainAdmits(o, d, rc.user.email) {
+		// PostHog: organization_domain.py OrganizationDomainViewset.destroy
+		// (newest): with enforce_verified_domains on, deleting the domain that
+		// admits the acting user is refused.
+		rc.error(http.StatusBadRequest, "validation_error", "would_block_self",
+			"You can't delete this domain while membership is restricted to verified email domains, because your own email address would no longer be allowed. Turn off that setting first.", "")
+		return
+	}
+	rc.s.unlinkDomain(d)
 	for i, x := range st.domains {
 		if x == d {
 			st.domains = append(st.domains[:i], st.domains[i+1:]...)
@@ -364,6 +431,13 @@ func handleDomainSCIMLogs(rc *reqCtx) {
 	if d == nil {
 		return
 	}
+	rc.scimLogPage(rc.s.domainSCIMLogs(d))
+}
+
+// scimLogPage filters and pages SCIM request logs.
+// PostHog: posthog/api/scim_request_log.py SCIMRequestLogFilter and
+// SCIMRequestLogPagination (page size 20, at most 100).
+func (rc *reqCtx) scimLogPage(all []*scimLog) {
 	// django-filter drops filter values that do not parse.
 	q := rc.r.URL.Query()
 	statusMin, hasMin := scimNumberFilter(q.Get("status_min"))
@@ -371,7 +445,7 @@ func handleDomainSCIMLogs(rc *reqCtx) {
 	after, hasAfter := scimTimeFilter(q.Get("after"))
 	before, hasBefore := scimTimeFilter(q.Get("before"))
 	search := strings.ToLower(q.Get("search"))
-	logs := sortedBy(d.logs, func(a, b *scimLog) bool {
+	logs := sortedBy(all, func(a, b *scimLog) bool {
 		if !a.createdAt.Equal(b.createdAt) {
 			return a.createdAt.After(b.createdAt)
 		}
@@ -599,6 +673,13 @@ func (s *Server) AddSCIMLog(orgID, domainID uuid.UUID, seed SCIMLogSeed) uuid.UU
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.mustDomain(orgID, domainID)
+	l := s.newSCIMLog(seed, "/scim/v2/"+d.id.String()+"/Users")
+	d.logs = append(d.logs, l)
+	return l.id
+}
+
+// newSCIMLog builds a log entry from seed; path is the default request path.
+func (s *Server) newSCIMLog(seed SCIMLogSeed, path string) *scimLog {
 	l := &scimLog{
 		id: s.newID(), method: seed.Method, path: seed.Path, headers: seed.Headers,
 		reqBody: seed.RequestBody, status: seed.Status, respBody: seed.ResponseBody,
@@ -609,7 +690,7 @@ func (s *Server) AddSCIMLog(orgID, domainID uuid.UUID, seed SCIMLogSeed) uuid.UU
 		l.method = http.MethodGet
 	}
 	if l.path == "" {
-		l.path = "/scim/v2/" + d.id.String() + "/Users"
+		l.path = path
 	}
 	if l.status == 0 {
 		l.status = http.StatusOK
@@ -620,6 +701,5 @@ func (s *Server) AddSCIMLog(orgID, domainID uuid.UUID, seed SCIMLogSeed) uuid.UU
 	if seed.CreatedAt.IsZero() {
 		l.createdAt = s.now()
 	}
-	d.logs = append(d.logs, l)
-	return l.id
+	return l
 }

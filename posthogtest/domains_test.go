@@ -10,8 +10,9 @@ import (
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
+// TestDomainRoutesOnTheWire checks the older server's domain routes (WithLegacyDomainSSO).
 func TestDomainRoutesOnTheWire(t *testing.T) {
-	srv := posthogtest.NewServer()
+	srv := posthogtest.NewServer(posthogtest.WithLegacyDomainSSO()) // scim/token on domains: older servers
 	defer srv.Close()
 	org := srv.DefaultOrganization().ID
 	key := srv.NewAPIKey("organization:write")
