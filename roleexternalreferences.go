@@ -110,8 +110,26 @@ type RoleExternalReferenceListOptions struct {
 	// ProviderOrganizationID keeps references of this provider
 	// organization (any case).
 	ProviderOrganizationID string `url:"provider_organization_id,omitempty"`
-	// RoleID keeps references to this PostHog role.
-	RoleID *uuid.UUID `url:"role_id,omitempty"`
+	// RoleID keeps references to this PostHog role (uuid.Nil: any).
+	RoleID uuid.UUID `url:"-"`
+}
+
+// roleExternalReferenceQuery is the query List sends: the options with the
+// role ID as text.
+type roleExternalReferenceQuery struct {
+	RoleExternalReferenceListOptions
+	RoleID string `url:"role_id,omitempty"`
+}
+
+func (o *RoleExternalReferenceListOptions) query() *roleExternalReferenceQuery {
+	if o == nil {
+		return nil
+	}
+	q := &roleExternalReferenceQuery{RoleExternalReferenceListOptions: *o}
+	if o.RoleID != uuid.Nil {
+		q.RoleID = o.RoleID.String()
+	}
+	return q
 }
 
 // RoleExternalReferenceLookup is the query of RoleExternalReferences.Lookup:
@@ -154,7 +172,7 @@ func (s *RoleExternalReferencesService) List(ctx context.Context, org uuid.UUID,
 	if err != nil {
 		return nil, err
 	}
-	return listPage[RoleExternalReference](ctx, s.client, p, opts)
+	return listPage[RoleExternalReference](ctx, s.client, p, opts.query())
 }
 
 // All iterates over the organization's role external references, fetching
@@ -166,7 +184,7 @@ func (s *RoleExternalReferencesService) All(ctx context.Context, org uuid.UUID, 
 	if err != nil {
 		return func(yield func(*RoleExternalReference, error) bool) { yield(nil, err) }
 	}
-	return all[RoleExternalReference](ctx, s.client, p, opts)
+	return all[RoleExternalReference](ctx, s.client, p, opts.query())
 }
 
 // Create maps an external role to a PostHog role of the organization. It
