@@ -197,3 +197,23 @@ func TestFidelity14_EventIngestionRestrictions(t *testing.T) {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
+
+// The decoder tests (decoder_test.go) cover the types of this area too.
+func init() {
+	for name, f := range map[string]func() any{
+		"Page[OrganizationPersonalAPIKey]": func() any { return new(Page[OrganizationPersonalAPIKey]) },
+		"OrganizationPersonalAPIKey":       func() any { return new(OrganizationPersonalAPIKey) },
+		"PersonalAPIKeyOwner":              func() any { return new(PersonalAPIKeyOwner) },
+		"PersonalAPIKeyAccessScope":        func() any { return new(PersonalAPIKeyAccessScope) },
+		"PersonalAPIKeyProject":            func() any { return new(PersonalAPIKeyProject) },
+		"EventIngestionRestriction":        func() any { return new(EventIngestionRestriction) },
+		"Page[RoleExternalReference]":      func() any { return new(Page[RoleExternalReference]) },
+		"RoleExternalReference":            func() any { return new(RoleExternalReference) },
+		"RoleExternalReferenceCreate":      func() any { return new(RoleExternalReferenceCreate) },
+	} {
+		decoderTypes[name] = f
+	}
+	// Query parameters, never JSON.
+	notDecoded["RoleExternalReferenceListOptions"] = true
+	notDecoded["RoleExternalReferenceLookup"] = true
+}
