@@ -123,6 +123,10 @@ type Client struct {
 	OAuthApplications *OAuthApplicationsService
 	// ResourceTransfers manages moving resources between projects.
 	ResourceTransfers *ResourceTransfersService
+	// PersonalAPIKeys lists the members' personal API keys.
+	PersonalAPIKeys *PersonalAPIKeysService
+	// RoleExternalReferences maps external roles to PostHog roles.
+	RoleExternalReferences *RoleExternalReferencesService
 }
 
 type service struct{ client *Client }
@@ -174,6 +178,8 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.FeatureFlags = (*FeatureFlagsService)(&c.common)
 	c.OAuthApplications = (*OAuthApplicationsService)(&c.common)
 	c.ResourceTransfers = (*ResourceTransfersService)(&c.common)
+	c.PersonalAPIKeys = (*PersonalAPIKeysService)(&c.common)
+	c.RoleExternalReferences = (*RoleExternalReferencesService)(&c.common)
 	return c, nil
 }
 

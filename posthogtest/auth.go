@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -14,6 +15,9 @@ type apiKey struct {
 	user   *user
 	scopes []string
 	orgs   []uuid.UUID
+	// createdAt and lastUsedAt feed the organization's key list
+	// (personalapikeys.go); lastUsedAt is nil until the key is used.
+	createdAt, lastUsedAt *time.Time
 }
 
 // NewAPIKey returns a new personal API key of the default user with the
@@ -55,6 +59,8 @@ func (s *Server) RevokeAPIKey(key string) {
 
 func (s *Server) newKey(u *user, scopes []string, orgs []uuid.UUID) string {
 	k := &apiKey{key: s.newSecret("phx_"), user: u, scopes: append([]string(nil), scopes...), orgs: append([]uuid.UUID(nil), orgs...)}
+	now := s.now()
+	k.createdAt = &now
 	s.keys[k.key] = k
 	return k.key
 }
@@ -75,6 +81,10 @@ func (rc *reqCtx) authenticate() bool {
 		return false
 	}
 	rc.key, rc.user = k, k.user
+	// PostHog: posthog/auth.py PersonalAPIKeyAuthentication stamps
+	// last_used_at (at most hourly there; on every request here).
+	used := rc.s.now()
+	k.lastUsedAt = &used
 	return true
 }
 

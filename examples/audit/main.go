@@ -2,7 +2,13 @@
 // owner and admin rights, which members have not turned on two-factor
 // authentication, and which invites have been pending for more than N days.
 //
-//	audit [-days 7] [-org <uuid>] [-json]
+//	audit [-days 7] [-org <uuid>] [-keys] [-json]
+//
+// With -keys it also lists the members' personal API keys with their scopes
+// (masked, never the secret). PostHog serves that list only to organization
+// admins, on plans with the organization security settings, and only to a
+// legacy personal API key without scopes (or a browser session): with a
+// scoped key the report says the keys are not readable.
 //
 // It runs against POSTHOG_PERSONAL_API_KEY / POSTHOG_HOST, or against an
 // in-memory PostHog when no key is set. It needs the scopes
@@ -17,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -38,6 +45,19 @@ type Report struct {
 	Without2FA    []Person        `json:"without_2fa"`
 	StaleInvites  []PendingInvite `json:"stale_invites"`
 	InvitesListed bool            `json:"invites_listed"`
+	// Keys and KeysListed are set with -keys.
+	Keys       []MemberKey `json:"keys,omitempty"`
+	KeysListed bool        `json:"keys_listed,omitempty"`
+}
+
+// MemberKey is a member's personal API key in the report.
+type MemberKey struct {
+	Owner  string   `json:"owner"`
+	Mask   string   `json:"mask"`
+	Scopes []string `json:"scopes"`
+	// Access is "all", "organization" or "projects: <names>".
+	Access   string     `json:"access"`
+	LastUsed *time.Time `json:"last_used,omitempty"`
 }
 
 // Person is a member in the report.
@@ -61,8 +81,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	days := fs.Int("days", 7, "report invites pending for more than this many `days`")
 	orgFlag := fs.String("org", "", "audit only the organization with this `uuid`")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	keys := fs.Bool("keys", false, "also list members' personal API keys and their scopes")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: audit [-days N] [-org UUID] [-json]")
+		fmt.Fprintln(stderr, "usage: audit [-days N] [-org UUID] [-keys] [-json]")
 		fmt.Fprintln(stderr, "Reports owners and admins, members without 2FA, and stale invites.")
 		fs.PrintDefaults()
 	}
@@ -94,7 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	defer env.Close()
 
-	reports, err := audit(ctx, env.Client, only, time.Duration(*days)*24*time.Hour, env.Now)
+	reports, err := audit(ctx, env.Client, only, time.Duration(*days)*24*time.Hour, env.Now, *keys)
 	if err != nil {
 		fmt.Fprintln(stderr, "audit:", err)
 		return 1
@@ -108,11 +129,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return 0
 	}
-	printTable(stdout, reports, *days)
+	printTable(stdout, reports, *days, *keys)
 	return 0
 }
 
-func audit(ctx context.Context, c *posthogapi.Client, only uuid.UUID, maxAge time.Duration, now time.Time) ([]Report, error) {
+func audit(ctx context.Context, c *posthogapi.Client, only uuid.UUID, maxAge time.Duration, now time.Time, keys bool) ([]Report, error) {
 	var reports []Report
 	for org, err := range c.Organizations.All(ctx, nil) {
 		if err != nil {
@@ -151,6 +172,11 @@ func audit(ctx context.Context, c *posthogapi.Client, only uuid.UUID, maxAge tim
 				})
 			}
 		}
+		if keys {
+			if err := listKeys(ctx, c, &r); err != nil {
+				return nil, err
+			}
+		}
 		reports = append(reports, r)
 	}
 	if only != uuid.Nil && len(reports) == 0 {
@@ -159,7 +185,37 @@ func audit(ctx context.Context, c *posthogapi.Client, only uuid.UUID, maxAge tim
 	return reports, nil
 }
 
-func printTable(w io.Writer, reports []Report, days int) {
+// listKeys adds the organization's personal API keys to r.
+func listKeys(ctx context.Context, c *posthogapi.Client, r *Report) error {
+	r.Keys = []MemberKey{}
+	for k, err := range c.PersonalAPIKeys.All(ctx, r.ID, nil) {
+		var apiErr *posthogapi.APIError
+		if errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) || errors.Is(err, posthogapi.ErrPermissionDenied) ||
+			(errors.As(err, &apiErr) && apiErr.StatusCode == 402) {
+			r.Keys = nil // scoped key, not an admin, or not on the plan
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("personal API keys of %s: %w", r.Organization, err)
+		}
+		mk := MemberKey{Owner: k.Owner.Email, Scopes: k.Scopes, Access: string(k.AccessScope.Type), LastUsed: k.LastUsedAt}
+		if k.MaskValue != nil {
+			mk.Mask = *k.MaskValue
+		}
+		if k.AccessScope.Type == posthogapi.PersonalAPIKeyAccessProjects {
+			var names []string
+			for _, p := range k.AccessScope.Projects {
+				names = append(names, p.Name)
+			}
+			mk.Access += ": " + strings.Join(names, ", ")
+		}
+		r.Keys = append(r.Keys, mk)
+	}
+	r.KeysListed = true
+	return nil
+}
+
+func printTable(w io.Writer, reports []Report, days int, keys bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, r := range reports {
 		fmt.Fprintf(tw, "\n%s (%s)\n", r.Organization, r.ID)
@@ -171,6 +227,7 @@ func printTable(w io.Writer, reports []Report, days int) {
 		for _, p := range r.Without2FA {
 			fmt.Fprintf(tw, "    %s\t%s\n", p.Email, p.Level)
 		}
+		printKeys(tw, r, keys)
 		if !r.InvitesListed {
 			fmt.Fprintf(tw, "  Invites: not readable with this key\n")
 			continue
@@ -187,6 +244,22 @@ func printTable(w io.Writer, reports []Report, days int) {
 	_ = tw.Flush()
 }
 
+func printKeys(w io.Writer, r Report, asked bool) {
+	switch {
+	case r.KeysListed:
+		fmt.Fprintf(w, "  Personal API keys (%d):\n", len(r.Keys))
+		for _, k := range r.Keys {
+			used := "never used"
+			if k.LastUsed != nil {
+				used = "last used " + k.LastUsed.Format(time.DateOnly)
+			}
+			fmt.Fprintf(w, "    %s\t%s\t%s\t%s\t%s\n", k.Owner, k.Mask, strings.Join(k.Scopes, " "), k.Access, used)
+		}
+	case asked:
+		fmt.Fprintf(w, "  Personal API keys: not readable with this key (PostHog needs an admin's legacy key without scopes)\n")
+	}
+}
+
 // seed fills the demo server with something worth auditing.
 func seed(srv *posthogtest.Server) {
 	org := srv.DefaultOrganization()
@@ -201,6 +274,9 @@ func seed(srv *posthogtest.Server) {
 	} {
 		user := srv.AddUser(posthogtest.UserSeed{Email: u.email, Is2FAEnabled: u.twoFA})
 		srv.AddMember(org.ID, user.UUID, u.level)
+		if u.email == "ada@example.com" {
+			srv.NewAPIKeyFor(user.UUID, "insight:read", "feature_flag:write")
+		}
 	}
 	srv.AddInvite(org.ID, posthogtest.InviteSeed{Email: "old@example.com", CreatedAt: exampleenv.DemoTime.AddDate(0, 0, -30)})
 	srv.AddInvite(org.ID, posthogtest.InviteSeed{Email: "new@example.com", CreatedAt: exampleenv.DemoTime.AddDate(0, 0, -1)})

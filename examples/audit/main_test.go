@@ -72,3 +72,47 @@ func TestAuditFailures(t *testing.T) {
 		t.Fatalf("-h: exit %d", code)
 	}
 }
+
+// TestAuditKeys lists members' personal API keys with their scopes
+// (server-fidelity item 14), with the legacy key PostHog requires there,
+// and reports them unreadable with a scoped key.
+func TestAuditKeys(t *testing.T) {
+	srv := posthogtest.NewServer()
+	defer srv.Close()
+	org := srv.DefaultOrganization()
+	u := srv.AddUser(posthogtest.UserSeed{Email: "dev@example.com"})
+	srv.AddMember(org.ID, u.UUID, posthogtest.LevelMember)
+	devKey := srv.NewAPIKeyFor(u.UUID, "insight:read", "project:write")
+
+	env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey(), "POSTHOG_HOST": srv.URL()}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-json", "-keys"}, &out, &errb, func(k string) string { return env[k] }); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if strings.Contains(out.String(), devKey) {
+		t.Fatal("a key's secret is in the report")
+	}
+	var reports []Report
+	if err := json.Unmarshal(out.Bytes(), &reports); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
+	}
+	var dev *MemberKey
+	for i, k := range reports[0].Keys {
+		if k.Owner == "dev@example.com" {
+			dev = &reports[0].Keys[i]
+		}
+	}
+	if len(reports) != 1 || !reports[0].KeysListed || len(reports[0].Keys) != 2 || dev == nil ||
+		strings.Join(dev.Scopes, " ") != "insight:read project:write" || dev.Access != "all" || !strings.HasPrefix(dev.Mask, "phx_...") {
+		t.Fatalf("reports = %+v", reports)
+	}
+
+	env["POSTHOG_PERSONAL_API_KEY"] = srv.NewAPIKey("organization:read", "organization_member:read")
+	out.Reset()
+	if code := run(context.Background(), []string{"-keys"}, &out, &errb, func(k string) string { return env[k] }); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "Personal API keys: not readable with this key") || strings.Contains(out.String(), "phx_...") {
+		t.Errorf("scoped key output:\n%s", out.String())
+	}
+}

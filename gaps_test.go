@@ -1,0 +1,219 @@
+package posthogapi
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// Unit tests for the routes of the newest organization router that the SDK
+// covered last (server-fidelity item 14, "Coverage gaps").
+
+const orgPAKJSON = `{
+  "owner": {"first_name": "Ada", "last_name": "Admin", "email": "ada@example.com"},
+  "mask_value": "phx_...1a2b",
+  "scopes": ["insight:read", "project:write"],
+  "access_scope": {"type": "projects", "projects": [{"id": 7, "name": "Web"}]},
+  "last_used_at": null,
+  "created_at": "2026-01-02T03:04:05Z"
+}`
+
+func TestFidelity14_PersonalAPIKeysList(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", api(beOrg.String()+"/personal_api_keys/"), respond(t, 200,
+		`{"count": 1, "next": null, "previous": null, "results": [`+orgPAKJSON+`]}`, "limit=10", ""))
+	p, err := c.PersonalAPIKeys.List(context.Background(), beOrg, &ListOptions{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Count != 1 || len(p.Results) != 1 {
+		t.Fatalf("page = %+v", p)
+	}
+	k := p.Results[0]
+	if k.Owner.Email != "ada@example.com" || k.Owner.FirstName != "Ada" || k.MaskValue == nil || *k.MaskValue != "phx_...1a2b" ||
+		len(k.Scopes) != 2 || k.Scopes[1] != "project:write" || k.LastUsedAt != nil || !k.CreatedAt.Equal(mustTime(t, "2026-01-02T03:04:05Z")) {
+		t.Errorf("key = %+v", k)
+	}
+	if k.AccessScope.Type != PersonalAPIKeyAccessProjects || len(k.AccessScope.Projects) != 1 || k.AccessScope.Projects[0] != (PersonalAPIKeyProject{7, "Web"}) {
+		t.Errorf("access_scope = %+v", k.AccessScope)
+	}
+}
+
+func TestFidelity14_PersonalAPIKeysAllAndRejection(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", api(beOrg.String()+"/personal_api_keys/"), respond(t, 403,
+		`{"type":"authentication_error","code":"permission_denied","detail":"This action does not support personal API key access","attr":null}`, "", ""))
+	n := 0
+	for _, err := range c.PersonalAPIKeys.All(context.Background(), beOrg, nil) {
+		n++
+		if !errors.Is(err, ErrPersonalAPIKeyNotSupported) {
+			t.Errorf("err = %v, want ErrPersonalAPIKeyNotSupported", err)
+		}
+	}
+	if n != 1 {
+		t.Errorf("iterator yielded %d times", n)
+	}
+	for _, err := range c.PersonalAPIKeys.All(context.Background(), uuid.Nil, nil) {
+		if !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("nil org: %v", err)
+		}
+	}
+	if _, err := c.PersonalAPIKeys.List(context.Background(), uuid.Nil, nil); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("nil org: %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+var (
+	rerID   = uuid.MustParse("7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+	rerRole = uuid.MustParse("1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f")
+)
+
+const rerJSON = `{
+  "id": "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+  "provider": "github", "provider_organization_id": "acme",
+  "provider_role_id": "12345", "provider_role_slug": "frontend-team", "provider_role_name": "Frontend Team",
+  "role": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+  "created_at": "2026-02-03T04:05:06Z", "created_by": null
+}`
+
+func checkRER(t *testing.T, r *RoleExternalReference) {
+	t.Helper()
+	if r == nil || r.ID != rerID || r.Provider != "github" || r.ProviderOrganizationID != "acme" || r.ProviderRoleID != "12345" ||
+		r.ProviderRoleSlug == nil || *r.ProviderRoleSlug != "frontend-team" || r.ProviderRoleName != "Frontend Team" ||
+		r.Role != rerRole || r.CreatedBy != nil || !r.CreatedAt.Equal(mustTime(t, "2026-02-03T04:05:06Z")) {
+		t.Errorf("reference = %+v", r)
+	}
+}
+
+func rerPath(rest string) string { return api(beOrg.String() + "/role_external_references/" + rest) }
+
+func TestRoleExternalReferencesListCreateDelete(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	mt.RegisterResponder("GET", rerPath(""), respond(t, 200, `{"count":1,"next":null,"previous":null,"results":[`+rerJSON+`]}`,
+		"provider=github&role_id="+rerRole.String(), ""))
+	p, err := c.RoleExternalReferences.List(ctx, beOrg, &RoleExternalReferenceListOptions{Provider: "github", RoleID: rerRole})
+	if err != nil || len(p.Results) != 1 {
+		t.Fatalf("list = %+v, %v", p, err)
+	}
+	checkRER(t, &p.Results[0])
+
+	slug := "frontend-team"
+	mt.RegisterResponder("POST", rerPath(""), respond(t, 201, rerJSON, "",
+		`{"provider":"github","provider_organization_id":"acme","provider_role_id":"12345","provider_role_slug":"frontend-team","provider_role_name":"Frontend Team","role":"`+rerRole.String()+`"}`))
+	got, err := c.RoleExternalReferences.Create(ctx, beOrg, &RoleExternalReferenceCreate{
+		Provider: "github", ProviderOrganizationID: "acme", ProviderRoleID: "12345", ProviderRoleSlug: &slug,
+		ProviderRoleName: "Frontend Team", Role: rerRole,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRER(t, got)
+
+	mt.RegisterResponder("DELETE", rerPath(rerID.String()+"/"), respond(t, 204, "", "", ""))
+	if err := c.RoleExternalReferences.Delete(ctx, beOrg, rerID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRoleExternalReferencesLookup(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	mt.RegisterResponder("GET", rerPath("lookup/"), respond(t, 200, `{"reference":`+rerJSON+`}`,
+		"provider=github&provider_organization_id=acme&provider_role_slug=frontend-team", ""))
+	r, err := c.RoleExternalReferences.Lookup(ctx, beOrg, &RoleExternalReferenceLookup{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleSlug: "frontend-team"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRER(t, r)
+
+	mt.RegisterResponder("GET", rerPath("lookup/"), respond(t, 200, `{"reference":null}`, "", ""))
+	r, err = c.RoleExternalReferences.Lookup(ctx, beOrg, &RoleExternalReferenceLookup{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleID: "9"})
+	if err != nil || r != nil {
+		t.Errorf("no match = %+v, %v", r, err)
+	}
+}
+
+func TestRoleExternalReferencesValidation(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	ok := RoleExternalReferenceCreate{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleID: "1", ProviderRoleName: "n", Role: rerRole}
+	bad := map[string]func(*RoleExternalReferenceCreate){
+		"no provider":     func(c *RoleExternalReferenceCreate) { c.Provider = " " },
+		"long provider":   func(c *RoleExternalReferenceCreate) { c.Provider = strings.Repeat("g", 33) },
+		"no provider org": func(c *RoleExternalReferenceCreate) { c.ProviderOrganizationID = "" },
+		"no role id":      func(c *RoleExternalReferenceCreate) { c.ProviderRoleID = "" },
+		"no role name":    func(c *RoleExternalReferenceCreate) { c.ProviderRoleName = "" },
+		"nil role":        func(c *RoleExternalReferenceCreate) { c.Role = uuid.Nil },
+		"long slug":       func(c *RoleExternalReferenceCreate) { s := strings.Repeat("s", 256); c.ProviderRoleSlug = &s },
+		"long role name":  func(c *RoleExternalReferenceCreate) { c.ProviderRoleName = strings.Repeat("n", 256) },
+	}
+	for name, mutate := range bad {
+		in := ok
+		mutate(&in)
+		if _, err := c.RoleExternalReferences.Create(ctx, beOrg, &in); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+	if _, err := c.RoleExternalReferences.Create(ctx, beOrg, nil); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("nil body: %v", err)
+	}
+	for _, l := range []*RoleExternalReferenceLookup{nil, {ProviderOrganizationID: "a", ProviderRoleID: "1"}, {Provider: "g", ProviderRoleID: "1"}, {Provider: "g", ProviderOrganizationID: "a"}} {
+		if _, err := c.RoleExternalReferences.Lookup(ctx, beOrg, l); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("lookup %+v: %v", l, err)
+		}
+	}
+	if err := c.RoleExternalReferences.Delete(ctx, beOrg, uuid.Nil); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("nil id: %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%d requests sent for invalid input", n)
+	}
+}
+
+func TestFidelity14_EventIngestionRestrictions(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", api(beOrg.String()+"/projects/12/event_ingestion_restrictions/"), respond(t, 200,
+		`[{"restriction_type":"drop_event_from_ingestion","distinct_ids":["bot"],"session_ids":[],"event_names":["$pageview"],"event_uuids":[],"pipelines":["analytics"]},
+		  {"restriction_type":"skip_person_processing","distinct_ids":["x"]}]`, "", ""))
+	rs, err := c.Projects.EventIngestionRestrictions(context.Background(), beOrg, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].RestrictionType != "drop_event_from_ingestion" || rs[0].DistinctIDs[0] != "bot" || rs[0].EventNames[0] != "$pageview" ||
+		rs[0].Pipelines[0] != "analytics" || rs[1].RestrictionType != "skip_person_processing" || rs[1].SessionIDs != nil {
+		t.Errorf("restrictions = %+v", rs)
+	}
+	if _, err := c.Projects.EventIngestionRestrictions(context.Background(), beOrg, 0); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("project 0: %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+// The decoder tests (decoder_test.go) cover the types of this area too.
+func init() {
+	for name, f := range map[string]func() any{
+		"Page[OrganizationPersonalAPIKey]": func() any { return new(Page[OrganizationPersonalAPIKey]) },
+		"OrganizationPersonalAPIKey":       func() any { return new(OrganizationPersonalAPIKey) },
+		"PersonalAPIKeyOwner":              func() any { return new(PersonalAPIKeyOwner) },
+		"PersonalAPIKeyAccessScope":        func() any { return new(PersonalAPIKeyAccessScope) },
+		"PersonalAPIKeyProject":            func() any { return new(PersonalAPIKeyProject) },
+		"EventIngestionRestriction":        func() any { return new(EventIngestionRestriction) },
+		"Page[RoleExternalReference]":      func() any { return new(Page[RoleExternalReference]) },
+		"RoleExternalReference":            func() any { return new(RoleExternalReference) },
+		"RoleExternalReferenceCreate":      func() any { return new(RoleExternalReferenceCreate) },
+	} {
+		decoderTypes[name] = f
+	}
+	// Query parameters, never JSON.
+	notDecoded["RoleExternalReferenceListOptions"] = true
+	notDecoded["RoleExternalReferenceLookup"] = true
+}

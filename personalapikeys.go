@@ -1,0 +1,114 @@
+package posthogapi
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// PersonalAPIKeysService lists the personal API keys of an organization's
+// members: /api/organizations/{organization_id}/personal_api_keys/.
+//
+// The list is read-only and never carries a key's secret, only its masked
+// hint, its scopes and where they apply. PostHog
+// (posthog/api/organization_personal_api_key.py) marks the route INTERNAL,
+// so personal API keys with scopes are rejected: with one, the call returns
+// ErrPersonalAPIKeyNotSupported. Only credentials PostHog lets through
+// INTERNAL routes (a legacy personal API key without scopes) can call it.
+// The caller must be an organization admin (403 otherwise), and the
+// organization must have the organization security settings feature (402
+// otherwise).
+type PersonalAPIKeysService service
+
+// PersonalAPIKeyAccessType is the breadth of a personal API key within the
+// organization.
+type PersonalAPIKeyAccessType string
+
+// Personal API key access types.
+const (
+	// PersonalAPIKeyAccessAll: the key is not scoped; it reaches every
+	// project its owner can reach.
+	PersonalAPIKeyAccessAll PersonalAPIKeyAccessType = "all"
+	// PersonalAPIKeyAccessOrganization: the key is scoped to this whole
+	// organization (or to projects of which none is left).
+	PersonalAPIKeyAccessOrganization PersonalAPIKeyAccessType = "organization"
+	// PersonalAPIKeyAccessProjects: the key is scoped to the projects
+	// listed in PersonalAPIKeyAccessScope.Projects.
+	PersonalAPIKeyAccessProjects PersonalAPIKeyAccessType = "projects"
+)
+
+// OrganizationPersonalAPIKey is one member's personal API key as the
+// organization-wide list shows it. All its fields are read-only. PostHog
+// sends no key ID and no label here.
+type OrganizationPersonalAPIKey struct {
+	// Owner is the member who owns the key.
+	Owner PersonalAPIKeyOwner `json:"owner"`
+	// MaskValue is a display-safe hint of the key such as "phx_...1a2b"
+	// (nil for very old keys); it is not the secret.
+	MaskValue *string `json:"mask_value"`
+	// Scopes are the API scopes of the key, such as "insight:read"; a
+	// single "*" means full access.
+	Scopes []string `json:"scopes"`
+	// AccessScope says where the scopes apply within the organization.
+	AccessScope PersonalAPIKeyAccessScope `json:"access_scope"`
+	// LastUsedAt is nil when the key was never used.
+	LastUsedAt *time.Time `json:"last_used_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// PersonalAPIKeyOwner is the owner of a personal API key.
+type PersonalAPIKeyOwner struct {
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Email     string `json:"email"`
+}
+
+// PersonalAPIKeyAccessScope is where a key's scopes apply.
+type PersonalAPIKeyAccessScope struct {
+	Type PersonalAPIKeyAccessType `json:"type"`
+	// Projects are set only when Type is PersonalAPIKeyAccessProjects.
+	Projects []PersonalAPIKeyProject `json:"projects,omitempty"`
+}
+
+// PersonalAPIKeyProject is a project a key is scoped to.
+type PersonalAPIKeyProject struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+func personalAPIKeysPath(org uuid.UUID) (string, error) {
+	if err := checkID("organization id", org); err != nil {
+		return "", err
+	}
+	return escapePath(org.String(), "personal_api_keys"), nil
+}
+
+// List returns one page of the personal API keys of the organization's
+// members that can reach the organization or one of its projects (unscoped
+// keys, keys scoped to it, keys scoped to one of its projects), keys never
+// used first, then most recently used first. It needs an organization
+// admin, and a credential PostHog lets through INTERNAL routes (see
+// PersonalAPIKeysService).
+//
+// API: GET /api/organizations/{organization_id}/personal_api_keys/ (scope none; personal API keys rejected)
+func (s *PersonalAPIKeysService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[OrganizationPersonalAPIKey], error) {
+	p, err := personalAPIKeysPath(org)
+	if err != nil {
+		return nil, err
+	}
+	return listPage[OrganizationPersonalAPIKey](ctx, s.client, p, opts)
+}
+
+// All iterates over the personal API keys List returns, fetching pages as
+// needed.
+//
+// API: GET /api/organizations/{organization_id}/personal_api_keys/ (scope none; personal API keys rejected)
+func (s *PersonalAPIKeysService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*OrganizationPersonalAPIKey, error] {
+	p, err := personalAPIKeysPath(org)
+	if err != nil {
+		return func(yield func(*OrganizationPersonalAPIKey, error) bool) { yield(nil, err) }
+	}
+	return all[OrganizationPersonalAPIKey](ctx, s.client, p, opts)
+}

@@ -1,0 +1,45 @@
+package posthogapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/google/uuid"
+)
+
+// Project settings actions of the newest organization router (PostHog's
+// posthog/api/project.py ProjectViewSet). Only the one a personal API key
+// may call has a method; README.md lists the others and why.
+
+// EventIngestionRestriction is one ingestion restriction on a project's
+// events, as PostHog's EventIngestionRestrictionSerializer sends it. Empty
+// filter lists mean the restriction is not filtered by that dimension;
+// filters combine with AND, values within one with OR. Older servers send
+// only RestrictionType and DistinctIDs.
+type EventIngestionRestriction struct {
+	// RestrictionType is what PostHog does with matching events, such as
+	// "drop_event_from_ingestion" or "skip_person_processing".
+	RestrictionType string   `json:"restriction_type"`
+	DistinctIDs     []string `json:"distinct_ids"`
+	SessionIDs      []string `json:"session_ids"`
+	EventNames      []string `json:"event_names"`
+	EventUUIDs      []string `json:"event_uuids"`
+	// Pipelines are the ingestion pipelines the restriction applies to.
+	Pipelines []string `json:"pipelines"`
+}
+
+// EventIngestionRestrictions returns the project's event ingestion
+// restrictions (an unpaginated list).
+//
+// API: GET /api/organizations/{organization_id}/projects/{id}/event_ingestion_restrictions/ (scope project:read)
+func (s *ProjectsService) EventIngestionRestrictions(ctx context.Context, org uuid.UUID, projectID int64) ([]EventIngestionRestriction, error) {
+	p, err := projectPath(org, projectID, "event_ingestion_restrictions")
+	if err != nil {
+		return nil, err
+	}
+	out := []EventIngestionRestriction{}
+	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: &out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,244 @@
+package posthogapi
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// RoleExternalReferencesService maps roles and groups of external systems
+// (a GitHub team, a Linear team, a Jira project, a Slack channel) to
+// PostHog roles: /api/organizations/{organization_id}/role_external_references/.
+//
+// Reading needs organization:read; creating and deleting need
+// organization:write and an organization admin (PostHog's
+// posthog/api/role_external_reference.py RoleExternalReferenceViewSet).
+// References cannot be changed: delete one and create another.
+type RoleExternalReferencesService service
+
+// RoleExternalReference maps one external role to a PostHog role. All its
+// fields are read-only.
+type RoleExternalReference struct {
+	ID uuid.UUID `json:"id"`
+	// Provider is the integration kind, such as "github", "linear",
+	// "jira" or "slack".
+	Provider string `json:"provider"`
+	// ProviderOrganizationID is the organization, workspace or site on the
+	// provider's side.
+	ProviderOrganizationID string `json:"provider_organization_id"`
+	// ProviderRoleID is the provider's stable identifier of the role.
+	ProviderRoleID string `json:"provider_role_id"`
+	// ProviderRoleSlug is the human-friendly identifier, nil when unset.
+	ProviderRoleSlug *string `json:"provider_role_slug"`
+	// ProviderRoleName is the role's display name.
+	ProviderRoleName string `json:"provider_role_name"`
+	// Role is the PostHog role's ID.
+	Role      uuid.UUID `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+	// CreatedBy is nil once the creating user is deleted.
+	CreatedBy *UserBasic `json:"created_by"`
+}
+
+// RoleExternalReferenceCreate is the body of RoleExternalReferences.Create.
+// Provider, ProviderOrganizationID, ProviderRoleID, ProviderRoleName and
+// Role are required. PostHog refuses (400) a second reference with the
+// same provider, provider organization (any case) and role ID or slug (any
+// case).
+type RoleExternalReferenceCreate struct {
+	Provider               string    `json:"provider"`
+	ProviderOrganizationID string    `json:"provider_organization_id"`
+	ProviderRoleID         string    `json:"provider_role_id"`
+	ProviderRoleSlug       *string   `json:"provider_role_slug,omitempty"`
+	ProviderRoleName       string    `json:"provider_role_name"`
+	Role                   uuid.UUID `json:"role"`
+}
+
+// Longest values PostHog's RoleExternalReference model stores.
+const (
+	MaxRoleExternalProviderLength = 32
+	MaxRoleExternalFieldLength    = 255
+)
+
+func (c *RoleExternalReferenceCreate) validate() error {
+	if c == nil {
+		return fmt.Errorf("%w: nil role external reference", ErrInvalidArgument)
+	}
+	if err := checkID("role id", c.Role); err != nil {
+		return err
+	}
+	fields := []struct {
+		name, v  string
+		max      int
+		optional bool
+	}{
+		{"provider", c.Provider, MaxRoleExternalProviderLength, false},
+		{"provider_organization_id", c.ProviderOrganizationID, MaxRoleExternalFieldLength, false},
+		{"provider_role_id", c.ProviderRoleID, MaxRoleExternalFieldLength, false},
+		{"provider_role_name", c.ProviderRoleName, MaxRoleExternalFieldLength, false},
+	}
+	if c.ProviderRoleSlug != nil {
+		fields = append(fields, struct {
+			name, v  string
+			max      int
+			optional bool
+		}{"provider_role_slug", *c.ProviderRoleSlug, MaxRoleExternalFieldLength, true})
+	}
+	for _, f := range fields {
+		if !f.optional && strings.TrimSpace(f.v) == "" {
+			return fmt.Errorf("%w: %s is required", ErrInvalidArgument, f.name)
+		}
+		if utf8.RuneCountInString(f.v) > f.max {
+			return fmt.Errorf("%w: %s is longer than %d characters", ErrInvalidArgument, f.name, f.max)
+		}
+	}
+	return nil
+}
+
+// RoleExternalReferenceListOptions filters and pages
+// RoleExternalReferences.List and All. PostHog sorts by provider, provider
+// organization and slug.
+type RoleExternalReferenceListOptions struct {
+	ListOptions
+	// Provider keeps references of this provider only.
+	Provider string `url:"provider,omitempty"`
+	// ProviderOrganizationID keeps references of this provider
+	// organization (any case).
+	ProviderOrganizationID string `url:"provider_organization_id,omitempty"`
+	// RoleID keeps references to this PostHog role (uuid.Nil: any).
+	RoleID uuid.UUID `url:"-"`
+}
+
+// roleExternalReferenceQuery is the query List sends: the options with the
+// role ID as text.
+type roleExternalReferenceQuery struct {
+	RoleExternalReferenceListOptions
+	RoleID string `url:"role_id,omitempty"`
+}
+
+func (o *RoleExternalReferenceListOptions) query() *roleExternalReferenceQuery {
+	if o == nil {
+		return nil
+	}
+	q := &roleExternalReferenceQuery{RoleExternalReferenceListOptions: *o}
+	if o.RoleID != uuid.Nil {
+		q.RoleID = o.RoleID.String()
+	}
+	return q
+}
+
+// RoleExternalReferenceLookup is the query of RoleExternalReferences.Lookup:
+// Provider and ProviderOrganizationID, and a ProviderRoleSlug or a
+// ProviderRoleID (either matches, any case).
+type RoleExternalReferenceLookup struct {
+	Provider               string `url:"provider"`
+	ProviderOrganizationID string `url:"provider_organization_id"`
+	ProviderRoleSlug       string `url:"provider_role_slug,omitempty"`
+	ProviderRoleID         string `url:"provider_role_id,omitempty"`
+}
+
+func (l *RoleExternalReferenceLookup) validate() error {
+	switch {
+	case l == nil:
+		return fmt.Errorf("%w: nil lookup", ErrInvalidArgument)
+	case strings.TrimSpace(l.Provider) == "":
+		return fmt.Errorf("%w: provider is required", ErrInvalidArgument)
+	case strings.TrimSpace(l.ProviderOrganizationID) == "":
+		return fmt.Errorf("%w: provider_organization_id is required", ErrInvalidArgument)
+	case l.ProviderRoleSlug == "" && l.ProviderRoleID == "":
+		// PostHog: RoleLookupQuerySerializer.validate
+		return fmt.Errorf("%w: either provider_role_slug or provider_role_id must be provided", ErrInvalidArgument)
+	}
+	return nil
+}
+
+func roleExternalReferencesPath(org uuid.UUID, rest ...string) (string, error) {
+	if err := checkID("organization id", org); err != nil {
+		return "", err
+	}
+	return escapePath(append([]string{org.String(), "role_external_references"}, rest...)...), nil
+}
+
+// List returns one page of the organization's role external references.
+//
+// API: GET /api/organizations/{organization_id}/role_external_references/ (scope organization:read)
+func (s *RoleExternalReferencesService) List(ctx context.Context, org uuid.UUID, opts *RoleExternalReferenceListOptions) (*Page[RoleExternalReference], error) {
+	p, err := roleExternalReferencesPath(org)
+	if err != nil {
+		return nil, err
+	}
+	return listPage[RoleExternalReference](ctx, s.client, p, opts.query())
+}
+
+// All iterates over the organization's role external references, fetching
+// pages as needed.
+//
+// API: GET /api/organizations/{organization_id}/role_external_references/ (scope organization:read)
+func (s *RoleExternalReferencesService) All(ctx context.Context, org uuid.UUID, opts *RoleExternalReferenceListOptions) iter.Seq2[*RoleExternalReference, error] {
+	p, err := roleExternalReferencesPath(org)
+	if err != nil {
+		return func(yield func(*RoleExternalReference, error) bool) { yield(nil, err) }
+	}
+	return all[RoleExternalReference](ctx, s.client, p, opts.query())
+}
+
+// Create maps an external role to a PostHog role of the organization. It
+// needs an admin.
+//
+// API: POST /api/organizations/{organization_id}/role_external_references/ (scope organization:write)
+func (s *RoleExternalReferencesService) Create(ctx context.Context, org uuid.UUID, c *RoleExternalReferenceCreate) (*RoleExternalReference, error) {
+	p, err := roleExternalReferencesPath(org)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	out := new(RoleExternalReference)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: c, out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Delete removes a role external reference (the PostHog role stays). It
+// needs an admin.
+//
+// API: DELETE /api/organizations/{organization_id}/role_external_references/{id}/ (scope organization:write)
+func (s *RoleExternalReferencesService) Delete(ctx context.Context, org, id uuid.UUID) error {
+	if err := checkID("role external reference id", id); err != nil {
+		return err
+	}
+	p, err := roleExternalReferencesPath(org, id.String())
+	if err != nil {
+		return err
+	}
+	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
+	return err
+}
+
+// Lookup finds the reference of one external role, or returns nil and no
+// error when there is none.
+//
+// API: GET /api/organizations/{organization_id}/role_external_references/lookup/ (scope organization:read)
+func (s *RoleExternalReferencesService) Lookup(ctx context.Context, org uuid.UUID, l *RoleExternalReferenceLookup) (*RoleExternalReference, error) {
+	p, err := roleExternalReferencesPath(org, "lookup")
+	if err != nil {
+		return nil, err
+	}
+	if err := l.validate(); err != nil {
+		return nil, err
+	}
+	var out struct {
+		Reference *RoleExternalReference `json:"reference"`
+	}
+	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, query: l, out: &out}); err != nil {
+		return nil, err
+	}
+	return out.Reference, nil
+}
