@@ -741,7 +741,7 @@ func TestBatchExportEnums(t *testing.T) {
 	if !RunStatusCompleted.Finished() || RunStatusRunning.Finished() || RunStatusStarting.Finished() || !RunStatusFailedBilling.Finished() {
 		t.Error("Finished is wrong")
 	}
-	if d := NewBatchExportDestination((*S3Config)(nil)); d.Type != "" || d.validate() == nil {
+	if d := NewBatchExportDestination((*S3Config)(nil)); d.Type != "" || d.validate(true) == nil {
 		t.Errorf("nil config pointer: %+v", d)
 	}
 	var none *BatchExport
