@@ -57,7 +57,7 @@ type apiLine struct {
 	method string // the Go method carrying it, as RolesService.List
 }
 
-var apiLineRe = regexp.MustCompile(`^API: (GET|POST|PUT|PATCH|DELETE) (/api/organizations/\S*) \(scope ([^)]+)\)$`)
+var apiLineRe = regexp.MustCompile(`^API: (GET|POST|PUT|PATCH|DELETE) (/api/(?:organizations|projects)/\S*) \(scope ([^)]+)\)$`)
 
 // codeAPILines parses the package's source and returns every API: line in
 // the doc comments of exported methods.
@@ -259,6 +259,10 @@ func TestEveryOperationHasAMethod(t *testing.T) {
 		{"POST", "/api/organizations/{}/proxy_records/{}/diagnose/"}: "PostHog's proxy_record.py (newer than both schemas)",
 		{"GET", "/api/organizations/{}/members/{}/github_login/"}:    "PostHog's organization_member.py github_login action (reference/posthog-api.md §1)",
 		{"DELETE", "/api/organizations/{}/legal_documents/{}/"}:      "PostHog's legal_documents views: destroy answers 204 (reference/posthog-api.md §2.10)",
+		// Project-level routes the SDK uses beside the organization API
+		// (in the full schema as integrations_list / integrations_retrieve).
+		{"GET", "/api/projects/{}/integrations/"}:    "PostHog's posthog/api/integration.py IntegrationViewSet list (integration:read)",
+		{"GET", "/api/projects/{}/integrations/{}/"}: "PostHog's posthog/api/integration.py IntegrationViewSet retrieve (integration:read)",
 	}
 	for _, l := range lines {
 		if !all[l.op] && sourceOnly[l.op] == "" {
