@@ -279,7 +279,7 @@ var batchExportDestinations = map[string]map[string]configField{
 		"user": opt(kindString), "password": opt(kindString), "host": opt(kindString), "port": opt(kindInt),
 		"database": req(kindString), "schema": opt(kindString), "table_name": opt(kindString),
 		"properties_data_type": opt(kindString),
-		"mode": opt(kindString), "copy_inputs": opt(kindObject),
+		"mode":                 opt(kindString), "copy_inputs": opt(kindObject),
 	},
 	"BigQuery": {
 		"project_id": opt(kindString), "dataset_id": req(kindString), "table_id": opt(kindString),
@@ -1176,7 +1176,6 @@ func (rc *reqCtx) checkDestinationIntegration(typ string, cfg, merged map[string
 	}
 	return true
 }
-
 
 // coerceConfigValue checks a config value against its declared kind,
 // converting strings to bools and integers as PostHog does.
