@@ -19,10 +19,16 @@ import (
 // BatchExportsService manages batch exports: /api/organizations/{organization_id}/batch_exports/.
 //
 // A batch export sends a project's events, persons or sessions to a
-// destination (S3, Snowflake, BigQuery ...) on a schedule. Destination
-// configs carry credentials (aws_secret_access_key, password, private_key
-// ...): PostHog never sends them back, and this package never logs request
-// or response bodies.
+// destination (AwsS3, S3Compatible, Snowflake, BigQuery ...) on a schedule.
+// Today's PostHog keeps the credentials of most destinations in a project
+// integration (see Integrations.ListForProject) that the destination links
+// by ID: AwsS3, S3Compatible, BigQuery, Databricks and AzureBlob always
+// need one, Postgres, Snowflake and Redshift when created. The legacy S3
+// type is refused. Create, Update, Replace and the test steps check these
+// rules before sending (ErrInvalidArgument). Configs that still carry
+// credentials (Postgres, Redshift, HTTP ...) are redacted by their String
+// and GoString methods; PostHog never sends secrets back, and this package
+// never logs request or response bodies.
 type BatchExportsService service
 
 // DestinationType is the kind of a batch export destination.
@@ -260,10 +266,11 @@ type BatchExportRun struct {
 	Backfill *uuid.UUID `json:"backfill"`
 }
 
-// DestinationConfig is the typed config of one destination type: S3Config,
-// SnowflakeConfig, PostgresConfig, RedshiftConfig, BigQueryConfig,
-// DatabricksConfig, AzureBlobConfig, HTTPConfig, WorkflowsConfig or
-// NoOpConfig. Fields left at their zero value are not sent, so in an update
+// DestinationConfig is the typed config of one destination type:
+// AwsS3Config, S3CompatibleConfig, SnowflakeConfig, PostgresConfig,
+// RedshiftConfig, BigQueryConfig, DatabricksConfig, AzureBlobConfig,
+// HTTPConfig, WorkflowsConfig or NoOpConfig (S3Config only decodes legacy
+// exports). Fields left at their zero value are not sent, so in an update
 // only the settings you set change (PostHog merges the config).
 type DestinationConfig interface {
 	// DestinationType is the type the config is for.
@@ -279,8 +286,12 @@ type BatchExportDestinationRequest struct {
 	Config    DestinationConfig
 	RawConfig map[string]any
 	// IntegrationID links the project integration that holds the
-	// destination's credentials (newer PostHog versions require one for
-	// most destinations). Null unlinks it.
+	// destination's credentials, of the kind DestinationType.IntegrationKind
+	// names. Required for AwsS3, S3Compatible, BigQuery, Databricks and
+	// AzureBlob (in every request for the last three; an AwsS3 or
+	// S3Compatible update without it keeps the linked one) and for
+	// Postgres, Snowflake and Redshift on create. Null unlinks it, which
+	// PostHog refuses for all of these but legacy Postgres exports.
 	IntegrationID Nullable[int64]
 }
 
@@ -312,31 +323,152 @@ func (d *BatchExportDestinationRequest) destinationType() DestinationType {
 	return d.Type
 }
 
-func (d *BatchExportDestinationRequest) validate() error {
+// validate checks the destination before it is sent, with PostHog's rules
+// for a new export (create) or an existing one (an update, a PUT, or a test
+// step of a stored export). PostHog: products/batch_exports/backend/api/batch_export.py
+// BatchExportSerializer.validate_destination.
+func (d *BatchExportDestinationRequest) validate(create bool) error {
 	t := d.destinationType()
 	switch {
 	case t == "":
 		return fmt.Errorf("%w: batch export destination has no type", ErrInvalidArgument)
 	case !t.Valid():
 		return fmt.Errorf("%w: unknown batch export destination type %q", ErrInvalidArgument, t)
+	case t == DestinationS3:
+		return fmt.Errorf("%w: the 'S3' destination type is deprecated and PostHog refuses it; use %s (AwsS3Config) for AWS S3 or %s (S3CompatibleConfig) for S3-compatible storage, with an integration holding the credentials",
+			ErrInvalidArgument, DestinationAwsS3, DestinationS3Compatible)
 	}
-	if !isNilConfig(d.Config) && !configFits(d.Config, t) {
-		return fmt.Errorf("%w: %T is not a config for destination type %s", ErrInvalidArgument, d.Config, t)
+	if !isNilConfig(d.Config) {
+		if _, legacy := d.Config.(S3Config); legacy {
+			return fmt.Errorf("%w: S3Config is the deprecated 'S3' destination; use AwsS3Config or S3CompatibleConfig", ErrInvalidArgument)
+		}
+		if _, legacy := d.Config.(*S3Config); legacy {
+			return fmt.Errorf("%w: S3Config is the deprecated 'S3' destination; use AwsS3Config or S3CompatibleConfig", ErrInvalidArgument)
+		}
+		if d.Config.DestinationType() != t {
+			return fmt.Errorf("%w: %T is not a config for destination type %s", ErrInvalidArgument, d.Config, t)
+		}
+	}
+	if err := d.checkCredentialFields(t); err != nil {
+		return err
 	}
 	if v, ok := d.IntegrationID.Get(); ok && v <= 0 {
 		return fmt.Errorf("%w: integration id must be positive", ErrInvalidArgument)
 	}
+	if err := d.checkIntegration(t, create); err != nil {
+		return err
+	}
+	return d.checkHTTPURL(t)
+}
+
+// checkIntegration applies PostHog's integration requirements: AwsS3 and
+// S3Compatible need one on create and cannot drop it (an update without
+// integration_id keeps the stored one); BigQuery, Databricks and AzureBlob
+// need it in every request that carries the destination; Postgres,
+// Snowflake and Redshift need it on create (exports made before
+// integrations keep their inline credentials when edited; an export that
+// has an integration cannot drop it, which PostHog checks against the
+// stored export).
+func (d *BatchExportDestinationRequest) checkIntegration(t DestinationType, create bool) error {
+	_, has := d.IntegrationID.Get()
+	required := false
+	switch t {
+	case DestinationAwsS3, DestinationS3Compatible:
+		required = create || d.IntegrationID.IsNull()
+	case DestinationBigQuery, DestinationDatabricks, DestinationAzureBlob:
+		required = true
+	case DestinationPostgres, DestinationSnowflake, DestinationRedshift:
+		required = create
+	}
+	if required && !has {
+		return fmt.Errorf("%w: integration is required for %s batch exports: set IntegrationID to a project integration of kind %s (see Integrations.ListForProject)",
+			ErrInvalidArgument, t, destinationIntegrationKind[t])
+	}
 	return nil
 }
 
-// configFits reports whether cfg may configure a destination of type t: its
-// own type, or one of the S3 family for S3Config.
-func configFits(cfg DestinationConfig, t DestinationType) bool {
-	ct := cfg.DestinationType()
-	if ct == t {
-		return true
+// destinationIntegrationKind is the integration kind each integration-backed
+// destination needs (PostHog: products/batch_exports/backend/api/batch_export.py
+// BatchExportSerializer.validate_destination).
+var destinationIntegrationKind = map[DestinationType]ProjectIntegrationKind{
+	DestinationAwsS3:        ProjectIntegrationAWSS3,
+	DestinationS3Compatible: ProjectIntegrationS3Compatible,
+	DestinationBigQuery:     ProjectIntegrationGoogleCloudServiceAccount,
+	DestinationDatabricks:   ProjectIntegrationDatabricks,
+	DestinationAzureBlob:    ProjectIntegrationAzureBlob,
+	DestinationPostgres:     ProjectIntegrationPostgreSQL,
+	DestinationSnowflake:    ProjectIntegrationSnowflake,
+	DestinationRedshift:     ProjectIntegrationAWSRedshift,
+}
+
+// IntegrationKind returns the kind of project integration a destination of
+// type t links, and false for destinations without one.
+func (t DestinationType) IntegrationKind() (ProjectIntegrationKind, bool) {
+	k, ok := destinationIntegrationKind[t]
+	return k, ok
+}
+
+// credentialConfigKeys are config keys PostHog no longer declares for a
+// destination (its credentials live in the integration): the server answers
+// "Configuration has unknown field/s". PostHog: products/batch_exports/backend/service.py
+// AwsS3BatchExportInputs, S3CompatibleBatchExportInputs, SnowflakeBatchExportInputs.
+var credentialConfigKeys = map[DestinationType][]string{
+	DestinationAwsS3:        {"aws_access_key_id", "aws_secret_access_key", "endpoint_url"},
+	DestinationS3Compatible: {"aws_access_key_id", "aws_secret_access_key", "endpoint_url"},
+	DestinationSnowflake:    {"account", "user", "password", "private_key", "private_key_passphrase", "authentication_type"},
+}
+
+// checkCredentialFields refuses credentials in a config of a destination
+// whose credentials live in its integration.
+func (d *BatchExportDestinationRequest) checkCredentialFields(t DestinationType) error {
+	keys := credentialConfigKeys[t]
+	if len(keys) == 0 {
+		return nil
 	}
-	return ct == DestinationS3 && (t == DestinationAwsS3 || t == DestinationS3Compatible)
+	cfg, err := d.config()
+	if err != nil {
+		return fmt.Errorf("%w: encoding destination config: %v", ErrInvalidArgument, err)
+	}
+	var found []string
+	for _, k := range keys {
+		if _, ok := cfg[k]; ok {
+			found = append(found, k)
+		}
+	}
+	if len(found) > 0 {
+		return fmt.Errorf("%w: %s batch exports take their credentials from the linked integration; PostHog refuses the config field/s %s",
+			ErrInvalidArgument, t, strings.Join(found, ", "))
+	}
+	return nil
+}
+
+// httpDestinationURLs are the only URLs PostHog accepts for HTTP
+// destinations (an SSRF guard). PostHog: products/batch_exports/backend/api/batch_export.py
+// BatchExportSerializer.validate_destination.
+var httpDestinationURLs = []string{"https://us.i.posthog.com/batch/", "https://eu.i.posthog.com/batch/"}
+
+// HTTPDestinationURLs returns the URLs an HTTP destination may send to.
+func HTTPDestinationURLs() []string { return append([]string(nil), httpDestinationURLs...) }
+
+func (d *BatchExportDestinationRequest) checkHTTPURL(t DestinationType) error {
+	if t != DestinationHTTP {
+		return nil
+	}
+	cfg, err := d.config()
+	if err != nil {
+		return fmt.Errorf("%w: encoding destination config: %v", ErrInvalidArgument, err)
+	}
+	raw, ok := cfg["url"]
+	if !ok || raw == nil || raw == "" {
+		return nil
+	}
+	u, _ := raw.(string)
+	for _, allowed := range httpDestinationURLs {
+		if u == allowed {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: HTTP destination url must be %s", ErrInvalidArgument, strings.Join(httpDestinationURLs, " or "))
 }
 
 // config merges Config and RawConfig into the object sent as "config".
@@ -384,6 +516,15 @@ func (d BatchExportDestinationRequest) String() string {
 		return fmt.Sprintf("{%s config:(unencodable)}", d.destinationType())
 	}
 	return fmt.Sprintf("{%s config:%s}", d.destinationType(), redactedConfigString(cfg))
+}
+
+// GoString is String for %#v, so that no format verb prints credentials.
+func (d BatchExportDestinationRequest) GoString() string {
+	s := "posthogapi.BatchExportDestinationRequest" + d.String()
+	if v, ok := d.IntegrationID.Get(); ok {
+		s += fmt.Sprintf("{integration_id:%d}", v)
+	}
+	return s
 }
 
 // secretConfigKeys are the config keys PostHog treats as secrets (PH
@@ -437,9 +578,12 @@ func configString(cfg any) string {
 	return redactedConfigString(m)
 }
 
-// S3Config configures an S3 destination (also AwsS3 and S3Compatible on
-// newer PostHog versions, which take the credentials and endpoint from the
-// linked integration instead).
+// S3Config is the config of the legacy S3 destination type, kept to decode
+// existing exports (see BatchExportDestination.DecodeConfig).
+//
+// Deprecated: PostHog refuses every write of the 'S3' destination type, and
+// Create, Update, Replace and the test steps refuse an S3Config before
+// sending. Use AwsS3Config or S3CompatibleConfig with an integration.
 type S3Config struct {
 	BucketName string `json:"bucket_name,omitempty"`
 	Region     string `json:"region,omitempty"`
@@ -470,17 +614,88 @@ func (S3Config) DestinationType() DestinationType { return DestinationS3 }
 // String describes the config with credentials redacted.
 func (c S3Config) String() string { return configString(c) }
 
+// GoString is String for %#v.
+func (c S3Config) GoString() string { return "posthogapi.S3Config" + c.String() }
+
+// AwsS3Config configures an AwsS3 destination. The AWS credentials live in
+// the linked project integration of kind aws-s3
+// (BatchExportDestinationRequest.IntegrationID, required); PostHog refuses
+// credential fields in the config. Fields follow PostHog's
+// AwsS3BatchExportInputs (products/batch_exports/backend/service.py).
+type AwsS3Config struct {
+	// BucketName, Region and Prefix are required on create and may not be
+	// blank.
+	BucketName string `json:"bucket_name,omitempty"`
+	Region     string `json:"region,omitempty"`
+	// Prefix is prepended to every file name; it may use placeholders such
+	// as {year} and {table}.
+	Prefix string `json:"prefix,omitempty"`
+	// Compression is a codec supported by FileFormat (JSONLines: gzip,
+	// brotli; Parquet: zstd, lz4, snappy, gzip, brotli).
+	Compression string `json:"compression,omitempty"`
+	// FileFormat is JSONLines (PostHog's default) or Parquet.
+	FileFormat    string `json:"file_format,omitempty"`
+	MaxFileSizeMB *int   `json:"max_file_size_mb,omitempty"`
+	// Encryption is the server-side encryption (AES256 or aws:kms), and
+	// KMSKeyID the key for aws:kms.
+	Encryption string `json:"encryption,omitempty"`
+	KMSKeyID   string `json:"kms_key_id,omitempty"`
+	// LegacyParquetExtension keeps the codec in Parquet file names
+	// (".parquet.zst"); PostHog's default is true.
+	LegacyParquetExtension *bool    `json:"legacy_parquet_extension,omitempty"`
+	ExcludeEvents          []string `json:"exclude_events,omitempty"`
+	IncludeEvents          []string `json:"include_events,omitempty"`
+}
+
+// DestinationType returns DestinationAwsS3.
+func (AwsS3Config) DestinationType() DestinationType { return DestinationAwsS3 }
+
+// S3CompatibleConfig configures an S3Compatible destination (Cloudflare R2,
+// DigitalOcean Spaces, MinIO ...). The credentials and the endpoint URL live
+// in the linked project integration of kind s3-compatible
+// (BatchExportDestinationRequest.IntegrationID, required). Fields follow
+// PostHog's S3CompatibleBatchExportInputs.
+type S3CompatibleConfig struct {
+	// BucketName, Region and Prefix are required on create and may not be
+	// blank.
+	BucketName             string `json:"bucket_name,omitempty"`
+	Region                 string `json:"region,omitempty"`
+	Prefix                 string `json:"prefix,omitempty"`
+	Compression            string `json:"compression,omitempty"`
+	FileFormat             string `json:"file_format,omitempty"`
+	MaxFileSizeMB          *int   `json:"max_file_size_mb,omitempty"`
+	LegacyParquetExtension *bool  `json:"legacy_parquet_extension,omitempty"`
+	// UseVirtualStyleAddressing uses virtual-hosted-style URLs instead of
+	// path-style ones (PostHog's default: false).
+	UseVirtualStyleAddressing *bool    `json:"use_virtual_style_addressing,omitempty"`
+	ExcludeEvents             []string `json:"exclude_events,omitempty"`
+	IncludeEvents             []string `json:"include_events,omitempty"`
+}
+
+// DestinationType returns DestinationS3Compatible.
+func (S3CompatibleConfig) DestinationType() DestinationType { return DestinationS3Compatible }
+
 // Snowflake authentication types.
 const (
 	SnowflakeAuthPassword = "password"
 	SnowflakeAuthKeyPair  = "keypair"
 )
 
-// SnowflakeConfig configures a Snowflake destination. Newer PostHog
-// versions take Account, User and the credentials from the linked
-// integration.
+// SnowflakeConfig configures a Snowflake destination. The account, user and
+// credentials live in the linked project integration of kind snowflake
+// (BatchExportDestinationRequest.IntegrationID, required on create); PostHog
+// refuses them in the config. Fields follow PostHog's
+// SnowflakeBatchExportInputs.
 type SnowflakeConfig struct {
-	Account   string `json:"account,omitempty"`
+	// Account is decoded from exports made before integrations.
+	//
+	// Deprecated: PostHog refuses it in requests; it lives in the
+	// integration. Requests carrying it are refused before sending.
+	Account string `json:"account,omitempty"`
+	// User is decoded if a server sends it.
+	//
+	// Deprecated: PostHog refuses it in requests; it lives in the
+	// integration. Requests carrying it are refused before sending.
 	User      string `json:"user,omitempty"` // secret
 	Database  string `json:"database,omitempty"`
 	Warehouse string `json:"warehouse,omitempty"`
@@ -489,9 +704,16 @@ type SnowflakeConfig struct {
 	TableName string `json:"table_name,omitempty"`
 	Role      string `json:"role,omitempty"`
 	// AuthenticationType is SnowflakeAuthPassword or SnowflakeAuthKeyPair.
-	AuthenticationType   string   `json:"authentication_type,omitempty"`
-	Password             string   `json:"password,omitempty"`               // secret
-	PrivateKey           string   `json:"private_key,omitempty"`            // secret
+	//
+	// Deprecated: PostHog refuses it in requests; it lives in the
+	// integration. Requests carrying it are refused before sending.
+	AuthenticationType string `json:"authentication_type,omitempty"`
+	// Deprecated: PostHog refuses credentials in requests; they live in
+	// the integration. Requests carrying them are refused before sending.
+	Password string `json:"password,omitempty"` // secret
+	// Deprecated: as Password.
+	PrivateKey string `json:"private_key,omitempty"` // secret
+	// Deprecated: as Password.
 	PrivateKeyPassphrase string   `json:"private_key_passphrase,omitempty"` // secret
 	ExcludeEvents        []string `json:"exclude_events,omitempty"`
 	IncludeEvents        []string `json:"include_events,omitempty"`
@@ -502,6 +724,9 @@ func (SnowflakeConfig) DestinationType() DestinationType { return DestinationSno
 
 // String describes the config with credentials redacted.
 func (c SnowflakeConfig) String() string { return configString(c) }
+
+// GoString is String for %#v.
+func (c SnowflakeConfig) GoString() string { return "posthogapi.SnowflakeConfig" + c.String() }
 
 // PostgresConfig configures a PostgreSQL destination.
 type PostgresConfig struct {
@@ -523,6 +748,9 @@ func (PostgresConfig) DestinationType() DestinationType { return DestinationPost
 
 // String describes the config with credentials redacted.
 func (c PostgresConfig) String() string { return configString(c) }
+
+// GoString is String for %#v.
+func (c PostgresConfig) GoString() string { return "posthogapi.PostgresConfig" + c.String() }
 
 // Redshift modes.
 const (
@@ -556,6 +784,9 @@ func (RedshiftConfig) DestinationType() DestinationType { return DestinationReds
 // String describes the config with credentials redacted.
 func (c RedshiftConfig) String() string { return configString(c) }
 
+// GoString is String for %#v.
+func (c RedshiftConfig) GoString() string { return "posthogapi.RedshiftConfig" + c.String() }
+
 // RedshiftCopyInputs is the S3 staging area of a Redshift export in COPY
 // mode.
 type RedshiftCopyInputs struct {
@@ -588,6 +819,9 @@ type AWSCredentials struct {
 func (c AWSCredentials) String() string {
 	return "{aws_access_key_id:[REDACTED] aws_secret_access_key:[REDACTED]}"
 }
+
+// GoString is String for %#v.
+func (c AWSCredentials) GoString() string { return "posthogapi.AWSCredentials" + c.String() }
 
 // MarshalJSON encodes the one set field: a string, an object or a number.
 func (c RedshiftCredentials) MarshalJSON() ([]byte, error) {
@@ -652,6 +886,9 @@ func (BigQueryConfig) DestinationType() DestinationType { return DestinationBigQ
 // String describes the config with credentials redacted.
 func (c BigQueryConfig) String() string { return configString(c) }
 
+// GoString is String for %#v.
+func (c BigQueryConfig) GoString() string { return "posthogapi.BigQueryConfig" + c.String() }
+
 // DatabricksConfig configures a Databricks destination. The credentials
 // live in the linked integration (BatchExportDestinationRequest.IntegrationID).
 type DatabricksConfig struct {
@@ -699,6 +936,9 @@ func (HTTPConfig) DestinationType() DestinationType { return DestinationHTTP }
 
 // String describes the config with the token redacted.
 func (c HTTPConfig) String() string { return configString(c) }
+
+// GoString is String for %#v.
+func (c HTTPConfig) GoString() string { return "posthogapi.HTTPConfig" + c.String() }
 
 // WorkflowsConfig configures a Workflows destination (feeds a PostHog
 // Workflows hog function).
@@ -762,7 +1002,9 @@ type BatchExportUpdate struct {
 	OffsetHour Nullable[int]    `json:"offset_hour,omitzero"`
 }
 
-func (c *BatchExportCreate) validate() error {
+// validate checks a create (create true) or a full body for an existing
+// export (PUT, run_test_step: create false).
+func (c *BatchExportCreate) validate(create bool) error {
 	if c == nil {
 		return fmt.Errorf("%w: nil batch export", ErrInvalidArgument)
 	}
@@ -772,7 +1014,7 @@ func (c *BatchExportCreate) validate() error {
 	if c.Model != nil && *c.Model != "" && !c.Model.Valid() {
 		return fmt.Errorf("%w: unknown batch export model %q", ErrInvalidArgument, *c.Model)
 	}
-	if err := c.Destination.validate(); err != nil {
+	if err := c.Destination.validate(create); err != nil {
 		return err
 	}
 	if !c.Interval.Valid() {
@@ -792,7 +1034,7 @@ func (u *BatchExportUpdate) validate() error {
 		return fmt.Errorf("%w: unknown batch export model %q", ErrInvalidArgument, m)
 	}
 	if u.Destination != nil {
-		if err := u.Destination.validate(); err != nil {
+		if err := u.Destination.validate(false); err != nil {
 			return err
 		}
 	}
@@ -1001,7 +1243,10 @@ func (s *BatchExportsService) Get(ctx context.Context, org, id uuid.UUID) (*Batc
 
 // Create creates a batch export in the key owner's current project. PostHog
 // needs the Data Pipelines add-on, and feature flags for intervals under an
-// hour and for the sessions model (403 otherwise).
+// hour and for the sessions model (403 otherwise). The destination must
+// link an integration where PostHog requires one (see
+// BatchExportDestinationRequest.IntegrationID), of the project the export
+// goes to.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/ (scope batch_export:write)
 func (s *BatchExportsService) Create(ctx context.Context, org uuid.UUID, be *BatchExportCreate) (*BatchExport, error) {
@@ -1009,7 +1254,7 @@ func (s *BatchExportsService) Create(ctx context.Context, org uuid.UUID, be *Bat
 	if err != nil {
 		return nil, err
 	}
-	if err := be.validate(); err != nil {
+	if err := be.validate(true); err != nil {
 		return nil, err
 	}
 	b := new(BatchExport)
@@ -1049,7 +1294,7 @@ func (s *BatchExportsService) Replace(ctx context.Context, org, id uuid.UUID, be
 	if err != nil {
 		return nil, err
 	}
-	if err := be.validate(); err != nil {
+	if err := be.validate(false); err != nil {
 		return nil, err
 	}
 	b := new(BatchExport)
@@ -1146,11 +1391,11 @@ func (s *BatchExportsService) Logs(ctx context.Context, org, id uuid.UUID, opts 
 }
 
 // Test lists the steps PostHog runs to check a destination of type dest
-// (S3, Snowflake, BigQuery, Databricks and AzureBlob have tests; others
-// answer 404). It needs the INTERNAL scope, which only a key with the "*"
-// scope carries; other keys get a *ScopeError.
+// (destinations without a test answer 404). It needs batch_export:read;
+// older PostHog versions (and the published schema) required the INTERNAL
+// scope, which only a key with the "*" scope carries.
 //
-// API: GET /api/organizations/{organization_id}/batch_exports/test/ (scope INTERNAL)
+// API: GET /api/organizations/{organization_id}/batch_exports/test/ (scope batch_export:read; older servers INTERNAL)
 func (s *BatchExportsService) Test(ctx context.Context, org uuid.UUID, dest DestinationType) (*BatchExportDestinationTest, error) {
 	p, err := batchExportsPath(org, "test")
 	if err != nil {
@@ -1168,39 +1413,43 @@ func (s *BatchExportsService) Test(ctx context.Context, org uuid.UUID, dest Dest
 
 // RunTestStep runs one destination test step for an existing export, with
 // req's destination config merged over the stored one (so stored secrets
-// are used). It needs the INTERNAL scope, which only a key with the "*"
-// scope carries; other keys get a *ScopeError.
+// are used). req is checked as a full body for an existing export. It needs
+// batch_export:write; older PostHog versions (and the published schema)
+// required the INTERNAL scope.
 //
-// API: POST /api/organizations/{organization_id}/batch_exports/{id}/run_test_step/ (scope INTERNAL)
+// API: POST /api/organizations/{organization_id}/batch_exports/{id}/run_test_step/ (scope batch_export:write; older servers INTERNAL)
 func (s *BatchExportsService) RunTestStep(ctx context.Context, org, id uuid.UUID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
 	p, err := batchExportPath(org, id, "run_test_step")
 	if err != nil {
 		return nil, err
 	}
-	return s.runTestStep(ctx, p, req)
+	return s.runTestStep(ctx, p, req, false)
 }
 
 // RunTestStepNew runs one destination test step for an export that is not
-// created yet. It needs the INTERNAL scope, which only a key with the "*"
-// scope carries; other keys get a *ScopeError.
+// created yet; req is checked as a create. It needs batch_export:write;
+// older PostHog versions (and the published schema) required the INTERNAL
+// scope.
 //
-// API: POST /api/organizations/{organization_id}/batch_exports/run_test_step_new/ (scope INTERNAL)
+// API: POST /api/organizations/{organization_id}/batch_exports/run_test_step_new/ (scope batch_export:write; older servers INTERNAL)
 func (s *BatchExportsService) RunTestStepNew(ctx context.Context, org uuid.UUID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
 	p, err := batchExportsPath(org, "run_test_step_new")
 	if err != nil {
 		return nil, err
 	}
-	return s.runTestStep(ctx, p, req)
+	return s.runTestStep(ctx, p, req, true)
 }
 
-func (s *BatchExportsService) runTestStep(ctx context.Context, p string, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
+// runTestStep validates req as a new export (create) or as the full body of
+// a stored one, and posts it.
+func (s *BatchExportsService) runTestStep(ctx context.Context, p string, req *BatchExportTestStepRequest, create bool) (*BatchExportTestStep, error) {
 	if req == nil {
 		return nil, fmt.Errorf("%w: nil test step request", ErrInvalidArgument)
 	}
 	if req.Step < 0 {
 		return nil, fmt.Errorf("%w: negative test step", ErrInvalidArgument)
 	}
-	if err := req.BatchExportCreate.validate(); err != nil {
+	if err := req.BatchExportCreate.validate(create); err != nil {
 		return nil, err
 	}
 	st := new(BatchExportTestStep)

@@ -21,16 +21,34 @@ func newBatchExportServer(t *testing.T, scopes ...string) (*posthogtest.Server, 
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Batch exports go to the organization's first project; its
+	// integrations hold the destinations' credentials.
+	proj := srv.AddProject(srv.DefaultOrganization().ID, "Main").ID
+	if id := srv.SeedIntegration(proj, posthogtest.IntegrationAWSS3, "aws"); id != e2eAwsS3Integration {
+		t.Fatalf("aws-s3 integration %d", id)
+	}
+	if id := srv.SeedIntegration(proj, posthogtest.IntegrationGoogleCloudServiceAccount, "gcp"); id != e2eBigQueryIntegration {
+		t.Fatalf("gcp integration %d", id)
+	}
 	return srv, c, srv.DefaultOrganization().ID
+}
+
+// The integrations newBatchExportServer seeds (IDs count from 1).
+const e2eAwsS3Integration, e2eBigQueryIntegration = 1, 2
+
+// awsS3Dest links cfg to the seeded aws-s3 integration.
+func awsS3Dest(cfg posthogapi.AwsS3Config) posthogapi.BatchExportDestinationRequest {
+	d := posthogapi.NewBatchExportDestination(cfg)
+	d.IntegrationID = posthogapi.NewNullable[int64](e2eAwsS3Integration)
+	return d
 }
 
 func s3Export(name string) *posthogapi.BatchExportCreate {
 	return &posthogapi.BatchExportCreate{
 		Name:     name,
 		Interval: posthogapi.IntervalHour,
-		Destination: posthogapi.NewBatchExportDestination(&posthogapi.S3Config{
+		Destination: awsS3Dest(posthogapi.AwsS3Config{
 			BucketName: "ph-exports", Region: "eu-west-1", Prefix: "events/",
-			AWSAccessKeyID: "AKIAEXAMPLE", AWSSecretAccessKey: "wJalrXUtnFEMI",
 			FileFormat: "Parquet", Compression: "zstd",
 		}),
 	}
@@ -44,19 +62,14 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.ID == uuid.Nil || created.Name != "Events to S3" || created.Destination.Type != posthogapi.DestinationS3 ||
+	if created.ID == uuid.Nil || created.Name != "Events to S3" || created.Destination.Type != posthogapi.DestinationAwsS3 ||
+		created.Destination.Integration == nil || *created.Destination.Integration != e2eAwsS3Integration ||
 		created.Interval != posthogapi.IntervalHour || created.Paused || created.Model == nil || *created.Model != posthogapi.ModelEvents ||
 		created.CreatedAt.IsZero() || created.LatestRuns == nil || len(created.LatestRuns) != 0 {
 		t.Fatalf("created = %+v", created)
 	}
-	// PostHog keeps the credentials but never sends them back.
-	if _, ok := created.Destination.Config["aws_secret_access_key"]; ok {
-		t.Errorf("secret echoed: %v", created.Destination.Config)
-	}
-	if _, ok := created.Destination.Config["aws_access_key_id"]; ok {
-		t.Errorf("secret echoed: %v", created.Destination.Config)
-	}
-	if stored := srv.BatchExports(org); len(stored) != 1 || stored[0].Config["aws_secret_access_key"] != "wJalrXUtnFEMI" {
+	// The credentials live in the integration, not in the config.
+	if stored := srv.BatchExports(org); len(stored) != 1 || stored[0].Config["bucket_name"] != "ph-exports" || stored[0].Config["aws_secret_access_key"] != nil {
 		t.Fatalf("stored = %+v", stored)
 	}
 
@@ -64,11 +77,11 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cfg posthogapi.S3Config
+	var cfg posthogapi.AwsS3Config
 	if err := got.Destination.DecodeConfig(&cfg); err != nil {
 		t.Fatal(err)
 	}
-	if got.ID != created.ID || cfg.BucketName != "ph-exports" || cfg.FileFormat != "Parquet" || cfg.Compression != "zstd" || cfg.AWSSecretAccessKey != "" {
+	if got.ID != created.ID || cfg.BucketName != "ph-exports" || cfg.FileFormat != "Parquet" || cfg.Compression != "zstd" {
 		t.Errorf("read back = %+v / %+v", got, cfg)
 	}
 
@@ -78,7 +91,7 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 		Interval:    posthogapi.Ptr(posthogapi.IntervalDay),
 		OffsetHour:  posthogapi.NewNullable(3),
 		Timezone:    posthogapi.NewNullable("Europe/Berlin"),
-		Destination: &posthogapi.BatchExportDestinationRequest{Config: posthogapi.S3Config{Region: "us-east-1"}},
+		Destination: &posthogapi.BatchExportDestinationRequest{Config: posthogapi.AwsS3Config{Region: "us-east-1"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -88,8 +101,9 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 		upd.Destination.Config["region"] != "us-east-1" || upd.Destination.Config["bucket_name"] != "ph-exports" {
 		t.Fatalf("updated = %+v", upd)
 	}
-	if stored := srv.BatchExports(org); stored[0].Config["aws_secret_access_key"] != "wJalrXUtnFEMI" {
-		t.Errorf("secret lost on merge: %v", stored[0].Config)
+	// An update without integration_id keeps the linked integration.
+	if upd.Destination.Integration == nil || *upd.Destination.Integration != e2eAwsS3Integration {
+		t.Errorf("integration after merge: %v", upd.Destination.Integration)
 	}
 	// Null clears nullable fields.
 	upd, err = c.BatchExports.Update(ctx, org, created.ID, &posthogapi.BatchExportUpdate{
@@ -129,7 +143,7 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 	// PUT must carry the whole export; the config is still merged.
 	rep, err := c.BatchExports.Replace(ctx, org, created.ID, &posthogapi.BatchExportCreate{
 		Name: "Replaced", Interval: posthogapi.IntervalWeek, OffsetDay: posthogapi.Ptr(1),
-		Destination: posthogapi.NewBatchExportDestination(posthogapi.S3Config{BucketName: "other", Region: "us-east-1", Prefix: "p/"}),
+		Destination: awsS3Dest(posthogapi.AwsS3Config{BucketName: "other", Region: "us-east-1", Prefix: "p/"}),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +182,7 @@ func TestBatchExportE2EServerValidation(t *testing.T) {
 	}{
 		{"missing required config", &posthogapi.BatchExportCreate{
 			Name: "x", Interval: posthogapi.IntervalHour,
-			Destination: posthogapi.NewBatchExportDestination(posthogapi.S3Config{BucketName: "b", Region: "r"}),
+			Destination: awsS3Dest(posthogapi.AwsS3Config{BucketName: "b", Region: "r"}),
 		}, "destination__non_field_errors", "invalid_input", "Configuration missing required field: 'prefix'"},
 		{"unknown config key", &posthogapi.BatchExportCreate{
 			Name: "x", Interval: posthogapi.IntervalHour,
@@ -176,7 +190,7 @@ func TestBatchExportE2EServerValidation(t *testing.T) {
 		}, "destination__non_field_errors", "invalid_input", "Configuration has unknown field/s: 'bogus'"},
 		{"bad compression", &posthogapi.BatchExportCreate{
 			Name: "x", Interval: posthogapi.IntervalHour,
-			Destination: posthogapi.NewBatchExportDestination(posthogapi.S3Config{BucketName: "b", Region: "r", Prefix: "p", Compression: "zstd"}),
+			Destination: awsS3Dest(posthogapi.AwsS3Config{BucketName: "b", Region: "r", Prefix: "p", Compression: "zstd"}),
 		}, "destination", "invalid_input", "Compression zstd is not supported for file format JSONLines"},
 		{"offset_day on daily", &posthogapi.BatchExportCreate{
 			Name: "x", Interval: posthogapi.IntervalDay, OffsetDay: posthogapi.Ptr(2),
@@ -213,7 +227,7 @@ func TestBatchExportE2EServerValidation(t *testing.T) {
 		Destination: &posthogapi.BatchExportDestinationRequest{Config: posthogapi.NoOpConfig{}},
 	})
 	var ae *posthogapi.APIError
-	if !errors.As(err, &ae) || ae.Attr != "destination" || !strings.Contains(ae.Detail, "Cannot change destination type from 'S3' to 'NoOp'") {
+	if !errors.As(err, &ae) || ae.Attr != "destination" || !strings.Contains(ae.Detail, "Cannot change destination type from 'AwsS3' to 'NoOp'") {
 		t.Errorf("type change: %v", err)
 	}
 }
@@ -252,16 +266,20 @@ func TestBatchExportE2EScopes(t *testing.T) {
 	if _, err := other.BatchExports.List(ctx, org, nil); !errors.As(err, &se) || se.Scope != "batch_export:read" {
 		t.Errorf("list without scope: %v", err)
 	}
-	// The INTERNAL actions need "*"; :write is not enough.
-	if _, err := writer.BatchExports.Test(ctx, org, posthogapi.DestinationS3); !errors.As(err, &se) || se.Scope != "INTERNAL" {
-		t.Errorf("test: %v", err)
+	// Fidelity item 8: test needs batch_export:read, the test steps
+	// batch_export:write.
+	if _, err := readOnly.BatchExports.Test(ctx, org, posthogapi.DestinationAwsS3); err != nil {
+		t.Errorf("test with :read: %v", err)
 	}
 	req := &posthogapi.BatchExportTestStepRequest{BatchExportCreate: *s3Export("probe")}
-	if _, err := writer.BatchExports.RunTestStep(ctx, org, be.ID, req); !errors.As(err, &se) || se.Scope != "INTERNAL" {
-		t.Errorf("run_test_step: %v", err)
+	if _, err := readOnly.BatchExports.RunTestStep(ctx, org, be.ID, req); !errors.As(err, &se) || se.Scope != "batch_export:write" {
+		t.Errorf("run_test_step with :read: %v", err)
 	}
-	if _, err := writer.BatchExports.RunTestStepNew(ctx, org, req); !errors.As(err, &se) || se.Scope != "INTERNAL" {
-		t.Errorf("run_test_step_new: %v", err)
+	if _, err := readOnly.BatchExports.RunTestStepNew(ctx, org, req); !errors.As(err, &se) || se.Scope != "batch_export:write" {
+		t.Errorf("run_test_step_new with :read: %v", err)
+	}
+	if _, err := writer.BatchExports.RunTestStepNew(ctx, org, req); err != nil {
+		t.Errorf("run_test_step_new with :write: %v", err)
 	}
 	// Logs reject personal API keys whatever their scopes.
 	all, _ := srv.Client(srv.NewAPIKey("*"))
@@ -289,20 +307,22 @@ func TestBatchExportE2EDestinationTests(t *testing.T) {
 
 	bq := posthogapi.BigQueryConfig{ProjectID: "proj", DatasetID: "ds", TableID: "events"}
 	step := func(cfg posthogapi.BigQueryConfig, n int) *posthogapi.BatchExportTestStepRequest {
+		d := posthogapi.NewBatchExportDestination(cfg)
+		d.IntegrationID = posthogapi.NewNullable[int64](e2eBigQueryIntegration)
 		return &posthogapi.BatchExportTestStepRequest{Step: n, BatchExportCreate: posthogapi.BatchExportCreate{
-			Name: "probe", Interval: posthogapi.IntervalHour, Destination: posthogapi.NewBatchExportDestination(cfg),
+			Name: "probe", Interval: posthogapi.IntervalHour, Destination: d,
 		}}
 	}
-	// Without the service account key the step cannot run.
-	res, err := c.BatchExports.RunTestStepNew(ctx, org, step(bq, 1))
+	// Without a table the table step cannot run.
+	res, err := c.BatchExports.RunTestStepNew(ctx, org, step(posthogapi.BigQueryConfig{DatasetID: "ds"}, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Name != "Verify BigQuery dataset" || res.Result == nil || res.Result.Status != posthogapi.TestStatusFailed || res.Result.Message == nil {
+	if res.Name != "Verify BigQuery table" || res.Result == nil || res.Result.Status != posthogapi.TestStatusFailed || res.Result.Message == nil {
 		t.Fatalf("unconfigured step = %+v", res)
 	}
+	// The integration's service account key completes the configuration.
 	withKey := bq
-	withKey.PrivateKey, withKey.PrivateKeyID, withKey.TokenURI, withKey.ClientEmail = "-----BEGIN", "kid", "https://oauth2.googleapis.com/token", "sa@proj.iam.gserviceaccount.com"
 	if res, err = c.BatchExports.RunTestStepNew(ctx, org, step(withKey, 1)); err != nil || res.Result.Status != posthogapi.TestStatusPassed {
 		t.Fatalf("configured step = %+v, %v", res, err)
 	}
@@ -424,14 +444,18 @@ func ExampleBatchExportsService_Get() {
 	}
 	ctx := context.Background()
 	org := srv.DefaultOrganization().ID
+	// Exports go to the organization's first project; an aws-s3
+	// integration there holds the credentials.
+	integrationID := srv.SeedIntegration(srv.AddProject(org, "Main").ID, posthogtest.IntegrationAWSS3, "AWS (prod)")
 
 	be, err := c.BatchExports.Create(ctx, org, &posthogapi.BatchExportCreate{
 		Name:     "Events to S3",
 		Interval: posthogapi.IntervalHour,
-		Destination: posthogapi.NewBatchExportDestination(&posthogapi.S3Config{
-			BucketName: "ph-exports", Region: "eu-west-1", Prefix: "events/",
-			AWSAccessKeyID: "AKIAEXAMPLE", AWSSecretAccessKey: "wJalrXUtnFEMI",
-		}),
+		Destination: posthogapi.BatchExportDestinationRequest{
+			Config: posthogapi.AwsS3Config{BucketName: "ph-exports", Region: "eu-west-1", Prefix: "events/"},
+			// The project integration holding the AWS credentials.
+			IntegrationID: posthogapi.NewNullable(integrationID),
+		},
 	})
 	if err != nil {
 		panic(err)
@@ -450,7 +474,7 @@ func ExampleBatchExportsService_Get() {
 		fmt.Println("latest run:", r.Status, "for", r.DataIntervalStart.Format("15:04"), "to", r.DataIntervalEnd.Format("15:04"))
 	}
 	// Output:
-	// Events to S3 -> S3 ph-exports
+	// Events to S3 -> AwsS3 ph-exports
 	// secret returned: false
 	// latest run: FailedRetryable for 08:00 to 09:00
 }

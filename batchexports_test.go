@@ -227,8 +227,8 @@ func TestBatchExportsCreate(t *testing.T) {
 		"name": "Events to S3",
 		"model": "events",
 		"destination": {
-			"type": "S3",
-			"config": {"bucket_name": "ph-exports", "region": "eu-west-1", "prefix": "events/", "aws_access_key_id": "AKIA1", "aws_secret_access_key": "s3cr3t", "max_file_size_mb": 100, "use_virtual_style_addressing": false, "legacy_parquet_extension": true},
+			"type": "AwsS3",
+			"config": {"bucket_name": "ph-exports", "region": "eu-west-1", "prefix": "events/", "encryption": "aws:kms", "kms_key_id": "k1", "max_file_size_mb": 100, "legacy_parquet_extension": true},
 			"integration_id": 7
 		},
 		"interval": "day",
@@ -239,10 +239,9 @@ func TestBatchExportsCreate(t *testing.T) {
 		"offset_hour": 5
 	}`))
 	start := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
-	dest := NewBatchExportDestination(&S3Config{
+	dest := NewBatchExportDestination(&AwsS3Config{
 		BucketName: "ph-exports", Region: "eu-west-1", Prefix: "events/",
-		AWSAccessKeyID: "AKIA1", AWSSecretAccessKey: "s3cr3t",
-		MaxFileSizeMB: Ptr(100), UseVirtualStyleAddressing: Ptr(false),
+		Encryption: "aws:kms", KMSKeyID: "k1", MaxFileSizeMB: Ptr(100),
 	})
 	dest.RawConfig = map[string]any{"legacy_parquet_extension": true}
 	dest.IntegrationID = NewNullable[int64](7)
@@ -260,10 +259,10 @@ func TestBatchExportsCreate(t *testing.T) {
 func TestBatchExportsCreateRawConfigOnly(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("POST", bePath(""), respond(t, 201, batchExportJSON, "",
-		`{"name": "n", "destination": {"type": "AwsS3", "config": {"bucket_name": "b", "region": "r", "prefix": "p", "custom": 1}}, "interval": "hour"}`))
-	dest := NewBatchExportDestination(&S3Config{BucketName: "b", Region: "r", Prefix: "p"})
-	dest.Type = DestinationAwsS3 // an S3Config fits the S3 family
+		`{"name": "n", "destination": {"type": "S3Compatible", "config": {"bucket_name": "b", "region": "r", "prefix": "p", "use_virtual_style_addressing": true, "custom": 1}, "integration_id": 3}, "interval": "hour"}`))
+	dest := NewBatchExportDestination(&S3CompatibleConfig{BucketName: "b", Region: "r", Prefix: "p", UseVirtualStyleAddressing: Ptr(true)})
 	dest.RawConfig = map[string]any{"custom": 1}
+	dest.IntegrationID = NewNullable[int64](3)
 	if _, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{Name: "n", Destination: dest, Interval: IntervalHour}); err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +280,7 @@ func TestBatchExportsUpdate(t *testing.T) {
 	mt.RegisterResponder("PATCH", bePath(beID.String()+"/"), respond(t, 200, batchExportJSON, "", `{
 		"name": "Renamed",
 		"model": null,
-		"destination": {"type": "Snowflake", "config": {"password": "pw", "authentication_type": "password"}, "integration_id": null},
+		"destination": {"type": "Snowflake", "config": {"warehouse": "wh", "role": "exporter"}, "integration_id": 4},
 		"paused": false,
 		"start_at": null,
 		"end_at": "2026-01-01T00:00:00Z",
@@ -296,8 +295,8 @@ func TestBatchExportsUpdate(t *testing.T) {
 		Name:  Ptr("Renamed"),
 		Model: Null[BatchExportModel](),
 		Destination: &BatchExportDestinationRequest{
-			Config:        SnowflakeConfig{Password: "pw", AuthenticationType: SnowflakeAuthPassword},
-			IntegrationID: Null[int64](),
+			Config:        SnowflakeConfig{Warehouse: "wh", Role: "exporter"},
+			IntegrationID: NewNullable[int64](4),
 		},
 		Paused:     Ptr(false),
 		StartAt:    Null[time.Time](),
@@ -439,14 +438,14 @@ func TestBatchExportsTestNeedsInternalScope(t *testing.T) {
 	}
 }
 
-const testStepBody = `{"step": 1, "name": "probe", "destination": {"type": "BigQuery", "config": {"project_id": "p", "dataset_id": "d", "private_key": "-----BEGIN"}}, "interval": "hour"}`
+const testStepBody = `{"step": 1, "name": "probe", "destination": {"type": "BigQuery", "config": {"project_id": "p", "dataset_id": "d"}, "integration_id": 5}, "interval": "hour"}`
 
 const testStepAnswer = `{"name": "Verify BigQuery dataset", "description": "Ensure the dataset exists.", "result": {"status": "Passed", "message": null}}`
 
 func testStepRequest() *BatchExportTestStepRequest {
 	return &BatchExportTestStepRequest{Step: 1, BatchExportCreate: BatchExportCreate{
 		Name:        "probe",
-		Destination: NewBatchExportDestination(BigQueryConfig{ProjectID: "p", DatasetID: "d", PrivateKey: "-----BEGIN"}),
+		Destination: BatchExportDestinationRequest{Config: BigQueryConfig{ProjectID: "p", DatasetID: "d"}, IntegrationID: NewNullable[int64](5)},
 		Interval:    IntervalHour,
 	}}
 }
@@ -496,7 +495,7 @@ func TestBatchExportSecretsNotLogged(t *testing.T) {
 		`{"type": "validation_error", "code": "invalid_input", "detail": "Configuration missing required field: 'prefix'", "attr": "destination__non_field_errors"}`, "", ""))
 	_, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
 		Name: "n", Interval: IntervalHour,
-		Destination: NewBatchExportDestination(S3Config{BucketName: "b", AWSSecretAccessKey: secret}),
+		Destination: BatchExportDestinationRequest{Config: PostgresConfig{Database: "b", Password: secret}, IntegrationID: NewNullable[int64](2)},
 	})
 	if !errors.Is(err, ErrValidation) {
 		t.Fatalf("err = %v", err)
@@ -516,7 +515,7 @@ func TestBatchExportsValidation(t *testing.T) {
 	c, mt := newMockClient(t)
 	ctx := context.Background()
 	good := func() *BatchExportCreate {
-		return &BatchExportCreate{Name: "n", Destination: NewBatchExportDestination(S3Config{BucketName: "b"}), Interval: IntervalHour}
+		return &BatchExportCreate{Name: "n", Destination: NewBatchExportDestination(NoOpConfig{}), Interval: IntervalHour}
 	}
 	with := func(f func(*BatchExportCreate)) *BatchExportCreate { b := good(); f(b); return b }
 	cases := map[string]func() error{
@@ -556,7 +555,7 @@ func TestBatchExportsValidation(t *testing.T) {
 		},
 		"create config for other type": func() error {
 			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) {
-				b.Destination = BatchExportDestinationRequest{Type: DestinationS3, Config: SnowflakeConfig{}}
+				b.Destination = BatchExportDestinationRequest{Type: DestinationAwsS3, Config: SnowflakeConfig{}}
 			}))
 			return err
 		},
@@ -662,7 +661,7 @@ func TestBatchExportSecretsNotPrinted(t *testing.T) {
 		AWSCredentials{AccessKeyID: secret, SecretAccessKey: secret},
 	}
 	for _, cfg := range configs {
-		for _, format := range []string{"%v", "%+v", "%s"} {
+		for _, format := range []string{"%v", "%+v", "%s", "%#v"} {
 			if s := fmt.Sprintf(format, cfg); strings.Contains(s, secret) {
 				t.Errorf("%T printed with %s leaks: %s", cfg, format, s)
 			}
@@ -674,7 +673,8 @@ func TestBatchExportSecretsNotPrinted(t *testing.T) {
 		Interval:    IntervalHour,
 	}
 	create.Destination.RawConfig = map[string]any{"password": secret, "nested": map[string]any{"token": secret}}
-	for _, s := range []string{fmt.Sprintf("%v", create), fmt.Sprintf("%+v", &create), fmt.Sprint(create.Destination)} {
+	for _, s := range []string{fmt.Sprintf("%v", create), fmt.Sprintf("%+v", &create), fmt.Sprint(create.Destination),
+		fmt.Sprintf("%#v", create), fmt.Sprintf("%#v", create.Destination), fmt.Sprintf("%#v", []any{create.Destination})} {
 		if strings.Contains(s, secret) {
 			t.Errorf("request printed leaks: %s", s)
 		}
@@ -741,7 +741,7 @@ func TestBatchExportEnums(t *testing.T) {
 	if !RunStatusCompleted.Finished() || RunStatusRunning.Finished() || RunStatusStarting.Finished() || !RunStatusFailedBilling.Finished() {
 		t.Error("Finished is wrong")
 	}
-	if d := NewBatchExportDestination((*S3Config)(nil)); d.Type != "" || d.validate() == nil {
+	if d := NewBatchExportDestination((*S3Config)(nil)); d.Type != "" || d.validate(true) == nil {
 		t.Errorf("nil config pointer: %+v", d)
 	}
 	var none *BatchExport

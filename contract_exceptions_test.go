@@ -55,6 +55,12 @@ const (
 
 var schemaExceptions = []schemaException{
 	// Component properties.
+	propertyEx("BatchExportDestination", "type", `{"type":"string","enum":["S3","Snowflake","Postgres","Redshift","BigQuery","Databricks","AzureBlob","Workflows","HTTP","NoOp","AwsS3","S3Compatible","FileDownload"]}`,
+		"also AwsS3, S3Compatible and FileDownload", "the schemas predate the AwsS3/S3Compatible split; today's server refuses new S3 exports",
+		"PH products/batch_exports/backend/models/batch_export.py BatchExportDestination.Destination; products/batch_exports/backend/service.py DESTINATION_WORKFLOWS"),
+	propertyEx("Integration", "kind", `{"type":"string"}`,
+		"any Integration.IntegrationKind, such as aws-s3, s3-compatible, postgresql, snowflake", "the schema's KindEnum lists only some kinds (none of the batch export ones but databricks)",
+		"PH posthog/models/integration.py Integration.IntegrationKind; posthog/api/integration.py IntegrationSerializer"),
 	propertyEx("Organization", "member_count", `{"type":"integer","readOnly":true}`,
 		"an integer", "a SerializerMethodField typed string by the schema; the server counts members", srcMethodFields),
 	propertyEx("Organization", "metadata", `{"type":"object","readOnly":true}`,
@@ -137,6 +143,8 @@ var schemaExceptions = []schemaException{
 			`"results":{"type":"array","items":{"type":"object","required":["timestamp","level","message"],"properties":{"team_id":{"type":"integer"},"log_source_id":{"type":"string"},`+
 			`"instance_id":{"type":"string"},"timestamp":{"type":"string","format":"date-time"},"level":{"type":"string","enum":["DEBUG","LOG","INFO","WARNING","ERROR"]},"message":{"type":"string"}}}}}}`,
 		"a limit/offset page of log entries", `the schema says "No response body"`, "PH posthog/api/log_entries.py LogEntryMixin.logs"),
+	queryEx("GET /api/projects/{project_id}/integrations/", `{"kind":{"type":"string"}}`,
+		"kind, to list the integrations of one kind", "the schema lists only limit and offset", "PH posthog/api/integration.py IntegrationViewSet.filterset_fields"),
 	queryEx("GET "+opBatch+"test/", `{"destination":{"type":"string"}}`,
 		"destination, the destination type to list the test steps of", "the schema lists no parameters for the action", srcBatchTests),
 	responseEx("GET "+opBatch+"test/", 200, `{"type":"object","required":["steps"],"properties":{"steps":{"type":"array","items":`+testStep+`}}}`,

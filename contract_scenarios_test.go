@@ -344,19 +344,37 @@ func contractProjects(ctx context.Context, e *contractEnv) error {
 	return nil
 }
 
-func s3Destination() posthogapi.BatchExportDestinationRequest {
-	return posthogapi.NewBatchExportDestination(&posthogapi.S3Config{
+// s3Destination is an AwsS3 destination as today's PostHog accepts it: no
+// credentials, an aws-s3 project integration.
+func s3Destination(integration int64) posthogapi.BatchExportDestinationRequest {
+	d := posthogapi.NewBatchExportDestination(&posthogapi.AwsS3Config{
 		BucketName: "ph-exports", Region: "eu-west-1", Prefix: "events/",
-		AWSAccessKeyID: "AKIAEXAMPLE", AWSSecretAccessKey: "wJalrXUtnFEMI",
-		FileFormat: "Parquet", Compression: "zstd",
+		FileFormat: "Parquet", Compression: "zstd", Encryption: "aws:kms", KMSKeyID: "key-1",
+		MaxFileSizeMB: posthogapi.Ptr(100), LegacyParquetExtension: posthogapi.Ptr(false),
 	})
+	d.IntegrationID = posthogapi.NewNullable(integration)
+	return d
 }
 
 func contractBatchExports(ctx context.Context, e *contractEnv) error {
 	c, org := e.c, e.org.ID
+	// Exports go to the organization's first project, whose integrations
+	// hold the destinations' credentials.
+	project := e.srv.AddProject(org, "Main").ID
+	awsS3 := e.srv.SeedIntegration(project, posthogtest.IntegrationAWSS3, "AWS")
+	gcp := e.srv.SeedIntegration(project, posthogtest.IntegrationGoogleCloudServiceAccount, "GCP")
+	if _, err := c.Integrations.ListForProject(ctx, project, &posthogapi.ProjectIntegrationListOptions{Kind: posthogapi.ProjectIntegrationAWSS3}); err != nil {
+		return fail("Integrations.ListForProject", err)
+	}
+	if err := drain(c.Integrations.AllForProject(ctx, project, nil)); err != nil {
+		return fail("Integrations.AllForProject", err)
+	}
+	if _, err := c.Integrations.GetForProject(ctx, project, awsS3); err != nil {
+		return fail("Integrations.GetForProject", err)
+	}
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	be, err := c.BatchExports.Create(ctx, org, &posthogapi.BatchExportCreate{
-		Name: "Events to S3", Interval: posthogapi.IntervalHour, Destination: s3Destination(),
+		Name: "Events to S3", Interval: posthogapi.IntervalHour, Destination: s3Destination(awsS3),
 		Model: posthogapi.Ptr(posthogapi.ModelEvents), Paused: posthogapi.Ptr(false),
 		StartAt: &start, HogQLQuery: posthogapi.Ptr("SELECT event FROM events"),
 		EndAt:    posthogapi.Ptr(start.AddDate(1, 0, 0)),
@@ -380,7 +398,7 @@ func contractBatchExports(ctx context.Context, e *contractEnv) error {
 	if _, err := c.BatchExports.Update(ctx, org, be.ID, &posthogapi.BatchExportUpdate{
 		Name: posthogapi.Ptr("Events to S3 (daily)"), Interval: posthogapi.Ptr(posthogapi.IntervalDay),
 		OffsetHour: posthogapi.NewNullable(3), Timezone: posthogapi.NewNullable("Europe/Berlin"),
-		Destination: &posthogapi.BatchExportDestinationRequest{Config: posthogapi.S3Config{Region: "us-east-1"}},
+		Destination: &posthogapi.BatchExportDestinationRequest{Config: posthogapi.AwsS3Config{Region: "us-east-1"}},
 		Paused:      posthogapi.Ptr(false), HogQLQuery: posthogapi.Ptr("SELECT event, timestamp FROM events"),
 		StartAt: posthogapi.Null[time.Time](), EndAt: posthogapi.NewNullable(start.AddDate(2, 0, 0)),
 		Filters: posthogapi.Null[[]map[string]any](), LastPausedAt: posthogapi.Null[time.Time](),
@@ -400,7 +418,7 @@ func contractBatchExports(ctx context.Context, e *contractEnv) error {
 	}
 	if _, err := c.BatchExports.Replace(ctx, org, be.ID, &posthogapi.BatchExportCreate{
 		Name: "Replaced", Interval: posthogapi.IntervalWeek, OffsetDay: posthogapi.Ptr(1),
-		Destination: posthogapi.NewBatchExportDestination(posthogapi.S3Config{BucketName: "other", Region: "us-east-1", Prefix: "p/"}),
+		Destination: s3Destination(awsS3),
 	}); err != nil {
 		return fail("BatchExports.Replace", err)
 	}
@@ -418,10 +436,10 @@ func contractBatchExports(ctx context.Context, e *contractEnv) error {
 	if _, err := c.BatchExports.Test(ctx, org, posthogapi.DestinationBigQuery); err != nil {
 		return fail("BatchExports.Test", err)
 	}
-	bq := posthogapi.BigQueryConfig{ProjectID: "proj", DatasetID: "ds", TableID: "events",
-		PrivateKey: "-----BEGIN", PrivateKeyID: "kid", TokenURI: "https://oauth2.googleapis.com/token", ClientEmail: "sa@proj.iam.gserviceaccount.com"}
+	bq := posthogapi.NewBatchExportDestination(posthogapi.BigQueryConfig{ProjectID: "proj", DatasetID: "ds", TableID: "events"})
+	bq.IntegrationID = posthogapi.NewNullable(gcp)
 	step := &posthogapi.BatchExportTestStepRequest{Step: 1, BatchExportCreate: posthogapi.BatchExportCreate{
-		Name: "probe", Interval: posthogapi.IntervalHour, Destination: posthogapi.NewBatchExportDestination(bq),
+		Name: "probe", Interval: posthogapi.IntervalHour, Destination: bq,
 	}}
 	if _, err := c.BatchExports.RunTestStepNew(ctx, org, step); err != nil {
 		return fail("BatchExports.RunTestStepNew", err)

@@ -57,7 +57,7 @@ type apiLine struct {
 	method string // the Go method carrying it, as RolesService.List
 }
 
-var apiLineRe = regexp.MustCompile(`^API: (GET|POST|PUT|PATCH|DELETE) (/api/organizations/\S*) \(scope ([^)]+)\)$`)
+var apiLineRe = regexp.MustCompile(`^API: (GET|POST|PUT|PATCH|DELETE) (/api/(?:organizations|projects)/\S*) \(scope ([^)]+)\)$`)
 
 // codeAPILines parses the package's source and returns every API: line in
 // the doc comments of exported methods.
@@ -271,6 +271,10 @@ func TestEveryOperationHasAMethod(t *testing.T) {
 		{"DELETE", "/api/organizations/{}/identity_provider_configs/{}/"}:          "PostHog's identity_provider_config.py (destroy)",
 		{"POST", "/api/organizations/{}/identity_provider_configs/{}/scim/token/"}: "PostHog's identity_provider_config.py scim_token",
 		{"GET", "/api/organizations/{}/identity_provider_configs/{}/scim/logs/"}:   "PostHog's identity_provider_config.py scim_logs",
+		// Project-level routes the SDK uses beside the organization API
+		// (in the full schema as integrations_list / integrations_retrieve).
+		{"GET", "/api/projects/{}/integrations/"}:    "PostHog's posthog/api/integration.py IntegrationViewSet list (integration:read)",
+		{"GET", "/api/projects/{}/integrations/{}/"}: "PostHog's posthog/api/integration.py IntegrationViewSet retrieve (integration:read)",
 	}
 	for _, l := range lines {
 		if !all[l.op] && sourceOnly[l.op] == "" {

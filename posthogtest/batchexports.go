@@ -19,18 +19,29 @@ import (
 // products/batch_exports/backend/api/batch_export.py). The server keeps the
 // exports and their runs; it never contacts a destination. Not modelled:
 // the Data Pipelines add-on and the feature flags PostHog checks (every
-// organization here may create any export), and the project integrations
-// newer PostHog versions require for most destinations.
+// organization here may create any export), the checks PostHog makes of an
+// integration's credentials (it only checks their kind and project here),
+// and the SSRF check of Postgres and Redshift hosts. The destination rules
+// of today's server are enforced: the legacy S3 type is refused, AwsS3,
+// S3Compatible, BigQuery, Databricks and AzureBlob need an integration,
+// Postgres, Snowflake and Redshift need one on create, credentials of
+// integration-backed destinations are unknown config fields, and HTTP
+// destinations only reach PostHog's own /batch/ endpoints. Seed the
+// integrations with SeedIntegration.
 
 func init() { areaRegistrations = append(areaRegistrations, registerBatchExports) }
 
 func registerBatchExports(s *Server) {
 	const base = "/api/organizations/{organization_id}/batch_exports/"
-	const read, write, internal = "batch_export:read", "batch_export:write", "INTERNAL"
+	const read, write = "batch_export:read", "batch_export:write"
 	s.route("GET "+base+"{$}", read, handleBatchExportList)
 	s.route("POST "+base+"{$}", write, handleBatchExportCreate)
-	s.route("GET "+base+"test/{$}", internal, handleBatchExportTest)
-	s.route("POST "+base+"run_test_step_new/{$}", internal, handleBatchExportRunTestStep(false))
+	// PostHog: products/batch_exports/backend/api/batch_export.py
+	// BatchExportViewSet.test (required_scopes batch_export:read),
+	// run_test_step_new and run_test_step (batch_export:write); older
+	// versions and the published schema said INTERNAL.
+	s.route("GET "+base+"test/{$}", read, handleBatchExportTest)
+	s.route("POST "+base+"run_test_step_new/{$}", write, handleBatchExportRunTestStep(false))
 	s.route("GET "+base+"{id}/{$}", read, handleBatchExportGet)
 	s.route("PATCH "+base+"{id}/{$}", write, handleBatchExportUpdate(false))
 	s.route("PUT "+base+"{id}/{$}", write, handleBatchExportUpdate(true))
@@ -39,7 +50,7 @@ func registerBatchExports(s *Server) {
 	s.route("POST "+base+"{id}/unpause/{$}", write, handleBatchExportPause(false))
 	s.route("POST "+base+"{id}/backfill/{$}", write, handleBatchExportBackfill)
 	s.route("GET "+base+"{id}/logs/{$}", noScope, handleBatchExportLogs)
-	s.route("POST "+base+"{id}/run_test_step/{$}", internal, handleBatchExportRunTestStep(true))
+	s.route("POST "+base+"{id}/run_test_step/{$}", write, handleBatchExportRunTestStep(true))
 }
 
 type batchExportsState struct {
@@ -230,26 +241,34 @@ var batchExportBaseFields = map[string]configKind{
 func req(k configKind) configField { return configField{kind: k, required: true} }
 func opt(k configKind) configField { return configField{kind: k} }
 
-var s3ConfigFields = map[string]configField{
-	"bucket_name": req(kindString), "region": req(kindString), "prefix": req(kindString),
-	"aws_access_key_id": opt(kindString), "aws_secret_access_key": opt(kindString),
-	"compression": opt(kindString), "encryption": opt(kindString), "kms_key_id": opt(kindString),
-	"endpoint_url": opt(kindString), "file_format": opt(kindString), "max_file_size_mb": opt(kindInt),
-	"use_virtual_style_addressing": opt(kindBool), "legacy_parquet_extension": opt(kindBool),
+// s3FamilyFields returns the S3FamilyBaseInputs fields plus extra (PH
+// products/batch_exports/backend/service.py): no credentials and no
+// endpoint_url, which live in the integration.
+func s3FamilyFields(extra map[string]configField) map[string]configField {
+	out := map[string]configField{
+		"bucket_name": req(kindString), "region": req(kindString), "prefix": req(kindString),
+		"compression": opt(kindAny), "file_format": opt(kindString), "max_file_size_mb": opt(kindAny),
+		"legacy_parquet_extension": opt(kindBool),
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
 }
 
 // batchExportDestinations are the destination types and their config
-// fields: the union of the workflow inputs of the PostHog versions read
-// (PH posthog/batch_exports/service.py and
-// products/batch_exports/backend/service.py). A field is required when
-// every version requires it.
+// fields: the workflow inputs of today's server (PH
+// products/batch_exports/backend/service.py DESTINATION_WORKFLOWS and the
+// *BatchExportInputs dataclasses; "str | None" fields are not type-checked
+// there, kindAny here). The legacy S3 type is refused before its config is
+// read (see applyDestination).
 var batchExportDestinations = map[string]map[string]configField{
-	"S3": s3ConfigFields, "AwsS3": s3ConfigFields, "S3Compatible": s3ConfigFields,
+	"S3":           {},
+	"AwsS3":        s3FamilyFields(map[string]configField{"encryption": opt(kindAny), "kms_key_id": opt(kindAny)}),
+	"S3Compatible": s3FamilyFields(map[string]configField{"use_virtual_style_addressing": opt(kindBool)}),
 	"Snowflake": {
-		"account": opt(kindString), "user": opt(kindString), "password": opt(kindString),
-		"private_key": opt(kindString), "private_key_passphrase": opt(kindString),
-		"authentication_type": opt(kindString), "database": req(kindString), "warehouse": req(kindString),
-		"schema": req(kindString), "table_name": opt(kindString), "role": opt(kindString),
+		"database": req(kindString), "warehouse": req(kindString),
+		"schema": req(kindString), "table_name": opt(kindString), "role": opt(kindAny),
 	},
 	"Postgres": {
 		"user": opt(kindString), "password": opt(kindString), "host": opt(kindString), "port": opt(kindInt),
@@ -259,8 +278,8 @@ var batchExportDestinations = map[string]map[string]configField{
 	"Redshift": {
 		"user": opt(kindString), "password": opt(kindString), "host": opt(kindString), "port": opt(kindInt),
 		"database": req(kindString), "schema": opt(kindString), "table_name": opt(kindString),
-		"has_self_signed_cert": opt(kindBool), "properties_data_type": opt(kindString),
-		"mode": opt(kindString), "copy_inputs": opt(kindObject),
+		"properties_data_type": opt(kindString),
+		"mode":                 opt(kindString), "copy_inputs": opt(kindObject),
 	},
 	"BigQuery": {
 		"project_id": opt(kindString), "dataset_id": req(kindString), "table_id": opt(kindString),
@@ -926,6 +945,15 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 		rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", typ), "destination__type")
 		return false
 	}
+	// PostHog: products/batch_exports/backend/api/batch_export.py
+	// BatchExportSerializer.validate_destination refuses every write of the
+	// legacy S3 type. (With service.py @02b1f51, which has no "S3" workflow,
+	// the nested BatchExportDestinationSerializer.validate fails first with
+	// a KeyError, a 500; this server answers the 400 either way.)
+	if typ == "S3" {
+		rc.invalid("invalid_input", "The 'S3' destination type is deprecated and can no longer be used. Use 'AwsS3' for AWS S3, or 'S3Compatible' for S3-compatible storage.", "destination")
+		return false
+	}
 	// config
 	rawCfg, ok := d["config"]
 	if !ok {
@@ -940,13 +968,18 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 	if cfg == nil {
 		cfg = map[string]any{}
 	}
-	// integration / integration_id (write-only alias)
-	integration := be.integration
+	// integration / integration_id (write-only alias): an integration of
+	// the export's project, or it does not exist (PostHog:
+	// posthog/api/scoped_related_fields.py TeamScopedPrimaryKeyRelatedField).
+	// given tells whether the body names one (null included).
+	var integration *projectIntegration
+	given := false
 	for _, name := range []string{"integration", "integration_id"} {
 		r, ok := d[name]
 		if !ok {
 			continue
 		}
+		given = true
 		if isNull(r) {
 			integration = nil
 			continue
@@ -956,11 +989,12 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 			rc.invalid("incorrect_type", fmt.Sprintf("Incorrect type. Expected pk value, received %s.", pythonType(r)), "destination__"+name)
 			return false
 		}
-		if n <= 0 {
+		in := areaState[projectIntegrationsState](rc.s).byID(be.teamID, n)
+		if in == nil {
 			rc.invalid("does_not_exist", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", n), "destination__"+name)
 			return false
 		}
-		integration = &n
+		integration = in
 	}
 
 	// The nested serializer's validate(): config keys and types.
@@ -1011,13 +1045,79 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 	if prev != nil {
 		merged = mergeConfig(prev.config, cfg)
 	}
+	if !rc.checkDestinationIntegration(typ, cfg, merged, integration, given, prev) {
+		return false
+	}
+	be.destType = typ
+	be.config = merged
+	// PostHog: BatchExportSerializer.update keeps the stored integration
+	// when the body names none.
+	switch {
+	case integration != nil:
+		id := integration.id
+		be.integration = &id
+	case given || prev == nil:
+		be.integration = nil
+	default:
+		be.integration = prev.integration
+	}
+	return true
+}
+
+// checkDestinationIntegration applies the per-type rules of PostHog's
+// products/batch_exports/backend/api/batch_export.py
+// BatchExportSerializer.validate_destination: the HTTP URL allow-list, the
+// integration each type needs (always, or on create: prev == nil), its
+// kind, sticky integrations, and the S3 family's input checks. integration
+// is the one the body names (nil when none or null).
+func (rc *reqCtx) checkDestinationIntegration(typ string, cfg, merged map[string]any, integration *projectIntegration, given bool, prev *batchExport) bool {
+	fail := func(msg string) bool {
+		rc.invalid("invalid_input", msg, "destination")
+		return false
+	}
+	create := prev == nil
+	hadIntegration := prev != nil && prev.integration != nil
+	kindIs := func(k ProjectIntegrationKind) bool { return integration != nil && integration.kind == k }
 	switch typ {
-	case "S3", "AwsS3", "S3Compatible":
+	case "HTTP":
+		// SSRF protection: only PostHog's own capture endpoints.
+		if u, ok := merged["url"]; ok && u != nil && u != "" && u != "https://us.i.posthog.com/batch/" && u != "https://eu.i.posthog.com/batch/" {
+			return fail(fmt.Sprintf("Invalid destination URL: %v", u))
+		}
+	case "Snowflake":
+		if hadIntegration && integration == nil {
+			return fail("Cannot remove the integration from a Snowflake batch export that uses one. Re-send its `integration` to keep it (or a different one to swap).")
+		}
+		if integration == nil && create {
+			return fail("Integration is required for Snowflake batch exports")
+		}
+		if integration != nil && !kindIs(IntegrationSnowflake) {
+			return fail("Integration is not a Snowflake integration.")
+		}
+	case "AwsS3", "S3Compatible":
+		// A PATCH without integration keeps the stored one; null removes it.
+		if integration == nil && !given && prev != nil && prev.integration != nil {
+			integration = areaState[projectIntegrationsState](rc.s).byID(prev.teamID, *prev.integration)
+		}
+		if integration == nil {
+			return fail(fmt.Sprintf("Integration is required for %s batch exports", typ))
+		}
+		var empty []string
 		for _, k := range []string{"bucket_name", "region", "prefix"} {
 			if s, ok := cfg[k].(string); ok && strings.TrimSpace(s) == "" {
-				rc.invalid("invalid_input", fmt.Sprintf("The following inputs are empty: ['%s']", k), "destination")
-				return false
+				empty = append(empty, "'"+k+"'")
 			}
+		}
+		if len(empty) > 0 {
+			return fail(fmt.Sprintf("The following inputs are empty: [%s]", strings.Join(empty, ", ")))
+		}
+		want := IntegrationAWSS3
+		if typ == "S3Compatible" {
+			want = IntegrationS3Compatible
+		}
+		if integration.kind != want {
+			// PostHog says "AWS S3" for both types.
+			return fail(fmt.Sprintf("Integration provided is not an AWS S3 integration (got kind='%s')", integration.kind))
 		}
 		format := "JSONLines"
 		if s, ok := merged["file_format"].(string); ok {
@@ -1025,30 +1125,55 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 		}
 		comps, ok := s3Compressions[format]
 		if !ok {
-			rc.invalid("invalid_input", fmt.Sprintf("File format %s is not supported. Supported file formats are ['Parquet', 'JSONLines']", format), "destination")
-			return false
+			return fail(fmt.Sprintf("File format %s is not supported. Supported file formats are ['Parquet', 'JSONLines']", format))
 		}
 		if c, ok := merged["compression"].(string); ok && c != "" && !containsString(comps, c) {
-			rc.invalid("invalid_input", fmt.Sprintf("Compression %s is not supported for file format %s. Supported compressions are ['%s']", c, format, strings.Join(comps, "', '")), "destination")
-			return false
+			return fail(fmt.Sprintf("Compression %s is not supported for file format %s. Supported compressions are ['%s']", c, format, strings.Join(comps, "', '")))
 		}
-	case "Snowflake":
-		switch cfg["authentication_type"] {
-		case "password":
-			if merged["password"] == nil {
-				rc.invalid("invalid_input", "Password is required if authentication type is password", "destination")
-				return false
+	case "Databricks":
+		if integration == nil {
+			return fail("Integration is required for Databricks batch exports")
+		}
+		if !kindIs(IntegrationDatabricks) {
+			return fail("Integration is not a Databricks integration.")
+		}
+	case "Postgres":
+		if integration == nil && create {
+			return fail("Integration is required for Postgres batch exports")
+		}
+		if integration != nil && !kindIs(IntegrationPostgreSQL) {
+			return fail("Integration is not a PostgreSQL integration.")
+		}
+	case "BigQuery":
+		if integration == nil {
+			return fail("Integration is required for BigQuery batch exports")
+		}
+		if !kindIs(IntegrationGoogleCloudServiceAccount) {
+			return fail("Integration is not a Google Cloud service account integration.")
+		}
+	case "AzureBlob":
+		if integration == nil {
+			return fail("Integration is required for Azure Blob batch exports")
+		}
+		if !kindIs(IntegrationAzureBlob) {
+			return fail("Integration is not an Azure Blob integration.")
+		}
+	case "Redshift":
+		if hadIntegration && integration == nil {
+			return fail("Cannot remove the integration from a Redshift batch export that uses one. Re-send its `integration` to keep it (or a different one to swap).")
+		}
+		if integration == nil && create {
+			return fail("Integration is required for Redshift batch exports")
+		}
+		if integration != nil {
+			if !kindIs(IntegrationAWSRedshift) {
+				return fail("Integration is not a Redshift integration.")
 			}
-		case "keypair":
-			if merged["private_key"] == nil {
-				rc.invalid("invalid_input", "Private key is required if authentication type is key pair", "destination")
-				return false
+			if _, ok := integration.config["host"]; !ok && (merged["host"] == nil || merged["host"] == "") {
+				return fail("A 'host' is required when using an AWS Redshift integration: set it to the cluster or workgroup endpoint.")
 			}
 		}
 	}
-	be.destType = typ
-	be.config = merged
-	be.integration = integration
 	return true
 }
 
@@ -1274,11 +1399,13 @@ func handleBatchExportTest(rc *reqCtx) {
 func handleBatchExportRunTestStep(detail bool) handler {
 	return func(rc *reqCtx) {
 		var stored *batchExport
+		var o *org
 		if detail {
 			if stored = rc.batchExportFromPath(); stored == nil {
 				return
 			}
-		} else if o, _ := rc.orgFromPath(); o == nil {
+			o = stored.org
+		} else if o, _ = rc.orgFromPath(); o == nil {
 			return
 		}
 		f := rc.fields()
@@ -1293,12 +1420,15 @@ func handleBatchExportRunTestStep(detail bool) handler {
 			}
 			delete(f, "step")
 		}
-		be := &batchExport{interval: "hour", timezone: "UTC"}
+		be := &batchExport{interval: "hour", timezone: "UTC", teamID: batchExportTeamID(o)}
 		var prev *batchExport
 		if stored != nil {
 			// The stored config (its workflow-input keys) fills in what the
-			// body's config leaves out, before validation.
-			prev = &batchExport{destType: stored.destType, config: stored.config}
+			// body's config leaves out, before validation; the integration
+			// rules see the stored export (PH validate_destination's
+			// view.get_object()).
+			be.teamID = stored.teamID
+			prev = &batchExport{destType: stored.destType, config: stored.config, integration: stored.integration, teamID: stored.teamID}
 			if !mergeStoredTestConfig(f, stored) {
 				rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
 				return
@@ -1315,8 +1445,17 @@ func handleBatchExportRunTestStep(detail bool) handler {
 		}
 		st := steps[step]
 		result := map[string]any{"status": "Passed", "message": nil}
+		// PostHog adds the linked integration's config and secrets to the
+		// test configuration (BatchExportViewSet.run_test_step_new); the
+		// seeded integrations stand for complete credentials.
+		testCfg := deepCopyMap(be.config)
+		if be.integration != nil {
+			for _, k := range []string{"aws_access_key_id", "aws_secret_access_key", "private_key", "private_key_id", "token_uri", "client_email", "account", "user", "project_id"} {
+				testCfg[k] = "(from integration)"
+			}
+		}
 		for _, k := range st.needs {
-			if v, ok := be.config[k]; !ok || v == nil || v == "" {
+			if v, ok := testCfg[k]; !ok || v == nil || v == "" {
 				result = map[string]any{"status": "Failed", "message": "The test step cannot run as it's not configured."}
 				break
 			}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,13 +59,17 @@ func callHandler(t *testing.T, s *Server, h handler, method, target, body string
 	return w
 }
 
-const s3Dest = `{"type": "S3", "config": {"bucket_name": "b", "region": "r", "prefix": "p", "aws_access_key_id": "AKIA", "aws_secret_access_key": "SECRET"}}`
+// s3Dest is a valid destination for the field cases (it needs no
+// integration).
+const s3Dest = `{"type": "NoOp", "config": {}}`
 
 func TestBatchExportServerValidationBodies(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
 	key := srv.NewAPIKey("batch_export:write")
 	path := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/batch_exports/"
+	proj := srv.AddProject(srv.DefaultOrganization().ID, "Main").ID
+	s3 := srv.SeedIntegration(proj, IntegrationAWSS3, "aws")
 	cases := []struct {
 		name, body, attr, code, detail string
 	}{
@@ -88,8 +93,8 @@ func TestBatchExportServerValidationBodies(t *testing.T) {
 		{"timezone", `{"name": "x", "destination": ` + s3Dest + `, "interval": "day", "timezone": "Mars/Olympus"}`, "timezone", "invalid_choice", `"Mars/Olympus" is not a valid choice.`},
 		{"offset_hour max", `{"name": "x", "destination": ` + s3Dest + `, "interval": "day", "offset_hour": 24}`, "offset_hour", "max_value", "Ensure this value is less than or equal to 23."},
 		{"offset_hour hourly", `{"name": "x", "destination": ` + s3Dest + `, "interval": "hour", "offset_hour": 2}`, "offset_hour", "invalid_input", "offset_hour is not applicable for non-daily/weekly intervals"},
-		{"s3 empty prefix", `{"name": "x", "destination": {"type": "S3", "config": {"bucket_name": "b", "region": "r", "prefix": " "}}, "interval": "hour"}`, "destination", "invalid_input", "The following inputs are empty: ['prefix']"},
-		{"snowflake password", `{"name": "x", "destination": {"type": "Snowflake", "config": {"database": "d", "warehouse": "w", "schema": "s", "authentication_type": "password"}}, "interval": "hour"}`, "destination", "invalid_input", "Password is required if authentication type is password"},
+		{"s3 empty prefix", `{"name": "x", "destination": {"type": "AwsS3", "integration_id": ` + strconv.FormatInt(s3, 10) + `, "config": {"bucket_name": "b", "region": " ", "prefix": " "}}, "interval": "hour"}`, "destination", "invalid_input", "The following inputs are empty: ['region', 'prefix']"},
+		{"snowflake credentials", `{"name": "x", "destination": {"type": "Snowflake", "config": {"database": "d", "warehouse": "w", "schema": "s", "authentication_type": "password", "password": "pw"}}, "interval": "hour"}`, "destination__non_field_errors", "invalid_input", "Configuration has unknown field/s: 'authentication_type', 'password'"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,9 +127,10 @@ func TestBatchExportServerStatusesAndSecrets(t *testing.T) {
 	key := srv.NewAPIKey("*")
 	org := srv.DefaultOrganization().ID
 	base := "/api/organizations/" + org.String() + "/batch_exports/"
+	pg := srv.SeedIntegration(srv.AddProject(org, "Main").ID, IntegrationPostgreSQL, "db")
 
 	status, created := rawCall(t, srv, key, "POST", base, `{"name": "pg", "interval": "hour",
-		"destination": {"type": "Postgres", "config": {"database": "d", "host": "db", "port": "5433", "has_self_signed_cert": "true", "user": "u", "password": "pw"}}}`)
+		"destination": {"type": "Postgres", "integration_id": `+strconv.FormatInt(pg, 10)+`, "config": {"database": "d", "host": "db", "port": "5433", "has_self_signed_cert": "true", "user": "u", "password": "pw"}}}`)
 	if status != http.StatusCreated {
 		t.Fatalf("create: %d %v", status, created)
 	}

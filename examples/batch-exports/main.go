@@ -6,7 +6,8 @@
 //	batch-exports [-org <uuid>] [-backfill] unpause NAME
 //
 // NAME must match exactly one export in the organizations searched (all the
-// key can see, or -org). It runs against POSTHOG_PERSONAL_API_KEY /
+// key can see, or -org). The list shows the project integration a
+// destination links (AwsS3, Postgres ... keep their credentials there). It runs against POSTHOG_PERSONAL_API_KEY /
 // POSTHOG_HOST, or against an in-memory PostHog when no key is set. It
 // needs organization:read and batch_export:read (list) or
 // batch_export:write (pause, unpause).
@@ -24,6 +25,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/examples/internal/exampleenv"
+	"github.com/hogkit/posthogapi/posthogtest"
 )
 
 func main() {
@@ -175,28 +177,44 @@ func printList(w io.Writer, exports []found) {
 				latest += ": " + strings.TrimSpace(*r.LatestError)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.org.Name, be.Name, be.Destination.Type, be.Interval, state, latest)
+		dest := string(be.Destination.Type)
+		if id := be.Destination.Integration; id != nil {
+			dest += fmt.Sprintf(" (integration %d)", *id)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.org.Name, be.Name, dest, be.Interval, state, latest)
 	}
 	_ = tw.Flush()
 }
 
 // seedDemo creates a few exports (through the API, as a user would) and
-// gives them runs.
+// gives them runs. As on today's PostHog, the AwsS3 and Postgres
+// destinations carry no credentials: they link project integrations (here
+// seeded in the organization's first project, where its exports go; on
+// PostHog they are connected in the UI), and only non-secret settings are
+// sent.
 func seedDemo(ctx context.Context, env *exampleenv.Env) error {
 	org := env.Server.DefaultOrganization()
+	project := env.Server.AddProject(org.ID, "Main").ID
+	awsS3 := env.Server.SeedIntegration(project, posthogtest.IntegrationAWSS3, "AWS (analytics account)")
+	postgres := env.Server.SeedIntegration(project, posthogtest.IntegrationPostgreSQL, "db.internal")
 	demo := []struct {
-		name     string
-		cfg      posthogapi.DestinationConfig
-		interval posthogapi.BatchExportInterval
-		runs     []string
+		name        string
+		cfg         posthogapi.DestinationConfig
+		integration int64
+		interval    posthogapi.BatchExportInterval
+		runs        []string
 	}{
-		{"events to S3", posthogapi.S3Config{BucketName: "analytics", Region: "eu-west-1", Prefix: "events/", AWSAccessKeyID: "AKIADEMO", AWSSecretAccessKey: "demo-secret"}, posthogapi.IntervalHour, []string{"Completed", "Completed"}},
-		{"persons to Postgres", posthogapi.PostgresConfig{Host: "db.internal", Database: "posthog", User: "exporter", Password: "demo-password"}, posthogapi.IntervalDay, []string{"Completed", "Failed"}},
-		{"staging copy", posthogapi.NoOpConfig{}, posthogapi.IntervalEvery5Minutes, nil},
+		{"events to AWS S3", posthogapi.AwsS3Config{BucketName: "analytics", Region: "eu-west-1", Prefix: "events/", FileFormat: "Parquet", Compression: "zstd"}, awsS3, posthogapi.IntervalHour, []string{"Completed", "Completed"}},
+		{"persons to Postgres", posthogapi.PostgresConfig{Database: "posthog", Schema: "exports"}, postgres, posthogapi.IntervalDay, []string{"Completed", "Failed"}},
+		{"staging copy", posthogapi.NoOpConfig{}, 0, posthogapi.IntervalEvery5Minutes, nil},
 	}
 	for _, d := range demo {
+		dest := posthogapi.NewBatchExportDestination(d.cfg)
+		if d.integration != 0 {
+			dest.IntegrationID = posthogapi.NewNullable(d.integration)
+		}
 		be, err := env.Client.BatchExports.Create(ctx, org.ID, &posthogapi.BatchExportCreate{
-			Name: d.name, Destination: posthogapi.NewBatchExportDestination(d.cfg), Interval: d.interval,
+			Name: d.name, Destination: dest, Interval: d.interval,
 		})
 		if err != nil {
 			return err
