@@ -101,6 +101,9 @@ type Client struct {
 	Members *MembersService
 	// BatchExports manages batch exports.
 	BatchExports *BatchExportsService
+	// ProjectBatchExports manages the batch exports of one project, with
+	// their runs and backfills.
+	ProjectBatchExports *ProjectBatchExportsService
 	// Domains manages verified domains, SSO and SCIM.
 	Domains *DomainsService
 	// Invites manages invitations.
@@ -161,6 +164,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.Organizations = (*OrganizationsService)(&c.common)
 	c.Members = (*MembersService)(&c.common)
 	c.BatchExports = (*BatchExportsService)(&c.common)
+	c.ProjectBatchExports = (*ProjectBatchExportsService)(&c.common)
 	c.Domains = (*DomainsService)(&c.common)
 	c.Invites = (*InvitesService)(&c.common)
 	c.Projects = (*ProjectsService)(&c.common)
