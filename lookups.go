@@ -18,7 +18,9 @@ import (
 // filter is (posthog/api/organization_member.py filters user__email): a
 // member who signed up as Ann@Example.com is not found as ann@example.com.
 // The answer is checked here too, so the rule holds whatever the server.
-// No such member is an error wrapping ErrNotFound.
+// No such member is an error wrapping ErrNotFound; an organization that
+// the key cannot see (a wrong ID) is an error wrapping ErrInvalidArgument
+// instead, so IgnoreNotFound does not read it as "no such member".
 //
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
 func (s *MembersService) GetByEmail(ctx context.Context, org uuid.UUID, email string) (*OrganizationMember, error) {
@@ -27,7 +29,7 @@ func (s *MembersService) GetByEmail(ctx context.Context, org uuid.UUID, email st
 	}
 	for m, err := range s.All(ctx, org, &MemberListOptions{Email: email}) {
 		if err != nil {
-			return nil, err
+			return nil, notFoundAsWrongID(err, "organization", org)
 		}
 		if m.User.Email == email {
 			return m, nil
@@ -42,7 +44,8 @@ func (s *MembersService) GetByEmail(ctx context.Context, org uuid.UUID, email st
 // invite's target_email (target_email__iexact in
 // posthog/models/organization_invite.py): inviting Ann@Example.com
 // replaces an invite for ann@example.com. No invite is an empty slice, not
-// an error.
+// an error; an organization the key cannot see is an error wrapping
+// ErrInvalidArgument.
 //
 // API: GET /api/organizations/{organization_id}/invites/ (scope organization_member:read)
 func (s *InvitesService) ListByEmail(ctx context.Context, org uuid.UUID, email string) ([]OrganizationInvite, error) {
@@ -52,7 +55,7 @@ func (s *InvitesService) ListByEmail(ctx context.Context, org uuid.UUID, email s
 	var out []OrganizationInvite
 	for inv, err := range s.All(ctx, org, nil) {
 		if err != nil {
-			return nil, err
+			return nil, notFoundAsWrongID(err, "organization", org)
 		}
 		if strings.EqualFold(inv.TargetEmail, email) {
 			out = append(out, *inv)
@@ -64,8 +67,9 @@ func (s *InvitesService) ListByEmail(ctx context.Context, org uuid.UUID, email s
 // ListForUser returns the roles of the organization that user (the user's
 // UUID, OrganizationMember.User.UUID, not the membership's ID) belongs to,
 // reading every role's memberships. A UUID that is no member's user UUID
-// is an error wrapping ErrNotFound, so a membership or role ID passed by
-// mistake does not look like a member without roles.
+// is an error wrapping ErrInvalidArgument and ErrNotOrganizationMember, so
+// a membership or role ID passed by mistake does not look like a member
+// without roles (nor, through IgnoreNotFound, like one already gone).
 //
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
 // API: GET /api/organizations/{organization_id}/roles/ (scope organization:read)
@@ -75,6 +79,9 @@ func (s *RolesService) ListForUser(ctx context.Context, org, user uuid.UUID) ([]
 		return nil, err
 	}
 	if _, err := s.client.Members.Get(ctx, org, user); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, notMemberError(org, user)
+		}
 		return nil, err
 	}
 	var out []Role
@@ -110,9 +117,11 @@ var ErrNotOrganizationMember = errors.New("posthogapi: not the UUID of a member'
 // membership ID, an organization membership ID, a role or organization
 // ID) is an error wrapping ErrInvalidArgument and ErrNotOrganizationMember
 // instead, which IgnoreNotFound returns: a wrong kind of ID never passes
-// for "already gone".
+// for "already gone". A role or organization PostHog does not find (404)
+// is an error wrapping ErrInvalidArgument too.
 //
 // API: GET /api/organizations/{organization_id}/roles/{role_id}/role_memberships/ (scope organization:read)
+// API: GET /api/organizations/{organization_id}/roles/{id}/ (scope organization:read)
 // API: DELETE /api/organizations/{organization_id}/roles/{role_id}/role_memberships/{id}/ (scope organization:write)
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
 func (s *RolesService) RemoveUser(ctx context.Context, org, role, user uuid.UUID) error {
@@ -121,17 +130,21 @@ func (s *RolesService) RemoveUser(ctx context.Context, org, role, user uuid.UUID
 	}
 	m, err := s.findUser(ctx, org, role, user)
 	if err != nil {
-		return err
+		return notFoundAsWrongID(err, "role or organization", role)
 	}
 	if m != nil {
 		return s.RemoveMember(ctx, org, role, m.ID)
 	}
 	if _, err := s.client.Members.Get(ctx, org, user); err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("%w: %w: %s is no user of organization %s (a membership, role or organization ID?)",
-				ErrInvalidArgument, ErrNotOrganizationMember, user, org)
+			return notMemberError(org, user)
 		}
 		return err
+	}
+	// PostHog lists no memberships, without an error, for a role ID it
+	// does not know: make sure the role exists before saying "not in it".
+	if _, err := s.Get(ctx, org, role); err != nil {
+		return notFoundAsWrongID(err, "role", role)
 	}
 	return fmt.Errorf("posthogapi: user %s is not in role %s: %w", user, role, ErrNotFound)
 }
@@ -154,4 +167,20 @@ func (s *RolesService) findUser(ctx context.Context, org, role, user uuid.UUID) 
 		}
 	}
 	return nil, nil
+}
+
+// notFoundAsWrongID turns a 404 on a container (an organization, a role)
+// into an error that does not match ErrNotFound: the ID the caller gave is
+// wrong, which must not read as "already gone". The answer's text stays in
+// the message; other errors are returned as they are.
+func notFoundAsWrongID(err error, what string, id fmt.Stringer) error {
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return fmt.Errorf("%w: %s %s not found (a wrong kind of ID?): %v", ErrInvalidArgument, what, id, err)
+}
+
+func notMemberError(org, user uuid.UUID) error {
+	return fmt.Errorf("%w: %w: %s is no user of organization %s (a membership, role or organization ID?)",
+		ErrInvalidArgument, ErrNotOrganizationMember, user, org)
 }
