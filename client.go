@@ -101,6 +101,9 @@ type Client struct {
 	Members *MembersService
 	// BatchExports manages batch exports.
 	BatchExports *BatchExportsService
+	// ProjectBatchExports manages the batch exports of one project, with
+	// their runs and backfills.
+	ProjectBatchExports *ProjectBatchExportsService
 	// Domains manages verified domains, SSO and SCIM.
 	Domains *DomainsService
 	// IdentityProviderConfigs manages SAML, SCIM, OIDC and ID-JAG settings.
@@ -167,6 +170,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.Organizations = (*OrganizationsService)(&c.common)
 	c.Members = (*MembersService)(&c.common)
 	c.BatchExports = (*BatchExportsService)(&c.common)
+	c.ProjectBatchExports = (*ProjectBatchExportsService)(&c.common)
 	c.Domains = (*DomainsService)(&c.common)
 	c.IdentityProviderConfigs = (*IdentityProviderConfigsService)(&c.common)
 	c.Invites = (*InvitesService)(&c.common)

@@ -85,6 +85,14 @@ func listPage[T any](ctx context.Context, c *Client, path string, opts any) (*Pa
 // fetches in flight and waits for them.
 func all[T any](ctx context.Context, c *Client, path string, opts any) iter.Seq2[*T, error] {
 	first, buildErr := c.buildURL(&request{path: path, query: opts})
+	return allFrom[T](ctx, c, first, buildErr)
+}
+
+// allFrom is all starting at the built URL first (or yielding buildErr).
+// It serves any list whose pages are {next, results}: limit/offset lists,
+// and cursor lists (whose links are not offset shaped, so no page is
+// fetched ahead).
+func allFrom[T any](ctx context.Context, c *Client, first *url.URL, buildErr error) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
 		if buildErr != nil {
 			yield(nil, buildErr)
@@ -295,8 +303,14 @@ func (c *Client) nextURL(cur *url.URL, next string, n int) (*url.URL, error) {
 	if !u.IsAbs() || !c.sameOrigin(u) {
 		return nil, fmt.Errorf("%w: GET %s: next link is not on %s://%s", ErrForeignHost, cur.Path, c.baseURL.Scheme, c.baseURL.Host)
 	}
-	if !strings.HasPrefix(u.Path, c.apiPrefix) || strings.Contains(u.Path, "/../") || strings.HasSuffix(u.Path, "/..") {
-		return nil, fmt.Errorf("%w: GET %s: next link leaves %s", ErrForeignHost, cur.Path, c.apiPrefix)
+	prefix := c.apiPrefix
+	if !strings.HasPrefix(cur.Path, prefix) {
+		// A list outside /api/organizations/ (project routes, Client.Do
+		// paths): its links must stay under /api/.
+		prefix = c.apiRoot()
+	}
+	if !strings.HasPrefix(u.Path, prefix) || strings.Contains(u.Path, "/../") || strings.HasSuffix(u.Path, "/..") {
+		return nil, fmt.Errorf("%w: GET %s: next link leaves %s", ErrForeignHost, cur.Path, prefix)
 	}
 	u.Fragment = ""
 	if n == 0 {

@@ -1,0 +1,537 @@
+package posthogtest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Project-level batch exports, as PostHog serves them under
+// /api/projects/{project_id}/batch_exports/ (PH
+// products/batch_exports/backend/routes.py register_legacy_dual_route, and
+// BatchExportViewSet, BatchExportRunViewSet and BatchExportBackfillViewSet
+// in products/batch_exports/backend/api/batch_export.py). The exports are
+// the organization-level ones (batchexports.go), filtered by project; runs
+// and backfills are paged with DRF's CursorPagination. Not modelled: the
+// feature flag that allows backfills from the beginning of time (always
+// off here) and the per-team limit of concurrent backfills.
+
+func init() { areaRegistrations = append(areaRegistrations, registerProjectBatchExports) }
+
+func registerProjectBatchExports(s *Server) {
+	const base = "/api/projects/{project_id}/batch_exports/"
+	const read, write = "batch_export:read", "batch_export:write"
+	s.route("GET "+base+"{$}", read, handleProjectBatchExportList)
+	s.route("POST "+base+"{$}", write, handleProjectBatchExportCreate)
+	s.route("GET "+base+"{id}/{$}", read, withProjectBatchExport(handleBatchExportGet))
+	s.route("PATCH "+base+"{id}/{$}", write, withProjectBatchExport(handleBatchExportUpdate(false)))
+	s.route("PUT "+base+"{id}/{$}", write, withProjectBatchExport(handleBatchExportUpdate(true)))
+	s.route("DELETE "+base+"{id}/{$}", write, withProjectBatchExport(handleBatchExportDelete))
+	s.route("POST "+base+"{id}/pause/{$}", write, withProjectBatchExport(handleBatchExportPause(true)))
+	s.route("POST "+base+"{id}/unpause/{$}", write, withProjectBatchExport(handleBatchExportPause(false)))
+	s.route("GET "+base+"{id}/logs/{$}", noScope, withProjectBatchExport(handleBatchExportLogs))
+	s.route("GET "+base+"{batch_export_id}/runs/{$}", read, handleProjectBatchExportRuns)
+	s.route("POST "+base+"{batch_export_id}/backfills/{$}", write, handleProjectBackfillCreate)
+	s.route("GET "+base+"{batch_export_id}/backfills/{$}", read, handleProjectBackfillList)
+	s.route("GET "+base+"{batch_export_id}/backfills/{id}/{$}", read, handleProjectBackfillGet)
+	s.route("POST "+base+"{batch_export_id}/backfills/{id}/cancel/{$}", write, handleProjectBackfillCancel)
+}
+
+type projectBatchExportsState struct {
+	backfills []*batchExportBackfill
+}
+
+type batchExportBackfill struct {
+	id            uuid.UUID
+	export        *batchExport
+	startAt       *time.Time
+	endAt         *time.Time
+	status        string
+	createdAt     time.Time
+	finishedAt    *time.Time
+	lastUpdatedAt time.Time
+}
+
+// teamProjectFromPath resolves {project_id} to a project of an organization the
+// caller belongs to. An unknown project is 404 "Project not found."; a
+// project of an organization the caller is not in is 403.
+// PostHog: posthog/api/routing.py TeamAndOrgViewSetMixin.team, and
+// posthog/permissions.py TeamMemberAccessPermission.
+func (rc *reqCtx) teamProjectFromPath() (*org, *project) {
+	id, err := strconv.ParseInt(rc.r.PathValue("project_id"), 10, 64)
+	var p *project
+	if err == nil {
+		p = areaState[projectsState](rc.s).byID(id)
+	}
+	var o *org
+	if p != nil {
+		o = rc.s.orgByID(p.orgID)
+	}
+	if o == nil {
+		rc.error(http.StatusNotFound, "invalid_request", "not_found", "Project not found.", "")
+		return nil, nil
+	}
+	if !rc.keyReachesOrg(o.id) {
+		return nil, nil
+	}
+	if o.membership(rc.user) == nil {
+		rc.forbidden("You don't have access to the project.")
+		return nil, nil
+	}
+	return o, p
+}
+
+// projectExport finds an export of project p by the path value name; 404
+// when it is unknown, deleted or in another project.
+// PostHog: TeamAndOrgViewSetMixin._filter_queryset_by_parents_lookups.
+func (rc *reqCtx) projectExport(o *org, p *project, name string) *batchExport {
+	id, err := uuid.Parse(rc.r.PathValue(name))
+	var be *batchExport
+	if err == nil {
+		be = areaState[batchExportsState](rc.s).find(o.id, id)
+	}
+	if be == nil || be.teamID != p.id {
+		rc.notFound()
+		return nil
+	}
+	return be
+}
+
+// withProjectBatchExport serves an organization-level handler for an export
+// of the project: it checks the project and the export, then lets the
+// handler resolve the export again by organization.
+func withProjectBatchExport(h handler) handler {
+	return func(rc *reqCtx) {
+		o, p := rc.teamProjectFromPath()
+		if o == nil {
+			return
+		}
+		if rc.projectExport(o, p, "id") == nil {
+			return
+		}
+		rc.r.SetPathValue("organization_id", o.id.String())
+		h(rc)
+	}
+}
+
+func handleProjectBatchExportList(rc *reqCtx) {
+	o, p := rc.teamProjectFromPath()
+	if o == nil {
+		return
+	}
+	var mine []*batchExport
+	for _, be := range areaState[batchExportsState](rc.s).exports {
+		// PostHog: BatchExportViewSet.safely_get_queryset leaves Workflows
+		// exports out of lists.
+		if be.org == o && be.teamID == p.id && !be.deleted && be.destType != "Workflows" {
+			mine = append(mine, be)
+		}
+	}
+	for i, j := 0, len(mine)-1; i < j; i, j = i+1, j-1 {
+		mine[i], mine[j] = mine[j], mine[i]
+	}
+	mine = sortedBy(mine, func(a, b *batchExport) bool { return a.createdAt.After(b.createdAt) })
+	out := make([]map[string]any, 0, len(mine))
+	for _, be := range mine {
+		out = append(out, batchExportJSON(be))
+	}
+	page(rc, out)
+}
+
+// handleProjectBatchExportCreate creates the export in the project named.
+// PostHog: BatchExportSerializer.create (team_id from the URL).
+func handleProjectBatchExportCreate(rc *reqCtx) {
+	o, p := rc.teamProjectFromPath()
+	if o == nil {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	now := rc.s.now()
+	be := &batchExport{org: o, teamID: p.id, interval: "hour", timezone: "UTC", createdAt: now, lastUpdatedAt: now}
+	events := "events"
+	be.model = &events
+	if !rc.applyBatchExport(be, f, false, nil) {
+		return
+	}
+	be.id = rc.s.newID()
+	st := areaState[batchExportsState](rc.s)
+	st.exports = append(st.exports, be)
+	rc.json(http.StatusCreated, batchExportJSON(be))
+}
+
+// cursorPage answers items (already ordered) a page at a time with DRF
+// CursorPagination's body {next, previous, results}. The cursor here is an
+// opaque base64 of the offset; a cursor that does not decode is 404
+// "Invalid cursor" as in DRF.
+func cursorPage(rc *reqCtx, items []map[string]any, size int) {
+	q := rc.r.URL.Query()
+	offset := 0
+	if c := q.Get("cursor"); c != "" {
+		b, err := base64.URLEncoding.DecodeString(c)
+		v, perr := url.ParseQuery(string(b))
+		n, nerr := strconv.Atoi(v.Get("o"))
+		if err != nil || perr != nil || nerr != nil || n < 0 {
+			rc.error(http.StatusNotFound, "invalid_request", "not_found", "Invalid cursor", "")
+			return
+		}
+		offset = n
+	}
+	link := func(off int) *string {
+		q2 := rc.r.URL.Query()
+		if off <= 0 {
+			q2.Del("cursor")
+		} else {
+			q2.Set("cursor", base64.URLEncoding.EncodeToString([]byte("o="+strconv.Itoa(off))))
+		}
+		u := url.URL{Scheme: "http", Host: rc.r.Host, Path: rc.r.URL.Path, RawQuery: q2.Encode()}
+		s := u.String()
+		return &s
+	}
+	lo, hi := min(offset, len(items)), min(offset+size, len(items))
+	body := struct {
+		Next     *string          `json:"next"`
+		Previous *string          `json:"previous"`
+		Results  []map[string]any `json:"results"`
+	}{Results: append([]map[string]any{}, items[lo:hi]...)}
+	if hi < len(items) {
+		body.Next = link(hi)
+	}
+	if offset > 0 {
+		body.Previous = link(max(offset-size, 0))
+	}
+	rc.json(http.StatusOK, body)
+}
+
+// handleProjectBatchExportRuns lists runs, 100 a page, newest first.
+// PostHog: BatchExportRunViewSet (RunsCursorPagination page_size 100,
+// BatchExportRunListQuerySerializer, safely_get_queryset).
+func handleProjectBatchExportRuns(rc *reqCtx) {
+	o, p := rc.teamProjectFromPath()
+	if o == nil {
+		return
+	}
+	be := rc.projectExport(o, p, "batch_export_id")
+	if be == nil {
+		return
+	}
+	q := rc.r.URL.Query()
+	for i, s := range q["status"] {
+		if !containsString(batchExportRunStatuses, s) {
+			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", s), "status__"+strconv.Itoa(i))
+			return
+		}
+	}
+	now := rc.s.now()
+	bound := func(name string, def time.Time) (time.Time, bool) {
+		v := q.Get(name)
+		if v == "" {
+			return def, true
+		}
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			// PostHog: relative_date_parse also takes "-7d" forms; this
+			// server takes RFC 3339 times only.
+			rc.invalid("invalid_input", fmt.Sprintf("posthogtest: %s must be an RFC 3339 time", name), name)
+			return time.Time{}, false
+		}
+		return t, true
+	}
+	ordering := q.Get("ordering")
+	byInterval := ordering == "data_interval_start" || ordering == "-data_interval_start"
+	lowName, highName := "after", "before"
+	if byInterval {
+		lowName, highName = "start", "end"
+	}
+	low, ok := bound(lowName, now.Add(-7*24*time.Hour))
+	if !ok {
+		return
+	}
+	high, ok := bound(highName, now)
+	if !ok {
+		return
+	}
+	var runs []*batchExportRun
+	for _, r := range be.runs {
+		if len(q["status"]) > 0 && !containsString(q["status"], r.status) {
+			continue
+		}
+		if byInterval {
+			if r.dataIntervalStart == nil || r.dataIntervalStart.Before(low) || r.dataIntervalEnd.After(high) {
+				continue
+			}
+		} else if r.createdAt.Before(low) || r.createdAt.After(high) {
+			continue
+		}
+		runs = append(runs, r)
+	}
+	less := func(a, b *batchExportRun) bool { // -created_at, the default
+		if !a.createdAt.Equal(b.createdAt) {
+			return a.createdAt.After(b.createdAt)
+		}
+		return a.seq > b.seq
+	}
+	switch ordering {
+	case "created_at":
+		less = func(a, b *batchExportRun) bool {
+			return a.createdAt.Before(b.createdAt) || a.createdAt.Equal(b.createdAt) && a.seq < b.seq
+		}
+	case "data_interval_start":
+		less = func(a, b *batchExportRun) bool { return a.dataIntervalStart.Before(*b.dataIntervalStart) }
+	case "-data_interval_start":
+		less = func(a, b *batchExportRun) bool { return a.dataIntervalStart.After(*b.dataIntervalStart) }
+	}
+	runs = sortedBy(runs, less)
+	out := make([]map[string]any, 0, len(runs))
+	for _, r := range runs {
+		out = append(out, batchExportRunJSON(be, r))
+	}
+	cursorPage(rc, out, 100)
+}
+
+// parseBackfillInput reads start_at or end_at as PostHog does: a date for
+// daily and weekly exports (at the offset hour, in the export's time
+// zone), an ISO datetime with an offset otherwise.
+// PostHog: batch_export.py validate_date_input.
+func (rc *reqCtx) parseBackfillInput(be *batchExport, raw json.RawMessage) (*time.Time, bool) {
+	if raw == nil || isNull(raw) {
+		return nil, true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		rc.invalid("invalid_input", fmt.Sprintf("Input %s is not a valid ISO formatted datetime.", string(raw)), "")
+		return nil, false
+	}
+	if be.interval == "day" || be.interval == "week" {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			if _, err2 := time.Parse(time.RFC3339Nano, s); err2 == nil {
+				rc.invalid("invalid_input", fmt.Sprintf("Input '%s' is not a valid ISO formatted date. Daily or weekly batch export backfills expect only the date component, but a time was included.", s), "")
+			} else {
+				rc.invalid("invalid_input", fmt.Sprintf("Input '%s' is not a valid ISO formatted date.", s), "")
+			}
+			return nil, false
+		}
+		if be.interval == "week" {
+			want := 0
+			if be.offsetDay != nil {
+				want = *be.offsetDay
+			}
+			if int(d.Weekday()) != want {
+				rc.invalid("invalid_input", fmt.Sprintf("Input %s is not on the correct day of the week for this batch export. %s is a %s but this batch export is configured to run weekly on %s.",
+					s, s, d.Weekday(), time.Weekday(want)), "")
+				return nil, false
+			}
+		}
+		loc, err := time.LoadLocation(be.timezone)
+		if err != nil {
+			loc = time.UTC
+		}
+		hour := 0
+		if be.offsetHour != nil {
+			hour = *be.offsetHour
+		}
+		t := time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, loc)
+		return &t, true
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		if _, err2 := time.Parse("2006-01-02T15:04:05.999999999", s); err2 == nil {
+			rc.invalid("invalid_input", fmt.Sprintf("Input %s is naive.", s), "")
+		} else {
+			rc.invalid("invalid_input", fmt.Sprintf("Input %s is not a valid ISO formatted datetime.", s), "")
+		}
+		return nil, false
+	}
+	return &t, true
+}
+
+// handleProjectBackfillCreate starts a backfill and answers its ID.
+// PostHog: batch_export.py BatchExportBackfillViewSet.create, create_backfill.
+func handleProjectBackfillCreate(rc *reqCtx) {
+	o, p := rc.teamProjectFromPath()
+	if o == nil {
+		return
+	}
+	be := rc.projectExport(o, p, "batch_export_id")
+	if be == nil {
+		return
+	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	if raw, ok := f["start_at"]; !ok || isNull(raw) {
+		// The batch-export-earliest-backfill flag is off here.
+		rc.invalid("invalid_input", "Backfilling from the beginning of time is not enabled for this team.", "")
+		return
+	}
+	start, ok := rc.parseBackfillInput(be, f["start_at"])
+	if !ok {
+		return
+	}
+	end, ok := rc.parseBackfillInput(be, f["end_at"])
+	if !ok {
+		return
+	}
+	now := rc.s.now()
+	if end != nil {
+		if !start.Before(*end) {
+			rc.invalid("invalid_input", "The initial backfill datetime 'start_at' must be before 'end_at'", "")
+			return
+		}
+		if end.After(now) {
+			rc.invalid("invalid_input", fmt.Sprintf("The provided 'end_at' (%s) is in the future", end.Format("2006-01-02T15:04:05-07:00")), "")
+			return
+		}
+	} else if be.destType != "HTTP" && be.destType != "NoOp" {
+		// PostHog: service.py backfill_export raises
+		// BatchExportWithNoEndNotAllowedError.
+		rc.invalid("invalid_input", "Backfilling a BatchExport with no end date is not allowed", "")
+		return
+	}
+	bf := &batchExportBackfill{id: rc.s.newID(), export: be, startAt: start, endAt: end, status: "Starting", createdAt: now, lastUpdatedAt: now}
+	st := areaState[projectBatchExportsState](rc.s)
+	st.backfills = append(st.backfills, bf)
+	rc.json(http.StatusCreated, map[string]string{"backfill_id": bf.id.String()})
+}
+
+// backfillJSON is BatchExportBackfillSerializer's answer.
+// PostHog: batch_export.py BatchExportBackfillSerializer.get_progress.
+func backfillJSON(bf *batchExportBackfill) map[string]any {
+	var progress any
+	total := func() (int64, bool) {
+		if bf.startAt == nil {
+			return 1, true
+		}
+		end := bf.endAt
+		if end == nil {
+			end = bf.finishedAt
+		}
+		if end == nil {
+			return 0, false
+		}
+		return int64(math.Ceil(float64(end.Sub(*bf.startAt)) / float64(intervalDuration(bf.export.interval)))), true
+	}
+	switch bf.status {
+	case "Completed":
+		if n, ok := total(); ok {
+			progress = map[string]any{"total_runs": n, "finished_runs": n, "progress": 1.0}
+		} else {
+			progress = map[string]any{"total_runs": nil, "finished_runs": nil, "progress": 1.0}
+		}
+	case "Running", "Starting":
+		if n, ok := total(); ok && n > 0 && bf.startAt != nil {
+			progress = map[string]any{"total_runs": n, "finished_runs": 0, "progress": 0.0}
+		}
+	}
+	return map[string]any{
+		"id": bf.id, "progress": progress, "start_at": bf.startAt, "end_at": bf.endAt,
+		"status": bf.status, "created_at": bf.createdAt, "finished_at": bf.finishedAt,
+		"last_updated_at": bf.lastUpdatedAt, "team": bf.export.teamID, "batch_export": bf.export.id,
+	}
+}
+
+func handleProjectBackfillList(rc *reqCtx) {
+	o, p := rc.teamProjectFromPath()
+	if o == nil {
+		return
+	}
+	be := rc.projectExport(o, p, "batch_export_id")
+	if be == nil {
+		return
+	}
+	var mine []*batchExportBackfill
+	for _, bf := range areaState[projectBatchExportsState](rc.s).backfills {
+		if bf.export == be {
+			mine = append(mine, bf)
+		}
+	}
+	// PostHog: BatchExportBackfillViewSet ordering "-created_at"; created
+	// later first among equal times.
+	for i, j := 0, len(mine)-1; i < j; i, j = i+1, j-1 {
+		mine[i], mine[j] = mine[j], mine[i]
+	}
+	switch rc.r.URL.Query().Get("ordering") {
+	case "created_at":
+		mine = sortedBy(mine, func(a, b *batchExportBackfill) bool { return a.createdAt.Before(b.createdAt) })
+	default:
+		mine = sortedBy(mine, func(a, b *batchExportBackfill) bool { return a.createdAt.After(b.createdAt) })
+	}
+	out := make([]map[string]any, 0, len(mine))
+	for _, bf := range mine {
+		out = append(out, backfillJSON(bf))
+	}
+	// PostHog: BackfillsCursorPagination page_size 50.
+	cursorPage(rc, out, 50)
+}
+
+func (rc *reqCtx) backfillFromPath() *batchExportBackfill {
+	o, p := rc.teamProjectFromPath()
+	if o == nil {
+		return nil
+	}
+	be := rc.projectExport(o, p, "batch_export_id")
+	if be == nil {
+		return nil
+	}
+	id, err := uuid.Parse(rc.r.PathValue("id"))
+	if err == nil {
+		for _, bf := range areaState[projectBatchExportsState](rc.s).backfills {
+			if bf.id == id && bf.export == be {
+				return bf
+			}
+		}
+	}
+	rc.notFound()
+	return nil
+}
+
+func handleProjectBackfillGet(rc *reqCtx) {
+	if bf := rc.backfillFromPath(); bf != nil {
+		rc.json(http.StatusOK, backfillJSON(bf))
+	}
+}
+
+// handleProjectBackfillCancel cancels a starting or running backfill.
+// PostHog: batch_export.py BatchExportBackfillViewSet.cancel.
+func handleProjectBackfillCancel(rc *reqCtx) {
+	bf := rc.backfillFromPath()
+	if bf == nil {
+		return
+	}
+	if bf.status != "Running" && bf.status != "Starting" {
+		rc.invalid("invalid_input", fmt.Sprintf("Cannot cancel a backfill that is in '%s' status", bf.status), "")
+		return
+	}
+	now := rc.s.now()
+	bf.status, bf.finishedAt, bf.lastUpdatedAt = "Cancelled", &now, now
+	rc.json(http.StatusOK, map[string]bool{"cancelled": true})
+}
+
+// ProjectBatchExports returns the batch exports of the project (team) that
+// are not deleted, oldest first, as stored.
+func (s *Server) ProjectBatchExports(projectID int64) []BatchExport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []BatchExport
+	for _, be := range areaState[batchExportsState](s).exports {
+		if be.deleted || be.teamID != projectID {
+			continue
+		}
+		out = append(out, BatchExport{
+			ID: be.id, OrganizationID: be.org.id, Name: be.name, DestinationType: be.destType,
+			Interval: be.interval, Paused: be.paused, Config: deepCopyMap(be.config),
+		})
+	}
+	return out
+}

@@ -1,0 +1,476 @@
+package posthogapi
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// ProjectBatchExportsService manages the batch exports of one project:
+// /api/projects/{project_id}/batch_exports/. Unlike BatchExports.Create,
+// which puts an export in the key owner's current project, Create here
+// puts it in the project named. It also reaches what PostHog serves only
+// per project: runs, backfills and their cancellation.
+//
+// The exports are the same objects as BatchExportsService's, with the same
+// request and answer types. PostHog serves the same routes under
+// /api/environments/{environment_id}/ too; a project's main environment has
+// the project's ID, so these methods reach it.
+type ProjectBatchExportsService service
+
+// BatchExportUnpauseOptions are the options of ProjectBatchExports.Unpause.
+type BatchExportUnpauseOptions struct {
+	// Backfill also exports the data of the time the export was paused.
+	Backfill bool
+}
+
+// BatchExportRunsOptions filters and pages ProjectBatchExports.ListRuns.
+// PostHog pages runs with a cursor, 100 a page, newest first (see
+// Page for the cursor links).
+type BatchExportRunsOptions struct {
+	// Cursor is the opaque `cursor` value of a next or previous link; ""
+	// is the first page. AllRuns follows the links itself.
+	Cursor string `url:"cursor,omitempty"`
+	// Ordering is "-created_at" (PostHog's default), "created_at",
+	// "data_interval_start" or "-data_interval_start".
+	Ordering string `url:"ordering,omitempty"`
+	// Status keeps only runs in these statuses.
+	Status []BatchExportRunStatus `url:"status,omitempty"`
+	// After and Before bound the runs' creation time (PostHog's defaults:
+	// 7 days ago and now). PostHog ignores them when ordering by
+	// data_interval_start.
+	After  *time.Time `url:"after,omitempty"`
+	Before *time.Time `url:"before,omitempty"`
+	// Start and End bound the runs' data interval when ordering by
+	// data_interval_start (PostHog's defaults: 7 days ago and now).
+	Start *time.Time `url:"start,omitempty"`
+	End   *time.Time `url:"end,omitempty"`
+}
+
+func (o *BatchExportRunsOptions) validate() error {
+	if o == nil {
+		return nil
+	}
+	switch o.Ordering {
+	case "", "created_at", "-created_at", "data_interval_start", "-data_interval_start":
+	default:
+		return fmt.Errorf("%w: runs ordering must be created_at or data_interval_start, optionally with -", ErrInvalidArgument)
+	}
+	for _, s := range o.Status {
+		if !s.valid() {
+			return fmt.Errorf("%w: unknown batch export run status %q", ErrInvalidArgument, s)
+		}
+	}
+	return nil
+}
+
+func (s BatchExportRunStatus) valid() bool {
+	switch s {
+	case RunStatusCancelled, RunStatusCompleted, RunStatusContinuedAsNew, RunStatusFailed,
+		RunStatusFailedRetryable, RunStatusFailedBilling, RunStatusTerminated, RunStatusTimedOut,
+		RunStatusRunning, RunStatusStarting:
+		return true
+	}
+	return false
+}
+
+// BatchExportBackfillsOptions pages ProjectBatchExports.ListBackfills.
+// PostHog pages backfills with a cursor, 50 a page, newest first.
+type BatchExportBackfillsOptions struct {
+	// Cursor is the opaque `cursor` value of a next or previous link.
+	Cursor string `url:"cursor,omitempty"`
+	// Ordering is "-created_at" (PostHog's default), "created_at",
+	// "start_at" or "-start_at".
+	Ordering string `url:"ordering,omitempty"`
+}
+
+// BatchExportBackfillCreate is the body of ProjectBatchExports.CreateBackfill:
+// the data interval to export again. PostHog reads StartAt and EndAt as a
+// date ("2006-01-02", at the export's offset hour in its time zone) for
+// daily and weekly exports, and as an RFC 3339 time with an offset for the
+// others (see BackfillTime). EndAt must not be in the future. An empty
+// StartAt (from the beginning of the data) needs a PostHog feature flag.
+type BatchExportBackfillCreate struct {
+	StartAt string `json:"start_at,omitempty"`
+	EndAt   string `json:"end_at,omitempty"`
+}
+
+// BackfillTime formats t for a BatchExportBackfillCreate of an export
+// whose interval is shorter than a day.
+func BackfillTime(t time.Time) string { return t.Format(time.RFC3339) }
+
+// BackfillDate formats the date of t for a BatchExportBackfillCreate of a
+// daily or weekly export (a weekly export's dates must fall on its
+// offset day).
+func BackfillDate(t time.Time) string { return t.Format(time.DateOnly) }
+
+func (b *BatchExportBackfillCreate) validate() error {
+	if b == nil {
+		return fmt.Errorf("%w: nil backfill", ErrInvalidArgument)
+	}
+	for name, v := range map[string]string{"start_at": b.StartAt, "end_at": b.EndAt} {
+		if v == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, v); err == nil {
+			continue
+		}
+		if _, err := time.Parse(time.RFC3339Nano, v); err != nil {
+			return fmt.Errorf("%w: backfill %s must be a date (2006-01-02) or an RFC 3339 time with an offset", ErrInvalidArgument, name)
+		}
+	}
+	return nil
+}
+
+// BatchExportBackfillStatus is the state of a backfill.
+type BatchExportBackfillStatus string
+
+// Backfill statuses (PostHog's BatchExportBackfill.Status).
+const (
+	BackfillStatusCancelled       BatchExportBackfillStatus = "Cancelled"
+	BackfillStatusCompleted       BatchExportBackfillStatus = "Completed"
+	BackfillStatusContinuedAsNew  BatchExportBackfillStatus = "ContinuedAsNew"
+	BackfillStatusFailed          BatchExportBackfillStatus = "Failed"
+	BackfillStatusFailedRetryable BatchExportBackfillStatus = "FailedRetryable"
+	BackfillStatusTerminated      BatchExportBackfillStatus = "Terminated"
+	BackfillStatusTimedOut        BatchExportBackfillStatus = "TimedOut"
+	BackfillStatusRunning         BatchExportBackfillStatus = "Running"
+	BackfillStatusStarting        BatchExportBackfillStatus = "Starting"
+)
+
+// BatchExportBackfill is a backfill of a batch export, as PostHog sends it.
+type BatchExportBackfill struct {
+	ID uuid.UUID `json:"id"`
+	// Progress is nil when PostHog cannot tell (a backfill from the
+	// beginning of the data, or one that ended other than completed).
+	Progress *BatchExportBackfillProgress `json:"progress"`
+	// StartAt is nil for a backfill from the beginning of the data, EndAt
+	// for one up to now.
+	StartAt *time.Time `json:"start_at"`
+	EndAt   *time.Time `json:"end_at"`
+	// AdjustedStartAt is the start PostHog moved StartAt to (the earliest
+	// data), when it did (newer PostHog versions).
+	AdjustedStartAt *time.Time                `json:"adjusted_start_at,omitempty"`
+	Status          BatchExportBackfillStatus `json:"status"`
+	CreatedAt       time.Time                 `json:"created_at"`
+	FinishedAt      *time.Time                `json:"finished_at"`
+	LastUpdatedAt   time.Time                 `json:"last_updated_at"`
+	// TotalRecordsCount is how many records the backfill exports, when
+	// known (newer PostHog versions).
+	TotalRecordsCount *int64 `json:"total_records_count,omitempty"`
+	// Team is the project (team) ID.
+	Team int64 `json:"team"`
+	// BatchExport is the ID of the export backfilled.
+	BatchExport uuid.UUID `json:"batch_export"`
+}
+
+// BatchExportBackfillProgress is how far a backfill got, in runs.
+type BatchExportBackfillProgress struct {
+	TotalRuns    *int64 `json:"total_runs"`
+	FinishedRuns *int64 `json:"finished_runs"`
+	// Progress is FinishedRuns/TotalRuns, rounded to one decimal.
+	Progress *float64 `json:"progress"`
+}
+
+// BatchExportCancelResult is the answer of ProjectBatchExports.CancelBackfill.
+type BatchExportCancelResult struct {
+	Cancelled bool `json:"cancelled"`
+}
+
+func projectBatchExportsPath(project int64, action ...string) (string, error) {
+	if err := checkProjectID(project); err != nil {
+		return "", err
+	}
+	return "/api/" + escapePath(append([]string{"projects", strconv.FormatInt(project, 10), "batch_exports"}, action...)...), nil
+}
+
+func projectBatchExportPath(project int64, id uuid.UUID, action ...string) (string, error) {
+	if err := checkID("batch export id", id); err != nil {
+		return "", err
+	}
+	return projectBatchExportsPath(project, append([]string{id.String()}, action...)...)
+}
+
+func projectBackfillPath(project int64, exportID, backfillID uuid.UUID, action ...string) (string, error) {
+	if err := checkID("backfill id", backfillID); err != nil {
+		return "", err
+	}
+	return projectBatchExportPath(project, exportID, append([]string{"backfills", backfillID.String()}, action...)...)
+}
+
+// call runs one request on an /api/ path.
+func (s *ProjectBatchExportsService) call(ctx context.Context, method, path string, q, body, out any) error {
+	u, err := s.client.apiURL(path, q)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.do(ctx, &request{method: method, absolute: u, body: body, out: out})
+	return err
+}
+
+// List returns one page of the project's batch exports, newest first
+// (PostHog leaves Workflows exports out).
+//
+// API: GET /api/projects/{project_id}/batch_exports/ (scope batch_export:read)
+func (s *ProjectBatchExportsService) List(ctx context.Context, project int64, opts *ListOptions) (*Page[BatchExport], error) {
+	p, err := projectBatchExportsPath(project)
+	if err != nil {
+		return nil, err
+	}
+	return ListPage[BatchExport](ctx, s.client, p, opts)
+}
+
+// All iterates over every batch export of the project, fetching pages as
+// needed.
+//
+// API: GET /api/projects/{project_id}/batch_exports/ (scope batch_export:read)
+func (s *ProjectBatchExportsService) All(ctx context.Context, project int64, opts *ListOptions) iter.Seq2[*BatchExport, error] {
+	p, err := projectBatchExportsPath(project)
+	if err != nil {
+		return func(yield func(*BatchExport, error) bool) { yield(nil, err) }
+	}
+	return ListAll[BatchExport](ctx, s.client, p, opts)
+}
+
+// Get returns one batch export of the project, with its latest runs.
+//
+// API: GET /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:read)
+func (s *ProjectBatchExportsService) Get(ctx context.Context, project int64, id uuid.UUID) (*BatchExport, error) {
+	p, err := projectBatchExportPath(project, id)
+	if err != nil {
+		return nil, err
+	}
+	b := new(BatchExport)
+	if err := s.call(ctx, http.MethodGet, p, nil, nil, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Create creates a batch export in the project. PostHog needs the Data
+// Pipelines add-on, and feature flags for intervals under an hour and for
+// some models (403 otherwise).
+//
+// API: POST /api/projects/{project_id}/batch_exports/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) Create(ctx context.Context, project int64, be *BatchExportCreate) (*BatchExport, error) {
+	p, err := projectBatchExportsPath(project)
+	if err != nil {
+		return nil, err
+	}
+	if err := be.validate(); err != nil {
+		return nil, err
+	}
+	b := new(BatchExport)
+	if err := s.call(ctx, http.MethodPost, p, nil, be, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Update changes the fields set in upd (PATCH). A destination config is
+// merged into the stored one, so secrets need not be sent again.
+//
+// API: PATCH /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) Update(ctx context.Context, project int64, id uuid.UUID, upd *BatchExportUpdate) (*BatchExport, error) {
+	p, err := projectBatchExportPath(project, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := upd.validate(); err != nil {
+		return nil, err
+	}
+	b := new(BatchExport)
+	if err := s.call(ctx, http.MethodPatch, p, nil, upd, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Delete deletes the batch export: PostHog stops its schedule and cancels
+// its running backfills and runs.
+//
+// API: DELETE /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) Delete(ctx context.Context, project int64, id uuid.UUID) error {
+	p, err := projectBatchExportPath(project, id)
+	if err != nil {
+		return err
+	}
+	return s.call(ctx, http.MethodDelete, p, nil, nil, nil)
+}
+
+// Pause stops scheduling runs of the export. Pausing a paused export is not
+// an error.
+//
+// API: POST /api/projects/{project_id}/batch_exports/{id}/pause/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) Pause(ctx context.Context, project int64, id uuid.UUID) (*BatchExportPauseState, error) {
+	p, err := projectBatchExportPath(project, id, "pause")
+	if err != nil {
+		return nil, err
+	}
+	st := new(BatchExportPauseState)
+	if err := s.call(ctx, http.MethodPost, p, nil, nil, st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Unpause resumes scheduling runs; opts may be nil.
+//
+// API: POST /api/projects/{project_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportUnpauseOptions) (*BatchExportPauseState, error) {
+	p, err := projectBatchExportPath(project, id, "unpause")
+	if err != nil {
+		return nil, err
+	}
+	body := batchExportUnpauseBody{}
+	if opts != nil {
+		body.Backfill = opts.Backfill
+	}
+	st := new(BatchExportPauseState)
+	if err := s.call(ctx, http.MethodPost, p, nil, body, st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// ListRuns returns one page of the export's runs. Runs are paged with a
+// cursor: Page.Count is 0, and Page.Next holds the next page's cursor link
+// (AllRuns follows it).
+//
+// API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
+func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportRunsOptions) (*Page[BatchExportRun], error) {
+	p, err := projectBatchExportPath(project, id, "runs")
+	if err != nil {
+		return nil, err
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	return ListPage[BatchExportRun](ctx, s.client, p, opts)
+}
+
+// AllRuns iterates over the export's runs matching opts, following the
+// cursor links.
+//
+// API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
+func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportRunsOptions) iter.Seq2[*BatchExportRun, error] {
+	p, err := projectBatchExportPath(project, id, "runs")
+	if err == nil {
+		err = opts.validate()
+	}
+	if err != nil {
+		return func(yield func(*BatchExportRun, error) bool) { yield(nil, err) }
+	}
+	return ListAll[BatchExportRun](ctx, s.client, p, opts)
+}
+
+// CreateBackfill starts exporting a past data interval again and returns
+// the new backfill's ID. PostHog answers 429 when the project already runs
+// as many backfills as it allows.
+//
+// API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project int64, id uuid.UUID, req *BatchExportBackfillCreate) (*BatchExportBackfillResult, error) {
+	p, err := projectBatchExportPath(project, id, "backfills")
+	if err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	r := new(BatchExportBackfillResult)
+	if err := s.call(ctx, http.MethodPost, p, nil, req, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ListBackfills returns one page of the export's backfills. Backfills are
+// paged with a cursor: Page.Count is 0 (AllBackfills follows Page.Next).
+//
+// API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
+func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportBackfillsOptions) (*Page[BatchExportBackfill], error) {
+	p, err := projectBatchExportPath(project, id, "backfills")
+	if err != nil {
+		return nil, err
+	}
+	return ListPage[BatchExportBackfill](ctx, s.client, p, opts)
+}
+
+// AllBackfills iterates over the export's backfills, following the cursor
+// links.
+//
+// API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
+func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportBackfillsOptions) iter.Seq2[*BatchExportBackfill, error] {
+	p, err := projectBatchExportPath(project, id, "backfills")
+	if err != nil {
+		return func(yield func(*BatchExportBackfill, error) bool) { yield(nil, err) }
+	}
+	return ListAll[BatchExportBackfill](ctx, s.client, p, opts)
+}
+
+// GetBackfill returns one backfill of the export.
+//
+// API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/ (scope batch_export:read)
+func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project int64, exportID, backfillID uuid.UUID) (*BatchExportBackfill, error) {
+	p, err := projectBackfillPath(project, exportID, backfillID)
+	if err != nil {
+		return nil, err
+	}
+	b := new(BatchExportBackfill)
+	if err := s.call(ctx, http.MethodGet, p, nil, nil, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// CancelBackfill cancels a starting or running backfill; PostHog answers
+// 400 (ErrValidation) for a backfill in another status.
+//
+// API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/cancel/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project int64, exportID, backfillID uuid.UUID) (*BatchExportCancelResult, error) {
+	p, err := projectBackfillPath(project, exportID, backfillID, "cancel")
+	if err != nil {
+		return nil, err
+	}
+	r := new(BatchExportCancelResult)
+	if err := s.call(ctx, http.MethodPost, p, nil, nil, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ListLogs returns one page of the export's log entries, newest first.
+// PostHog requires no scope for this action, which means personal API keys
+// are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
+//
+// API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
+	p, err := projectBatchExportPath(project, id, "logs")
+	if err != nil {
+		return nil, err
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	return ListPage[BatchExportLogEntry](ctx, s.client, p, opts)
+}
+
+// AllLogs iterates over the export's log entries matching opts (personal
+// API keys are rejected, as for ListLogs).
+//
+// API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+func (s *ProjectBatchExportsService) AllLogs(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
+	p, err := projectBatchExportPath(project, id, "logs")
+	if err == nil {
+		err = opts.validate()
+	}
+	if err != nil {
+		return func(yield func(*BatchExportLogEntry, error) bool) { yield(nil, err) }
+	}
+	return ListAll[BatchExportLogEntry](ctx, s.client, p, opts)
+}

@@ -1,0 +1,240 @@
+package posthogapi_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/posthogtest"
+)
+
+func noopExport(name string) *posthogapi.BatchExportCreate {
+	return &posthogapi.BatchExportCreate{
+		Name: name, Interval: posthogapi.IntervalHour,
+		Destination: posthogapi.NewBatchExportDestination(posthogapi.NoOpConfig{}),
+	}
+}
+
+// TestProjectBatchExports_CreateInNamedProject is issue 11's first finding:
+// in an organization that already has a project, an export created for
+// the new project lands in the new project, and every per-project action
+// works on it.
+func TestProjectBatchExports_CreateInNamedProject(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := e2eServer(t, "batch_export:write")
+	old := srv.AddProject(org, "Old")
+	fresh := srv.AddProject(org, "New")
+
+	be, err := c.ProjectBatchExports.Create(ctx, fresh.ID, noopExport("to noop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if be.TeamID != fresh.ID {
+		t.Errorf("TeamID = %d, want %d", be.TeamID, fresh.ID)
+	}
+	if got := srv.ProjectBatchExports(fresh.ID); len(got) != 1 || got[0].ID != be.ID {
+		t.Errorf("new project holds %v", got)
+	}
+	if got := srv.ProjectBatchExports(old.ID); len(got) != 0 {
+		t.Errorf("old project holds %v", got)
+	}
+	// The organization-level list sees it too: one set of exports.
+	if p, err := c.BatchExports.List(ctx, org, nil); err != nil || p.Count != 1 {
+		t.Errorf("organization list: %v, %v", p, err)
+	}
+
+	p, err := c.ProjectBatchExports.List(ctx, old.ID, nil)
+	if err != nil || p.Count != 0 {
+		t.Errorf("old project list: %+v, %v", p, err)
+	}
+	n := 0
+	for e, err := range c.ProjectBatchExports.All(ctx, fresh.ID, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.ID != be.ID {
+			t.Errorf("All yields %s", e.ID)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("All yields %d exports", n)
+	}
+	if _, err := c.ProjectBatchExports.Get(ctx, old.ID, be.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("Get through the other project: %v, want ErrNotFound", err)
+	}
+	got, err := c.ProjectBatchExports.Get(ctx, fresh.ID, be.ID)
+	if err != nil || got.Name != "to noop" {
+		t.Fatalf("Get: %+v, %v", got, err)
+	}
+	upd, err := c.ProjectBatchExports.Update(ctx, fresh.ID, be.ID, &posthogapi.BatchExportUpdate{Name: posthogapi.Ptr("renamed")})
+	if err != nil || upd.Name != "renamed" {
+		t.Fatalf("Update: %+v, %v", upd, err)
+	}
+	if st, err := c.ProjectBatchExports.Pause(ctx, fresh.ID, be.ID); err != nil || !st.Paused {
+		t.Errorf("Pause: %+v, %v", st, err)
+	}
+	if st, err := c.ProjectBatchExports.Unpause(ctx, fresh.ID, be.ID, &posthogapi.BatchExportUnpauseOptions{Backfill: true}); err != nil || st.Paused {
+		t.Errorf("Unpause: %+v, %v", st, err)
+	}
+	if _, err := c.ProjectBatchExports.ListLogs(ctx, fresh.ID, be.ID, nil); !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
+		t.Errorf("ListLogs with a personal API key: %v", err)
+	}
+	if err := c.ProjectBatchExports.Delete(ctx, fresh.ID, be.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ProjectBatchExports.Get(ctx, fresh.ID, be.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("Get after Delete: %v", err)
+	}
+}
+
+// TestProjectBatchExports_ProjectAccess: an unknown project is 404, a
+// project of an organization the key's user is not in is 403, as PostHog
+// answers (routing.py, TeamMemberAccessPermission): neither is "empty".
+func TestProjectBatchExports_ProjectAccess(t *testing.T) {
+	ctx := context.Background()
+	srv, _, c := e2eServer(t, "batch_export:write")
+	stranger := srv.AddUser(posthogtest.UserSeed{Email: "s@other.example"})
+	other := srv.AddOrganization("Other", stranger.UUID)
+	theirs := srv.AddProject(other.ID, "Theirs")
+
+	if _, err := c.ProjectBatchExports.List(ctx, 9999, nil); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("unknown project: %v, want ErrNotFound", err)
+	}
+	_, err := c.ProjectBatchExports.Create(ctx, theirs.ID, noopExport("x"))
+	if !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("project of another organization: %v, want ErrPermissionDenied", err)
+	}
+	if got := srv.ProjectBatchExports(theirs.ID); len(got) != 0 {
+		t.Errorf("created in another organization's project: %v", got)
+	}
+	if _, err := c.ProjectBatchExports.List(ctx, 0, nil); !errors.Is(err, posthogapi.ErrInvalidArgument) {
+		t.Errorf("project 0: %v", err)
+	}
+}
+
+// TestProjectBatchExports_RunsCursorPages: runs come 100 a page with a
+// cursor (PostHog's RunsCursorPagination); AllRuns follows the cursor links
+// and the status filter applies.
+func TestProjectBatchExports_RunsCursorPages(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := e2eServer(t, "batch_export:read", "batch_export:write")
+	proj := srv.AddProject(org, "P")
+	be, err := c.ProjectBatchExports.Create(ctx, proj.ID, noopExport("runs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 130 {
+		status := "Completed"
+		if i%10 == 0 {
+			status = "Failed"
+		}
+		srv.AddBatchExportRun(org, be.ID, status)
+	}
+	first, err := c.ProjectBatchExports.ListRuns(ctx, proj.ID, be.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.Results) != 100 || first.Next == "" || !strings.Contains(first.Next, "cursor=") {
+		t.Errorf("first page: %d runs, next %q", len(first.Results), first.Next)
+	}
+	srv.ResetRequests()
+	seen := map[uuid.UUID]bool{}
+	for r, err := range c.ProjectBatchExports.AllRuns(ctx, proj.ID, be.ID, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[r.ID] = true
+	}
+	if len(seen) != 130 || len(srv.Requests()) != 2 {
+		t.Errorf("AllRuns: %d runs in %d requests, want 130 in 2", len(seen), len(srv.Requests()))
+	}
+	failed := 0
+	for r, err := range c.ProjectBatchExports.AllRuns(ctx, proj.ID, be.ID, &posthogapi.BatchExportRunsOptions{Status: []posthogapi.BatchExportRunStatus{posthogapi.RunStatusFailed}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != posthogapi.RunStatusFailed {
+			t.Errorf("status filter let %s through", r.Status)
+		}
+		failed++
+	}
+	if failed != 13 {
+		t.Errorf("failed runs = %d, want 13", failed)
+	}
+	if _, err := c.ProjectBatchExports.ListRuns(ctx, proj.ID, be.ID, &posthogapi.BatchExportRunsOptions{Ordering: "name"}); !errors.Is(err, posthogapi.ErrInvalidArgument) {
+		t.Errorf("bad ordering: %v", err)
+	}
+}
+
+// TestProjectBatchExports_Backfills creates, lists, gets and cancels a
+// backfill, with PostHog's refusals for a future end, a missing start and
+// cancelling twice.
+func TestProjectBatchExports_Backfills(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := e2eServer(t, "batch_export:write")
+	proj := srv.AddProject(org, "P")
+	be, err := c.ProjectBatchExports.Create(ctx, proj.ID, noopExport("bf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Hour)
+	res, err := c.ProjectBatchExports.CreateBackfill(ctx, proj.ID, be.ID, &posthogapi.BatchExportBackfillCreate{
+		StartAt: posthogapi.BackfillTime(now.Add(-5 * time.Hour)), EndAt: posthogapi.BackfillTime(now.Add(-time.Hour)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := uuid.Parse(res.BackfillID)
+	if err != nil {
+		t.Fatalf("backfill id %q: %v", res.BackfillID, err)
+	}
+	bf, err := c.ProjectBatchExports.GetBackfill(ctx, proj.ID, be.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bf.Status != posthogapi.BackfillStatusStarting || bf.BatchExport != be.ID || bf.Team != proj.ID ||
+		bf.Progress == nil || bf.Progress.TotalRuns == nil || *bf.Progress.TotalRuns != 4 {
+		t.Errorf("backfill = %+v", bf)
+	}
+	n := 0
+	for b, err := range c.ProjectBatchExports.AllBackfills(ctx, proj.ID, be.ID, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.ID != id {
+			t.Errorf("AllBackfills yields %s", b.ID)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("AllBackfills yields %d", n)
+	}
+	if r, err := c.ProjectBatchExports.CancelBackfill(ctx, proj.ID, be.ID, id); err != nil || !r.Cancelled {
+		t.Fatalf("CancelBackfill: %+v, %v", r, err)
+	}
+	_, err = c.ProjectBatchExports.CancelBackfill(ctx, proj.ID, be.ID, id)
+	var apiErr *posthogapi.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || !strings.Contains(apiErr.Detail, "'Cancelled' status") {
+		t.Errorf("second cancel: %v", err)
+	}
+	_, err = c.ProjectBatchExports.CreateBackfill(ctx, proj.ID, be.ID, &posthogapi.BatchExportBackfillCreate{
+		StartAt: posthogapi.BackfillTime(now.Add(-time.Hour)), EndAt: posthogapi.BackfillTime(now.Add(48 * time.Hour)),
+	})
+	if !errors.Is(err, posthogapi.ErrValidation) {
+		t.Errorf("end in the future: %v", err)
+	}
+	_, err = c.ProjectBatchExports.CreateBackfill(ctx, proj.ID, be.ID, &posthogapi.BatchExportBackfillCreate{EndAt: posthogapi.BackfillTime(now)})
+	if !errors.Is(err, posthogapi.ErrValidation) {
+		t.Errorf("no start: %v", err)
+	}
+	_, err = c.ProjectBatchExports.CreateBackfill(ctx, proj.ID, be.ID, &posthogapi.BatchExportBackfillCreate{StartAt: "yesterday"})
+	if !errors.Is(err, posthogapi.ErrInvalidArgument) {
+		t.Errorf("unparsable start: %v", err)
+	}
+}
