@@ -41,7 +41,8 @@ type Fault struct {
 	// committed (as when PostHog fails after its database commit, or a proxy
 	// answers 502/504 for a backend that finished), or, with a 2xx Status
 	// and a Body that is not the expected JSON, a write done with an
-	// unreadable answer. The request log records the request's own status.
+	// unreadable answer (a request that failed keeps its own answer then).
+	// The request log records the request's own status.
 	AfterCommit bool
 	// TruncateBody runs the request in full and sends its own status and
 	// headers, with a Content-Length for the whole body, then only the
@@ -63,6 +64,12 @@ func (s *Server) serveAfterCommit(w http.ResponseWriter, r *http.Request, body [
 	s.record(rec, rw.Code)
 	switch {
 	case f.AfterCommit && !f.DropConnection && !f.TruncateBody:
+		if f.Status >= 200 && f.Status <= 299 && (rw.Code < 200 || rw.Code > 299) {
+			// No server answers 2xx for a request that failed: it keeps
+			// its own answer.
+			copyRecorded(w, rw)
+			return
+		}
 		f.write(w)
 		return
 	case f.TruncateBody && !f.DropConnection:
@@ -197,4 +204,13 @@ func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
+}
+
+// copyRecorded sends a recorded answer as it is.
+func copyRecorded(w http.ResponseWriter, rw *httptest.ResponseRecorder) {
+	for k, v := range rw.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rw.Code)
+	_, _ = w.Write(rw.Body.Bytes())
 }

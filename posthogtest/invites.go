@@ -40,6 +40,20 @@ type inviteState struct {
 	// nonAtomicBulk: a bulk creates its invites one by one and keeps those
 	// created before an item fails (WithNonAtomicBulkInvites).
 	nonAtomicBulk bool
+	// created counts the invites created through the API, per
+	// organization and lower-cased address.
+	created map[uuid.UUID]map[string]int
+}
+
+// InvitesCreated returns how many invites for email (compared without
+// case) the API has created in the organization, counting those a later
+// invite replaced or that were deleted: a count above one means the
+// address was invited (and, with send_email, emailed) more than once.
+// Invites added with AddInvite are not counted.
+func (s *Server) InvitesCreated(orgID uuid.UUID, email string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return areaState[inviteState](s).created[orgID][strings.ToLower(strings.TrimSpace(email))]
 }
 
 // WithNonAtomicBulkInvites makes a bulk invite that fails midway keep the
@@ -269,6 +283,13 @@ func (rc *reqCtx) createInvite(o *org, ni *newInvite) *invite {
 	}
 	st := areaState[inviteState](s)
 	st.invites = append(st.invites, inv)
+	if st.created == nil {
+		st.created = map[uuid.UUID]map[string]int{}
+	}
+	if st.created[o.id] == nil {
+		st.created[o.id] = map[string]int{}
+	}
+	st.created[o.id][strings.ToLower(ni.email)]++
 	return inv
 }
 
