@@ -512,11 +512,20 @@ func (e *TransportError) Is(target error) bool {
 	return target == ErrOutcomeUnknown && e.OutcomeUnknown
 }
 
-// DecodeError is returned when a 2xx answer is not the JSON the method
-// expects (malformed, truncated, or of the wrong type). No partial result is
-// returned with it. Err's message is redacted; it unwraps to a
-// *json.SyntaxError, a *json.UnmarshalTypeError or io.ErrUnexpectedEOF
-// when the cause is one of those.
+// DecodeError is returned when a 2xx answer cannot be read or is not the
+// JSON the method expects (malformed, truncated, cut off with the
+// connection, or of the wrong type). No partial result is returned with it.
+// Err's message is redacted; it unwraps to a *json.SyntaxError, a
+// *json.UnmarshalTypeError or io.ErrUnexpectedEOF when the cause is one of
+// those.
+//
+// For a write (POST, PATCH, PUT or DELETE), a 2xx status means PostHog did
+// the write: only its answer is unreadable, so what it created or changed
+// (an ID, the stored values) is unknown to the caller. Such an error
+// matches ErrOutcomeUnknown too (and WriteDone reports true), so that a
+// caller who re-sends the writes that failed, except those matching
+// ErrOutcomeUnknown, never repeats a write PostHog did. Read the object
+// back before relying on it.
 type DecodeError struct {
 	StatusCode   int
 	Method, Path string
@@ -524,11 +533,31 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("posthogapi: %s %s: decoding %d answer: %v", e.Method, e.Path, e.StatusCode, e.Err)
+	done := ""
+	if e.WriteDone() {
+		done = " (the write was done)"
+	}
+	return fmt.Sprintf("posthogapi: %s %s: decoding %d answer%s: %v", e.Method, e.Path, e.StatusCode, done, e.Err)
 }
 
 // Unwrap returns the underlying decoding error.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// WriteDone reports whether the error is about the answer to a write that
+// PostHog did: a POST, PATCH, PUT or DELETE answered with a 2xx status.
+func (e *DecodeError) WriteDone() bool {
+	switch e.Method {
+	case http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete:
+		return e.StatusCode >= 200 && e.StatusCode <= 299
+	}
+	return false
+}
+
+// Is reports ErrOutcomeUnknown for the unreadable answer of a write PostHog
+// did (WriteDone).
+func (e *DecodeError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && e.WriteDone()
+}
 
 func closeBody(b io.ReadCloser) {
 	// Drain a little so the connection can be reused, never a huge body.

@@ -124,6 +124,7 @@ var decoderTypes = map[string]func() any{
 	"InviteCreate":                       func() any { return new(InviteCreate) },
 	"InviteDelegate":                     func() any { return new(InviteDelegate) },
 	"InviteChunk":                        func() any { return new(InviteChunk) },
+	"InviteResult":                       func() any { return new(InviteResult) },
 	"BulkInviteReport":                   func() any { return new(BulkInviteReport) },
 	"LegalDocument":                      func() any { return new(LegalDocument) },
 	"LegalDocumentCreator":               func() any { return new(LegalDocumentCreator) },

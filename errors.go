@@ -98,8 +98,10 @@ var (
 	// PostHog may or may not have run: its answer was lost (the connection
 	// dropped or timed out after sending, or the context ended while
 	// waiting for it), or the answer was a server error (5xx other than
-	// 501). The write was not re-sent; check PostHog's state before trying
-	// again.
+	// 501). It is also matched by the *DecodeError of a write PostHog
+	// answered 2xx but whose answer could not be read or decoded: the write
+	// was done, its result is unknown (DecodeError.WriteDone). The write was
+	// not re-sent; check PostHog's state before trying again.
 	ErrOutcomeUnknown = errors.New("posthogapi: outcome unknown")
 	// ErrForeignHost is wrapped when a redirect or a pagination link points
 	// off the configured scheme and host; nothing is sent there.

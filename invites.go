@@ -286,7 +286,12 @@ func (s *InvitesService) Delete(ctx context.Context, org, id uuid.UUID) error {
 // Bulk creates up to MaxBulkInvites invites in one call; more is an error
 // wrapping ErrInvalidArgument and nothing is sent (see BulkChunked for any
 // number). PostHog validates the whole batch first and creates none of it
-// when one invite is invalid.
+// when one invite is invalid (a 400 or 403). An address that already
+// belongs to a member is refused (400) only while PostHog creates the
+// invites one by one, and whether the invites before it are then kept is
+// not established (posthog/api/organization_invite.py, bulk): after an
+// error, "creates none of it" is not guaranteed. List the invites before
+// sending any again, or use BulkChunked, which does.
 //
 // It returns the created invites in the order sent. PostHog answers 201
 // with the list (posthog/api/organization_invite.py, bulk); the schema and
@@ -331,6 +336,47 @@ func (s *InvitesService) bulk(ctx context.Context, p string, invites []InviteCre
 	return created, nil
 }
 
+// InviteStatus is what became of one invite of a BulkChunked call.
+type InviteStatus int
+
+const (
+	// InviteUnknown: whether PostHog created the invite could not be
+	// established (its answer was lost and no invite shows it yet, or the
+	// invites could not be listed). Check before sending it again.
+	InviteUnknown InviteStatus = iota
+	// InviteCreated: PostHog created the invite. Sending it again would
+	// replace it and email the invitee again.
+	InviteCreated
+	// InviteNotCreated: PostHog did not create the invite (refused, never
+	// sent, or absent once PostHog had answered); sending it again cannot
+	// duplicate it.
+	InviteNotCreated
+)
+
+// String returns "unknown", "created" or "not created".
+func (s InviteStatus) String() string {
+	switch s {
+	case InviteCreated:
+		return "created"
+	case InviteNotCreated:
+		return "not created"
+	}
+	return "unknown"
+}
+
+// InviteResult is the outcome of one invite of a BulkChunked call.
+type InviteResult struct {
+	// Index is the invite's position in the slice given to BulkChunked.
+	Index       int
+	TargetEmail string
+	Status      InviteStatus
+	// Invite is the created invite when PostHog's answer or the
+	// reconciling list showed it (nil otherwise, also for some created
+	// invites: an answer without a body, or an unreadable one that could
+	// not be listed).
+	Invite *OrganizationInvite
+}
+
 // InviteChunk is the outcome of one Bulk call made by BulkChunked.
 type InviteChunk struct {
 	// Start and End delimit the chunk in the caller's slice:
@@ -339,21 +385,33 @@ type InviteChunk struct {
 	// Sent reports whether the chunk was sent; false when the context ended
 	// before its turn.
 	Sent bool
-	// Created are the invites PostHog created for this chunk (empty when
-	// Err is set, or when PostHog answered without a body).
+	// Created are the invites PostHog created for this chunk: from its
+	// answer, or, for a chunk that failed, those found by reconciling (see
+	// Results). Empty when PostHog answered without a body.
 	Created []OrganizationInvite
 	// Err is the chunk's error; nil when it succeeded.
 	Err error
-	// OutcomeUnknown reports that PostHog may have created some or all of
-	// the chunk although Err is set: its answer was lost
-	// (errors.Is(Err, ErrOutcomeUnknown)) or was a server error. Check with
-	// List before sending these invites again.
+	// OutcomeUnknown reports that the chunk must not be sent again as a
+	// whole although Err is set: PostHog created some or all of it, or
+	// whether it did could not be established, or its answer was one that
+	// matches ErrOutcomeUnknown. errors.Is(Err, ErrOutcomeUnknown) agrees
+	// with it. Results says, invite by invite, what may be sent again.
 	OutcomeUnknown bool
+	// Results has one entry per invite of the chunk, in order.
+	Results []InviteResult
+	// ReconcileErr is the error of listing the organization's invites to
+	// reconcile a failed chunk; its invites without a definite answer are
+	// then InviteUnknown.
+	ReconcileErr error
 }
 
 // BulkInviteReport is what BulkChunked did, chunk by chunk.
 type BulkInviteReport struct {
 	Chunks []InviteChunk
+	// ListErr is the error of listing the organization's invites before
+	// sending; when set, a failed chunk's invites that are listed
+	// afterwards cannot be told from earlier ones and are InviteUnknown.
+	ListErr error
 }
 
 // Created returns every invite PostHog created, in the order sent.
@@ -365,13 +423,43 @@ func (r *BulkInviteReport) Created() []OrganizationInvite {
 	return out
 }
 
-// Failed returns the chunks that were not created: errors and chunks left
-// unsent.
+// Failed returns the chunks with an error: refused, left unsent, or
+// failed midway. A failed chunk may have created some of its invites (see
+// OutcomeUnknown and Results; NotCreated lists what may be sent again).
 func (r *BulkInviteReport) Failed() []InviteChunk {
 	var out []InviteChunk
 	for _, c := range r.Chunks {
 		if c.Err != nil {
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Results returns the outcome of every invite, in the order given.
+func (r *BulkInviteReport) Results() []InviteResult {
+	var out []InviteResult
+	for _, c := range r.Chunks {
+		out = append(out, c.Results...)
+	}
+	return out
+}
+
+// NotCreated returns the invites PostHog did not create: sending them
+// again cannot duplicate an invite.
+func (r *BulkInviteReport) NotCreated() []InviteResult { return r.withStatus(InviteNotCreated) }
+
+// Unknown returns the invites whose outcome could not be established:
+// check the organization's invites before sending them again.
+func (r *BulkInviteReport) Unknown() []InviteResult { return r.withStatus(InviteUnknown) }
+
+func (r *BulkInviteReport) withStatus(st InviteStatus) []InviteResult {
+	var out []InviteResult
+	for _, c := range r.Chunks {
+		for _, res := range c.Results {
+			if res.Status == st {
+				out = append(out, res)
+			}
 		}
 	}
 	return out
@@ -389,11 +477,45 @@ func (r *BulkInviteReport) Err() error {
 	return errors.Join(errs...)
 }
 
+// partialBulkError marks a chunk whose error does not itself match
+// ErrOutcomeUnknown (a 400, say) as one PostHog created some of, or may
+// have: it matches ErrOutcomeUnknown and unwraps to the chunk's error.
+type partialBulkError struct{ err error }
+
+func (e *partialBulkError) Error() string {
+	return e.err.Error() + " (some invites of the chunk were created, or may have been)"
+}
+func (e *partialBulkError) Unwrap() error        { return e.err }
+func (e *partialBulkError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
 // BulkChunked creates any number of invites with one Bulk call per
 // MaxBulkInvites of them, in order. A chunk that fails is recorded and the
 // next chunk is still sent; only the end of ctx stops it, and the chunks
 // left are reported unsent with ctx's error. No chunk is ever sent twice,
 // in particular not one whose outcome is unknown (InviteChunk.OutcomeUnknown).
+//
+// PostHog may create part of a bulk before an item fails: it validates
+// every item first, but refuses an address that already belongs to a
+// member only while creating the invites one by one, and whether that runs
+// in one transaction is not established (posthog/api/organization_invite.py,
+// bulk). So a failed chunk is reconciled: BulkChunked lists the
+// organization's invites once before sending anything (to know the pending
+// invites of these addresses) and again after the chunk fails, and reports
+// each of its invites (InviteChunk.Results) as
+//
+//   - InviteCreated: PostHog answered 2xx (even unreadably), or an invite
+//     for the address appeared that was not there before;
+//   - InviteNotCreated: the chunk was refused before PostHog ran it (401,
+//     403, 404, 429, a failed connection, the context ended), or PostHog
+//     answered (a 400, a 500 or 503) and no new invite for the address
+//     exists;
+//   - InviteUnknown: the answer was lost or came from a gateway (502, 504),
+//     so the request may still be running, and no new invite shows yet; or
+//     the invites could not be listed (ReconcileErr).
+//
+// An invite for the address created by someone else meanwhile is counted as
+// created. Re-sending exactly the report's NotCreated invites never
+// duplicates one; a chunk that is not OutcomeUnknown can be re-sent whole.
 //
 // Every invite is validated before anything is sent; an invalid invite, or
 // an address given twice (the second invite would silently replace the
@@ -414,7 +536,7 @@ func (s *InvitesService) BulkChunked(ctx context.Context, org uuid.UUID, invites
 	}
 	seen := make(map[string]int, len(invites))
 	for i := range invites {
-		key := strings.ToLower(strings.TrimSpace(invites[i].TargetEmail))
+		key := inviteKey(invites[i].TargetEmail)
 		if j, dup := seen[key]; dup {
 			return nil, fmt.Errorf("%w: invites %d and %d are both for %s", ErrInvalidArgument, j, i, invites[i].TargetEmail)
 		}
@@ -423,24 +545,167 @@ func (s *InvitesService) BulkChunked(ctx context.Context, org uuid.UUID, invites
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
-	r := &BulkInviteReport{}
+	// The pending invites of these addresses before anything is sent; nil
+	// when they cannot be listed (then a failed chunk's invites that are
+	// listed afterwards cannot be told from older ones).
+	before, listErr := s.invitesFor(ctx, org, seen)
+	r := &BulkInviteReport{ListErr: listErr}
 	for start := 0; start < len(invites); start += MaxBulkInvites {
 		end := min(start+MaxBulkInvites, len(invites))
 		c := InviteChunk{Start: start, End: end}
 		if err := ctx.Err(); err != nil {
 			c.Err = err
+			c.Results = chunkResults(invites, start, end, InviteNotCreated)
 			r.Chunks = append(r.Chunks, c)
 			continue
 		}
 		c.Sent = true
 		c.Created, c.Err = s.bulk(ctx, p, invites[start:end])
-		if c.Err != nil {
+		if c.Err == nil {
+			c.Results = chunkResults(invites, start, end, InviteCreated)
+			attachCreated(c.Results, c.Created)
+		} else {
 			c.Created = nil
-			c.OutcomeUnknown = errors.Is(c.Err, ErrOutcomeUnknown) || errors.Is(c.Err, ErrServer)
+			s.reconcile(ctx, org, invites, before, &c)
 		}
 		r.Chunks = append(r.Chunks, c)
 	}
 	return r, r.Err()
+}
+
+// inviteKey is how BulkChunked compares addresses: trimmed, case folded.
+func inviteKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// invitesFor lists the organization's invites whose address is in want,
+// keyed by inviteKey.
+func (s *InvitesService) invitesFor(ctx context.Context, org uuid.UUID, want map[string]int) (map[string][]OrganizationInvite, error) {
+	out := map[string][]OrganizationInvite{}
+	for inv, err := range s.All(ctx, org, nil) {
+		if err != nil {
+			return nil, err
+		}
+		if k := inviteKey(inv.TargetEmail); hasKey(want, k) {
+			out[k] = append(out[k], *inv)
+		}
+	}
+	return out, nil
+}
+
+func hasKey(m map[string]int, k string) bool { _, ok := m[k]; return ok }
+
+func chunkResults(invites []InviteCreate, start, end int, st InviteStatus) []InviteResult {
+	out := make([]InviteResult, 0, end-start)
+	for i := start; i < end; i++ {
+		out = append(out, InviteResult{Index: i, TargetEmail: invites[i].TargetEmail, Status: st})
+	}
+	return out
+}
+
+// attachCreated points each result at the created invite for its address.
+func attachCreated(results []InviteResult, created []OrganizationInvite) {
+	byKey := make(map[string]*OrganizationInvite, len(created))
+	for i := range created {
+		byKey[inviteKey(created[i].TargetEmail)] = &created[i]
+	}
+	for i := range results {
+		results[i].Invite = byKey[inviteKey(results[i].TargetEmail)]
+	}
+}
+
+// reconcile decides the outcome of each invite of the failed chunk c (see
+// BulkChunked) and sets c.Results, c.Created, c.OutcomeUnknown and, when
+// PostHog created or may have created part of it, makes c.Err match
+// ErrOutcomeUnknown.
+func (s *InvitesService) reconcile(ctx context.Context, org uuid.UUID, invites []InviteCreate, before map[string][]OrganizationInvite, c *InviteChunk) {
+	var (
+		de       *DecodeError
+		te       *TransportError
+		ae       *APIError
+		absent   = InviteUnknown // the status of an address with no new invite
+		ifListed = InviteUnknown // and of one with a new invite
+	)
+	switch {
+	case errors.As(c.Err, &de) && de.WriteDone():
+		// 2xx: PostHog created the whole chunk; list only to find them.
+		absent, ifListed = InviteCreated, InviteCreated
+	case errors.As(c.Err, &te) && !te.OutcomeUnknown,
+		errors.Is(c.Err, ErrUnauthorized), errors.Is(c.Err, ErrPermissionDenied),
+		errors.Is(c.Err, ErrNotFound), errors.Is(c.Err, ErrRateLimited):
+		// Never sent, or refused before the view ran.
+		c.Results = chunkResults(invites, c.Start, c.End, InviteNotCreated)
+		c.OutcomeUnknown = errors.Is(c.Err, ErrOutcomeUnknown)
+		return
+	case errors.As(c.Err, &ae) && ae.StatusCode != http.StatusBadGateway && ae.StatusCode != http.StatusGatewayTimeout:
+		// PostHog answered: what it created is in its list now.
+		absent, ifListed = InviteNotCreated, InviteCreated
+	default:
+		// Lost answer or a gateway's: the request may still be running.
+		absent, ifListed = InviteUnknown, InviteCreated
+	}
+	c.Results = chunkResults(invites, c.Start, c.End, absent)
+	want := make(map[string]int, c.End-c.Start)
+	for i := c.Start; i < c.End; i++ {
+		want[inviteKey(invites[i].TargetEmail)] = i
+	}
+	after, err := s.invitesFor(ctx, org, want)
+	if err != nil {
+		c.ReconcileErr = err
+		if absent != InviteCreated {
+			for i := range c.Results {
+				c.Results[i].Status = InviteUnknown
+			}
+		}
+	} else {
+		for i := range c.Results {
+			res := &c.Results[i]
+			k := inviteKey(res.TargetEmail)
+			fresh, old := newInvite(after[k], before)
+			switch {
+			case fresh != nil:
+				res.Status, res.Invite = ifListed, fresh
+				c.Created = append(c.Created, *fresh)
+			case old && before == nil && absent == InviteCreated:
+				// Answered 2xx: PostHog's create deleted the address's
+				// earlier invites, so the one listed is the new one.
+				res.Invite = &after[k][0]
+				c.Created = append(c.Created, *res.Invite)
+			case old && before == nil:
+				// Listed, but whether it was there before is unknown.
+				res.Status = InviteUnknown
+			}
+		}
+	}
+	for _, res := range c.Results {
+		if res.Status != InviteNotCreated {
+			c.OutcomeUnknown = true
+		}
+	}
+	if errors.Is(c.Err, ErrOutcomeUnknown) {
+		c.OutcomeUnknown = true
+	} else if c.OutcomeUnknown {
+		c.Err = &partialBulkError{err: c.Err}
+	}
+}
+
+// newInvite returns the first of listed that is not among the invites
+// listed before (nil when before is nil), and whether any was listed.
+func newInvite(listed []OrganizationInvite, before map[string][]OrganizationInvite) (*OrganizationInvite, bool) {
+	if before == nil {
+		return nil, len(listed) > 0
+	}
+	for i := range listed {
+		known := false
+		for _, b := range before[inviteKey(listed[i].TargetEmail)] {
+			if b.ID == listed[i].ID {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return &listed[i], true
+		}
+	}
+	return nil, len(listed) > 0
 }
 
 // Delegate creates an onboarding delegation invite: an admin-level invite

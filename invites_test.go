@@ -225,8 +225,26 @@ func makeInvites(n int) []InviteCreate {
 	return out
 }
 
+// mockInvites is a mock organization's invite list: echoBulk adds to it
+// when given one, list answers it.
+type mockInvites struct{ invites []map[string]any }
+
+// register answers the invite list from m.
+func (m *mockInvites) register(mt *httpmock.MockTransport) {
+	mt.RegisterResponder(http.MethodGet, inviteAPI(""), func(*http.Request) (*http.Response, error) {
+		body, _ := json.Marshal(map[string]any{"count": len(m.invites), "next": nil, "previous": nil, "results": m.invites})
+		return httpmock.NewBytesResponse(200, body), nil
+	})
+}
+
 // echoBulk answers a bulk request with one invite per sent invite.
 func echoBulk(t *testing.T, status int, got *[][]string) httpmock.Responder {
+	return echoBulkInto(t, status, got, nil)
+}
+
+// echoBulkInto is echoBulk that also stores the invites it creates in m
+// (unless nil).
+func echoBulkInto(t *testing.T, status int, got *[][]string, m *mockInvites) httpmock.Responder {
 	return func(req *http.Request) (*http.Response, error) {
 		var sent []map[string]any
 		b, _ := io.ReadAll(req.Body)
@@ -239,6 +257,9 @@ func echoBulk(t *testing.T, status int, got *[][]string) httpmock.Responder {
 			e, _ := s["target_email"].(string)
 			emails = append(emails, e)
 			out = append(out, map[string]any{"id": uuid.NewString(), "target_email": e, "level": 1, "created_at": "2025-05-01T09:00:00Z"})
+		}
+		if m != nil {
+			m.invites = append(m.invites, out...)
 		}
 		*got = append(*got, emails)
 		body, _ := json.Marshal(out)
@@ -336,7 +357,9 @@ func TestInviteBulkChunked(t *testing.T) {
 	c, mt := newMockClient(t)
 	var got [][]string
 	calls := 0
-	echo := echoBulk(t, 201, &got)
+	store := &mockInvites{}
+	store.register(mt)
+	echo := echoBulkInto(t, 201, &got, store)
 	mt.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), func(req *http.Request) (*http.Response, error) {
 		calls++
 		if calls == 2 {
@@ -383,13 +406,25 @@ func TestInviteBulkChunked(t *testing.T) {
 	if !strings.Contains(err.Error(), "invites 20-39") {
 		t.Errorf("error does not name the chunk: %v", err)
 	}
+	// The refused chunk was reconciled: none of its invites is listed.
+	nc := r.NotCreated()
+	if len(nc) != 20 || nc[0].Index != 20 || nc[19].TargetEmail != "user39@example.com" || len(r.Unknown()) != 0 || r.ListErr != nil {
+		t.Errorf("NotCreated() = %+v, Unknown() = %+v", nc, r.Unknown())
+	}
+	res := r.Results()
+	if len(res) != 45 || res[0].Status != InviteCreated || res[0].Invite == nil || res[0].Invite.TargetEmail != "user00@example.com" ||
+		res[44].Status != InviteCreated || res[25].Status != InviteNotCreated {
+		t.Errorf("Results() = %+v", res)
+	}
 }
 
 func TestInviteBulkChunkedNeverResendsUnknownOutcome(t *testing.T) {
 	c, mt := newMockClient(t)
 	calls := 0
 	var got [][]string
-	echo := echoBulk(t, 201, &got)
+	store := &mockInvites{}
+	store.register(mt)
+	echo := echoBulkInto(t, 201, &got, store)
 	mt.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), func(req *http.Request) (*http.Response, error) {
 		calls++
 		if calls == 1 {
@@ -407,13 +442,21 @@ func TestInviteBulkChunkedNeverResendsUnknownOutcome(t *testing.T) {
 	if !r.Chunks[0].OutcomeUnknown || r.Chunks[0].Err == nil || r.Chunks[1].Err != nil || len(r.Chunks[1].Created) != 5 {
 		t.Errorf("chunks = %+v", r.Chunks)
 	}
+	// The lost chunk's invites are not listed, but the request may still
+	// be running: unknown, not "not created".
+	if u := r.Unknown(); len(u) != 20 || u[0].Index != 0 || len(r.NotCreated()) != 0 {
+		t.Errorf("Unknown() = %d, NotCreated() = %+v", len(u), r.NotCreated())
+	}
 
-	// A 500 on a POST is not retried either, and is flagged as unknown.
+	// A 500 on a POST is not retried either, and is flagged as unknown;
+	// PostHog answered, so the invites it does not list were not created.
 	c2, mt2 := newMockClient(t)
+	(&mockInvites{}).register(mt2)
 	mt2.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), httpmock.NewStringResponder(500, `{"type":"server_error","code":"error","detail":"A server error occurred.","attr":null}`))
 	r2, err := c2.Invites.BulkChunked(context.Background(), testOrg, makeInvites(3))
-	if !errors.Is(err, ErrServer) || !r2.Chunks[0].OutcomeUnknown || mt2.GetTotalCallCount() != 1 {
-		t.Errorf("500: err %v, chunk %+v, calls %d", err, r2.Chunks[0], mt2.GetTotalCallCount())
+	posts := mt2.GetCallCountInfo()["POST "+inviteAPI("bulk/")]
+	if !errors.Is(err, ErrServer) || !r2.Chunks[0].OutcomeUnknown || posts != 1 || len(r2.NotCreated()) != 3 {
+		t.Errorf("500: err %v, chunk %+v, bulk calls %d", err, r2.Chunks[0], posts)
 	}
 }
 
@@ -422,6 +465,7 @@ func TestInviteBulkChunkedStopsWhenContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var got [][]string
+	(&mockInvites{}).register(mt)
 	echo := echoBulk(t, 201, &got)
 	mt.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), func(req *http.Request) (*http.Response, error) {
 		resp, err := echo(req)
@@ -432,8 +476,8 @@ func TestInviteBulkChunkedStopsWhenContextEnds(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
-	if n := mt.GetTotalCallCount(); n != 1 {
-		t.Errorf("%d calls after the context ended", n)
+	if n := mt.GetCallCountInfo()["POST "+inviteAPI("bulk/")]; n != 1 {
+		t.Errorf("%d bulk calls, want 1: none after the context ended", n)
 	}
 	if len(r.Chunks) != 3 || r.Chunks[0].Err != nil || len(r.Chunks[0].Created) != 20 {
 		t.Fatalf("chunks = %+v", r.Chunks)

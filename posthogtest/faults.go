@@ -2,7 +2,9 @@ package posthogtest
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -33,6 +35,64 @@ type Fault struct {
 	// DropConnection runs the request in full, then closes the connection
 	// without answering: a lost response. Status is ignored.
 	DropConnection bool
+	// AfterCommit runs the request in full, keeping what it changed, and
+	// then answers Status (with PostHog's error body for it, or Body)
+	// instead of the request's own answer: a 5xx after the write was
+	// committed (as when PostHog fails after its database commit, or a proxy
+	// answers 502/504 for a backend that finished), or, with a 2xx Status
+	// and a Body that is not the expected JSON, a write done with an
+	// unreadable answer (a request that failed keeps its own answer then).
+	// The request log records the request's own status.
+	AfterCommit bool
+	// TruncateBody runs the request in full and sends its own status and
+	// headers, with a Content-Length for the whole body, then only the
+	// first half of the body, and closes the connection: the answer is cut
+	// off after its (2xx) status. Status is ignored.
+	TruncateBody bool
+}
+
+// runsRequest reports whether the request runs before the fault applies.
+func (f *fault) runsRequest() bool {
+	return f.DropConnection || f.AfterCommit || f.TruncateBody
+}
+
+// serveAfterCommit runs the request in full on a recorder, then answers as
+// the fault says (AfterCommit, TruncateBody or DropConnection).
+func (s *Server) serveAfterCommit(w http.ResponseWriter, r *http.Request, body []byte, rec Request, f *fault) {
+	rw := httptest.NewRecorder()
+	s.dispatch(rw, r, body)
+	s.record(rec, rw.Code)
+	switch {
+	case f.AfterCommit && !f.DropConnection && !f.TruncateBody:
+		if f.Status >= 200 && f.Status <= 299 && (rw.Code < 200 || rw.Code > 299) {
+			// No server answers 2xx for a request that failed: it keeps
+			// its own answer.
+			copyRecorded(w, rw)
+			return
+		}
+		f.write(w)
+		return
+	case f.TruncateBody && !f.DropConnection:
+		full := rw.Body.Bytes()
+		for k, v := range rw.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(full)))
+		w.WriteHeader(rw.Code)
+		_, _ = w.Write(full[:len(full)/2])
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
+	}
+	// Close the connection: no answer at all (DropConnection), or the rest
+	// of the body never comes (TruncateBody).
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
 }
 
 type fault struct {
@@ -144,4 +204,13 @@ func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
+}
+
+// copyRecorded sends a recorded answer as it is.
+func copyRecorded(w http.ResponseWriter, rw *httptest.ResponseRecorder) {
+	for k, v := range rw.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rw.Code)
+	_, _ = w.Write(rw.Body.Bytes())
 }

@@ -228,7 +228,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-t.C:
 		}
 	}
-	if f != nil && f.Status != 0 {
+	if f != nil && f.Status != 0 && !f.runsRequest() {
 		s.record(rec, f.Status)
 		f.write(w)
 		return
@@ -238,18 +238,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		r.URL.Path += "/"
 		r.URL.RawPath = ""
 	}
-	if f != nil && f.DropConnection {
-		// Process the request in full, then lose the answer.
-		rw := httptest.NewRecorder()
-		s.dispatch(rw, r, body)
-		s.record(rec, rw.Code)
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+	if f != nil && f.runsRequest() {
+		// Process the request in full, then lose or spoil the answer.
+		s.serveAfterCommit(w, r, body, rec, f)
+		return
 	}
 	sw := &statusWriter{ResponseWriter: w}
 	s.dispatch(sw, r, body)

@@ -225,23 +225,20 @@ func send(ctx context.Context, c *posthogapi.Client, org *posthogapi.Organizatio
 		}
 		return
 	}
+	// BulkChunked reconciles a chunk that failed by listing the invites,
+	// so each row is known created, not created, or unknown.
 	for _, chunk := range report.Chunks {
-		created := map[string]bool{}
-		for _, inv := range chunk.Created {
-			created[strings.ToLower(inv.TargetEmail)] = true
-		}
-		for _, r := range todo[chunk.Start:chunk.End] {
+		for _, res := range chunk.Results {
+			r := todo[res.Index]
 			switch {
-			case chunk.Err == nil && (len(chunk.Created) == 0 || created[strings.ToLower(r.invite.TargetEmail)]):
+			case res.Status == posthogapi.InviteCreated:
 				r.status = "invited as " + r.invite.Level.String()
-			case chunk.OutcomeUnknown:
+			case res.Status == posthogapi.InviteUnknown:
 				r.status, r.failed = "unknown: PostHog may have created it; check before re-sending ("+chunk.Err.Error()+")", true
 			case !chunk.Sent:
 				r.status, r.failed = "not sent: "+chunk.Err.Error(), true
-			case chunk.Err != nil:
-				r.status, r.failed = "failed: "+chunk.Err.Error(), true
 			default:
-				r.status, r.failed = "failed: PostHog did not return this invite", true
+				r.status, r.failed = "not created: "+chunk.Err.Error(), true
 			}
 		}
 	}

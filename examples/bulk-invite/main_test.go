@@ -82,14 +82,15 @@ func TestBulkInviteFile(t *testing.T) {
 	}
 }
 
-// TestBulkInviteServerError answers the second request 500: its rows are
-// reported unknown (PostHog may have run it), the first chunk's rows are
-// invited, nothing is re-sent, and the program exits 1.
+// TestBulkInviteServerError answers the second request 502 from a
+// gateway: its rows are reported unknown (PostHog may still be running
+// it), the first chunk's rows are invited, nothing is re-sent, and the
+// program exits 1.
 func TestBulkInviteServerError(t *testing.T) {
 	srv := posthogtest.NewServer()
 	defer srv.Close()
 	file := writeCSV(t, 25)
-	srv.InjectFault(posthogtest.Fault{Method: "POST", Skip: 1, Status: 500})
+	srv.InjectFault(posthogtest.Fault{Method: "POST", Skip: 1, Status: 502})
 	env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey(), "POSTHOG_HOST": srv.URL()}
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{file}, nil, &out, &errb, func(k string) string { return env[k] })
@@ -132,4 +133,36 @@ func hasRow(out, email, status string) bool {
 		}
 	}
 	return false
+}
+
+// TestBulkInviteCreatedThen500 creates the second chunk and then answers
+// 500: BulkChunked lists the invites and the rows are reported invited;
+// a 500 before anything ran leaves them "not created".
+func TestBulkInviteCreatedThen500(t *testing.T) {
+	for _, afterCommit := range []bool{true, false} {
+		srv := posthogtest.NewServer()
+		file := writeCSV(t, 25)
+		srv.InjectFault(posthogtest.Fault{Method: "POST", Skip: 1, Status: 500, AfterCommit: afterCommit})
+		env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey(), "POSTHOG_HOST": srv.URL()}
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{file}, nil, &out, &errb, func(k string) string { return env[k] })
+		srv.Close()
+		wantRow, wantCode := "invited as member", 0
+		if !afterCommit {
+			wantRow, wantCode = "not created: ", 1
+		}
+		if code != wantCode || !strings.HasPrefix(rowStatus(out.String(), "p24@example.com"), wantRow) {
+			t.Errorf("after commit %v: exit %d, output:\n%s\nstderr: %s", afterCommit, code, out.String(), errb.String())
+		}
+	}
+}
+
+// rowStatus returns the status printed for email ("" when absent).
+func rowStatus(out, email string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) >= 3 && f[2] == email {
+			return strings.Join(f[3:], " ")
+		}
+	}
+	return ""
 }
