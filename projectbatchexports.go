@@ -262,7 +262,7 @@ func (s *ProjectBatchExportsService) Create(ctx context.Context, project int64, 
 	if err != nil {
 		return nil, err
 	}
-	if err := be.validate(); err != nil {
+	if err := be.validate(true); err != nil {
 		return nil, err
 	}
 	b := new(BatchExport)
