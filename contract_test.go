@@ -655,7 +655,8 @@ type contractEnv struct {
 
 func newContractEnv(t *testing.T) *contractEnv {
 	t.Helper()
-	srv := posthogtest.NewServer()
+	// The legacy client reaches the actions with no scope.
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	t.Cleanup(srv.Close)
 	rec := &recorder{base: http.DefaultTransport}
 	client := func(key string) *posthogapi.Client {

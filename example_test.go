@@ -120,7 +120,7 @@ func ExampleRateLimitError() {
 	srv := newDemo()
 	defer srv.Close()
 	srv.InjectFault(posthogtest.Fault{Status: 429, RetryAfter: "3600"})
-	c, _ := srv.Client(srv.NewAPIKey(), posthogapi.WithMaxRetryWait(time.Minute))
+	c, _ := srv.Client(srv.NewAPIKey("*"), posthogapi.WithMaxRetryWait(time.Minute))
 
 	_, err := c.Organizations.GetCurrent(context.Background())
 	var rateErr *posthogapi.RateLimitError

@@ -11,7 +11,7 @@ import (
 )
 
 func TestDomainRoutesOnTheWire(t *testing.T) {
-	srv := posthogtest.NewServer()
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	defer srv.Close()
 	org := srv.DefaultOrganization().ID
 	key := srv.NewAPIKey("organization:write")
@@ -58,7 +58,7 @@ func TestDomainRoutesOnTheWire(t *testing.T) {
 }
 
 func TestSCIMLogPagination(t *testing.T) {
-	srv := posthogtest.NewServer()
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	defer srv.Close()
 	org := srv.DefaultOrganization().ID
 	d := srv.AddDomain(org, "example.com")

@@ -33,6 +33,28 @@ type Fault struct {
 	// DropConnection runs the request in full, then closes the connection
 	// without answering: a lost response. Status is ignored.
 	DropConnection bool
+	// DatabaseUnavailable answers as the newest PostHog does when its
+	// Postgres fails transiently: 503 {"type":"server_error","code":
+	// "database_unavailable",...} with Retry-After: 1, without running the
+	// request. Status, Body and RetryAfter are ignored. With CommitFirst
+	// the request runs in full before the 503 (the write happened but the
+	// answer says it failed).
+	DatabaseUnavailable bool
+	// CommitFirst, with DatabaseUnavailable, runs the request before
+	// answering 503.
+	CommitFirst bool
+}
+
+// DatabaseUnavailableDetail is the detail of the DatabaseUnavailable
+// fault's answer. PostHog's exact wording was not available to check (only
+// the status, type, code and Retry-After: 1 were); clients must not depend
+// on it.
+const DatabaseUnavailableDetail = "The database is temporarily unavailable. Please try again."
+
+// FaultDatabaseUnavailable returns a fault that answers the next times
+// matching requests with the newest server's 503 database_unavailable.
+func FaultDatabaseUnavailable(method, path string, times int) Fault {
+	return Fault{Method: method, Path: path, Times: times, DatabaseUnavailable: true}
 }
 
 type fault struct {
@@ -83,8 +105,19 @@ func (s *Server) takeFault(r *http.Request) *fault {
 }
 
 func (f *fault) write(w http.ResponseWriter) {
+	if f.DatabaseUnavailable {
+		// PostHog: posthog/exceptions.py (newest) maps transient Postgres
+		// errors to 503 code "database_unavailable" with Retry-After: 1.
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "server_error", "database_unavailable", DatabaseUnavailableDetail, "")
+		return
+	}
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
+	} else if f.Status == http.StatusTooManyRequests && f.Body == "" {
+		// PostHog: drf-exceptions-hog handler.py sets Retry-After on every
+		// throttled answer.
+		w.Header().Set("Retry-After", "1")
 	}
 	if f.Body != "" {
 		ct := f.ContentType

@@ -59,6 +59,8 @@ type Server struct {
 	requests []Request
 	areas    map[reflect.Type]any
 	throttle *throttle
+	// legacyUnscoped lets keys without scopes do anything (LegacyUnscopedKeys).
+	legacyUnscoped bool
 }
 
 // Option configures a Server.
@@ -228,7 +230,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-t.C:
 		}
 	}
-	if f != nil && f.Status != 0 {
+	if f != nil && f.DatabaseUnavailable && !f.CommitFirst {
+		s.record(rec, http.StatusServiceUnavailable)
+		f.write(w)
+		return
+	}
+	if f != nil && f.Status != 0 && !f.DatabaseUnavailable {
 		s.record(rec, f.Status)
 		f.write(w)
 		return
@@ -237,6 +244,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		// PostHog's routes take the trailing slash as optional.
 		r.URL.Path += "/"
 		r.URL.RawPath = ""
+	}
+	if f != nil && f.DatabaseUnavailable {
+		// CommitFirst: run the request, then answer 503 anyway.
+		s.dispatch(httptest.NewRecorder(), r, body)
+		s.record(rec, http.StatusServiceUnavailable)
+		f.write(w)
+		return
 	}
 	if f != nil && f.DropConnection {
 		// Process the request in full, then lose the answer.
@@ -351,7 +365,14 @@ func (rc *reqCtx) forbidden(detail string) {
 	rc.error(http.StatusForbidden, "authentication_error", "permission_denied", detail, "")
 }
 
+// invalid answers a 400 validation error. Code "invalid" becomes
+// "invalid_input", as PostHog's error handler rewrites it for every
+// ValidationError (PostHog: drf-exceptions-hog handler.py
+// _get_main_exception_and_code.override_or_return).
 func (rc *reqCtx) invalid(code, detail, attr string) {
+	if code == "invalid" {
+		code = "invalid_input"
+	}
 	rc.error(http.StatusBadRequest, "validation_error", code, detail, attr)
 }
 
