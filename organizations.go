@@ -278,6 +278,12 @@ func (s *OrganizationsService) Update(ctx context.Context, id uuid.UUID, upd *Or
 // Replace replaces the organization's writable fields (PUT): fields left
 // unset take PostHog's defaults. It needs an admin.
 //
+// Prefer Update. Self-hosted PostHog checks its multi-organization plan
+// feature on PUT (PremiumMultiorganizationPermission): without it, PUT
+// answers 403 "You must upgrade your PostHog plan to be able to create and
+// manage multiple organizations." (ErrPermissionDenied), while PATCH keeps
+// working. PostHog Cloud does not check it.
+//
 // API: PUT /api/organizations/{id}/ (scope organization:write)
 func (s *OrganizationsService) Replace(ctx context.Context, id uuid.UUID, org *OrganizationCreate) (*Organization, error) {
 	if err := checkID("organization id", id); err != nil {
