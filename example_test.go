@@ -7,6 +7,8 @@ import (
 	"log"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/posthogtest"
 )
@@ -143,7 +145,7 @@ func ExampleNullable() {
 
 	o, err := c.Organizations.Update(ctx, org.ID, &posthogapi.OrganizationUpdate{
 		Enforce2FA:    posthogapi.NewNullable(true),
-		DefaultRoleID: posthogapi.Null[string](),
+		DefaultRoleID: posthogapi.Null[uuid.UUID](),
 	})
 	if err != nil {
 		log.Fatal(err)

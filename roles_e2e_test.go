@@ -120,7 +120,7 @@ func TestRolesE2E(t *testing.T) {
 	}
 
 	// is_default follows the organization's default role.
-	if _, err := c.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{DefaultRoleID: posthogapi.NewNullable(ops.ID.String())}); err != nil {
+	if _, err := c.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{DefaultRoleID: posthogapi.NewNullable(ops.ID)}); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := c.Roles.Get(ctx, org, ops.ID); !r.IsDefault {
