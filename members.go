@@ -89,7 +89,8 @@ type MemberListOptions struct {
 	Order MemberOrder `url:"order,omitempty"`
 	// Search matches names and emails (at most 200 characters).
 	Search string `url:"search,omitempty"`
-	// Email keeps only the member with this email.
+	// Email keeps only the member with exactly this email address (PostHog
+	// compares it as stored, so case matters).
 	Email string `url:"email,omitempty"`
 	// UpdatedAfter keeps members updated after this time.
 	UpdatedAfter *time.Time `url:"updated_after,omitempty"`
