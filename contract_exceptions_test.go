@@ -77,6 +77,8 @@ var schemaExceptions = []schemaException{
 		"a list of RoleMembership objects", "a SerializerMethodField typed string by the schema", srcRoles),
 	propertyEx("Role", "is_default", `{"type":"boolean","readOnly":true}`,
 		"a boolean", "a SerializerMethodField typed string by the schema", srcRoles),
+	propertyEx("Role", "created_by", `{"allOf":[{"$ref":"#/components/schemas/UserBasic"}],"readOnly":true,"nullable":true}`,
+		"null for roles created through the API", "the role serializer's create sets only the organization (fidelity item 14)", srcRoles),
 
 	// Organizations.
 	requestEx("POST "+opOrgID+"environments_rollback/", `{"type":"object","additionalProperties":{"type":"integer"}}`,

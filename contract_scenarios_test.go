@@ -52,7 +52,6 @@ func contractOrganizations(ctx context.Context, e *contractEnv) error {
 	c := e.c
 	o, err := c.Organizations.Create(ctx, &posthogapi.OrganizationCreate{
 		Name:                         "Contract",
-		IsMemberJoinEmailEnabled:     posthogapi.Ptr(true),
 		Enforce2FA:                   posthogapi.NewNullable(true),
 		MembersCanInvite:             posthogapi.NewNullable(false),
 		MembersCanUsePersonalAPIKeys: posthogapi.Ptr(true),
@@ -83,7 +82,7 @@ func contractOrganizations(ctx context.Context, e *contractEnv) error {
 		MembersCanInvite:             posthogapi.NewNullable(true),
 		IsAIDataProcessingApproved:   posthogapi.Null[bool](),
 		DefaultExperimentStatsMethod: posthogapi.Null[posthogapi.ExperimentStatsMethod](),
-		DefaultRoleID:                posthogapi.Null[string](),
+		DefaultRoleID:                posthogapi.Null[uuid.UUID](),
 		DefaultAnonymizeIPs:          posthogapi.Ptr(false),
 	}); err != nil {
 		return fail("Organizations.Update", err)

@@ -655,8 +655,11 @@ type contractEnv struct {
 
 func newContractEnv(t *testing.T) *contractEnv {
 	t.Helper()
-	srv := posthogtest.NewServer()
+	// The legacy client reaches the actions with no scope.
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	t.Cleanup(srv.Close)
+	// A plan without a project limit, so Projects.Replace succeeds.
+	srv.SetProjectLimit(srv.DefaultOrganization().ID, 0)
 	rec := &recorder{base: http.DefaultTransport}
 	client := func(key string) *posthogapi.Client {
 		c, err := srv.Client(key, posthogapi.WithHTTPClient(&http.Client{Transport: rec}), posthogapi.WithMaxRetries(0))

@@ -238,7 +238,7 @@ func realisticBodies() map[string][]string {
 		"Organization":             {orgBody, orgBodyMin},
 		"OrganizationTeam":         {`{"id":1,"uuid":"0191e8a4-0000-7000-8000-000000001000","organization":"0191e8a4-0000-7000-8000-000000000100","project_id":1,"api_token":"phc_x","name":"Default","is_demo":true,"timezone":"UTC"}`},
 		"OrganizationProject":      {`{"id":1,"organization_id":"0191e8a4-0000-7000-8000-000000000100","name":"Default"}`},
-		"OrganizationCreate":       {`{"name":"New","logo_media_id":null,"enforce_2fa":true,"members_can_invite":null,"default_experiment_stats_method":"frequentist","default_role_id":"r"}`, `{"name":"New"}`},
+		"OrganizationCreate":       {`{"name":"New","logo_media_id":null,"enforce_2fa":true,"members_can_invite":null,"default_experiment_stats_method":"frequentist","default_role_id":"0191e8a4-0000-7000-8000-0000000000fe","enforce_verified_domains":true,"is_ai_training_opted_in":null}`, `{"name":"New"}`},
 		"OrganizationUpdate":       {`{"logo_media_id":"0191e8a4-0000-7000-8000-0000000000ff","enforce_2fa":null,"default_role_id":null,"name":"Renamed","default_anonymize_ips":false}`},
 		"OrganizationMember":       {memberBody1, memberBody2, memberBody3},
 		"UserBasic":                {`{"id":1,"uuid":"0192b7a4-0000-7000-8000-00000000002a","distinct_id":"d","first_name":"A","last_name":"B","email":"a@b.c","is_email_verified":true,"hedgehog_config":{"color":null},"role_at_organization":"sales"}`},

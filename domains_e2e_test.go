@@ -185,7 +185,7 @@ func TestDomainE2EActionsRejectScopedPersonalKeys(t *testing.T) {
 
 func TestDomainE2EVerifyWithLegacyKey(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := e2eServer(t) // a legacy key: no scopes, allowed everything
+	srv, org, c := e2eLegacyServer(t) // a legacy key: no scopes, allowed everything
 	d, err := c.Domains.Create(ctx, org, &posthogapi.DomainCreate{Domain: "example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +283,7 @@ func TestDomainE2EAutomaticProvisioningFeature(t *testing.T) {
 
 func TestDomainE2ESCIMLogsPaging(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := e2eServer(t) // legacy key: scim/logs has no scope
+	srv, org, c := e2eLegacyServer(t) // legacy key: scim/logs has no scope
 	d := srv.AddDomain(org, "example.com")
 	other := srv.AddDomain(org, "other.example.com")
 	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)

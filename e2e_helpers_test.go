@@ -17,6 +17,16 @@ func e2eServer(t *testing.T, scopes ...string) (*posthogtest.Server, uuid.UUID, 
 	return srv, srv.DefaultOrganization().ID, e2eClient(t, srv, srv.NewAPIKey(scopes...))
 }
 
+// e2eLegacyServer is e2eServer with a key without scopes on a server that
+// lets such legacy keys do anything (posthogtest.LegacyUnscopedKeys), for
+// the actions PostHog offers no scope for.
+func e2eLegacyServer(t *testing.T) (*posthogtest.Server, uuid.UUID, *posthogapi.Client) {
+	t.Helper()
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
+	t.Cleanup(srv.Close)
+	return srv, srv.DefaultOrganization().ID, e2eClient(t, srv, srv.NewAPIKey())
+}
+
 // e2eClient returns a client of srv authenticated with key. It does not
 // retry, so an error answer is seen as the server gave it.
 func e2eClient(t *testing.T, srv *posthogtest.Server, key string) *posthogapi.Client {

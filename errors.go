@@ -58,6 +58,10 @@ const (
 	kindPermissionDenied
 	kindMissingScope
 	kindPAKNotSupported
+	kindOrgNotAllowed
+	kindProjectScopedKey
+	kindPAKDisabled
+	kindConflict
 	kindValidation
 	kindRateLimited
 	kindServer
@@ -71,7 +75,9 @@ var (
 	ErrNotFound = &APIError{kind: kindNotFound, StatusCode: http.StatusNotFound, Detail: "not found"}
 	// ErrUnauthorized matches 401 answers: a missing, malformed or revoked key.
 	ErrUnauthorized = &APIError{kind: kindUnauthorized, StatusCode: http.StatusUnauthorized, Detail: "unauthorized"}
-	// ErrPermissionDenied matches every 403 answer, including the two below.
+	// ErrPermissionDenied matches every 403 answer, including the more precise
+	// kinds below (missing scope, key not supported, organization not
+	// allowed, project-scoped key, personal API keys disabled).
 	ErrPermissionDenied = &APIError{kind: kindPermissionDenied, StatusCode: http.StatusForbidden, Detail: "permission denied"}
 	// ErrMissingScope matches 403 "API key missing required scope '...'";
 	// errors.As with *ScopeError gives the scope.
@@ -79,6 +85,24 @@ var (
 	// ErrPersonalAPIKeyNotSupported matches 403 "This action does not support
 	// Personal API Key access": the endpoint needs a session or OAuth token.
 	ErrPersonalAPIKeyNotSupported = &APIError{kind: kindPAKNotSupported, StatusCode: http.StatusForbidden, Detail: "this action does not support personal API key access"}
+	// ErrOrganizationNotAllowed matches 403 "API key does not have access to
+	// the requested organization: ID <uuid>.": the key is limited to other
+	// organizations (its scoped organizations). It matches
+	// ErrPermissionDenied too.
+	ErrOrganizationNotAllowed = &APIError{kind: kindOrgNotAllowed, StatusCode: http.StatusForbidden, Detail: "API key does not have access to the requested organization"}
+	// ErrProjectScopedKey matches 403 "API keys with scoped projects are only
+	// supported on project-based endpoints.": a key limited to projects
+	// cannot use the organization-level endpoints of this package at all.
+	// It matches ErrPermissionDenied too.
+	ErrProjectScopedKey = &APIError{kind: kindProjectScopedKey, StatusCode: http.StatusForbidden, Detail: "API keys with scoped projects are only supported on project-based endpoints"}
+	// ErrPersonalAPIKeysDisabled matches 403 "Organization '<name>' does not
+	// allow using personal API keys. ...": the organization turned off
+	// members_can_use_personal_api_keys and the key's user is not an admin
+	// there. It matches ErrPermissionDenied too.
+	ErrPersonalAPIKeysDisabled = &APIError{kind: kindPAKDisabled, StatusCode: http.StatusForbidden, Detail: "organization does not allow using personal API keys"}
+	// ErrConflict matches 409 answers, such as a project name already used
+	// in the organization (PostHog's code "conflict").
+	ErrConflict = &APIError{kind: kindConflict, StatusCode: http.StatusConflict, Detail: "conflict"}
 	// ErrValidation matches 400 answers (Attr names the field).
 	ErrValidation = &APIError{kind: kindValidation, StatusCode: http.StatusBadRequest, Detail: "validation error"}
 	// ErrRateLimited matches 429 answers; errors.As with *RateLimitError gives
@@ -172,6 +196,14 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusForbidden && scopeFromDetail(e.Detail) != ""
 	case kindPAKNotSupported:
 		return e.StatusCode == http.StatusForbidden && isPAKNotSupported(e.Detail)
+	case kindOrgNotAllowed:
+		return e.StatusCode == http.StatusForbidden && containsFold(e.Detail, "does not have access to the requested organization")
+	case kindProjectScopedKey:
+		return e.StatusCode == http.StatusForbidden && containsFold(e.Detail, "api keys with scoped projects are only supported on project-based endpoints")
+	case kindPAKDisabled:
+		return e.StatusCode == http.StatusForbidden && containsFold(e.Detail, "does not allow using personal api keys")
+	case kindConflict:
+		return e.StatusCode == http.StatusConflict
 	case kindValidation:
 		return e.StatusCode == http.StatusBadRequest
 	case kindRateLimited:
@@ -323,7 +355,13 @@ func scopeFromDetail(detail string) string {
 }
 
 func isPAKNotSupported(detail string) bool {
-	return strings.Contains(strings.ToLower(detail), "does not support personal api key")
+	return containsFold(detail, "does not support personal api key")
+}
+
+// containsFold reports whether s contains the lower-case substr, ignoring
+// case (PostHog has changed the case of its 403 texts before).
+func containsFold(s, substr string) bool {
+	return strings.Contains(strings.ToLower(s), substr)
 }
 
 // maxServerWait bounds any wait parsed from an answer, so arithmetic on it

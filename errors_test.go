@@ -128,7 +128,8 @@ func TestErrorMapping(t *testing.T) {
 
 func TestSentinelsAreAPIErrors(t *testing.T) {
 	for _, s := range []error{ErrNotFound, ErrUnauthorized, ErrPermissionDenied, ErrMissingScope,
-		ErrPersonalAPIKeyNotSupported, ErrValidation, ErrRateLimited, ErrServer} {
+		ErrPersonalAPIKeyNotSupported, ErrOrganizationNotAllowed, ErrProjectScopedKey, ErrPersonalAPIKeysDisabled,
+		ErrConflict, ErrValidation, ErrRateLimited, ErrServer} {
 		var apiErr *APIError
 		if !errors.As(s, &apiErr) {
 			t.Errorf("%v is not an *APIError", s)
@@ -200,5 +201,34 @@ func TestRedact(t *testing.T) {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestFidelity14_OrganizationLevel403sAreTyped: the 403s of
+// APIScopePermission.check_team_and_org_permissions (posthog/permissions.py)
+// are matchable, case-insensitively, and still ErrPermissionDenied.
+func TestFidelity14_OrganizationLevel403sAreTyped(t *testing.T) {
+	all := []error{ErrOrganizationNotAllowed, ErrProjectScopedKey, ErrPersonalAPIKeysDisabled, ErrMissingScope, ErrPersonalAPIKeyNotSupported}
+	for detail, want := range map[string]error{
+		"API key does not have access to the requested organization: ID 0188a0a0-0000-4000-8000-000000000001.":                            ErrOrganizationNotAllowed,
+		"API keys with scoped projects are only supported on project-based endpoints.":                                                    ErrProjectScopedKey,
+		"api keys with SCOPED projects are only supported on project-based endpoints.":                                                    ErrProjectScopedKey,
+		"Organization 'Acme' does not allow using personal API keys. Contact an admin to enable personal API keys for this organization.": ErrPersonalAPIKeysDisabled,
+	} {
+		e := &APIError{StatusCode: 403, Code: "permission_denied", Detail: detail}
+		if !errors.Is(e, ErrPermissionDenied) || !errors.Is(e, want) {
+			t.Errorf("%q: not %v", detail, want)
+		}
+		for _, other := range all {
+			if other != want && errors.Is(e, other) {
+				t.Errorf("%q also matches %v", detail, other)
+			}
+		}
+		if errors.Is(&APIError{StatusCode: 400, Detail: detail}, want) {
+			t.Errorf("%q: a 400 matches %v", detail, want)
+		}
+	}
+	if !errors.Is(&APIError{StatusCode: 409, Code: "conflict"}, ErrConflict) || errors.Is(&APIError{StatusCode: 400}, ErrConflict) {
+		t.Error("ErrConflict matches by status 409 only")
 	}
 }

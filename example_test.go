@@ -7,6 +7,8 @@ import (
 	"log"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/posthogtest"
 )
@@ -120,7 +122,7 @@ func ExampleRateLimitError() {
 	srv := newDemo()
 	defer srv.Close()
 	srv.InjectFault(posthogtest.Fault{Status: 429, RetryAfter: "3600"})
-	c, _ := srv.Client(srv.NewAPIKey(), posthogapi.WithMaxRetryWait(time.Minute))
+	c, _ := srv.Client(srv.NewAPIKey("*"), posthogapi.WithMaxRetryWait(time.Minute))
 
 	_, err := c.Organizations.GetCurrent(context.Background())
 	var rateErr *posthogapi.RateLimitError
@@ -143,7 +145,7 @@ func ExampleNullable() {
 
 	o, err := c.Organizations.Update(ctx, org.ID, &posthogapi.OrganizationUpdate{
 		Enforce2FA:    posthogapi.NewNullable(true),
-		DefaultRoleID: posthogapi.Null[string](),
+		DefaultRoleID: posthogapi.Null[uuid.UUID](),
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -11,7 +11,7 @@ import (
 
 func TestFeatureFlagsE2E(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer()
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	defer srv.Close()
 	org := srv.DefaultOrganization().ID
 	odd := "beta/rollout?v=2#x %"

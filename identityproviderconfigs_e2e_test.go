@@ -16,7 +16,7 @@ import (
 // PostHog with SAML and SCIM on domains (posthogtest.WithLegacyDomainSSO).
 func legacySSOServer(t *testing.T, scopes ...string) (*posthogtest.Server, uuid.UUID, *posthogapi.Client) {
 	t.Helper()
-	srv := posthogtest.NewServer(posthogtest.WithLegacyDomainSSO())
+	srv := posthogtest.NewServer(posthogtest.WithLegacyDomainSSO(), posthogtest.LegacyUnscopedKeys())
 	t.Cleanup(srv.Close)
 	return srv, srv.DefaultOrganization().ID, e2eClient(t, srv, srv.NewAPIKey(scopes...))
 }

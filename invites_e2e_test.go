@@ -274,8 +274,8 @@ func TestInviteE2EDelegate(t *testing.T) {
 	if inv.Level != posthogapi.MembershipLevelAdmin || inv.TargetEmail != "cto@example.com" || inv.Message == nil || *inv.Message != "Please finish setup" {
 		t.Errorf("delegation invite = %+v", inv)
 	}
-	if last := srv.Requests()[len(srv.Requests())-1]; last.Status != 200 {
-		t.Errorf("delegate answered %d, PostHog answers 200", last.Status)
+	if last := srv.Requests()[len(srv.Requests())-1]; last.Status != 201 {
+		t.Errorf("delegate answered %d, PostHog answers 201 (fidelity item 14)", last.Status)
 	}
 	if got := srv.Invites(org); len(got) != 1 || !got[0].SetupDelegation || got[0].Level != posthogtest.LevelAdmin {
 		t.Errorf("server invites = %+v", got)

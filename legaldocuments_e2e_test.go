@@ -206,7 +206,7 @@ func (rs *recordingStorage) seen() []http.Header {
 
 func TestLegalDocumentsE2EDownload(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer()
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	defer srv.Close()
 	org := srv.DefaultOrganization().ID
 	writer, _ := srv.Client(srv.NewAPIKey("legal_document:write"))

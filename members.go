@@ -28,6 +28,8 @@ const (
 	RoleAtOrganizationMarketing   RoleAtOrganization = "marketing"
 	RoleAtOrganizationSales       RoleAtOrganization = "sales"
 	RoleAtOrganizationOther       RoleAtOrganization = "other"
+	// RoleAtOrganizationStudent is offered by the newest PostHog.
+	RoleAtOrganizationStudent RoleAtOrganization = "student"
 )
 
 // UserBasic is the short form of a user that PostHog embeds in other objects.
@@ -87,7 +89,8 @@ type MemberListOptions struct {
 	Order MemberOrder `url:"order,omitempty"`
 	// Search matches names and emails (at most 200 characters).
 	Search string `url:"search,omitempty"`
-	// Email keeps only the member with this email.
+	// Email keeps only the member with exactly this email address (PostHog
+	// compares it as stored, so case matters).
 	Email string `url:"email,omitempty"`
 	// UpdatedAfter keeps members updated after this time.
 	UpdatedAfter *time.Time `url:"updated_after,omitempty"`
@@ -199,8 +202,12 @@ func (s *MembersService) Get(ctx context.Context, org, user uuid.UUID) (*Organiz
 	}
 }
 
-// Update changes the member's level (PATCH). Only admins can change levels,
-// never above their own, and only owners can make owners.
+// Update changes the member's level (PATCH). Only admins can edit other
+// members (a plain member editing someone else gets 403 "You can only edit
+// others if you are an admin.", level or not), never above their own level,
+// and only owners can make owners; making someone owner leaves the caller
+// an owner too. Nobody may send their own level, even unchanged (403 "You
+// can't change your own access level.").
 //
 // API: PATCH /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
 func (s *MembersService) Update(ctx context.Context, org, user uuid.UUID, upd *MemberUpdate) (*OrganizationMember, error) {
@@ -230,7 +237,11 @@ func (s *MembersService) write(ctx context.Context, method string, org, user uui
 }
 
 // Delete removes the user from the organization (a member may remove
-// themselves; removing others needs an admin).
+// themselves; removing others needs an admin at least at their level).
+// PostHog refuses to remove an owner, whether the owner leaves or another
+// owner removes them: 400 "Cannot leave the organization as its owner!"
+// (ErrValidation). Demote first: have another owner set the member's level
+// to admin with Update, then remove them.
 //
 // API: DELETE /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
 func (s *MembersService) Delete(ctx context.Context, org, user uuid.UUID) error {

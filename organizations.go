@@ -94,7 +94,9 @@ type Organization struct {
 	// AvailableProductFeatures are billing features (objects with at least
 	// key and name); nil when billing is not set up.
 	AvailableProductFeatures []map[string]any `json:"available_product_features"`
-	IsMemberJoinEmailEnabled bool             `json:"is_member_join_email_enabled"`
+	// IsMemberJoinEmailEnabled is a legacy, read-only field: member-join
+	// emails are now set per user in their notification settings.
+	IsMemberJoinEmailEnabled bool `json:"is_member_join_email_enabled"`
 	// Metadata is an object such as {"instance_tag": "..."}. The schema
 	// types it as a string; the server sends an object.
 	Metadata                     map[string]any `json:"metadata"`
@@ -113,6 +115,29 @@ type Organization struct {
 	DefaultRoleID     *string `json:"default_role_id"`
 	IsActive          *bool   `json:"is_active"`
 	IsNotActiveReason *string `json:"is_not_active_reason"`
+	// EnforceVerifiedDomains: only users with an email address of one of
+	// the organization's verified domains may join or stay (newest servers).
+	EnforceVerifiedDomains bool `json:"enforce_verified_domains"`
+	// MembersCanCreateProjects lets members below admin create projects;
+	// admins and owners always can.
+	MembersCanCreateProjects *bool `json:"members_can_create_projects"`
+	// MembersCanSeeOrgMembers false makes members below admin see only
+	// themselves in the member list.
+	MembersCanSeeOrgMembers bool `json:"members_can_see_org_members"`
+	// IsAITrainingOptedIn: the organization allows its data to be used to
+	// train PostHog AI models (nil: not decided).
+	IsAITrainingOptedIn *bool `json:"is_ai_training_opted_in"`
+	// IsAITrainingLocked: the AI training setting cannot be changed through
+	// the UI or API. Read-only.
+	IsAITrainingLocked *bool `json:"is_ai_training_locked"`
+	// IsAITrainingCTAShown: in-app callouts inviting members to enable AI
+	// training are shown. Read-only.
+	IsAITrainingCTAShown *bool `json:"is_ai_training_cta_shown"`
+	// IsHIPAA marks an organization under a HIPAA agreement. Read-only.
+	IsHIPAA *bool `json:"is_hipaa"`
+	// IsPendingDeletion is true once deleting the organization has started.
+	// Read-only.
+	IsPendingDeletion *bool `json:"is_pending_deletion"`
 }
 
 // OrganizationTeam is an environment (team) listed in Organization.Teams.
@@ -139,7 +164,6 @@ type OrganizationProject struct {
 type OrganizationCreate struct {
 	Name                         string                          `json:"name"`
 	LogoMediaID                  Nullable[uuid.UUID]             `json:"logo_media_id,omitzero"`
-	IsMemberJoinEmailEnabled     *bool                           `json:"is_member_join_email_enabled,omitempty"`
 	Enforce2FA                   Nullable[bool]                  `json:"enforce_2fa,omitzero"`
 	MembersCanInvite             Nullable[bool]                  `json:"members_can_invite,omitzero"`
 	MembersCanUsePersonalAPIKeys *bool                           `json:"members_can_use_personal_api_keys,omitempty"`
@@ -147,7 +171,18 @@ type OrganizationCreate struct {
 	IsAIDataProcessingApproved   Nullable[bool]                  `json:"is_ai_data_processing_approved,omitzero"`
 	DefaultExperimentStatsMethod Nullable[ExperimentStatsMethod] `json:"default_experiment_stats_method,omitzero"`
 	DefaultAnonymizeIPs          *bool                           `json:"default_anonymize_ips,omitempty"`
-	DefaultRoleID                Nullable[string]                `json:"default_role_id,omitzero"`
+	// DefaultRoleID is the role given to new members (Null: none).
+	DefaultRoleID Nullable[uuid.UUID] `json:"default_role_id,omitzero"`
+	// EnforceVerifiedDomains, MembersCanCreateProjects,
+	// MembersCanSeeOrgMembers and IsAITrainingOptedIn are the newest
+	// server's settings (see Organization); older servers ignore them.
+	EnforceVerifiedDomains   *bool          `json:"enforce_verified_domains,omitempty"`
+	MembersCanCreateProjects Nullable[bool] `json:"members_can_create_projects,omitzero"`
+	MembersCanSeeOrgMembers  *bool          `json:"members_can_see_org_members,omitempty"`
+	IsAITrainingOptedIn      Nullable[bool] `json:"is_ai_training_opted_in,omitzero"`
+	// AcknowledgeAITrainingNotice true records that the AI training notice
+	// was seen. Write-only: it is not part of Organization.
+	AcknowledgeAITrainingNotice *bool `json:"acknowledge_ai_training_notice,omitempty"`
 }
 
 // OrganizationUpdate is the body of Organizations.Update (PATCH): only set
@@ -155,7 +190,6 @@ type OrganizationCreate struct {
 type OrganizationUpdate struct {
 	Name                         *string                         `json:"name,omitempty"`
 	LogoMediaID                  Nullable[uuid.UUID]             `json:"logo_media_id,omitzero"`
-	IsMemberJoinEmailEnabled     *bool                           `json:"is_member_join_email_enabled,omitempty"`
 	Enforce2FA                   Nullable[bool]                  `json:"enforce_2fa,omitzero"`
 	MembersCanInvite             Nullable[bool]                  `json:"members_can_invite,omitzero"`
 	MembersCanUsePersonalAPIKeys *bool                           `json:"members_can_use_personal_api_keys,omitempty"`
@@ -163,7 +197,18 @@ type OrganizationUpdate struct {
 	IsAIDataProcessingApproved   Nullable[bool]                  `json:"is_ai_data_processing_approved,omitzero"`
 	DefaultExperimentStatsMethod Nullable[ExperimentStatsMethod] `json:"default_experiment_stats_method,omitzero"`
 	DefaultAnonymizeIPs          *bool                           `json:"default_anonymize_ips,omitempty"`
-	DefaultRoleID                Nullable[string]                `json:"default_role_id,omitzero"`
+	// DefaultRoleID is the role given to new members (Null: none).
+	DefaultRoleID Nullable[uuid.UUID] `json:"default_role_id,omitzero"`
+	// EnforceVerifiedDomains, MembersCanCreateProjects,
+	// MembersCanSeeOrgMembers and IsAITrainingOptedIn are the newest
+	// server's settings (see Organization); older servers ignore them.
+	EnforceVerifiedDomains   *bool          `json:"enforce_verified_domains,omitempty"`
+	MembersCanCreateProjects Nullable[bool] `json:"members_can_create_projects,omitzero"`
+	MembersCanSeeOrgMembers  *bool          `json:"members_can_see_org_members,omitempty"`
+	IsAITrainingOptedIn      Nullable[bool] `json:"is_ai_training_opted_in,omitzero"`
+	// AcknowledgeAITrainingNotice true records that the AI training notice
+	// was seen. Write-only: it is not part of Organization.
+	AcknowledgeAITrainingNotice *bool `json:"acknowledge_ai_training_notice,omitempty"`
 }
 
 // EnvironmentsRollbackResult is the answer to Organizations.EnvironmentsRollback.
@@ -277,6 +322,12 @@ func (s *OrganizationsService) Update(ctx context.Context, id uuid.UUID, upd *Or
 
 // Replace replaces the organization's writable fields (PUT): fields left
 // unset take PostHog's defaults. It needs an admin.
+//
+// Prefer Update. Self-hosted PostHog checks its multi-organization plan
+// feature on PUT (PremiumMultiorganizationPermission): without it, PUT
+// answers 403 "You must upgrade your PostHog plan to be able to create and
+// manage multiple organizations." (ErrPermissionDenied), while PATCH keeps
+// working. PostHog Cloud does not check it.
 //
 // API: PUT /api/organizations/{id}/ (scope organization:write)
 func (s *OrganizationsService) Replace(ctx context.Context, id uuid.UUID, org *OrganizationCreate) (*Organization, error) {

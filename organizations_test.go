@@ -137,7 +137,7 @@ func TestOrganizationsCreate(t *testing.T) {
 	o, err := c.Organizations.Create(context.Background(), &OrganizationCreate{
 		Name:                         "Hedgebox",
 		Enforce2FA:                   NewNullable(true),
-		DefaultRoleID:                Null[string](),
+		DefaultRoleID:                Null[uuid.UUID](),
 		MembersCanUsePersonalAPIKeys: Ptr(false),
 	})
 	if err != nil {

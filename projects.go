@@ -342,7 +342,9 @@ type ProjectSettings struct {
 // ProjectCreate is the body of Projects.Create and Projects.Replace.
 type ProjectCreate struct {
 	// Name is required by this client (1 to 200 characters, not blank).
-	// PostHog itself would pick a default name when none is given.
+	// PostHog itself would pick a unique default name when none is given.
+	// Names are unique in an organization, ignoring case and surrounding
+	// space: a name already used answers 409 (ErrConflict).
 	Name string `json:"name"`
 	ProjectSettings
 }
@@ -648,6 +650,14 @@ func (s *ProjectsService) Update(ctx context.Context, org uuid.UUID, id int64, u
 // Replace sends the project's settings with PUT. PostHog has no required
 // project setting, so settings left unset keep their values, as with
 // Update.
+//
+// Prefer Update. PostHog checks its plan limit on PUT as on create
+// (PremiumMultiProjectPermission): once the organization has as many
+// projects as its plan allows (one without the multi-project feature, so
+// every organization on a free plan), PUT answers 403 "You have reached
+// the maximum limit of allowed projects for your current plan..."
+// (ErrPermissionDenied), while PATCH keeps working. A name used by another
+// project of the organization answers 409 (ErrConflict).
 //
 // API: PUT /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
 func (s *ProjectsService) Replace(ctx context.Context, org uuid.UUID, id int64, project *ProjectCreate) (*Project, error) {

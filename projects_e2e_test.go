@@ -15,6 +15,8 @@ func newProjectsServer(t *testing.T, scopes ...string) (*posthogtest.Server, *po
 	t.Helper()
 	srv := posthogtest.NewServer()
 	t.Cleanup(srv.Close)
+	// A plan without a project limit, so projects can be added and PUT.
+	srv.SetProjectLimit(srv.DefaultOrganization().ID, 0)
 	c, err := srv.Client(srv.NewAPIKey(scopes...))
 	if err != nil {
 		t.Fatal(err)

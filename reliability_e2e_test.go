@@ -23,7 +23,7 @@ func TestReliability04_LostResponse1000Writes(t *testing.T) {
 	const n = 1000
 	srv := posthogtest.NewServer()
 	defer srv.Close()
-	key := srv.NewAPIKey() // legacy key: every scope
+	key := srv.NewAPIKey("*") // legacy key: every scope
 	c, err := srv.Client(key, posthogapi.WithRetryWaitMin(time.Millisecond), posthogapi.WithMaxRetryWait(10*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +105,7 @@ func TestReliability04_BaselineDefaultRetryablehttp(t *testing.T) {
 	const n = 20
 	srv := posthogtest.NewServer()
 	defer srv.Close()
-	key := srv.NewAPIKey()
+	key := srv.NewAPIKey("*")
 	rc := retryablehttp.NewClient()
 	rc.Logger = nil
 	rc.RetryWaitMin, rc.RetryWaitMax = time.Millisecond, 2*time.Millisecond

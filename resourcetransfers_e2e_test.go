@@ -11,7 +11,7 @@ import (
 
 func TestResourceTransfersE2E(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer()
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	defer srv.Close()
 	org := srv.DefaultOrganization().ID
 	cohort := srv.AddTransferableResource(org, posthogtest.TransferableResource{TeamID: 1, Kind: "Cohort", Name: "Power users"})

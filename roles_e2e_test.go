@@ -36,8 +36,10 @@ func TestRolesE2E(t *testing.T) {
 	if eng.ID == uuid.Nil || eng.Name != "Engineers" || eng.IsDefault || len(eng.Members) != 0 || eng.CreatedAt.IsZero() {
 		t.Fatalf("created = %+v", eng)
 	}
-	if eng.CreatedBy == nil || eng.CreatedBy.Email != "owner@example.com" {
-		t.Errorf("created_by = %+v", eng.CreatedBy)
+	// TestFidelity14: PostHog leaves created_by null on roles created
+	// through the API.
+	if eng.CreatedBy != nil {
+		t.Errorf("created_by = %+v, want null", eng.CreatedBy)
 	}
 
 	// Names are unique regardless of case, on create and on rename.
@@ -120,7 +122,7 @@ func TestRolesE2E(t *testing.T) {
 	}
 
 	// is_default follows the organization's default role.
-	if _, err := c.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{DefaultRoleID: posthogapi.NewNullable(ops.ID.String())}); err != nil {
+	if _, err := c.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{DefaultRoleID: posthogapi.NewNullable(ops.ID)}); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := c.Roles.Get(ctx, org, ops.ID); !r.IsDefault {

@@ -300,7 +300,7 @@ func TestRoleAddMemberErrors(t *testing.T) {
 	c, mt := newMockClient(t)
 	list := rolesURL(roleID.String() + "/role_memberships/")
 	mt.RegisterResponder(http.MethodPost, list, respond(t, 400,
-		`{"type": "validation_error", "code": "invalid", "detail": "User is already part of the role.", "attr": null}`, "", ""))
+		`{"type": "validation_error", "code": "invalid_input", "detail": "User is already part of the role.", "attr": null}`, "", ""))
 	_, err := c.Roles.AddMember(context.Background(), roleOrg, roleID, roleUser)
 	var ae *APIError
 	if !errors.As(err, &ae) || !errors.Is(err, ErrValidation) || ae.Detail != "User is already part of the role." || ae.Attr != "" {

@@ -12,7 +12,7 @@ import (
 
 // TestDomainRoutesOnTheWire checks the older server's domain routes (WithLegacyDomainSSO).
 func TestDomainRoutesOnTheWire(t *testing.T) {
-	srv := posthogtest.NewServer(posthogtest.WithLegacyDomainSSO()) // scim/token on domains: older servers
+	srv := posthogtest.NewServer(posthogtest.WithLegacyDomainSSO(), posthogtest.LegacyUnscopedKeys()) // scim/token on domains: older servers, legacy key
 	defer srv.Close()
 	org := srv.DefaultOrganization().ID
 	key := srv.NewAPIKey("organization:write")
@@ -59,7 +59,7 @@ func TestDomainRoutesOnTheWire(t *testing.T) {
 }
 
 func TestSCIMLogPagination(t *testing.T) {
-	srv := posthogtest.NewServer()
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	defer srv.Close()
 	org := srv.DefaultOrganization().ID
 	d := srv.AddDomain(org, "example.com")

@@ -73,7 +73,7 @@ func Example() {
 func ExampleServer_InjectFault() {
 	srv := posthogtest.NewServer()
 	defer srv.Close()
-	c, _ := srv.Client(srv.NewAPIKey(), posthogapi.WithMaxRetries(0))
+	c, _ := srv.Client(srv.NewAPIKey("*"), posthogapi.WithMaxRetries(0))
 
 	// The next POST runs, but its answer is lost.
 	srv.InjectFault(posthogtest.Fault{Method: "POST", DropConnection: true})

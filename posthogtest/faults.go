@@ -49,11 +49,41 @@ type Fault struct {
 	// first half of the body, and closes the connection: the answer is cut
 	// off after its (2xx) status. Status is ignored.
 	TruncateBody bool
+	// DatabaseUnavailable answers as the newest PostHog does when its
+	// Postgres fails transiently: 503 {"type":"server_error","code":
+	// "database_unavailable",...} with Retry-After: 1, without running the
+	// request. Status, Body and RetryAfter are ignored. With CommitFirst
+	// the request runs in full before the 503 (the write happened but the
+	// answer says it failed).
+	DatabaseUnavailable bool
+	// CommitFirst, with DatabaseUnavailable, runs the request before
+	// answering 503.
+	CommitFirst bool
+}
+
+// DatabaseUnavailableDetail is the detail of the DatabaseUnavailable
+// fault's answer. PostHog's exact wording was not available to check (only
+// the status, type, code and Retry-After: 1 were); clients must not depend
+// on it.
+const DatabaseUnavailableDetail = "The database is temporarily unavailable. Please try again."
+
+// FaultDatabaseUnavailable returns a fault that answers the next times
+// matching requests with the newest server's 503 database_unavailable.
+func FaultDatabaseUnavailable(method, path string, times int) Fault {
+	return Fault{Method: method, Path: path, Times: times, DatabaseUnavailable: true}
+}
+
+// status is the status the fault answers.
+func (f *fault) status() int {
+	if f.DatabaseUnavailable {
+		return http.StatusServiceUnavailable
+	}
+	return f.Status
 }
 
 // runsRequest reports whether the request runs before the fault applies.
 func (f *fault) runsRequest() bool {
-	return f.DropConnection || f.AfterCommit || f.TruncateBody
+	return f.DropConnection || f.AfterCommit || f.TruncateBody || (f.DatabaseUnavailable && f.CommitFirst)
 }
 
 // serveAfterCommit runs the request in full on a recorder, then answers as
@@ -63,6 +93,10 @@ func (s *Server) serveAfterCommit(w http.ResponseWriter, r *http.Request, body [
 	s.dispatch(rw, r, body)
 	s.record(rec, rw.Code)
 	switch {
+	case f.DatabaseUnavailable && !f.DropConnection && !f.TruncateBody:
+		// CommitFirst: the write happened, the answer says it failed.
+		f.write(w)
+		return
 	case f.AfterCommit && !f.DropConnection && !f.TruncateBody:
 		if f.Status >= 200 && f.Status <= 299 && (rw.Code < 200 || rw.Code > 299) {
 			// No server answers 2xx for a request that failed: it keeps
@@ -143,8 +177,19 @@ func (s *Server) takeFault(r *http.Request) *fault {
 }
 
 func (f *fault) write(w http.ResponseWriter) {
+	if f.DatabaseUnavailable {
+		// PostHog: posthog/exceptions.py (newest) maps transient Postgres
+		// errors to 503 code "database_unavailable" with Retry-After: 1.
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "server_error", "database_unavailable", DatabaseUnavailableDetail, "")
+		return
+	}
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
+	} else if f.Status == http.StatusTooManyRequests && f.Body == "" {
+		// PostHog: drf-exceptions-hog handler.py sets Retry-After on every
+		// throttled answer.
+		w.Header().Set("Retry-After", "1")
 	}
 	if f.Body != "" {
 		ct := f.ContentType

@@ -26,7 +26,7 @@ func fastClient(t *testing.T, srv *posthogtest.Server, key string) *posthogapi.C
 func TestFaultDropConnectionRunsRequest(t *testing.T) {
 	srv := posthogtest.NewServer()
 	defer srv.Close()
-	c := fastClient(t, srv, srv.NewAPIKey())
+	c := fastClient(t, srv, srv.NewAPIKey("*"))
 	srv.InjectFault(posthogtest.Fault{Method: http.MethodPost, DropConnection: true})
 	_, err := c.Organizations.Create(context.Background(), &posthogapi.OrganizationCreate{Name: "Dropped"})
 	if !errors.Is(err, posthogapi.ErrOutcomeUnknown) {
@@ -54,7 +54,7 @@ func TestFaultDropConnectionRunsRequest(t *testing.T) {
 func TestFaultStatusAndTimes(t *testing.T) {
 	srv := posthogtest.NewServer()
 	defer srv.Close()
-	c := fastClient(t, srv, srv.NewAPIKey())
+	c := fastClient(t, srv, srv.NewAPIKey("*"))
 	srv.InjectFault(posthogtest.Fault{Method: http.MethodGet, Status: http.StatusTooManyRequests, RetryAfter: "0", Times: 2,
 		Body: `{"type":"throttled_error","code":"throttled","detail":"Request was throttled.","attr":null}`})
 	if _, err := c.Organizations.GetCurrent(context.Background()); err != nil {
@@ -85,7 +85,7 @@ func TestFaultStatusAndTimes(t *testing.T) {
 func TestFaultDelayEndsWithTheRequest(t *testing.T) {
 	srv := posthogtest.NewServer()
 	defer srv.Close()
-	c := fastClient(t, srv, srv.NewAPIKey())
+	c := fastClient(t, srv, srv.NewAPIKey("*"))
 	srv.InjectFault(posthogtest.Fault{Method: http.MethodGet, Delay: time.Hour})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()

@@ -116,7 +116,7 @@ func (rc *reqCtx) boolField(f map[string]json.RawMessage, name string, dst *bool
 
 // nullable reads a field PostHog lets a client clear: absent leaves *dst
 // alone, null clears it, a value is decoded into a new *T, and a value of
-// the wrong type is a 400 "invalid" with msg.
+// the wrong type is a 400 "invalid_input" with msg.
 func nullable[T any](rc *reqCtx, f map[string]json.RawMessage, name, msg string, dst **T) bool {
 	raw, present := f[name]
 	if !present {

@@ -445,7 +445,9 @@ func handleInviteDelegate(rc *reqCtx) {
 	if message != "" {
 		ni.message = &message
 	}
-	rc.json(http.StatusOK, rc.s.inviteJSON(rc.createInvite(o, ni)))
+	// 201, as PostHog answers it (its frontend: "201 means the invite row is
+	// persisted"; posthog/api/organization_invite.py delegate).
+	rc.json(http.StatusCreated, rc.s.inviteJSON(rc.createInvite(o, ni)))
 }
 
 func handleInviteDelete(rc *reqCtx) {

@@ -14,7 +14,7 @@ func TestLegalDocumentAnswers(t *testing.T) {
 	var clock atomic.Int64 // seconds since the start
 	start := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
 	now := func() time.Time { return start.Add(time.Duration(clock.Load()) * time.Second) }
-	s := NewServer(WithClock(now), WithLegalDocumentStorage("https://bucket.example.com/"))
+	s := NewServer(LegacyUnscopedKeys(), WithClock(now), WithLegalDocumentStorage("https://bucket.example.com/"))
 	defer s.Close()
 	org := s.DefaultOrganization().ID
 	docs := "/api/organizations/" + org.String() + "/legal_documents/"

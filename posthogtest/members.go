@@ -41,16 +41,16 @@ func handleMemberList(rc *reqCtx) {
 	q := rc.r.URL.Query()
 	search := strings.TrimSpace(q.Get("search"))
 	if len([]rune(search)) > 200 {
-		rc.invalid("max_length", "Ensure this field has no more than 200 characters.", "search")
+		// PostHog: posthog/api/organization_member.py raises
+		// ValidationError({"search": ...}) itself (code invalid_input).
+		rc.invalid("invalid", "Search query must be 200 characters or fewer.", "search")
 		return
 	}
+	// PostHog: posthog/api/organization_member.py falls back to -joined_at
+	// for any order it does not know, without an error.
 	order := q.Get("order")
-	if order == "" {
+	if order != "joined_at" {
 		order = "-joined_at"
-	}
-	if order != "joined_at" && order != "-joined_at" {
-		rc.invalid("invalid_choice", `"`+order+`" is not a valid choice.`, "order")
-		return
 	}
 	var updatedAfter time.Time
 	if v := q.Get("updated_after"); v != "" {
@@ -61,7 +61,8 @@ func handleMemberList(rc *reqCtx) {
 		}
 		updatedAfter = t
 	}
-	email := strings.ToLower(strings.TrimSpace(q.Get("email")))
+	// PostHog: the email filter is an exact user__email match.
+	email := q.Get("email")
 	members := sortedBy(o.members, func(a, b *membership) bool {
 		if order == "joined_at" {
 			return a.joinedAt.Before(b.joinedAt)
@@ -78,16 +79,15 @@ func handleMemberList(rc *reqCtx) {
 		}
 		match := ""
 		if search != "" {
+			// PostHog: substring matches are "exact"; its fuzzy (trigram)
+			// matches, labelled "similar", are not modelled, so the fake finds
+			// fewer members than PostHog may for a misspelt query.
 			s := strings.ToLower(search)
 			u := m.user
-			switch {
-			case u.email == s:
-				match = "exact"
-			case strings.Contains(u.email, s) || strings.Contains(strings.ToLower(u.firstName+" "+u.lastName), s):
-				match = "similar"
-			default:
+			if !strings.Contains(u.email, s) && !strings.Contains(strings.ToLower(u.firstName+" "+u.lastName), s) {
 				continue
 			}
+			match = "exact"
 		}
 		out = append(out, memberJSON(m, match))
 	}
@@ -122,42 +122,36 @@ func (rc *reqCtx) memberTarget() (o *org, me, target *membership) {
 func handleMemberUpdate(put bool) handler {
 	return func(rc *reqCtx) {
 		_, me, target := rc.memberTarget()
-		if target == nil {
+		if target == nil || !rc.mayEditMember(me, target) {
 			return
 		}
 		f := rc.fields()
 		if f == nil {
 			return
 		}
-		level := target.level
 		if _, present := f["level"]; present || put {
+			level := target.level
 			if !rc.intField(f, "level", true, &level, LevelMember, LevelAdmin, LevelOwner) {
 				return
 			}
-		}
-		if level != target.level {
+			// PostHog: posthog/api/organization_member.py
+			// OrganizationMemberSerializer.update runs validate_update with
+			// the level whenever the body has one, changed or not
+			// (posthog/models/organization.py
+			// OrganizationMembership.validate_update).
 			switch {
 			case target == me:
 				rc.forbidden("You can't change your own access level.")
 				return
-			case me.level < LevelAdmin:
-				rc.forbidden("You can only edit others if you are an admin.")
-				return
-			case target.level > me.level:
-				rc.forbidden("You can only edit others with level lower or equal to you.")
-				return
 			case level == LevelOwner && me.level != LevelOwner:
 				rc.forbidden("You can only make another member owner if you're this organization's owner.")
 				return
-			case level > me.level:
+			case level != LevelOwner && level > me.level:
 				rc.forbidden("You can only change access level of others to lower or equal to your current one.")
 				return
 			}
-			if level == LevelOwner {
-				// Making another member owner hands ownership over.
-				me.level = LevelAdmin
-				me.updatedAt = rc.s.now()
-			}
+			// Granting owner keeps the granter an owner (the newest
+			// validate_update no longer demotes them).
 			target.level = level
 		}
 		target.updatedAt = rc.s.now()
@@ -165,20 +159,38 @@ func handleMemberUpdate(put bool) handler {
 	}
 }
 
+// mayEditMember answers 403 unless me may update or remove target. PostHog:
+// posthog/api/organization_member.py
+// OrganizationMemberObjectPermissions.has_object_permission runs
+// validate_update(membership) for every PUT, PATCH and DELETE of another
+// member, level or not (posthog/models/organization.py
+// OrganizationMembership.validate_update).
+func (rc *reqCtx) mayEditMember(me, target *membership) bool {
+	if target == me {
+		return true
+	}
+	if me.level < LevelAdmin {
+		rc.forbidden("You can only edit others if you are an admin.")
+		return false
+	}
+	if target.level > me.level {
+		rc.forbidden("You can only edit others with level lower or equal to you.")
+		return false
+	}
+	return true
+}
+
 func handleMemberDelete(rc *reqCtx) {
 	o, me, target := rc.memberTarget()
-	if target == nil {
+	if target == nil || !rc.mayEditMember(me, target) {
 		return
 	}
-	if target != me {
-		if me.level < LevelAdmin {
-			rc.forbidden("You can only edit others if you are an admin.")
-			return
-		}
-		if target.level > me.level {
-			rc.forbidden("You can only edit others with level lower or equal to you.")
-			return
-		}
+	if target.level == LevelOwner {
+		// PostHog: posthog/api/organization_member.py perform_destroy calls
+		// posthog/models/user.py User.leave, which refuses an owner's
+		// membership, whether the owner leaves or another owner removes them.
+		rc.invalid("invalid", "Cannot leave the organization as its owner!", "")
+		return
 	}
 	rc.s.removeMembership(o, target)
 	rc.noContent()

@@ -52,6 +52,14 @@ func orgJSON(o *org, viewer *user) map[string]any {
 		"default_role_id":                   o.defaultRoleID,
 		"is_active":                         o.isActive,
 		"is_not_active_reason":              o.isNotActiveReasonField,
+		"enforce_verified_domains":          o.enforceVerifiedDomains,
+		"members_can_create_projects":       o.membersCanCreateProjects,
+		"members_can_see_org_members":       o.membersCanSeeMembers,
+		"is_ai_training_opted_in":           o.aiTrainingOptedIn,
+		"is_ai_training_locked":             o.aiTrainingLocked,
+		"is_ai_training_cta_shown":          o.aiTrainingCTAShown,
+		"is_hipaa":                          o.isHIPAA,
+		"is_pending_deletion":               o.isPendingDeletion,
 	}
 }
 
@@ -97,6 +105,7 @@ func handleOrgCreate(rc *reqCtx) {
 	o := &org{}
 	t := true
 	*o = org{memberJoinEmail: true, membersCanInvite: &t, membersCanUsePAK: true, allowPublicShared: true}
+	o.setNewestDefaults()
 	if !rc.applyOrgFields(o, f) {
 		return
 	}
@@ -184,10 +193,18 @@ func handleOrgRollback(rc *reqCtx) {
 }
 
 // applyOrgFields validates and applies the writable organization settings
-// present in f.
+// present in f, those of the newest server's OrganizationSerializer
+// (api.zod.ts UpdateBody): is_member_join_email_enabled is read-only there
+// and, like every read-only field, ignored when sent;
+// acknowledge_ai_training_notice is write-only.
 func (rc *reqCtx) applyOrgFields(o *org, f map[string]json.RawMessage) bool {
+	var ack bool
 	ok := rc.nullableUUIDField(f, "logo_media_id", &o.logoMediaID) &&
-		rc.boolField(f, "is_member_join_email_enabled", &o.memberJoinEmail) &&
+		rc.boolField(f, "enforce_verified_domains", &o.enforceVerifiedDomains) &&
+		rc.nullableBoolField(f, "members_can_create_projects", &o.membersCanCreateProjects) &&
+		rc.boolField(f, "members_can_see_org_members", &o.membersCanSeeMembers) &&
+		rc.nullableBoolField(f, "is_ai_training_opted_in", &o.aiTrainingOptedIn) &&
+		rc.boolField(f, "acknowledge_ai_training_notice", &ack) &&
 		rc.nullableBoolField(f, "enforce_2fa", &o.enforce2FA) &&
 		rc.nullableBoolField(f, "members_can_invite", &o.membersCanInvite) &&
 		rc.boolField(f, "members_can_use_personal_api_keys", &o.membersCanUsePAK) &&
@@ -197,6 +214,10 @@ func (rc *reqCtx) applyOrgFields(o *org, f map[string]json.RawMessage) bool {
 		rc.nullableStringField(f, "default_role_id", &o.defaultRoleID)
 	if !ok {
 		return false
+	}
+	if ack {
+		now := rc.s.now()
+		o.aiTrainingNoticeAckAt = &now
 	}
 	if raw, present := f["default_experiment_stats_method"]; present {
 		var v *string

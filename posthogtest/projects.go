@@ -54,6 +54,116 @@ func registerProjects(s *Server) {
 type projectsState struct {
 	lastID   int64
 	projects []*project
+	// limits holds each organization's plan limit on non-demo projects
+	// (SetProjectLimit); an organization not in it has the default, 1.
+	limits map[uuid.UUID]int
+}
+
+// DefaultProjectLimit is the number of non-demo projects an organization's
+// plan allows unless SetProjectLimit says otherwise: 1, PostHog's rule for
+// an organization without the organizations_projects feature (a free plan).
+const DefaultProjectLimit = 1
+
+// maxProjectsPerOrg is PostHog's hard limit for plans without a limit
+// (posthog/api/project.py MAX_ALLOWED_PROJECTS_PER_ORG).
+const maxProjectsPerOrg = 2000
+
+// SetProjectLimit sets how many non-demo projects the organization's plan
+// allows (limit <= 0: no limit, PostHog's organizations_projects feature
+// without a limit). The default is DefaultProjectLimit. As on PostHog, the
+// limit refuses creating a project and also replacing one with PUT once
+// the organization has that many (PATCH is not affected); AddProject
+// ignores it.
+func (s *Server) SetProjectLimit(orgID uuid.UUID, limit int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := areaState[projectsState](s)
+	if st.limits == nil {
+		st.limits = map[uuid.UUID]int{}
+	}
+	st.limits[orgID] = limit
+}
+
+// planAllowsProject mirrors PremiumMultiProjectPermission.has_permission
+// (posthog/api/project.py), which runs for the "create" and "update" (PUT)
+// actions only: a second demo project is refused, and so is any create or
+// PUT once the organization has as many non-demo projects as its plan
+// allows. It answers the 403 itself.
+func (rc *reqCtx) planAllowsProject(o *org, create bool, f map[string]json.RawMessage) bool {
+	st := areaState[projectsState](rc.s)
+	demo, count := false, 0
+	for _, p := range st.inOrg(o.id) {
+		if p.public().IsDemo {
+			demo = true
+		} else {
+			count++
+		}
+	}
+	const msg = "You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects."
+	if string(bytes.TrimSpace(f["is_demo"])) == "true" && demo {
+		rc.forbidden(msg)
+		return false
+	}
+	limit, ok := st.limits[o.id]
+	if !ok {
+		limit = DefaultProjectLimit
+	}
+	if limit <= 0 {
+		if create && count >= maxProjectsPerOrg {
+			rc.forbidden(fmt.Sprintf("You have reached the maximum limit of %d projects per organization. Contact support if you'd like access to more projects.", maxProjectsPerOrg))
+			return false
+		}
+		return true
+	}
+	if count >= limit {
+		rc.forbidden(msg)
+		return false
+	}
+	return true
+}
+
+// projectName reads and checks the name field as
+// ProjectBackwardCompatSerializer does (posthog/api/project.py): stripped,
+// 1 to 200 characters, and unique in the organization ignoring case and
+// surrounding space (409 code "conflict"; projects pending deletion do not
+// count, and this server deletes at once). except is the project being
+// renamed (nil on create). It answers the error itself.
+func (rc *reqCtx) projectName(f map[string]json.RawMessage, o *org, except *project) (string, bool) {
+	v, ok := rc.stringField(f, "name", true, 0)
+	if !ok {
+		return "", false
+	}
+	name := strings.TrimSpace(v)
+	if n := len([]rune(name)); n > 200 {
+		rc.invalid("max_length", "Ensure this field has no more than 200 characters.", "name")
+		return "", false
+	}
+	if rc.s.projectNameTaken(o, name, except) {
+		rc.error(http.StatusConflict, "invalid_request", "conflict",
+			fmt.Sprintf("There is already a project called %q in this organization. Choose a different name.", name), "")
+		return "", false
+	}
+	return name, true
+}
+
+func (s *Server) projectNameTaken(o *org, name string, except *project) bool {
+	for _, p := range areaState[projectsState](s).inOrg(o.id) {
+		if p != except && strings.EqualFold(strings.TrimSpace(p.name), name) {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultProjectName is a name no project of the organization has yet,
+// for a create without one (PostHog generates a unique default; the exact
+// scheme is this server's own).
+func (s *Server) defaultProjectName(o *org) string {
+	name := "Default project"
+	for i := 2; s.projectNameTaken(o, name, nil); i++ {
+		name = fmt.Sprintf("Default project %d", i)
+	}
+	return name
 }
 
 type project struct {
@@ -694,13 +804,16 @@ func handleProjectCreate(rc *reqCtx) {
 	if string(bytes.TrimSpace(f["is_demo"])) != "true" && !rc.requireLevel(m, LevelAdmin) {
 		return
 	}
-	name := "Default project"
+	if !rc.planAllowsProject(o, true, f) {
+		return
+	}
+	name := rc.s.defaultProjectName(o)
 	if _, present := f["name"]; present {
-		v, ok := rc.stringField(f, "name", true, 200)
+		v, ok := rc.projectName(f, o, nil)
 		if !ok {
 			return
 		}
-		name = strings.TrimSpace(v)
+		name = v
 	}
 	settings, ok := rc.projectSettings(f)
 	if !ok {
@@ -714,7 +827,7 @@ func handleProjectCreate(rc *reqCtx) {
 // handleProjectUpdate serves PATCH and PUT alike: no project field is
 // required, and fields left out keep their values either way.
 func handleProjectUpdate(rc *reqCtx) {
-	_, _, p := rc.projectFromPath()
+	o, _, p := rc.projectFromPath()
 	if p == nil {
 		return
 	}
@@ -722,13 +835,16 @@ func handleProjectUpdate(rc *reqCtx) {
 	if f == nil {
 		return
 	}
+	if rc.r.Method == http.MethodPut && !rc.planAllowsProject(o, false, f) {
+		return
+	}
 	name := p.name
 	if _, present := f["name"]; present {
-		v, ok := rc.stringField(f, "name", true, 200)
+		v, ok := rc.projectName(f, o, p)
 		if !ok {
 			return
 		}
-		name = strings.TrimSpace(v)
+		name = v
 	}
 	settings, ok := rc.projectSettings(f)
 	if !ok {

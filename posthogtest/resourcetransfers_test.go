@@ -3,7 +3,7 @@ package posthogtest
 import "testing"
 
 func TestResourceTransferAnswers(t *testing.T) {
-	s := NewServer()
+	s := NewServer(LegacyUnscopedKeys())
 	defer s.Close()
 	org := s.DefaultOrganization().ID
 	base := "/api/organizations/" + org.String() + "/resource_transfers/"
@@ -12,14 +12,14 @@ func TestResourceTransferAnswers(t *testing.T) {
 	key := s.NewAPIKey()
 
 	st, b := areaDCall(t, s, key, "POST", base+"preview/", `{"source_team_id": 1, "destination_team_id": 1, "resource_kind": "Insight", "resource_id": "`+id+`"}`)
-	wantError(t, st, b, 400, "invalid", "")
+	wantError(t, st, b, 400, "invalid_input", "")
 	if b["detail"] != "Source and destination teams must be different" {
 		t.Errorf("same team: %v", b)
 	}
 	st, b = areaDCall(t, s, key, "POST", base+"preview/", `{"destination_team_id": 2, "resource_kind": "Insight", "resource_id": "1"}`)
 	wantError(t, st, b, 400, "required", "source_team_id")
 	st, b = areaDCall(t, s, key, "POST", base+"transfer/", `{"source_team_id": "x", "destination_team_id": 2, "resource_kind": "Insight", "resource_id": "1"}`)
-	wantError(t, st, b, 400, "invalid", "source_team_id")
+	wantError(t, st, b, 400, "invalid_input", "source_team_id")
 	// resource_id takes numbers too, as DRF's CharField does.
 	st, b = areaDCall(t, s, key, "POST", base+"transfer/", `{"source_team_id": 1, "destination_team_id": 2, "resource_kind": "Insight", "resource_id": `+id+`}`)
 	if st != 201 || b["count"] != float64(1) {

@@ -202,7 +202,10 @@ func handleRoleCreate(rc *reqCtx) {
 	}
 	st := areaState[roleState](rc.s)
 	roles := st.orgRoles(o)
-	r := &role{id: rc.s.newID(), name: name, createdAt: rc.s.now(), createdBy: rc.user}
+	// PostHog: the role serializer's create sets only the organization and
+	// the viewset has no perform_create, so a role created through the API
+	// has created_by null.
+	r := &role{id: rc.s.newID(), name: name, createdAt: rc.s.now()}
 	st.roles[o.id] = append(roles, r)
 	rc.json(http.StatusCreated, roleJSON(o, r))
 }

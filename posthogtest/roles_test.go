@@ -31,7 +31,7 @@ func TestRoleValidationAnswers(t *testing.T) {
 	st, b = areaDCall(t, s, key, "POST", ms, `{}`)
 	wantError(t, st, b, 400, "required", "user_uuid")
 	st, b = areaDCall(t, s, key, "POST", ms, `{"user_uuid": "not-a-uuid"}`)
-	wantError(t, st, b, 400, "invalid", "user_uuid")
+	wantError(t, st, b, 400, "invalid_input", "user_uuid")
 	st, b = areaDCall(t, s, key, "POST", ms, `{"user_uuid": "`+s.DefaultUser().UUID.String()+`"}`)
 	if st != 201 || b["organization_member"] == nil {
 		t.Fatalf("add owner: %d %v", st, b)

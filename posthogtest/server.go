@@ -59,6 +59,8 @@ type Server struct {
 	requests []Request
 	areas    map[reflect.Type]any
 	throttle *throttle
+	// legacyUnscoped lets keys without scopes do anything (LegacyUnscopedKeys).
+	legacyUnscoped bool
 }
 
 // Option configures a Server.
@@ -228,8 +230,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-t.C:
 		}
 	}
-	if f != nil && f.Status != 0 && !f.runsRequest() {
-		s.record(rec, f.Status)
+	if f != nil && (f.Status != 0 || f.DatabaseUnavailable) && !f.runsRequest() {
+		s.record(rec, f.status())
 		f.write(w)
 		return
 	}
@@ -343,7 +345,14 @@ func (rc *reqCtx) forbidden(detail string) {
 	rc.error(http.StatusForbidden, "authentication_error", "permission_denied", detail, "")
 }
 
+// invalid answers a 400 validation error. Code "invalid" becomes
+// "invalid_input", as PostHog's error handler rewrites it for every
+// ValidationError (PostHog: drf-exceptions-hog handler.py
+// _get_main_exception_and_code.override_or_return).
 func (rc *reqCtx) invalid(code, detail, attr string) {
+	if code == "invalid" {
+		code = "invalid_input"
+	}
 	rc.error(http.StatusBadRequest, "validation_error", code, detail, attr)
 }
 

@@ -69,7 +69,7 @@ func TestScopes(t *testing.T) {
 		{[]string{"organization:read"}, "GET", "/api/organizations/" + org + "/", 200, ""},
 		{[]string{"organization:write"}, "GET", "/api/organizations/" + org + "/", 200, ""}, // write implies read
 		{[]string{"*"}, "GET", "/api/organizations/" + org + "/members/", 200, ""},
-		{nil, "GET", "/api/organizations/" + org + "/members/", 200, ""}, // legacy key without scopes
+		{nil, "GET", "/api/organizations/" + org + "/members/", 403, "API key missing required scope 'organization_member:read'"}, // no legacy shortcut
 		{[]string{"organization:read"}, "GET", "/api/organizations/" + org + "/members/", 403, "API key missing required scope 'organization_member:read'"},
 		{[]string{"organization_member:read"}, "PATCH", "/api/organizations/" + org + "/", 403, "API key missing required scope 'organization:write'"},
 		{[]string{"*"}, "POST", "/api/organizations/" + org + "/environments_rollback/", 403, "This action does not support Personal API Key access"},
@@ -84,7 +84,7 @@ func TestScopes(t *testing.T) {
 func TestRoutingLikePostHog(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
-	key := srv.NewAPIKey()
+	key := srv.NewAPIKey("*")
 	org := srv.DefaultOrganization().ID.String()
 	if st, _, body := call(t, srv, key, "GET", "/api/organizations/"+org, ""); st != 200 || body["id"] != org {
 		t.Fatalf("no trailing slash: %d %v", st, body)
@@ -120,7 +120,7 @@ func TestPaginationLinks(t *testing.T) {
 		u := srv.AddUser(UserSeed{})
 		srv.AddMember(org, u.UUID, LevelMember)
 	}
-	key := srv.NewAPIKey()
+	key := srv.NewAPIKey("*")
 	st, _, body := call(t, srv, key, "GET", "/api/organizations/"+org.String()+"/members/?limit=2&offset=2&order=joined_at", "")
 	if st != 200 || body["count"] != float64(5) || len(body["results"].([]any)) != 2 {
 		t.Fatalf("page: %d %v", st, body)
@@ -138,7 +138,7 @@ func TestPaginationLinks(t *testing.T) {
 func TestFaults(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
-	key := srv.NewAPIKey()
+	key := srv.NewAPIKey("*")
 	srv.InjectFault(Fault{Method: "GET", Path: "/api/organizations/", Times: 2, Status: 429, RetryAfter: "7"})
 	for i := 0; i < 2; i++ {
 		st, h, body := call(t, srv, key, "GET", "/api/organizations/", "")
@@ -189,7 +189,7 @@ func TestFaults(t *testing.T) {
 func TestRequestLog(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
-	key := srv.NewAPIKey()
+	key := srv.NewAPIKey("*")
 	call(t, srv, key, "POST", "/api/organizations/?x=1", `{"name": "Logged"}`)
 	reqs := srv.Requests()
 	if len(reqs) != 1 {
@@ -209,7 +209,7 @@ func TestRateLimit(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	srv := NewServer(WithRateLimit(3, 0), WithClock(func() time.Time { return now }))
 	defer srv.Close()
-	key := srv.NewAPIKey()
+	key := srv.NewAPIKey("*")
 	for i := 0; i < 3; i++ {
 		if st, _, _ := call(t, srv, key, "GET", "/api/organizations/", ""); st != 200 {
 			t.Fatalf("request %d: %d", i, st)
@@ -219,7 +219,7 @@ func TestRateLimit(t *testing.T) {
 	if st != 429 || h.Get("Retry-After") != "60" || body["detail"] != "Request was throttled. Expected available in 60 seconds." {
 		t.Fatalf("throttled: %d %v %v", st, h, body)
 	}
-	if st, _, _ := call(t, srv, srv.NewAPIKey(), "GET", "/api/organizations/", ""); st != 200 {
+	if st, _, _ := call(t, srv, srv.NewAPIKey("*"), "GET", "/api/organizations/", ""); st != 200 {
 		t.Fatal("another key was throttled")
 	}
 	now = now.Add(time.Minute)

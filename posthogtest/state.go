@@ -53,6 +53,16 @@ type org struct {
 	metadataInstanceTag    string
 	isActive               *bool
 	isNotActiveReasonField *string
+	// The newest server's settings (api.zod.schemas.ts OrganizationApi).
+	enforceVerifiedDomains   bool
+	membersCanCreateProjects *bool
+	membersCanSeeMembers     bool
+	aiTrainingOptedIn        *bool
+	aiTrainingLocked         *bool
+	aiTrainingCTAShown       *bool
+	aiTrainingNoticeAckAt    *time.Time
+	isHIPAA                  *bool
+	isPendingDeletion        *bool
 }
 
 type membership struct {
@@ -222,12 +232,21 @@ func (s *Server) addOrg(name string, owner *user) *org {
 		memberJoinEmail: true, membersCanInvite: &t, membersCanUsePAK: true, allowPublicShared: true,
 		pluginsAccessLevel: 9, metadataInstanceTag: "none", isActive: &t,
 	}
+	o.setNewestDefaults()
 	s.orgs = append(s.orgs, o)
 	s.addMembership(o, owner, LevelOwner)
 	if owner.currentOrg == nil || owner.currentOrg.deleted {
 		owner.currentOrg = o
 	}
 	return o
+}
+
+// setNewestDefaults gives the newest server's settings their defaults.
+func (o *org) setNewestDefaults() {
+	f, t := false, true
+	o.membersCanSeeMembers = true
+	o.membersCanCreateProjects = &f
+	o.aiTrainingLocked, o.aiTrainingCTAShown, o.isHIPAA, o.isPendingDeletion = &f, &t, &f, &f
 }
 
 func (s *Server) slugTaken(slug string) bool {

@@ -49,10 +49,19 @@ func (rc *reqCtx) admit() bool {
 		t.seen[rc.key.key] = hist
 		secs := int(math.Ceil(wait.Seconds()))
 		rc.w.Header().Set("Retry-After", strconv.Itoa(secs))
-		rc.error(http.StatusTooManyRequests, "throttled_error", "throttled",
-			fmt.Sprintf("Request was throttled. Expected available in %d seconds.", secs), "")
+		rc.error(http.StatusTooManyRequests, "throttled_error", "throttled", throttledDetail(secs), "")
 		return false
 	}
 	t.seen[rc.key.key] = append(hist, now)
 	return true
+}
+
+// throttledDetail is DRF's Throttled text, "second" when the wait is one
+// (PostHog: rest_framework/exceptions.py Throttled.extra_detail_singular,
+// rendered by drf-exceptions-hog handler.py, which also sets Retry-After).
+func throttledDetail(secs int) string {
+	if secs == 1 {
+		return "Request was throttled. Expected available in 1 second."
+	}
+	return fmt.Sprintf("Request was throttled. Expected available in %d seconds.", secs)
 }

@@ -56,7 +56,7 @@ func TestBulkInviteFile(t *testing.T) {
 	srv := posthogtest.NewServer()
 	defer srv.Close()
 	file := writeCSV(t, 25)
-	env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey(), "POSTHOG_HOST": srv.URL()}
+	env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey("*"), "POSTHOG_HOST": srv.URL()}
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{"-no-email", file}, nil, &out, &errb, func(k string) string { return env[k] })
 	if code != 0 {
@@ -91,7 +91,7 @@ func TestBulkInviteServerError(t *testing.T) {
 	defer srv.Close()
 	file := writeCSV(t, 25)
 	srv.InjectFault(posthogtest.Fault{Method: "POST", Skip: 1, Status: 502})
-	env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey(), "POSTHOG_HOST": srv.URL()}
+	env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey("*"), "POSTHOG_HOST": srv.URL()}
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{file}, nil, &out, &errb, func(k string) string { return env[k] })
 	if code != 1 || !strings.Contains(errb.String(), "5 invite(s) failed") {

@@ -36,7 +36,7 @@ func TestQuickstartWithKey(t *testing.T) {
 	u := srv.AddUser(posthogtest.UserSeed{Email: "bob@example.com"})
 	srv.AddMember(org.ID, u.UUID, posthogtest.LevelMember)
 	env := map[string]string{
-		"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey(),
+		"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey("*"),
 		"POSTHOG_HOST":             srv.URL(),
 		"POSTHOG_READONLY_API_KEY": srv.NewAPIKey("organization:read"),
 	}
