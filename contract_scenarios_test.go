@@ -678,7 +678,7 @@ func contractResourceTransfers(ctx context.Context, e *contractEnv) error {
 // older server has, on a second posthogtest with WithLegacyDomainSSO (its
 // traffic is recorded with the rest).
 func contractLegacyDomainSCIMToken(ctx context.Context, e *contractEnv) error {
-	srv := posthogtest.NewServer(posthogtest.WithLegacyDomainSSO())
+	srv := posthogtest.NewServer(posthogtest.WithLegacyDomainSSO(), posthogtest.LegacyUnscopedKeys())
 	defer srv.Close()
 	l, err := srv.Client(srv.NewAPIKey(), posthogapi.WithHTTPClient(&http.Client{Transport: e.rec}), posthogapi.WithMaxRetries(0))
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 // OrganizationPersonalAPIKeyViewSet does: INTERNAL (scoped keys rejected),
 // admins only, the paid feature required, no secret in the answer.
 func TestFidelity14_PersonalAPIKeysE2E(t *testing.T) {
-	srv := posthogtest.NewServer()
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	defer srv.Close()
 	ctx := context.Background()
 	org := srv.DefaultOrganization().ID

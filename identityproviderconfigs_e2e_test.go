@@ -200,7 +200,9 @@ func TestFidelity02_IdentityProviderConfigLifecycle(t *testing.T) {
 // Item 2: the SCIM token of an identity provider configuration.
 func TestFidelity02_IdentityProviderConfigSCIMToken(t *testing.T) {
 	ctx := context.Background()
-	srv, org, c := e2eServer(t, "*")
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys()) // the legacy key below reaches the action
+	t.Cleanup(srv.Close)
+	org, c := srv.DefaultOrganization().ID, e2eClient(t, srv, srv.NewAPIKey("*"))
 	cfg, err := c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeSCIM)})
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +243,9 @@ func TestFidelity02_IdentityProviderConfigSCIMToken(t *testing.T) {
 // at most 100), and shown on the domains it applies to.
 func TestFidelity02_IdentityProviderConfigSCIMLogsPagination(t *testing.T) {
 	ctx := context.Background()
-	srv, org, _ := e2eServer(t, "*")
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys()) // the legacy key below reaches the action
+	t.Cleanup(srv.Close)
+	org := srv.DefaultOrganization().ID
 	c := e2eClient(t, srv, srv.NewAPIKey())
 	dom := srv.AddDomain(org, "example.com")
 	cfg, err := c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{

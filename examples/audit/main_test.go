@@ -77,7 +77,7 @@ func TestAuditFailures(t *testing.T) {
 // (server-fidelity item 14), with the legacy key PostHog requires there,
 // and reports them unreadable with a scoped key.
 func TestAuditKeys(t *testing.T) {
-	srv := posthogtest.NewServer()
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	defer srv.Close()
 	org := srv.DefaultOrganization()
 	u := srv.AddUser(posthogtest.UserSeed{Email: "dev@example.com"})

@@ -143,7 +143,7 @@ func TestBulkInviteCreatedThen500(t *testing.T) {
 		srv := posthogtest.NewServer()
 		file := writeCSV(t, 25)
 		srv.InjectFault(posthogtest.Fault{Method: "POST", Skip: 1, Status: 500, AfterCommit: afterCommit})
-		env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey(), "POSTHOG_HOST": srv.URL()}
+		env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey("*"), "POSTHOG_HOST": srv.URL()}
 		var out, errb bytes.Buffer
 		code := run(context.Background(), []string{file}, nil, &out, &errb, func(k string) string { return env[k] })
 		srv.Close()
