@@ -103,6 +103,9 @@ type Limiter struct {
 	mu sync.Mutex
 	// downUntil: Redis failed; do not try it again before then.
 	downUntil time.Time
+	// downSince is when the current outage was first seen: a call that
+	// started before it and succeeded does not end the outage.
+	downSince time.Time
 	down      bool
 	lastErr   error
 }
@@ -338,11 +341,12 @@ func (l *Limiter) Pause(ctx context.Context, until time.Time) {
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.timeout)
 	defer cancel()
+	start := time.Now()
 	if err := pauseScript.Run(rctx, l.rdb, []string{l.pauseKey}, wait.Microseconds()).Err(); err != nil {
 		l.markDown(ctx, err)
 		return
 	}
-	l.markUp(ctx)
+	l.markUp(ctx, start)
 }
 
 const (
@@ -357,6 +361,7 @@ func (l *Limiter) book(ctx context.Context, caps posthogapi.WaitCaps) (status in
 	rctx, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
 	args := append([]any{caps.MaxPause.Microseconds(), caps.MaxBudgetWait.Microseconds()}, l.windowArgs...)
+	start := time.Now()
 	res, err := acquireScript.Run(rctx, l.rdb, []string{l.sendsKey, l.pauseKey, l.seqKey}, args...).Int64Slice()
 	if err != nil {
 		return 0, 0, err
@@ -364,7 +369,7 @@ func (l *Limiter) book(ctx context.Context, caps posthogapi.WaitCaps) (status in
 	if len(res) != 2 || res[0] < statusBooked || res[0] > statusBudgetTooLong {
 		return 0, 0, fmt.Errorf("redislimit: unexpected script answer %v", res)
 	}
-	l.markUp(ctx)
+	l.markUp(ctx, start)
 	return int(res[0]), time.Duration(res[1]) * time.Microsecond, nil
 }
 
@@ -391,8 +396,12 @@ func (l *Limiter) unavailable() error {
 func (l *Limiter) markDown(ctx context.Context, err error) {
 	l.mu.Lock()
 	wasDown := l.down
+	now := time.Now()
+	if !wasDown {
+		l.downSince = now
+	}
 	l.down, l.lastErr = true, err
-	l.downUntil = time.Now().Add(l.retryInterval)
+	l.downUntil = now.Add(l.retryInterval)
 	l.mu.Unlock()
 	if wasDown {
 		return
@@ -409,10 +418,16 @@ func (l *Limiter) markDown(ctx context.Context, err error) {
 		slog.String("error", err.Error()))
 }
 
-// markUp records a Redis success; the end of an outage is logged.
-func (l *Limiter) markUp(ctx context.Context) {
+// markUp records the success of a Redis call made at start; the end of an
+// outage is logged. A call that started before the outage was seen ends
+// nothing (it would make the logs flap).
+func (l *Limiter) markUp(ctx context.Context, start time.Time) {
 	l.mu.Lock()
 	wasDown := l.down
+	if wasDown && start.Before(l.downSince) {
+		l.mu.Unlock()
+		return
+	}
 	l.down, l.lastErr = false, nil
 	l.mu.Unlock()
 	if wasDown {

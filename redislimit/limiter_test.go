@@ -158,7 +158,7 @@ func TestClientsShareBudgetAndPauseThroughRedis(t *testing.T) {
 	var clients []*posthogapi.Client
 	for range 3 {
 		l, err := New(sharedRedis.client(t), key, FailClosed, WithKeyPrefix("test:"+t.Name()+":"),
-			WithWindows(posthogapi.RateWindow{Requests: 6, Per: 500 * time.Millisecond}), WithMargin(50*time.Millisecond))
+			WithWindows(posthogapi.RateWindow{Requests: 6, Per: 500 * time.Millisecond}), WithMargin(200*time.Millisecond))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "redislimit tests need redis-server on PATH (Debian: apt-get install redis-server; .ci/run installs it): "+err.Error())
 		os.Exit(1)
 	}
+	redis.SetLogger(quietLogger{}) // the tests stop Redis on purpose
 	dir, err := os.MkdirTemp("", "redislimit-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -52,6 +53,12 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// quietLogger drops go-redis's own log lines (dial failures while a test
+// has Redis stopped).
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
 
 // redisServer is a redis-server process on a loopback port.
 type redisServer struct {
