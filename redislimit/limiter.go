@@ -100,6 +100,10 @@ type Limiter struct {
 	// windowArgs are the script's window arguments (requests, µs).
 	windowArgs []any
 
+	// onLocalGrant, when set (by the benchmarks), is called each time the
+	// fallback limiter lets a request go.
+	onLocalGrant func()
+
 	mu sync.Mutex
 	// downUntil: Redis failed; do not try it again before then.
 	downUntil time.Time
@@ -284,7 +288,11 @@ func (l *Limiter) Acquire(ctx context.Context, caps posthogapi.WaitCaps) (time.D
 			if l.fallback == FailClosed {
 				return 0, err
 			}
-			return l.local.Acquire(ctx, caps)
+			d, err := l.local.Acquire(ctx, caps)
+			if err == nil && l.onLocalGrant != nil {
+				l.onLocalGrant()
+			}
+			return d, err
 		}
 		status, wait, err := l.book(ctx, caps)
 		if err != nil {
