@@ -160,11 +160,8 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, baseURL: base, gate: cfg.gate}
+	c := &Client{cfg: cfg, baseURL: base, gate: &retryGate{}}
 	c.apiPrefix = strings.TrimSuffix(base.Path, "/") + "/api/organizations/"
-	if c.gate == nil {
-		c.gate = &retryGate{}
-	}
 	c.rc = c.newRetryClient()
 	c.common.client = c
 	c.Organizations = (*OrganizationsService)(&c.common)

@@ -175,7 +175,7 @@ var decoderTypes = map[string]func() any{
 // client and its services, options.
 var notDecoded = map[string]bool{
 	"Client": true, "APIError": true, "ScopeError": true, "RateLimitError": true,
-	"TransportError": true, "DecodeError": true, "RateLimiter": true, "StorageError": true,
+	"TransportError": true, "DecodeError": true, "RateLimiter": true, "WaitCaps": true, "RateWindow": true, "StorageError": true,
 }
 
 // TestDecoderTypesCovered parses the package's sources and checks that every

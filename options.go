@@ -26,9 +26,8 @@ type config struct {
 	maxRetryElapsed   time.Duration
 	retryWaitMin      time.Duration
 	maxErrorBody      int64
-	limiter           *RateLimiter
+	limiter           Limiter
 	prefetch          int
-	gate              *retryGate
 }
 
 func defaultConfig() config {

@@ -19,6 +19,60 @@ const (
 // hour), so that one bogus Retry-After cannot stop a client for days.
 const maxGateBlock = time.Hour
 
+// Limiter decides when the clients sharing it may send their next request.
+// A Client with a Limiter (WithRateLimiter) consults it before every
+// attempt and tells it of every wait PostHog asks for with a 429, so that the
+// limiter can hold back every caller that shares it, in this process or, for
+// a limiter backed by shared storage (the module
+// github.com/hogkit/posthogapi/redislimit), in other processes too.
+//
+// RateLimiter is the in-process implementation. Implementations must be safe
+// for concurrent use.
+type Limiter interface {
+	// Acquire blocks until one more request may be sent, counts it against
+	// the budget and returns (0, nil). It waits out any pause learned from
+	// a 429 (Pause) first.
+	//
+	// A wait above a cap in caps is not waited: Acquire returns at once
+	// with the remaining wait and an error wrapping ErrWaitTooLong, and
+	// counts nothing; the client then fails the call with a
+	// *RateLimitError. Any other error (ctx's, or the limiter failing)
+	// fails the call, and nothing is sent.
+	Acquire(ctx context.Context, caps WaitCaps) (time.Duration, error)
+	// Pause holds back every request sent through the limiter until until:
+	// PostHog answered 429 and asked to wait. A pause never shortens a
+	// longer one. Pause does not block for long; a limiter that cannot
+	// record the pause where it is shared keeps it locally.
+	Pause(ctx context.Context, until time.Time)
+}
+
+// WaitCaps bounds how long Limiter.Acquire may wait (0: no bound).
+type WaitCaps struct {
+	// MaxPause bounds the wait for a pause learned from a 429. The client
+	// passes its MaxRetryWait.
+	MaxPause time.Duration
+	// MaxBudgetWait bounds the wait for the budget. The client passes its
+	// MaxRetryElapsed.
+	MaxBudgetWait time.Duration
+}
+
+// ErrWaitTooLong is wrapped by the error a Limiter returns when a request
+// would have to wait longer than the caller's cap (see WaitCaps).
+var ErrWaitTooLong = errors.New("posthogapi: limiter wait above the cap")
+
+// RateWindow is one sliding window of a rate budget: at most Requests
+// requests in any span of Per.
+type RateWindow struct {
+	Requests int
+	Per      time.Duration
+}
+
+// DefaultRateWindows returns PostHog's per-key budget as windows: 480
+// requests a minute and 4800 an hour.
+func DefaultRateWindows() []RateWindow {
+	return []RateWindow{{DefaultRequestsPerMinute, time.Minute}, {DefaultRequestsPerHour, time.Hour}}
+}
+
 // RateLimiter paces requests on the client side so that a key stays within
 // PostHog's budget, and spreads the news of a 429: once one call is told to
 // wait, every call sharing the limiter waits too instead of hammering.
@@ -30,7 +84,9 @@ const maxGateBlock = time.Hour
 // client's first minute).
 //
 // One RateLimiter may be shared by several clients that use the same key
-// (pass it to each with WithRateLimiter). It is safe for concurrent use.
+// (pass it to each with WithRateLimiter). It is safe for concurrent use. It
+// implements Limiter within one process; to share a key's budget between
+// processes, see the module github.com/hogkit/posthogapi/redislimit.
 type RateLimiter struct {
 	mu      sync.Mutex
 	windows []rateWindow
@@ -60,15 +116,20 @@ func NewRateLimiter() *RateLimiter {
 // window). Each window starts with its full budget, as PostHog's throttle
 // does.
 func NewRateLimiterWith(perMinute, perHour int) *RateLimiter {
+	return NewRateLimiterWindows(RateWindow{perMinute, time.Minute}, RateWindow{perHour, time.Hour})
+}
+
+// NewRateLimiterWindows returns a limiter allowing, for each window, at most
+// w.Requests requests in any span of w.Per (windows with Requests or Per at
+// 0 or less are ignored). Each window starts with its full budget.
+func NewRateLimiterWindows(windows ...RateWindow) *RateLimiter {
 	l := &RateLimiter{}
 	size := 0
-	if perMinute > 0 {
-		l.windows = append(l.windows, rateWindow{perMinute, time.Minute})
-		size = perMinute
-	}
-	if perHour > 0 {
-		l.windows = append(l.windows, rateWindow{perHour, time.Hour})
-		size = max(size, perHour)
+	for _, w := range windows {
+		if w.Requests > 0 && w.Per > 0 {
+			l.windows = append(l.windows, rateWindow{w.Requests, w.Per})
+			size = max(size, w.Requests)
+		}
 	}
 	l.ring = make([]time.Time, size)
 	return l
@@ -78,18 +139,34 @@ func NewRateLimiterWith(perMinute, perHour int) *RateLimiter {
 // request against the budget. It also waits out any 429 wait learned by a
 // client sharing the limiter.
 func (l *RateLimiter) Wait(ctx context.Context) error {
-	_, err := l.pace(ctx, &l.gate, 0, 0)
+	_, err := l.Acquire(ctx, WaitCaps{})
 	return err
 }
 
-// errWaitTooLong is returned by pace (with the wait) when the wait is above
-// the caller's cap; nothing was booked.
-var errWaitTooLong = errors.New("wait above the cap")
+// Acquire implements Limiter: it waits out a pause, then until the budget
+// allows one more request, and counts it.
+func (l *RateLimiter) Acquire(ctx context.Context, caps WaitCaps) (time.Duration, error) {
+	return l.pace(ctx, &l.gate, caps.MaxPause, caps.MaxBudgetWait)
+}
+
+// Pause implements Limiter: no request goes out through l before until
+// (at most an hour from now).
+func (l *RateLimiter) Pause(_ context.Context, until time.Time) {
+	l.gate.block(capPause(until))
+}
+
+// capPause bounds a pause to maxGateBlock from now.
+func capPause(until time.Time) time.Time {
+	if limit := time.Now().Add(maxGateBlock); until.After(limit) {
+		return limit
+	}
+	return until
+}
 
 // pace waits until gate is open and the budget allows one more request, and
 // books it. A gate closed for longer than gateMax (> 0), or a budget wait
 // longer than budgetMax (> 0), is not waited: pace returns the wait and
-// errWaitTooLong at once. A slot booked while waiting stays counted even if
+// ErrWaitTooLong at once. A slot booked while waiting stays counted even if
 // the gate closes meanwhile and pace goes around again: that only ever makes
 // the client slower, and it keeps every request sent at exactly the time the
 // budget was checked for.
@@ -101,7 +178,7 @@ func (l *RateLimiter) pace(ctx context.Context, gate *retryGate, gateMax, budget
 		now := time.Now()
 		at, ok := l.reserve(now, budgetMax)
 		if !ok {
-			return at.Sub(now), errWaitTooLong
+			return at.Sub(now), ErrWaitTooLong
 		}
 		if err := sleepUntil(ctx, at); err != nil {
 			return 0, err
@@ -158,20 +235,25 @@ func (l *RateLimiter) record(t time.Time) {
 	l.head = (l.head + 1) % len(l.ring)
 }
 
-// WithRateLimiter paces the client's requests with l, and shares 429 waits
-// with every other client using l. Without it the client still makes its own
-// goroutines wait after a 429, but does not pace itself.
+// WithRateLimiter paces the client's requests with l (a *RateLimiter, or a
+// Limiter shared between processes such as redislimit's), and shares 429
+// waits with every other client using l. Without it the client still makes
+// its own goroutines wait after a 429, but does not pace itself.
 //
 // Waiting for the budget is part of a call (outside the per-attempt
 // timeout). A request that would have to wait longer than the client's
 // MaxRetryElapsed for it (the hourly budget is spent) is not sent: the call
 // returns a *RateLimitError at once, with the wait as RetryAfter.
-func WithRateLimiter(l *RateLimiter) Option {
+//
+// A Limiter that fails (say, its shared store is unreachable and it was told
+// to fail closed) fails the call with a *TransportError wrapping its error;
+// nothing is sent.
+func WithRateLimiter(l Limiter) Option {
 	return func(c *config) error {
-		c.limiter = l
-		if l != nil {
-			c.gate = &l.gate
+		if rl, ok := l.(*RateLimiter); ok && rl == nil {
+			l = nil // a nil *RateLimiter means no limiter
 		}
+		c.limiter = l
 		return nil
 	}
 }
@@ -203,7 +285,7 @@ func (g *retryGate) closedAt(t time.Time) bool { return g.closedUntil().After(t)
 
 // wait blocks until the gate is open or ctx ends. With maxWait > 0, a gate
 // that stays closed longer than maxWait is not waited for: wait returns the
-// remaining time and errWaitTooLong at once.
+// remaining time and ErrWaitTooLong at once.
 func (g *retryGate) wait(ctx context.Context, maxWait time.Duration) (time.Duration, error) {
 	for {
 		d := time.Until(g.closedUntil())
@@ -211,7 +293,7 @@ func (g *retryGate) wait(ctx context.Context, maxWait time.Duration) (time.Durat
 			return 0, nil
 		}
 		if maxWait > 0 && d > maxWait {
-			return d, errWaitTooLong
+			return d, ErrWaitTooLong
 		}
 		if err := sleepCtx(ctx, d); err != nil {
 			return 0, err

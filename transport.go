@@ -226,7 +226,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		if hint > c.cfg.maxRetryWait {
 			// Too long to wait here: hand the decision to the caller, and
 			// make the calls sharing the gate fail fast too.
-			c.gate.block(time.Now().Add(min(hint, maxGateBlock)))
+			c.pauseAll(ctx, time.Now().Add(min(hint, maxGateBlock)))
 			return false, nil
 		}
 		wait := hint
@@ -234,7 +234,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 			wait = c.expBackoff(st.attempts) // no usable hint: back off
 		}
 		wait = max(wait, c.cfg.retryWaitMin) // Retry-After: 0 is no hot loop
-		c.gate.block(time.Now().Add(wait))
+		c.pauseAll(ctx, time.Now().Add(wait))
 		return c.schedule(ctx, st, wait, "rate limited", resp.StatusCode), nil
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		st.unknownOutcome = true
@@ -295,10 +295,20 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	return c.pace(ctx, st)
 }
 
-// pace waits until an attempt may be sent: until the 429 gate shared by the
-// client's goroutines (and the clients sharing its RateLimiter) is open and,
-// with a RateLimiter, until the budget allows it. A gate closed for longer
-// than MaxRetryWait, or a budget wait longer than MaxRetryElapsed, is not
+// pauseAll holds back the calls sharing the client's Limiter (or, without
+// one, the client's own goroutines) until until: PostHog answered 429.
+func (c *Client) pauseAll(ctx context.Context, until time.Time) {
+	if l := c.cfg.limiter; l != nil {
+		l.Pause(ctx, until)
+		return
+	}
+	c.gate.block(until)
+}
+
+// pace waits until an attempt may be sent: with a Limiter, until it allows
+// one (its pause over and its budget allowing); without one, until the 429
+// gate shared by the client's goroutines is open. A pause longer than
+// MaxRetryWait, or a budget wait longer than MaxRetryElapsed, is not
 // waited: pace returns a *RateLimitError at once, and nothing is sent.
 func (c *Client) pace(ctx context.Context, st *callState) error {
 	var (
@@ -306,11 +316,11 @@ func (c *Client) pace(ctx context.Context, st *callState) error {
 		err error
 	)
 	if l := c.cfg.limiter; l != nil {
-		d, err = l.pace(ctx, c.gate, c.cfg.maxRetryWait, c.cfg.maxRetryElapsed)
+		d, err = l.Acquire(ctx, WaitCaps{MaxPause: c.cfg.maxRetryWait, MaxBudgetWait: c.cfg.maxRetryElapsed})
 	} else {
 		d, err = c.gate.wait(ctx, c.cfg.maxRetryWait)
 	}
-	if errors.Is(err, errWaitTooLong) {
+	if errors.Is(err, ErrWaitTooLong) {
 		return &RateLimitError{RetryAfter: d, APIError: &APIError{
 			StatusCode: http.StatusTooManyRequests,
 			Type:       "throttled_error",

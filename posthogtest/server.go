@@ -89,9 +89,15 @@ func WithFixedClock(t time.Time) Option { return WithClock(func() time.Time { re
 // body ("Request was throttled. Expected available in N seconds.") and a
 // Retry-After header with the same N.
 func WithRateLimit(perMinute, perHour int) Option {
-	return func(s *Server) {
-		s.throttle = &throttle{perMinute: perMinute, perHour: perHour, seen: map[string][]time.Time{}}
-	}
+	return WithRateWindows(RateWindow{perMinute, time.Minute}, RateWindow{perHour, time.Hour})
+}
+
+// WithRateWindows throttles each key with the given sliding windows (say,
+// PostHog's two scaled down for a quick test: 48 per 6 s and 480 per 60 s),
+// answering 429 like WithRateLimit. Windows with Requests or Per at 0 or
+// less are ignored.
+func WithRateWindows(windows ...RateWindow) Option {
+	return func(s *Server) { s.throttle = newThrottle(windows) }
 }
 
 // areaRegistrations are the route sets of each API area, added by the area
