@@ -146,7 +146,7 @@ func (s BatchExportRunStatus) Finished() bool {
 
 // BatchExport is a batch export as PostHog sends it.
 type BatchExport struct {
-	ID uuid.UUID `json:"id"`
+	ID BatchExportID `json:"id"`
 	// TeamID is the project (team) whose data is exported.
 	TeamID int64  `json:"team_id"`
 	Name   string `json:"name"`
@@ -241,7 +241,7 @@ func (d *BatchExportDestination) DecodeConfig(v any) error {
 
 // BatchExportRun is one run of a batch export over one data interval.
 type BatchExportRun struct {
-	ID     uuid.UUID            `json:"id"`
+	ID     BatchExportRunID     `json:"id"`
 	Status BatchExportRunStatus `json:"status"`
 	// RecordsCompleted is how many records were exported so far.
 	RecordsCompleted *int64  `json:"records_completed"`
@@ -261,9 +261,9 @@ type BatchExportRun struct {
 	// PostHog versions; not in the schema).
 	RecordsFailed *int64 `json:"records_failed,omitempty"`
 	// BatchExport is the ID of the export the run belongs to.
-	BatchExport uuid.UUID `json:"batch_export"`
+	BatchExport BatchExportID `json:"batch_export"`
 	// Backfill is the ID of the backfill that started the run, if any.
-	Backfill *uuid.UUID `json:"backfill"`
+	Backfill *BatchExportBackfillID `json:"backfill"`
 }
 
 // DestinationConfig is the typed config of one destination type:
@@ -1186,14 +1186,14 @@ type batchExportUnpauseBody struct {
 	Backfill bool `json:"backfill"`
 }
 
-func batchExportsPath(org uuid.UUID, action ...string) (string, error) {
+func batchExportsPath(org OrganizationID, action ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
 	return escapePath(append([]string{org.String(), "batch_exports"}, action...)...), nil
 }
 
-func batchExportPath(org, id uuid.UUID, action ...string) (string, error) {
+func batchExportPath(org OrganizationID, id BatchExportID, action ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -1206,7 +1206,7 @@ func batchExportPath(org, id uuid.UUID, action ...string) (string, error) {
 // List returns one page of the organization's batch exports, newest first.
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/ (scope batch_export:read)
-func (s *BatchExportsService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[BatchExport], error) {
+func (s *BatchExportsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[BatchExport], error) {
 	p, err := batchExportsPath(org)
 	if err != nil {
 		return nil, err
@@ -1218,7 +1218,7 @@ func (s *BatchExportsService) List(ctx context.Context, org uuid.UUID, opts *Lis
 // as needed.
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/ (scope batch_export:read)
-func (s *BatchExportsService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*BatchExport, error] {
+func (s *BatchExportsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*BatchExport, error] {
 	p, err := batchExportsPath(org)
 	if err != nil {
 		return func(yield func(*BatchExport, error) bool) { yield(nil, err) }
@@ -1229,7 +1229,7 @@ func (s *BatchExportsService) All(ctx context.Context, org uuid.UUID, opts *List
 // Get returns one batch export, with its latest runs.
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:read)
-func (s *BatchExportsService) Get(ctx context.Context, org, id uuid.UUID) (*BatchExport, error) {
+func (s *BatchExportsService) Get(ctx context.Context, org OrganizationID, id BatchExportID) (*BatchExport, error) {
 	p, err := batchExportPath(org, id)
 	if err != nil {
 		return nil, err
@@ -1249,7 +1249,7 @@ func (s *BatchExportsService) Get(ctx context.Context, org, id uuid.UUID) (*Batc
 // goes to.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/ (scope batch_export:write)
-func (s *BatchExportsService) Create(ctx context.Context, org uuid.UUID, be *BatchExportCreate) (*BatchExport, error) {
+func (s *BatchExportsService) Create(ctx context.Context, org OrganizationID, be *BatchExportCreate) (*BatchExport, error) {
 	p, err := batchExportsPath(org)
 	if err != nil {
 		return nil, err
@@ -1268,7 +1268,7 @@ func (s *BatchExportsService) Create(ctx context.Context, org uuid.UUID, be *Bat
 // merged into the stored one, so secrets need not be sent again.
 //
 // API: PATCH /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
-func (s *BatchExportsService) Update(ctx context.Context, org, id uuid.UUID, upd *BatchExportUpdate) (*BatchExport, error) {
+func (s *BatchExportsService) Update(ctx context.Context, org OrganizationID, id BatchExportID, upd *BatchExportUpdate) (*BatchExport, error) {
 	p, err := batchExportPath(org, id)
 	if err != nil {
 		return nil, err
@@ -1289,7 +1289,7 @@ func (s *BatchExportsService) Update(ctx context.Context, org, id uuid.UUID, upd
 // offsets clears them. Other fields left unset keep their values.
 //
 // API: PUT /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
-func (s *BatchExportsService) Replace(ctx context.Context, org, id uuid.UUID, be *BatchExportCreate) (*BatchExport, error) {
+func (s *BatchExportsService) Replace(ctx context.Context, org OrganizationID, id BatchExportID, be *BatchExportCreate) (*BatchExport, error) {
 	p, err := batchExportPath(org, id)
 	if err != nil {
 		return nil, err
@@ -1308,7 +1308,7 @@ func (s *BatchExportsService) Replace(ctx context.Context, org, id uuid.UUID, be
 // its running backfills and runs.
 //
 // API: DELETE /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
-func (s *BatchExportsService) Delete(ctx context.Context, org, id uuid.UUID) error {
+func (s *BatchExportsService) Delete(ctx context.Context, org OrganizationID, id BatchExportID) error {
 	p, err := batchExportPath(org, id)
 	if err != nil {
 		return err
@@ -1321,7 +1321,7 @@ func (s *BatchExportsService) Delete(ctx context.Context, org, id uuid.UUID) err
 // an error.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/pause/ (scope batch_export:write)
-func (s *BatchExportsService) Pause(ctx context.Context, org, id uuid.UUID) (*BatchExportPauseState, error) {
+func (s *BatchExportsService) Pause(ctx context.Context, org OrganizationID, id BatchExportID) (*BatchExportPauseState, error) {
 	p, err := batchExportPath(org, id, "pause")
 	if err != nil {
 		return nil, err
@@ -1337,7 +1337,7 @@ func (s *BatchExportsService) Pause(ctx context.Context, org, id uuid.UUID) (*Ba
 // data of the time the export was paused.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
-func (s *BatchExportsService) Unpause(ctx context.Context, org, id uuid.UUID, backfill bool) (*BatchExportPauseState, error) {
+func (s *BatchExportsService) Unpause(ctx context.Context, org OrganizationID, id BatchExportID, backfill bool) (*BatchExportPauseState, error) {
 	p, err := batchExportPath(org, id, "unpause")
 	if err != nil {
 		return nil, err
@@ -1356,7 +1356,7 @@ func (s *BatchExportsService) Unpause(ctx context.Context, org, id uuid.UUID, ba
 // under /api/organizations/; newer PostHog versions no longer serve it.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/backfill/ (scope batch_export:write)
-func (s *BatchExportsService) Backfill(ctx context.Context, org, id uuid.UUID, req *BatchExportBackfillRequest) (*BatchExportBackfillResult, error) {
+func (s *BatchExportsService) Backfill(ctx context.Context, org OrganizationID, id BatchExportID, req *BatchExportBackfillRequest) (*BatchExportBackfillResult, error) {
 	p, err := batchExportPath(org, id, "backfill")
 	if err != nil {
 		return nil, err
@@ -1379,7 +1379,7 @@ func (s *BatchExportsService) Backfill(ctx context.Context, org, id uuid.UUID, r
 // rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
-func (s *BatchExportsService) Logs(ctx context.Context, org, id uuid.UUID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
+func (s *BatchExportsService) Logs(ctx context.Context, org OrganizationID, id BatchExportID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
 	p, err := batchExportPath(org, id, "logs")
 	if err != nil {
 		return nil, err
@@ -1396,7 +1396,7 @@ func (s *BatchExportsService) Logs(ctx context.Context, org, id uuid.UUID, opts 
 // scope, which only a key with the "*" scope carries.
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/test/ (scope batch_export:read; older servers INTERNAL)
-func (s *BatchExportsService) Test(ctx context.Context, org uuid.UUID, dest DestinationType) (*BatchExportDestinationTest, error) {
+func (s *BatchExportsService) Test(ctx context.Context, org OrganizationID, dest DestinationType) (*BatchExportDestinationTest, error) {
 	p, err := batchExportsPath(org, "test")
 	if err != nil {
 		return nil, err
@@ -1418,7 +1418,7 @@ func (s *BatchExportsService) Test(ctx context.Context, org uuid.UUID, dest Dest
 // required the INTERNAL scope.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/run_test_step/ (scope batch_export:write; older servers INTERNAL)
-func (s *BatchExportsService) RunTestStep(ctx context.Context, org, id uuid.UUID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
+func (s *BatchExportsService) RunTestStep(ctx context.Context, org OrganizationID, id BatchExportID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
 	p, err := batchExportPath(org, id, "run_test_step")
 	if err != nil {
 		return nil, err
@@ -1432,7 +1432,7 @@ func (s *BatchExportsService) RunTestStep(ctx context.Context, org, id uuid.UUID
 // scope.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/run_test_step_new/ (scope batch_export:write; older servers INTERNAL)
-func (s *BatchExportsService) RunTestStepNew(ctx context.Context, org uuid.UUID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
+func (s *BatchExportsService) RunTestStepNew(ctx context.Context, org OrganizationID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
 	p, err := batchExportsPath(org, "run_test_step_new")
 	if err != nil {
 		return nil, err

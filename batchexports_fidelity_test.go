@@ -79,17 +79,17 @@ func TestFidelity01_NothingSentWhenRefused(t *testing.T) {
 	c, mt := newMockClient(t)
 	ctx := context.Background()
 	pg := BatchExportCreate{Name: "n", Interval: IntervalHour, Destination: NewBatchExportDestination(PostgresConfig{Database: "d"})}
-	if _, err := c.BatchExports.Create(ctx, beOrg, &pg); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), &pg); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("create postgres without integration: %v", err)
 	}
-	if _, err := c.BatchExports.RunTestStepNew(ctx, beOrg, &BatchExportTestStepRequest{BatchExportCreate: pg}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.BatchExports.RunTestStepNew(ctx, OrganizationID(beOrg), &BatchExportTestStepRequest{BatchExportCreate: pg}); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("run_test_step_new postgres without integration: %v", err)
 	}
 	s3 := BatchExportCreate{Name: "n", Interval: IntervalHour, Destination: NewBatchExportDestination(S3Config{BucketName: "b", AWSSecretAccessKey: "x"})}
-	if _, err := c.BatchExports.Replace(ctx, beOrg, beID, &s3); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.BatchExports.Replace(ctx, OrganizationID(beOrg), BatchExportID(beID), &s3); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("replace legacy S3: %v", err)
 	}
-	if _, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Destination: &s3.Destination}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.BatchExports.Update(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportUpdate{Destination: &s3.Destination}); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("update legacy S3: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 0 {
@@ -99,10 +99,10 @@ func TestFidelity01_NothingSentWhenRefused(t *testing.T) {
 	// are sent (legacy inline credentials stay valid when edited).
 	mt.RegisterResponder("PUT", bePath(beID.String()+"/"), respond(t, 200, batchExportJSON, "", ""))
 	mt.RegisterResponder("POST", bePath(beID.String()+"/run_test_step/"), respond(t, 200, testStepAnswer, "", ""))
-	if _, err := c.BatchExports.Replace(ctx, beOrg, beID, &pg); err != nil {
+	if _, err := c.BatchExports.Replace(ctx, OrganizationID(beOrg), BatchExportID(beID), &pg); err != nil {
 		t.Errorf("replace postgres: %v", err)
 	}
-	if _, err := c.BatchExports.RunTestStep(ctx, beOrg, beID, &BatchExportTestStepRequest{BatchExportCreate: pg}); err != nil {
+	if _, err := c.BatchExports.RunTestStep(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportTestStepRequest{BatchExportCreate: pg}); err != nil {
 		t.Errorf("run_test_step postgres: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 2 {

@@ -93,7 +93,7 @@ func mustTime(t *testing.T, s string) time.Time {
 // checkBatchExport asserts the decoding of batchExportJSON.
 func checkBatchExport(t *testing.T, b *BatchExport) {
 	t.Helper()
-	if b.ID != beID || b.TeamID != 42 || b.Name != "Events to S3" {
+	if b.ID != BatchExportID(beID) || b.TeamID != 42 || b.Name != "Events to S3" {
 		t.Errorf("id/team/name = %v %d %q", b.ID, b.TeamID, b.Name)
 	}
 	if b.Model == nil || *b.Model != ModelEvents {
@@ -124,12 +124,12 @@ func checkBatchExport(t *testing.T, b *BatchExport) {
 		t.Fatalf("latest_runs = %d", len(b.LatestRuns))
 	}
 	r := b.LatestRuns[0]
-	if r.ID != uuid.MustParse("3fa85f64-5717-4562-b3fc-2c963f66afa6") || r.Status != RunStatusFailedRetryable ||
+	if r.ID != BatchExportRunID(uuid.MustParse("3fa85f64-5717-4562-b3fc-2c963f66afa6")) || r.Status != RunStatusFailedRetryable ||
 		r.RecordsCompleted == nil || *r.RecordsCompleted != 1200 || r.LatestError == nil || *r.LatestError != "S3 timeout" ||
 		r.DataIntervalStart == nil || !r.DataIntervalEnd.Equal(mustTime(t, "2025-11-02T00:00:00Z")) || r.Cursor != nil ||
 		r.FinishedAt == nil || r.RecordsTotalCount == nil || *r.RecordsTotalCount != 1500 ||
-		r.BytesExported == nil || *r.BytesExported != 9000000000 || r.BatchExport != beID ||
-		r.Backfill == nil || *r.Backfill != uuid.MustParse("4f806519-f4aa-4807-bea5-95595ab1adf0") {
+		r.BytesExported == nil || *r.BytesExported != 9000000000 || r.BatchExport != BatchExportID(beID) ||
+		r.Backfill == nil || *r.Backfill != BatchExportBackfillID(uuid.MustParse("4f806519-f4aa-4807-bea5-95595ab1adf0")) {
 		t.Errorf("run 0 = %+v", r)
 	}
 	r = b.LatestRuns[1]
@@ -174,7 +174,7 @@ func TestBatchExportsList(t *testing.T) {
 	mt.RegisterResponder("GET", bePath(""), respond(t, 200,
 		`{"count": 3, "next": "`+bePath("?limit=1&offset=2")+`", "previous": null, "results": [`+batchExportJSON+`]}`,
 		"limit=1&offset=1", ""))
-	p, err := c.BatchExports.List(context.Background(), beOrg, &ListOptions{Limit: 1, Offset: 1})
+	p, err := c.BatchExports.List(context.Background(), OrganizationID(beOrg), &ListOptions{Limit: 1, Offset: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,11 +200,11 @@ func TestBatchExportsAll(t *testing.T) {
 		return httpmock.NewStringResponse(200, body), nil
 	})
 	var ids []uuid.UUID
-	for b, err := range c.BatchExports.All(context.Background(), beOrg, &ListOptions{Limit: 1}) {
+	for b, err := range c.BatchExports.All(context.Background(), OrganizationID(beOrg), &ListOptions{Limit: 1}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, b.ID)
+		ids = append(ids, uuid.UUID(b.ID))
 	}
 	if len(ids) != 2 || ids[0] != beID || ids[1].String() != "11111111-1111-4111-8111-111111111111" {
 		t.Errorf("ids = %v", ids)
@@ -214,7 +214,7 @@ func TestBatchExportsAll(t *testing.T) {
 func TestBatchExportsGet(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", bePath(beID.String()+"/"), respond(t, 200, batchExportJSON, "", ""))
-	b, err := c.BatchExports.Get(context.Background(), beOrg, beID)
+	b, err := c.BatchExports.Get(context.Background(), OrganizationID(beOrg), BatchExportID(beID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestBatchExportsCreate(t *testing.T) {
 	})
 	dest.RawConfig = map[string]any{"legacy_parquet_extension": true}
 	dest.IntegrationID = NewNullable[int64](7)
-	b, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
+	b, err := c.BatchExports.Create(context.Background(), OrganizationID(beOrg), &BatchExportCreate{
 		Name: "Events to S3", Model: Ptr(ModelEvents), Destination: dest, Interval: IntervalDay,
 		Paused: Ptr(true), StartAt: &start, Timezone: Ptr("Europe/Paris"), OffsetHour: Ptr(5),
 		Filters: []map[string]any{{"key": "$browser", "operator": "exact", "type": "event", "value": []string{"Firefox"}}},
@@ -263,12 +263,12 @@ func TestBatchExportsCreateRawConfigOnly(t *testing.T) {
 	dest := NewBatchExportDestination(&S3CompatibleConfig{BucketName: "b", Region: "r", Prefix: "p", UseVirtualStyleAddressing: Ptr(true)})
 	dest.RawConfig = map[string]any{"custom": 1}
 	dest.IntegrationID = NewNullable[int64](3)
-	if _, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{Name: "n", Destination: dest, Interval: IntervalHour}); err != nil {
+	if _, err := c.BatchExports.Create(context.Background(), OrganizationID(beOrg), &BatchExportCreate{Name: "n", Destination: dest, Interval: IntervalHour}); err != nil {
 		t.Fatal(err)
 	}
 	mt.RegisterResponder("POST", bePath(""), respond(t, 201, batchExportJSON, "",
 		`{"name": "n", "destination": {"type": "NoOp", "config": {}}, "interval": "every 5 minutes"}`))
-	if _, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
+	if _, err := c.BatchExports.Create(context.Background(), OrganizationID(beOrg), &BatchExportCreate{
 		Name: "n", Destination: BatchExportDestinationRequest{Type: DestinationNoOp}, Interval: IntervalEvery5Minutes,
 	}); err != nil {
 		t.Fatal(err)
@@ -291,7 +291,7 @@ func TestBatchExportsUpdate(t *testing.T) {
 		"offset_hour": null
 	}`))
 	end := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	b, err := c.BatchExports.Update(context.Background(), beOrg, beID, &BatchExportUpdate{
+	b, err := c.BatchExports.Update(context.Background(), OrganizationID(beOrg), BatchExportID(beID), &BatchExportUpdate{
 		Name:  Ptr("Renamed"),
 		Model: Null[BatchExportModel](),
 		Destination: &BatchExportDestinationRequest{
@@ -316,7 +316,7 @@ func TestBatchExportsUpdate(t *testing.T) {
 func TestBatchExportsUpdateSendsOnlySetFields(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("PATCH", bePath(beID.String()+"/"), respond(t, 200, batchExportJSON, "", `{"interval": "week"}`))
-	if _, err := c.BatchExports.Update(context.Background(), beOrg, beID, &BatchExportUpdate{Interval: Ptr(IntervalWeek)}); err != nil {
+	if _, err := c.BatchExports.Update(context.Background(), OrganizationID(beOrg), BatchExportID(beID), &BatchExportUpdate{Interval: Ptr(IntervalWeek)}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -325,7 +325,7 @@ func TestBatchExportsReplace(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("PUT", bePath(beID.String()+"/"), respond(t, 200, batchExportJSON, "",
 		`{"name": "Events to S3", "destination": {"type": "HTTP", "config": {"url": "https://us.i.posthog.com/batch/", "token": "phc_x"}}, "interval": "hour"}`))
-	b, err := c.BatchExports.Replace(context.Background(), beOrg, beID, &BatchExportCreate{
+	b, err := c.BatchExports.Replace(context.Background(), OrganizationID(beOrg), BatchExportID(beID), &BatchExportCreate{
 		Name:        "Events to S3",
 		Destination: NewBatchExportDestination(HTTPConfig{URL: "https://us.i.posthog.com/batch/", Token: "phc_x"}),
 		Interval:    IntervalHour,
@@ -339,7 +339,7 @@ func TestBatchExportsReplace(t *testing.T) {
 func TestBatchExportsDelete(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("DELETE", bePath(beID.String()+"/"), noBody(t, 204, ""))
-	if err := c.BatchExports.Delete(context.Background(), beOrg, beID); err != nil {
+	if err := c.BatchExports.Delete(context.Background(), OrganizationID(beOrg), BatchExportID(beID)); err != nil {
 		t.Fatal(err)
 	}
 	if n := mt.GetCallCountInfo()["DELETE "+bePath(beID.String()+"/")]; n != 1 {
@@ -350,13 +350,13 @@ func TestBatchExportsDelete(t *testing.T) {
 func TestBatchExportsPauseUnpause(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("POST", bePath(beID.String()+"/pause/"), noBody(t, 200, `{"paused": true}`))
-	st, err := c.BatchExports.Pause(context.Background(), beOrg, beID)
+	st, err := c.BatchExports.Pause(context.Background(), OrganizationID(beOrg), BatchExportID(beID))
 	if err != nil || !st.Paused {
 		t.Fatalf("Pause = %+v, %v", st, err)
 	}
 	for _, backfill := range []bool{true, false} {
 		mt.RegisterResponder("POST", bePath(beID.String()+"/unpause/"), respond(t, 200, `{"paused": false}`, "", fmt.Sprintf(`{"backfill": %v}`, backfill)))
-		st, err = c.BatchExports.Unpause(context.Background(), beOrg, beID, backfill)
+		st, err = c.BatchExports.Unpause(context.Background(), OrganizationID(beOrg), BatchExportID(beID), backfill)
 		if err != nil || st.Paused {
 			t.Fatalf("Unpause(%v) = %+v, %v", backfill, st, err)
 		}
@@ -369,12 +369,12 @@ func TestBatchExportsBackfill(t *testing.T) {
 	mt.RegisterResponder("POST", bePath(beID.String()+"/backfill/"), respond(t, 200, `{"backfill_id": "`+wid+`"}`, "",
 		`{"start_at": "2025-11-01T00:00:00Z", "end_at": "2025-11-02T00:00:00Z"}`))
 	start, end := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 11, 2, 0, 0, 0, 0, time.UTC)
-	r, err := c.BatchExports.Backfill(context.Background(), beOrg, beID, &BatchExportBackfillRequest{StartAt: &start, EndAt: &end})
+	r, err := c.BatchExports.Backfill(context.Background(), OrganizationID(beOrg), BatchExportID(beID), &BatchExportBackfillRequest{StartAt: &start, EndAt: &end})
 	if err != nil || r.BackfillID != wid {
 		t.Fatalf("Backfill = %+v, %v", r, err)
 	}
 	mt.RegisterResponder("POST", bePath(beID.String()+"/backfill/"), respond(t, 200, `{"backfill_id": "x"}`, "", `{}`))
-	if _, err := c.BatchExports.Backfill(context.Background(), beOrg, beID, nil); err != nil {
+	if _, err := c.BatchExports.Backfill(context.Background(), OrganizationID(beOrg), BatchExportID(beID), nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -385,7 +385,7 @@ func TestBatchExportsLogs(t *testing.T) {
 		{"log_source_id": "497f6eca-6276-4993-bfeb-53cbbbba6f08", "instance_id": "run-1", "timestamp": "2025-11-02T00:16:00.5Z", "level": "ERROR", "message": "S3 timeout"}]}`,
 		"after=2025-11-01T00%3A00%3A00Z&instance_id=run-1&level=INFO%2CERROR&limit=10&search=time", ""))
 	after := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
-	p, err := c.BatchExports.Logs(context.Background(), beOrg, beID, &BatchExportLogsOptions{
+	p, err := c.BatchExports.Logs(context.Background(), OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{
 		ListOptions: ListOptions{Limit: 10}, After: &after, Level: []BatchExportLogLevel{LogLevelInfo, LogLevelError},
 		Search: "time", InstanceID: "run-1",
 	})
@@ -405,7 +405,7 @@ func TestBatchExportsLogsPersonalKeyRejected(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", bePath(beID.String()+"/logs/"), respond(t, 403,
 		`{"type": "authentication_error", "code": "permission_denied", "detail": "This action does not support Personal API Key access", "attr": null}`, "", ""))
-	_, err := c.BatchExports.Logs(context.Background(), beOrg, beID, nil)
+	_, err := c.BatchExports.Logs(context.Background(), OrganizationID(beOrg), BatchExportID(beID), nil)
 	if !errors.Is(err, ErrPersonalAPIKeyNotSupported) || errors.Is(err, ErrMissingScope) {
 		t.Fatalf("err = %v", err)
 	}
@@ -417,7 +417,7 @@ func TestBatchExportsTest(t *testing.T) {
 		{"name": "Verify BigQuery project", "description": "Ensure the project exists.", "result": null},
 		{"name": "Verify BigQuery dataset", "description": "Ensure the dataset exists.", "result": {"status": "Failed", "message": "no dataset"}}]}`,
 		"destination=BigQuery", ""))
-	dt, err := c.BatchExports.Test(context.Background(), beOrg, DestinationBigQuery)
+	dt, err := c.BatchExports.Test(context.Background(), OrganizationID(beOrg), DestinationBigQuery)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,7 +431,7 @@ func TestBatchExportsTestNeedsInternalScope(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", bePath("test/"), respond(t, 403,
 		`{"type": "authentication_error", "code": "permission_denied", "detail": "API key missing required scope 'INTERNAL'", "attr": null}`, "", ""))
-	_, err := c.BatchExports.Test(context.Background(), beOrg, DestinationS3)
+	_, err := c.BatchExports.Test(context.Background(), OrganizationID(beOrg), DestinationS3)
 	var se *ScopeError
 	if !errors.As(err, &se) || se.Scope != "INTERNAL" {
 		t.Fatalf("err = %v", err)
@@ -456,10 +456,10 @@ func TestBatchExportsRunTestStep(t *testing.T) {
 	mt.RegisterResponder("POST", bePath("run_test_step_new/"), respond(t, 200, testStepAnswer, "", testStepBody))
 	for name, run := range map[string]func() (*BatchExportTestStep, error){
 		"existing": func() (*BatchExportTestStep, error) {
-			return c.BatchExports.RunTestStep(context.Background(), beOrg, beID, testStepRequest())
+			return c.BatchExports.RunTestStep(context.Background(), OrganizationID(beOrg), BatchExportID(beID), testStepRequest())
 		},
 		"new": func() (*BatchExportTestStep, error) {
-			return c.BatchExports.RunTestStepNew(context.Background(), beOrg, testStepRequest())
+			return c.BatchExports.RunTestStepNew(context.Background(), OrganizationID(beOrg), testStepRequest())
 		},
 	} {
 		st, err := run()
@@ -476,7 +476,7 @@ func TestBatchExportsScopeError(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("POST", bePath(""), respond(t, 403,
 		`{"type": "authentication_error", "code": "permission_denied", "detail": "API key missing required scope 'batch_export:write'", "attr": null}`, "", ""))
-	_, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
+	_, err := c.BatchExports.Create(context.Background(), OrganizationID(beOrg), &BatchExportCreate{
 		Name: "n", Destination: NewBatchExportDestination(NoOpConfig{}), Interval: IntervalHour,
 	})
 	var se *ScopeError
@@ -493,7 +493,7 @@ func TestBatchExportSecretsNotLogged(t *testing.T) {
 	c, mt := newMockClient(t, WithLogger(logger))
 	mt.RegisterResponder("POST", bePath(""), respond(t, 400,
 		`{"type": "validation_error", "code": "invalid_input", "detail": "Configuration missing required field: 'prefix'", "attr": "destination__non_field_errors"}`, "", ""))
-	_, err := c.BatchExports.Create(context.Background(), beOrg, &BatchExportCreate{
+	_, err := c.BatchExports.Create(context.Background(), OrganizationID(beOrg), &BatchExportCreate{
 		Name: "n", Interval: IntervalHour,
 		Destination: BatchExportDestinationRequest{Config: PostgresConfig{Database: "b", Password: secret}, IntegrationID: NewNullable[int64](2)},
 	})
@@ -519,118 +519,151 @@ func TestBatchExportsValidation(t *testing.T) {
 	}
 	with := func(f func(*BatchExportCreate)) *BatchExportCreate { b := good(); f(b); return b }
 	cases := map[string]func() error{
-		"list nil org": func() error { _, err := c.BatchExports.List(ctx, uuid.Nil, nil); return err },
+		"list nil org": func() error { _, err := c.BatchExports.List(ctx, OrganizationID(uuid.Nil), nil); return err },
 		"all nil org": func() error {
-			for _, err := range c.BatchExports.All(ctx, uuid.Nil, nil) {
+			for _, err := range c.BatchExports.All(ctx, OrganizationID(uuid.Nil), nil) {
 				return err
 			}
 			return nil
 		},
-		"get nil id":  func() error { _, err := c.BatchExports.Get(ctx, beOrg, uuid.Nil); return err },
-		"get nil org": func() error { _, err := c.BatchExports.Get(ctx, uuid.Nil, beID); return err },
-		"create nil":  func() error { _, err := c.BatchExports.Create(ctx, beOrg, nil); return err },
+		"get nil id": func() error {
+			_, err := c.BatchExports.Get(ctx, OrganizationID(beOrg), BatchExportID(uuid.Nil))
+			return err
+		},
+		"get nil org": func() error {
+			_, err := c.BatchExports.Get(ctx, OrganizationID(uuid.Nil), BatchExportID(beID))
+			return err
+		},
+		"create nil": func() error { _, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), nil); return err },
 		"create empty name": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Name = "  " }))
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.Name = "  " }))
 			return err
 		},
 		"create bad model": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Model = Ptr[BatchExportModel]("users") }))
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.Model = Ptr[BatchExportModel]("users") }))
 			return err
 		},
 		"create bad interval": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Interval = "minute" }))
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.Interval = "minute" }))
 			return err
 		},
 		"create no interval": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Interval = "" }))
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.Interval = "" }))
 			return err
 		},
 		"create no destination type": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Destination = BatchExportDestinationRequest{} }))
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.Destination = BatchExportDestinationRequest{} }))
 			return err
 		},
 		"create bad destination type": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Destination.Type = "Kafka" }))
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.Destination.Type = "Kafka" }))
 			return err
 		},
 		"create config for other type": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) {
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) {
 				b.Destination = BatchExportDestinationRequest{Type: DestinationAwsS3, Config: SnowflakeConfig{}}
 			}))
 			return err
 		},
 		"create bad integration id": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.Destination.IntegrationID = NewNullable[int64](0) }))
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.Destination.IntegrationID = NewNullable[int64](0) }))
 			return err
 		},
 		"create offset day": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.OffsetDay = Ptr(7) }))
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.OffsetDay = Ptr(7) }))
 			return err
 		},
 		"create offset hour": func() error {
-			_, err := c.BatchExports.Create(ctx, beOrg, with(func(b *BatchExportCreate) { b.OffsetHour = Ptr(-1) }))
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.OffsetHour = Ptr(-1) }))
 			return err
 		},
-		"update nil":    func() error { _, err := c.BatchExports.Update(ctx, beOrg, beID, nil); return err },
-		"update nil id": func() error { _, err := c.BatchExports.Update(ctx, beOrg, uuid.Nil, &BatchExportUpdate{}); return err },
+		"update nil": func() error {
+			_, err := c.BatchExports.Update(ctx, OrganizationID(beOrg), BatchExportID(beID), nil)
+			return err
+		},
+		"update nil id": func() error {
+			_, err := c.BatchExports.Update(ctx, OrganizationID(beOrg), BatchExportID(uuid.Nil), &BatchExportUpdate{})
+			return err
+		},
 		"update empty name": func() error {
-			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Name: Ptr("")})
+			_, err := c.BatchExports.Update(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportUpdate{Name: Ptr("")})
 			return err
 		},
 		"update bad model": func() error {
-			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Model: NewNullable[BatchExportModel]("x")})
+			_, err := c.BatchExports.Update(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportUpdate{Model: NewNullable[BatchExportModel]("x")})
 			return err
 		},
 		"update bad interval": func() error {
-			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Interval: Ptr[BatchExportInterval]("monthly")})
+			_, err := c.BatchExports.Update(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportUpdate{Interval: Ptr[BatchExportInterval]("monthly")})
 			return err
 		},
 		"update untyped destination": func() error {
-			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{Destination: &BatchExportDestinationRequest{RawConfig: map[string]any{"a": 1}}})
+			_, err := c.BatchExports.Update(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportUpdate{Destination: &BatchExportDestinationRequest{RawConfig: map[string]any{"a": 1}}})
 			return err
 		},
 		"update offset hour": func() error {
-			_, err := c.BatchExports.Update(ctx, beOrg, beID, &BatchExportUpdate{OffsetHour: NewNullable(24)})
+			_, err := c.BatchExports.Update(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportUpdate{OffsetHour: NewNullable(24)})
 			return err
 		},
-		"replace invalid": func() error { _, err := c.BatchExports.Replace(ctx, beOrg, beID, &BatchExportCreate{}); return err },
-		"replace nil id":  func() error { _, err := c.BatchExports.Replace(ctx, beOrg, uuid.Nil, good()); return err },
-		"delete nil id":   func() error { return c.BatchExports.Delete(ctx, beOrg, uuid.Nil) },
-		"pause nil id":    func() error { _, err := c.BatchExports.Pause(ctx, beOrg, uuid.Nil); return err },
-		"unpause nil org": func() error { _, err := c.BatchExports.Unpause(ctx, uuid.Nil, beID, false); return err },
-		"backfill nil id": func() error { _, err := c.BatchExports.Backfill(ctx, beOrg, uuid.Nil, nil); return err },
+		"replace invalid": func() error {
+			_, err := c.BatchExports.Replace(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportCreate{})
+			return err
+		},
+		"replace nil id": func() error {
+			_, err := c.BatchExports.Replace(ctx, OrganizationID(beOrg), BatchExportID(uuid.Nil), good())
+			return err
+		},
+		"delete nil id": func() error { return c.BatchExports.Delete(ctx, OrganizationID(beOrg), BatchExportID(uuid.Nil)) },
+		"pause nil id": func() error {
+			_, err := c.BatchExports.Pause(ctx, OrganizationID(beOrg), BatchExportID(uuid.Nil))
+			return err
+		},
+		"unpause nil org": func() error {
+			_, err := c.BatchExports.Unpause(ctx, OrganizationID(uuid.Nil), BatchExportID(beID), false)
+			return err
+		},
+		"backfill nil id": func() error {
+			_, err := c.BatchExports.Backfill(ctx, OrganizationID(beOrg), BatchExportID(uuid.Nil), nil)
+			return err
+		},
 		"backfill reverse": func() error {
 			a, b := time.Now(), time.Now().Add(-time.Hour)
-			_, err := c.BatchExports.Backfill(ctx, beOrg, beID, &BatchExportBackfillRequest{StartAt: &a, EndAt: &b})
+			_, err := c.BatchExports.Backfill(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportBackfillRequest{StartAt: &a, EndAt: &b})
 			return err
 		},
-		"logs nil id": func() error { _, err := c.BatchExports.Logs(ctx, beOrg, uuid.Nil, nil); return err },
+		"logs nil id": func() error {
+			_, err := c.BatchExports.Logs(ctx, OrganizationID(beOrg), BatchExportID(uuid.Nil), nil)
+			return err
+		},
 		"logs limit": func() error {
-			_, err := c.BatchExports.Logs(ctx, beOrg, beID, &BatchExportLogsOptions{ListOptions: ListOptions{Limit: 501}})
+			_, err := c.BatchExports.Logs(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{ListOptions: ListOptions{Limit: 501}})
 			return err
 		},
 		"logs level": func() error {
-			_, err := c.BatchExports.Logs(ctx, beOrg, beID, &BatchExportLogsOptions{Level: []BatchExportLogLevel{"info"}})
+			_, err := c.BatchExports.Logs(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{Level: []BatchExportLogLevel{"info"}})
 			return err
 		},
-		"test nil org":  func() error { _, err := c.BatchExports.Test(ctx, uuid.Nil, DestinationS3); return err },
-		"test bad dest": func() error { _, err := c.BatchExports.Test(ctx, beOrg, ""); return err },
-		"test step nil": func() error { _, err := c.BatchExports.RunTestStep(ctx, beOrg, beID, nil); return err },
+		"test nil org":  func() error { _, err := c.BatchExports.Test(ctx, OrganizationID(uuid.Nil), DestinationS3); return err },
+		"test bad dest": func() error { _, err := c.BatchExports.Test(ctx, OrganizationID(beOrg), ""); return err },
+		"test step nil": func() error {
+			_, err := c.BatchExports.RunTestStep(ctx, OrganizationID(beOrg), BatchExportID(beID), nil)
+			return err
+		},
 		"test step nil id": func() error {
-			_, err := c.BatchExports.RunTestStep(ctx, beOrg, uuid.Nil, testStepRequest())
+			_, err := c.BatchExports.RunTestStep(ctx, OrganizationID(beOrg), BatchExportID(uuid.Nil), testStepRequest())
 			return err
 		},
-		"test step new nil": func() error { _, err := c.BatchExports.RunTestStepNew(ctx, beOrg, nil); return err },
+		"test step new nil": func() error { _, err := c.BatchExports.RunTestStepNew(ctx, OrganizationID(beOrg), nil); return err },
 		"test step negative": func() error {
 			r := testStepRequest()
 			r.Step = -1
-			_, err := c.BatchExports.RunTestStepNew(ctx, beOrg, r)
+			_, err := c.BatchExports.RunTestStepNew(ctx, OrganizationID(beOrg), r)
 			return err
 		},
 		"test step invalid export": func() error {
 			r := testStepRequest()
 			r.Name = ""
-			_, err := c.BatchExports.RunTestStep(ctx, beOrg, beID, r)
+			_, err := c.BatchExports.RunTestStep(ctx, OrganizationID(beOrg), BatchExportID(beID), r)
 			return err
 		},
 	}

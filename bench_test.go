@@ -485,7 +485,7 @@ func BenchmarkMembersList(b *testing.B) {
 		}
 		return err
 	}, func(ctx context.Context) error {
-		pg, err := c.Members.List(ctx, orgSmall, opts)
+		pg, err := c.Members.List(ctx, posthogapi.OrganizationID(orgSmall), opts)
 		if err == nil && len(pg.Results) != 100 {
 			err = fmt.Errorf("%d members", len(pg.Results))
 		}
@@ -501,7 +501,7 @@ func BenchmarkOrganizationsGet(b *testing.B) {
 		_, err := p.getOrg(ctx, orgSmall)
 		return err
 	}, func(ctx context.Context) error {
-		_, err := c.Organizations.Get(ctx, orgSmall)
+		_, err := c.Organizations.Get(ctx, posthogapi.OrganizationID(orgSmall))
 		return err
 	})
 }
@@ -516,7 +516,7 @@ func BenchmarkMembersUpdate(b *testing.B) {
 		_, err := p.updateMember(ctx, orgSmall, benchUser, upd)
 		return err
 	}, func(ctx context.Context) error {
-		_, err := c.Members.Update(ctx, orgSmall, benchUser, upd)
+		_, err := c.Members.Update(ctx, posthogapi.OrganizationID(orgSmall), posthogapi.UserUUID(benchUser), upd)
 		return err
 	})
 }
@@ -578,7 +578,7 @@ func listing(b *testing.B, org uuid.UUID, list func(each func(*posthogapi.Organi
 
 func sdkAll(c *posthogapi.Client, org uuid.UUID) func(func(*posthogapi.OrganizationMember)) error {
 	return func(each func(*posthogapi.OrganizationMember)) error {
-		for m, err := range c.Members.All(context.Background(), org, nil) {
+		for m, err := range c.Members.All(context.Background(), posthogapi.OrganizationID(org), nil) {
 			if err != nil {
 				return err
 			}
@@ -658,7 +658,10 @@ func BenchmarkParallel(b *testing.B) {
 	})
 	b.Run("impl=sdk", func(b *testing.B) {
 		c := newSDK(b)
-		parallel(b, func(ctx context.Context) error { _, err := c.Organizations.Get(ctx, orgSmall); return err })
+		parallel(b, func(ctx context.Context) error {
+			_, err := c.Organizations.Get(ctx, posthogapi.OrganizationID(orgSmall))
+			return err
+		})
 	})
 	// paired: the 32 goroutines switch together between plain calls and
 	// SDK calls every 20 ms, so that both see the same load on the shared
@@ -669,7 +672,10 @@ func BenchmarkParallel(b *testing.B) {
 		p, c := newPlain(b), newSDK(b)
 		calls := [2]func(context.Context) error{
 			func(ctx context.Context) error { _, err := p.getOrg(ctx, orgSmall); return err },
-			func(ctx context.Context) error { _, err := c.Organizations.Get(ctx, orgSmall); return err },
+			func(ctx context.Context) error {
+				_, err := c.Organizations.Get(ctx, posthogapi.OrganizationID(orgSmall))
+				return err
+			},
 		}
 		var mode atomic.Int32
 		var ops [2]atomic.Int64
@@ -735,7 +741,7 @@ func TestParallelConnectionsBounded(t *testing.T) {
 	for range benchGoroutines {
 		wg.Go(func() {
 			for next.Add(1) <= int64(calls) {
-				if _, err := c.Organizations.Get(context.Background(), orgSmall); err != nil {
+				if _, err := c.Organizations.Get(context.Background(), posthogapi.OrganizationID(orgSmall)); err != nil {
 					t.Error(err)
 					return
 				}
@@ -795,6 +801,6 @@ func BenchmarkSuccessPath(b *testing.B) {
 		}
 		return nil
 	}, func(ctx context.Context) error {
-		return c.Members.Delete(ctx, orgSmall, benchUser)
+		return c.Members.Delete(ctx, posthogapi.OrganizationID(orgSmall), posthogapi.UserUUID(benchUser))
 	})
 }

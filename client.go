@@ -35,7 +35,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
-	"github.com/google/uuid"
 	"github.com/hashicorp/go-retryablehttp"
 )
 
@@ -585,8 +584,8 @@ func escapePath(segments ...string) string {
 }
 
 // checkID rejects the nil UUID, which can only be a caller's mistake.
-func checkID(name string, id uuid.UUID) error {
-	if id == uuid.Nil {
+func checkID[T ~[16]byte](name string, id T) error {
+	if id == (T{}) {
 		return fmt.Errorf("%w: %s is the nil UUID", ErrInvalidArgument, name)
 	}
 	return nil

@@ -99,7 +99,7 @@ func TestRequestHeaders(t *testing.T) {
 		got = req.Header.Clone()
 		return httpmock.NewStringResponse(200, orgJSON), nil
 	})
-	if _, err := c.Organizations.Update(context.Background(), orgID, &OrganizationUpdate{Name: Ptr("x")}); err != nil {
+	if _, err := c.Organizations.Update(context.Background(), OrganizationID(orgID), &OrganizationUpdate{Name: Ptr("x")}); err != nil {
 		t.Fatal(err)
 	}
 	if got.Get("Authorization") != "Bearer "+testKey || got.Get("User-Agent") != "posthogapi-go/"+Version+" offboarder/1.0" ||
@@ -135,7 +135,7 @@ func TestCrossHostRedirectRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Organizations.Get(context.Background(), orgID)
+	_, err = c.Organizations.Get(context.Background(), OrganizationID(orgID))
 	if !errors.Is(err, ErrForeignHost) {
 		t.Fatalf("err = %v", err)
 	}
@@ -164,7 +164,7 @@ func TestSameHostRedirectFollowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := new(Organization)
-	if _, err := c.do(context.Background(), &request{method: "GET", path: "old/", out: o}); err != nil || o.ID != orgID {
+	if _, err := c.do(context.Background(), &request{method: "GET", path: "old/", out: o}); err != nil || o.ID != OrganizationID(orgID) {
 		t.Fatalf("o = %v, err = %v", o.ID, err)
 	}
 }
@@ -193,16 +193,16 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	mt.RegisterResponder("GET", membersURL(), httpmock.NewStringResponder(200, memberPage(3, 0, 1, "https://evil.example/?personal_api_key="+testKey)))
 	ctx := context.Background()
 	var errs []error
-	_, err := c.Organizations.Get(ctx, orgID)
+	_, err := c.Organizations.Get(ctx, OrganizationID(orgID))
 	errs = append(errs, err)
-	_, err = c.Organizations.Update(ctx, orgID, &OrganizationUpdate{Name: Ptr("x")})
+	_, err = c.Organizations.Update(ctx, OrganizationID(orgID), &OrganizationUpdate{Name: Ptr("x")})
 	errs = append(errs, err)
-	_, err = c.Organizations.Replace(ctx, orgID, &OrganizationCreate{Name: "x"})
+	_, err = c.Organizations.Replace(ctx, OrganizationID(orgID), &OrganizationCreate{Name: "x"})
 	errs = append(errs, err)
 	_, err = c.Organizations.Create(ctx, &OrganizationCreate{Name: "x"})
 	errs = append(errs, err)
-	errs = append(errs, c.Organizations.Delete(ctx, orgID))
-	for _, err := range c.Members.All(ctx, orgID, nil) {
+	errs = append(errs, c.Organizations.Delete(ctx, OrganizationID(orgID)))
+	for _, err := range c.Members.All(ctx, OrganizationID(orgID), nil) {
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -236,7 +236,7 @@ func TestSilentWithoutLogger(t *testing.T) {
 	if c.logger() != nil {
 		t.Fatal("logger set by default")
 	}
-	_, _ = c.Organizations.Get(context.Background(), orgID)
+	_, _ = c.Organizations.Get(context.Background(), OrganizationID(orgID))
 	if c.rc.Logger != nil {
 		t.Fatal("retryablehttp logger enabled")
 	}

@@ -115,10 +115,10 @@ func contractProjectBatchExports(ctx context.Context, e *contractEnv) error {
 	if err := drain(c.ProjectBatchExports.AllBackfills(ctx, proj.ID, be.ID, nil)); err != nil {
 		return fail("ProjectBatchExports.AllBackfills", err)
 	}
-	if _, err := c.ProjectBatchExports.GetBackfill(ctx, proj.ID, be.ID, bid); err != nil {
+	if _, err := c.ProjectBatchExports.GetBackfill(ctx, proj.ID, be.ID, posthogapi.BatchExportBackfillID(bid)); err != nil {
 		return fail("ProjectBatchExports.GetBackfill", err)
 	}
-	if _, err := c.ProjectBatchExports.CancelBackfill(ctx, proj.ID, be.ID, bid); err != nil {
+	if _, err := c.ProjectBatchExports.CancelBackfill(ctx, proj.ID, be.ID, posthogapi.BatchExportBackfillID(bid)); err != nil {
 		return fail("ProjectBatchExports.CancelBackfill", err)
 	}
 	if _, err := e.legacy.ProjectBatchExports.ListLogs(ctx, proj.ID, be.ID, &posthogapi.BatchExportLogsOptions{ListOptions: posthogapi.ListOptions{Limit: 10}}); err != nil {

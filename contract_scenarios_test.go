@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/posthogtest"
 )
@@ -77,12 +76,12 @@ func contractOrganizations(ctx context.Context, e *contractEnv) error {
 	}
 	if _, err := c.Organizations.Update(ctx, o.ID, &posthogapi.OrganizationUpdate{
 		Name:                         posthogapi.Ptr("Renamed"),
-		LogoMediaID:                  posthogapi.Null[uuid.UUID](),
+		LogoMediaID:                  posthogapi.Null[posthogapi.MediaID](),
 		Enforce2FA:                   posthogapi.Null[bool](),
 		MembersCanInvite:             posthogapi.NewNullable(true),
 		IsAIDataProcessingApproved:   posthogapi.Null[bool](),
 		DefaultExperimentStatsMethod: posthogapi.Null[posthogapi.ExperimentStatsMethod](),
-		DefaultRoleID:                posthogapi.Null[uuid.UUID](),
+		DefaultRoleID:                posthogapi.Null[posthogapi.RoleID](),
 		DefaultAnonymizeIPs:          posthogapi.Ptr(false),
 	}); err != nil {
 		return fail("Organizations.Update", err)
@@ -702,7 +701,7 @@ func contractIdentityProviderConfigs(ctx context.Context, e *contractEnv) error 
 	e.srv.VerifyDomain(org, dom.ID)
 	cfg, err := c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{
 		Name: posthogapi.Ptr("Okta"), DomainScope: posthogapi.Ptr(posthogapi.IdPDomainScopeSelected),
-		ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeSAML), OrganizationDomainIDs: []uuid.UUID{dom.ID},
+		ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeSAML), OrganizationDomainIDs: []posthogapi.DomainID{dom.ID},
 		SAMLEntityID: posthogapi.Ptr("https://idp.example.com"), SAMLACSURL: posthogapi.Ptr("https://idp.example.com/acs"),
 		SAMLX509Cert: posthogapi.Ptr("CERT"), SCIMEnabled: posthogapi.Ptr(true),
 		IDJAGIssuerURL: posthogapi.Ptr("https://idp.example.com"), IDJAGJWKSURL: posthogapi.Ptr("https://idp.example.com/jwks"),
@@ -729,7 +728,7 @@ func contractIdentityProviderConfigs(ctx context.Context, e *contractEnv) error 
 	}
 	if _, err := c.IdentityProviderConfigs.Update(ctx, org, cfg.ID, &posthogapi.IdentityProviderConfigUpdate{
 		Name: posthogapi.Ptr("Okta prod"), SAMLX509Cert: posthogapi.Null[string](), IDJAGJWKSURL: posthogapi.Null[string](),
-		OrganizationDomainIDs: []uuid.UUID{}, IDJAGAllowedClients: []string{},
+		OrganizationDomainIDs: []posthogapi.DomainID{}, IDJAGAllowedClients: []string{},
 	}); err != nil {
 		return fail("IdentityProviderConfigs.Update", err)
 	}

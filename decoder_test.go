@@ -675,7 +675,7 @@ func TestDecodeErrorTyped(t *testing.T) {
 	for _, body := range []string{`{"id":`, `{"id":"x"}`, `[]`, `{"member_count":"many"}`, `<html>gateway</html>`, `null`, ``} {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder(http.MethodGet, api(org.String()+"/"), respond(t, http.StatusOK, body, "", ""))
-		o, err := c.Organizations.Get(context.Background(), org)
+		o, err := c.Organizations.Get(context.Background(), OrganizationID(org))
 		var de *DecodeError
 		if !errors.As(err, &de) || o != nil {
 			t.Errorf("body %q: got %v, %v; want a *DecodeError", body, o, err)
@@ -703,7 +703,7 @@ func TestDecodeBuffersNotShared(t *testing.T) {
 	})
 	var got []*OrganizationMember
 	for range 30 {
-		m, err := c.Members.Update(context.Background(), org, uuid.MustParse("0192b7a4-0000-7000-8000-00000000002a"), &MemberUpdate{Level: MembershipLevelAdmin})
+		m, err := c.Members.Update(context.Background(), OrganizationID(org), UserUUID(uuid.MustParse("0192b7a4-0000-7000-8000-00000000002a")), &MemberUpdate{Level: MembershipLevelAdmin})
 		if err != nil {
 			t.Fatal(err)
 		}

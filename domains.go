@@ -50,7 +50,7 @@ const (
 
 // OrganizationDomain is a domain of an organization, as PostHog sends it.
 type OrganizationDomain struct {
-	ID uuid.UUID `json:"id"`
+	ID DomainID `json:"id"`
 	// Domain is the domain name, such as "example.com". It cannot be
 	// changed after creation.
 	Domain string `json:"domain"`
@@ -272,14 +272,14 @@ func (u *DomainUpdate) validate() error {
 	return nil
 }
 
-func domainsPath(org uuid.UUID) (string, error) {
+func domainsPath(org OrganizationID) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
 	return escapePath(org.String(), "domains"), nil
 }
 
-func domainPath(org, id uuid.UUID, action ...string) (string, error) {
+func domainPath(org OrganizationID, id DomainID, action ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -292,7 +292,7 @@ func domainPath(org, id uuid.UUID, action ...string) (string, error) {
 // List returns one page of the organization's domains, sorted by name.
 //
 // API: GET /api/organizations/{organization_id}/domains/ (scope organization:read)
-func (s *DomainsService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[OrganizationDomain], error) {
+func (s *DomainsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[OrganizationDomain], error) {
 	p, err := domainsPath(org)
 	if err != nil {
 		return nil, err
@@ -304,7 +304,7 @@ func (s *DomainsService) List(ctx context.Context, org uuid.UUID, opts *ListOpti
 // needed.
 //
 // API: GET /api/organizations/{organization_id}/domains/ (scope organization:read)
-func (s *DomainsService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*OrganizationDomain, error] {
+func (s *DomainsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*OrganizationDomain, error] {
 	p, err := domainsPath(org)
 	if err != nil {
 		return func(yield func(*OrganizationDomain, error) bool) { yield(nil, err) }
@@ -315,7 +315,7 @@ func (s *DomainsService) All(ctx context.Context, org uuid.UUID, opts *ListOptio
 // Get returns one domain.
 //
 // API: GET /api/organizations/{organization_id}/domains/{id}/ (scope organization:read)
-func (s *DomainsService) Get(ctx context.Context, org, id uuid.UUID) (*OrganizationDomain, error) {
+func (s *DomainsService) Get(ctx context.Context, org OrganizationID, id DomainID) (*OrganizationDomain, error) {
 	p, err := domainPath(org, id)
 	if err != nil {
 		return nil, err
@@ -332,7 +332,7 @@ func (s *DomainsService) Get(ctx context.Context, org, id uuid.UUID) (*Organizat
 // Cloud the organization also needs the automatic provisioning feature.
 //
 // API: POST /api/organizations/{organization_id}/domains/ (scope organization:write)
-func (s *DomainsService) Create(ctx context.Context, org uuid.UUID, d *DomainCreate) (*OrganizationDomain, error) {
+func (s *DomainsService) Create(ctx context.Context, org OrganizationID, d *DomainCreate) (*OrganizationDomain, error) {
 	p, err := domainsPath(org)
 	if err != nil {
 		return nil, err
@@ -350,7 +350,7 @@ func (s *DomainsService) Create(ctx context.Context, org uuid.UUID, d *DomainCre
 // Update changes the fields set in upd (PATCH). It needs an admin.
 //
 // API: PATCH /api/organizations/{organization_id}/domains/{id}/ (scope organization:write)
-func (s *DomainsService) Update(ctx context.Context, org, id uuid.UUID, upd *DomainUpdate) (*OrganizationDomain, error) {
+func (s *DomainsService) Update(ctx context.Context, org OrganizationID, id DomainID, upd *DomainUpdate) (*OrganizationDomain, error) {
 	return s.write(ctx, http.MethodPatch, org, id, upd)
 }
 
@@ -359,11 +359,11 @@ func (s *DomainsService) Update(ctx context.Context, org, id uuid.UUID, upd *Dom
 // PATCH: fields left unset keep their values. It needs an admin.
 //
 // API: PUT /api/organizations/{organization_id}/domains/{id}/ (scope organization:write)
-func (s *DomainsService) Replace(ctx context.Context, org, id uuid.UUID, upd *DomainUpdate) (*OrganizationDomain, error) {
+func (s *DomainsService) Replace(ctx context.Context, org OrganizationID, id DomainID, upd *DomainUpdate) (*OrganizationDomain, error) {
 	return s.write(ctx, http.MethodPut, org, id, upd)
 }
 
-func (s *DomainsService) write(ctx context.Context, method string, org, id uuid.UUID, upd *DomainUpdate) (*OrganizationDomain, error) {
+func (s *DomainsService) write(ctx context.Context, method string, org OrganizationID, id DomainID, upd *DomainUpdate) (*OrganizationDomain, error) {
 	p, err := domainPath(org, id)
 	if err != nil {
 		return nil, err
@@ -392,7 +392,7 @@ const CodeWouldBlockSelf = "would_block_self"
 // email address.
 //
 // API: DELETE /api/organizations/{organization_id}/domains/{id}/ (scope organization:write)
-func (s *DomainsService) Delete(ctx context.Context, org, id uuid.UUID) error {
+func (s *DomainsService) Delete(ctx context.Context, org OrganizationID, id DomainID) error {
 	p, err := domainPath(org, id)
 	if err != nil {
 		return err
@@ -412,7 +412,7 @@ func (s *DomainsService) Delete(ctx context.Context, org, id uuid.UUID) error {
 // (only legacy keys created without scopes get through).
 //
 // API: POST /api/organizations/{organization_id}/domains/{id}/verify/ (scope none; personal API keys rejected)
-func (s *DomainsService) Verify(ctx context.Context, org, id uuid.UUID) (*OrganizationDomain, error) {
+func (s *DomainsService) Verify(ctx context.Context, org OrganizationID, id DomainID) (*OrganizationDomain, error) {
 	p, err := domainPath(org, id, "verify")
 	if err != nil {
 		return nil, err
@@ -438,7 +438,7 @@ func (s *DomainsService) Verify(ctx context.Context, org, id uuid.UUID) (*Organi
 // (only legacy keys created without scopes get through).
 //
 // API: POST /api/organizations/{organization_id}/domains/{id}/scim/token/ (scope none; personal API keys rejected)
-func (s *DomainsService) SCIMToken(ctx context.Context, org, id uuid.UUID) (*SCIMToken, error) {
+func (s *DomainsService) SCIMToken(ctx context.Context, org OrganizationID, id DomainID) (*SCIMToken, error) {
 	p, err := domainPath(org, id, "scim", "token")
 	if err != nil {
 		return nil, err
@@ -460,7 +460,7 @@ func (s *DomainsService) SCIMToken(ctx context.Context, org, id uuid.UUID) (*SCI
 // (only legacy keys created without scopes get through).
 //
 // API: GET /api/organizations/{organization_id}/domains/{id}/scim/logs/ (scope none; personal API keys rejected)
-func (s *DomainsService) SCIMLogs(ctx context.Context, org, id uuid.UUID, opts *SCIMLogOptions) (*SCIMLogPage, error) {
+func (s *DomainsService) SCIMLogs(ctx context.Context, org OrganizationID, id DomainID, opts *SCIMLogOptions) (*SCIMLogPage, error) {
 	p, err := domainPath(org, id, "scim", "logs")
 	if err != nil {
 		return nil, err
@@ -482,7 +482,7 @@ func (s *DomainsService) SCIMLogs(ctx context.Context, org, id uuid.UUID, opts *
 // (only legacy keys created without scopes get through).
 //
 // API: GET /api/organizations/{organization_id}/domains/{id}/scim/logs/ (scope none; personal API keys rejected)
-func (s *DomainsService) SCIMLogsAll(ctx context.Context, org, id uuid.UUID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
+func (s *DomainsService) SCIMLogsAll(ctx context.Context, org OrganizationID, id DomainID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
 	p, err := domainPath(org, id, "scim", "logs")
 	return scimLogsAll(ctx, s.client, p, err, opts)
 }

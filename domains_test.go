@@ -43,7 +43,7 @@ func checkDomain(t *testing.T, d *OrganizationDomain) {
 	t.Helper()
 	want := time.Date(2025, 3, 4, 5, 6, 7, 123456000, time.UTC)
 	switch {
-	case d.ID != testDomain, d.Domain != "example.com", !d.IsVerified:
+	case d.ID != DomainID(testDomain), d.Domain != "example.com", !d.IsVerified:
 		t.Errorf("identity fields: %+v", d)
 	case d.VerifiedAt == nil || !d.VerifiedAt.Equal(want):
 		t.Errorf("VerifiedAt = %v", d.VerifiedAt)
@@ -63,7 +63,7 @@ func TestDomainsList(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodGet, domainAPI(""),
 		respond(t, 200, `{"count": 21, "next": null, "previous": "`+domainAPI("")+`?limit=10", "results": [`+domainJSON+`]}`, "limit=10&offset=20", ""))
-	p, err := c.Domains.List(context.Background(), testOrg, &ListOptions{Limit: 10, Offset: 20})
+	p, err := c.Domains.List(context.Background(), OrganizationID(testOrg), &ListOptions{Limit: 10, Offset: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestDomainsAllFollowsPages(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"count": 2, "next": "`+second+`", "results": [`+domainJSON+`]}`), nil
 	})
 	var names []string
-	for d, err := range c.Domains.All(context.Background(), testOrg, &ListOptions{Limit: 1}) {
+	for d, err := range c.Domains.All(context.Background(), OrganizationID(testOrg), &ListOptions{Limit: 1}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func TestDomainsAllFollowsPages(t *testing.T) {
 func TestDomainGet(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodGet, domainAPI(testDomain.String()+"/"), respond(t, 200, domainJSON, "", ""))
-	d, err := c.Domains.Get(context.Background(), testOrg, testDomain)
+	d, err := c.Domains.Get(context.Background(), OrganizationID(testOrg), DomainID(testDomain))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestDomainCreate(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, domainAPI(""), respond(t, 201, domainJSON, "",
 		`{"domain": "example.com", "saml_entity_id": "https://idp.example.com/entity"}`))
-	d, err := c.Domains.Create(context.Background(), testOrg, &DomainCreate{
+	d, err := c.Domains.Create(context.Background(), OrganizationID(testOrg), &DomainCreate{
 		Domain: "example.com", SAMLEntityID: Ptr("https://idp.example.com/entity"),
 	})
 	if err != nil {
@@ -125,7 +125,7 @@ func TestDomainCreateValidation(t *testing.T) {
 	bad := []string{"", "Example.com", "localhost", "exa_mple.com", "-a.com", "a-.com", "a..com", "example.c0m",
 		"example.com.", " example.com", strings.Repeat("a", 125) + ".com"}
 	for _, name := range bad {
-		if _, err := c.Domains.Create(context.Background(), testOrg, &DomainCreate{Domain: name}); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.Domains.Create(context.Background(), OrganizationID(testOrg), &DomainCreate{Domain: name}); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("Create(%q) err = %v, want ErrInvalidArgument", name, err)
 		}
 	}
@@ -134,13 +134,13 @@ func TestDomainCreateValidation(t *testing.T) {
 			t.Errorf("validate(%q) = %v", good, err)
 		}
 	}
-	if _, err := c.Domains.Create(context.Background(), testOrg, nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Domains.Create(context.Background(), OrganizationID(testOrg), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil create: %v", err)
 	}
-	if _, err := c.Domains.Create(context.Background(), testOrg, &DomainCreate{Domain: "example.com", SAMLACSURL: Ptr(strings.Repeat("x", 513))}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Domains.Create(context.Background(), OrganizationID(testOrg), &DomainCreate{Domain: "example.com", SAMLACSURL: Ptr(strings.Repeat("x", 513))}); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("long acs url: %v", err)
 	}
-	if _, err := c.Domains.Create(context.Background(), uuid.Nil, &DomainCreate{Domain: "example.com"}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Domains.Create(context.Background(), OrganizationID(uuid.Nil), &DomainCreate{Domain: "example.com"}); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil org: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 0 {
@@ -153,7 +153,7 @@ func TestDomainUpdateSendsOnlySetFieldsAndNeverTheName(t *testing.T) {
 	resp := strings.Replace(domainJSON, `"scim_bearer_token": null`, `"scim_bearer_token": "phs_once"`, 1)
 	mt.RegisterResponder(http.MethodPatch, domainAPI(testDomain.String()+"/"), respond(t, 200, resp, "",
 		`{"jit_provisioning_enabled": true, "sso_enforcement": "saml", "saml_acs_url": null, "saml_x509_cert": "PEM", "scim_enabled": true}`))
-	d, err := c.Domains.Update(context.Background(), testOrg, testDomain, &DomainUpdate{
+	d, err := c.Domains.Update(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &DomainUpdate{
 		JITProvisioningEnabled: Ptr(true),
 		SSOEnforcement:         Ptr(SSOEnforcementSAML),
 		SAMLACSURL:             Null[string](),
@@ -172,17 +172,17 @@ func TestDomainReplace(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPut, domainAPI(testDomain.String()+"/"), respond(t, 200, domainJSON, "",
 		`{"jit_provisioning_enabled": false, "saml_entity_id": null}`))
-	d, err := c.Domains.Replace(context.Background(), testOrg, testDomain, &DomainUpdate{
+	d, err := c.Domains.Replace(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &DomainUpdate{
 		JITProvisioningEnabled: Ptr(false), SAMLEntityID: Null[string](),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkDomain(t, d)
-	if _, err := c.Domains.Replace(context.Background(), testOrg, testDomain, &DomainUpdate{SSOEnforcement: Ptr(SSOEnforcement(strings.Repeat("s", 29)))}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Domains.Replace(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &DomainUpdate{SSOEnforcement: Ptr(SSOEnforcement(strings.Repeat("s", 29)))}); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("long sso_enforcement: %v", err)
 	}
-	if _, err := c.Domains.Update(context.Background(), testOrg, testDomain, nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Domains.Update(context.Background(), OrganizationID(testOrg), DomainID(testDomain), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil update: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 1 {
@@ -193,10 +193,10 @@ func TestDomainReplace(t *testing.T) {
 func TestDomainDelete(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodDelete, domainAPI(testDomain.String()+"/"), httpmock.NewStringResponder(204, ""))
-	if err := c.Domains.Delete(context.Background(), testOrg, testDomain); err != nil {
+	if err := c.Domains.Delete(context.Background(), OrganizationID(testOrg), DomainID(testDomain)); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Domains.Delete(context.Background(), testOrg, uuid.Nil); !errors.Is(err, ErrInvalidArgument) {
+	if err := c.Domains.Delete(context.Background(), OrganizationID(testOrg), DomainID(uuid.Nil)); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil id: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 1 {
@@ -207,7 +207,7 @@ func TestDomainDelete(t *testing.T) {
 func TestDomainVerify(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, domainAPI(testDomain.String()+"/verify/"), respond(t, 200, domainJSON, "", `{}`))
-	d, err := c.Domains.Verify(context.Background(), testOrg, testDomain)
+	d, err := c.Domains.Verify(context.Background(), OrganizationID(testOrg), DomainID(testDomain))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestDomainErrorCodes(t *testing.T) {
 			code: "already_verified", detail: "This domain has already been verified.", sentinel: ErrValidation,
 			method: http.MethodPost, suffix: "/verify/",
 			call: func(c *Client) error {
-				_, err := c.Domains.Verify(context.Background(), testOrg, testDomain)
+				_, err := c.Domains.Verify(context.Background(), OrganizationID(testOrg), DomainID(testDomain))
 				return err
 			},
 		},
@@ -240,7 +240,7 @@ func TestDomainErrorCodes(t *testing.T) {
 			code: "verification_required", attr: "scim_enabled", detail: "This attribute cannot be updated until the domain is verified.", sentinel: ErrValidation,
 			method: http.MethodPatch, suffix: "/",
 			call: func(c *Client) error {
-				_, err := c.Domains.Update(context.Background(), testOrg, testDomain, &DomainUpdate{SCIMEnabled: Ptr(true)})
+				_, err := c.Domains.Update(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &DomainUpdate{SCIMEnabled: Ptr(true)})
 				return err
 			},
 		},
@@ -250,7 +250,7 @@ func TestDomainErrorCodes(t *testing.T) {
 			code: "feature_not_available", attr: "jit_provisioning_enabled", detail: "Automatic provisioning is not enabled for this organization.", sentinel: ErrValidation,
 			method: http.MethodPatch, suffix: "/",
 			call: func(c *Client) error {
-				_, err := c.Domains.Update(context.Background(), testOrg, testDomain, &DomainUpdate{JITProvisioningEnabled: Ptr(true)})
+				_, err := c.Domains.Update(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &DomainUpdate{JITProvisioningEnabled: Ptr(true)})
 				return err
 			},
 		},
@@ -260,7 +260,7 @@ func TestDomainErrorCodes(t *testing.T) {
 			detail: "SCIM is not enabled for this domain", sentinel: ErrValidation,
 			method: http.MethodPost, suffix: "/scim/token/",
 			call: func(c *Client) error {
-				_, err := c.Domains.SCIMToken(context.Background(), testOrg, testDomain)
+				_, err := c.Domains.SCIMToken(context.Background(), OrganizationID(testOrg), DomainID(testDomain))
 				return err
 			},
 		},
@@ -270,7 +270,7 @@ func TestDomainErrorCodes(t *testing.T) {
 			code: "permission_denied", detail: "This action does not support Personal API Key access", sentinel: ErrPersonalAPIKeyNotSupported,
 			method: http.MethodGet, suffix: "/scim/logs/",
 			call: func(c *Client) error {
-				_, err := c.Domains.SCIMLogs(context.Background(), testOrg, testDomain, nil)
+				_, err := c.Domains.SCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), nil)
 				return err
 			},
 		},
@@ -302,7 +302,7 @@ func TestDomainSCIMToken(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, domainAPI(testDomain.String()+"/scim/token/"), respond(t, 200,
 		`{"scim_enabled": true, "scim_base_url": "https://us.posthog.com/scim/v2/`+testDomain.String()+`", "scim_bearer_token": "phs_new_token"}`, "", `{}`))
-	tok, err := c.Domains.SCIMToken(context.Background(), testOrg, testDomain)
+	tok, err := c.Domains.SCIMToken(context.Background(), OrganizationID(testOrg), DomainID(testDomain))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestDomainSCIMLogs(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, domainAPI(testDomain.String()+"/scim/logs/"), respond(t, 200, body,
 		"after=2025-06-01T00%3A00%3A00Z&before=2025-06-02T00%3A00%3A00%2B02%3A00&page=2&page_size=50&search=alice%40example.com&status_max=499&status_min=400", ""))
 	opts := &SCIMLogOptions{Page: 2, PageSize: 50, StatusMin: 400, StatusMax: 499, Search: "alice@example.com", After: &after, Before: &before}
-	p, err := c.Domains.SCIMLogs(context.Background(), testOrg, testDomain, opts)
+	p, err := c.Domains.SCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,16 +367,16 @@ func TestDomainSCIMLogsValidation(t *testing.T) {
 		{After: &now, Before: Ptr(now.Add(-time.Hour))},
 	}
 	for _, o := range bad {
-		if _, err := c.Domains.SCIMLogs(context.Background(), testOrg, testDomain, o); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.Domains.SCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), o); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("SCIMLogs(%+v) err = %v", o, err)
 		}
-		for _, err := range c.Domains.SCIMLogsAll(context.Background(), testOrg, testDomain, o) {
+		for _, err := range c.Domains.SCIMLogsAll(context.Background(), OrganizationID(testOrg), DomainID(testDomain), o) {
 			if !errors.Is(err, ErrInvalidArgument) {
 				t.Errorf("SCIMLogsAll(%+v) err = %v", o, err)
 			}
 		}
 	}
-	if _, err := c.Domains.SCIMLogs(context.Background(), testOrg, uuid.Nil, nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Domains.SCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(uuid.Nil), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil domain id: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 0 {
@@ -414,7 +414,7 @@ func TestDomainSCIMLogsAllWalksPageNumbers(t *testing.T) {
 	}
 	mt.RegisterResponder(http.MethodGet, domainAPI(testDomain.String()+"/scim/logs/"), scimPager(t, pages, &seen))
 	opts := &SCIMLogOptions{PageSize: 2, Search: "x"}
-	seq := c.Domains.SCIMLogsAll(context.Background(), testOrg, testDomain, opts)
+	seq := c.Domains.SCIMLogsAll(context.Background(), OrganizationID(testOrg), DomainID(testDomain), opts)
 	if n := mt.GetTotalCallCount(); n != 0 {
 		t.Fatalf("SCIMLogsAll fetched %d pages before iteration", n)
 	}
@@ -455,7 +455,7 @@ func TestDomainSCIMLogsAllStartsAtPage(t *testing.T) {
 	}
 	mt.RegisterResponder(http.MethodGet, domainAPI(testDomain.String()+"/scim/logs/"), scimPager(t, pages, &seen))
 	n := 0
-	for _, err := range c.Domains.SCIMLogsAll(context.Background(), testOrg, testDomain, &SCIMLogOptions{Page: 2, PageSize: 2}) {
+	for _, err := range c.Domains.SCIMLogsAll(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &SCIMLogOptions{Page: 2, PageSize: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -482,7 +482,7 @@ func TestDomainSCIMLogsAllStalls(t *testing.T) {
 			mt.RegisterResponder(http.MethodGet, domainAPI(testDomain.String()+"/scim/logs/"), scimPager(t, pages, &seen))
 			var errs []error
 			items := 0
-			for l, err := range c.Domains.SCIMLogsAll(context.Background(), testOrg, testDomain, nil) {
+			for l, err := range c.Domains.SCIMLogsAll(context.Background(), OrganizationID(testOrg), DomainID(testDomain), nil) {
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -513,7 +513,7 @@ func TestDomainSCIMLogsAllYieldsErrorThenStops(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"count": 3, "next": "n", "results": `+scimLogs(1, 2)+`}`), nil
 	})
 	var items, errs int
-	for _, err := range c.Domains.SCIMLogsAll(context.Background(), testOrg, testDomain, &SCIMLogOptions{PageSize: 2}) {
+	for _, err := range c.Domains.SCIMLogsAll(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &SCIMLogOptions{PageSize: 2}) {
 		if err != nil {
 			errs++
 			if !errors.Is(err, ErrPermissionDenied) {

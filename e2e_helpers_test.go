@@ -14,7 +14,7 @@ func e2eServer(t *testing.T, scopes ...string) (*posthogtest.Server, uuid.UUID, 
 	t.Helper()
 	srv := posthogtest.NewServer()
 	t.Cleanup(srv.Close)
-	return srv, srv.DefaultOrganization().ID, e2eClient(t, srv, srv.NewAPIKey(scopes...))
+	return srv, uuid.UUID(srv.DefaultOrganization().ID), e2eClient(t, srv, srv.NewAPIKey(scopes...))
 }
 
 // e2eLegacyServer is e2eServer with a key without scopes on a server that
@@ -24,7 +24,7 @@ func e2eLegacyServer(t *testing.T) (*posthogtest.Server, uuid.UUID, *posthogapi.
 	t.Helper()
 	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	t.Cleanup(srv.Close)
-	return srv, srv.DefaultOrganization().ID, e2eClient(t, srv, srv.NewAPIKey())
+	return srv, uuid.UUID(srv.DefaultOrganization().ID), e2eClient(t, srv, srv.NewAPIKey())
 }
 
 // e2eClient returns a client of srv authenticated with key. It does not

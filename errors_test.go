@@ -78,7 +78,7 @@ func TestErrorMapping(t *testing.T) {
 				}
 				return r, nil
 			})
-			_, err := c.Organizations.Get(context.Background(), orgID)
+			_, err := c.Organizations.Get(context.Background(), OrganizationID(orgID))
 			if err == nil {
 				t.Fatal("no error")
 			}

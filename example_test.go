@@ -7,8 +7,6 @@ import (
 	"log"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/posthogtest"
 )
@@ -145,7 +143,7 @@ func ExampleNullable() {
 
 	o, err := c.Organizations.Update(ctx, org.ID, &posthogapi.OrganizationUpdate{
 		Enforce2FA:    posthogapi.NewNullable(true),
-		DefaultRoleID: posthogapi.Null[uuid.UUID](),
+		DefaultRoleID: posthogapi.Null[posthogapi.RoleID](),
 	})
 	if err != nil {
 		log.Fatal(err)

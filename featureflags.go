@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // FeatureFlagsService works on feature flags across the organization's projects: /api/organizations/{organization_id}/feature_flags/.
@@ -153,7 +151,7 @@ func (c *FeatureFlagCopy) validate() error {
 // one escaped path segment, whatever it contains.
 //
 // API: GET /api/organizations/{organization_id}/feature_flags/{feature_flag_key}/ (scope none; personal API keys rejected)
-func (s *FeatureFlagsService) Get(ctx context.Context, org uuid.UUID, key string) ([]OrganizationFeatureFlag, error) {
+func (s *FeatureFlagsService) Get(ctx context.Context, org OrganizationID, key string) ([]OrganizationFeatureFlag, error) {
 	if err := checkID("organization id", org); err != nil {
 		return nil, err
 	}
@@ -175,7 +173,7 @@ func (s *FeatureFlagsService) Get(ctx context.Context, org uuid.UUID, key string
 // is a 400.
 //
 // API: POST /api/organizations/{organization_id}/feature_flags/copy_flags/ (scope none; personal API keys rejected)
-func (s *FeatureFlagsService) Copy(ctx context.Context, org uuid.UUID, cp *FeatureFlagCopy) (*FeatureFlagCopyResult, error) {
+func (s *FeatureFlagsService) Copy(ctx context.Context, org OrganizationID, cp *FeatureFlagCopy) (*FeatureFlagCopyResult, error) {
 	if err := checkID("organization id", org); err != nil {
 		return nil, err
 	}

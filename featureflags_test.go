@@ -51,7 +51,7 @@ func TestFeatureFlagsGetEscapesKey(t *testing.T) {
 		}
 		return respond(t, 200, orgFlagsJSON, "", "")(req)
 	})
-	flags, err := c.FeatureFlags.Get(context.Background(), roleOrg, key)
+	flags, err := c.FeatureFlags.Get(context.Background(), OrganizationID(roleOrg), key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,24 +80,24 @@ func TestFeatureFlagsGetEmptyAndErrors(t *testing.T) {
 	c, mt := newMockClient(t)
 	u := api(roleOrg.String() + "/feature_flags/beta/")
 	mt.RegisterResponder(http.MethodGet, u, respond(t, 200, `[]`, "", ""))
-	flags, err := c.FeatureFlags.Get(ctx, roleOrg, "beta")
+	flags, err := c.FeatureFlags.Get(ctx, OrganizationID(roleOrg), "beta")
 	if err != nil || flags == nil || len(flags) != 0 {
 		t.Fatalf("empty: %v %v", flags, err)
 	}
 	mt.RegisterResponder(http.MethodGet, u, respond(t, 403,
 		`{"type": "authentication_error", "code": "permission_denied", "detail": "This action does not support Personal API Key access", "attr": null}`, "", ""))
-	if _, err := c.FeatureFlags.Get(ctx, roleOrg, "beta"); !errors.Is(err, ErrPersonalAPIKeyNotSupported) {
+	if _, err := c.FeatureFlags.Get(ctx, OrganizationID(roleOrg), "beta"); !errors.Is(err, ErrPersonalAPIKeyNotSupported) {
 		t.Errorf("PAK: %v", err)
 	}
 	n := mt.GetTotalCallCount()
 	for name, k := range map[string]string{
 		"empty": "", "dot": ".", "dotdot": "..", "long": strings.Repeat("k", MaxFeatureFlagKeyLength+1), "bad utf8": "\xff",
 	} {
-		if _, err := c.FeatureFlags.Get(ctx, roleOrg, k); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.FeatureFlags.Get(ctx, OrganizationID(roleOrg), k); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s key: %v", name, err)
 		}
 	}
-	if _, err := c.FeatureFlags.Get(ctx, uuid.Nil, "beta"); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.FeatureFlags.Get(ctx, OrganizationID(uuid.Nil), "beta"); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil org: %v", err)
 	}
 	if mt.GetTotalCallCount() != n {
@@ -111,7 +111,7 @@ func TestFeatureFlagsCopy(t *testing.T) {
 	u := api(roleOrg.String() + "/feature_flags/copy_flags/")
 	mt.RegisterResponder(http.MethodPost, u, respond(t, 200, copyResultJSON, "",
 		`{"feature_flag_key": "beta", "from_project": 1, "target_project_ids": [2, 999, 3], "copy_schedule": true}`))
-	r, err := c.FeatureFlags.Copy(ctx, roleOrg, &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []int64{2, 999, 3}, CopySchedule: true})
+	r, err := c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []int64{2, 999, 3}, CopySchedule: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,12 +137,12 @@ func TestFeatureFlagsCopy(t *testing.T) {
 	// copy_schedule is left out when false.
 	mt.RegisterResponder(http.MethodPost, u, respond(t, 200, `{"success": [], "failed": []}`, "",
 		`{"feature_flag_key": "beta", "from_project": 1, "target_project_ids": [2]}`))
-	if _, err := c.FeatureFlags.Copy(ctx, roleOrg, &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []int64{2}}); err != nil {
+	if _, err := c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []int64{2}}); err != nil {
 		t.Fatal(err)
 	}
 	// The view's own {"error": ...} body on a missing source flag.
 	mt.RegisterResponder(http.MethodPost, u, respond(t, 400, `{"error": "Feature flag to copy does not exist."}`, "", ""))
-	_, err = c.FeatureFlags.Copy(ctx, roleOrg, &FeatureFlagCopy{FeatureFlagKey: "gone", FromProject: 1, TargetProjectIDs: []int64{2}})
+	_, err = c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "gone", FromProject: 1, TargetProjectIDs: []int64{2}})
 	var ae *APIError
 	if !errors.As(err, &ae) || !errors.Is(err, ErrValidation) || ae.Detail != "Feature flag to copy does not exist." {
 		t.Errorf("missing flag: %v", err)
@@ -150,7 +150,7 @@ func TestFeatureFlagsCopy(t *testing.T) {
 	// A POST is not retried after a 5xx.
 	mt.RegisterResponder(http.MethodPost, u, respond(t, 503, `{"detail": "unavailable"}`, "", ""))
 	before := mt.GetTotalCallCount()
-	if _, err := c.FeatureFlags.Copy(ctx, roleOrg, &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []int64{2}}); !errors.Is(err, ErrServer) {
+	if _, err := c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []int64{2}}); !errors.Is(err, ErrServer) {
 		t.Errorf("503: %v", err)
 	}
 	if n := mt.GetTotalCallCount() - before; n != 1 {
@@ -175,11 +175,11 @@ func TestFeatureFlagsCopyValidation(t *testing.T) {
 		cases[name] = cp
 	}
 	for name, cp := range cases {
-		if _, err := c.FeatureFlags.Copy(context.Background(), roleOrg, cp); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.FeatureFlags.Copy(context.Background(), OrganizationID(roleOrg), cp); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := c.FeatureFlags.Copy(context.Background(), uuid.Nil, ok()); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.FeatureFlags.Copy(context.Background(), OrganizationID(uuid.Nil), ok()); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil org: %v", err)
 	}
 	if mt.GetTotalCallCount() != 0 {

@@ -312,7 +312,7 @@ func FuzzDecodeOrganization(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		body = b
-		org, err := c.Organizations.Get(context.Background(), relOrgID)
+		org, err := c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 		if (org == nil) == (err == nil) {
 			t.Fatalf("org %v, err %v", org, err)
 		}

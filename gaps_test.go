@@ -25,7 +25,7 @@ func TestFidelity14_PersonalAPIKeysList(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", api(beOrg.String()+"/personal_api_keys/"), respond(t, 200,
 		`{"count": 1, "next": null, "previous": null, "results": [`+orgPAKJSON+`]}`, "limit=10", ""))
-	p, err := c.PersonalAPIKeys.List(context.Background(), beOrg, &ListOptions{Limit: 10})
+	p, err := c.PersonalAPIKeys.List(context.Background(), OrganizationID(beOrg), &ListOptions{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestFidelity14_PersonalAPIKeysAllAndRejection(t *testing.T) {
 	mt.RegisterResponder("GET", api(beOrg.String()+"/personal_api_keys/"), respond(t, 403,
 		`{"type":"authentication_error","code":"permission_denied","detail":"This action does not support personal API key access","attr":null}`, "", ""))
 	n := 0
-	for _, err := range c.PersonalAPIKeys.All(context.Background(), beOrg, nil) {
+	for _, err := range c.PersonalAPIKeys.All(context.Background(), OrganizationID(beOrg), nil) {
 		n++
 		if !errors.Is(err, ErrPersonalAPIKeyNotSupported) {
 			t.Errorf("err = %v, want ErrPersonalAPIKeyNotSupported", err)
@@ -56,12 +56,12 @@ func TestFidelity14_PersonalAPIKeysAllAndRejection(t *testing.T) {
 	if n != 1 {
 		t.Errorf("iterator yielded %d times", n)
 	}
-	for _, err := range c.PersonalAPIKeys.All(context.Background(), uuid.Nil, nil) {
+	for _, err := range c.PersonalAPIKeys.All(context.Background(), OrganizationID(uuid.Nil), nil) {
 		if !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("nil org: %v", err)
 		}
 	}
-	if _, err := c.PersonalAPIKeys.List(context.Background(), uuid.Nil, nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.PersonalAPIKeys.List(context.Background(), OrganizationID(uuid.Nil), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil org: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 1 {
@@ -84,9 +84,9 @@ const rerJSON = `{
 
 func checkRER(t *testing.T, r *RoleExternalReference) {
 	t.Helper()
-	if r == nil || r.ID != rerID || r.Provider != "github" || r.ProviderOrganizationID != "acme" || r.ProviderRoleID != "12345" ||
+	if r == nil || r.ID != RoleExternalReferenceID(rerID) || r.Provider != "github" || r.ProviderOrganizationID != "acme" || r.ProviderRoleID != "12345" ||
 		r.ProviderRoleSlug == nil || *r.ProviderRoleSlug != "frontend-team" || r.ProviderRoleName != "Frontend Team" ||
-		r.Role != rerRole || r.CreatedBy != nil || !r.CreatedAt.Equal(mustTime(t, "2026-02-03T04:05:06Z")) {
+		r.Role != RoleID(rerRole) || r.CreatedBy != nil || !r.CreatedAt.Equal(mustTime(t, "2026-02-03T04:05:06Z")) {
 		t.Errorf("reference = %+v", r)
 	}
 }
@@ -98,7 +98,7 @@ func TestRoleExternalReferencesListCreateDelete(t *testing.T) {
 	ctx := context.Background()
 	mt.RegisterResponder("GET", rerPath(""), respond(t, 200, `{"count":1,"next":null,"previous":null,"results":[`+rerJSON+`]}`,
 		"provider=github&role_id="+rerRole.String(), ""))
-	p, err := c.RoleExternalReferences.List(ctx, beOrg, &RoleExternalReferenceListOptions{Provider: "github", RoleID: rerRole})
+	p, err := c.RoleExternalReferences.List(ctx, OrganizationID(beOrg), &RoleExternalReferenceListOptions{Provider: "github", RoleID: RoleID(rerRole)})
 	if err != nil || len(p.Results) != 1 {
 		t.Fatalf("list = %+v, %v", p, err)
 	}
@@ -107,9 +107,9 @@ func TestRoleExternalReferencesListCreateDelete(t *testing.T) {
 	slug := "frontend-team"
 	mt.RegisterResponder("POST", rerPath(""), respond(t, 201, rerJSON, "",
 		`{"provider":"github","provider_organization_id":"acme","provider_role_id":"12345","provider_role_slug":"frontend-team","provider_role_name":"Frontend Team","role":"`+rerRole.String()+`"}`))
-	got, err := c.RoleExternalReferences.Create(ctx, beOrg, &RoleExternalReferenceCreate{
+	got, err := c.RoleExternalReferences.Create(ctx, OrganizationID(beOrg), &RoleExternalReferenceCreate{
 		Provider: "github", ProviderOrganizationID: "acme", ProviderRoleID: "12345", ProviderRoleSlug: &slug,
-		ProviderRoleName: "Frontend Team", Role: rerRole,
+		ProviderRoleName: "Frontend Team", Role: RoleID(rerRole),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestRoleExternalReferencesListCreateDelete(t *testing.T) {
 	checkRER(t, got)
 
 	mt.RegisterResponder("DELETE", rerPath(rerID.String()+"/"), respond(t, 204, "", "", ""))
-	if err := c.RoleExternalReferences.Delete(ctx, beOrg, rerID); err != nil {
+	if err := c.RoleExternalReferences.Delete(ctx, OrganizationID(beOrg), RoleExternalReferenceID(rerID)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -127,14 +127,14 @@ func TestRoleExternalReferencesLookup(t *testing.T) {
 	ctx := context.Background()
 	mt.RegisterResponder("GET", rerPath("lookup/"), respond(t, 200, `{"reference":`+rerJSON+`}`,
 		"provider=github&provider_organization_id=acme&provider_role_slug=frontend-team", ""))
-	r, err := c.RoleExternalReferences.Lookup(ctx, beOrg, &RoleExternalReferenceLookup{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleSlug: "frontend-team"})
+	r, err := c.RoleExternalReferences.Lookup(ctx, OrganizationID(beOrg), &RoleExternalReferenceLookup{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleSlug: "frontend-team"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkRER(t, r)
 
 	mt.RegisterResponder("GET", rerPath("lookup/"), respond(t, 200, `{"reference":null}`, "", ""))
-	r, err = c.RoleExternalReferences.Lookup(ctx, beOrg, &RoleExternalReferenceLookup{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleID: "9"})
+	r, err = c.RoleExternalReferences.Lookup(ctx, OrganizationID(beOrg), &RoleExternalReferenceLookup{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleID: "9"})
 	if err != nil || r != nil {
 		t.Errorf("no match = %+v, %v", r, err)
 	}
@@ -143,33 +143,33 @@ func TestRoleExternalReferencesLookup(t *testing.T) {
 func TestRoleExternalReferencesValidation(t *testing.T) {
 	c, mt := newMockClient(t)
 	ctx := context.Background()
-	ok := RoleExternalReferenceCreate{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleID: "1", ProviderRoleName: "n", Role: rerRole}
+	ok := RoleExternalReferenceCreate{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleID: "1", ProviderRoleName: "n", Role: RoleID(rerRole)}
 	bad := map[string]func(*RoleExternalReferenceCreate){
 		"no provider":     func(c *RoleExternalReferenceCreate) { c.Provider = " " },
 		"long provider":   func(c *RoleExternalReferenceCreate) { c.Provider = strings.Repeat("g", 33) },
 		"no provider org": func(c *RoleExternalReferenceCreate) { c.ProviderOrganizationID = "" },
 		"no role id":      func(c *RoleExternalReferenceCreate) { c.ProviderRoleID = "" },
 		"no role name":    func(c *RoleExternalReferenceCreate) { c.ProviderRoleName = "" },
-		"nil role":        func(c *RoleExternalReferenceCreate) { c.Role = uuid.Nil },
+		"nil role":        func(c *RoleExternalReferenceCreate) { c.Role = RoleID(uuid.Nil) },
 		"long slug":       func(c *RoleExternalReferenceCreate) { s := strings.Repeat("s", 256); c.ProviderRoleSlug = &s },
 		"long role name":  func(c *RoleExternalReferenceCreate) { c.ProviderRoleName = strings.Repeat("n", 256) },
 	}
 	for name, mutate := range bad {
 		in := ok
 		mutate(&in)
-		if _, err := c.RoleExternalReferences.Create(ctx, beOrg, &in); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.RoleExternalReferences.Create(ctx, OrganizationID(beOrg), &in); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
-	if _, err := c.RoleExternalReferences.Create(ctx, beOrg, nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.RoleExternalReferences.Create(ctx, OrganizationID(beOrg), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil body: %v", err)
 	}
 	for _, l := range []*RoleExternalReferenceLookup{nil, {ProviderOrganizationID: "a", ProviderRoleID: "1"}, {Provider: "g", ProviderRoleID: "1"}, {Provider: "g", ProviderOrganizationID: "a"}} {
-		if _, err := c.RoleExternalReferences.Lookup(ctx, beOrg, l); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.RoleExternalReferences.Lookup(ctx, OrganizationID(beOrg), l); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("lookup %+v: %v", l, err)
 		}
 	}
-	if err := c.RoleExternalReferences.Delete(ctx, beOrg, uuid.Nil); !errors.Is(err, ErrInvalidArgument) {
+	if err := c.RoleExternalReferences.Delete(ctx, OrganizationID(beOrg), RoleExternalReferenceID(uuid.Nil)); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil id: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 0 {
@@ -182,7 +182,7 @@ func TestFidelity14_EventIngestionRestrictions(t *testing.T) {
 	mt.RegisterResponder("GET", api(beOrg.String()+"/projects/12/event_ingestion_restrictions/"), respond(t, 200,
 		`[{"restriction_type":"drop_event_from_ingestion","distinct_ids":["bot"],"session_ids":[],"event_names":["$pageview"],"event_uuids":[],"pipelines":["analytics"]},
 		  {"restriction_type":"skip_person_processing","distinct_ids":["x"]}]`, "", ""))
-	rs, err := c.Projects.EventIngestionRestrictions(context.Background(), beOrg, 12)
+	rs, err := c.Projects.EventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 12)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestFidelity14_EventIngestionRestrictions(t *testing.T) {
 		rs[0].Pipelines[0] != "analytics" || rs[1].RestrictionType != "skip_person_processing" || rs[1].SessionIDs != nil {
 		t.Errorf("restrictions = %+v", rs)
 	}
-	if _, err := c.Projects.EventIngestionRestrictions(context.Background(), beOrg, 0); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Projects.EventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 0); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("project 0: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 1 {

@@ -25,7 +25,7 @@ func TestMemberGithubLoginE2E(t *testing.T) {
 	if g, err = c.Members.GithubLogin(ctx, org, mo.UUID); err != nil || g.GithubLogin == nil || *g.GithubLogin != "mo-hog" {
 		t.Fatalf("linked: %+v %v", g, err)
 	}
-	if _, err := c.Members.GithubLogin(ctx, org, uuid.New()); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := c.Members.GithubLogin(ctx, org, posthogapi.UserUUID(uuid.New())); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("non-member: %v", err)
 	}
 	other, _ := srv.Client(srv.NewAPIKey("organization:read"))

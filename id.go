@@ -30,8 +30,9 @@ type idKind interface {
 	organizationKind | userKind | membershipKind | roleKind | roleMembershipKind |
 		inviteKind | domainKind | batchExportKind | batchExportRunKind | batchExportBackfillKind |
 		proxyRecordKind | integrationKind | legalDocumentKind | oauthApplicationKind |
-		identityProviderConfigKind | personalAPIKeyKind | mediaKind
-	kindName() string
+		identityProviderConfigKind | personalAPIKeyKind | mediaKind | roleExternalReferenceKind
+	// names returns the kind's description and its Go type name.
+	names() (human, goName string)
 }
 
 type (
@@ -52,25 +53,37 @@ type (
 	identityProviderConfigKind struct{}
 	personalAPIKeyKind         struct{}
 	mediaKind                  struct{}
+	roleExternalReferenceKind  struct{}
 )
 
-func (organizationKind) kindName() string           { return "organization ID" }
-func (userKind) kindName() string                   { return "user UUID" }
-func (membershipKind) kindName() string             { return "organization membership ID" }
-func (roleKind) kindName() string                   { return "role ID" }
-func (roleMembershipKind) kindName() string         { return "role membership ID" }
-func (inviteKind) kindName() string                 { return "invite ID" }
-func (domainKind) kindName() string                 { return "domain ID" }
-func (batchExportKind) kindName() string            { return "batch export ID" }
-func (batchExportRunKind) kindName() string         { return "batch export run ID" }
-func (batchExportBackfillKind) kindName() string    { return "batch export backfill ID" }
-func (proxyRecordKind) kindName() string            { return "proxy record ID" }
-func (integrationKind) kindName() string            { return "organization integration ID" }
-func (legalDocumentKind) kindName() string          { return "legal document ID" }
-func (oauthApplicationKind) kindName() string       { return "OAuth application ID" }
-func (identityProviderConfigKind) kindName() string { return "identity provider config ID" }
-func (personalAPIKeyKind) kindName() string         { return "personal API key ID" }
-func (mediaKind) kindName() string                  { return "uploaded media ID" }
+func (organizationKind) names() (string, string)   { return "organization ID", "OrganizationID" }
+func (userKind) names() (string, string)           { return "user UUID", "UserUUID" }
+func (membershipKind) names() (string, string)     { return "organization membership ID", "MembershipID" }
+func (roleKind) names() (string, string)           { return "role ID", "RoleID" }
+func (roleMembershipKind) names() (string, string) { return "role membership ID", "RoleMembershipID" }
+func (inviteKind) names() (string, string)         { return "invite ID", "InviteID" }
+func (domainKind) names() (string, string)         { return "domain ID", "DomainID" }
+func (batchExportKind) names() (string, string)    { return "batch export ID", "BatchExportID" }
+func (batchExportRunKind) names() (string, string) { return "batch export run ID", "BatchExportRunID" }
+func (batchExportBackfillKind) names() (string, string) {
+	return "batch export backfill ID", "BatchExportBackfillID"
+}
+func (proxyRecordKind) names() (string, string) { return "proxy record ID", "ProxyRecordID" }
+func (integrationKind) names() (string, string) {
+	return "organization integration ID", "IntegrationID"
+}
+func (legalDocumentKind) names() (string, string) { return "legal document ID", "LegalDocumentID" }
+func (oauthApplicationKind) names() (string, string) {
+	return "OAuth application ID", "OAuthApplicationID"
+}
+func (identityProviderConfigKind) names() (string, string) {
+	return "identity provider config ID", "IdentityProviderConfigID"
+}
+func (personalAPIKeyKind) names() (string, string) { return "personal API key ID", "PersonalAPIKeyID" }
+func (mediaKind) names() (string, string)          { return "uploaded media ID", "MediaID" }
+func (roleExternalReferenceKind) names() (string, string) {
+	return "role external reference ID", "RoleExternalReferenceID"
+}
 
 // The ID kinds. Each names, in its documentation, where PostHog uses it.
 type (
@@ -116,6 +129,9 @@ type (
 	PersonalAPIKeyID = ID[personalAPIKeyKind]
 	// MediaID is an uploaded media object's ID (Organization.LogoMediaID).
 	MediaID = ID[mediaKind]
+	// RoleExternalReferenceID is the ID of a link between a role and a
+	// group in an external identity provider (RoleExternalReference.ID).
+	RoleExternalReferenceID = ID[roleExternalReferenceKind]
 )
 
 // UUID returns id as a plain uuid.UUID.
@@ -124,13 +140,22 @@ func (id ID[K]) UUID() uuid.UUID { return uuid.UUID(id) }
 // String returns the UUID in PostHog's form (lower-case, hyphenated).
 func (id ID[K]) String() string { return uuid.UUID(id).String() }
 
+// GoString returns id as Go source (%#v), e.g.
+// posthogapi.RoleID(uuid.MustParse("0191e8a4-...")).
+func (id ID[K]) GoString() string {
+	var k K
+	_, name := k.names()
+	return fmt.Sprintf("posthogapi.%s(uuid.MustParse(%q))", name, id.String())
+}
+
 // IsZero reports whether id is the nil UUID (unset; `omitzero` omits it).
 func (id ID[K]) IsZero() bool { return id == ID[K]{} }
 
 // Kind names what id identifies, e.g. "role ID".
 func (id ID[K]) Kind() string {
 	var k K
-	return k.kindName()
+	human, _ := k.names()
+	return human
 }
 
 // MarshalText encodes id as its string form (JSON strings, map keys).
@@ -147,8 +172,7 @@ func (id ID[K]) EncodeValues(key string, v *url.Values) error {
 func (id *ID[K]) UnmarshalText(b []byte) error {
 	u, err := uuid.ParseBytes(b)
 	if err != nil {
-		var k K
-		return fmt.Errorf("posthogapi: %s: %w", k.kindName(), err)
+		return fmt.Errorf("posthogapi: %s: %w", id.Kind(), err)
 	}
 	*id = ID[K](u)
 	return nil

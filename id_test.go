@@ -3,6 +3,7 @@ package posthogapi_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-querystring/query"
@@ -53,5 +54,15 @@ func TestParseID(t *testing.T) {
 	}
 	if !(posthogapi.OrganizationID{}).IsZero() {
 		t.Fatal("zero ID is not IsZero")
+	}
+}
+
+func TestIDGoString(t *testing.T) {
+	m := posthogapi.MembershipID(uuid.MustParse("0191e8a4-0000-7000-8000-000000000100"))
+	if got, want := fmt.Sprintf("%#v", m), `posthogapi.MembershipID(uuid.MustParse("0191e8a4-0000-7000-8000-000000000100"))`; got != want {
+		t.Fatalf("%%#v = %s, want %s", got, want)
+	}
+	if got := fmt.Sprintf("%v", m); got != "0191e8a4-0000-7000-8000-000000000100" {
+		t.Fatalf("%%v = %s", got)
 	}
 }

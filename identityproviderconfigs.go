@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/google/uuid"
 )
 
 // IdentityProviderConfigsService manages an organization's identity
@@ -65,7 +63,7 @@ const (
 // sends it (IdentityProviderConfigSerializer). Printing it with %v or %#v
 // redacts SCIMBearerToken.
 type IdentityProviderConfig struct {
-	ID uuid.UUID `json:"id"`
+	ID IdentityProviderConfigID `json:"id"`
 	// Name is a display name, such as "Okta production" (may be "").
 	Name string `json:"name"`
 	// DomainScope and ConfigScope are nil when not set.
@@ -73,9 +71,9 @@ type IdentityProviderConfig struct {
 	ConfigScope *IdPConfigScope `json:"config_scope"`
 	// OrganizationDomainIDs are the domains the configuration applies to
 	// when DomainScope is not IdPDomainScopeAll.
-	OrganizationDomainIDs []uuid.UUID `json:"organization_domain_ids"`
-	CreatedAt             time.Time   `json:"created_at"`
-	UpdatedAt             time.Time   `json:"updated_at"`
+	OrganizationDomainIDs []DomainID `json:"organization_domain_ids"`
+	CreatedAt             time.Time  `json:"created_at"`
+	UpdatedAt             time.Time  `json:"updated_at"`
 	// HasSAML reports whether entity ID, ACS URL and certificate are all set.
 	HasSAML bool `json:"has_saml"`
 	// HasOIDC reports whether issuer, client ID and client secret are set.
@@ -126,7 +124,7 @@ type IdentityProviderConfigCreate struct {
 	DomainScope *IdPDomainScope `json:"domain_scope,omitempty"`
 	ConfigScope *IdPConfigScope `json:"config_scope,omitempty"`
 	// OrganizationDomainIDs are domains of this organization.
-	OrganizationDomainIDs []uuid.UUID `json:"organization_domain_ids,omitempty"`
+	OrganizationDomainIDs []DomainID `json:"organization_domain_ids,omitempty"`
 	// The OIDC settings need ConfigScope IdPConfigScopeOIDC (PostHog
 	// answers 400 "Use an OIDC configuration for OIDC settings."). The
 	// issuer must be an https URL without credentials, query or fragment.
@@ -166,9 +164,9 @@ type IdentityProviderConfigUpdate struct {
 	ConfigScope Nullable[IdPConfigScope] `json:"config_scope,omitzero"`
 	// OrganizationDomainIDs replaces the list when not nil: an empty,
 	// non-nil slice ([]uuid.UUID{}) removes every domain.
-	OrganizationDomainIDs []uuid.UUID `json:"organization_domain_ids,omitzero"`
-	OIDCIssuerURL         *string     `json:"oidc_issuer_url,omitempty"`
-	OIDCClientID          *string     `json:"oidc_client_id,omitempty"`
+	OrganizationDomainIDs []DomainID `json:"organization_domain_ids,omitzero"`
+	OIDCIssuerURL         *string    `json:"oidc_issuer_url,omitempty"`
+	OIDCClientID          *string    `json:"oidc_client_id,omitempty"`
 	// OIDCClientSecret replaces the saved secret; "" removes it; nil keeps
 	// it.
 	OIDCClientSecret *string `json:"oidc_client_secret,omitempty"`
@@ -302,7 +300,7 @@ func checkAllowedClients(clients []string) error {
 type idpCommon struct {
 	name, entityID, acsURL, issuer, jwks, oidcIssuer, oidcSecret *string
 	domainScope                                                  *IdPDomainScope
-	domains                                                      []uuid.UUID
+	domains                                                      []DomainID
 	clients                                                      []string
 }
 
@@ -360,14 +358,14 @@ func (u *IdentityProviderConfigUpdate) validate() error {
 	}.validate()
 }
 
-func idpConfigsPath(org uuid.UUID) (string, error) {
+func idpConfigsPath(org OrganizationID) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
 	return escapePath(org.String(), "identity_provider_configs"), nil
 }
 
-func idpConfigPath(org, id uuid.UUID, action ...string) (string, error) {
+func idpConfigPath(org OrganizationID, id IdentityProviderConfigID, action ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -381,7 +379,7 @@ func idpConfigPath(org, id uuid.UUID, action ...string) (string, error) {
 // configurations, oldest first.
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/ (scope organization:read)
-func (s *IdentityProviderConfigsService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[IdentityProviderConfig], error) {
+func (s *IdentityProviderConfigsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[IdentityProviderConfig], error) {
 	p, err := idpConfigsPath(org)
 	if err != nil {
 		return nil, err
@@ -393,7 +391,7 @@ func (s *IdentityProviderConfigsService) List(ctx context.Context, org uuid.UUID
 // organization, fetching pages as needed.
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/ (scope organization:read)
-func (s *IdentityProviderConfigsService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*IdentityProviderConfig, error] {
+func (s *IdentityProviderConfigsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*IdentityProviderConfig, error] {
 	p, err := idpConfigsPath(org)
 	if err != nil {
 		return func(yield func(*IdentityProviderConfig, error) bool) { yield(nil, err) }
@@ -404,7 +402,7 @@ func (s *IdentityProviderConfigsService) All(ctx context.Context, org uuid.UUID,
 // Get returns one identity provider configuration.
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/{id}/ (scope organization:read)
-func (s *IdentityProviderConfigsService) Get(ctx context.Context, org, id uuid.UUID) (*IdentityProviderConfig, error) {
+func (s *IdentityProviderConfigsService) Get(ctx context.Context, org OrganizationID, id IdentityProviderConfigID) (*IdentityProviderConfig, error) {
 	p, err := idpConfigPath(org, id)
 	if err != nil {
 		return nil, err
@@ -424,7 +422,7 @@ func (s *IdentityProviderConfigsService) Get(ctx context.Context, org, id uuid.U
 // protocol (a validation error on domain_scope).
 //
 // API: POST /api/organizations/{organization_id}/identity_provider_configs/ (scope organization:write)
-func (s *IdentityProviderConfigsService) Create(ctx context.Context, org uuid.UUID, c *IdentityProviderConfigCreate) (*IdentityProviderConfig, error) {
+func (s *IdentityProviderConfigsService) Create(ctx context.Context, org OrganizationID, c *IdentityProviderConfigCreate) (*IdentityProviderConfig, error) {
 	p, err := idpConfigsPath(org)
 	if err != nil {
 		return nil, err
@@ -444,7 +442,7 @@ func (s *IdentityProviderConfigsService) Create(ctx context.Context, org uuid.UU
 // on.
 //
 // API: PATCH /api/organizations/{organization_id}/identity_provider_configs/{id}/ (scope organization:write)
-func (s *IdentityProviderConfigsService) Update(ctx context.Context, org, id uuid.UUID, upd *IdentityProviderConfigUpdate) (*IdentityProviderConfig, error) {
+func (s *IdentityProviderConfigsService) Update(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, upd *IdentityProviderConfigUpdate) (*IdentityProviderConfig, error) {
 	return s.write(ctx, http.MethodPatch, org, id, upd)
 }
 
@@ -453,11 +451,11 @@ func (s *IdentityProviderConfigsService) Update(ctx context.Context, org, id uui
 // values. It needs an admin.
 //
 // API: PUT /api/organizations/{organization_id}/identity_provider_configs/{id}/ (scope organization:write)
-func (s *IdentityProviderConfigsService) Replace(ctx context.Context, org, id uuid.UUID, upd *IdentityProviderConfigUpdate) (*IdentityProviderConfig, error) {
+func (s *IdentityProviderConfigsService) Replace(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, upd *IdentityProviderConfigUpdate) (*IdentityProviderConfig, error) {
 	return s.write(ctx, http.MethodPut, org, id, upd)
 }
 
-func (s *IdentityProviderConfigsService) write(ctx context.Context, method string, org, id uuid.UUID, upd *IdentityProviderConfigUpdate) (*IdentityProviderConfig, error) {
+func (s *IdentityProviderConfigsService) write(ctx context.Context, method string, org OrganizationID, id IdentityProviderConfigID, upd *IdentityProviderConfigUpdate) (*IdentityProviderConfig, error) {
 	p, err := idpConfigPath(org, id)
 	if err != nil {
 		return nil, err
@@ -482,7 +480,7 @@ const CodeUnscopedConfig = "unscoped_config"
 // CodeUnscopedConfig): set one with Update first.
 //
 // API: DELETE /api/organizations/{organization_id}/identity_provider_configs/{id}/ (scope organization:write)
-func (s *IdentityProviderConfigsService) Delete(ctx context.Context, org, id uuid.UUID) error {
+func (s *IdentityProviderConfigsService) Delete(ctx context.Context, org OrganizationID, id IdentityProviderConfigID) error {
 	p, err := idpConfigPath(org, id)
 	if err != nil {
 		return err
@@ -502,7 +500,7 @@ func (s *IdentityProviderConfigsService) Delete(ctx context.Context, org, id uui
 // (only legacy keys created without scopes get through).
 //
 // API: POST /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/token/ (scope none; personal API keys rejected)
-func (s *IdentityProviderConfigsService) SCIMToken(ctx context.Context, org, id uuid.UUID) (*IdPSCIMToken, error) {
+func (s *IdentityProviderConfigsService) SCIMToken(ctx context.Context, org OrganizationID, id IdentityProviderConfigID) (*IdPSCIMToken, error) {
 	p, err := idpConfigPath(org, id, "scim", "token")
 	if err != nil {
 		return nil, err
@@ -523,7 +521,7 @@ func (s *IdentityProviderConfigsService) SCIMToken(ctx context.Context, org, id 
 // (only legacy keys created without scopes get through).
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/logs/ (scope none; personal API keys rejected)
-func (s *IdentityProviderConfigsService) SCIMLogs(ctx context.Context, org, id uuid.UUID, opts *SCIMLogOptions) (*SCIMLogPage, error) {
+func (s *IdentityProviderConfigsService) SCIMLogs(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, opts *SCIMLogOptions) (*SCIMLogPage, error) {
 	p, err := idpConfigPath(org, id, "scim", "logs")
 	if err != nil {
 		return nil, err
@@ -539,7 +537,7 @@ func (s *IdentityProviderConfigsService) SCIMLogs(ctx context.Context, org, id u
 // (only legacy keys created without scopes get through).
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/logs/ (scope none; personal API keys rejected)
-func (s *IdentityProviderConfigsService) SCIMLogsAll(ctx context.Context, org, id uuid.UUID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
+func (s *IdentityProviderConfigsService) SCIMLogsAll(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
 	p, err := idpConfigPath(org, id, "scim", "logs")
 	return scimLogsAll(ctx, s.client, p, err, opts)
 }

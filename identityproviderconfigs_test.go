@@ -49,10 +49,10 @@ const idpJSON = `{
 func checkIdP(t *testing.T, c *IdentityProviderConfig) {
 	t.Helper()
 	switch {
-	case c.ID != testIdP, c.Name != "Okta production", c.DomainScope == nil || *c.DomainScope != IdPDomainScopeSelected,
+	case c.ID != IdentityProviderConfigID(testIdP), c.Name != "Okta production", c.DomainScope == nil || *c.DomainScope != IdPDomainScopeSelected,
 		c.ConfigScope == nil || *c.ConfigScope != IdPConfigScopeSAML:
 		t.Errorf("identity fields: %+v", c)
-	case len(c.OrganizationDomainIDs) != 1 || c.OrganizationDomainIDs[0] != testDomain:
+	case len(c.OrganizationDomainIDs) != 1 || c.OrganizationDomainIDs[0] != DomainID(testDomain):
 		t.Errorf("OrganizationDomainIDs = %v", c.OrganizationDomainIDs)
 	case !c.CreatedAt.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), !c.HasSAML, c.HasOIDC, c.SAMLRelayState == nil:
 		t.Errorf("times/flags: %+v", c)
@@ -70,7 +70,7 @@ func TestIdentityProviderConfigsList(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodGet, idpAPI(""), respond(t, 200,
 		`{"count": 1, "next": null, "previous": null, "results": [`+idpJSON+`]}`, "limit=10", ""))
-	p, err := c.IdentityProviderConfigs.List(context.Background(), testOrg, &ListOptions{Limit: 10})
+	p, err := c.IdentityProviderConfigs.List(context.Background(), OrganizationID(testOrg), &ListOptions{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestIdentityProviderConfigsAll(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, idpAPI(""), respond(t, 200,
 		`{"count": 1, "next": null, "previous": null, "results": [`+idpJSON+`]}`, "", ""))
 	n := 0
-	for cfg, err := range c.IdentityProviderConfigs.All(context.Background(), testOrg, nil) {
+	for cfg, err := range c.IdentityProviderConfigs.All(context.Background(), OrganizationID(testOrg), nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func TestIdentityProviderConfigsAll(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d configs", n)
 	}
-	for _, err := range c.IdentityProviderConfigs.All(context.Background(), uuid.Nil, nil) {
+	for _, err := range c.IdentityProviderConfigs.All(context.Background(), OrganizationID(uuid.Nil), nil) {
 		if !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("nil org: %v", err)
 		}
@@ -105,7 +105,7 @@ func TestIdentityProviderConfigsAll(t *testing.T) {
 func TestIdentityProviderConfigsGet(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodGet, idpAPI(testIdP.String()+"/"), respond(t, 200, idpJSON, "", ""))
-	cfg, err := c.IdentityProviderConfigs.Get(context.Background(), testOrg, testIdP)
+	cfg, err := c.IdentityProviderConfigs.Get(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,9 +119,9 @@ func TestIdentityProviderConfigsCreate(t *testing.T) {
 		  "organization_domain_ids": ["0195c3a1-0000-7000-8000-00000000d001"],
 		  "saml_entity_id": "https://idp.example.com/entity", "saml_acs_url": "https://us.posthog.com/complete/saml/",
 		  "saml_x509_cert": "MIIC...", "scim_enabled": true, "id_jag_allowed_clients": ["c1"]}`))
-	cfg, err := c.IdentityProviderConfigs.Create(context.Background(), testOrg, &IdentityProviderConfigCreate{
+	cfg, err := c.IdentityProviderConfigs.Create(context.Background(), OrganizationID(testOrg), &IdentityProviderConfigCreate{
 		Name: Ptr("Okta production"), DomainScope: Ptr(IdPDomainScopeSelected), ConfigScope: Ptr(IdPConfigScopeSAML),
-		OrganizationDomainIDs: []uuid.UUID{testDomain},
+		OrganizationDomainIDs: []DomainID{DomainID(testDomain)},
 		SAMLEntityID:          Ptr("https://idp.example.com/entity"), SAMLACSURL: Ptr("https://us.posthog.com/complete/saml/"),
 		SAMLX509Cert: Ptr("MIIC..."), SCIMEnabled: Ptr(true), IDJAGAllowedClients: []string{"c1"},
 	})
@@ -139,14 +139,14 @@ func TestIdentityProviderConfigsUpdateAndReplace(t *testing.T) {
 				`{"domain_scope": null, "organization_domain_ids": [], "saml_x509_cert": null,
 				  "oidc_client_secret": "", "scim_enabled": false, "id_jag_issuer_url": "https://idp.example.com"}`))
 			upd := &IdentityProviderConfigUpdate{
-				DomainScope: Null[IdPDomainScope](), OrganizationDomainIDs: []uuid.UUID{}, SAMLX509Cert: Null[string](),
+				DomainScope: Null[IdPDomainScope](), OrganizationDomainIDs: []DomainID{}, SAMLX509Cert: Null[string](),
 				OIDCClientSecret: Ptr(""), SCIMEnabled: Ptr(false), IDJAGIssuerURL: NewNullable("https://idp.example.com"),
 			}
 			call := c.IdentityProviderConfigs.Update
 			if method == http.MethodPut {
 				call = c.IdentityProviderConfigs.Replace
 			}
-			cfg, err := call(context.Background(), testOrg, testIdP, upd)
+			cfg, err := call(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP), upd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -158,7 +158,7 @@ func TestIdentityProviderConfigsUpdateAndReplace(t *testing.T) {
 func TestIdentityProviderConfigsUpdateSendsOnlySetFields(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPatch, idpAPI(testIdP.String()+"/"), respond(t, 200, idpJSON, "", `{"name": "x"}`))
-	if _, err := c.IdentityProviderConfigs.Update(context.Background(), testOrg, testIdP, &IdentityProviderConfigUpdate{Name: Ptr("x")}); err != nil {
+	if _, err := c.IdentityProviderConfigs.Update(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP), &IdentityProviderConfigUpdate{Name: Ptr("x")}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -166,12 +166,12 @@ func TestIdentityProviderConfigsUpdateSendsOnlySetFields(t *testing.T) {
 func TestIdentityProviderConfigsDelete(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodDelete, idpAPI(testIdP.String()+"/"), respond(t, 204, "", "", ""))
-	if err := c.IdentityProviderConfigs.Delete(context.Background(), testOrg, testIdP); err != nil {
+	if err := c.IdentityProviderConfigs.Delete(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP)); err != nil {
 		t.Fatal(err)
 	}
 	mt.RegisterResponder(http.MethodDelete, idpAPI(testIdP.String()+"/"), respond(t, 400,
 		`{"type": "validation_error", "code": "unscoped_config", "detail": "This identity provider configuration cannot be deleted until it has a feature scope.", "attr": null}`, "", ""))
-	err := c.IdentityProviderConfigs.Delete(context.Background(), testOrg, testIdP)
+	err := c.IdentityProviderConfigs.Delete(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP))
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != CodeUnscopedConfig || !errors.Is(err, ErrValidation) {
 		t.Errorf("unscoped delete: %v", err)
@@ -182,7 +182,7 @@ func TestIdentityProviderConfigsSCIMToken(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, idpAPI(testIdP.String()+"/scim/token/"), respond(t, 200,
 		`{"scim_enabled": true, "scim_bearer_token": "phs_scim_new"}`, "", `{}`))
-	tok, err := c.IdentityProviderConfigs.SCIMToken(context.Background(), testOrg, testIdP)
+	tok, err := c.IdentityProviderConfigs.SCIMToken(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestIdentityProviderConfigsSCIMLogs(t *testing.T) {
 	path := idpAPI(testIdP.String() + "/scim/logs/")
 	mt.RegisterResponder(http.MethodGet, path, respond(t, 200,
 		`{"count": 1, "next": null, "previous": null, "results": `+scimLogs(1)+`}`, "page=2&page_size=5&status_min=400", ""))
-	p, err := c.IdentityProviderConfigs.SCIMLogs(context.Background(), testOrg, testIdP, &SCIMLogOptions{Page: 2, PageSize: 5, StatusMin: 400})
+	p, err := c.IdentityProviderConfigs.SCIMLogs(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP), &SCIMLogOptions{Page: 2, PageSize: 5, StatusMin: 400})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestIdentityProviderConfigsSCIMLogsAllWalksPageNumbers(t *testing.T) {
 		`{"count": 3, "next": null, "previous": "` + path + `?page_size=2", "results": ` + scimLogs(3) + `}`,
 	}, &seen))
 	var ids []string
-	for l, err := range c.IdentityProviderConfigs.SCIMLogsAll(context.Background(), testOrg, testIdP, &SCIMLogOptions{PageSize: 2}) {
+	for l, err := range c.IdentityProviderConfigs.SCIMLogsAll(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP), &SCIMLogOptions{PageSize: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,7 +236,7 @@ func TestIdentityProviderConfigsValidation(t *testing.T) {
 		{SAMLACSURL: &long},
 		{IDJAGIssuerURL: &long},
 		{DomainScope: Ptr(IdPDomainScope("some"))},
-		{OrganizationDomainIDs: []uuid.UUID{uuid.Nil}},
+		{OrganizationDomainIDs: []DomainID{{}}},
 		{OIDCIssuerURL: Ptr("http://idp.example.com")},
 		{OIDCIssuerURL: Ptr("https://user:pw@idp.example.com")},
 		{OIDCIssuerURL: Ptr("https://idp.example.com/?x=1")},
@@ -245,7 +245,7 @@ func TestIdentityProviderConfigsValidation(t *testing.T) {
 		{IDJAGAllowedClients: []string{strings.Repeat("c", 257)}},
 	}
 	for i, cr := range creates {
-		if _, err := c.IdentityProviderConfigs.Create(ctx, testOrg, cr); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.IdentityProviderConfigs.Create(ctx, OrganizationID(testOrg), cr); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("create %d: err = %v", i, err)
 		}
 	}
@@ -256,17 +256,17 @@ func TestIdentityProviderConfigsValidation(t *testing.T) {
 		{IDJAGJWKSURL: NewNullable(long)},
 	}
 	for i, u := range updates {
-		if _, err := c.IdentityProviderConfigs.Update(ctx, testOrg, testIdP, u); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.IdentityProviderConfigs.Update(ctx, OrganizationID(testOrg), IdentityProviderConfigID(testIdP), u); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("update %d: err = %v", i, err)
 		}
 	}
-	if _, err := c.IdentityProviderConfigs.Get(ctx, testOrg, uuid.Nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.IdentityProviderConfigs.Get(ctx, OrganizationID(testOrg), IdentityProviderConfigID(uuid.Nil)); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil id: %v", err)
 	}
-	if _, err := c.IdentityProviderConfigs.SCIMToken(ctx, uuid.Nil, testIdP); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.IdentityProviderConfigs.SCIMToken(ctx, OrganizationID(uuid.Nil), IdentityProviderConfigID(testIdP)); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil org: %v", err)
 	}
-	for _, err := range c.IdentityProviderConfigs.SCIMLogsAll(ctx, testOrg, testIdP, &SCIMLogOptions{PageSize: 101}) {
+	for _, err := range c.IdentityProviderConfigs.SCIMLogsAll(ctx, OrganizationID(testOrg), IdentityProviderConfigID(testIdP), &SCIMLogOptions{PageSize: 101}) {
 		if !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("SCIMLogsAll page size: %v", err)
 		}
@@ -316,7 +316,7 @@ func TestDomainDeleteWouldBlockSelf(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodDelete, domainAPI(testDomain.String()+"/"), respond(t, 400,
 		`{"type": "validation_error", "code": "would_block_self", "detail": "You can't delete this domain while membership is restricted to verified email domains, because your own email address would no longer be allowed. Turn off that setting first.", "attr": null}`, "", ""))
-	err := c.Domains.Delete(context.Background(), testOrg, testDomain)
+	err := c.Domains.Delete(context.Background(), OrganizationID(testOrg), DomainID(testDomain))
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != CodeWouldBlockSelf || ae.StatusCode != 400 || !errors.Is(err, ErrValidation) {
 		t.Errorf("err = %v", err)

@@ -6,8 +6,6 @@ import (
 	"iter"
 	"net/http"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // IntegrationsService manages organization-level integrations: /api/organizations/{organization_id}/integrations/.
@@ -30,7 +28,7 @@ const (
 // OrganizationIntegration is an organization-level integration as PostHog
 // sends it. All its fields are read-only.
 type OrganizationIntegration struct {
-	ID   uuid.UUID       `json:"id"`
+	ID   IntegrationID   `json:"id"`
 	Kind IntegrationKind `json:"kind"`
 	// IntegrationID is the integration's ID in the external system (a
 	// Vercel installation ID ...), nil when there is none.
@@ -72,14 +70,14 @@ func (m *IntegrationEnvironmentMapping) validate() error {
 	return nil
 }
 
-func integrationsPath(org uuid.UUID) (string, error) {
+func integrationsPath(org OrganizationID) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
 	return escapePath(org.String(), "integrations"), nil
 }
 
-func integrationPath(org, id uuid.UUID, action ...string) (string, error) {
+func integrationPath(org OrganizationID, id IntegrationID, action ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -92,7 +90,7 @@ func integrationPath(org, id uuid.UUID, action ...string) (string, error) {
 // List returns one page of the organization's integrations.
 //
 // API: GET /api/organizations/{organization_id}/integrations/ (scope organization_integration:read)
-func (s *IntegrationsService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[OrganizationIntegration], error) {
+func (s *IntegrationsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[OrganizationIntegration], error) {
 	p, err := integrationsPath(org)
 	if err != nil {
 		return nil, err
@@ -104,7 +102,7 @@ func (s *IntegrationsService) List(ctx context.Context, org uuid.UUID, opts *Lis
 // as needed.
 //
 // API: GET /api/organizations/{organization_id}/integrations/ (scope organization_integration:read)
-func (s *IntegrationsService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*OrganizationIntegration, error] {
+func (s *IntegrationsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*OrganizationIntegration, error] {
 	p, err := integrationsPath(org)
 	if err != nil {
 		return func(yield func(*OrganizationIntegration, error) bool) { yield(nil, err) }
@@ -115,7 +113,7 @@ func (s *IntegrationsService) All(ctx context.Context, org uuid.UUID, opts *List
 // Get returns one integration.
 //
 // API: GET /api/organizations/{organization_id}/integrations/{id}/ (scope organization_integration:read)
-func (s *IntegrationsService) Get(ctx context.Context, org, id uuid.UUID) (*OrganizationIntegration, error) {
+func (s *IntegrationsService) Get(ctx context.Context, org OrganizationID, id IntegrationID) (*OrganizationIntegration, error) {
 	p, err := integrationPath(org, id)
 	if err != nil {
 		return nil, err
@@ -133,7 +131,7 @@ func (s *IntegrationsService) Get(ctx context.Context, org, id uuid.UUID) (*Orga
 // has unpaid invoices.
 //
 // API: DELETE /api/organizations/{organization_id}/integrations/{id}/ (scope organization_integration:write)
-func (s *IntegrationsService) Delete(ctx context.Context, org, id uuid.UUID) error {
+func (s *IntegrationsService) Delete(ctx context.Context, org OrganizationID, id IntegrationID) error {
 	p, err := integrationPath(org, id)
 	if err != nil {
 		return err
@@ -150,7 +148,7 @@ func (s *IntegrationsService) Delete(ctx context.Context, org, id uuid.UUID) err
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: PATCH /api/organizations/{organization_id}/integrations/{id}/environment-mapping/ (scope none; personal API keys rejected)
-func (s *IntegrationsService) EnvironmentMapping(ctx context.Context, org, id uuid.UUID, m *IntegrationEnvironmentMapping) (*OrganizationIntegration, error) {
+func (s *IntegrationsService) EnvironmentMapping(ctx context.Context, org OrganizationID, id IntegrationID, m *IntegrationEnvironmentMapping) (*OrganizationIntegration, error) {
 	p, err := integrationPath(org, id, "environment-mapping")
 	if err != nil {
 		return nil, err

@@ -17,7 +17,7 @@ func TestIntegrationE2ELifecycle(t *testing.T) {
 	org := srv.DefaultOrganization().ID
 	owner := srv.DefaultUser()
 	seeded := srv.AddIntegration(org, "vercel", map[string]any{"type": "connectable", "account": "acme"})
-	srv.AddIntegration(srv.AddOrganization("Elsewhere", uuid.Nil).ID, "vercel", nil)
+	srv.AddIntegration(srv.AddOrganization("Elsewhere", posthogapi.UserUUID(uuid.Nil)).ID, "vercel", nil)
 
 	c, err := srv.Client(srv.NewAPIKey("organization_integration:write"))
 	if err != nil {
@@ -114,10 +114,10 @@ func TestIntegrationE2EPermissions(t *testing.T) {
 	}
 
 	// Unknown IDs and other organizations are 404.
-	if _, err := reader.Integrations.Get(ctx, org, uuid.New()); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := reader.Integrations.Get(ctx, org, posthogapi.IntegrationID(uuid.New())); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("unknown id: %v", err)
 	}
-	other := srv.AddOrganization("Other", uuid.Nil).ID
+	other := srv.AddOrganization("Other", posthogapi.UserUUID(uuid.Nil)).ID
 	if _, err := reader.Integrations.Get(ctx, other, in.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("other organization: %v", err)
 	}

@@ -13,8 +13,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/google/uuid"
 )
 
 // InvitesService manages invitations: /api/organizations/{organization_id}/invites/.
@@ -83,9 +81,9 @@ type ProjectAccess struct {
 // sends it. The request-only fields send_email and combine_pending_invites
 // are in InviteCreate.
 type OrganizationInvite struct {
-	ID          uuid.UUID `json:"id"`
-	TargetEmail string    `json:"target_email"`
-	FirstName   string    `json:"first_name"`
+	ID          InviteID `json:"id"`
+	TargetEmail string   `json:"target_email"`
+	FirstName   string   `json:"first_name"`
 	// EmailingAttemptMade reports whether PostHog tried to email the
 	// invite (false when email is off on the instance or SendEmail was
 	// false).
@@ -213,7 +211,7 @@ func validateBatch(invites []InviteCreate, offset int) error {
 	return nil
 }
 
-func invitesPath(org uuid.UUID, action ...string) (string, error) {
+func invitesPath(org OrganizationID, action ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -224,7 +222,7 @@ func invitesPath(org uuid.UUID, action ...string) (string, error) {
 // expired ones included.
 //
 // API: GET /api/organizations/{organization_id}/invites/ (scope organization_member:read)
-func (s *InvitesService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[OrganizationInvite], error) {
+func (s *InvitesService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[OrganizationInvite], error) {
 	p, err := invitesPath(org)
 	if err != nil {
 		return nil, err
@@ -236,7 +234,7 @@ func (s *InvitesService) List(ctx context.Context, org uuid.UUID, opts *ListOpti
 // needed.
 //
 // API: GET /api/organizations/{organization_id}/invites/ (scope organization_member:read)
-func (s *InvitesService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*OrganizationInvite, error] {
+func (s *InvitesService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*OrganizationInvite, error] {
 	p, err := invitesPath(org)
 	if err != nil {
 		return func(yield func(*OrganizationInvite, error) bool) { yield(nil, err) }
@@ -253,7 +251,7 @@ func (s *InvitesService) All(ctx context.Context, org uuid.UUID, opts *ListOptio
 // PostHog versions up to late 2025 checked no scope for this call.
 //
 // API: POST /api/organizations/{organization_id}/invites/ (scope organization_member:write)
-func (s *InvitesService) Create(ctx context.Context, org uuid.UUID, inv *InviteCreate) (*OrganizationInvite, error) {
+func (s *InvitesService) Create(ctx context.Context, org OrganizationID, inv *InviteCreate) (*OrganizationInvite, error) {
 	p, err := invitesPath(org)
 	if err != nil {
 		return nil, err
@@ -271,7 +269,7 @@ func (s *InvitesService) Create(ctx context.Context, org uuid.UUID, inv *InviteC
 // Delete deletes an invite. Any member of the organization can.
 //
 // API: DELETE /api/organizations/{organization_id}/invites/{id}/ (scope organization_member:write)
-func (s *InvitesService) Delete(ctx context.Context, org, id uuid.UUID) error {
+func (s *InvitesService) Delete(ctx context.Context, org OrganizationID, id InviteID) error {
 	if err := checkID("invite id", id); err != nil {
 		return err
 	}
@@ -299,7 +297,7 @@ func (s *InvitesService) Delete(ctx context.Context, org, id uuid.UUID) error {
 // too and gives an empty list.
 //
 // API: POST /api/organizations/{organization_id}/invites/bulk/ (scope organization_member:write)
-func (s *InvitesService) Bulk(ctx context.Context, org uuid.UUID, invites []InviteCreate) ([]OrganizationInvite, error) {
+func (s *InvitesService) Bulk(ctx context.Context, org OrganizationID, invites []InviteCreate) ([]OrganizationInvite, error) {
 	p, err := invitesPath(org, "bulk")
 	if err != nil {
 		return nil, err
@@ -523,7 +521,7 @@ func (e *partialBulkError) Is(target error) bool { return target == ErrOutcomeUn
 // Otherwise the report is always returned, and the error is report.Err().
 //
 // API: POST /api/organizations/{organization_id}/invites/bulk/ (scope organization_member:write)
-func (s *InvitesService) BulkChunked(ctx context.Context, org uuid.UUID, invites []InviteCreate) (*BulkInviteReport, error) {
+func (s *InvitesService) BulkChunked(ctx context.Context, org OrganizationID, invites []InviteCreate) (*BulkInviteReport, error) {
 	p, err := invitesPath(org, "bulk")
 	if err != nil {
 		return nil, err
@@ -578,7 +576,7 @@ func inviteKey(email string) string { return strings.ToLower(strings.TrimSpace(e
 
 // invitesFor lists the organization's invites whose address is in want,
 // keyed by inviteKey.
-func (s *InvitesService) invitesFor(ctx context.Context, org uuid.UUID, want map[string]int) (map[string][]OrganizationInvite, error) {
+func (s *InvitesService) invitesFor(ctx context.Context, org OrganizationID, want map[string]int) (map[string][]OrganizationInvite, error) {
 	out := map[string][]OrganizationInvite{}
 	for inv, err := range s.All(ctx, org, nil) {
 		if err != nil {
@@ -616,7 +614,7 @@ func attachCreated(results []InviteResult, created []OrganizationInvite) {
 // BulkChunked) and sets c.Results, c.Created, c.OutcomeUnknown and, when
 // PostHog created or may have created part of it, makes c.Err match
 // ErrOutcomeUnknown.
-func (s *InvitesService) reconcile(ctx context.Context, org uuid.UUID, invites []InviteCreate, before map[string][]OrganizationInvite, c *InviteChunk) {
+func (s *InvitesService) reconcile(ctx context.Context, org OrganizationID, invites []InviteCreate, before map[string][]OrganizationInvite, c *InviteChunk) {
 	var (
 		de       *DecodeError
 		te       *TransportError
@@ -716,7 +714,7 @@ func newInvite(listed []OrganizationInvite, before map[string][]OrganizationInvi
 // OpenAPI schemas; it is in PostHog's API reference.
 //
 // API: POST /api/organizations/{organization_id}/invites/delegate/ (scope organization_member:write)
-func (s *InvitesService) Delegate(ctx context.Context, org uuid.UUID, d *InviteDelegate) (*OrganizationInvite, error) {
+func (s *InvitesService) Delegate(ctx context.Context, org OrganizationID, d *InviteDelegate) (*OrganizationInvite, error) {
 	p, err := invitesPath(org, "delegate")
 	if err != nil {
 		return nil, err

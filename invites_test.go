@@ -42,7 +42,7 @@ const inviteJSON = `{
 func checkInvite(t *testing.T, inv *OrganizationInvite) {
 	t.Helper()
 	switch {
-	case inv.ID != testInvite, inv.TargetEmail != "ann@example.com", inv.FirstName != "Ann":
+	case inv.ID != InviteID(testInvite), inv.TargetEmail != "ann@example.com", inv.FirstName != "Ann":
 		t.Errorf("identity: %+v", inv)
 	case !inv.EmailingAttemptMade, inv.Level != MembershipLevelAdmin, inv.IsExpired:
 		t.Errorf("state: %+v", inv)
@@ -66,7 +66,7 @@ func TestInvitesList(t *testing.T) {
 	orphan = orphan[:strings.Index(orphan, `"created_by"`)] + `"created_by": null, ` + orphan[strings.Index(orphan, `"created_at"`):]
 	mt.RegisterResponder(http.MethodGet, inviteAPI(""),
 		respond(t, 200, `{"count": 2, "next": null, "previous": null, "results": [`+inviteJSON+`, `+orphan+`]}`, "limit=5", ""))
-	p, err := c.Invites.List(context.Background(), testOrg, &ListOptions{Limit: 5})
+	p, err := c.Invites.List(context.Background(), OrganizationID(testOrg), &ListOptions{Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestInvitesList(t *testing.T) {
 		t.Fatalf("page = %+v", p)
 	}
 	checkInvite(t, &p.Results[0])
-	if o := p.Results[1]; o.CreatedBy != nil || o.PrivateProjectAccess != nil || o.ID == testInvite {
+	if o := p.Results[1]; o.CreatedBy != nil || o.PrivateProjectAccess != nil || o.ID == InviteID(testInvite) {
 		t.Errorf("invite of a deleted user: %+v", o)
 	}
 }
@@ -88,7 +88,7 @@ func TestInvitesAll(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"count": 2, "next": "`+inviteAPI("")+`?limit=1&offset=1", "results": [`+inviteJSON+`]}`), nil
 	})
 	var emails []string
-	for inv, err := range c.Invites.All(context.Background(), testOrg, &ListOptions{Limit: 1}) {
+	for inv, err := range c.Invites.All(context.Background(), OrganizationID(testOrg), &ListOptions{Limit: 1}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,7 @@ func TestInvitesAll(t *testing.T) {
 	if strings.Join(emails, ",") != "ann@example.com,bo@example.com" {
 		t.Errorf("emails = %v", emails)
 	}
-	for _, err := range c.Invites.All(context.Background(), uuid.Nil, nil) {
+	for _, err := range c.Invites.All(context.Background(), OrganizationID(uuid.Nil), nil) {
 		if !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("nil org: %v", err)
 		}
@@ -109,7 +109,7 @@ func TestInviteCreate(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, inviteAPI(""), respond(t, 201, inviteJSON, "",
 		`{"target_email": "ann@example.com", "first_name": "Ann", "level": 8, "message": "Welcome aboard",
 		  "private_project_access": [{"id": 12, "level": "admin"}], "send_email": false, "combine_pending_invites": true}`))
-	inv, err := c.Invites.Create(context.Background(), testOrg, &InviteCreate{
+	inv, err := c.Invites.Create(context.Background(), OrganizationID(testOrg), &InviteCreate{
 		TargetEmail: "ann@example.com", FirstName: "Ann", Level: MembershipLevelAdmin, Message: Ptr("Welcome aboard"),
 		PrivateProjectAccess:  []ProjectAccess{{ID: 12, Level: ProjectAccessAdmin}},
 		SendEmail:             Ptr(false),
@@ -124,7 +124,7 @@ func TestInviteCreate(t *testing.T) {
 func TestInviteCreateMinimalBody(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, inviteAPI(""), respond(t, 201, inviteJSON, "", `{"target_email": "bo@Example.com"}`))
-	if _, err := c.Invites.Create(context.Background(), testOrg, &InviteCreate{TargetEmail: "bo@Example.com"}); err != nil {
+	if _, err := c.Invites.Create(context.Background(), OrganizationID(testOrg), &InviteCreate{TargetEmail: "bo@Example.com"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -149,11 +149,11 @@ func TestInviteValidation(t *testing.T) {
 		"project id":       {TargetEmail: "ann@example.com", PrivateProjectAccess: []ProjectAccess{{Level: ProjectAccessMember}}},
 	}
 	for name, inv := range bad {
-		if _, err := c.Invites.Create(context.Background(), testOrg, inv); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.Invites.Create(context.Background(), OrganizationID(testOrg), inv); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
-	if _, err := c.Invites.Create(context.Background(), uuid.Nil, &InviteCreate{TargetEmail: "ann@example.com"}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Invites.Create(context.Background(), OrganizationID(uuid.Nil), &InviteCreate{TargetEmail: "ann@example.com"}); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil org: %v", err)
 	}
 	good := []string{"ann@example.com", "ann+tag@sub.example.co.uk", "o'brien@example.ie", "ANN@EXAMPLE.COM"}
@@ -182,7 +182,7 @@ func TestInviteCreateErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, mt := newMockClient(t)
 			mt.RegisterResponder(http.MethodPost, inviteAPI(""), respond(t, tc.status, tc.body, "", ""))
-			_, err := c.Invites.Create(context.Background(), testOrg, &InviteCreate{TargetEmail: "ann@example.com", Level: MembershipLevelOwner})
+			_, err := c.Invites.Create(context.Background(), OrganizationID(testOrg), &InviteCreate{TargetEmail: "ann@example.com", Level: MembershipLevelOwner})
 			var ae *APIError
 			if !errors.Is(err, tc.sentinel) || !errors.As(err, &ae) || ae.Code != tc.code {
 				t.Fatalf("err = %v", err)
@@ -203,13 +203,13 @@ func TestInviteCreateErrors(t *testing.T) {
 func TestInviteDelete(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodDelete, inviteAPI(testInvite.String()+"/"), httpmock.NewStringResponder(204, ""))
-	if err := c.Invites.Delete(context.Background(), testOrg, testInvite); err != nil {
+	if err := c.Invites.Delete(context.Background(), OrganizationID(testOrg), InviteID(testInvite)); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Invites.Delete(context.Background(), testOrg, uuid.Nil); !errors.Is(err, ErrInvalidArgument) {
+	if err := c.Invites.Delete(context.Background(), OrganizationID(testOrg), InviteID(uuid.Nil)); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil invite id: %v", err)
 	}
-	if err := c.Invites.Delete(context.Background(), uuid.Nil, testInvite); !errors.Is(err, ErrInvalidArgument) {
+	if err := c.Invites.Delete(context.Background(), OrganizationID(uuid.Nil), InviteID(testInvite)); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil org id: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 1 {
@@ -273,11 +273,11 @@ func TestInviteBulk(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), echoBulk(t, 201, &got))
 	invs := makeInvites(3)
 	invs[1].Level = MembershipLevelAdmin
-	created, err := c.Invites.Bulk(context.Background(), testOrg, invs)
+	created, err := c.Invites.Bulk(context.Background(), OrganizationID(testOrg), invs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(created) != 3 || created[2].TargetEmail != "user02@example.com" || created[0].ID == uuid.Nil {
+	if len(created) != 3 || created[2].TargetEmail != "user02@example.com" || created[0].ID == InviteID(uuid.Nil) {
 		t.Errorf("created = %+v", created)
 	}
 	if len(got) != 1 || strings.Join(got[0], ",") != "user00@example.com,user01@example.com,user02@example.com" {
@@ -289,7 +289,7 @@ func TestInviteBulkBody(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), respond(t, 201, `[`+inviteJSON+`]`, "",
 		`[{"target_email": "ann@example.com", "level": 8, "send_email": false}, {"target_email": "bo@example.com"}]`))
-	created, err := c.Invites.Bulk(context.Background(), testOrg, []InviteCreate{
+	created, err := c.Invites.Bulk(context.Background(), OrganizationID(testOrg), []InviteCreate{
 		{TargetEmail: "ann@example.com", Level: MembershipLevelAdmin, SendEmail: Ptr(false)},
 		{TargetEmail: "bo@example.com"},
 	})
@@ -309,7 +309,7 @@ func TestInviteBulkToleratesEmptyAnswers(t *testing.T) {
 	}{{200, ""}, {201, ""}, {204, ""}, {200, "  \n"}} {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), httpmock.NewStringResponder(tc.status, tc.body))
-		created, err := c.Invites.Bulk(context.Background(), testOrg, makeInvites(2))
+		created, err := c.Invites.Bulk(context.Background(), OrganizationID(testOrg), makeInvites(2))
 		if err != nil || created == nil || len(created) != 0 {
 			t.Errorf("%d %q: created %v, err %v", tc.status, tc.body, created, err)
 		}
@@ -320,7 +320,7 @@ func TestInviteBulkMalformedAnswer(t *testing.T) {
 	for _, body := range []string{`{"oops": true}`, `[{"id": 5}]`, `[{"id": "`} {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), httpmock.NewStringResponder(201, body))
-		_, err := c.Invites.Bulk(context.Background(), testOrg, makeInvites(1))
+		_, err := c.Invites.Bulk(context.Background(), OrganizationID(testOrg), makeInvites(1))
 		var de *DecodeError
 		if !errors.As(err, &de) || de.StatusCode != 201 || !strings.HasSuffix(de.Path, "/invites/bulk/") {
 			t.Errorf("%s: err = %v", body, err)
@@ -330,15 +330,15 @@ func TestInviteBulkMalformedAnswer(t *testing.T) {
 
 func TestInviteBulkLimits(t *testing.T) {
 	c, mt := newMockClient(t)
-	if _, err := c.Invites.Bulk(context.Background(), testOrg, makeInvites(21)); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Invites.Bulk(context.Background(), OrganizationID(testOrg), makeInvites(21)); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("21 invites: %v", err)
 	}
-	if _, err := c.Invites.Bulk(context.Background(), testOrg, nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Invites.Bulk(context.Background(), OrganizationID(testOrg), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("no invites: %v", err)
 	}
 	invs := makeInvites(5)
 	invs[3].TargetEmail = "not-an-email"
-	_, err := c.Invites.Bulk(context.Background(), testOrg, invs)
+	_, err := c.Invites.Bulk(context.Background(), OrganizationID(testOrg), invs)
 	if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "invite 3") {
 		t.Errorf("bad invite: %v", err)
 	}
@@ -348,7 +348,7 @@ func TestInviteBulkLimits(t *testing.T) {
 
 	var got [][]string
 	mt.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), echoBulk(t, 201, &got))
-	if created, err := c.Invites.Bulk(context.Background(), testOrg, makeInvites(20)); err != nil || len(created) != 20 {
+	if created, err := c.Invites.Bulk(context.Background(), OrganizationID(testOrg), makeInvites(20)); err != nil || len(created) != 20 {
 		t.Errorf("20 invites: %d, %v", len(created), err)
 	}
 }
@@ -371,7 +371,7 @@ func TestInviteBulkChunked(t *testing.T) {
 		}
 		return echo(req)
 	})
-	r, err := c.Invites.BulkChunked(context.Background(), testOrg, makeInvites(45))
+	r, err := c.Invites.BulkChunked(context.Background(), OrganizationID(testOrg), makeInvites(45))
 	if !errors.Is(err, ErrValidation) {
 		t.Fatalf("err = %v, want the middle chunk's validation error", err)
 	}
@@ -432,7 +432,7 @@ func TestInviteBulkChunkedNeverResendsUnknownOutcome(t *testing.T) {
 		}
 		return echo(req)
 	})
-	r, err := c.Invites.BulkChunked(context.Background(), testOrg, makeInvites(25))
+	r, err := c.Invites.BulkChunked(context.Background(), OrganizationID(testOrg), makeInvites(25))
 	if !errors.Is(err, ErrOutcomeUnknown) {
 		t.Fatalf("err = %v", err)
 	}
@@ -453,7 +453,7 @@ func TestInviteBulkChunkedNeverResendsUnknownOutcome(t *testing.T) {
 	c2, mt2 := newMockClient(t)
 	(&mockInvites{}).register(mt2)
 	mt2.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), httpmock.NewStringResponder(500, `{"type":"server_error","code":"error","detail":"A server error occurred.","attr":null}`))
-	r2, err := c2.Invites.BulkChunked(context.Background(), testOrg, makeInvites(3))
+	r2, err := c2.Invites.BulkChunked(context.Background(), OrganizationID(testOrg), makeInvites(3))
 	posts := mt2.GetCallCountInfo()["POST "+inviteAPI("bulk/")]
 	if !errors.Is(err, ErrServer) || !r2.Chunks[0].OutcomeUnknown || posts != 1 || len(r2.NotCreated()) != 3 {
 		t.Errorf("500: err %v, chunk %+v, bulk calls %d", err, r2.Chunks[0], posts)
@@ -472,7 +472,7 @@ func TestInviteBulkChunkedStopsWhenContextEnds(t *testing.T) {
 		cancel() // the context ends while the first chunk is answered
 		return resp, err
 	})
-	r, err := c.Invites.BulkChunked(ctx, testOrg, makeInvites(50))
+	r, err := c.Invites.BulkChunked(ctx, OrganizationID(testOrg), makeInvites(50))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
@@ -493,15 +493,15 @@ func TestInviteBulkChunkedValidatesFirst(t *testing.T) {
 	c, mt := newMockClient(t)
 	invs := makeInvites(30)
 	invs[27].Level = 2
-	if r, err := c.Invites.BulkChunked(context.Background(), testOrg, invs); !errors.Is(err, ErrInvalidArgument) || r != nil {
+	if r, err := c.Invites.BulkChunked(context.Background(), OrganizationID(testOrg), invs); !errors.Is(err, ErrInvalidArgument) || r != nil {
 		t.Errorf("bad level: %v %v", r, err)
 	}
 	invs = makeInvites(30)
 	invs[25].TargetEmail = "USER03@example.com"
-	if _, err := c.Invites.BulkChunked(context.Background(), testOrg, invs); !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "3 and 25") {
+	if _, err := c.Invites.BulkChunked(context.Background(), OrganizationID(testOrg), invs); !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "3 and 25") {
 		t.Errorf("duplicate: %v", err)
 	}
-	if _, err := c.Invites.BulkChunked(context.Background(), testOrg, nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Invites.BulkChunked(context.Background(), OrganizationID(testOrg), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("empty: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 0 {
@@ -513,7 +513,7 @@ func TestInviteDelegate(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, inviteAPI("delegate/"), respond(t, 200, inviteJSON, "",
 		`{"target_email": "ann@example.com", "message": "Can you finish the setup?", "step_at_delegation": "install"}`))
-	inv, err := c.Invites.Delegate(context.Background(), testOrg, &InviteDelegate{
+	inv, err := c.Invites.Delegate(context.Background(), OrganizationID(testOrg), &InviteDelegate{
 		TargetEmail: "ann@example.com", Message: "Can you finish the setup?", StepAtDelegation: "install",
 	})
 	if err != nil {
@@ -528,7 +528,7 @@ func TestInviteDelegate(t *testing.T) {
 		"long message": {TargetEmail: "ann@example.com", Message: strings.Repeat("m", 1001)},
 		"long step":    {TargetEmail: "ann@example.com", StepAtDelegation: strings.Repeat("s", 65)},
 	} {
-		if _, err := c.Invites.Delegate(context.Background(), testOrg, d); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.Invites.Delegate(context.Background(), OrganizationID(testOrg), d); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

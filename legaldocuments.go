@@ -15,8 +15,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // LegalDocumentsService manages legal documents (BAA, DPA): /api/organizations/{organization_id}/legal_documents/.
@@ -66,7 +64,7 @@ const (
 // their zero value (newer servers send neither company_address,
 // representative_title, dpa_mode nor updated_at).
 type LegalDocument struct {
-	ID                  uuid.UUID           `json:"id"`
+	ID                  LegalDocumentID     `json:"id"`
 	DocumentType        LegalDocumentType   `json:"document_type"`
 	CompanyName         string              `json:"company_name"`
 	CompanyAddress      string              `json:"company_address"`
@@ -183,14 +181,14 @@ func looksLikeEmail(s string) bool {
 	return ok && local != "" && domain != "" && !strings.ContainsAny(s, " \t\r\n") && !strings.Contains(domain, "@")
 }
 
-func legalDocumentsPath(org uuid.UUID, rest ...string) (string, error) {
+func legalDocumentsPath(org OrganizationID, rest ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
 	return escapePath(append([]string{org.String(), "legal_documents"}, rest...)...), nil
 }
 
-func legalDocumentPath(org, id uuid.UUID, rest ...string) (string, error) {
+func legalDocumentPath(org OrganizationID, id LegalDocumentID, rest ...string) (string, error) {
 	if err := checkID("legal document id", id); err != nil {
 		return "", err
 	}
@@ -200,7 +198,7 @@ func legalDocumentPath(org, id uuid.UUID, rest ...string) (string, error) {
 // List returns one page of the organization's legal documents.
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/ (scope legal_document:read)
-func (s *LegalDocumentsService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[LegalDocument], error) {
+func (s *LegalDocumentsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[LegalDocument], error) {
 	p, err := legalDocumentsPath(org)
 	if err != nil {
 		return nil, err
@@ -212,7 +210,7 @@ func (s *LegalDocumentsService) List(ctx context.Context, org uuid.UUID, opts *L
 // pages as needed.
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/ (scope legal_document:read)
-func (s *LegalDocumentsService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*LegalDocument, error] {
+func (s *LegalDocumentsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*LegalDocument, error] {
 	p, err := legalDocumentsPath(org)
 	if err != nil {
 		return func(yield func(*LegalDocument, error) bool) { yield(nil, err) }
@@ -223,7 +221,7 @@ func (s *LegalDocumentsService) All(ctx context.Context, org uuid.UUID, opts *Li
 // Get returns one legal document.
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/{id}/ (scope legal_document:read)
-func (s *LegalDocumentsService) Get(ctx context.Context, org, id uuid.UUID) (*LegalDocument, error) {
+func (s *LegalDocumentsService) Get(ctx context.Context, org OrganizationID, id LegalDocumentID) (*LegalDocument, error) {
 	p, err := legalDocumentPath(org, id)
 	if err != nil {
 		return nil, err
@@ -241,7 +239,7 @@ func (s *LegalDocumentsService) Get(ctx context.Context, org, id uuid.UUID) (*Le
 // 403.
 //
 // API: POST /api/organizations/{organization_id}/legal_documents/ (scope legal_document:write)
-func (s *LegalDocumentsService) Create(ctx context.Context, org uuid.UUID, doc *LegalDocumentCreate) (*LegalDocument, error) {
+func (s *LegalDocumentsService) Create(ctx context.Context, org OrganizationID, doc *LegalDocumentCreate) (*LegalDocument, error) {
 	p, err := legalDocumentsPath(org)
 	if err != nil {
 		return nil, err
@@ -263,7 +261,7 @@ func (s *LegalDocumentsService) Create(ctx context.Context, org uuid.UUID, doc *
 // call is safe to repeat.
 //
 // API: DELETE /api/organizations/{organization_id}/legal_documents/{id}/ (scope legal_document:write)
-func (s *LegalDocumentsService) Delete(ctx context.Context, org, id uuid.UUID) error {
+func (s *LegalDocumentsService) Delete(ctx context.Context, org OrganizationID, id LegalDocumentID) error {
 	p, err := legalDocumentPath(org, id)
 	if err != nil {
 		return err
@@ -286,7 +284,7 @@ func (s *LegalDocumentsService) Delete(ctx context.Context, org, id uuid.UUID) e
 // through unscoped actions (a legacy personal API key without scopes).
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/{id}/download/ (scope none; personal API keys rejected)
-func (s *LegalDocumentsService) DownloadURL(ctx context.Context, org, id uuid.UUID) (*url.URL, error) {
+func (s *LegalDocumentsService) DownloadURL(ctx context.Context, org OrganizationID, id LegalDocumentID) (*url.URL, error) {
 	p, err := legalDocumentPath(org, id, "download")
 	if err != nil {
 		return nil, err
@@ -318,7 +316,7 @@ func (s *LegalDocumentsService) DownloadURL(ctx context.Context, org, id uuid.UU
 // through unscoped actions (a legacy personal API key without scopes).
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/{id}/download/ (scope none; personal API keys rejected)
-func (s *LegalDocumentsService) Download(ctx context.Context, org, id uuid.UUID, w io.Writer) (int64, error) {
+func (s *LegalDocumentsService) Download(ctx context.Context, org OrganizationID, id LegalDocumentID, w io.Writer) (int64, error) {
 	if w == nil {
 		return 0, fmt.Errorf("%w: nil writer", ErrInvalidArgument)
 	}

@@ -34,7 +34,7 @@ func TestLegalDocumentsE2E(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.ID == uuid.Nil || d.DocumentType != posthogapi.LegalDocumentDPA || d.Status != posthogapi.LegalDocumentSubmittedForSignature ||
+	if d.ID == posthogapi.LegalDocumentID(uuid.Nil) || d.DocumentType != posthogapi.LegalDocumentDPA || d.Status != posthogapi.LegalDocumentSubmittedForSignature ||
 		d.CompanyAddress != "1 Spiny Way, London" || d.DPAMode != posthogapi.DPAModePretty || d.CreatedAt.IsZero() {
 		t.Fatalf("created = %+v", d)
 	}

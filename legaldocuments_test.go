@@ -59,7 +59,7 @@ func legalURL(rest string) string { return api(legalOrg.String() + "/legal_docum
 
 func checkLegalDocOld(t *testing.T, d *LegalDocument) {
 	t.Helper()
-	if d.ID != legalID || d.DocumentType != LegalDocumentDPA || d.CompanyName != "Hedgehogs Ltd" ||
+	if d.ID != LegalDocumentID(legalID) || d.DocumentType != LegalDocumentDPA || d.CompanyName != "Hedgehogs Ltd" ||
 		d.CompanyAddress != "1 Spiny Way, London" || d.RepresentativeName != "Hattie Hog" ||
 		d.RepresentativeTitle != "CEO" || d.RepresentativeEmail != "hattie@example.com" ||
 		d.DPAMode != DPAModeLawyer || d.Status != LegalDocumentSubmittedForSignature {
@@ -80,7 +80,7 @@ func TestLegalDocumentsListAllGet(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, legalURL(""), respond(t, 200, page, "limit=5", ""))
 	mt.RegisterResponder(http.MethodGet, legalURL(legalID.String()+"/"), respond(t, 200, legalDocOld, "", ""))
 
-	p, err := c.LegalDocuments.List(ctx, legalOrg, &ListOptions{Limit: 5})
+	p, err := c.LegalDocuments.List(ctx, OrganizationID(legalOrg), &ListOptions{Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestLegalDocumentsListAllGet(t *testing.T) {
 		t.Errorf("new-shape created_by = %+v", n.CreatedBy)
 	}
 	count := 0
-	for d, err := range c.LegalDocuments.All(ctx, legalOrg, &ListOptions{Limit: 5}) {
+	for d, err := range c.LegalDocuments.All(ctx, OrganizationID(legalOrg), &ListOptions{Limit: 5}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestLegalDocumentsListAllGet(t *testing.T) {
 	if count != 2 {
 		t.Errorf("All yielded %d", count)
 	}
-	d, err := c.LegalDocuments.Get(ctx, legalOrg, legalID)
+	d, err := c.LegalDocuments.Get(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestLegalDocumentCreateDelete(t *testing.T) {
 		`{"document_type": "DPA", "company_name": "Hedgehogs Ltd", "company_address": "1 Spiny Way, London",
 		  "representative_name": "Hattie Hog", "representative_title": "CEO",
 		  "representative_email": "hattie@example.com", "dpa_mode": "lawyer"}`))
-	d, err := c.LegalDocuments.Create(ctx, legalOrg, &LegalDocumentCreate{
+	d, err := c.LegalDocuments.Create(ctx, OrganizationID(legalOrg), &LegalDocumentCreate{
 		DocumentType: LegalDocumentDPA, CompanyName: "Hedgehogs Ltd", CompanyAddress: "1 Spiny Way, London",
 		RepresentativeName: "Hattie Hog", RepresentativeTitle: "CEO",
 		RepresentativeEmail: "hattie@example.com", DPAMode: DPAModeLawyer,
@@ -145,7 +145,7 @@ func TestLegalDocumentCreateDelete(t *testing.T) {
 	// Optional fields left empty are not sent.
 	mt.RegisterResponder(http.MethodPost, legalURL(""), respond(t, 201, legalDocNew, "",
 		`{"document_type": "BAA", "company_name": "Hedgehogs Ltd", "representative_email": "hattie@example.com"}`))
-	if _, err := c.LegalDocuments.Create(ctx, legalOrg, &LegalDocumentCreate{
+	if _, err := c.LegalDocuments.Create(ctx, OrganizationID(legalOrg), &LegalDocumentCreate{
 		DocumentType: LegalDocumentBAA, CompanyName: "Hedgehogs Ltd", RepresentativeEmail: "hattie@example.com",
 	}); err != nil {
 		t.Fatal(err)
@@ -157,11 +157,11 @@ func TestLegalDocumentCreateDelete(t *testing.T) {
 		deletes++
 		return respond(t, status, body, "", "")(req)
 	})
-	if err := c.LegalDocuments.Delete(ctx, legalOrg, legalID); err != nil {
+	if err := c.LegalDocuments.Delete(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID)); err != nil {
 		t.Fatal(err)
 	}
 	status, body = 403, `{"type": "authentication_error", "code": "permission_denied", "detail": "Signed documents can't be deleted from the UI. Contact PostHog support if you need to remove a signed record.", "attr": null}`
-	if err := c.LegalDocuments.Delete(ctx, legalOrg, legalID); !errors.Is(err, ErrPermissionDenied) || errors.Is(err, ErrMissingScope) {
+	if err := c.LegalDocuments.Delete(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID)); !errors.Is(err, ErrPermissionDenied) || errors.Is(err, ErrMissingScope) {
 		t.Fatalf("signed delete: %v", err)
 	}
 	if deletes != 2 {
@@ -196,7 +196,7 @@ func TestLegalDocumentCreateValidation(t *testing.T) {
 	for name, mutate := range cases {
 		d := good()
 		mutate(d)
-		if _, err := c.LegalDocuments.Create(ctx, legalOrg, d); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.LegalDocuments.Create(ctx, OrganizationID(legalOrg), d); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
@@ -207,15 +207,24 @@ func TestLegalDocumentCreateValidation(t *testing.T) {
 		t.Errorf("BAA without address rejected: %v", err)
 	}
 	others := map[string]error{
-		"nil doc":      func() error { _, err := c.LegalDocuments.Create(ctx, legalOrg, nil); return err }(),
-		"nil org":      func() error { _, err := c.LegalDocuments.Create(ctx, uuid.Nil, good()); return err }(),
-		"get nil id":   func() error { _, err := c.LegalDocuments.Get(ctx, legalOrg, uuid.Nil); return err }(),
-		"delete nil":   c.LegalDocuments.Delete(ctx, legalOrg, uuid.Nil),
-		"url nil id":   func() error { _, err := c.LegalDocuments.DownloadURL(ctx, legalOrg, uuid.Nil); return err }(),
-		"nil writer":   func() error { _, err := c.LegalDocuments.Download(ctx, legalOrg, legalID, nil); return err }(),
-		"list nil org": func() error { _, err := c.LegalDocuments.List(ctx, uuid.Nil, nil); return err }(),
+		"nil doc": func() error { _, err := c.LegalDocuments.Create(ctx, OrganizationID(legalOrg), nil); return err }(),
+		"nil org": func() error { _, err := c.LegalDocuments.Create(ctx, OrganizationID(uuid.Nil), good()); return err }(),
+		"get nil id": func() error {
+			_, err := c.LegalDocuments.Get(ctx, OrganizationID(legalOrg), LegalDocumentID(uuid.Nil))
+			return err
+		}(),
+		"delete nil": c.LegalDocuments.Delete(ctx, OrganizationID(legalOrg), LegalDocumentID(uuid.Nil)),
+		"url nil id": func() error {
+			_, err := c.LegalDocuments.DownloadURL(ctx, OrganizationID(legalOrg), LegalDocumentID(uuid.Nil))
+			return err
+		}(),
+		"nil writer": func() error {
+			_, err := c.LegalDocuments.Download(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID), nil)
+			return err
+		}(),
+		"list nil org": func() error { _, err := c.LegalDocuments.List(ctx, OrganizationID(uuid.Nil), nil); return err }(),
 		"all nil org": func() error {
-			for _, err := range c.LegalDocuments.All(ctx, uuid.Nil, nil) {
+			for _, err := range c.LegalDocuments.All(ctx, OrganizationID(uuid.Nil), nil) {
 				return err
 			}
 			return nil
@@ -339,7 +348,7 @@ func TestLegalDocumentDownloadURLDoesNotFollow(t *testing.T) {
 		resp := &http.Response{StatusCode: 302, Header: http.Header{"Location": {loc}}, Body: io.NopCloser(strings.NewReader("")), Request: req}
 		return resp, nil
 	})
-	u, err := c.LegalDocuments.DownloadURL(context.Background(), legalOrg, legalID)
+	u, err := c.LegalDocuments.DownloadURL(context.Background(), OrganizationID(legalOrg), LegalDocumentID(legalID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,16 +366,16 @@ func TestLegalDocumentDownloadURLErrors(t *testing.T) {
 	dl := legalURL(legalID.String() + "/download/")
 	mt.RegisterResponder(http.MethodGet, dl, respond(t, 403,
 		`{"type": "authentication_error", "code": "permission_denied", "detail": "This action does not support Personal API Key access", "attr": null}`, "", ""))
-	if _, err := c.LegalDocuments.DownloadURL(ctx, legalOrg, legalID); !errors.Is(err, ErrPersonalAPIKeyNotSupported) {
+	if _, err := c.LegalDocuments.DownloadURL(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID)); !errors.Is(err, ErrPersonalAPIKeyNotSupported) {
 		t.Errorf("PAK: %v", err)
 	}
 	mt.RegisterResponder(http.MethodGet, dl, respond(t, 404, `{"type": "invalid_request", "code": "not_found", "detail": "Not found.", "attr": null}`, "", ""))
-	if _, err := c.LegalDocuments.Download(ctx, legalOrg, legalID, io.Discard); !errors.Is(err, ErrNotFound) {
+	if _, err := c.LegalDocuments.Download(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID), io.Discard); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unsigned: %v", err)
 	}
 	mt.RegisterResponder(http.MethodGet, dl, respond(t, 200, `{}`, "", ""))
 	var de *DecodeError
-	if _, err := c.LegalDocuments.DownloadURL(ctx, legalOrg, legalID); !errors.As(err, &de) {
+	if _, err := c.LegalDocuments.DownloadURL(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID)); !errors.As(err, &de) {
 		t.Errorf("200 instead of a redirect: %v", err)
 	}
 	// A redirect without a usable Location is an error that does not quote it.
@@ -375,7 +384,7 @@ func TestLegalDocumentDownloadURLErrors(t *testing.T) {
 			Body: io.NopCloser(strings.NewReader("")), Request: req}, nil
 	})
 	before := mt.GetTotalCallCount()
-	_, err := c.LegalDocuments.DownloadURL(ctx, legalOrg, legalID)
+	_, err := c.LegalDocuments.DownloadURL(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID))
 	if !errors.As(err, &de) {
 		t.Fatalf("bad Location: %v", err)
 	}
@@ -416,7 +425,7 @@ func TestLegalDocumentDownloadStreamsWithoutCredentials(t *testing.T) {
 	})
 
 	var got bytes.Buffer
-	n, err := c.LegalDocuments.Download(context.Background(), legalOrg, legalID, &got)
+	n, err := c.LegalDocuments.Download(context.Background(), OrganizationID(legalOrg), LegalDocumentID(legalID), &got)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -471,7 +480,7 @@ func TestLegalDocumentDownloadStorageErrorsHideURL(t *testing.T) {
 
 	target = presigned(storage.base(), "/docs/doc.pdf")
 	var w bytes.Buffer
-	_, err := c.LegalDocuments.Download(ctx, legalOrg, legalID, &w)
+	_, err := c.LegalDocuments.Download(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID), &w)
 	var se *StorageError
 	if !errors.As(err, &se) || se.StatusCode != 403 || se.Code != "SignatureDoesNotMatch" {
 		t.Fatalf("storage 403: %v", err)
@@ -484,7 +493,7 @@ func TestLegalDocumentDownloadStorageErrorsHideURL(t *testing.T) {
 
 	// Nothing listening: the transport error names no URL.
 	target = presigned(closedBase, "/docs/doc.pdf")
-	_, err = c.LegalDocuments.Download(ctx, legalOrg, legalID, &w)
+	_, err = c.LegalDocuments.Download(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID), &w)
 	if err == nil {
 		t.Fatal("download from a closed server succeeded")
 	}
@@ -495,7 +504,7 @@ func TestLegalDocumentDownloadStorageErrorsHideURL(t *testing.T) {
 
 	// Plain http off loopback is refused before anything is sent.
 	target = presigned("http://storage.example.com", "/docs/doc.pdf")
-	if _, err = c.LegalDocuments.Download(ctx, legalOrg, legalID, &w); err == nil || !strings.Contains(err.Error(), "refusing scheme") {
+	if _, err = c.LegalDocuments.Download(ctx, OrganizationID(legalOrg), LegalDocumentID(legalID), &w); err == nil || !strings.Contains(err.Error(), "refusing scheme") {
 		t.Fatalf("http storage: %v", err)
 	}
 	assertNoPresignedSecret(t, "scheme error", err.Error())
@@ -504,7 +513,7 @@ func TestLegalDocumentDownloadStorageErrorsHideURL(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	slow := newStorageHost(t, func(w http.ResponseWriter, r *http.Request) { cancel(); <-r.Context().Done() })
 	target = presigned(slow.base(), "/docs/doc.pdf")
-	if _, err = c.LegalDocuments.Download(cctx, legalOrg, legalID, &w); !errors.Is(err, context.Canceled) {
+	if _, err = c.LegalDocuments.Download(cctx, OrganizationID(legalOrg), LegalDocumentID(legalID), &w); !errors.Is(err, context.Canceled) {
 		t.Errorf("canceled: %v", err)
 	}
 	assertNoPresignedSecret(t, "cancel error", err.Error())

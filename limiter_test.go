@@ -54,7 +54,7 @@ func TestLimiterConsultedBeforeEveryAttemptAndToldOf429(t *testing.T) {
 		return httpmock.NewStringResponse(http.StatusOK, `{"id":"`+testOrg.String()+`","name":"Acme"}`), nil
 	})
 	before := time.Now()
-	if _, err := c.Organizations.Get(context.Background(), testOrg); err != nil {
+	if _, err := c.Organizations.Get(context.Background(), OrganizationID(testOrg)); err != nil {
 		t.Fatalf("Get: %v", err)
 	}
 	lim.mu.Lock()
@@ -89,12 +89,12 @@ func TestLimiterWaitTooLongBecomesRateLimitError(t *testing.T) {
 	}}
 	c, mt := newMockClient(t, WithRateLimiter(lim))
 	mt.RegisterResponder(http.MethodGet, api(testOrg.String()+"/"), httpmock.NewStringResponder(200, `{}`))
-	_, err := c.Organizations.Get(context.Background(), testOrg)
+	_, err := c.Organizations.Get(context.Background(), OrganizationID(testOrg))
 	var rle *RateLimitError
 	if !errors.As(err, &rle) || rle.RetryAfter != 42*time.Second {
 		t.Fatalf("err = %v, want a *RateLimitError with RetryAfter 42s", err)
 	}
-	_, err = c.Organizations.Get(context.Background(), testOrg)
+	_, err = c.Organizations.Get(context.Background(), OrganizationID(testOrg))
 	var te *TransportError
 	if !errors.As(err, &te) || !errors.Is(err, errDown) {
 		t.Fatalf("err = %v, want a *TransportError wrapping the limiter's error", err)
@@ -111,7 +111,7 @@ func TestWithRateLimiterNilPointer(t *testing.T) {
 	var l *RateLimiter
 	c, mt := newMockClient(t, WithRateLimiter(l))
 	mt.RegisterResponder(http.MethodGet, api(testOrg.String()+"/"), httpmock.NewStringResponder(200, `{"id":"`+testOrg.String()+`"}`))
-	if _, err := c.Organizations.Get(context.Background(), testOrg); err != nil {
+	if _, err := c.Organizations.Get(context.Background(), OrganizationID(testOrg)); err != nil {
 		t.Fatalf("Get: %v", err)
 	}
 }

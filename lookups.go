@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
 // Helpers for everyday automation: finding people by email and the roles
@@ -23,7 +21,7 @@ import (
 // instead, so IgnoreNotFound does not read it as "no such member".
 //
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
-func (s *MembersService) GetByEmail(ctx context.Context, org uuid.UUID, email string) (*OrganizationMember, error) {
+func (s *MembersService) GetByEmail(ctx context.Context, org OrganizationID, email string) (*OrganizationMember, error) {
 	if err := checkEmail("email", email); err != nil {
 		return nil, err
 	}
@@ -48,7 +46,7 @@ func (s *MembersService) GetByEmail(ctx context.Context, org uuid.UUID, email st
 // ErrInvalidArgument.
 //
 // API: GET /api/organizations/{organization_id}/invites/ (scope organization_member:read)
-func (s *InvitesService) ListByEmail(ctx context.Context, org uuid.UUID, email string) ([]OrganizationInvite, error) {
+func (s *InvitesService) ListByEmail(ctx context.Context, org OrganizationID, email string) ([]OrganizationInvite, error) {
 	if err := checkEmail("email", email); err != nil {
 		return nil, err
 	}
@@ -74,7 +72,7 @@ func (s *InvitesService) ListByEmail(ctx context.Context, org uuid.UUID, email s
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
 // API: GET /api/organizations/{organization_id}/roles/ (scope organization:read)
 // API: GET /api/organizations/{organization_id}/roles/{role_id}/role_memberships/ (scope organization:read)
-func (s *RolesService) ListForUser(ctx context.Context, org, user uuid.UUID) ([]Role, error) {
+func (s *RolesService) ListForUser(ctx context.Context, org OrganizationID, user UserUUID) ([]Role, error) {
 	if err := checkID("user uuid", user); err != nil {
 		return nil, err
 	}
@@ -124,7 +122,7 @@ var ErrNotOrganizationMember = errors.New("posthogapi: not the UUID of a member'
 // API: GET /api/organizations/{organization_id}/roles/{id}/ (scope organization:read)
 // API: DELETE /api/organizations/{organization_id}/roles/{role_id}/role_memberships/{id}/ (scope organization:write)
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
-func (s *RolesService) RemoveUser(ctx context.Context, org, role, user uuid.UUID) error {
+func (s *RolesService) RemoveUser(ctx context.Context, org OrganizationID, role RoleID, user UserUUID) error {
 	if err := checkID("user uuid", user); err != nil {
 		return err
 	}
@@ -152,7 +150,7 @@ func (s *RolesService) RemoveUser(ctx context.Context, org, role, user uuid.UUID
 // findUser returns user's membership in role, or nil. A role membership ID
 // or an organization membership ID given as user is refused when it shows
 // up in the role's memberships.
-func (s *RolesService) findUser(ctx context.Context, org, role, user uuid.UUID) (*RoleMembership, error) {
+func (s *RolesService) findUser(ctx context.Context, org OrganizationID, role RoleID, user UserUUID) (*RoleMembership, error) {
 	for m, err := range s.AllMemberships(ctx, org, role, nil) {
 		if err != nil {
 			return nil, err
@@ -160,9 +158,9 @@ func (s *RolesService) findUser(ctx context.Context, org, role, user uuid.UUID) 
 		switch {
 		case m.User.UUID == user:
 			return m, nil
-		case m.ID == user:
+		case m.ID.UUID() == user.UUID():
 			return nil, fmt.Errorf("%w: %w: %s is a role membership ID, not a user UUID", ErrInvalidArgument, ErrNotOrganizationMember, user)
-		case m.OrganizationMember != nil && m.OrganizationMember.ID == user:
+		case m.OrganizationMember != nil && m.OrganizationMember.ID.UUID() == user.UUID():
 			return nil, fmt.Errorf("%w: %w: %s is an organization membership ID, not a user UUID", ErrInvalidArgument, ErrNotOrganizationMember, user)
 		}
 	}
@@ -180,7 +178,7 @@ func notFoundAsWrongID(err error, what string, id fmt.Stringer) error {
 	return fmt.Errorf("%w: %s %s not found (a wrong kind of ID?): %v", ErrInvalidArgument, what, id, err)
 }
 
-func notMemberError(org, user uuid.UUID) error {
+func notMemberError(org OrganizationID, user UserUUID) error {
 	return fmt.Errorf("%w: %w: %s is no user of organization %s (a membership, role or organization ID?)",
 		ErrInvalidArgument, ErrNotOrganizationMember, user, org)
 }

@@ -6,8 +6,6 @@ import (
 	"iter"
 	"net/http"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // MembersService manages organization members:
@@ -35,7 +33,7 @@ const (
 // UserBasic is the short form of a user that PostHog embeds in other objects.
 type UserBasic struct {
 	ID                 int64               `json:"id"`
-	UUID               uuid.UUID           `json:"uuid"`
+	UUID               UserUUID            `json:"uuid"`
 	DistinctID         *string             `json:"distinct_id"`
 	FirstName          string              `json:"first_name"`
 	LastName           string              `json:"last_name"`
@@ -58,7 +56,7 @@ const (
 type OrganizationMember struct {
 	// ID is the membership's ID. Member methods take the user's UUID
 	// (User.UUID) instead.
-	ID            uuid.UUID       `json:"id"`
+	ID            MembershipID    `json:"id"`
 	User          UserBasic       `json:"user"`
 	Level         MembershipLevel `json:"level"`
 	JoinedAt      time.Time       `json:"joined_at"`
@@ -130,7 +128,7 @@ type ScopedAPIKey struct {
 	LastUsedAt *time.Time `json:"last_used_at"`
 }
 
-func memberPath(org, user uuid.UUID, action ...string) (string, error) {
+func memberPath(org OrganizationID, user UserUUID, action ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -140,7 +138,7 @@ func memberPath(org, user uuid.UUID, action ...string) (string, error) {
 	return escapePath(append([]string{org.String(), "members", user.String()}, action...)...), nil
 }
 
-func membersPath(org uuid.UUID) (string, error) {
+func membersPath(org OrganizationID) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -150,7 +148,7 @@ func membersPath(org uuid.UUID) (string, error) {
 // List returns one page of the organization's members.
 //
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
-func (s *MembersService) List(ctx context.Context, org uuid.UUID, opts *MemberListOptions) (*Page[OrganizationMember], error) {
+func (s *MembersService) List(ctx context.Context, org OrganizationID, opts *MemberListOptions) (*Page[OrganizationMember], error) {
 	p, err := membersPath(org)
 	if err != nil {
 		return nil, err
@@ -165,7 +163,7 @@ func (s *MembersService) List(ctx context.Context, org uuid.UUID, opts *MemberLi
 // needed.
 //
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
-func (s *MembersService) All(ctx context.Context, org uuid.UUID, opts *MemberListOptions) iter.Seq2[*OrganizationMember, error] {
+func (s *MembersService) All(ctx context.Context, org OrganizationID, opts *MemberListOptions) iter.Seq2[*OrganizationMember, error] {
 	p, err := membersPath(org)
 	if err == nil {
 		err = opts.validate()
@@ -182,7 +180,7 @@ func (s *MembersService) All(ctx context.Context, org uuid.UUID, opts *MemberLis
 // error matching ErrNotFound when the user is not a member.
 //
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
-func (s *MembersService) Get(ctx context.Context, org, user uuid.UUID) (*OrganizationMember, error) {
+func (s *MembersService) Get(ctx context.Context, org OrganizationID, user UserUUID) (*OrganizationMember, error) {
 	p, err := memberPath(org, user)
 	if err != nil {
 		return nil, err
@@ -210,18 +208,18 @@ func (s *MembersService) Get(ctx context.Context, org, user uuid.UUID) (*Organiz
 // can't change your own access level.").
 //
 // API: PATCH /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
-func (s *MembersService) Update(ctx context.Context, org, user uuid.UUID, upd *MemberUpdate) (*OrganizationMember, error) {
+func (s *MembersService) Update(ctx context.Context, org OrganizationID, user UserUUID, upd *MemberUpdate) (*OrganizationMember, error) {
 	return s.write(ctx, http.MethodPatch, org, user, upd)
 }
 
 // Replace sets the member's writable fields (PUT); the level is the only one.
 //
 // API: PUT /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
-func (s *MembersService) Replace(ctx context.Context, org, user uuid.UUID, upd *MemberUpdate) (*OrganizationMember, error) {
+func (s *MembersService) Replace(ctx context.Context, org OrganizationID, user UserUUID, upd *MemberUpdate) (*OrganizationMember, error) {
 	return s.write(ctx, http.MethodPut, org, user, upd)
 }
 
-func (s *MembersService) write(ctx context.Context, method string, org, user uuid.UUID, upd *MemberUpdate) (*OrganizationMember, error) {
+func (s *MembersService) write(ctx context.Context, method string, org OrganizationID, user UserUUID, upd *MemberUpdate) (*OrganizationMember, error) {
 	p, err := memberPath(org, user)
 	if err != nil {
 		return nil, err
@@ -244,7 +242,7 @@ func (s *MembersService) write(ctx context.Context, method string, org, user uui
 // to admin with Update, then remove them.
 //
 // API: DELETE /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
-func (s *MembersService) Delete(ctx context.Context, org, user uuid.UUID) error {
+func (s *MembersService) Delete(ctx context.Context, org OrganizationID, user UserUUID) error {
 	p, err := memberPath(org, user)
 	if err != nil {
 		return err
@@ -259,7 +257,7 @@ func (s *MembersService) Delete(ctx context.Context, org, user uuid.UUID) error 
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/organizations/{organization_id}/members/{user__uuid}/scoped_api_keys/ (scope none; personal API keys rejected)
-func (s *MembersService) ScopedAPIKeys(ctx context.Context, org, user uuid.UUID) (*MemberScopedAPIKeys, error) {
+func (s *MembersService) ScopedAPIKeys(ctx context.Context, org OrganizationID, user UserUUID) (*MemberScopedAPIKeys, error) {
 	p, err := memberPath(org, user, "scoped_api_keys")
 	if err != nil {
 		return nil, err
@@ -282,7 +280,7 @@ type MemberGithubLogin struct {
 // (nil GithubLogin when none).
 //
 // API: GET /api/organizations/{organization_id}/members/{user__uuid}/github_login/ (scope organization_member:read)
-func (s *MembersService) GithubLogin(ctx context.Context, org, user uuid.UUID) (*MemberGithubLogin, error) {
+func (s *MembersService) GithubLogin(ctx context.Context, org OrganizationID, user UserUUID) (*MemberGithubLogin, error) {
 	p, err := memberPath(org, user, "github_login")
 	if err != nil {
 		return nil, err

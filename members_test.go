@@ -28,7 +28,7 @@ const memberJSON = `{
 
 func checkMember(t *testing.T, m *OrganizationMember) {
 	t.Helper()
-	if m.User.UUID != userID || m.User.ID != 7 || m.User.Email != "max@hedgebox.net" {
+	if m.User.UUID != UserUUID(userID) || m.User.ID != 7 || m.User.Email != "max@hedgebox.net" {
 		t.Errorf("user = %+v", m.User)
 	}
 	if m.Level != MembershipLevelAdmin || m.Is2FAEnabled || !m.HasSocialAuth || m.LastLogin != nil {
@@ -49,7 +49,7 @@ func TestMembersList(t *testing.T) {
 	mt.RegisterResponder("GET", membersURL(), respond(t, 200, `{"count": 1, "next": null, "previous": null, "results": [`+memberJSON+`]}`,
 		"email=max%40hedgebox.net&limit=5&order=joined_at&search=max&updated_after=2024-01-01T00%3A00%3A00Z", ""))
 	after := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	p, err := c.Members.List(context.Background(), orgID, &MemberListOptions{
+	p, err := c.Members.List(context.Background(), OrganizationID(orgID), &MemberListOptions{
 		ListOptions: ListOptions{Limit: 5}, Order: MemberOrderJoinedAt, Search: "max",
 		Email: "max@hedgebox.net", UpdatedAfter: &after,
 	})
@@ -69,13 +69,13 @@ func TestMembersGetScansList(t *testing.T) {
 		`{"count": 2, "next": "`+membersURL()+`?limit=1&offset=1", "previous": null, "results": [`+other+`]}`, "", ""))
 	mt.RegisterResponderWithQuery("GET", membersURL(), "limit=1&offset=1", respond(t, 200,
 		`{"count": 2, "next": null, "previous": null, "results": [`+memberJSON+`]}`, "", ""))
-	m, err := c.Members.Get(context.Background(), orgID, userID)
+	m, err := c.Members.Get(context.Background(), OrganizationID(orgID), UserUUID(userID))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkMember(t, m)
 
-	_, err = c.Members.Get(context.Background(), orgID, uuid.MustParse("0196a1b2-0000-7000-8000-00000000beef"))
+	_, err = c.Members.Get(context.Background(), OrganizationID(orgID), UserUUID(uuid.MustParse("0196a1b2-0000-7000-8000-00000000beef")))
 	var apiErr *APIError
 	if !errors.Is(err, ErrNotFound) || !errors.As(err, &apiErr) || apiErr.Method != "GET" {
 		t.Fatalf("missing member: %v", err)
@@ -90,7 +90,7 @@ func TestMembersUpdateAndReplace(t *testing.T) {
 		if method == "PUT" {
 			call = c.Members.Replace
 		}
-		m, err := call(context.Background(), orgID, userID, &MemberUpdate{Level: MembershipLevelAdmin})
+		m, err := call(context.Background(), OrganizationID(orgID), UserUUID(userID), &MemberUpdate{Level: MembershipLevelAdmin})
 		if err != nil {
 			t.Fatal(method, err)
 		}
@@ -101,7 +101,7 @@ func TestMembersUpdateAndReplace(t *testing.T) {
 func TestMembersDelete(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("DELETE", membersURL()+userID.String()+"/", respond(t, 204, "", "", ""))
-	if err := c.Members.Delete(context.Background(), orgID, userID); err != nil {
+	if err := c.Members.Delete(context.Background(), OrganizationID(orgID), UserUUID(userID)); err != nil {
 		t.Fatal(err)
 	}
 	if mt.GetTotalCallCount() != 1 {
@@ -113,7 +113,7 @@ func TestMembersScopedAPIKeys(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", membersURL()+userID.String()+"/scoped_api_keys/", respond(t, 200,
 		`{"has_keys": true, "has_keys_active_last_week": true, "keys": [{"name": "ci", "last_used_at": "2024-05-01T12:00:00Z"}, {"name": "old", "last_used_at": null}]}`, "", ""))
-	k, err := c.Members.ScopedAPIKeys(context.Background(), orgID, userID)
+	k, err := c.Members.ScopedAPIKeys(context.Background(), OrganizationID(orgID), UserUUID(userID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,18 +126,30 @@ func TestMembersValidation(t *testing.T) {
 	c, mt := newMockClient(t)
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
-		"bad level":  func() error { _, err := c.Members.Update(ctx, orgID, userID, &MemberUpdate{Level: 3}); return err },
-		"nil update": func() error { _, err := c.Members.Replace(ctx, orgID, userID, nil); return err },
-		"nil user":   func() error { return c.Members.Delete(ctx, orgID, uuid.Nil) },
-		"nil org":    func() error { _, err := c.Members.List(ctx, uuid.Nil, nil); return err },
-		"bad order":  func() error { _, err := c.Members.List(ctx, orgID, &MemberListOptions{Order: "name"}); return err },
-		"long search": func() error {
-			_, err := c.Members.List(ctx, orgID, &MemberListOptions{Search: strings.Repeat("x", 201)})
+		"bad level": func() error {
+			_, err := c.Members.Update(ctx, OrganizationID(orgID), UserUUID(userID), &MemberUpdate{Level: 3})
 			return err
 		},
-		"nil keys": func() error { _, err := c.Members.ScopedAPIKeys(ctx, orgID, uuid.Nil); return err },
+		"nil update": func() error {
+			_, err := c.Members.Replace(ctx, OrganizationID(orgID), UserUUID(userID), nil)
+			return err
+		},
+		"nil user": func() error { return c.Members.Delete(ctx, OrganizationID(orgID), UserUUID(uuid.Nil)) },
+		"nil org":  func() error { _, err := c.Members.List(ctx, OrganizationID(uuid.Nil), nil); return err },
+		"bad order": func() error {
+			_, err := c.Members.List(ctx, OrganizationID(orgID), &MemberListOptions{Order: "name"})
+			return err
+		},
+		"long search": func() error {
+			_, err := c.Members.List(ctx, OrganizationID(orgID), &MemberListOptions{Search: strings.Repeat("x", 201)})
+			return err
+		},
+		"nil keys": func() error {
+			_, err := c.Members.ScopedAPIKeys(ctx, OrganizationID(orgID), UserUUID(uuid.Nil))
+			return err
+		},
 		"all bad": func() error {
-			for _, err := range c.Members.All(ctx, uuid.Nil, nil) {
+			for _, err := range c.Members.All(ctx, OrganizationID(uuid.Nil), nil) {
 				return err
 			}
 			return nil

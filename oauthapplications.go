@@ -4,8 +4,6 @@ import (
 	"context"
 	"iter"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // OAuthApplicationsService lists the organization's OAuth applications: /api/organizations/{organization_id}/oauth_applications/.
@@ -14,9 +12,9 @@ type OAuthApplicationsService service
 // OrganizationOAuthApplication is an OAuth application registered to the
 // organization (read-only through this API).
 type OrganizationOAuthApplication struct {
-	ID       uuid.UUID `json:"id"`
-	Name     string    `json:"name"`
-	ClientID string    `json:"client_id"`
+	ID       OAuthApplicationID `json:"id"`
+	Name     string             `json:"name"`
+	ClientID string             `json:"client_id"`
 	// RedirectURIsList are the application's allowed redirect URIs.
 	RedirectURIsList []string `json:"redirect_uris_list"`
 	// IsVerified reports whether PostHog has verified the application.
@@ -25,7 +23,7 @@ type OrganizationOAuthApplication struct {
 	Updated    time.Time `json:"updated"`
 }
 
-func oauthApplicationsPath(org uuid.UUID) (string, error) {
+func oauthApplicationsPath(org OrganizationID) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -36,7 +34,7 @@ func oauthApplicationsPath(org uuid.UUID) (string, error) {
 // first.
 //
 // API: GET /api/organizations/{organization_id}/oauth_applications/ (scope organization:read)
-func (s *OAuthApplicationsService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[OrganizationOAuthApplication], error) {
+func (s *OAuthApplicationsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[OrganizationOAuthApplication], error) {
 	p, err := oauthApplicationsPath(org)
 	if err != nil {
 		return nil, err
@@ -48,7 +46,7 @@ func (s *OAuthApplicationsService) List(ctx context.Context, org uuid.UUID, opts
 // pages as needed.
 //
 // API: GET /api/organizations/{organization_id}/oauth_applications/ (scope organization:read)
-func (s *OAuthApplicationsService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*OrganizationOAuthApplication, error] {
+func (s *OAuthApplicationsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*OrganizationOAuthApplication, error] {
 	p, err := oauthApplicationsPath(org)
 	if err != nil {
 		return func(yield func(*OrganizationOAuthApplication, error) bool) { yield(nil, err) }

@@ -33,7 +33,7 @@ func TestOAuthApplicationsListAll(t *testing.T) {
 		}
 		return respond(t, 200, `{"count": 2, "next": "`+u+`?limit=1&offset=1", "previous": null, "results": [`+oauthAppJSON+`]}`, "limit=1", "")(req)
 	})
-	p, err := c.OAuthApplications.List(ctx, roleOrg, &ListOptions{Limit: 1})
+	p, err := c.OAuthApplications.List(ctx, OrganizationID(roleOrg), &ListOptions{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestOAuthApplicationsListAll(t *testing.T) {
 		t.Fatalf("page = %+v", p)
 	}
 	a := p.Results[0]
-	if a.ID != uuid.MustParse("0190a1b2-0000-7000-8000-0000000f0001") || a.Name != "Hog CLI" || a.ClientID != "cli_8d7f6e5d4c3b2a1" ||
+	if a.ID != OAuthApplicationID(uuid.MustParse("0190a1b2-0000-7000-8000-0000000f0001")) || a.Name != "Hog CLI" || a.ClientID != "cli_8d7f6e5d4c3b2a1" ||
 		!a.IsVerified || len(a.RedirectURIsList) != 2 || a.RedirectURIsList[1] != "http://localhost:8765/callback" {
 		t.Errorf("app = %+v", a)
 	}
@@ -49,7 +49,7 @@ func TestOAuthApplicationsListAll(t *testing.T) {
 		t.Errorf("times = %v %v", a.Created, a.Updated)
 	}
 	var names []string
-	for a, err := range c.OAuthApplications.All(ctx, roleOrg, &ListOptions{Limit: 1}) {
+	for a, err := range c.OAuthApplications.All(ctx, OrganizationID(roleOrg), &ListOptions{Limit: 1}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,10 +59,10 @@ func TestOAuthApplicationsListAll(t *testing.T) {
 		t.Errorf("names = %v", names)
 	}
 	before := mt.GetTotalCallCount()
-	if _, err := c.OAuthApplications.List(ctx, uuid.Nil, nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.OAuthApplications.List(ctx, OrganizationID(uuid.Nil), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil org: %v", err)
 	}
-	for _, err := range c.OAuthApplications.All(ctx, uuid.Nil, nil) {
+	for _, err := range c.OAuthApplications.All(ctx, OrganizationID(uuid.Nil), nil) {
 		if !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("nil org (All): %v", err)
 		}

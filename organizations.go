@@ -78,12 +78,12 @@ const (
 
 // Organization is a PostHog organization as the server sends it.
 type Organization struct {
-	ID          uuid.UUID  `json:"id"`
-	Name        string     `json:"name"`
-	Slug        string     `json:"slug"`
-	LogoMediaID *uuid.UUID `json:"logo_media_id"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	ID          OrganizationID `json:"id"`
+	Name        string         `json:"name"`
+	Slug        string         `json:"slug"`
+	LogoMediaID *MediaID       `json:"logo_media_id"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
 	// MembershipLevel is the caller's level; nil when not a member.
 	MembershipLevel    *MembershipLevel   `json:"membership_level"`
 	PluginsAccessLevel PluginsAccessLevel `json:"plugins_access_level"`
@@ -112,7 +112,7 @@ type Organization struct {
 	DefaultExperimentStatsMethod *ExperimentStatsMethod `json:"default_experiment_stats_method"`
 	DefaultAnonymizeIPs          bool                   `json:"default_anonymize_ips"`
 	// DefaultRoleID is the role automatically given to new members.
-	DefaultRoleID     *string `json:"default_role_id"`
+	DefaultRoleID     *RoleID `json:"default_role_id"`
 	IsActive          *bool   `json:"is_active"`
 	IsNotActiveReason *string `json:"is_not_active_reason"`
 	// EnforceVerifiedDomains: only users with an email address of one of
@@ -142,28 +142,28 @@ type Organization struct {
 
 // OrganizationTeam is an environment (team) listed in Organization.Teams.
 type OrganizationTeam struct {
-	ID           int64     `json:"id"`
-	UUID         uuid.UUID `json:"uuid"`
-	Organization uuid.UUID `json:"organization"`
-	ProjectID    int64     `json:"project_id"`
-	APIToken     string    `json:"api_token"`
-	Name         string    `json:"name"`
-	IsDemo       bool      `json:"is_demo"`
-	Timezone     string    `json:"timezone"`
+	ID           int64          `json:"id"`
+	UUID         uuid.UUID      `json:"uuid"`
+	Organization OrganizationID `json:"organization"`
+	ProjectID    int64          `json:"project_id"`
+	APIToken     string         `json:"api_token"`
+	Name         string         `json:"name"`
+	IsDemo       bool           `json:"is_demo"`
+	Timezone     string         `json:"timezone"`
 }
 
 // OrganizationProject is a project listed in Organization.Projects.
 type OrganizationProject struct {
-	ID             int64     `json:"id"`
-	OrganizationID uuid.UUID `json:"organization_id"`
-	Name           string    `json:"name"`
+	ID             int64          `json:"id"`
+	OrganizationID OrganizationID `json:"organization_id"`
+	Name           string         `json:"name"`
 }
 
 // OrganizationCreate is the body of Organizations.Create and
 // Organizations.Replace. Name is required.
 type OrganizationCreate struct {
 	Name                         string                          `json:"name"`
-	LogoMediaID                  Nullable[uuid.UUID]             `json:"logo_media_id,omitzero"`
+	LogoMediaID                  Nullable[MediaID]               `json:"logo_media_id,omitzero"`
 	Enforce2FA                   Nullable[bool]                  `json:"enforce_2fa,omitzero"`
 	MembersCanInvite             Nullable[bool]                  `json:"members_can_invite,omitzero"`
 	MembersCanUsePersonalAPIKeys *bool                           `json:"members_can_use_personal_api_keys,omitempty"`
@@ -172,7 +172,7 @@ type OrganizationCreate struct {
 	DefaultExperimentStatsMethod Nullable[ExperimentStatsMethod] `json:"default_experiment_stats_method,omitzero"`
 	DefaultAnonymizeIPs          *bool                           `json:"default_anonymize_ips,omitempty"`
 	// DefaultRoleID is the role given to new members (Null: none).
-	DefaultRoleID Nullable[uuid.UUID] `json:"default_role_id,omitzero"`
+	DefaultRoleID Nullable[RoleID] `json:"default_role_id,omitzero"`
 	// EnforceVerifiedDomains, MembersCanCreateProjects,
 	// MembersCanSeeOrgMembers and IsAITrainingOptedIn are the newest
 	// server's settings (see Organization); older servers ignore them.
@@ -189,7 +189,7 @@ type OrganizationCreate struct {
 // fields are sent; Null clears a nullable field.
 type OrganizationUpdate struct {
 	Name                         *string                         `json:"name,omitempty"`
-	LogoMediaID                  Nullable[uuid.UUID]             `json:"logo_media_id,omitzero"`
+	LogoMediaID                  Nullable[MediaID]               `json:"logo_media_id,omitzero"`
 	Enforce2FA                   Nullable[bool]                  `json:"enforce_2fa,omitzero"`
 	MembersCanInvite             Nullable[bool]                  `json:"members_can_invite,omitzero"`
 	MembersCanUsePersonalAPIKeys *bool                           `json:"members_can_use_personal_api_keys,omitempty"`
@@ -198,7 +198,7 @@ type OrganizationUpdate struct {
 	DefaultExperimentStatsMethod Nullable[ExperimentStatsMethod] `json:"default_experiment_stats_method,omitzero"`
 	DefaultAnonymizeIPs          *bool                           `json:"default_anonymize_ips,omitempty"`
 	// DefaultRoleID is the role given to new members (Null: none).
-	DefaultRoleID Nullable[uuid.UUID] `json:"default_role_id,omitzero"`
+	DefaultRoleID Nullable[RoleID] `json:"default_role_id,omitzero"`
 	// EnforceVerifiedDomains, MembersCanCreateProjects,
 	// MembersCanSeeOrgMembers and IsAITrainingOptedIn are the newest
 	// server's settings (see Organization); older servers ignore them.
@@ -264,7 +264,7 @@ func (s *OrganizationsService) All(ctx context.Context, opts *ListOptions) iter.
 // Get returns one organization.
 //
 // API: GET /api/organizations/{id}/ (scope organization:read)
-func (s *OrganizationsService) Get(ctx context.Context, id uuid.UUID) (*Organization, error) {
+func (s *OrganizationsService) Get(ctx context.Context, id OrganizationID) (*Organization, error) {
 	if err := checkID("organization id", id); err != nil {
 		return nil, err
 	}
@@ -306,7 +306,7 @@ func (s *OrganizationsService) Create(ctx context.Context, org *OrganizationCrea
 // Update changes the fields set in upd (PATCH). It needs an admin.
 //
 // API: PATCH /api/organizations/{id}/ (scope organization:write)
-func (s *OrganizationsService) Update(ctx context.Context, id uuid.UUID, upd *OrganizationUpdate) (*Organization, error) {
+func (s *OrganizationsService) Update(ctx context.Context, id OrganizationID, upd *OrganizationUpdate) (*Organization, error) {
 	if err := checkID("organization id", id); err != nil {
 		return nil, err
 	}
@@ -330,7 +330,7 @@ func (s *OrganizationsService) Update(ctx context.Context, id uuid.UUID, upd *Or
 // working. PostHog Cloud does not check it.
 //
 // API: PUT /api/organizations/{id}/ (scope organization:write)
-func (s *OrganizationsService) Replace(ctx context.Context, id uuid.UUID, org *OrganizationCreate) (*Organization, error) {
+func (s *OrganizationsService) Replace(ctx context.Context, id OrganizationID, org *OrganizationCreate) (*Organization, error) {
 	if err := checkID("organization id", id); err != nil {
 		return nil, err
 	}
@@ -347,7 +347,7 @@ func (s *OrganizationsService) Replace(ctx context.Context, id uuid.UUID, org *O
 // Delete deletes the organization and everything in it. Only an owner can.
 //
 // API: DELETE /api/organizations/{id}/ (scope organization:write)
-func (s *OrganizationsService) Delete(ctx context.Context, id uuid.UUID) error {
+func (s *OrganizationsService) Delete(ctx context.Context, id OrganizationID) error {
 	if err := checkID("organization id", id); err != nil {
 		return err
 	}
@@ -363,7 +363,7 @@ func (s *OrganizationsService) Delete(ctx context.Context, id uuid.UUID) error {
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: POST /api/organizations/{id}/environments_rollback/ (scope none; personal API keys rejected)
-func (s *OrganizationsService) EnvironmentsRollback(ctx context.Context, id uuid.UUID, mapping map[int64]int64) (*EnvironmentsRollbackResult, error) {
+func (s *OrganizationsService) EnvironmentsRollback(ctx context.Context, id OrganizationID, mapping map[int64]int64) (*EnvironmentsRollbackResult, error) {
 	if err := checkID("organization id", id); err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func TestE2EOrganizationLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o.ID == uuid.Nil {
+		if o.ID == posthogapi.OrganizationID(uuid.Nil) {
 			t.Fatal("nil id")
 		}
 		n++
@@ -91,7 +91,7 @@ func TestE2EOrganizationErrors(t *testing.T) {
 	if !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
 		t.Fatalf("rollback: %v", err)
 	}
-	if _, err := c.Organizations.Get(ctx, uuid.New()); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := c.Organizations.Get(ctx, posthogapi.OrganizationID(uuid.New())); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Fatalf("unknown org: %v", err)
 	}
 
@@ -112,8 +112,8 @@ func TestE2EOrganizationErrors(t *testing.T) {
 	}
 
 	// A key scoped to another organization is refused here.
-	other := srv.AddOrganization("Other", uuid.Nil)
-	sc, _ := srv.Client(srv.NewOrgScopedAPIKey([]uuid.UUID{other.ID}, "organization:read"))
+	other := srv.AddOrganization("Other", posthogapi.UserUUID(uuid.Nil))
+	sc, _ := srv.Client(srv.NewOrgScopedAPIKey([]posthogapi.OrganizationID{other.ID}, "organization:read"))
 	if _, err := sc.Organizations.Get(ctx, org.ID); !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Fatalf("org-scoped key: %v", err)
 	}
@@ -142,7 +142,7 @@ func TestE2EMembers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seen[m.User.UUID] = true
+		seen[uuid.UUID(m.User.UUID)] = true
 	}
 	if len(seen) != 8 {
 		t.Fatalf("All saw %d members", len(seen))

@@ -47,7 +47,7 @@ const orgJSON = `{
 
 func checkOrg(t *testing.T, o *Organization) {
 	t.Helper()
-	if o.ID != orgID || o.Name != "Hedgebox" || o.Slug != "hedgebox" {
+	if o.ID != OrganizationID(orgID) || o.Name != "Hedgebox" || o.Slug != "hedgebox" {
 		t.Errorf("identity = %v %q %q", o.ID, o.Name, o.Slug)
 	}
 	if o.MemberCount != 42 {
@@ -113,7 +113,7 @@ func TestOrganizationsAll(t *testing.T) {
 func TestOrganizationsGet(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", api(orgID.String()+"/"), respond(t, 200, orgJSON, "", ""))
-	o, err := c.Organizations.Get(context.Background(), orgID)
+	o, err := c.Organizations.Get(context.Background(), OrganizationID(orgID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestOrganizationsCreate(t *testing.T) {
 	o, err := c.Organizations.Create(context.Background(), &OrganizationCreate{
 		Name:                         "Hedgebox",
 		Enforce2FA:                   NewNullable(true),
-		DefaultRoleID:                Null[uuid.UUID](),
+		DefaultRoleID:                Null[RoleID](),
 		MembersCanUsePersonalAPIKeys: Ptr(false),
 	})
 	if err != nil {
@@ -150,9 +150,9 @@ func TestOrganizationsUpdate(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("PATCH", api(orgID.String()+"/"), respond(t, 200, orgJSON, "",
 		`{"name": "Renamed", "logo_media_id": null, "default_experiment_stats_method": "frequentist"}`))
-	o, err := c.Organizations.Update(context.Background(), orgID, &OrganizationUpdate{
+	o, err := c.Organizations.Update(context.Background(), OrganizationID(orgID), &OrganizationUpdate{
 		Name:                         Ptr("Renamed"),
-		LogoMediaID:                  Null[uuid.UUID](),
+		LogoMediaID:                  Null[MediaID](),
 		DefaultExperimentStatsMethod: NewNullable(ExperimentStatsFrequentist),
 	})
 	if err != nil {
@@ -164,7 +164,7 @@ func TestOrganizationsUpdate(t *testing.T) {
 func TestOrganizationsReplace(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("PUT", api(orgID.String()+"/"), respond(t, 200, orgJSON, "", `{"name": "Hedgebox"}`))
-	if _, err := c.Organizations.Replace(context.Background(), orgID, &OrganizationCreate{Name: "Hedgebox"}); err != nil {
+	if _, err := c.Organizations.Replace(context.Background(), OrganizationID(orgID), &OrganizationCreate{Name: "Hedgebox"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -172,7 +172,7 @@ func TestOrganizationsReplace(t *testing.T) {
 func TestOrganizationsDelete(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("DELETE", api(orgID.String()+"/"), respond(t, 204, "", "", ""))
-	if err := c.Organizations.Delete(context.Background(), orgID); err != nil {
+	if err := c.Organizations.Delete(context.Background(), OrganizationID(orgID)); err != nil {
 		t.Fatal(err)
 	}
 	if mt.GetTotalCallCount() != 1 {
@@ -184,7 +184,7 @@ func TestOrganizationsEnvironmentsRollback(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("POST", api(orgID.String()+"/environments_rollback/"), respond(t, 202,
 		`{"success": true, "message": "Migration started"}`, "", `{"2": 2, "116911": 2}`))
-	r, err := c.Organizations.EnvironmentsRollback(context.Background(), orgID, map[int64]int64{2: 2, 116911: 2})
+	r, err := c.Organizations.EnvironmentsRollback(context.Background(), OrganizationID(orgID), map[int64]int64{2: 2, 116911: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,25 +198,31 @@ func TestOrganizationsValidation(t *testing.T) {
 	ctx := context.Background()
 	long := string(make([]rune, 65))
 	for name, call := range map[string]func() error{
-		"nil id get": func() error { _, err := c.Organizations.Get(ctx, uuid.Nil); return err },
+		"nil id get": func() error { _, err := c.Organizations.Get(ctx, OrganizationID(uuid.Nil)); return err },
 		"nil create": func() error { _, err := c.Organizations.Create(ctx, nil); return err },
 		"empty name": func() error { _, err := c.Organizations.Create(ctx, &OrganizationCreate{Name: " "}); return err },
 		"long name":  func() error { _, err := c.Organizations.Create(ctx, &OrganizationCreate{Name: long}); return err },
-		"nil update": func() error { _, err := c.Organizations.Update(ctx, orgID, nil); return err },
+		"nil update": func() error { _, err := c.Organizations.Update(ctx, OrganizationID(orgID), nil); return err },
 		"empty rename": func() error {
-			_, err := c.Organizations.Update(ctx, orgID, &OrganizationUpdate{Name: Ptr("")})
+			_, err := c.Organizations.Update(ctx, OrganizationID(orgID), &OrganizationUpdate{Name: Ptr("")})
 			return err
 		},
-		"replace no name": func() error { _, err := c.Organizations.Replace(ctx, orgID, &OrganizationCreate{}); return err },
-		"nil delete":      func() error { return c.Organizations.Delete(ctx, uuid.Nil) },
-		"empty rollback":  func() error { _, err := c.Organizations.EnvironmentsRollback(ctx, orgID, nil); return err },
+		"replace no name": func() error {
+			_, err := c.Organizations.Replace(ctx, OrganizationID(orgID), &OrganizationCreate{})
+			return err
+		},
+		"nil delete": func() error { return c.Organizations.Delete(ctx, OrganizationID(uuid.Nil)) },
+		"empty rollback": func() error {
+			_, err := c.Organizations.EnvironmentsRollback(ctx, OrganizationID(orgID), nil)
+			return err
+		},
 		"nil ctx": func() error {
 			//lint:ignore SA1012 a nil context is the bad input under test
-			_, err := c.Organizations.Get(nil, orgID)
+			_, err := c.Organizations.Get(nil, OrganizationID(orgID))
 			return err
 		},
 		"nil rollback org": func() error {
-			_, err := c.Organizations.EnvironmentsRollback(ctx, uuid.Nil, map[int64]int64{1: 1})
+			_, err := c.Organizations.EnvironmentsRollback(ctx, OrganizationID(uuid.Nil), map[int64]int64{1: 1})
 			return err
 		},
 	} {

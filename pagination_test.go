@@ -49,7 +49,7 @@ func TestIteratorThreePages(t *testing.T) {
 	registerThreePages(mt, &hits)
 	opts := &MemberListOptions{ListOptions: ListOptions{Limit: 2}}
 	var names []string
-	for m, err := range c.Members.All(context.Background(), orgID, opts) {
+	for m, err := range c.Members.All(context.Background(), OrganizationID(orgID), opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func TestIteratorIsLazyAndStopsOnBreak(t *testing.T) {
 	c, mt := newMockClient(t, WithPrefetch(1))
 	var hits atomic.Int32
 	registerThreePages(mt, &hits)
-	seq := c.Members.All(context.Background(), orgID, &MemberListOptions{ListOptions: ListOptions{Limit: 2}})
+	seq := c.Members.All(context.Background(), OrganizationID(orgID), &MemberListOptions{ListOptions: ListOptions{Limit: 2}})
 	if hits.Load() != 0 {
 		t.Fatal("All fetched before iteration")
 	}
@@ -96,7 +96,7 @@ func TestIteratorOptionsSnapshot(t *testing.T) {
 	var hits atomic.Int32
 	registerThreePages(mt, &hits)
 	opts := &MemberListOptions{ListOptions: ListOptions{Limit: 2}}
-	seq := c.Members.All(context.Background(), orgID, opts)
+	seq := c.Members.All(context.Background(), OrganizationID(orgID), opts)
 	opts.Limit = 99 // changing the options after All has no effect
 	n := 0
 	for _, err := range seq {
@@ -116,7 +116,7 @@ func TestIteratorErrorOnPage2(t *testing.T) {
 	mt.RegisterResponderWithQuery("GET", u, "limit=2", httpmock.NewStringResponder(200, memberPage(5, 0, 2, u+"?limit=2&offset=2")))
 	mt.RegisterResponderWithQuery("GET", u, "limit=2&offset=2", httpmock.NewStringResponder(500, serverErr))
 	var items, errs int
-	for m, err := range c.Members.All(context.Background(), orgID, &MemberListOptions{ListOptions: ListOptions{Limit: 2}}) {
+	for m, err := range c.Members.All(context.Background(), OrganizationID(orgID), &MemberListOptions{ListOptions: ListOptions{Limit: 2}}) {
 		if err != nil {
 			errs++
 			if m != nil || !errors.Is(err, ErrServer) {
@@ -149,7 +149,7 @@ func TestIteratorRefusesForeignNext(t *testing.T) {
 		mt.RegisterResponder("GET", membersURL(), httpmock.NewStringResponder(200, memberPage(4, 0, 2, next)))
 		var items int
 		var gotErr error
-		for _, err := range c.Members.All(context.Background(), orgID, nil) {
+		for _, err := range c.Members.All(context.Background(), OrganizationID(orgID), nil) {
 			if err != nil {
 				gotErr = err
 				continue
@@ -181,7 +181,7 @@ func TestIteratorNoProgressGuard(t *testing.T) {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder("GET", u, httpmock.NewStringResponder(200, body))
 		var gotErr error
-		for _, err := range c.Members.All(context.Background(), orgID, nil) {
+		for _, err := range c.Members.All(context.Background(), OrganizationID(orgID), nil) {
 			if err != nil {
 				gotErr = err
 			}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"iter"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // PersonalAPIKeysService lists the personal API keys of an organization's
@@ -78,7 +76,7 @@ type PersonalAPIKeyProject struct {
 	Name string `json:"name"`
 }
 
-func personalAPIKeysPath(org uuid.UUID) (string, error) {
+func personalAPIKeysPath(org OrganizationID) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -93,7 +91,7 @@ func personalAPIKeysPath(org uuid.UUID) (string, error) {
 // PersonalAPIKeysService).
 //
 // API: GET /api/organizations/{organization_id}/personal_api_keys/ (scope none; personal API keys rejected)
-func (s *PersonalAPIKeysService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[OrganizationPersonalAPIKey], error) {
+func (s *PersonalAPIKeysService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[OrganizationPersonalAPIKey], error) {
 	p, err := personalAPIKeysPath(org)
 	if err != nil {
 		return nil, err
@@ -105,7 +103,7 @@ func (s *PersonalAPIKeysService) List(ctx context.Context, org uuid.UUID, opts *
 // needed.
 //
 // API: GET /api/organizations/{organization_id}/personal_api_keys/ (scope none; personal API keys rejected)
-func (s *PersonalAPIKeysService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*OrganizationPersonalAPIKey, error] {
+func (s *PersonalAPIKeysService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*OrganizationPersonalAPIKey, error] {
 	p, err := personalAPIKeysPath(org)
 	if err != nil {
 		return func(yield func(*OrganizationPersonalAPIKey, error) bool) { yield(nil, err) }

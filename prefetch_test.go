@@ -121,7 +121,7 @@ func writePage(w http.ResponseWriter, count int, next string, first, n int) {
 // errors in the order they came.
 func collect(t *testing.T, c *Client, opts *MemberListOptions) (ids []int64, errs []error) {
 	t.Helper()
-	for m, err := range c.Members.All(context.Background(), orgID, opts) {
+	for m, err := range c.Members.All(context.Background(), OrganizationID(orgID), opts) {
 		if err != nil {
 			if m != nil {
 				t.Errorf("an error came with an item")
@@ -229,7 +229,7 @@ func TestPrefetchBreakCancels(t *testing.T) {
 	defer close(release)
 	c := ps.client(WithPrefetch(4))
 	n := 0
-	for _, err := range c.Members.All(context.Background(), orgID, &MemberListOptions{ListOptions: ListOptions{Limit: 10}}) {
+	for _, err := range c.Members.All(context.Background(), OrganizationID(orgID), &MemberListOptions{ListOptions: ListOptions{Limit: 10}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +266,7 @@ func TestPrefetchErrorAfterEarlierPages(t *testing.T) {
 		var ids []int64
 		var gotErr error
 		var afterErr int
-		for m, err := range ps.client(WithPrefetch(5)).Members.All(context.Background(), orgID, &MemberListOptions{ListOptions: ListOptions{Limit: 10}}) {
+		for m, err := range ps.client(WithPrefetch(5)).Members.All(context.Background(), OrganizationID(orgID), &MemberListOptions{ListOptions: ListOptions{Limit: 10}}) {
 			switch {
 			case gotErr != nil:
 				afterErr++

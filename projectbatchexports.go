@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // ProjectBatchExportsService manages the batch exports of one project:
@@ -145,7 +143,7 @@ const (
 
 // BatchExportBackfill is a backfill of a batch export, as PostHog sends it.
 type BatchExportBackfill struct {
-	ID uuid.UUID `json:"id"`
+	ID BatchExportBackfillID `json:"id"`
 	// Progress is nil when PostHog cannot tell (a backfill from the
 	// beginning of the data, or one that ended other than completed).
 	Progress *BatchExportBackfillProgress `json:"progress"`
@@ -166,7 +164,7 @@ type BatchExportBackfill struct {
 	// Team is the project (team) ID.
 	Team int64 `json:"team"`
 	// BatchExport is the ID of the export backfilled.
-	BatchExport uuid.UUID `json:"batch_export"`
+	BatchExport BatchExportID `json:"batch_export"`
 }
 
 // BatchExportBackfillProgress is how far a backfill got, in runs.
@@ -189,14 +187,14 @@ func projectBatchExportsPath(project int64, action ...string) (string, error) {
 	return "/api/" + escapePath(append([]string{"projects", strconv.FormatInt(project, 10), "batch_exports"}, action...)...), nil
 }
 
-func projectBatchExportPath(project int64, id uuid.UUID, action ...string) (string, error) {
+func projectBatchExportPath(project int64, id BatchExportID, action ...string) (string, error) {
 	if err := checkID("batch export id", id); err != nil {
 		return "", err
 	}
 	return projectBatchExportsPath(project, append([]string{id.String()}, action...)...)
 }
 
-func projectBackfillPath(project int64, exportID, backfillID uuid.UUID, action ...string) (string, error) {
+func projectBackfillPath(project int64, exportID BatchExportID, backfillID BatchExportBackfillID, action ...string) (string, error) {
 	if err := checkID("backfill id", backfillID); err != nil {
 		return "", err
 	}
@@ -240,7 +238,7 @@ func (s *ProjectBatchExportsService) All(ctx context.Context, project int64, opt
 // Get returns one batch export of the project, with its latest runs.
 //
 // API: GET /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) Get(ctx context.Context, project int64, id uuid.UUID) (*BatchExport, error) {
+func (s *ProjectBatchExportsService) Get(ctx context.Context, project int64, id BatchExportID) (*BatchExport, error) {
 	p, err := projectBatchExportPath(project, id)
 	if err != nil {
 		return nil, err
@@ -276,7 +274,7 @@ func (s *ProjectBatchExportsService) Create(ctx context.Context, project int64, 
 // merged into the stored one, so secrets need not be sent again.
 //
 // API: PATCH /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) Update(ctx context.Context, project int64, id uuid.UUID, upd *BatchExportUpdate) (*BatchExport, error) {
+func (s *ProjectBatchExportsService) Update(ctx context.Context, project int64, id BatchExportID, upd *BatchExportUpdate) (*BatchExport, error) {
 	p, err := projectBatchExportPath(project, id)
 	if err != nil {
 		return nil, err
@@ -295,7 +293,7 @@ func (s *ProjectBatchExportsService) Update(ctx context.Context, project int64, 
 // its running backfills and runs.
 //
 // API: DELETE /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) Delete(ctx context.Context, project int64, id uuid.UUID) error {
+func (s *ProjectBatchExportsService) Delete(ctx context.Context, project int64, id BatchExportID) error {
 	p, err := projectBatchExportPath(project, id)
 	if err != nil {
 		return err
@@ -307,7 +305,7 @@ func (s *ProjectBatchExportsService) Delete(ctx context.Context, project int64, 
 // an error.
 //
 // API: POST /api/projects/{project_id}/batch_exports/{id}/pause/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) Pause(ctx context.Context, project int64, id uuid.UUID) (*BatchExportPauseState, error) {
+func (s *ProjectBatchExportsService) Pause(ctx context.Context, project int64, id BatchExportID) (*BatchExportPauseState, error) {
 	p, err := projectBatchExportPath(project, id, "pause")
 	if err != nil {
 		return nil, err
@@ -322,7 +320,7 @@ func (s *ProjectBatchExportsService) Pause(ctx context.Context, project int64, i
 // Unpause resumes scheduling runs; opts may be nil.
 //
 // API: POST /api/projects/{project_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportUnpauseOptions) (*BatchExportPauseState, error) {
+func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project int64, id BatchExportID, opts *BatchExportUnpauseOptions) (*BatchExportPauseState, error) {
 	p, err := projectBatchExportPath(project, id, "unpause")
 	if err != nil {
 		return nil, err
@@ -343,7 +341,7 @@ func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project int64,
 // (AllRuns follows it).
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportRunsOptions) (*Page[BatchExportRun], error) {
+func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project int64, id BatchExportID, opts *BatchExportRunsOptions) (*Page[BatchExportRun], error) {
 	p, err := projectBatchExportPath(project, id, "runs")
 	if err != nil {
 		return nil, err
@@ -358,7 +356,7 @@ func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project int64
 // cursor links.
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportRunsOptions) iter.Seq2[*BatchExportRun, error] {
+func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project int64, id BatchExportID, opts *BatchExportRunsOptions) iter.Seq2[*BatchExportRun, error] {
 	p, err := projectBatchExportPath(project, id, "runs")
 	if err == nil {
 		err = opts.validate()
@@ -374,7 +372,7 @@ func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project int64,
 // as many backfills as it allows.
 //
 // API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project int64, id uuid.UUID, req *BatchExportBackfillCreate) (*BatchExportBackfillResult, error) {
+func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project int64, id BatchExportID, req *BatchExportBackfillCreate) (*BatchExportBackfillResult, error) {
 	p, err := projectBatchExportPath(project, id, "backfills")
 	if err != nil {
 		return nil, err
@@ -393,7 +391,7 @@ func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project
 // paged with a cursor: Page.Count is 0 (AllBackfills follows Page.Next).
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportBackfillsOptions) (*Page[BatchExportBackfill], error) {
+func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project int64, id BatchExportID, opts *BatchExportBackfillsOptions) (*Page[BatchExportBackfill], error) {
 	p, err := projectBatchExportPath(project, id, "backfills")
 	if err != nil {
 		return nil, err
@@ -405,7 +403,7 @@ func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project 
 // links.
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportBackfillsOptions) iter.Seq2[*BatchExportBackfill, error] {
+func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project int64, id BatchExportID, opts *BatchExportBackfillsOptions) iter.Seq2[*BatchExportBackfill, error] {
 	p, err := projectBatchExportPath(project, id, "backfills")
 	if err != nil {
 		return func(yield func(*BatchExportBackfill, error) bool) { yield(nil, err) }
@@ -416,7 +414,7 @@ func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project i
 // GetBackfill returns one backfill of the export.
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project int64, exportID, backfillID uuid.UUID) (*BatchExportBackfill, error) {
+func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project int64, exportID BatchExportID, backfillID BatchExportBackfillID) (*BatchExportBackfill, error) {
 	p, err := projectBackfillPath(project, exportID, backfillID)
 	if err != nil {
 		return nil, err
@@ -432,7 +430,7 @@ func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project in
 // 400 (ErrValidation) for a backfill in another status.
 //
 // API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/cancel/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project int64, exportID, backfillID uuid.UUID) (*BatchExportCancelResult, error) {
+func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project int64, exportID BatchExportID, backfillID BatchExportBackfillID) (*BatchExportCancelResult, error) {
 	p, err := projectBackfillPath(project, exportID, backfillID, "cancel")
 	if err != nil {
 		return nil, err
@@ -449,7 +447,7 @@ func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project
 // are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
-func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
+func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project int64, id BatchExportID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
 	p, err := projectBatchExportPath(project, id, "logs")
 	if err != nil {
 		return nil, err
@@ -464,7 +462,7 @@ func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project int64
 // API keys are rejected, as for ListLogs).
 //
 // API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
-func (s *ProjectBatchExportsService) AllLogs(ctx context.Context, project int64, id uuid.UUID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
+func (s *ProjectBatchExportsService) AllLogs(ctx context.Context, project int64, id BatchExportID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
 	p, err := projectBatchExportPath(project, id, "logs")
 	if err == nil {
 		err = opts.validate()

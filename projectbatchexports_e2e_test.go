@@ -27,8 +27,8 @@ func noopExport(name string) *posthogapi.BatchExportCreate {
 func TestProjectBatchExports_CreateInNamedProject(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "batch_export:write")
-	old := srv.AddProject(org, "Old")
-	fresh := srv.AddProject(org, "New")
+	old := srv.AddProject(posthogapi.OrganizationID(org), "Old")
+	fresh := srv.AddProject(posthogapi.OrganizationID(org), "New")
 
 	be, err := c.ProjectBatchExports.Create(ctx, fresh.ID, noopExport("to noop"))
 	if err != nil {
@@ -44,7 +44,7 @@ func TestProjectBatchExports_CreateInNamedProject(t *testing.T) {
 		t.Errorf("old project holds %v", got)
 	}
 	// The organization-level list sees it too: one set of exports.
-	if p, err := c.BatchExports.List(ctx, org, nil); err != nil || p.Count != 1 {
+	if p, err := c.BatchExports.List(ctx, posthogapi.OrganizationID(org), nil); err != nil || p.Count != 1 {
 		t.Errorf("organization list: %v, %v", p, err)
 	}
 
@@ -124,7 +124,7 @@ func TestProjectBatchExports_ProjectAccess(t *testing.T) {
 func TestProjectBatchExports_RunsCursorPages(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "batch_export:read", "batch_export:write")
-	proj := srv.AddProject(org, "P")
+	proj := srv.AddProject(posthogapi.OrganizationID(org), "P")
 	be, err := c.ProjectBatchExports.Create(ctx, proj.ID, noopExport("runs"))
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestProjectBatchExports_RunsCursorPages(t *testing.T) {
 		if i%10 == 0 {
 			status = "Failed"
 		}
-		srv.AddBatchExportRun(org, be.ID, status)
+		srv.AddBatchExportRun(posthogapi.OrganizationID(org), be.ID, posthogapi.BatchExportRunStatus(status))
 	}
 	first, err := c.ProjectBatchExports.ListRuns(ctx, proj.ID, be.ID, nil)
 	if err != nil {
@@ -149,7 +149,7 @@ func TestProjectBatchExports_RunsCursorPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seen[r.ID] = true
+		seen[uuid.UUID(r.ID)] = true
 	}
 	if len(seen) != 130 || len(srv.Requests()) != 2 {
 		t.Errorf("AllRuns: %d runs in %d requests, want 130 in 2", len(seen), len(srv.Requests()))
@@ -178,7 +178,7 @@ func TestProjectBatchExports_RunsCursorPages(t *testing.T) {
 func TestProjectBatchExports_Backfills(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "batch_export:write")
-	proj := srv.AddProject(org, "P")
+	proj := srv.AddProject(posthogapi.OrganizationID(org), "P")
 	be, err := c.ProjectBatchExports.Create(ctx, proj.ID, noopExport("bf"))
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ func TestProjectBatchExports_Backfills(t *testing.T) {
 	if err != nil {
 		t.Fatalf("backfill id %q: %v", res.BackfillID, err)
 	}
-	bf, err := c.ProjectBatchExports.GetBackfill(ctx, proj.ID, be.ID, id)
+	bf, err := c.ProjectBatchExports.GetBackfill(ctx, proj.ID, be.ID, posthogapi.BatchExportBackfillID(id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestProjectBatchExports_Backfills(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b.ID != id {
+		if b.ID != posthogapi.BatchExportBackfillID(id) {
 			t.Errorf("AllBackfills yields %s", b.ID)
 		}
 		n++
@@ -215,10 +215,10 @@ func TestProjectBatchExports_Backfills(t *testing.T) {
 	if n != 1 {
 		t.Errorf("AllBackfills yields %d", n)
 	}
-	if r, err := c.ProjectBatchExports.CancelBackfill(ctx, proj.ID, be.ID, id); err != nil || !r.Cancelled {
+	if r, err := c.ProjectBatchExports.CancelBackfill(ctx, proj.ID, be.ID, posthogapi.BatchExportBackfillID(id)); err != nil || !r.Cancelled {
 		t.Fatalf("CancelBackfill: %+v, %v", r, err)
 	}
-	_, err = c.ProjectBatchExports.CancelBackfill(ctx, proj.ID, be.ID, id)
+	_, err = c.ProjectBatchExports.CancelBackfill(ctx, proj.ID, be.ID, posthogapi.BatchExportBackfillID(id))
 	var apiErr *posthogapi.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || !strings.Contains(apiErr.Detail, "'Cancelled' status") {
 		t.Errorf("second cancel: %v", err)

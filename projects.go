@@ -170,7 +170,7 @@ type ProductIntent struct {
 type ProjectBasic struct {
 	ID                         int64          `json:"id"`
 	UUID                       uuid.UUID      `json:"uuid"`
-	Organization               uuid.UUID      `json:"organization"`
+	Organization               OrganizationID `json:"organization"`
 	APIToken                   string         `json:"api_token"`
 	Name                       string         `json:"name"`
 	CompletedSnippetOnboarding bool           `json:"completed_snippet_onboarding"`
@@ -187,8 +187,8 @@ type ProjectBasic struct {
 // Fields the schemas leave untyped are decoded as the JSON PostHog stores:
 // objects as map[string]any, lists of objects as []map[string]any.
 type Project struct {
-	ID           int64     `json:"id"`
-	Organization uuid.UUID `json:"organization"`
+	ID           int64          `json:"id"`
+	Organization OrganizationID `json:"organization"`
 	// ProjectID equals ID. It is not in the schemas; newer servers send it.
 	ProjectID          int64     `json:"project_id"`
 	Name               string    `json:"name"`
@@ -407,7 +407,7 @@ type ProjectActivity struct {
 	// User is who acted; nil for system activity.
 	User            *UserBasic             `json:"user"`
 	Unread          bool                   `json:"unread"`
-	OrganizationID  *uuid.UUID             `json:"organization_id"`
+	OrganizationID  *OrganizationID        `json:"organization_id"`
 	WasImpersonated *bool                  `json:"was_impersonated"`
 	IsSystem        *bool                  `json:"is_system"`
 	Activity        string                 `json:"activity"`
@@ -447,14 +447,14 @@ func checkProjectID(id int64) error {
 	return nil
 }
 
-func projectsPath(org uuid.UUID) (string, error) {
+func projectsPath(org OrganizationID) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
 	return escapePath(org.String(), "projects"), nil
 }
 
-func projectPath(org uuid.UUID, id int64, action ...string) (string, error) {
+func projectPath(org OrganizationID, id int64, action ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -582,7 +582,7 @@ func (o *ProjectActivityOptions) validate() error {
 // can see.
 //
 // API: GET /api/organizations/{organization_id}/projects/ (scope project:read)
-func (s *ProjectsService) List(ctx context.Context, org uuid.UUID, opts *ProjectListOptions) (*Page[ProjectBasic], error) {
+func (s *ProjectsService) List(ctx context.Context, org OrganizationID, opts *ProjectListOptions) (*Page[ProjectBasic], error) {
 	p, err := projectsPath(org)
 	if err != nil {
 		return nil, err
@@ -594,7 +594,7 @@ func (s *ProjectsService) List(ctx context.Context, org uuid.UUID, opts *Project
 // can see, fetching pages as needed.
 //
 // API: GET /api/organizations/{organization_id}/projects/ (scope project:read)
-func (s *ProjectsService) All(ctx context.Context, org uuid.UUID, opts *ProjectListOptions) iter.Seq2[*ProjectBasic, error] {
+func (s *ProjectsService) All(ctx context.Context, org OrganizationID, opts *ProjectListOptions) iter.Seq2[*ProjectBasic, error] {
 	p, err := projectsPath(org)
 	if err != nil {
 		return func(yield func(*ProjectBasic, error) bool) { yield(nil, err) }
@@ -605,7 +605,7 @@ func (s *ProjectsService) All(ctx context.Context, org uuid.UUID, opts *ProjectL
 // Get returns a project with all its settings.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/ (scope project:read)
-func (s *ProjectsService) Get(ctx context.Context, org uuid.UUID, id int64) (*Project, error) {
+func (s *ProjectsService) Get(ctx context.Context, org OrganizationID, id int64) (*Project, error) {
 	p, err := projectPath(org, id)
 	if err != nil {
 		return nil, err
@@ -619,7 +619,7 @@ func (s *ProjectsService) Get(ctx context.Context, org uuid.UUID, id int64) (*Pr
 // plan may have (403 beyond it). The answer is 201 with the new project.
 //
 // API: POST /api/organizations/{organization_id}/projects/ (scope project:write)
-func (s *ProjectsService) Create(ctx context.Context, org uuid.UUID, project *ProjectCreate) (*Project, error) {
+func (s *ProjectsService) Create(ctx context.Context, org OrganizationID, project *ProjectCreate) (*Project, error) {
 	p, err := projectsPath(org)
 	if err != nil {
 		return nil, err
@@ -636,7 +636,7 @@ func (s *ProjectsService) Create(ctx context.Context, org uuid.UUID, project *Pr
 // enough only for some settings changed from PostHog's UI).
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
-func (s *ProjectsService) Update(ctx context.Context, org uuid.UUID, id int64, upd *ProjectUpdate) (*Project, error) {
+func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id int64, upd *ProjectUpdate) (*Project, error) {
 	p, err := projectPath(org, id)
 	if err != nil {
 		return nil, err
@@ -660,7 +660,7 @@ func (s *ProjectsService) Update(ctx context.Context, org uuid.UUID, id int64, u
 // project of the organization answers 409 (ErrConflict).
 //
 // API: PUT /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
-func (s *ProjectsService) Replace(ctx context.Context, org uuid.UUID, id int64, project *ProjectCreate) (*Project, error) {
+func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id int64, project *ProjectCreate) (*Project, error) {
 	p, err := projectPath(org, id)
 	if err != nil {
 		return nil, err
@@ -676,7 +676,7 @@ func (s *ProjectsService) Replace(ctx context.Context, org uuid.UUID, id int64, 
 // background.
 //
 // API: DELETE /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
-func (s *ProjectsService) Delete(ctx context.Context, org uuid.UUID, id int64) error {
+func (s *ProjectsService) Delete(ctx context.Context, org OrganizationID, id int64) error {
 	p, err := projectPath(org, id)
 	if err != nil {
 		return err
@@ -691,7 +691,7 @@ func (s *ProjectsService) Delete(ctx context.Context, org uuid.UUID, id int64) e
 // keys are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/activity/ (scope none; personal API keys rejected)
-func (s *ProjectsService) Activity(ctx context.Context, org uuid.UUID, id int64, opts *ProjectActivityOptions) (*ProjectActivityPage, error) {
+func (s *ProjectsService) Activity(ctx context.Context, org OrganizationID, id int64, opts *ProjectActivityOptions) (*ProjectActivityPage, error) {
 	p, err := projectPath(org, id, "activity")
 	if err != nil {
 		return nil, err
@@ -712,7 +712,7 @@ func (s *ProjectsService) Activity(ctx context.Context, org uuid.UUID, id int64,
 // that is what the server checks.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/add_product_intent/ (scope project:read)
-func (s *ProjectsService) AddProductIntent(ctx context.Context, org uuid.UUID, id int64, intent *ProductIntentCreate) (*Project, error) {
+func (s *ProjectsService) AddProductIntent(ctx context.Context, org OrganizationID, id int64, intent *ProductIntentCreate) (*Project, error) {
 	p, err := projectPath(org, id, "add_product_intent")
 	if err != nil {
 		return nil, err
@@ -730,7 +730,7 @@ func (s *ProjectsService) AddProductIntent(ctx context.Context, org uuid.UUID, i
 // project:read for this write; that is what the server checks.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/complete_product_onboarding/ (scope project:read)
-func (s *ProjectsService) CompleteProductOnboarding(ctx context.Context, org uuid.UUID, id int64, intent *ProductIntentCreate) (*Project, error) {
+func (s *ProjectsService) CompleteProductOnboarding(ctx context.Context, org OrganizationID, id int64, intent *ProductIntentCreate) (*Project, error) {
 	p, err := projectPath(org, id, "complete_product_onboarding")
 	if err != nil {
 		return nil, err
@@ -743,7 +743,7 @@ func (s *ProjectsService) CompleteProductOnboarding(ctx context.Context, org uui
 
 // changeOrganizationBody is the body of Projects.ChangeOrganization.
 type changeOrganizationBody struct {
-	OrganizationID uuid.UUID `json:"organization_id"`
+	OrganizationID OrganizationID `json:"organization_id"`
 }
 
 // ChangeOrganization moves the project (with its environments) to the
@@ -753,7 +753,7 @@ type changeOrganizationBody struct {
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: POST /api/organizations/{organization_id}/projects/{id}/change_organization/ (scope none; personal API keys rejected)
-func (s *ProjectsService) ChangeOrganization(ctx context.Context, org uuid.UUID, id int64, target uuid.UUID) (*Project, error) {
+func (s *ProjectsService) ChangeOrganization(ctx context.Context, org OrganizationID, id int64, target OrganizationID) (*Project, error) {
 	p, err := projectPath(org, id, "change_organization")
 	if err != nil {
 		return nil, err
@@ -771,7 +771,7 @@ func (s *ProjectsService) ChangeOrganization(ctx context.Context, org uuid.UUID,
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/delete_secret_token_backup/ (scope none; personal API keys rejected)
-func (s *ProjectsService) DeleteSecretTokenBackup(ctx context.Context, org uuid.UUID, id int64) (*Project, error) {
+func (s *ProjectsService) DeleteSecretTokenBackup(ctx context.Context, org OrganizationID, id int64) (*Project, error) {
 	return s.action(ctx, http.MethodPatch, org, id, "delete_secret_token_backup")
 }
 
@@ -782,7 +782,7 @@ func (s *ProjectsService) DeleteSecretTokenBackup(ctx context.Context, org uuid.
 // call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/is_generating_demo_data/ (scope none; personal API keys rejected)
-func (s *ProjectsService) IsGeneratingDemoData(ctx context.Context, org uuid.UUID, id int64) (*ProjectDemoDataStatus, error) {
+func (s *ProjectsService) IsGeneratingDemoData(ctx context.Context, org OrganizationID, id int64) (*ProjectDemoDataStatus, error) {
 	p, err := projectPath(org, id, "is_generating_demo_data")
 	if err != nil {
 		return nil, err
@@ -801,7 +801,7 @@ func (s *ProjectsService) IsGeneratingDemoData(ctx context.Context, org uuid.UUI
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/reset_token/ (scope none; personal API keys rejected)
-func (s *ProjectsService) ResetToken(ctx context.Context, org uuid.UUID, id int64) (*Project, error) {
+func (s *ProjectsService) ResetToken(ctx context.Context, org OrganizationID, id int64) (*Project, error) {
 	return s.action(ctx, http.MethodPatch, org, id, "reset_token")
 }
 
@@ -812,7 +812,7 @@ func (s *ProjectsService) ResetToken(ctx context.Context, org uuid.UUID, id int6
 // one, the call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/rotate_secret_token/ (scope none; personal API keys rejected)
-func (s *ProjectsService) RotateSecretToken(ctx context.Context, org uuid.UUID, id int64) (*Project, error) {
+func (s *ProjectsService) RotateSecretToken(ctx context.Context, org OrganizationID, id int64) (*Project, error) {
 	return s.action(ctx, http.MethodPatch, org, id, "rotate_secret_token")
 }
 
@@ -824,14 +824,14 @@ func (s *ProjectsService) RotateSecretToken(ctx context.Context, org uuid.UUID, 
 // are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: POST /api/organizations/{organization_id}/projects/{id}/generate_conversations_public_token/ (scope none; personal API keys rejected)
-func (s *ProjectsService) GenerateConversationsPublicToken(ctx context.Context, org uuid.UUID, id int64) (*Project, error) {
+func (s *ProjectsService) GenerateConversationsPublicToken(ctx context.Context, org OrganizationID, id int64) (*Project, error) {
 	return s.action(ctx, http.MethodPost, org, id, "generate_conversations_public_token")
 }
 
 // action runs a project action that takes no body and answers the project.
 // The schemas describe a project body for these actions; the server reads
 // none, so none is sent.
-func (s *ProjectsService) action(ctx context.Context, method string, org uuid.UUID, id int64, name string) (*Project, error) {
+func (s *ProjectsService) action(ctx context.Context, method string, org OrganizationID, id int64, name string) (*Project, error) {
 	p, err := projectPath(org, id, name)
 	if err != nil {
 		return nil, err

@@ -3,8 +3,6 @@ package posthogapi
 import (
 	"context"
 	"net/http"
-
-	"github.com/google/uuid"
 )
 
 // Project settings actions of the newest organization router (PostHog's
@@ -32,7 +30,7 @@ type EventIngestionRestriction struct {
 // restrictions (an unpaginated list).
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/event_ingestion_restrictions/ (scope project:read)
-func (s *ProjectsService) EventIngestionRestrictions(ctx context.Context, org uuid.UUID, projectID int64) ([]EventIngestionRestriction, error) {
+func (s *ProjectsService) EventIngestionRestrictions(ctx context.Context, org OrganizationID, projectID int64) ([]EventIngestionRestriction, error) {
 	p, err := projectPath(org, projectID, "event_ingestion_restrictions")
 	if err != nil {
 		return nil, err

@@ -74,7 +74,7 @@ func checkProjectFixture(t *testing.T, p *Project) {
 	}{
 		{"ID", p.ID, int64(42)},
 		{"ProjectID", p.ProjectID, int64(42)},
-		{"Organization", p.Organization, projOrg},
+		{"Organization", p.Organization, OrganizationID(projOrg)},
 		{"UUID", p.UUID.String(), "0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"},
 		{"Name", p.Name, "Web app"},
 		{"CreatedAt", p.CreatedAt, time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)},
@@ -193,12 +193,12 @@ func TestProjectsList(t *testing.T) {
 		  "api_token": "phc_x1", "name": "Web", "completed_snippet_onboarding": true,
 		  "has_completed_onboarding_for": {"product_analytics": true}, "ingested_event": false, "is_demo": true,
 		  "timezone": "America/New_York", "access_control": true}]}`, "limit=2&offset=4&search=web", ""))
-	page, err := c.Projects.List(context.Background(), projOrg, &ProjectListOptions{ListOptions: ListOptions{Limit: 2, Offset: 4}, Search: "web"})
+	page, err := c.Projects.List(context.Background(), OrganizationID(projOrg), &ProjectListOptions{ListOptions: ListOptions{Limit: 2, Offset: 4}, Search: "web"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := ProjectBasic{
-		ID: 7, UUID: uuid.MustParse("0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"), Organization: projOrg,
+		ID: 7, UUID: uuid.MustParse("0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"), Organization: OrganizationID(projOrg),
 		APIToken: "phc_x1", Name: "Web", CompletedSnippetOnboarding: true,
 		HasCompletedOnboardingFor: map[string]any{"product_analytics": true}, IsDemo: true,
 		Timezone: "America/New_York", AccessControl: true,
@@ -219,7 +219,7 @@ func TestProjectsAll(t *testing.T) {
 		return httpmock.NewStringResponse(200, body), nil
 	})
 	var names []string
-	for p, err := range c.Projects.All(context.Background(), projOrg, &ProjectListOptions{ListOptions: ListOptions{Limit: 1}}) {
+	for p, err := range c.Projects.All(context.Background(), OrganizationID(projOrg), &ProjectListOptions{ListOptions: ListOptions{Limit: 1}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -233,7 +233,7 @@ func TestProjectsAll(t *testing.T) {
 func TestProjectsGet(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", api(projOrg.String()+"/projects/42/"), respond(t, 200, projectFixture, "", ""))
-	p, err := c.Projects.Get(context.Background(), projOrg, 42)
+	p, err := c.Projects.Get(context.Background(), OrganizationID(projOrg), 42)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +248,7 @@ func TestProjectsCreate(t *testing.T) {
 		"session_recording_minimum_duration_milliseconds": 0, "business_model": "b2b",
 		"anonymize_ips": false, "test_account_filters": [{"key": "email", "type": "person"}],
 		"has_completed_onboarding_for": {"product_analytics": true}}`))
-	p, err := c.Projects.Create(context.Background(), projOrg, &ProjectCreate{
+	p, err := c.Projects.Create(context.Background(), OrganizationID(projOrg), &ProjectCreate{
 		Name: "Web app",
 		ProjectSettings: ProjectSettings{
 			Timezone:                   "Europe/Berlin",
@@ -274,7 +274,7 @@ func TestProjectsUpdate(t *testing.T) {
 	mt.RegisterResponder("PATCH", api(projOrg.String()+"/projects/42/"), respond(t, 200, projectFixture, "", `{
 		"name": "Renamed", "primary_dashboard": null, "recording_domains": ["https://a.example"],
 		"week_start_day": null, "inject_web_apps": true, "conversations_settings": null}`))
-	p, err := c.Projects.Update(context.Background(), projOrg, 42, &ProjectUpdate{
+	p, err := c.Projects.Update(context.Background(), OrganizationID(projOrg), 42, &ProjectUpdate{
 		Name: Ptr("Renamed"),
 		ProjectSettings: ProjectSettings{
 			PrimaryDashboard:      Null[int64](),
@@ -293,7 +293,7 @@ func TestProjectsUpdate(t *testing.T) {
 func TestProjectsReplace(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("PUT", api(projOrg.String()+"/projects/42/"), respond(t, 200, projectFixture, "", `{"name": "Web app", "is_demo": false}`))
-	p, err := c.Projects.Replace(context.Background(), projOrg, 42, &ProjectCreate{Name: "Web app", ProjectSettings: ProjectSettings{IsDemo: Ptr(false)}})
+	p, err := c.Projects.Replace(context.Background(), OrganizationID(projOrg), 42, &ProjectCreate{Name: "Web app", ProjectSettings: ProjectSettings{IsDemo: Ptr(false)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestProjectsReplace(t *testing.T) {
 func TestProjectsDelete(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("DELETE", api(projOrg.String()+"/projects/42/"), respond(t, 204, "", "", ""))
-	if err := c.Projects.Delete(context.Background(), projOrg, 42); err != nil {
+	if err := c.Projects.Delete(context.Background(), OrganizationID(projOrg), 42); err != nil {
 		t.Fatal(err)
 	}
 	if n := mt.GetTotalCallCount(); n != 1 {
@@ -329,7 +329,7 @@ func TestProjectsActivity(t *testing.T) {
 			 "detail": null, "created_at": "2025-03-01T09:00:00Z"}],
 		"next": "https://posthog.example/ph/api/organizations/0191b7a5-2c1e-7c3a-9f00-aa11bb22cc33/projects/42/activity/?page=3&limit=5",
 		"previous": null, "total_count": 12}`, "limit=5&page=2", ""))
-	a, err := c.Projects.Activity(context.Background(), projOrg, 42, &ProjectActivityOptions{Limit: 5, Page: 2})
+	a, err := c.Projects.Activity(context.Background(), OrganizationID(projOrg), 42, &ProjectActivityOptions{Limit: 5, Page: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestProjectsActivity(t *testing.T) {
 	}
 	e := a.Results[0]
 	if e.User == nil || e.User.Email != "ann@example.com" || e.Activity != "updated" || e.Scope != "Team" ||
-		e.ItemID == nil || *e.ItemID != "42" || e.OrganizationID == nil || *e.OrganizationID != projOrg {
+		e.ItemID == nil || *e.ItemID != "42" || e.OrganizationID == nil || *e.OrganizationID != OrganizationID(projOrg) {
 		t.Errorf("entry = %+v", e)
 	}
 	if e.Detail == nil || len(e.Detail.Changes) != 1 || *e.Detail.Changes[0].Field != "api_token" ||
@@ -356,12 +356,12 @@ func TestProjectsProductIntents(t *testing.T) {
 	intent := &ProductIntentCreate{ProductType: ProductSessionReplay, IntentContext: "onboarding product selected", Metadata: map[string]any{"source": "cli"}}
 	mt.RegisterResponder("PATCH", api(projOrg.String()+"/projects/42/add_product_intent/"), respond(t, 201, projectFixture, "", body))
 	mt.RegisterResponder("PATCH", api(projOrg.String()+"/projects/42/complete_product_onboarding/"), respond(t, 200, projectFixture, "", `{"product_type": "surveys"}`))
-	p, err := c.Projects.AddProductIntent(context.Background(), projOrg, 42, intent)
+	p, err := c.Projects.AddProductIntent(context.Background(), OrganizationID(projOrg), 42, intent)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkProjectFixture(t, p)
-	p, err = c.Projects.CompleteProductOnboarding(context.Background(), projOrg, 42, &ProductIntentCreate{ProductType: ProductSurveys})
+	p, err = c.Projects.CompleteProductOnboarding(context.Background(), OrganizationID(projOrg), 42, &ProductIntentCreate{ProductType: ProductSurveys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func TestProjectsChangeOrganization(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("POST", api(projOrg.String()+"/projects/42/change_organization/"),
 		respond(t, 200, projectFixture, "", `{"organization_id": "`+projTarget.String()+`"}`))
-	p, err := c.Projects.ChangeOrganization(context.Background(), projOrg, 42, projTarget)
+	p, err := c.Projects.ChangeOrganization(context.Background(), OrganizationID(projOrg), 42, OrganizationID(projTarget))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +386,7 @@ func TestProjectsChangeOrganization(t *testing.T) {
 func TestProjectsIsGeneratingDemoData(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", api(projOrg.String()+"/projects/42/is_generating_demo_data/"), respond(t, 200, `{"is_generating_demo_data": true}`, "", ""))
-	st, err := c.Projects.IsGeneratingDemoData(context.Background(), projOrg, 42)
+	st, err := c.Projects.IsGeneratingDemoData(context.Background(), OrganizationID(projOrg), 42)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +412,7 @@ func wantNoBody(t *testing.T, status int, body string) httpmock.Responder {
 }
 
 func TestProjectsTokenActions(t *testing.T) {
-	type action func(context.Context, uuid.UUID, int64) (*Project, error)
+	type action func(context.Context, OrganizationID, int64) (*Project, error)
 	c, mt := newMockClient(t)
 	for _, tc := range []struct {
 		method, path string
@@ -426,7 +426,7 @@ func TestProjectsTokenActions(t *testing.T) {
 		t.Run(tc.path, func(t *testing.T) {
 			mt.Reset()
 			mt.RegisterResponder(tc.method, api(projOrg.String()+"/projects/42/"+tc.path+"/"), wantNoBody(t, 200, projectFixture))
-			p, err := tc.call(context.Background(), projOrg, 42)
+			p, err := tc.call(context.Background(), OrganizationID(projOrg), 42)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -442,7 +442,7 @@ func TestProjectsPersonalKeyRejected(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("PATCH", api(projOrg.String()+"/projects/42/reset_token/"), respond(t, 403,
 		`{"type": "authentication_error", "code": "permission_denied", "detail": "This action does not support Personal API Key access", "attr": null}`, "", ""))
-	_, err := c.Projects.ResetToken(context.Background(), projOrg, 42)
+	_, err := c.Projects.ResetToken(context.Background(), OrganizationID(projOrg), 42)
 	if !errors.Is(err, ErrPersonalAPIKeyNotSupported) {
 		t.Fatalf("err = %v, want ErrPersonalAPIKeyNotSupported", err)
 	}
@@ -454,70 +454,79 @@ func TestProjectsValidation(t *testing.T) {
 	ctx := context.Background()
 	long := strings.Repeat("é", 201)
 	cases := map[string]func() error{
-		"nil org list": func() error { _, err := c.Projects.List(ctx, uuid.Nil, nil); return err },
-		"zero id":      func() error { _, err := c.Projects.Get(ctx, projOrg, 0); return err },
-		"negative id":  func() error { return c.Projects.Delete(ctx, projOrg, -3) },
-		"nil create":   func() error { _, err := c.Projects.Create(ctx, projOrg, nil); return err },
-		"empty name":   func() error { _, err := c.Projects.Create(ctx, projOrg, &ProjectCreate{}); return err },
-		"blank name":   func() error { _, err := c.Projects.Create(ctx, projOrg, &ProjectCreate{Name: "  \t"}); return err },
-		"long name":    func() error { _, err := c.Projects.Create(ctx, projOrg, &ProjectCreate{Name: long}); return err },
+		"nil org list": func() error { _, err := c.Projects.List(ctx, OrganizationID(uuid.Nil), nil); return err },
+		"zero id":      func() error { _, err := c.Projects.Get(ctx, OrganizationID(projOrg), 0); return err },
+		"negative id":  func() error { return c.Projects.Delete(ctx, OrganizationID(projOrg), -3) },
+		"nil create":   func() error { _, err := c.Projects.Create(ctx, OrganizationID(projOrg), nil); return err },
+		"empty name":   func() error { _, err := c.Projects.Create(ctx, OrganizationID(projOrg), &ProjectCreate{}); return err },
+		"blank name": func() error {
+			_, err := c.Projects.Create(ctx, OrganizationID(projOrg), &ProjectCreate{Name: "  \t"})
+			return err
+		},
+		"long name": func() error {
+			_, err := c.Projects.Create(ctx, OrganizationID(projOrg), &ProjectCreate{Name: long})
+			return err
+		},
 		"long name update": func() error {
-			_, err := c.Projects.Update(ctx, projOrg, 1, &ProjectUpdate{Name: Ptr(long)})
+			_, err := c.Projects.Update(ctx, OrganizationID(projOrg), 1, &ProjectUpdate{Name: Ptr(long)})
 			return err
 		},
 		"empty name replace": func() error {
-			_, err := c.Projects.Replace(ctx, projOrg, 1, &ProjectCreate{Name: ""})
+			_, err := c.Projects.Replace(ctx, OrganizationID(projOrg), 1, &ProjectCreate{Name: ""})
 			return err
 		},
-		"nil update": func() error { _, err := c.Projects.Update(ctx, projOrg, 1, nil); return err },
+		"nil update": func() error { _, err := c.Projects.Update(ctx, OrganizationID(projOrg), 1, nil); return err },
 		"week start day": func() error {
-			_, err := c.Projects.Update(ctx, projOrg, 1, &ProjectUpdate{ProjectSettings: ProjectSettings{WeekStartDay: NewNullable(WeekStartDay(6))}})
+			_, err := c.Projects.Update(ctx, OrganizationID(projOrg), 1, &ProjectUpdate{ProjectSettings: ProjectSettings{WeekStartDay: NewNullable(WeekStartDay(6))}})
 			return err
 		},
 		"business model": func() error {
-			_, err := c.Projects.Update(ctx, projOrg, 1, &ProjectUpdate{ProjectSettings: ProjectSettings{BusinessModel: NewNullable(BusinessModel("b2g"))}})
+			_, err := c.Projects.Update(ctx, OrganizationID(projOrg), 1, &ProjectUpdate{ProjectSettings: ProjectSettings{BusinessModel: NewNullable(BusinessModel("b2g"))}})
 			return err
 		},
 		"sample rate pattern": func() error {
-			_, err := c.Projects.Update(ctx, projOrg, 1, &ProjectUpdate{ProjectSettings: ProjectSettings{SessionRecordingSampleRate: NewNullable("0.125")}})
+			_, err := c.Projects.Update(ctx, OrganizationID(projOrg), 1, &ProjectUpdate{ProjectSettings: ProjectSettings{SessionRecordingSampleRate: NewNullable("0.125")}})
 			return err
 		},
 		"sample rate range": func() error {
-			_, err := c.Projects.Update(ctx, projOrg, 1, &ProjectUpdate{ProjectSettings: ProjectSettings{SessionRecordingSampleRate: NewNullable("1.50")}})
+			_, err := c.Projects.Update(ctx, OrganizationID(projOrg), 1, &ProjectUpdate{ProjectSettings: ProjectSettings{SessionRecordingSampleRate: NewNullable("1.50")}})
 			return err
 		},
 		"min duration": func() error {
-			_, err := c.Projects.Update(ctx, projOrg, 1, &ProjectUpdate{ProjectSettings: ProjectSettings{SessionRecordingMinimumDurationMilliseconds: NewNullable(30001)}})
+			_, err := c.Projects.Update(ctx, OrganizationID(projOrg), 1, &ProjectUpdate{ProjectSettings: ProjectSettings{SessionRecordingMinimumDurationMilliseconds: NewNullable(30001)}})
 			return err
 		},
 		"description": func() error {
-			_, err := c.Projects.Update(ctx, projOrg, 1, &ProjectUpdate{ProjectSettings: ProjectSettings{ProductDescription: NewNullable(strings.Repeat("x", 1001))}})
+			_, err := c.Projects.Update(ctx, OrganizationID(projOrg), 1, &ProjectUpdate{ProjectSettings: ProjectSettings{ProductDescription: NewNullable(strings.Repeat("x", 1001))}})
 			return err
 		},
 		"app url": func() error {
-			_, err := c.Projects.Update(ctx, projOrg, 1, &ProjectUpdate{ProjectSettings: ProjectSettings{AppURLs: []string{strings.Repeat("x", 201)}}})
+			_, err := c.Projects.Update(ctx, OrganizationID(projOrg), 1, &ProjectUpdate{ProjectSettings: ProjectSettings{AppURLs: []string{strings.Repeat("x", 201)}}})
 			return err
 		},
 		"timezone spaces": func() error {
-			_, err := c.Projects.Update(ctx, projOrg, 1, &ProjectUpdate{ProjectSettings: ProjectSettings{Timezone: " UTC"}})
+			_, err := c.Projects.Update(ctx, OrganizationID(projOrg), 1, &ProjectUpdate{ProjectSettings: ProjectSettings{Timezone: " UTC"}})
 			return err
 		},
 		"activity page": func() error {
-			_, err := c.Projects.Activity(ctx, projOrg, 1, &ProjectActivityOptions{Page: -1})
+			_, err := c.Projects.Activity(ctx, OrganizationID(projOrg), 1, &ProjectActivityOptions{Page: -1})
 			return err
 		},
 		"empty product": func() error {
-			_, err := c.Projects.AddProductIntent(ctx, projOrg, 1, &ProductIntentCreate{})
+			_, err := c.Projects.AddProductIntent(ctx, OrganizationID(projOrg), 1, &ProductIntentCreate{})
 			return err
 		},
-		"nil product": func() error { _, err := c.Projects.CompleteProductOnboarding(ctx, projOrg, 1, nil); return err },
+		"nil product": func() error {
+			_, err := c.Projects.CompleteProductOnboarding(ctx, OrganizationID(projOrg), 1, nil)
+			return err
+		},
 		"nil target": func() error {
-			_, err := c.Projects.ChangeOrganization(ctx, projOrg, 1, uuid.Nil)
+			_, err := c.Projects.ChangeOrganization(ctx, OrganizationID(projOrg), 1, OrganizationID(uuid.Nil))
 			return err
 		},
-		"action id": func() error { _, err := c.Projects.ResetToken(ctx, projOrg, 0); return err },
+		"action id": func() error { _, err := c.Projects.ResetToken(ctx, OrganizationID(projOrg), 0); return err },
 		"all nil org": func() error {
-			for _, err := range c.Projects.All(ctx, uuid.Nil, nil) {
+			for _, err := range c.Projects.All(ctx, OrganizationID(uuid.Nil), nil) {
 				return err
 			}
 			return nil

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/google/uuid"
 )
 
 // ProxyRecordsService manages managed reverse proxy records: /api/organizations/{organization_id}/proxy_records/.
@@ -55,8 +53,8 @@ func (s ProxyRecordStatus) Valid() bool {
 
 // ProxyRecord is a managed reverse proxy.
 type ProxyRecord struct {
-	ID     uuid.UUID `json:"id"`
-	Domain string    `json:"domain"`
+	ID     ProxyRecordID `json:"id"`
+	Domain string        `json:"domain"`
 	// TargetCNAME is the host your domain's CNAME record must point to.
 	TargetCNAME string            `json:"target_cname"`
 	Status      ProxyRecordStatus `json:"status"`
@@ -224,14 +222,14 @@ func (u *ProxyRecordUpdate) validate() error {
 	return nil
 }
 
-func proxyRecordsPath(org uuid.UUID) (string, error) {
+func proxyRecordsPath(org OrganizationID) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
 	return escapePath(org.String(), "proxy_records"), nil
 }
 
-func proxyRecordPath(org, id uuid.UUID, action ...string) (string, error) {
+func proxyRecordPath(org OrganizationID, id ProxyRecordID, action ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -245,7 +243,7 @@ func proxyRecordPath(org, id uuid.UUID, action ...string) (string, error) {
 // the plan's limit. The list is not paginated.
 //
 // API: GET /api/organizations/{organization_id}/proxy_records/ (scope organization:read)
-func (s *ProxyRecordsService) List(ctx context.Context, org uuid.UUID) (*ProxyRecordList, error) {
+func (s *ProxyRecordsService) List(ctx context.Context, org OrganizationID) (*ProxyRecordList, error) {
 	p, err := proxyRecordsPath(org)
 	if err != nil {
 		return nil, err
@@ -263,7 +261,7 @@ func (s *ProxyRecordsService) List(ctx context.Context, org uuid.UUID) (*ProxyRe
 // records per organization."}. Newer servers answer 201, older ones 200.
 //
 // API: POST /api/organizations/{organization_id}/proxy_records/ (scope organization:write)
-func (s *ProxyRecordsService) Create(ctx context.Context, org uuid.UUID, record *ProxyRecordCreate) (*ProxyRecord, error) {
+func (s *ProxyRecordsService) Create(ctx context.Context, org OrganizationID, record *ProxyRecordCreate) (*ProxyRecord, error) {
 	p, err := proxyRecordsPath(org)
 	if err != nil {
 		return nil, err
@@ -277,7 +275,7 @@ func (s *ProxyRecordsService) Create(ctx context.Context, org uuid.UUID, record 
 // Get returns one proxy record.
 //
 // API: GET /api/organizations/{organization_id}/proxy_records/{id}/ (scope organization:read)
-func (s *ProxyRecordsService) Get(ctx context.Context, org, id uuid.UUID) (*ProxyRecord, error) {
+func (s *ProxyRecordsService) Get(ctx context.Context, org OrganizationID, id ProxyRecordID) (*ProxyRecord, error) {
 	p, err := proxyRecordPath(org, id)
 	if err != nil {
 		return nil, err
@@ -291,7 +289,7 @@ func (s *ProxyRecordsService) Get(ctx context.Context, org, id uuid.UUID) (*Prox
 // delete the record and create a new one instead.
 //
 // API: PATCH /api/organizations/{organization_id}/proxy_records/{id}/ (scope organization:write)
-func (s *ProxyRecordsService) Update(ctx context.Context, org, id uuid.UUID, upd *ProxyRecordUpdate) (*ProxyRecord, error) {
+func (s *ProxyRecordsService) Update(ctx context.Context, org OrganizationID, id ProxyRecordID, upd *ProxyRecordUpdate) (*ProxyRecord, error) {
 	p, err := proxyRecordPath(org, id)
 	if err != nil {
 		return nil, err
@@ -308,7 +306,7 @@ func (s *ProxyRecordsService) Update(ctx context.Context, org, id uuid.UUID, upd
 // delete the record and create a new one instead.
 //
 // API: PUT /api/organizations/{organization_id}/proxy_records/{id}/ (scope organization:write)
-func (s *ProxyRecordsService) Replace(ctx context.Context, org, id uuid.UUID, record *ProxyRecordCreate) (*ProxyRecord, error) {
+func (s *ProxyRecordsService) Replace(ctx context.Context, org OrganizationID, id ProxyRecordID, record *ProxyRecordCreate) (*ProxyRecord, error) {
 	p, err := proxyRecordPath(org, id)
 	if err != nil {
 		return nil, err
@@ -331,7 +329,7 @@ type proxyDeleteResult struct {
 // say 204).
 //
 // API: DELETE /api/organizations/{organization_id}/proxy_records/{id}/ (scope organization:write)
-func (s *ProxyRecordsService) Delete(ctx context.Context, org, id uuid.UUID) error {
+func (s *ProxyRecordsService) Delete(ctx context.Context, org OrganizationID, id ProxyRecordID) error {
 	p, err := proxyRecordPath(org, id)
 	if err != nil {
 		return err
@@ -348,7 +346,7 @@ func (s *ProxyRecordsService) Delete(ctx context.Context, org, id uuid.UUID) err
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: POST /api/organizations/{organization_id}/proxy_records/{id}/retry/ (scope none; personal API keys rejected)
-func (s *ProxyRecordsService) Retry(ctx context.Context, org, id uuid.UUID) (*ProxyRecord, error) {
+func (s *ProxyRecordsService) Retry(ctx context.Context, org OrganizationID, id ProxyRecordID) (*ProxyRecord, error) {
 	p, err := proxyRecordPath(org, id, "retry")
 	if err != nil {
 		return nil, err
@@ -367,7 +365,7 @@ func (s *ProxyRecordsService) Retry(ctx context.Context, org, id uuid.UUID) (*Pr
 // returns ErrPersonalAPIKeyNotSupported.
 //
 // API: POST /api/organizations/{organization_id}/proxy_records/{id}/diagnose/ (scope none; personal API keys rejected)
-func (s *ProxyRecordsService) Diagnose(ctx context.Context, org, id uuid.UUID) (*ProxyDiagnosticReport, error) {
+func (s *ProxyRecordsService) Diagnose(ctx context.Context, org OrganizationID, id ProxyRecordID) (*ProxyDiagnosticReport, error) {
 	p, err := proxyRecordPath(org, id, "diagnose")
 	if err != nil {
 		return nil, err

@@ -164,7 +164,7 @@ func TestProxyRecordsE2EScopesAndKeys(t *testing.T) {
 	if got := srv.ProxyRecords(org); len(got) != 1 || got[0].Status != posthogtest.ProxyErroring {
 		t.Errorf("rejected calls changed records: %+v", got)
 	}
-	if _, err := admin.ProxyRecords.Get(ctx, org, uuid.New()); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := admin.ProxyRecords.Get(ctx, org, posthogapi.ProxyRecordID(uuid.New())); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("unknown record: %v, want ErrNotFound", err)
 	}
 

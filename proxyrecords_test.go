@@ -27,7 +27,7 @@ func checkProxyFixture(t *testing.T, r *ProxyRecord) {
 	msg := "CAA record blocks certificate issuance"
 	by := int64(17)
 	want := &ProxyRecord{
-		ID: proxyID, Domain: "e.example.com", TargetCNAME: "3f2a9c0d1e5b7a8c6d4e.proxy-prod.posthog.com",
+		ID: ProxyRecordID(proxyID), Domain: "e.example.com", TargetCNAME: "3f2a9c0d1e5b7a8c6d4e.proxy-prod.posthog.com",
 		Status: ProxyRecordErroring, Message: &msg,
 		CreatedAt: time.Date(2025, 4, 1, 8, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2025, 4, 1, 8, 5, 0, 0, time.UTC),
 		CreatedBy: &by,
@@ -64,7 +64,7 @@ func TestProxyRecordsList(t *testing.T) {
 		respond(t, 200, `{"results": [`+proxyFixture+`, {"id": "0195c0de-1111-7222-8333-777788889999", "domain": "t.example.org",
 		"target_cname": "aa.proxy", "status": "valid", "message": null, "created_at": "2025-03-01T08:00:00Z",
 		"updated_at": "2025-03-01T08:00:00Z", "created_by": null}], "max_proxy_records": 5}`, "", ""))
-	l, err := c.ProxyRecords.List(context.Background(), proxyOrg)
+	l, err := c.ProxyRecords.List(context.Background(), OrganizationID(proxyOrg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestProxyRecordsList(t *testing.T) {
 func TestProxyRecordsListBareArray(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", api(proxyOrg.String()+"/proxy_records/"), respond(t, 200, `[`+proxyFixture+`]`, "", ""))
-	l, err := c.ProxyRecords.List(context.Background(), proxyOrg)
+	l, err := c.ProxyRecords.List(context.Background(), OrganizationID(proxyOrg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestProxyRecordsListBareArray(t *testing.T) {
 func TestProxyRecordsListBadShape(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", api(proxyOrg.String()+"/proxy_records/"), respond(t, 200, `{"results": {"id": 1}}`, "", ""))
-	_, err := c.ProxyRecords.List(context.Background(), proxyOrg)
+	_, err := c.ProxyRecords.List(context.Background(), OrganizationID(proxyOrg))
 	var de *DecodeError
 	if !errors.As(err, &de) {
 		t.Fatalf("err = %v, want *DecodeError", err)
@@ -110,24 +110,24 @@ func TestProxyRecordsCRUD(t *testing.T) {
 	mt.RegisterResponder("PUT", item, respond(t, 200, proxyFixture, "", `{"domain": "g.example.com"}`))
 	mt.RegisterResponder("DELETE", item, respond(t, 200, `{"success": true}`, "", ""))
 
-	r, err := c.ProxyRecords.Create(ctx, proxyOrg, &ProxyRecordCreate{Domain: "e.example.com"})
+	r, err := c.ProxyRecords.Create(ctx, OrganizationID(proxyOrg), &ProxyRecordCreate{Domain: "e.example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkProxyFixture(t, r)
-	if r, err = c.ProxyRecords.Get(ctx, proxyOrg, proxyID); err != nil {
+	if r, err = c.ProxyRecords.Get(ctx, OrganizationID(proxyOrg), ProxyRecordID(proxyID)); err != nil {
 		t.Fatal(err)
 	}
 	checkProxyFixture(t, r)
-	if r, err = c.ProxyRecords.Update(ctx, proxyOrg, proxyID, &ProxyRecordUpdate{Domain: Ptr("f.example.com")}); err != nil {
+	if r, err = c.ProxyRecords.Update(ctx, OrganizationID(proxyOrg), ProxyRecordID(proxyID), &ProxyRecordUpdate{Domain: Ptr("f.example.com")}); err != nil {
 		t.Fatal(err)
 	}
 	checkProxyFixture(t, r)
-	if r, err = c.ProxyRecords.Replace(ctx, proxyOrg, proxyID, &ProxyRecordCreate{Domain: "g.example.com"}); err != nil {
+	if r, err = c.ProxyRecords.Replace(ctx, OrganizationID(proxyOrg), ProxyRecordID(proxyID), &ProxyRecordCreate{Domain: "g.example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	checkProxyFixture(t, r)
-	if err := c.ProxyRecords.Delete(ctx, proxyOrg, proxyID); err != nil {
+	if err := c.ProxyRecords.Delete(ctx, OrganizationID(proxyOrg), ProxyRecordID(proxyID)); err != nil {
 		t.Fatal(err)
 	}
 	info := mt.GetCallCountInfo()
@@ -142,7 +142,7 @@ func TestProxyRecordsUpdateMethodNotAllowed(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("PATCH", api(proxyOrg.String()+"/proxy_records/"+proxyID.String()+"/"), respond(t, 405,
 		`{"type": "invalid_request", "code": "method_not_allowed", "detail": "Method \"PATCH\" not allowed.", "attr": null}`, "", ""))
-	_, err := c.ProxyRecords.Update(context.Background(), proxyOrg, proxyID, &ProxyRecordUpdate{Domain: Ptr("x.example.com")})
+	_, err := c.ProxyRecords.Update(context.Background(), OrganizationID(proxyOrg), ProxyRecordID(proxyID), &ProxyRecordUpdate{Domain: Ptr("x.example.com")})
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 405 || ae.Code != "method_not_allowed" {
 		t.Fatalf("err = %v", err)
@@ -152,7 +152,7 @@ func TestProxyRecordsUpdateMethodNotAllowed(t *testing.T) {
 func TestProxyRecordsRetry(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("POST", api(proxyOrg.String()+"/proxy_records/"+proxyID.String()+"/retry/"), wantNoBody(t, 200, proxyFixture))
-	r, err := c.ProxyRecords.Retry(context.Background(), proxyOrg, proxyID)
+	r, err := c.ProxyRecords.Retry(context.Background(), OrganizationID(proxyOrg), ProxyRecordID(proxyID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestProxyRecordsRetryBareDetail(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("POST", api(proxyOrg.String()+"/proxy_records/"+proxyID.String()+"/retry/"),
 		respond(t, 400, `{"detail": "Cannot retry proxy in valid state."}`, "", ""))
-	_, err := c.ProxyRecords.Retry(context.Background(), proxyOrg, proxyID)
+	_, err := c.ProxyRecords.Retry(context.Background(), OrganizationID(proxyOrg), ProxyRecordID(proxyID))
 	var ae *APIError
 	if !errors.Is(err, ErrValidation) || !errors.As(err, &ae) || ae.Detail != "Cannot retry proxy in valid state." {
 		t.Fatalf("err = %v", err)
@@ -181,7 +181,7 @@ func TestProxyRecordsDiagnose(t *testing.T) {
 		   "remediation": {"type": "dns", "summary": "Allow Let's Encrypt",
 		     "records": [{"name": "example.com", "type": "CAA", "value": "0 issue \"letsencrypt.org\""}]}},
 		  {"id": "live_event", "name": "Live event", "status": "skipped", "detail": "not live"}]}`))
-	rep, err := c.ProxyRecords.Diagnose(context.Background(), proxyOrg, proxyID)
+	rep, err := c.ProxyRecords.Diagnose(context.Background(), OrganizationID(proxyOrg), ProxyRecordID(proxyID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestProxyRecordsDiagnoseCooldown(t *testing.T) {
 	c, mt := newMockClient(t, WithMaxRetries(0))
 	mt.RegisterResponder("POST", api(proxyOrg.String()+"/proxy_records/"+proxyID.String()+"/diagnose/"), respond(t, 429,
 		`{"detail": "A diagnostic was just run for this proxy. Please wait a few seconds before trying again."}`, "", ""))
-	_, err := c.ProxyRecords.Diagnose(context.Background(), proxyOrg, proxyID)
+	_, err := c.ProxyRecords.Diagnose(context.Background(), OrganizationID(proxyOrg), ProxyRecordID(proxyID))
 	var rle *RateLimitError
 	if !errors.Is(err, ErrRateLimited) || !errors.As(err, &rle) || !strings.Contains(rle.Detail, "diagnostic was just run") {
 		t.Fatalf("err = %v", err)
@@ -214,34 +214,49 @@ func TestProxyRecordsValidation(t *testing.T) {
 	c, mt := newMockClient(t)
 	ctx := context.Background()
 	cases := map[string]func() error{
-		"nil org":      func() error { _, err := c.ProxyRecords.List(ctx, uuid.Nil); return err },
-		"nil id":       func() error { _, err := c.ProxyRecords.Get(ctx, proxyOrg, uuid.Nil); return err },
-		"nil create":   func() error { _, err := c.ProxyRecords.Create(ctx, proxyOrg, nil); return err },
-		"empty domain": func() error { _, err := c.ProxyRecords.Create(ctx, proxyOrg, &ProxyRecordCreate{}); return err },
+		"nil org": func() error { _, err := c.ProxyRecords.List(ctx, OrganizationID(uuid.Nil)); return err },
+		"nil id": func() error {
+			_, err := c.ProxyRecords.Get(ctx, OrganizationID(proxyOrg), ProxyRecordID(uuid.Nil))
+			return err
+		},
+		"nil create": func() error { _, err := c.ProxyRecords.Create(ctx, OrganizationID(proxyOrg), nil); return err },
+		"empty domain": func() error {
+			_, err := c.ProxyRecords.Create(ctx, OrganizationID(proxyOrg), &ProxyRecordCreate{})
+			return err
+		},
 		"blank domain": func() error {
-			_, err := c.ProxyRecords.Create(ctx, proxyOrg, &ProxyRecordCreate{Domain: " "})
+			_, err := c.ProxyRecords.Create(ctx, OrganizationID(proxyOrg), &ProxyRecordCreate{Domain: " "})
 			return err
 		},
 		"long domain": func() error {
-			_, err := c.ProxyRecords.Create(ctx, proxyOrg, &ProxyRecordCreate{Domain: strings.Repeat("a", 62) + ".io"})
+			_, err := c.ProxyRecords.Create(ctx, OrganizationID(proxyOrg), &ProxyRecordCreate{Domain: strings.Repeat("a", 62) + ".io"})
 			return err
 		},
 		"url as domain": func() error {
-			_, err := c.ProxyRecords.Create(ctx, proxyOrg, &ProxyRecordCreate{Domain: "https://e.example.com"})
+			_, err := c.ProxyRecords.Create(ctx, OrganizationID(proxyOrg), &ProxyRecordCreate{Domain: "https://e.example.com"})
 			return err
 		},
-		"nil update": func() error { _, err := c.ProxyRecords.Update(ctx, proxyOrg, proxyID, nil); return err },
+		"nil update": func() error {
+			_, err := c.ProxyRecords.Update(ctx, OrganizationID(proxyOrg), ProxyRecordID(proxyID), nil)
+			return err
+		},
 		"empty update": func() error {
-			_, err := c.ProxyRecords.Update(ctx, proxyOrg, proxyID, &ProxyRecordUpdate{Domain: Ptr("")})
+			_, err := c.ProxyRecords.Update(ctx, OrganizationID(proxyOrg), ProxyRecordID(proxyID), &ProxyRecordUpdate{Domain: Ptr("")})
 			return err
 		},
 		"replace domain": func() error {
-			_, err := c.ProxyRecords.Replace(ctx, proxyOrg, proxyID, &ProxyRecordCreate{})
+			_, err := c.ProxyRecords.Replace(ctx, OrganizationID(proxyOrg), ProxyRecordID(proxyID), &ProxyRecordCreate{})
 			return err
 		},
-		"delete nil id": func() error { return c.ProxyRecords.Delete(ctx, proxyOrg, uuid.Nil) },
-		"retry nil org": func() error { _, err := c.ProxyRecords.Retry(ctx, uuid.Nil, proxyID); return err },
-		"diagnose nil":  func() error { _, err := c.ProxyRecords.Diagnose(ctx, proxyOrg, uuid.Nil); return err },
+		"delete nil id": func() error { return c.ProxyRecords.Delete(ctx, OrganizationID(proxyOrg), ProxyRecordID(uuid.Nil)) },
+		"retry nil org": func() error {
+			_, err := c.ProxyRecords.Retry(ctx, OrganizationID(uuid.Nil), ProxyRecordID(proxyID))
+			return err
+		},
+		"diagnose nil": func() error {
+			_, err := c.ProxyRecords.Diagnose(ctx, OrganizationID(proxyOrg), ProxyRecordID(uuid.Nil))
+			return err
+		},
 	}
 	for name, call := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -89,7 +89,7 @@ func TestReliability01_GETRetriedOn5xx(t *testing.T) {
 				pn := newPipeNet(rec)
 				defer pn.close()
 				c := pn.client(t, WithLogger(env.logger()))
-				org, err := c.Organizations.Get(context.Background(), relOrgID)
+				org, err := c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 				if err != nil {
 					t.Fatalf("Get: %v", err)
 				}
@@ -129,7 +129,7 @@ func TestReliability02_GETStopsAfterMaxRetries(t *testing.T) {
 		c := pn.clientWith(t, bt, WithLogger(env.logger()))
 		ctx := context.Background()
 		for range 3 {
-			_, err := c.Organizations.Get(ctx, relOrgID)
+			_, err := c.Organizations.Get(ctx, OrganizationID(relOrgID))
 			scanErr(t, err)
 			var ae *APIError
 			if !errors.As(err, &ae) {
@@ -188,7 +188,7 @@ func TestReliability03_WriteNotRetriedOn5xx(t *testing.T) {
 					_, err = c.Organizations.Create(context.Background(), &OrganizationCreate{Name: "Acme"})
 				} else {
 					name := "Acme 2"
-					_, err = c.Organizations.Update(context.Background(), relOrgID, &OrganizationUpdate{Name: &name})
+					_, err = c.Organizations.Update(context.Background(), OrganizationID(relOrgID), &OrganizationUpdate{Name: &name})
 				}
 				scanErr(t, err)
 				if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, ErrServer) {
@@ -298,7 +298,7 @@ func TestReliability04_LostResponseWriteNotReplayed(t *testing.T) {
 			pn := newPipeNet(rec)
 			defer pn.close()
 			c := pn.client(t, WithLogger(env.logger()))
-			if err := c.Members.Delete(context.Background(), relOrgID, relUserID); err != nil {
+			if err := c.Members.Delete(context.Background(), OrganizationID(relOrgID), UserUUID(relUserID)); err != nil {
 				t.Errorf("Delete = %v, want success (the lost attempt deleted it)", err)
 			}
 			if hs, commits := rec.snapshot(); len(hs) != 2 || commits != 1 {
@@ -319,7 +319,7 @@ func TestReliability04_LostResponseWriteNotReplayed(t *testing.T) {
 			pn := newPipeNet(rec)
 			defer pn.close()
 			c := pn.client(t)
-			if err := c.Members.Delete(context.Background(), relOrgID, relUserID); err != nil {
+			if err := c.Members.Delete(context.Background(), OrganizationID(relOrgID), UserUUID(relUserID)); err != nil {
 				t.Errorf("Delete = %v, want success", err)
 			}
 		})
@@ -332,7 +332,7 @@ func TestReliability04_LostResponseWriteNotReplayed(t *testing.T) {
 			pn := newPipeNet(rec)
 			defer pn.close()
 			c := pn.client(t)
-			if err := c.Members.Delete(context.Background(), relOrgID, relUserID); !errors.Is(err, ErrNotFound) {
+			if err := c.Members.Delete(context.Background(), OrganizationID(relOrgID), UserUUID(relUserID)); !errors.Is(err, ErrNotFound) {
 				t.Errorf("Delete = %v, want ErrNotFound", err)
 			}
 		})
@@ -345,7 +345,7 @@ func TestReliability04_LostResponseWriteNotReplayed(t *testing.T) {
 			pn := newPipeNet(rec)
 			defer pn.close()
 			c := pn.clientWith(t, failFirstDial(pn.tr))
-			if err := c.Members.Delete(context.Background(), relOrgID, relUserID); !errors.Is(err, ErrNotFound) {
+			if err := c.Members.Delete(context.Background(), OrganizationID(relOrgID), UserUUID(relUserID)); !errors.Is(err, ErrNotFound) {
 				t.Errorf("Delete = %v, want ErrNotFound (nothing was sent before)", err)
 			}
 		})
@@ -361,10 +361,10 @@ func writeCall(c *Client, method string) error {
 		return err
 	case http.MethodPatch:
 		name := "Acme 2"
-		_, err := c.Organizations.Update(ctx, relOrgID, &OrganizationUpdate{Name: &name})
+		_, err := c.Organizations.Update(ctx, OrganizationID(relOrgID), &OrganizationUpdate{Name: &name})
 		return err
 	case http.MethodPut:
-		_, err := c.Organizations.Replace(ctx, relOrgID, &OrganizationCreate{Name: "Acme 3"})
+		_, err := c.Organizations.Replace(ctx, OrganizationID(relOrgID), &OrganizationCreate{Name: "Acme 3"})
 		return err
 	}
 	panic(method)
@@ -500,7 +500,7 @@ func TestReliability06_RetryAfterSecondsHonoured(t *testing.T) {
 				c := pn.client(t, WithLogger(env.logger()))
 				var err error
 				if method == http.MethodGet {
-					_, err = c.Organizations.Get(context.Background(), relOrgID)
+					_, err = c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 				} else {
 					err = writeCall(c, method)
 				}
@@ -616,7 +616,7 @@ func TestReliability08_LongRetryAfterReturnsRateLimitError(t *testing.T) {
 				defer pn.close()
 				c := pn.client(t, WithLogger(env.logger()))
 				start := time.Now()
-				_, err := c.Organizations.Get(context.Background(), relOrgID)
+				_, err := c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 				scanErr(t, err)
 				var rle *RateLimitError
 				if !errors.As(err, &rle) || !errors.Is(err, ErrRateLimited) {
@@ -630,7 +630,7 @@ func TestReliability08_LongRetryAfterReturnsRateLimitError(t *testing.T) {
 				}
 				// Another call sharing the client fails fast too,
 				// without sending anything.
-				_, err = c.Organizations.Get(context.Background(), relOrgID)
+				_, err = c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 				if !errors.As(err, &rle) || rle.RetryAfter <= DefaultMaxRetryWait {
 					t.Errorf("second call: %v, want a *RateLimitError without sending", err)
 				}
@@ -645,7 +645,7 @@ func TestReliability08_LongRetryAfterReturnsRateLimitError(t *testing.T) {
 				// bogus Retry-After cannot stop a client for days); after
 				// that, the caller's own calls go out.
 				time.Sleep(min(tc.want, maxGateBlock))
-				if _, err := c.Organizations.Get(context.Background(), relOrgID); err != nil {
+				if _, err := c.Organizations.Get(context.Background(), OrganizationID(relOrgID)); err != nil {
 					t.Errorf("after the wait: %v", err)
 				}
 			})
@@ -674,7 +674,7 @@ func TestReliability09_ZeroOrGarbageRetryAfterNoHotLoop(t *testing.T) {
 					pn := newPipeNet(rec)
 					defer pn.close()
 					c := pn.client(t, WithLogger(env.logger()))
-					_, err := c.Organizations.Get(context.Background(), relOrgID)
+					_, err := c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 					scanErr(t, err)
 					hs, _ := rec.snapshot()
 					if h == "99999999999999999999" {
@@ -731,7 +731,7 @@ func TestReliability10_NonRetryableStatusesTyped(t *testing.T) {
 			for _, method := range []string{http.MethodGet, http.MethodPost} {
 				var err error
 				if method == http.MethodGet {
-					_, err = c.Organizations.Get(context.Background(), relOrgID)
+					_, err = c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 				} else {
 					err = writeCall(c, method)
 				}
@@ -787,7 +787,7 @@ func TestReliability11_CancelDuringBackoff(t *testing.T) {
 				timer := time.AfterFunc(tc.cancelAt, cancel)
 				defer timer.Stop()
 				start := time.Now()
-				_, err := c.Organizations.Get(ctx, relOrgID)
+				_, err := c.Organizations.Get(ctx, OrganizationID(relOrgID))
 				scanErr(t, err)
 				if !errors.Is(err, context.Canceled) {
 					t.Errorf("err = %v, want context.Canceled", err)
@@ -831,7 +831,7 @@ func TestReliability12_DeadlineWhileServerSlow(t *testing.T) {
 				start := time.Now()
 				var err error
 				if method == http.MethodGet {
-					_, err = c.Organizations.Get(ctx, relOrgID)
+					_, err = c.Organizations.Get(ctx, OrganizationID(relOrgID))
 				} else {
 					_, err = c.Organizations.Create(ctx, &OrganizationCreate{Name: "Acme"})
 				}
@@ -902,7 +902,7 @@ func TestReliability13_DefaultPerAttemptTimeout(t *testing.T) {
 				start := time.Now()
 				var err error
 				if tc.method == http.MethodGet {
-					_, err = c.Organizations.Get(context.Background(), relOrgID)
+					_, err = c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 				} else {
 					err = writeCall(c, tc.method)
 				}

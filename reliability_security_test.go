@@ -57,7 +57,7 @@ func TestReliability14_MalformedJSONTypedDecodeError(t *testing.T) {
 				return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
 					Body: io.NopCloser(strings.NewReader(tc.body)), Request: r}, nil
 			})}
-			org, err := c.Organizations.Get(context.Background(), relOrgID)
+			org, err := c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 			scanErr(t, err)
 			var de *DecodeError
 			if !errors.As(err, &de) {
@@ -79,7 +79,7 @@ func TestReliability14_MalformedJSONTypedDecodeError(t *testing.T) {
 	t.Run("list_wrong_types", func(t *testing.T) {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder("GET", api(relOrgID.String()+"/members/"), respond(t, 200, `{"count":"x","results":{}}`, "", ""))
-		p, err := c.Members.List(context.Background(), relOrgID, nil)
+		p, err := c.Members.List(context.Background(), OrganizationID(relOrgID), nil)
 		var de *DecodeError
 		if !errors.As(err, &de) || p != nil {
 			t.Errorf("List = %v, %v", p, err)
@@ -107,7 +107,7 @@ func TestReliability15_HTMLGatewayError(t *testing.T) {
 		pn := newPipeNet(rec)
 		defer pn.close()
 		c := pn.client(t, WithLogger(env.logger()))
-		if _, err := c.Organizations.Get(context.Background(), relOrgID); err != nil {
+		if _, err := c.Organizations.Get(context.Background(), OrganizationID(relOrgID)); err != nil {
 			t.Fatalf("GET after two HTML 502s: %v", err)
 		}
 		if n := rec.count(); n != 3 {
@@ -151,8 +151,8 @@ func TestReliability16_HugeErrorBodyBounded(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, errGet := c.Organizations.Get(context.Background(), relOrgID) // 4 attempts
-	errPost := writeCall(c, http.MethodPost)                         // 1 attempt
+	_, errGet := c.Organizations.Get(context.Background(), OrganizationID(relOrgID)) // 4 attempts
+	errPost := writeCall(c, http.MethodPost)                                         // 1 attempt
 	runtime.ReadMemStats(&after)
 	for _, err := range []error{errGet, errPost} {
 		scanErr(t, err)
@@ -269,9 +269,9 @@ func TestReliability18_CrossHostRedirectRefused(t *testing.T) {
 				var err error
 				switch method {
 				case http.MethodGet:
-					_, err = c.Organizations.Get(context.Background(), relOrgID)
+					_, err = c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 				case http.MethodDelete:
-					err = c.Organizations.Delete(context.Background(), relOrgID)
+					err = c.Organizations.Delete(context.Background(), OrganizationID(relOrgID))
 				default:
 					err = writeCall(c, method)
 				}
@@ -493,9 +493,9 @@ func TestReliability21_SecretHygieneMatrix(t *testing.T) {
 				var err error
 				switch method {
 				case http.MethodGet:
-					_, err = c.Organizations.Get(context.Background(), relOrgID)
+					_, err = c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 				case http.MethodDelete:
-					err = c.Members.Delete(context.Background(), relOrgID, relUserID)
+					err = c.Members.Delete(context.Background(), OrganizationID(relOrgID), UserUUID(relUserID))
 				default:
 					err = writeCall(c, method)
 				}
@@ -520,7 +520,7 @@ func TestReliability21_SecretHygieneMatrix(t *testing.T) {
 				writeJSON(w, 400, body)
 			}))
 			c := loopClient(t, srv.URL, WithMaxErrorBodyBytes(int64(len(`{"detail":"`)+len(pad)+cut)))
-			_, err := c.Organizations.Get(context.Background(), relOrgID)
+			_, err := c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 			srv.Close()
 			var ae *APIError
 			if !errors.As(err, &ae) {
@@ -539,7 +539,7 @@ func TestReliability21_SecretHygieneMatrix(t *testing.T) {
 		c := loopClient(t, "http://127.0.0.1:1", WithHTTPClient(&http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("proxy said: bad header %s (personal_api_key=%s)", r.Header.Get("Authorization"), queryKeyCanary)
 		})}), WithLogger(env.logger()))
-		_, err := c.Organizations.Get(context.Background(), relOrgID)
+		_, err := c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 		scanErr(t, err)
 		if strings.Contains(err.Error(), queryKeyCanary) {
 			t.Errorf("err = %v", err)
@@ -841,7 +841,7 @@ func TestReliability24_HundredGoroutines429Storm(t *testing.T) {
 									pok.Add(1)
 								}
 							} else {
-								_, err = c.Organizations.Get(context.Background(), relOrgID)
+								_, err = c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 							}
 							var rle *RateLimitError
 							switch {
@@ -918,7 +918,7 @@ func TestReliability24_OthersWaitAfter429(t *testing.T) {
 					wg.Go(func() {
 						time.Sleep(time.Duration(g) * 150 * time.Millisecond)
 						for range 3 {
-							_, err := c.Organizations.Get(context.Background(), relOrgID)
+							_, err := c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 							var rle *RateLimitError
 							if err != nil && !errors.As(err, &rle) {
 								t.Errorf("call: %v", err)
@@ -1012,7 +1012,7 @@ func TestReliability25_TLSFailureNotRetried(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = c.Organizations.Get(context.Background(), relOrgID)
+			_, err = c.Organizations.Get(context.Background(), OrganizationID(relOrgID))
 			scanErr(t, err)
 			var te *TransportError
 			if !errors.As(err, &te) || te.Attempts != 1 || !isPermanentTLSError(err) {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
 // ResourceTransfersService copies resources (dashboards, insights and what they depend on) between the organization's projects: /api/organizations/{organization_id}/resource_transfers/.
@@ -163,7 +161,7 @@ func (r *ResourceSearch) validate() error {
 	return nil
 }
 
-func resourceTransfersPath(org uuid.UUID, action string) (string, error) {
+func resourceTransfersPath(org OrganizationID, action string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -177,7 +175,7 @@ func resourceTransfersPath(org uuid.UUID, action string) (string, error) {
 // access in the destination is a 403.
 //
 // API: POST /api/organizations/{organization_id}/resource_transfers/preview/ (scope none; personal API keys rejected)
-func (s *ResourceTransfersService) Preview(ctx context.Context, org uuid.UUID, req *ResourceTransferRequest) (*ResourceTransferPreview, error) {
+func (s *ResourceTransfersService) Preview(ctx context.Context, org OrganizationID, req *ResourceTransferRequest) (*ResourceTransferPreview, error) {
 	p, err := resourceTransfersPath(org, "preview")
 	if err != nil {
 		return nil, err
@@ -199,7 +197,7 @@ func (s *ResourceTransfersService) Preview(ctx context.Context, org uuid.UUID, r
 // trying again.
 //
 // API: POST /api/organizations/{organization_id}/resource_transfers/transfer/ (scope none; personal API keys rejected)
-func (s *ResourceTransfersService) Transfer(ctx context.Context, org uuid.UUID, t *ResourceTransfer) (*ResourceTransferResult, error) {
+func (s *ResourceTransfersService) Transfer(ctx context.Context, org OrganizationID, t *ResourceTransfer) (*ResourceTransferResult, error) {
 	p, err := resourceTransfersPath(org, "transfer")
 	if err != nil {
 		return nil, err
@@ -217,7 +215,7 @@ func (s *ResourceTransfersService) Transfer(ctx context.Context, org uuid.UUID, 
 // Search finds resources of a kind in a team, to pick as substitutions.
 //
 // API: POST /api/organizations/{organization_id}/resource_transfers/search/ (scope none; personal API keys rejected)
-func (s *ResourceTransfersService) Search(ctx context.Context, org uuid.UUID, q *ResourceSearch) (*ResourceSearchResult, error) {
+func (s *ResourceTransfersService) Search(ctx context.Context, org OrganizationID, q *ResourceSearch) (*ResourceSearchResult, error) {
 	p, err := resourceTransfersPath(org, "search")
 	if err != nil {
 		return nil, err

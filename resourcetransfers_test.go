@@ -16,7 +16,7 @@ func TestResourceTransfersPreview(t *testing.T) {
 		 "suggested_substitution": {"resource_kind": "Cohort", "resource_id": "98", "display_name": "Power users (copy)"}},
 		{"resource_kind": "Insight", "resource_id": "34", "display_name": "Weekly signups", "friendly_kind": "insight", "user_facing": true}
 	]}`, "", `{"source_team_id": 1, "destination_team_id": 2, "resource_kind": "Insight", "resource_id": "34"}`))
-	p, err := c.ResourceTransfers.Preview(context.Background(), roleOrg, &ResourceTransferRequest{
+	p, err := c.ResourceTransfers.Preview(context.Background(), OrganizationID(roleOrg), &ResourceTransferRequest{
 		SourceTeamID: 1, DestinationTeamID: 2, ResourceKind: ResourceKindInsight, ResourceID: "34"})
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +44,7 @@ func TestResourceTransfersTransfer(t *testing.T) {
 		`{"source_team_id": 1, "destination_team_id": 2, "resource_kind": "Dashboard", "resource_id": "77",
 		  "substitutions": [{"source_resource_kind": "Cohort", "source_resource_id": "12",
 		                     "destination_resource_kind": "Cohort", "destination_resource_id": "98"}]}`))
-	r, err := c.ResourceTransfers.Transfer(context.Background(), roleOrg, &ResourceTransfer{
+	r, err := c.ResourceTransfers.Transfer(context.Background(), OrganizationID(roleOrg), &ResourceTransfer{
 		SourceTeamID: 1, DestinationTeamID: 2, ResourceKind: ResourceKindDashboard, ResourceID: "77",
 		Substitutions: []ResourceSubstitution{{SourceResourceKind: ResourceKindCohort, SourceResourceID: "12",
 			DestinationResourceKind: ResourceKindCohort, DestinationResourceID: "98"}},
@@ -59,7 +59,7 @@ func TestResourceTransfersTransfer(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, u, respond(t, 502, `<html>bad gateway</html>`, "",
 		`{"source_team_id": 1, "destination_team_id": 2, "resource_kind": "Dashboard", "resource_id": "77"}`))
 	before := mt.GetTotalCallCount()
-	if _, err := c.ResourceTransfers.Transfer(context.Background(), roleOrg, &ResourceTransfer{
+	if _, err := c.ResourceTransfers.Transfer(context.Background(), OrganizationID(roleOrg), &ResourceTransfer{
 		SourceTeamID: 1, DestinationTeamID: 2, ResourceKind: ResourceKindDashboard, ResourceID: "77"}); !errors.Is(err, ErrServer) {
 		t.Errorf("502: %v", err)
 	}
@@ -73,7 +73,7 @@ func TestResourceTransfersSearch(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, api(roleOrg.String()+"/resource_transfers/search/"), respond(t, 200,
 		`{"results": [{"resource_kind": "Cohort", "resource_id": "98", "display_name": "Power users (copy)"}]}`, "",
 		`{"team_id": 2, "resource_kind": "Cohort", "q": "power"}`))
-	r, err := c.ResourceTransfers.Search(context.Background(), roleOrg, &ResourceSearch{TeamID: 2, ResourceKind: ResourceKindCohort, Q: "power"})
+	r, err := c.ResourceTransfers.Search(context.Background(), OrganizationID(roleOrg), &ResourceSearch{TeamID: 2, ResourceKind: ResourceKindCohort, Q: "power"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,16 +94,16 @@ func TestResourceTransfersValidation(t *testing.T) {
 	} {
 		r := ok
 		mutate(&r)
-		_, bad["preview "+name] = c.ResourceTransfers.Preview(ctx, roleOrg, &r)
-		_, bad["transfer "+name] = c.ResourceTransfers.Transfer(ctx, roleOrg, &ResourceTransfer{
+		_, bad["preview "+name] = c.ResourceTransfers.Preview(ctx, OrganizationID(roleOrg), &r)
+		_, bad["transfer "+name] = c.ResourceTransfers.Transfer(ctx, OrganizationID(roleOrg), &ResourceTransfer{
 			SourceTeamID: r.SourceTeamID, DestinationTeamID: r.DestinationTeamID, ResourceKind: r.ResourceKind, ResourceID: r.ResourceID})
 	}
-	_, bad["nil preview"] = c.ResourceTransfers.Preview(ctx, roleOrg, nil)
-	_, bad["nil transfer"] = c.ResourceTransfers.Transfer(ctx, roleOrg, nil)
-	_, bad["nil search"] = c.ResourceTransfers.Search(ctx, roleOrg, nil)
-	_, bad["search no kind"] = c.ResourceTransfers.Search(ctx, roleOrg, &ResourceSearch{TeamID: 1})
-	_, bad["nil org"] = c.ResourceTransfers.Preview(ctx, uuid.Nil, &ok)
-	_, bad["incomplete substitution"] = c.ResourceTransfers.Transfer(ctx, roleOrg, &ResourceTransfer{
+	_, bad["nil preview"] = c.ResourceTransfers.Preview(ctx, OrganizationID(roleOrg), nil)
+	_, bad["nil transfer"] = c.ResourceTransfers.Transfer(ctx, OrganizationID(roleOrg), nil)
+	_, bad["nil search"] = c.ResourceTransfers.Search(ctx, OrganizationID(roleOrg), nil)
+	_, bad["search no kind"] = c.ResourceTransfers.Search(ctx, OrganizationID(roleOrg), &ResourceSearch{TeamID: 1})
+	_, bad["nil org"] = c.ResourceTransfers.Preview(ctx, OrganizationID(uuid.Nil), &ok)
+	_, bad["incomplete substitution"] = c.ResourceTransfers.Transfer(ctx, OrganizationID(roleOrg), &ResourceTransfer{
 		SourceTeamID: 1, DestinationTeamID: 2, ResourceKind: ResourceKindInsight, ResourceID: "3",
 		Substitutions: []ResourceSubstitution{{SourceResourceKind: ResourceKindCohort, SourceResourceID: "1"}}})
 	for name, err := range bad {

@@ -38,7 +38,7 @@ func TestRetryGETOn503(t *testing.T) {
 	c, mt := newMockClient(t)
 	var hits atomic.Int32
 	mt.RegisterResponder("GET", api(orgID.String()+"/"), sequence(&hits, nil, serverErr, 503, 503, 200))
-	o, err := c.Organizations.Get(context.Background(), orgID)
+	o, err := c.Organizations.Get(context.Background(), OrganizationID(orgID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestRetryGETGivesUpAfterMax(t *testing.T) {
 	c, mt := newMockClient(t, WithMaxRetries(2))
 	var hits atomic.Int32
 	mt.RegisterResponder("GET", api(orgID.String()+"/"), sequence(&hits, nil, serverErr, 503))
-	_, err := c.Organizations.Get(context.Background(), orgID)
+	_, err := c.Organizations.Get(context.Background(), OrganizationID(orgID))
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || !errors.Is(err, ErrServer) || apiErr.Attempts != 3 || apiErr.Detail != "A server error occurred." {
 		t.Fatalf("err = %v (%+v)", err, apiErr)
@@ -81,7 +81,7 @@ func TestNoRetryPATCHOn502(t *testing.T) {
 	c, mt := newMockClient(t)
 	var hits atomic.Int32
 	mt.RegisterResponder("PATCH", api(orgID.String()+"/"), sequence(&hits, nil, "<html>bad gateway</html>", 502, 200))
-	_, err := c.Organizations.Update(context.Background(), orgID, &OrganizationUpdate{Name: Ptr("x")})
+	_, err := c.Organizations.Update(context.Background(), OrganizationID(orgID), &OrganizationUpdate{Name: Ptr("x")})
 	if !errors.Is(err, ErrServer) || hits.Load() != 1 {
 		t.Fatalf("err = %v, hits = %d", err, hits.Load())
 	}
@@ -106,7 +106,7 @@ func TestRetryAfterAboveCapReturnsAtOnce(t *testing.T) {
 	var hits atomic.Int32
 	mt.RegisterResponder("GET", api(orgID.String()+"/"), sequence(&hits, http.Header{"Retry-After": {"3600"}}, throttled, 429, 200))
 	start := time.Now()
-	_, err := c.Organizations.Get(context.Background(), orgID)
+	_, err := c.Organizations.Get(context.Background(), OrganizationID(orgID))
 	var re *RateLimitError
 	if !errors.As(err, &re) || re.RetryAfter != time.Hour || !errors.Is(err, ErrRateLimited) {
 		t.Fatalf("err = %v", err)
@@ -125,7 +125,7 @@ func TestRetryAfterDetailAboveCap(t *testing.T) {
 	var hits atomic.Int32
 	mt.RegisterResponder("GET", api(orgID.String()+"/"), sequence(&hits, nil,
 		`{"type":"throttled_error","code":"throttled","detail":"Request was throttled. Expected available in 45 seconds.","attr":null}`, 429, 200))
-	_, err := c.Organizations.Get(context.Background(), orgID)
+	_, err := c.Organizations.Get(context.Background(), OrganizationID(orgID))
 	var re *RateLimitError
 	if !errors.As(err, &re) || re.RetryAfter != 45*time.Second || hits.Load() != 1 {
 		t.Fatalf("err = %v, hits = %d", err, hits.Load())
@@ -146,7 +146,7 @@ func TestContextCancelDuringBackoff(t *testing.T) {
 	})
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.Organizations.Get(ctx, orgID)
+		_, err := c.Organizations.Get(ctx, OrganizationID(orgID))
 		done <- err
 	}()
 	select {
@@ -201,7 +201,7 @@ func TestDELETERetriedThen404IsSuccess(t *testing.T) {
 	var hits atomic.Int32
 	mt.RegisterResponder("DELETE", api(orgID.String()+"/"), sequence(&hits, nil,
 		`{"type":"invalid_request","code":"not_found","detail":"Not found.","attr":null}`, 502, 404))
-	if err := c.Organizations.Delete(context.Background(), orgID); err != nil {
+	if err := c.Organizations.Delete(context.Background(), OrganizationID(orgID)); err != nil {
 		t.Fatalf("err = %v", err)
 	}
 	if hits.Load() != 2 {
@@ -221,7 +221,7 @@ func TestRetriedBodyIdentical(t *testing.T) {
 		}
 		return httpmock.NewStringResponse(200, orgJSON), nil
 	})
-	if _, err := c.Organizations.Replace(context.Background(), orgID, &OrganizationCreate{Name: "Same bytes"}); err != nil {
+	if _, err := c.Organizations.Replace(context.Background(), OrganizationID(orgID), &OrganizationCreate{Name: "Same bytes"}); err != nil {
 		t.Fatal(err)
 	}
 	if len(bodies) != 3 || bodies[0] != bodies[1] || bodies[1] != bodies[2] || bodies[0] != `{"name":"Same bytes"}` {

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/google/uuid"
 )
 
 // RoleExternalReferencesService maps roles and groups of external systems
@@ -25,7 +23,7 @@ type RoleExternalReferencesService service
 // RoleExternalReference maps one external role to a PostHog role. All its
 // fields are read-only.
 type RoleExternalReference struct {
-	ID uuid.UUID `json:"id"`
+	ID RoleExternalReferenceID `json:"id"`
 	// Provider is the integration kind, such as "github", "linear",
 	// "jira" or "slack".
 	Provider string `json:"provider"`
@@ -39,7 +37,7 @@ type RoleExternalReference struct {
 	// ProviderRoleName is the role's display name.
 	ProviderRoleName string `json:"provider_role_name"`
 	// Role is the PostHog role's ID.
-	Role      uuid.UUID `json:"role"`
+	Role      RoleID    `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
 	// CreatedBy is nil once the creating user is deleted.
 	CreatedBy *UserBasic `json:"created_by"`
@@ -51,12 +49,12 @@ type RoleExternalReference struct {
 // same provider, provider organization (any case) and role ID or slug (any
 // case).
 type RoleExternalReferenceCreate struct {
-	Provider               string    `json:"provider"`
-	ProviderOrganizationID string    `json:"provider_organization_id"`
-	ProviderRoleID         string    `json:"provider_role_id"`
-	ProviderRoleSlug       *string   `json:"provider_role_slug,omitempty"`
-	ProviderRoleName       string    `json:"provider_role_name"`
-	Role                   uuid.UUID `json:"role"`
+	Provider               string  `json:"provider"`
+	ProviderOrganizationID string  `json:"provider_organization_id"`
+	ProviderRoleID         string  `json:"provider_role_id"`
+	ProviderRoleSlug       *string `json:"provider_role_slug,omitempty"`
+	ProviderRoleName       string  `json:"provider_role_name"`
+	Role                   RoleID  `json:"role"`
 }
 
 // Longest values PostHog's RoleExternalReference model stores.
@@ -111,7 +109,7 @@ type RoleExternalReferenceListOptions struct {
 	// organization (any case).
 	ProviderOrganizationID string `url:"provider_organization_id,omitempty"`
 	// RoleID keeps references to this PostHog role (uuid.Nil: any).
-	RoleID uuid.UUID `url:"-"`
+	RoleID RoleID `url:"-"`
 }
 
 // roleExternalReferenceQuery is the query List sends: the options with the
@@ -126,7 +124,7 @@ func (o *RoleExternalReferenceListOptions) query() *roleExternalReferenceQuery {
 		return nil
 	}
 	q := &roleExternalReferenceQuery{RoleExternalReferenceListOptions: *o}
-	if o.RoleID != uuid.Nil {
+	if !o.RoleID.IsZero() {
 		q.RoleID = o.RoleID.String()
 	}
 	return q
@@ -157,7 +155,7 @@ func (l *RoleExternalReferenceLookup) validate() error {
 	return nil
 }
 
-func roleExternalReferencesPath(org uuid.UUID, rest ...string) (string, error) {
+func roleExternalReferencesPath(org OrganizationID, rest ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
@@ -167,7 +165,7 @@ func roleExternalReferencesPath(org uuid.UUID, rest ...string) (string, error) {
 // List returns one page of the organization's role external references.
 //
 // API: GET /api/organizations/{organization_id}/role_external_references/ (scope organization:read)
-func (s *RoleExternalReferencesService) List(ctx context.Context, org uuid.UUID, opts *RoleExternalReferenceListOptions) (*Page[RoleExternalReference], error) {
+func (s *RoleExternalReferencesService) List(ctx context.Context, org OrganizationID, opts *RoleExternalReferenceListOptions) (*Page[RoleExternalReference], error) {
 	p, err := roleExternalReferencesPath(org)
 	if err != nil {
 		return nil, err
@@ -179,7 +177,7 @@ func (s *RoleExternalReferencesService) List(ctx context.Context, org uuid.UUID,
 // pages as needed.
 //
 // API: GET /api/organizations/{organization_id}/role_external_references/ (scope organization:read)
-func (s *RoleExternalReferencesService) All(ctx context.Context, org uuid.UUID, opts *RoleExternalReferenceListOptions) iter.Seq2[*RoleExternalReference, error] {
+func (s *RoleExternalReferencesService) All(ctx context.Context, org OrganizationID, opts *RoleExternalReferenceListOptions) iter.Seq2[*RoleExternalReference, error] {
 	p, err := roleExternalReferencesPath(org)
 	if err != nil {
 		return func(yield func(*RoleExternalReference, error) bool) { yield(nil, err) }
@@ -191,7 +189,7 @@ func (s *RoleExternalReferencesService) All(ctx context.Context, org uuid.UUID, 
 // needs an admin.
 //
 // API: POST /api/organizations/{organization_id}/role_external_references/ (scope organization:write)
-func (s *RoleExternalReferencesService) Create(ctx context.Context, org uuid.UUID, c *RoleExternalReferenceCreate) (*RoleExternalReference, error) {
+func (s *RoleExternalReferencesService) Create(ctx context.Context, org OrganizationID, c *RoleExternalReferenceCreate) (*RoleExternalReference, error) {
 	p, err := roleExternalReferencesPath(org)
 	if err != nil {
 		return nil, err
@@ -210,7 +208,7 @@ func (s *RoleExternalReferencesService) Create(ctx context.Context, org uuid.UUI
 // needs an admin.
 //
 // API: DELETE /api/organizations/{organization_id}/role_external_references/{id}/ (scope organization:write)
-func (s *RoleExternalReferencesService) Delete(ctx context.Context, org, id uuid.UUID) error {
+func (s *RoleExternalReferencesService) Delete(ctx context.Context, org OrganizationID, id RoleExternalReferenceID) error {
 	if err := checkID("role external reference id", id); err != nil {
 		return err
 	}
@@ -226,7 +224,7 @@ func (s *RoleExternalReferencesService) Delete(ctx context.Context, org, id uuid
 // error when there is none.
 //
 // API: GET /api/organizations/{organization_id}/role_external_references/lookup/ (scope organization:read)
-func (s *RoleExternalReferencesService) Lookup(ctx context.Context, org uuid.UUID, l *RoleExternalReferenceLookup) (*RoleExternalReference, error) {
+func (s *RoleExternalReferencesService) Lookup(ctx context.Context, org OrganizationID, l *RoleExternalReferenceLookup) (*RoleExternalReference, error) {
 	p, err := roleExternalReferencesPath(org, "lookup")
 	if err != nil {
 		return nil, err

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // RolesService manages roles and role memberships: /api/organizations/{organization_id}/roles/.
@@ -20,8 +18,8 @@ const MaxRoleNameLength = 200
 
 // Role is a role of an organization, with its members.
 type Role struct {
-	ID   uuid.UUID `json:"id"`
-	Name string    `json:"name"`
+	ID   RoleID `json:"id"`
+	Name string `json:"name"`
 	// CreatedAt is when the role was created.
 	CreatedAt time.Time `json:"created_at"`
 	// CreatedBy is the user who created the role. It is nil when PostHog
@@ -43,8 +41,8 @@ type RoleMembership struct {
 	// ID identifies the role membership (Roles.GetMembership,
 	// Roles.RemoveMember); it is neither the user's UUID nor the
 	// organization membership's ID.
-	ID     uuid.UUID `json:"id"`
-	RoleID uuid.UUID `json:"role_id"`
+	ID     RoleMembershipID `json:"id"`
+	RoleID RoleID           `json:"role_id"`
 	// OrganizationMember is the member's organization membership. It is nil
 	// for legacy memberships created before PostHog linked them to the
 	// organization membership; the schema says it is always set.
@@ -68,7 +66,7 @@ type RoleUpdate struct {
 
 // roleMembershipCreate is the body of Roles.AddMember.
 type roleMembershipCreate struct {
-	UserUUID uuid.UUID `json:"user_uuid"`
+	UserUUID UserUUID `json:"user_uuid"`
 }
 
 func (c *RoleCreate) validate() error {
@@ -98,21 +96,21 @@ func checkRoleName(name string) error {
 	return nil
 }
 
-func rolesPath(org uuid.UUID, rest ...string) (string, error) {
+func rolesPath(org OrganizationID, rest ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
 	return escapePath(append([]string{org.String(), "roles"}, rest...)...), nil
 }
 
-func rolePath(org, role uuid.UUID, rest ...string) (string, error) {
+func rolePath(org OrganizationID, role RoleID, rest ...string) (string, error) {
 	if err := checkID("role id", role); err != nil {
 		return "", err
 	}
 	return rolesPath(org, append([]string{role.String()}, rest...)...)
 }
 
-func roleMembershipPath(org, role, membership uuid.UUID) (string, error) {
+func roleMembershipPath(org OrganizationID, role RoleID, membership RoleMembershipID) (string, error) {
 	if err := checkID("role membership id", membership); err != nil {
 		return "", err
 	}
@@ -122,7 +120,7 @@ func roleMembershipPath(org, role, membership uuid.UUID) (string, error) {
 // List returns one page of the organization's roles.
 //
 // API: GET /api/organizations/{organization_id}/roles/ (scope organization:read)
-func (s *RolesService) List(ctx context.Context, org uuid.UUID, opts *ListOptions) (*Page[Role], error) {
+func (s *RolesService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[Role], error) {
 	p, err := rolesPath(org)
 	if err != nil {
 		return nil, err
@@ -134,7 +132,7 @@ func (s *RolesService) List(ctx context.Context, org uuid.UUID, opts *ListOption
 // needed.
 //
 // API: GET /api/organizations/{organization_id}/roles/ (scope organization:read)
-func (s *RolesService) All(ctx context.Context, org uuid.UUID, opts *ListOptions) iter.Seq2[*Role, error] {
+func (s *RolesService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*Role, error] {
 	p, err := rolesPath(org)
 	if err != nil {
 		return func(yield func(*Role, error) bool) { yield(nil, err) }
@@ -145,7 +143,7 @@ func (s *RolesService) All(ctx context.Context, org uuid.UUID, opts *ListOptions
 // Get returns one role with its members.
 //
 // API: GET /api/organizations/{organization_id}/roles/{id}/ (scope organization:read)
-func (s *RolesService) Get(ctx context.Context, org, id uuid.UUID) (*Role, error) {
+func (s *RolesService) Get(ctx context.Context, org OrganizationID, id RoleID) (*Role, error) {
 	p, err := rolePath(org, id)
 	if err != nil {
 		return nil, err
@@ -162,7 +160,7 @@ func (s *RolesService) Get(ctx context.Context, org, id uuid.UUID) (*Role, error
 // "unique" on attr "name".
 //
 // API: POST /api/organizations/{organization_id}/roles/ (scope organization:write)
-func (s *RolesService) Create(ctx context.Context, org uuid.UUID, role *RoleCreate) (*Role, error) {
+func (s *RolesService) Create(ctx context.Context, org OrganizationID, role *RoleCreate) (*Role, error) {
 	p, err := rolesPath(org)
 	if err != nil {
 		return nil, err
@@ -180,7 +178,7 @@ func (s *RolesService) Create(ctx context.Context, org uuid.UUID, role *RoleCrea
 // Update changes the fields set in upd (PATCH). It needs an admin.
 //
 // API: PATCH /api/organizations/{organization_id}/roles/{id}/ (scope organization:write)
-func (s *RolesService) Update(ctx context.Context, org, id uuid.UUID, upd *RoleUpdate) (*Role, error) {
+func (s *RolesService) Update(ctx context.Context, org OrganizationID, id RoleID, upd *RoleUpdate) (*Role, error) {
 	p, err := rolePath(org, id)
 	if err != nil {
 		return nil, err
@@ -199,7 +197,7 @@ func (s *RolesService) Update(ctx context.Context, org, id uuid.UUID, upd *RoleU
 // one. It needs an admin.
 //
 // API: PUT /api/organizations/{organization_id}/roles/{id}/ (scope organization:write)
-func (s *RolesService) Replace(ctx context.Context, org, id uuid.UUID, role *RoleCreate) (*Role, error) {
+func (s *RolesService) Replace(ctx context.Context, org OrganizationID, id RoleID, role *RoleCreate) (*Role, error) {
 	p, err := rolePath(org, id)
 	if err != nil {
 		return nil, err
@@ -217,7 +215,7 @@ func (s *RolesService) Replace(ctx context.Context, org, id uuid.UUID, role *Rol
 // Delete deletes the role and its memberships. It needs an admin.
 //
 // API: DELETE /api/organizations/{organization_id}/roles/{id}/ (scope organization:write)
-func (s *RolesService) Delete(ctx context.Context, org, id uuid.UUID) error {
+func (s *RolesService) Delete(ctx context.Context, org OrganizationID, id RoleID) error {
 	p, err := rolePath(org, id)
 	if err != nil {
 		return err
@@ -231,7 +229,7 @@ func (s *RolesService) Delete(ctx context.Context, org, id uuid.UUID) error {
 // not exist.
 //
 // API: GET /api/organizations/{organization_id}/roles/{role_id}/role_memberships/ (scope organization:read)
-func (s *RolesService) ListMemberships(ctx context.Context, org, role uuid.UUID, opts *ListOptions) (*Page[RoleMembership], error) {
+func (s *RolesService) ListMemberships(ctx context.Context, org OrganizationID, role RoleID, opts *ListOptions) (*Page[RoleMembership], error) {
 	p, err := rolePath(org, role, "role_memberships")
 	if err != nil {
 		return nil, err
@@ -243,7 +241,7 @@ func (s *RolesService) ListMemberships(ctx context.Context, org, role uuid.UUID,
 // pages as needed.
 //
 // API: GET /api/organizations/{organization_id}/roles/{role_id}/role_memberships/ (scope organization:read)
-func (s *RolesService) AllMemberships(ctx context.Context, org, role uuid.UUID, opts *ListOptions) iter.Seq2[*RoleMembership, error] {
+func (s *RolesService) AllMemberships(ctx context.Context, org OrganizationID, role RoleID, opts *ListOptions) iter.Seq2[*RoleMembership, error] {
 	p, err := rolePath(org, role, "role_memberships")
 	if err != nil {
 		return func(yield func(*RoleMembership, error) bool) { yield(nil, err) }
@@ -255,7 +253,7 @@ func (s *RolesService) AllMemberships(ctx context.Context, org, role uuid.UUID, 
 // membership's ID (RoleMembership.ID).
 //
 // API: GET /api/organizations/{organization_id}/roles/{role_id}/role_memberships/{id}/ (scope organization:read)
-func (s *RolesService) GetMembership(ctx context.Context, org, role, id uuid.UUID) (*RoleMembership, error) {
+func (s *RolesService) GetMembership(ctx context.Context, org OrganizationID, role RoleID, id RoleMembershipID) (*RoleMembership, error) {
 	p, err := roleMembershipPath(org, role, id)
 	if err != nil {
 		return nil, err
@@ -273,7 +271,7 @@ func (s *RolesService) GetMembership(ctx context.Context, org, role, id uuid.UUI
 // already part of the role." when they already have it.
 //
 // API: POST /api/organizations/{organization_id}/roles/{role_id}/role_memberships/ (scope organization:write)
-func (s *RolesService) AddMember(ctx context.Context, org, role, user uuid.UUID) (*RoleMembership, error) {
+func (s *RolesService) AddMember(ctx context.Context, org OrganizationID, role RoleID, user UserUUID) (*RoleMembership, error) {
 	p, err := rolePath(org, role, "role_memberships")
 	if err != nil {
 		return nil, err
@@ -292,7 +290,7 @@ func (s *RolesService) AddMember(ctx context.Context, org, role, user uuid.UUID)
 // ID (RoleMembership.ID, not the user's UUID). It needs an admin.
 //
 // API: DELETE /api/organizations/{organization_id}/roles/{role_id}/role_memberships/{id}/ (scope organization:write)
-func (s *RolesService) RemoveMember(ctx context.Context, org, role, id uuid.UUID) error {
+func (s *RolesService) RemoveMember(ctx context.Context, org OrganizationID, role RoleID, id RoleMembershipID) error {
 	p, err := roleMembershipPath(org, role, id)
 	if err != nil {
 		return err

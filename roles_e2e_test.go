@@ -33,7 +33,7 @@ func TestRolesE2E(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if eng.ID == uuid.Nil || eng.Name != "Engineers" || eng.IsDefault || len(eng.Members) != 0 || eng.CreatedAt.IsZero() {
+	if eng.ID == posthogapi.RoleID(uuid.Nil) || eng.Name != "Engineers" || eng.IsDefault || len(eng.Members) != 0 || eng.CreatedAt.IsZero() {
 		t.Fatalf("created = %+v", eng)
 	}
 	// TestFidelity14: PostHog leaves created_by null on roles created
@@ -97,7 +97,7 @@ func TestRolesE2E(t *testing.T) {
 	if _, err := c.Roles.AddMember(ctx, org, eng.ID, outsider.UUID); !errors.As(err, &ae) || ae.StatusCode != 400 || ae.Detail != "User does not exist." {
 		t.Errorf("outsider add: %v", err)
 	}
-	if _, err := c.Roles.AddMember(ctx, org, uuid.New(), mo.UUID); !errors.As(err, &ae) || ae.Detail != "Role does not exist." {
+	if _, err := c.Roles.AddMember(ctx, org, posthogapi.RoleID(uuid.New()), mo.UUID); !errors.As(err, &ae) || ae.Detail != "Role does not exist." {
 		t.Errorf("unknown role: %v", err)
 	}
 	gm, err := c.Roles.GetMembership(ctx, org, eng.ID, m.ID)

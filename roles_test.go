@@ -54,7 +54,7 @@ const roleJSON = `{
 
 func checkRole(t *testing.T, r *Role) {
 	t.Helper()
-	if r.ID != roleID || r.Name != "Engineers" || !r.IsDefault {
+	if r.ID != RoleID(roleID) || r.Name != "Engineers" || !r.IsDefault {
 		t.Errorf("role = %+v", r)
 	}
 	if !r.CreatedAt.Equal(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)) {
@@ -71,7 +71,7 @@ func checkRole(t *testing.T, r *Role) {
 
 func checkRoleMembership(t *testing.T, m *RoleMembership) {
 	t.Helper()
-	if m.ID != roleMember || m.RoleID != roleID || m.User.UUID != roleUser || m.User.Email != "mo@example.com" {
+	if m.ID != RoleMembershipID(roleMember) || m.RoleID != RoleID(roleID) || m.User.UUID != UserUUID(roleUser) || m.User.Email != "mo@example.com" {
 		t.Errorf("membership = %+v", m)
 	}
 	if m.OrganizationMember == nil || m.OrganizationMember.Level != MembershipLevelMember || !m.OrganizationMember.HasSocialAuth {
@@ -90,7 +90,7 @@ func TestRolesList(t *testing.T) {
 		{"id": "0190a1b2-0000-7000-8000-00000000a002", "name": "Hidden", "created_at": "2025-01-01T00:00:00Z",
 		 "created_by": null, "members": [], "is_default": false}]}`
 	mt.RegisterResponder(http.MethodGet, rolesURL(""), respond(t, 200, body, "limit=2&offset=2", ""))
-	p, err := c.Roles.List(context.Background(), roleOrg, &ListOptions{Limit: 2, Offset: 2})
+	p, err := c.Roles.List(context.Background(), OrganizationID(roleOrg), &ListOptions{Limit: 2, Offset: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestRolesAll(t *testing.T) {
 		return respond(t, 200, page1, "limit=1", "")(req)
 	})
 	var names []string
-	for r, err := range c.Roles.All(context.Background(), roleOrg, &ListOptions{Limit: 1}) {
+	for r, err := range c.Roles.All(context.Background(), OrganizationID(roleOrg), &ListOptions{Limit: 1}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,24 +139,24 @@ func TestRoleGetCreateUpdateReplaceDelete(t *testing.T) {
 	mt.RegisterResponder(http.MethodPut, one, respond(t, 200, roleJSON, "", `{"name": "Engineers"}`))
 	mt.RegisterResponder(http.MethodDelete, one, respond(t, 204, "", "", ""))
 
-	r, err := c.Roles.Get(ctx, roleOrg, roleID)
+	r, err := c.Roles.Get(ctx, OrganizationID(roleOrg), RoleID(roleID))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkRole(t, r)
-	if r, err = c.Roles.Create(ctx, roleOrg, &RoleCreate{Name: "Engineers"}); err != nil {
+	if r, err = c.Roles.Create(ctx, OrganizationID(roleOrg), &RoleCreate{Name: "Engineers"}); err != nil {
 		t.Fatal(err)
 	}
 	checkRole(t, r)
-	if r, err = c.Roles.Update(ctx, roleOrg, roleID, &RoleUpdate{Name: Ptr("Engineers")}); err != nil {
+	if r, err = c.Roles.Update(ctx, OrganizationID(roleOrg), RoleID(roleID), &RoleUpdate{Name: Ptr("Engineers")}); err != nil {
 		t.Fatal(err)
 	}
 	checkRole(t, r)
-	if r, err = c.Roles.Replace(ctx, roleOrg, roleID, &RoleCreate{Name: "Engineers"}); err != nil {
+	if r, err = c.Roles.Replace(ctx, OrganizationID(roleOrg), RoleID(roleID), &RoleCreate{Name: "Engineers"}); err != nil {
 		t.Fatal(err)
 	}
 	checkRole(t, r)
-	if err := c.Roles.Delete(ctx, roleOrg, roleID); err != nil {
+	if err := c.Roles.Delete(ctx, OrganizationID(roleOrg), RoleID(roleID)); err != nil {
 		t.Fatal(err)
 	}
 	info := mt.GetCallCountInfo()
@@ -170,7 +170,7 @@ func TestRoleGetCreateUpdateReplaceDelete(t *testing.T) {
 func TestRoleUpdateEmptyPatchSendsEmptyObject(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPatch, rolesURL(roleID.String()+"/"), respond(t, 200, roleJSON, "", `{}`))
-	if _, err := c.Roles.Update(context.Background(), roleOrg, roleID, &RoleUpdate{}); err != nil {
+	if _, err := c.Roles.Update(context.Background(), OrganizationID(roleOrg), RoleID(roleID), &RoleUpdate{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -179,7 +179,7 @@ func TestRoleUniqueNameError(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, rolesURL(""), respond(t, 400,
 		`{"type": "validation_error", "code": "unique", "detail": "There is already a role with this name.", "attr": "name"}`, "", `{"name": "ENGINEERS"}`))
-	_, err := c.Roles.Create(context.Background(), roleOrg, &RoleCreate{Name: "ENGINEERS"})
+	_, err := c.Roles.Create(context.Background(), OrganizationID(roleOrg), &RoleCreate{Name: "ENGINEERS"})
 	var ae *APIError
 	if !errors.Is(err, ErrValidation) || !errors.As(err, &ae) || ae.Code != "unique" || ae.Attr != "name" {
 		t.Fatalf("err = %v", err)
@@ -196,29 +196,55 @@ func TestRoleValidationSendsNothing(t *testing.T) {
 	long := strings.Repeat("é", MaxRoleNameLength+1)
 	ok := strings.Repeat("é", MaxRoleNameLength)
 	cases := map[string]func() error{
-		"nil org":        func() error { _, err := c.Roles.List(ctx, uuid.Nil, nil); return err },
-		"nil role id":    func() error { _, err := c.Roles.Get(ctx, roleOrg, uuid.Nil); return err },
-		"empty name":     func() error { _, err := c.Roles.Create(ctx, roleOrg, &RoleCreate{}); return err },
-		"blank name":     func() error { _, err := c.Roles.Create(ctx, roleOrg, &RoleCreate{Name: " \t"}); return err },
-		"long name":      func() error { _, err := c.Roles.Create(ctx, roleOrg, &RoleCreate{Name: long}); return err },
-		"nil create":     func() error { _, err := c.Roles.Create(ctx, roleOrg, nil); return err },
-		"nil update":     func() error { _, err := c.Roles.Update(ctx, roleOrg, roleID, nil); return err },
-		"long patch":     func() error { _, err := c.Roles.Update(ctx, roleOrg, roleID, &RoleUpdate{Name: &long}); return err },
-		"empty put":      func() error { _, err := c.Roles.Replace(ctx, roleOrg, roleID, &RoleCreate{}); return err },
-		"delete nil id":  func() error { return c.Roles.Delete(ctx, roleOrg, uuid.Nil) },
-		"add nil user":   func() error { _, err := c.Roles.AddMember(ctx, roleOrg, roleID, uuid.Nil); return err },
-		"add nil role":   func() error { _, err := c.Roles.AddMember(ctx, roleOrg, uuid.Nil, roleUser); return err },
-		"get nil member": func() error { _, err := c.Roles.GetMembership(ctx, roleOrg, roleID, uuid.Nil); return err },
-		"remove nil id":  func() error { return c.Roles.RemoveMember(ctx, roleOrg, roleID, uuid.Nil) },
-		"list nil role":  func() error { _, err := c.Roles.ListMemberships(ctx, roleOrg, uuid.Nil, nil); return err },
+		"nil org":     func() error { _, err := c.Roles.List(ctx, OrganizationID(uuid.Nil), nil); return err },
+		"nil role id": func() error { _, err := c.Roles.Get(ctx, OrganizationID(roleOrg), RoleID(uuid.Nil)); return err },
+		"empty name":  func() error { _, err := c.Roles.Create(ctx, OrganizationID(roleOrg), &RoleCreate{}); return err },
+		"blank name": func() error {
+			_, err := c.Roles.Create(ctx, OrganizationID(roleOrg), &RoleCreate{Name: " \t"})
+			return err
+		},
+		"long name": func() error {
+			_, err := c.Roles.Create(ctx, OrganizationID(roleOrg), &RoleCreate{Name: long})
+			return err
+		},
+		"nil create": func() error { _, err := c.Roles.Create(ctx, OrganizationID(roleOrg), nil); return err },
+		"nil update": func() error { _, err := c.Roles.Update(ctx, OrganizationID(roleOrg), RoleID(roleID), nil); return err },
+		"long patch": func() error {
+			_, err := c.Roles.Update(ctx, OrganizationID(roleOrg), RoleID(roleID), &RoleUpdate{Name: &long})
+			return err
+		},
+		"empty put": func() error {
+			_, err := c.Roles.Replace(ctx, OrganizationID(roleOrg), RoleID(roleID), &RoleCreate{})
+			return err
+		},
+		"delete nil id": func() error { return c.Roles.Delete(ctx, OrganizationID(roleOrg), RoleID(uuid.Nil)) },
+		"add nil user": func() error {
+			_, err := c.Roles.AddMember(ctx, OrganizationID(roleOrg), RoleID(roleID), UserUUID(uuid.Nil))
+			return err
+		},
+		"add nil role": func() error {
+			_, err := c.Roles.AddMember(ctx, OrganizationID(roleOrg), RoleID(uuid.Nil), UserUUID(roleUser))
+			return err
+		},
+		"get nil member": func() error {
+			_, err := c.Roles.GetMembership(ctx, OrganizationID(roleOrg), RoleID(roleID), RoleMembershipID(uuid.Nil))
+			return err
+		},
+		"remove nil id": func() error {
+			return c.Roles.RemoveMember(ctx, OrganizationID(roleOrg), RoleID(roleID), RoleMembershipID(uuid.Nil))
+		},
+		"list nil role": func() error {
+			_, err := c.Roles.ListMemberships(ctx, OrganizationID(roleOrg), RoleID(uuid.Nil), nil)
+			return err
+		},
 		"all nil org": func() error {
-			for _, err := range c.Roles.All(ctx, uuid.Nil, nil) {
+			for _, err := range c.Roles.All(ctx, OrganizationID(uuid.Nil), nil) {
 				return err
 			}
 			return nil
 		},
 		"all memberships nil role": func() error {
-			for _, err := range c.Roles.AllMemberships(ctx, roleOrg, uuid.Nil, nil) {
+			for _, err := range c.Roles.AllMemberships(ctx, OrganizationID(roleOrg), RoleID(uuid.Nil), nil) {
 				return err
 			}
 			return nil
@@ -254,7 +280,7 @@ func TestRoleMemberships(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, one, respond(t, 200, roleMembershipJSON, "", ""))
 	mt.RegisterResponder(http.MethodDelete, one, respond(t, 204, "", "", ""))
 
-	p, err := c.Roles.ListMemberships(ctx, roleOrg, roleID, &ListOptions{Limit: 10})
+	p, err := c.Roles.ListMemberships(ctx, OrganizationID(roleOrg), RoleID(roleID), &ListOptions{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +292,7 @@ func TestRoleMemberships(t *testing.T) {
 		t.Errorf("legacy membership = %+v", l)
 	}
 	n := 0
-	for m, err := range c.Roles.AllMemberships(ctx, roleOrg, roleID, &ListOptions{Limit: 10}) {
+	for m, err := range c.Roles.AllMemberships(ctx, OrganizationID(roleOrg), RoleID(roleID), &ListOptions{Limit: 10}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,16 +304,16 @@ func TestRoleMemberships(t *testing.T) {
 	if n != 2 {
 		t.Errorf("AllMemberships yielded %d", n)
 	}
-	m, err := c.Roles.AddMember(ctx, roleOrg, roleID, roleUser)
+	m, err := c.Roles.AddMember(ctx, OrganizationID(roleOrg), RoleID(roleID), UserUUID(roleUser))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkRoleMembership(t, m)
-	if m, err = c.Roles.GetMembership(ctx, roleOrg, roleID, roleMember); err != nil {
+	if m, err = c.Roles.GetMembership(ctx, OrganizationID(roleOrg), RoleID(roleID), RoleMembershipID(roleMember)); err != nil {
 		t.Fatal(err)
 	}
 	checkRoleMembership(t, m)
-	if err := c.Roles.RemoveMember(ctx, roleOrg, roleID, roleMember); err != nil {
+	if err := c.Roles.RemoveMember(ctx, OrganizationID(roleOrg), RoleID(roleID), RoleMembershipID(roleMember)); err != nil {
 		t.Fatal(err)
 	}
 	info := mt.GetCallCountInfo()
@@ -301,7 +327,7 @@ func TestRoleAddMemberErrors(t *testing.T) {
 	list := rolesURL(roleID.String() + "/role_memberships/")
 	mt.RegisterResponder(http.MethodPost, list, respond(t, 400,
 		`{"type": "validation_error", "code": "invalid_input", "detail": "User is already part of the role.", "attr": null}`, "", ""))
-	_, err := c.Roles.AddMember(context.Background(), roleOrg, roleID, roleUser)
+	_, err := c.Roles.AddMember(context.Background(), OrganizationID(roleOrg), RoleID(roleID), UserUUID(roleUser))
 	var ae *APIError
 	if !errors.As(err, &ae) || !errors.Is(err, ErrValidation) || ae.Detail != "User is already part of the role." || ae.Attr != "" {
 		t.Fatalf("err = %v", err)
@@ -309,7 +335,7 @@ func TestRoleAddMemberErrors(t *testing.T) {
 	// A POST is never retried after a 5xx.
 	mt.RegisterResponder(http.MethodPost, list, respond(t, 502, `{"detail": "bad gateway"}`, "", ""))
 	mt.ZeroCallCounters()
-	if _, err := c.Roles.AddMember(context.Background(), roleOrg, roleID, roleUser); !errors.Is(err, ErrServer) {
+	if _, err := c.Roles.AddMember(context.Background(), OrganizationID(roleOrg), RoleID(roleID), UserUUID(roleUser)); !errors.Is(err, ErrServer) {
 		t.Fatalf("err = %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 1 {

@@ -71,7 +71,7 @@ func TestWritesAnswered2xxAreNeverReportedNotDone(t *testing.T) {
 			t.Fatal(err)
 		}
 		org := srv.DefaultOrganization().ID
-		ops := writeOps(t, srv, c, org)
+		ops := writeOps(t, srv, c, uuid.UUID(org))
 		i := 0
 		for _, op := range ops {
 			for _, wf := range writeFaults {
@@ -81,7 +81,7 @@ func TestWritesAnswered2xxAreNeverReportedNotDone(t *testing.T) {
 				}
 			}
 		}
-		checkStateMatchesCommits(t, srv, c, org)
+		checkStateMatchesCommits(t, srv, c, uuid.UUID(org))
 		fig.requests += len(srv.Requests())
 		srv.Close()
 	}
@@ -152,55 +152,57 @@ func checkWriteUnderFault(t *testing.T, srv *posthogtest.Server, op writeOp, wf 
 func writeOps(t *testing.T, srv *posthogtest.Server, c *posthogapi.Client, org uuid.UUID) []writeOp {
 	member := func(t *testing.T, i int) any {
 		u := srv.AddUser(posthogtest.UserSeed{Email: fmt.Sprintf("member%d@example.com", i), FirstName: "M"})
-		srv.AddMember(org, u.UUID, posthogtest.LevelMember)
+		srv.AddMember(posthogapi.OrganizationID(org), u.UUID, posthogtest.LevelMember)
 		return u.UUID
 	}
-	role := func(t *testing.T, i int) any { return srv.AddRole(org, fmt.Sprintf("setup role %d", i)).ID }
+	role := func(t *testing.T, i int) any {
+		return srv.AddRole(posthogapi.OrganizationID(org), fmt.Sprintf("setup role %d", i)).ID
+	}
 	return []writeOp{
 		{name: "Invites.Create", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {
-			_, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: fmt.Sprintf("one%d@example.com", i)})
+			_, err := c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: fmt.Sprintf("one%d@example.com", i)})
 			return err
 		}},
 		{name: "Invites.Bulk", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {
-			_, err := c.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{
+			_, err := c.Invites.Bulk(ctx, posthogapi.OrganizationID(org), []posthogapi.InviteCreate{
 				{TargetEmail: fmt.Sprintf("bulk%da@example.com", i)}, {TargetEmail: fmt.Sprintf("bulk%db@example.com", i)}, {TargetEmail: fmt.Sprintf("bulk%dc@example.com", i)},
 			})
 			return err
 		}},
 		{name: "Invites.Delete", method: http.MethodDelete, setup: func(t *testing.T, i int) any {
-			return srv.AddInvite(org, posthogtest.InviteSeed{Email: fmt.Sprintf("gone%d@example.com", i)}).ID
+			return srv.AddInvite(posthogapi.OrganizationID(org), posthogtest.InviteSeed{Email: fmt.Sprintf("gone%d@example.com", i)}).ID
 		}, run: func(ctx context.Context, i int, prep any) error {
-			return c.Invites.Delete(ctx, org, prep.(uuid.UUID))
+			return c.Invites.Delete(ctx, posthogapi.OrganizationID(org), prep.(posthogapi.InviteID))
 		}},
 		{name: "Roles.Create", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {
-			_, err := c.Roles.Create(ctx, org, &posthogapi.RoleCreate{Name: fmt.Sprintf("role %d", i)})
+			_, err := c.Roles.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.RoleCreate{Name: fmt.Sprintf("role %d", i)})
 			return err
 		}},
 		{name: "Roles.Update", method: http.MethodPatch, setup: role, run: func(ctx context.Context, i int, prep any) error {
-			_, err := c.Roles.Update(ctx, org, prep.(uuid.UUID), &posthogapi.RoleUpdate{Name: posthogapi.Ptr(fmt.Sprintf("renamed role %d", i))})
+			_, err := c.Roles.Update(ctx, posthogapi.OrganizationID(org), prep.(posthogapi.RoleID), &posthogapi.RoleUpdate{Name: posthogapi.Ptr(fmt.Sprintf("renamed role %d", i))})
 			return err
 		}},
 		{name: "Roles.Replace", method: http.MethodPut, setup: role, run: func(ctx context.Context, i int, prep any) error {
-			_, err := c.Roles.Replace(ctx, org, prep.(uuid.UUID), &posthogapi.RoleCreate{Name: fmt.Sprintf("replaced role %d", i)})
+			_, err := c.Roles.Replace(ctx, posthogapi.OrganizationID(org), prep.(posthogapi.RoleID), &posthogapi.RoleCreate{Name: fmt.Sprintf("replaced role %d", i)})
 			return err
 		}},
 		{name: "Roles.AddMember", method: http.MethodPost, setup: func(t *testing.T, i int) any {
-			return [2]uuid.UUID{role(t, i).(uuid.UUID), member(t, i).(uuid.UUID)}
+			return [2]uuid.UUID{role(t, i).(posthogapi.RoleID).UUID(), member(t, i).(posthogapi.UserUUID).UUID()}
 		}, run: func(ctx context.Context, i int, prep any) error {
 			p := prep.([2]uuid.UUID)
-			_, err := c.Roles.AddMember(ctx, org, p[0], p[1])
+			_, err := c.Roles.AddMember(ctx, posthogapi.OrganizationID(org), posthogapi.RoleID(p[0]), posthogapi.UserUUID(p[1]))
 			return err
 		}},
 		{name: "Projects.Create", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {
-			_, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: fmt.Sprintf("project %d", i)})
+			_, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: fmt.Sprintf("project %d", i)})
 			return err
 		}},
 		{name: "Members.Update", method: http.MethodPatch, setup: member, run: func(ctx context.Context, i int, prep any) error {
-			_, err := c.Members.Update(ctx, org, prep.(uuid.UUID), &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin})
+			_, err := c.Members.Update(ctx, posthogapi.OrganizationID(org), prep.(posthogapi.UserUUID), &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin})
 			return err
 		}},
 		{name: "BatchExports.Create", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {
-			_, err := c.BatchExports.Create(ctx, org, &posthogapi.BatchExportCreate{
+			_, err := c.BatchExports.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.BatchExportCreate{
 				Name: fmt.Sprintf("export %d", i), Interval: posthogapi.IntervalHour,
 				Destination: posthogapi.NewBatchExportDestination(posthogapi.HTTPConfig{URL: "https://us.i.posthog.com/batch/", Token: "phc_t"}),
 			})
@@ -218,13 +220,13 @@ func writeOps(t *testing.T, srv *posthogtest.Server, c *posthogapi.Client, org u
 func checkStateMatchesCommits(t *testing.T, srv *posthogtest.Server, c *posthogapi.Client, org uuid.UUID) {
 	t.Helper()
 	counts := map[string]int{}
-	for _, r := range srv.Roles(org) {
+	for _, r := range srv.Roles(posthogapi.OrganizationID(org)) {
 		counts[r.Name]++
 	}
-	for _, p := range srv.Projects(org) {
+	for _, p := range srv.Projects(posthogapi.OrganizationID(org)) {
 		counts[p.Name]++
 	}
-	for _, b := range srv.BatchExports(org) {
+	for _, b := range srv.BatchExports(posthogapi.OrganizationID(org)) {
 		counts[b.Name]++
 	}
 	for o, err := range c.Organizations.All(context.Background(), nil) {
@@ -238,8 +240,8 @@ func checkStateMatchesCommits(t *testing.T, srv *posthogtest.Server, c *posthoga
 			t.Errorf("%q exists %d times", name, n)
 		}
 	}
-	for _, inv := range srv.Invites(org) {
-		if n := srv.InvitesCreated(org, inv.Email); n > 1 {
+	for _, inv := range srv.Invites(posthogapi.OrganizationID(org)) {
+		if n := srv.InvitesCreated(posthogapi.OrganizationID(org), inv.Email); n > 1 {
 			t.Errorf("invite for %s created %d times", inv.Email, n)
 		}
 	}
@@ -267,9 +269,9 @@ func bulkScenario(t *testing.T, nonAtomic bool) (*posthogtest.Server, *posthogap
 	invites[30].TargetEmail = "owner@example.com"
 	earlier := map[string]uuid.UUID{}
 	for _, e := range []string{"user25@example.com", "user35@example.com"} {
-		earlier[e] = srv.AddInvite(org, posthogtest.InviteSeed{Email: e}).ID
+		earlier[e] = uuid.UUID(srv.AddInvite(org, posthogtest.InviteSeed{Email: e}).ID)
 	}
-	return srv, c, org, invites, earlier
+	return srv, c, uuid.UUID(org), invites, earlier
 }
 
 // Item 13: PostHog refuses a member's address only while creating a bulk's
@@ -280,7 +282,7 @@ func TestFidelity13_BulkPartialCreationReconciled(t *testing.T) {
 	for _, nonAtomic := range []bool{false, true} {
 		t.Run(fmt.Sprintf("nonAtomic=%v", nonAtomic), func(t *testing.T) {
 			srv, c, org, invites, earlier := bulkScenario(t, nonAtomic)
-			r, err := c.Invites.BulkChunked(context.Background(), org, invites)
+			r, err := c.Invites.BulkChunked(context.Background(), posthogapi.OrganizationID(org), invites)
 			if !errors.Is(err, posthogapi.ErrValidation) {
 				t.Fatalf("err = %v, want the second chunk's 400", err)
 			}
@@ -291,13 +293,13 @@ func TestFidelity13_BulkPartialCreationReconciled(t *testing.T) {
 			// Server truth, from its own count of created invites.
 			for _, res := range r.Results() {
 				want := posthogapi.InviteNotCreated
-				if srv.InvitesCreated(org, res.TargetEmail) == 1 {
+				if srv.InvitesCreated(posthogapi.OrganizationID(org), res.TargetEmail) == 1 {
 					want = posthogapi.InviteCreated
 				}
 				if res.Status != want {
 					t.Errorf("%s: %v, server says %v", res.TargetEmail, res.Status, want)
 				}
-				if res.Status == posthogapi.InviteCreated && (res.Invite == nil || res.Invite.ID == earlier[res.TargetEmail]) {
+				if res.Status == posthogapi.InviteCreated && (res.Invite == nil || res.Invite.ID == posthogapi.InviteID(earlier[res.TargetEmail])) {
 					t.Errorf("%s: created, but invite %+v", res.TargetEmail, res.Invite)
 				}
 			}
@@ -332,11 +334,11 @@ func TestFidelity13_BulkPartialCreationReconciled(t *testing.T) {
 					again = append(again, invites[res.Index])
 				}
 			}
-			if _, err := c.Invites.BulkChunked(context.Background(), org, again); err != nil {
+			if _, err := c.Invites.BulkChunked(context.Background(), posthogapi.OrganizationID(org), again); err != nil {
 				t.Fatalf("re-send: %v", err)
 			}
 			for i, inv := range invites {
-				if n := srv.InvitesCreated(org, inv.TargetEmail); i != 30 && n != 1 {
+				if n := srv.InvitesCreated(posthogapi.OrganizationID(org), inv.TargetEmail); i != 30 && n != 1 {
 					t.Errorf("%s created %d times", inv.TargetEmail, n)
 				}
 			}
@@ -349,14 +351,14 @@ func TestFidelity13_BulkPartialCreationReconciled(t *testing.T) {
 func TestFidelity13_BulkPartialCreationBulkDoc(t *testing.T) {
 	for _, nonAtomic := range []bool{false, true} {
 		srv, c, org, _, _ := bulkScenario(t, nonAtomic)
-		_, err := c.Invites.Bulk(context.Background(), org, []posthogapi.InviteCreate{
+		_, err := c.Invites.Bulk(context.Background(), posthogapi.OrganizationID(org), []posthogapi.InviteCreate{
 			{TargetEmail: "a@example.com"}, {TargetEmail: "owner@example.com"}, {TargetEmail: "b@example.com"},
 		})
 		var ae *posthogapi.APIError
 		if !errors.As(err, &ae) || ae.StatusCode != 400 || ae.Detail != "A user with this email address already belongs to the organization." {
 			t.Fatalf("nonAtomic=%v: err = %v", nonAtomic, err)
 		}
-		a, b := srv.InvitesCreated(org, "a@example.com"), srv.InvitesCreated(org, "b@example.com")
+		a, b := srv.InvitesCreated(posthogapi.OrganizationID(org), "a@example.com"), srv.InvitesCreated(posthogapi.OrganizationID(org), "b@example.com")
 		if nonAtomic && (a != 1 || b != 0) || !nonAtomic && (a != 0 || b != 0) {
 			t.Errorf("nonAtomic=%v: a created %d, b created %d", nonAtomic, a, b)
 		}
@@ -393,13 +395,13 @@ func bulkUnderFault(t *testing.T, nonAtomic bool, wf writeFault, chunk int, poli
 		f.Method, f.Path, f.Skip = http.MethodPost, "/api/organizations/"+org.String()+"/invites/bulk/", chunk
 		srv.InjectFault(f)
 	}
-	r, _ := c.Invites.BulkChunked(ctx, org, invites)
+	r, _ := c.Invites.BulkChunked(ctx, posthogapi.OrganizationID(org), invites)
 	if r == nil {
 		t.Fatalf("%s: no report", name)
 	}
 	// Every definite status agrees with the server.
 	for _, res := range r.Results() {
-		n := srv.InvitesCreated(org, res.TargetEmail)
+		n := srv.InvitesCreated(posthogapi.OrganizationID(org), res.TargetEmail)
 		switch {
 		case res.Status == posthogapi.InviteCreated && n != 1, res.Status == posthogapi.InviteNotCreated && n != 0:
 			t.Errorf("%s: %s reported %v, created %d times", name, res.TargetEmail, res.Status, n)
@@ -424,12 +426,12 @@ func bulkUnderFault(t *testing.T, nonAtomic bool, wf writeFault, chunk int, poli
 		}
 	}
 	if len(again) > 0 {
-		if _, err := c.Invites.BulkChunked(ctx, org, again); err != nil && !errors.Is(err, posthogapi.ErrValidation) {
+		if _, err := c.Invites.BulkChunked(ctx, posthogapi.OrganizationID(org), again); err != nil && !errors.Is(err, posthogapi.ErrValidation) {
 			t.Errorf("%s: re-send: %v", name, err)
 		}
 	}
 	for _, inv := range invites {
-		if n := srv.InvitesCreated(org, inv.TargetEmail); n > 1 {
+		if n := srv.InvitesCreated(posthogapi.OrganizationID(org), inv.TargetEmail); n > 1 {
 			t.Errorf("%s: %s created %d times", name, inv.TargetEmail, n)
 		}
 	}

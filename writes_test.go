@@ -48,9 +48,9 @@ func TestDecodeErrorOfWriteMatchesOutcomeUnknown(t *testing.T) {
 		mt.RegisterResponder(http.MethodPut, api(testOrg.String()+"/roles/"+role.String()+"/"), tc.responder)
 		mt.RegisterResponder(http.MethodGet, api(testOrg.String()+"/roles/"+role.String()+"/"), tc.responder)
 		ctx := context.Background()
-		_, errPost := c.Roles.Create(ctx, testOrg, &RoleCreate{Name: "r"})
-		_, errPatch := c.Roles.Update(ctx, testOrg, role, &RoleUpdate{Name: Ptr("r")})
-		_, errPut := c.Roles.Replace(ctx, testOrg, role, &RoleCreate{Name: "r"})
+		_, errPost := c.Roles.Create(ctx, OrganizationID(testOrg), &RoleCreate{Name: "r"})
+		_, errPatch := c.Roles.Update(ctx, OrganizationID(testOrg), RoleID(role), &RoleUpdate{Name: Ptr("r")})
+		_, errPut := c.Roles.Replace(ctx, OrganizationID(testOrg), RoleID(role), &RoleCreate{Name: "r"})
 		for method, err := range map[string]error{"POST": errPost, "PATCH": errPatch, "PUT": errPut} {
 			var de *DecodeError
 			if !errors.As(err, &de) || !de.WriteDone() || de.Method != method || de.StatusCode < 200 || de.StatusCode > 299 ||
@@ -61,7 +61,7 @@ func TestDecodeErrorOfWriteMatchesOutcomeUnknown(t *testing.T) {
 				t.Errorf("%s %s: %v does not match ErrOutcomeUnknown", tc.name, method, err)
 			}
 		}
-		_, err := c.Roles.Get(ctx, testOrg, role)
+		_, err := c.Roles.Get(ctx, OrganizationID(testOrg), RoleID(role))
 		var de *DecodeError
 		if !errors.As(err, &de) || de.WriteDone() || errors.Is(err, ErrOutcomeUnknown) {
 			t.Errorf("%s GET: err = %v, want a DecodeError not matching ErrOutcomeUnknown", tc.name, err)

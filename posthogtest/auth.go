@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // apiKey is a personal API key.
@@ -43,10 +44,10 @@ func (s *Server) NewAPIKey(scopes ...string) string {
 
 // NewAPIKeyFor returns a new personal API key of the user with the given
 // UUID. It panics if there is no such user (a mistake in the test).
-func (s *Server) NewAPIKeyFor(userUUID uuid.UUID, scopes ...string) string {
+func (s *Server) NewAPIKeyFor(userUUID posthogapi.UserUUID, scopes ...string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.userByUUID(userUUID)
+	u := s.userByUUID(uuid.UUID(userUUID))
 	if u == nil {
 		panic(fmt.Sprintf("posthogtest: no user %s", userUUID))
 	}
@@ -55,10 +56,10 @@ func (s *Server) NewAPIKeyFor(userUUID uuid.UUID, scopes ...string) string {
 
 // NewOrgScopedAPIKey returns a key of the default user that may only reach
 // the given organizations (PostHog's scoped_organizations).
-func (s *Server) NewOrgScopedAPIKey(orgs []uuid.UUID, scopes ...string) string {
+func (s *Server) NewOrgScopedAPIKey(orgs []posthogapi.OrganizationID, scopes ...string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.newKey(s.defUser, scopes, orgs)
+	return s.newKey(s.defUser, scopes, toUUIDs(orgs))
 }
 
 // NewProjectScopedAPIKey returns a key of the default user limited to the

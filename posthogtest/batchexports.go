@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // Batch exports, as PostHog serves them under
@@ -100,8 +101,8 @@ type batchExportRun struct {
 // BatchExport is a batch export of the server, as stored: Config holds the
 // secrets PostHog never sends back.
 type BatchExport struct {
-	ID              uuid.UUID
-	OrganizationID  uuid.UUID
+	ID              posthogapi.BatchExportID
+	OrganizationID  posthogapi.OrganizationID
 	Name            string
 	DestinationType string
 	Interval        string
@@ -111,9 +112,9 @@ type BatchExport struct {
 
 // BatchExportRun is a run of a batch export, as seeded.
 type BatchExportRun struct {
-	ID                uuid.UUID
-	BatchExportID     uuid.UUID
-	Status            string
+	ID                posthogapi.BatchExportRunID
+	BatchExportID     posthogapi.BatchExportID
+	Status            posthogapi.BatchExportRunStatus
 	DataIntervalStart time.Time
 	DataIntervalEnd   time.Time
 	CreatedAt         time.Time
@@ -127,16 +128,16 @@ var batchExportRunStatuses = []string{
 
 // BatchExports returns the organization's batch exports that are not
 // deleted, oldest first.
-func (s *Server) BatchExports(orgID uuid.UUID) []BatchExport {
+func (s *Server) BatchExports(orgID posthogapi.OrganizationID) []BatchExport {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []BatchExport
 	for _, be := range areaState[batchExportsState](s).exports {
-		if be.deleted || be.org.id != orgID {
+		if be.deleted || posthogapi.OrganizationID(be.org.id) != orgID {
 			continue
 		}
 		out = append(out, BatchExport{
-			ID: be.id, OrganizationID: be.org.id, Name: be.name, DestinationType: be.destType,
+			ID: posthogapi.BatchExportID(be.id), OrganizationID: posthogapi.OrganizationID(be.org.id), Name: be.name, DestinationType: be.destType,
 			Interval: be.interval, Paused: be.paused, Config: deepCopyMap(be.config),
 		})
 	}
@@ -149,10 +150,11 @@ func (s *Server) BatchExports(orgID uuid.UUID) []BatchExport {
 // last full interval before now; it shows in the export's latest_runs,
 // newest first. It panics if there is no such export or status (a mistake
 // in the test).
-func (s *Server) AddBatchExportRun(orgID, exportID uuid.UUID, status string) BatchExportRun {
+func (s *Server) AddBatchExportRun(orgID posthogapi.OrganizationID, exportID posthogapi.BatchExportID, runStatus posthogapi.BatchExportRunStatus) BatchExportRun {
+	status := string(runStatus)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	be := areaState[batchExportsState](s).find(orgID, exportID)
+	be := areaState[batchExportsState](s).find(uuid.UUID(orgID), uuid.UUID(exportID))
 	if be == nil {
 		panic(fmt.Sprintf("posthogtest: no batch export %s in organization %s", exportID, orgID))
 	}
@@ -185,7 +187,7 @@ func (s *Server) AddBatchExportRun(orgID, exportID uuid.UUID, status string) Bat
 		r.latestError = &msg
 	}
 	be.runs = append(be.runs, r)
-	return BatchExportRun{ID: r.id, BatchExportID: be.id, Status: status, DataIntervalStart: start, DataIntervalEnd: end, CreatedAt: now}
+	return BatchExportRun{ID: posthogapi.BatchExportRunID(r.id), BatchExportID: posthogapi.BatchExportID(be.id), Status: posthogapi.BatchExportRunStatus(status), DataIntervalStart: start, DataIntervalEnd: end, CreatedAt: now}
 }
 
 func (st *batchExportsState) find(orgID, id uuid.UUID) *batchExport {

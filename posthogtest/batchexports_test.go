@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // rawCall sends a request to srv with key and decodes the JSON answer (nil
@@ -213,7 +214,7 @@ func TestBatchExportServerAddRunPanics(t *testing.T) {
 				t.Error("unknown export: no panic")
 			}
 		}()
-		srv.AddBatchExportRun(org, uuid.New(), "Completed")
+		srv.AddBatchExportRun(org, posthogapi.BatchExportID(uuid.New()), "Completed")
 	}()
 	key := srv.NewAPIKey("batch_export:write")
 	_, body := rawCall(t, srv, key, "POST", "/api/organizations/"+org.String()+"/batch_exports/",
@@ -224,7 +225,7 @@ func TestBatchExportServerAddRunPanics(t *testing.T) {
 			t.Error("unknown status: no panic")
 		}
 	}()
-	srv.AddBatchExportRun(org, id, "Done")
+	srv.AddBatchExportRun(org, posthogapi.BatchExportID(id), "Done")
 }
 
 func TestBatchExportServerLogsHandler(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // Domains behave as the newest PostHog posthog/api/organization_domain.py
@@ -556,8 +557,8 @@ func pageNumberPagination[T any](rc *reqCtx, items []T, def, maxSize int) {
 
 // Domain is an organization's domain on the server.
 type Domain struct {
-	ID           uuid.UUID
-	Organization uuid.UUID
+	ID           posthogapi.DomainID
+	Organization posthogapi.OrganizationID
 	Domain       string
 	// VerificationChallenge is the value PostHog expects in the DNS TXT
 	// record _posthog-challenge.<domain>.
@@ -568,7 +569,7 @@ type Domain struct {
 
 func (d *orgDomain) public() Domain {
 	return Domain{
-		ID: d.id, Organization: d.org.id, Domain: d.name, VerificationChallenge: d.challenge,
+		ID: posthogapi.DomainID(d.id), Organization: posthogapi.OrganizationID(d.org.id), Domain: d.name, VerificationChallenge: d.challenge,
 		Verified: d.verifiedAt != nil, SCIMEnabled: d.scimEnabled,
 	}
 }
@@ -588,10 +589,10 @@ func (s *Server) mustDomain(orgID, id uuid.UUID) *orgDomain {
 // AddDomain adds an unverified domain to the organization, as an admin's
 // Domains.Create would. It panics if the organization does not exist or
 // the name is taken or not a domain PostHog accepts.
-func (s *Server) AddDomain(orgID uuid.UUID, name string) Domain {
+func (s *Server) AddDomain(orgID posthogapi.OrganizationID, name string) Domain {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
@@ -602,12 +603,12 @@ func (s *Server) AddDomain(orgID uuid.UUID, name string) Domain {
 }
 
 // Domains returns the organization's domains, sorted by name.
-func (s *Server) Domains(orgID uuid.UUID) []Domain {
+func (s *Server) Domains(orgID posthogapi.OrganizationID) []Domain {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Domain
 	for _, d := range sortedBy(areaState[domainState](s).domains, func(a, b *orgDomain) bool { return a.name < b.name }) {
-		if d.org.id == orgID && !d.org.deleted {
+		if posthogapi.OrganizationID(d.org.id) == orgID && !d.org.deleted {
 			out = append(out, d.public())
 		}
 	}
@@ -616,10 +617,10 @@ func (s *Server) Domains(orgID uuid.UUID) []Domain {
 
 // VerifyDomain marks the domain verified now, as a successful DNS check
 // would. It panics if there is no such domain.
-func (s *Server) VerifyDomain(orgID, id uuid.UUID) {
+func (s *Server) VerifyDomain(orgID posthogapi.OrganizationID, id posthogapi.DomainID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.mustDomain(orgID, id)
+	d := s.mustDomain(uuid.UUID(orgID), uuid.UUID(id))
 	now := s.now()
 	d.verifiedAt, d.lastVerificationRetry = &now, nil
 }
@@ -629,23 +630,23 @@ func (s *Server) VerifyDomain(orgID, id uuid.UUID) {
 // next verify request succeeds (without it, verify leaves the domain
 // unverified, as a missing record does). It panics if there is no such
 // domain.
-func (s *Server) PublishDNSChallenge(orgID, id uuid.UUID) {
+func (s *Server) PublishDNSChallenge(orgID posthogapi.OrganizationID, id posthogapi.DomainID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.mustDomain(orgID, id).dnsPublished = true
+	s.mustDomain(uuid.UUID(orgID), uuid.UUID(id)).dnsPublished = true
 }
 
 // SetDomainFeatures sets whether the organization has the paid features the
 // domain API checks: automatic provisioning (creating domains, just-in-time
 // provisioning) and SCIM. Both are on until this is called.
-func (s *Server) SetDomainFeatures(orgID uuid.UUID, automaticProvisioning, scim bool) {
+func (s *Server) SetDomainFeatures(orgID posthogapi.OrganizationID, automaticProvisioning, scim bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := areaState[domainState](s)
 	if st.withheld == nil {
 		st.withheld = map[uuid.UUID]domainFeatures{}
 	}
-	st.withheld[orgID] = domainFeatures{noAutomaticProvisioning: !automaticProvisioning, noSCIM: !scim}
+	st.withheld[uuid.UUID(orgID)] = domainFeatures{noAutomaticProvisioning: !automaticProvisioning, noSCIM: !scim}
 }
 
 // SCIMLogSeed describes a SCIM request log entry for AddSCIMLog.
@@ -669,10 +670,10 @@ type SCIMLogSeed struct {
 // AddSCIMLog records a SCIM request against the domain, as an identity
 // provider's call would, and returns the entry's ID. It panics if there is
 // no such domain.
-func (s *Server) AddSCIMLog(orgID, domainID uuid.UUID, seed SCIMLogSeed) uuid.UUID {
+func (s *Server) AddSCIMLog(orgID posthogapi.OrganizationID, domainID posthogapi.DomainID, seed SCIMLogSeed) uuid.UUID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.mustDomain(orgID, domainID)
+	d := s.mustDomain(uuid.UUID(orgID), uuid.UUID(domainID))
 	l := s.newSCIMLog(seed, "/scim/v2/"+d.id.String()+"/Users")
 	d.logs = append(d.logs, l)
 	return l.id

@@ -63,9 +63,9 @@ func Example() {
 	fmt.Println("PATCH requests:", patches)
 	// Output:
 	// promoted 2 <nil>
-	// owner@example.com 15
-	// ann@example.com 8
-	// ben@example.com 8
+	// owner@example.com owner
+	// ann@example.com admin
+	// ben@example.com admin
 	// PATCH requests: 2
 }
 

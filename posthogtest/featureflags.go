@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func init() { areaRegistrations = append(areaRegistrations, registerFeatureFlags) }
@@ -63,7 +64,7 @@ type FeatureFlag struct {
 
 // AddFeatureFlag adds a feature flag to one of the organization's projects
 // and returns its ID. The default user is its creator.
-func (s *Server) AddFeatureFlag(orgID uuid.UUID, seed FeatureFlagSeed) int64 {
+func (s *Server) AddFeatureFlag(orgID posthogapi.OrganizationID, seed FeatureFlagSeed) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &featureFlag{
@@ -73,17 +74,17 @@ func (s *Server) AddFeatureFlag(orgID uuid.UUID, seed FeatureFlagSeed) int64 {
 	if f.filters == nil {
 		f.filters = map[string]any{"groups": []any{map[string]any{"properties": []any{}, "rollout_percentage": 100}}}
 	}
-	s.addFlag(orgID, f)
+	s.addFlag(uuid.UUID(orgID), f)
 	return f.id
 }
 
 // FeatureFlags returns the organization's feature flags, deleted ones
 // included, oldest first.
-func (s *Server) FeatureFlags(orgID uuid.UUID) []FeatureFlag {
+func (s *Server) FeatureFlags(orgID posthogapi.OrganizationID) []FeatureFlag {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []FeatureFlag
-	for _, f := range areaState[flagState](s).flags[orgID] {
+	for _, f := range areaState[flagState](s).flags[uuid.UUID(orgID)] {
 		out = append(out, FeatureFlag{ID: f.id, ProjectID: f.projectID, Key: f.key, Name: f.name,
 			Active: f.active, Filters: f.filters, Deleted: f.deleted})
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // Identity provider configurations behave as the newest PostHog
@@ -563,55 +564,55 @@ func handleIdPSCIMLogs(rc *reqCtx) {
 // enforce_verified_domains setting on or off as the domain API sees it: with
 // it on, deleting a verified domain that alone admits the caller's email
 // address answers 400 would_block_self.
-func (s *Server) SetEnforceVerifiedDomains(orgID uuid.UUID, on bool) {
+func (s *Server) SetEnforceVerifiedDomains(orgID posthogapi.OrganizationID, on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := areaState[domainState](s)
 	if st.enforceVerified == nil {
 		st.enforceVerified = map[uuid.UUID]bool{}
 	}
-	st.enforceVerified[orgID] = on
+	st.enforceVerified[uuid.UUID(orgID)] = on
 }
 
 // SetIdentityProviderFeatures sets whether the organization's plan includes
 // OIDC and XAA (ID-JAG) for identity provider configurations. Both are on
 // until this is called; SCIM follows SetDomainFeatures.
-func (s *Server) SetIdentityProviderFeatures(orgID uuid.UUID, oidc, xaa bool) {
+func (s *Server) SetIdentityProviderFeatures(orgID posthogapi.OrganizationID, oidc, xaa bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := areaState[domainState](s)
 	if st.withheld == nil {
 		st.withheld = map[uuid.UUID]domainFeatures{}
 	}
-	f := st.withheld[orgID]
+	f := st.withheld[uuid.UUID(orgID)]
 	f.noOIDC, f.noXAA = !oidc, !xaa
-	st.withheld[orgID] = f
+	st.withheld[uuid.UUID(orgID)] = f
 }
 
 // IdentityProviderConfigSummary is an identity provider configuration on
 // the server.
 type IdentityProviderConfigSummary struct {
-	ID           uuid.UUID
-	Organization uuid.UUID
+	ID           posthogapi.IdentityProviderConfigID
+	Organization posthogapi.OrganizationID
 	Name         string
 	// ConfigScope is "" when unset.
 	ConfigScope string
 	HasSAML     bool
 	SCIMEnabled bool
-	Domains     []uuid.UUID
+	Domains     []posthogapi.DomainID
 }
 
 // IdentityProviderConfigs returns the organization's identity provider
 // configurations, oldest first.
-func (s *Server) IdentityProviderConfigs(orgID uuid.UUID) []IdentityProviderConfigSummary {
+func (s *Server) IdentityProviderConfigs(orgID posthogapi.OrganizationID) []IdentityProviderConfigSummary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []IdentityProviderConfigSummary
 	for _, c := range areaState[idpState](s).configs {
-		if c.org.id == orgID {
+		if posthogapi.OrganizationID(c.org.id) == orgID {
 			out = append(out, IdentityProviderConfigSummary{
-				ID: c.id, Organization: orgID, Name: c.name, ConfigScope: c.scope(),
-				HasSAML: c.hasSAML(), SCIMEnabled: c.scimEnabled, Domains: slices.Clone(c.domains),
+				ID: posthogapi.IdentityProviderConfigID(c.id), Organization: orgID, Name: c.name, ConfigScope: c.scope(),
+				HasSAML: c.hasSAML(), SCIMEnabled: c.scimEnabled, Domains: typedIDs[posthogapi.DomainID](c.domains),
 			})
 		}
 	}
@@ -621,13 +622,13 @@ func (s *Server) IdentityProviderConfigs(orgID uuid.UUID) []IdentityProviderConf
 // AddIdentityProviderConfigSCIMLog records a SCIM request against the
 // identity provider configuration, as an identity provider's call would,
 // and returns the entry's ID. It panics if there is no such configuration.
-func (s *Server) AddIdentityProviderConfigSCIMLog(orgID, configID uuid.UUID, seed SCIMLogSeed) uuid.UUID {
+func (s *Server) AddIdentityProviderConfigSCIMLog(orgID posthogapi.OrganizationID, configID posthogapi.IdentityProviderConfigID, seed SCIMLogSeed) uuid.UUID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	var c *idpConfig
 	if o != nil {
-		c = s.findIdPConfig(o, configID)
+		c = s.findIdPConfig(o, uuid.UUID(configID))
 	}
 	if c == nil {
 		panic(fmt.Sprintf("posthogtest: no identity provider config %s in organization %s", configID, orgID))

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // Organization integrations, as PostHog serves them under
@@ -42,16 +43,16 @@ type orgIntegration struct {
 
 // Integration is an organization integration of the server, as seeded.
 type Integration struct {
-	ID             uuid.UUID
-	OrganizationID uuid.UUID
-	Kind           string
+	ID             posthogapi.IntegrationID
+	OrganizationID posthogapi.OrganizationID
+	Kind           posthogapi.IntegrationKind
 	// IntegrationID is the integration's ID in the external system.
 	IntegrationID string
 	Config        map[string]any
 }
 
 func (in *orgIntegration) public() Integration {
-	out := Integration{ID: in.id, OrganizationID: in.org.id, Kind: in.kind, Config: deepCopyMap(in.config)}
+	out := Integration{ID: posthogapi.IntegrationID(in.id), OrganizationID: posthogapi.OrganizationID(in.org.id), Kind: posthogapi.IntegrationKind(in.kind), Config: deepCopyMap(in.config)}
 	if in.integrationID != nil {
 		out.IntegrationID = *in.integrationID
 	}
@@ -62,10 +63,10 @@ func (in *orgIntegration) public() Integration {
 // organization, created by the default user, with an external ID like
 // Vercel's "icfg_..." and the given config (set "type": "connectable" to
 // allow environment mapping). It panics if there is no such organization.
-func (s *Server) AddIntegration(orgID uuid.UUID, kind string, config map[string]any) Integration {
+func (s *Server) AddIntegration(orgID posthogapi.OrganizationID, kind posthogapi.IntegrationKind, config map[string]any) Integration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
@@ -76,7 +77,7 @@ func (s *Server) AddIntegration(orgID uuid.UUID, kind string, config map[string]
 		cfg = map[string]any{}
 	}
 	in := &orgIntegration{
-		id: s.newID(), org: o, kind: kind, integrationID: &ext, config: cfg,
+		id: s.newID(), org: o, kind: string(kind), integrationID: &ext, config: cfg,
 		createdAt: now, updatedAt: now, createdBy: s.defUser,
 	}
 	st := areaState[integrationsState](s)
@@ -85,12 +86,12 @@ func (s *Server) AddIntegration(orgID uuid.UUID, kind string, config map[string]
 }
 
 // Integrations returns the organization's integrations, oldest first.
-func (s *Server) Integrations(orgID uuid.UUID) []Integration {
+func (s *Server) Integrations(orgID posthogapi.OrganizationID) []Integration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Integration
 	for _, in := range areaState[integrationsState](s).items {
-		if in.org.id == orgID {
+		if posthogapi.OrganizationID(in.org.id) == orgID {
 			out = append(out, in.public())
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func TestIntegrationServerBodies(t *testing.T) {
@@ -60,11 +61,11 @@ func TestIntegrationEnvironmentMappingHandler(t *testing.T) {
 		return map[string]string{"organization_id": org.String(), "id": id.String()}
 	}
 
-	w := callHandler(t, srv, handleIntegrationEnvironmentMapping, "PATCH", "/", `{"production": 1}`, pv(plain.ID))
+	w := callHandler(t, srv, handleIntegrationEnvironmentMapping, "PATCH", "/", `{"production": 1}`, pv(uuid.UUID(plain.ID)))
 	if w.Code != 400 || strings.TrimSpace(w.Body.String()) != `{"detail":"Environment mapping is only supported for connectable integrations."}` {
 		t.Errorf("not connectable: %d %s", w.Code, w.Body)
 	}
-	w = callHandler(t, srv, handleIntegrationEnvironmentMapping, "PATCH", "/", `{"preview": 1}`, pv(conn.ID))
+	w = callHandler(t, srv, handleIntegrationEnvironmentMapping, "PATCH", "/", `{"preview": 1}`, pv(uuid.UUID(conn.ID)))
 	var e map[string]any
 	_ = json.Unmarshal(w.Body.Bytes(), &e)
 	if w.Code != 400 || e["attr"] != "production" || e["code"] != "required" {
@@ -72,7 +73,7 @@ func TestIntegrationEnvironmentMappingHandler(t *testing.T) {
 	}
 	// The server has no projects of its own, so no ID belongs to the
 	// organization.
-	w = callHandler(t, srv, handleIntegrationEnvironmentMapping, "PATCH", "/", `{"production": 5}`, pv(conn.ID))
+	w = callHandler(t, srv, handleIntegrationEnvironmentMapping, "PATCH", "/", `{"production": 5}`, pv(uuid.UUID(conn.ID)))
 	if w.Code != 400 || strings.TrimSpace(w.Body.String()) != `{"detail":"Project 5 does not belong to this organization."}` {
 		t.Errorf("foreign project: %d %s", w.Code, w.Body)
 	}
@@ -92,5 +93,5 @@ func TestIntegrationAddPanicsForUnknownOrganization(t *testing.T) {
 			t.Error("no panic")
 		}
 	}()
-	srv.AddIntegration(uuid.New(), "vercel", nil)
+	srv.AddIntegration(posthogapi.OrganizationID(uuid.New()), "vercel", nil)
 }

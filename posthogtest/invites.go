@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // Invites behave as PostHog's posthog/api/organization_invite.py: one
@@ -50,10 +51,10 @@ type inviteState struct {
 // invite replaced or that were deleted: a count above one means the
 // address was invited (and, with send_email, emailed) more than once.
 // Invites added with AddInvite are not counted.
-func (s *Server) InvitesCreated(orgID uuid.UUID, email string) int {
+func (s *Server) InvitesCreated(orgID posthogapi.OrganizationID, email string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return areaState[inviteState](s).created[orgID][strings.ToLower(strings.TrimSpace(email))]
+	return areaState[inviteState](s).created[uuid.UUID(orgID)][strings.ToLower(strings.TrimSpace(email))]
 }
 
 // WithNonAtomicBulkInvites makes a bulk invite that fails midway keep the
@@ -475,11 +476,11 @@ func handleInviteDelete(rc *reqCtx) {
 
 // Invite is a pending invite on the server.
 type Invite struct {
-	ID           uuid.UUID
-	Organization uuid.UUID
+	ID           posthogapi.InviteID
+	Organization posthogapi.OrganizationID
 	Email        string
 	FirstName    string
-	Level        int
+	Level        posthogapi.MembershipLevel
 	CreatedAt    time.Time
 	// SetupDelegation is set on invites made by the delegate endpoint.
 	SetupDelegation bool
@@ -487,8 +488,8 @@ type Invite struct {
 
 func (inv *invite) public() Invite {
 	return Invite{
-		ID: inv.id, Organization: inv.org.id, Email: inv.email, FirstName: inv.firstName,
-		Level: inv.level, CreatedAt: inv.createdAt, SetupDelegation: inv.setupDelegation,
+		ID: posthogapi.InviteID(inv.id), Organization: posthogapi.OrganizationID(inv.org.id), Email: inv.email, FirstName: inv.firstName,
+		Level: posthogapi.MembershipLevel(inv.level), CreatedAt: inv.createdAt, SetupDelegation: inv.setupDelegation,
 	}
 }
 
@@ -498,9 +499,9 @@ type InviteSeed struct {
 	Email     string
 	FirstName string
 	// Level is 1 (member, the default when 0), 8 or 15.
-	Level int
+	Level posthogapi.MembershipLevel
 	// CreatedBy is the inviting user (uuid.Nil: the default user).
-	CreatedBy uuid.UUID
+	CreatedBy posthogapi.UserUUID
 	// CreatedAt backdates the invite (zero: now); invites older than three
 	// days are reported expired.
 	CreatedAt time.Time
@@ -512,10 +513,10 @@ type InviteSeed struct {
 // replacing earlier invites for the same address as PostHog does. It
 // panics if the organization or the inviting user does not exist, or the
 // email is empty.
-func (s *Server) AddInvite(orgID uuid.UUID, seed InviteSeed) Invite {
+func (s *Server) AddInvite(orgID posthogapi.OrganizationID, seed InviteSeed) Invite {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
@@ -524,8 +525,8 @@ func (s *Server) AddInvite(orgID uuid.UUID, seed InviteSeed) Invite {
 		panic("posthogtest: AddInvite needs an email")
 	}
 	by := s.defUser
-	if seed.CreatedBy != uuid.Nil {
-		by = s.mustUser(seed.CreatedBy)
+	if seed.CreatedBy != posthogapi.UserUUID(uuid.Nil) {
+		by = s.mustUser(uuid.UUID(seed.CreatedBy))
 	}
 	level := seed.Level
 	if level == 0 {
@@ -538,7 +539,7 @@ func (s *Server) AddInvite(orgID uuid.UUID, seed InviteSeed) Invite {
 	s.deleteInvites(o, email, nil)
 	inv := &invite{
 		id: s.newID(), org: o, email: email, firstName: seed.FirstName, emailingAttempt: true,
-		level: level, createdBy: by, createdAt: at, updatedAt: at, message: seed.Message,
+		level: int(level), createdBy: by, createdAt: at, updatedAt: at, message: seed.Message,
 		projectAccess: []projectAccess{},
 	}
 	st := areaState[inviteState](s)
@@ -547,10 +548,10 @@ func (s *Server) AddInvite(orgID uuid.UUID, seed InviteSeed) Invite {
 }
 
 // Invites returns the organization's invites, newest first.
-func (s *Server) Invites(orgID uuid.UUID) []Invite {
+func (s *Server) Invites(orgID posthogapi.OrganizationID) []Invite {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	if o == nil {
 		return nil
 	}
@@ -567,16 +568,16 @@ func (s *Server) Invites(orgID uuid.UUID) []Invite {
 // and the invite and any other invite for that address are deleted. It
 // panics if there is no such invite, if it has expired, or if the user is
 // already a member, as PostHog refuses those.
-func (s *Server) AcceptInvite(orgID, inviteID uuid.UUID, seed UserSeed) Member {
+func (s *Server) AcceptInvite(orgID posthogapi.OrganizationID, inviteID posthogapi.InviteID, seed UserSeed) Member {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
 	var inv *invite
 	for _, x := range s.orgInvites(o) {
-		if x.id == inviteID {
+		if posthogapi.InviteID(x.id) == inviteID {
 			inv = x
 		}
 	}
@@ -603,7 +604,7 @@ func (s *Server) AcceptInvite(orgID, inviteID uuid.UUID, seed UserSeed) Member {
 	}
 	m := s.addMembership(o, u, inv.level)
 	s.deleteInvites(o, inv.email, nil)
-	return Member{ID: m.id, User: u.public(), Level: m.level}
+	return Member{ID: posthogapi.MembershipID(m.id), User: u.public(), Level: posthogapi.MembershipLevel(m.level)}
 }
 
 // pythonTypeName names a JSON value's type as DRF's messages do.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func init() { areaRegistrations = append(areaRegistrations, registerLegalDocuments) }
@@ -78,24 +79,24 @@ func (s *Server) SetLegalDocumentStorage(baseURL string) {
 
 // GrantBAAAddon gives the organization the add-on PostHog requires before
 // it accepts a BAA (without it, creating a BAA is a 403).
-func (s *Server) GrantBAAAddon(orgID uuid.UUID) {
+func (s *Server) GrantBAAAddon(orgID posthogapi.OrganizationID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := areaState[legalState](s)
 	if st.baaAddon == nil {
 		st.baaAddon = map[uuid.UUID]bool{}
 	}
-	st.baaAddon[orgID] = true
+	st.baaAddon[uuid.UUID(orgID)] = true
 }
 
 // SignLegalDocument marks a legal document signed, as the signing
 // service's webhook does; from then on it can be downloaded and no longer
 // deleted. It panics if there is no such document (a mistake in the test).
-func (s *Server) SignLegalDocument(orgID, id uuid.UUID) {
+func (s *Server) SignLegalDocument(orgID posthogapi.OrganizationID, id posthogapi.LegalDocumentID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, d := range areaState[legalState](s).orgDocs(orgID) {
-		if d.id == id {
+	for _, d := range areaState[legalState](s).orgDocs(uuid.UUID(orgID)) {
+		if posthogapi.LegalDocumentID(d.id) == id {
 			d.status = "signed"
 			d.updatedAt = s.now()
 			return
@@ -106,13 +107,13 @@ func (s *Server) SignLegalDocument(orgID, id uuid.UUID) {
 
 // LegalDocumentPDF returns the bytes the server's own storage serves for a
 // signed document.
-func LegalDocumentPDF(orgID, id uuid.UUID) []byte {
+func LegalDocumentPDF(orgID posthogapi.OrganizationID, id posthogapi.LegalDocumentID) []byte {
 	return []byte(fmt.Sprintf("%%PDF-1.4\n%% posthogtest legal document %s of organization %s\n%%%%EOF\n", id, orgID))
 }
 
 // LegalDocumentObjectPath is the path, below the storage base URL, of a
 // document's PDF in object storage.
-func LegalDocumentObjectPath(orgID, id uuid.UUID) string {
+func LegalDocumentObjectPath(orgID posthogapi.OrganizationID, id posthogapi.LegalDocumentID) string {
 	return "/legal-documents/" + orgID.String() + "/" + id.String() + ".pdf"
 }
 
@@ -285,7 +286,7 @@ func handleLegalDocumentDownload(rc *reqCtx) {
 	if base == "" {
 		base = "http://" + rc.r.Host + strings.TrimSuffix(builtinStoragePrefix, "/")
 	}
-	obj := LegalDocumentObjectPath(o.id, d.id)
+	obj := LegalDocumentObjectPath(posthogapi.OrganizationID(o.id), posthogapi.LegalDocumentID(d.id))
 	date := rc.s.now().UTC().Format("20060102T150405Z")
 	q := url.Values{
 		"X-Amz-Algorithm":     {"AWS4-HMAC-SHA256"},
@@ -329,7 +330,7 @@ func handleBuiltinStorage(w http.ResponseWriter, r *http.Request) {
 		writeS3Error(w, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.")
 		return
 	}
-	obj := LegalDocumentObjectPath(orgID, id)
+	obj := LegalDocumentObjectPath(posthogapi.OrganizationID(orgID), posthogapi.LegalDocumentID(id))
 	q := r.URL.Query()
 	date := q.Get("X-Amz-Date")
 	want := s.storageSignature(obj, date)
@@ -345,7 +346,7 @@ func handleBuiltinStorage(w http.ResponseWriter, r *http.Request) {
 	for _, d := range areaState[legalState](s).orgDocs(orgID) {
 		if d.id == id && d.status == "signed" {
 			w.Header().Set("Content-Type", "application/pdf")
-			_, _ = w.Write(LegalDocumentPDF(orgID, id))
+			_, _ = w.Write(LegalDocumentPDF(posthogapi.OrganizationID(orgID), posthogapi.LegalDocumentID(id)))
 			return
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func TestLegalDocumentAnswers(t *testing.T) {
@@ -36,7 +37,7 @@ func TestLegalDocumentAnswers(t *testing.T) {
 	st, b = areaDCall(t, s, legacy, "GET", docs+id+"/download/", "")
 	wantError(t, st, b, 404, "not_found", "")
 
-	s.SignLegalDocument(org, uuid.MustParse(id))
+	s.SignLegalDocument(org, posthogapi.LegalDocumentID(uuid.MustParse(id)))
 	st, b = areaDCall(t, s, legacy, "GET", docs+id+"/download/", "")
 	if st != 302 {
 		t.Fatalf("download: %d %v", st, b)

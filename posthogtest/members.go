@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func init() { areaRegistrations = append(areaRegistrations, registerMembers) }
@@ -235,7 +236,7 @@ type githubLoginState struct{ logins map[uuid.UUID]string }
 
 // SetGithubLogin links a GitHub username to the user with the given UUID,
 // as signing in with GitHub does ("" unlinks it).
-func (s *Server) SetGithubLogin(userUUID uuid.UUID, login string) {
+func (s *Server) SetGithubLogin(userUUID posthogapi.UserUUID, login string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := areaState[githubLoginState](s)
@@ -243,10 +244,10 @@ func (s *Server) SetGithubLogin(userUUID uuid.UUID, login string) {
 		st.logins = map[uuid.UUID]string{}
 	}
 	if login == "" {
-		delete(st.logins, userUUID)
+		delete(st.logins, uuid.UUID(userUUID))
 		return
 	}
-	st.logins[userUUID] = login
+	st.logins[uuid.UUID(userUUID)] = login
 }
 
 func handleMemberGithubLogin(rc *reqCtx) {

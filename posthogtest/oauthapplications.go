@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func init() { areaRegistrations = append(areaRegistrations, registerOAuthApplications) }
@@ -36,7 +37,7 @@ type OAuthApplicationSeed struct {
 
 // AddOAuthApplication registers an OAuth application to the organization
 // and returns its ID.
-func (s *Server) AddOAuthApplication(orgID uuid.UUID, seed OAuthApplicationSeed) uuid.UUID {
+func (s *Server) AddOAuthApplication(orgID posthogapi.OrganizationID, seed OAuthApplicationSeed) posthogapi.OAuthApplicationID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := areaState[oauthAppState](s)
@@ -52,8 +53,8 @@ func (s *Server) AddOAuthApplication(orgID uuid.UUID, seed OAuthApplicationSeed)
 	if a.clientID == "" {
 		a.clientID = s.newSecret("")
 	}
-	st.apps[orgID] = append(st.apps[orgID], a)
-	return a.id
+	st.apps[uuid.UUID(orgID)] = append(st.apps[uuid.UUID(orgID)], a)
+	return posthogapi.OAuthApplicationID(a.id)
 }
 
 func handleOAuthApplicationList(rc *reqCtx) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // The organization-wide list of members' personal API keys, as PostHog
@@ -30,14 +31,14 @@ type personalAPIKeyState struct {
 // SetPersonalAPIKeyListFeature sets whether the organization has the paid
 // feature (organization security settings) the organization-wide personal
 // API key list needs. It is on until this is called with false.
-func (s *Server) SetPersonalAPIKeyListFeature(orgID uuid.UUID, available bool) {
+func (s *Server) SetPersonalAPIKeyListFeature(orgID posthogapi.OrganizationID, available bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := areaState[personalAPIKeyState](s)
 	if st.withheld == nil {
 		st.withheld = map[uuid.UUID]bool{}
 	}
-	st.withheld[orgID] = !available
+	st.withheld[uuid.UUID(orgID)] = !available
 }
 
 // maskKey is PostHog's mask_key_value (posthog/models/utils.py): the first

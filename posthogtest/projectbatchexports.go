@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // Project-level batch exports, as PostHog serves them under
@@ -529,7 +530,7 @@ func (s *Server) ProjectBatchExports(projectID int64) []BatchExport {
 			continue
 		}
 		out = append(out, BatchExport{
-			ID: be.id, OrganizationID: be.org.id, Name: be.name, DestinationType: be.destType,
+			ID: posthogapi.BatchExportID(be.id), OrganizationID: posthogapi.OrganizationID(be.org.id), Name: be.name, DestinationType: be.destType,
 			Interval: be.interval, Paused: be.paused, Config: deepCopyMap(be.config),
 		})
 	}

@@ -17,6 +17,7 @@ import (
 	"weak"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func init() {
@@ -74,14 +75,14 @@ const maxProjectsPerOrg = 2000
 // limit refuses creating a project and also replacing one with PUT once
 // the organization has that many (PATCH is not affected); AddProject
 // ignores it.
-func (s *Server) SetProjectLimit(orgID uuid.UUID, limit int) {
+func (s *Server) SetProjectLimit(orgID posthogapi.OrganizationID, limit int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := areaState[projectsState](s)
 	if st.limits == nil {
 		st.limits = map[uuid.UUID]int{}
 	}
-	st.limits[orgID] = limit
+	st.limits[uuid.UUID(orgID)] = limit
 }
 
 // planAllowsProject mirrors PremiumMultiProjectPermission.has_permission
@@ -286,7 +287,7 @@ func orgProjectsJSON(o *org) []map[string]any {
 type Project struct {
 	ID             int64
 	UUID           uuid.UUID
-	OrganizationID uuid.UUID
+	OrganizationID posthogapi.OrganizationID
 	Name           string
 	// APIToken is the public project token (phc_...).
 	APIToken string
@@ -297,7 +298,7 @@ type Project struct {
 }
 
 func (p *project) public() Project {
-	out := Project{ID: p.id, UUID: p.uuid, OrganizationID: p.orgID, Name: p.name, APIToken: p.apiToken}
+	out := Project{ID: p.id, UUID: p.uuid, OrganizationID: posthogapi.OrganizationID(p.orgID), Name: p.name, APIToken: p.apiToken}
 	if p.secret != nil {
 		out.SecretAPIToken = *p.secret
 	}
@@ -310,10 +311,10 @@ func (p *project) public() Project {
 
 // AddProject adds a project to the organization (it panics if there is no
 // such organization). Project IDs count from 1 on each server.
-func (s *Server) AddProject(orgID uuid.UUID, name string) Project {
+func (s *Server) AddProject(orgID posthogapi.OrganizationID, name string) Project {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
@@ -321,11 +322,11 @@ func (s *Server) AddProject(orgID uuid.UUID, name string) Project {
 }
 
 // Projects returns the organization's projects, oldest first.
-func (s *Server) Projects(orgID uuid.UUID) []Project {
+func (s *Server) Projects(orgID posthogapi.OrganizationID) []Project {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Project
-	for _, p := range areaState[projectsState](s).inOrg(orgID) {
+	for _, p := range areaState[projectsState](s).inOrg(uuid.UUID(orgID)) {
 		out = append(out, p.public())
 	}
 	return out
@@ -334,11 +335,11 @@ func (s *Server) Projects(orgID uuid.UUID) []Project {
 // SetProjectGeneratingDemoData sets what the is_generating_demo_data action
 // reports for the project. It panics if the project is not in the
 // organization.
-func (s *Server) SetProjectGeneratingDemoData(orgID uuid.UUID, id int64, generating bool) {
+func (s *Server) SetProjectGeneratingDemoData(orgID posthogapi.OrganizationID, id int64, generating bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := areaState[projectsState](s).byID(id)
-	if p == nil || p.orgID != orgID {
+	if p == nil || posthogapi.OrganizationID(p.orgID) != orgID {
 		panic(fmt.Sprintf("posthogtest: no project %d in organization %s", id, orgID))
 	}
 	p.generatingDemoData = generating

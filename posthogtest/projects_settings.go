@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // Project settings actions of the newest organization router (PH
@@ -37,11 +37,11 @@ type EventIngestionRestriction struct {
 // AddEventIngestionRestriction adds an ingestion restriction to one of the
 // organization's projects. It panics if there is no such project (a
 // mistake in the test).
-func (s *Server) AddEventIngestionRestriction(orgID uuid.UUID, projectID int64, r EventIngestionRestriction) {
+func (s *Server) AddEventIngestionRestriction(orgID posthogapi.OrganizationID, projectID int64, r EventIngestionRestriction) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := areaState[projectsState](s).byID(projectID)
-	if p == nil || p.orgID != orgID {
+	if p == nil || posthogapi.OrganizationID(p.orgID) != orgID {
 		panic(fmt.Sprintf("posthogtest: no project %d in organization %s", projectID, orgID))
 	}
 	st := areaState[ingestionRestrictionState](s)

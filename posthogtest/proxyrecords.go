@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func init() { areaRegistrations = append(areaRegistrations, registerProxyRecords) }
@@ -126,11 +127,11 @@ func proxyRecordJSON(r *proxyRecord) map[string]any {
 
 // ProxyRecord is a managed reverse proxy record of the server.
 type ProxyRecord struct {
-	ID             uuid.UUID
-	OrganizationID uuid.UUID
+	ID             posthogapi.ProxyRecordID
+	OrganizationID posthogapi.OrganizationID
 	Domain         string
 	TargetCNAME    string
-	Status         string
+	Status         posthogapi.ProxyRecordStatus
 	// Message is "" when the record has none.
 	Message string
 	// CreatedBy is the creating user's ID (0 when seeded).
@@ -138,7 +139,7 @@ type ProxyRecord struct {
 }
 
 func (r *proxyRecord) public() ProxyRecord {
-	out := ProxyRecord{ID: r.id, OrganizationID: r.orgID, Domain: r.domain, TargetCNAME: r.targetCNAME, Status: r.status}
+	out := ProxyRecord{ID: posthogapi.ProxyRecordID(r.id), OrganizationID: posthogapi.OrganizationID(r.orgID), Domain: r.domain, TargetCNAME: r.targetCNAME, Status: posthogapi.ProxyRecordStatus(r.status)}
 	if r.message != nil {
 		out.Message = *r.message
 	}
@@ -150,13 +151,13 @@ func (r *proxyRecord) public() ProxyRecord {
 
 // AddProxyRecord adds a waiting proxy record for domain to the organization,
 // ignoring the plan's limit. It panics if there is no such organization.
-func (s *Server) AddProxyRecord(orgID uuid.UUID, domain string) ProxyRecord {
+func (s *Server) AddProxyRecord(orgID posthogapi.OrganizationID, domain string) ProxyRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.orgByID(orgID) == nil {
+	if s.orgByID(uuid.UUID(orgID)) == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
-	return s.addProxyRecord(orgID, domain, nil).public()
+	return s.addProxyRecord(uuid.UUID(orgID), domain, nil).public()
 }
 
 func (s *Server) addProxyRecord(orgID uuid.UUID, domain string, createdBy *int64) *proxyRecord {
@@ -171,11 +172,11 @@ func (s *Server) addProxyRecord(orgID uuid.UUID, domain string, createdBy *int64
 }
 
 // ProxyRecords returns the organization's proxy records, oldest first.
-func (s *Server) ProxyRecords(orgID uuid.UUID) []ProxyRecord {
+func (s *Server) ProxyRecords(orgID posthogapi.OrganizationID) []ProxyRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []ProxyRecord
-	for _, r := range areaState[proxyState](s).inOrg(orgID) {
+	for _, r := range areaState[proxyState](s).inOrg(uuid.UUID(orgID)) {
 		out = append(out, r.public())
 	}
 	return out
@@ -184,7 +185,7 @@ func (s *Server) ProxyRecords(orgID uuid.UUID) []ProxyRecord {
 // SetProxyRecordStatus moves a proxy record to status (one of the Proxy*
 // constants), as PostHog's provisioning workflow would. It panics on an
 // unknown record or status.
-func (s *Server) SetProxyRecordStatus(orgID, id uuid.UUID, status string) {
+func (s *Server) SetProxyRecordStatus(orgID posthogapi.OrganizationID, id posthogapi.ProxyRecordID, status posthogapi.ProxyRecordStatus) {
 	switch status {
 	case ProxyWaiting, ProxyIssuing, ProxyValid, ProxyWarning, ProxyErroring, ProxyDeleting, ProxyTimedOut:
 	default:
@@ -192,17 +193,17 @@ func (s *Server) SetProxyRecordStatus(orgID, id uuid.UUID, status string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.mustProxyRecord(orgID, id)
-	r.status = status
+	r := s.mustProxyRecord(uuid.UUID(orgID), uuid.UUID(id))
+	r.status = string(status)
 	r.updatedAt = s.now()
 }
 
 // SetProxyRecordMessage sets a proxy record's message ("" clears it). It
 // panics on an unknown record.
-func (s *Server) SetProxyRecordMessage(orgID, id uuid.UUID, message string) {
+func (s *Server) SetProxyRecordMessage(orgID posthogapi.OrganizationID, id posthogapi.ProxyRecordID, message string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.mustProxyRecord(orgID, id)
+	r := s.mustProxyRecord(uuid.UUID(orgID), uuid.UUID(id))
 	r.message = nil
 	if message != "" {
 		r.message = &message
@@ -212,22 +213,22 @@ func (s *Server) SetProxyRecordMessage(orgID, id uuid.UUID, message string) {
 
 // RemoveProxyRecord removes a proxy record, as PostHog's deletion workflow
 // does once a deleting record is torn down. It panics on an unknown record.
-func (s *Server) RemoveProxyRecord(orgID, id uuid.UUID) {
+func (s *Server) RemoveProxyRecord(orgID posthogapi.OrganizationID, id posthogapi.ProxyRecordID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	areaState[proxyState](s).remove(s.mustProxyRecord(orgID, id))
+	areaState[proxyState](s).remove(s.mustProxyRecord(uuid.UUID(orgID), uuid.UUID(id)))
 }
 
 // SetMaxProxyRecords sets the organization's plan limit on proxy records
 // (DefaultMaxProxyRecords until set).
-func (s *Server) SetMaxProxyRecords(orgID uuid.UUID, n int) {
+func (s *Server) SetMaxProxyRecords(orgID posthogapi.OrganizationID, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := areaState[proxyState](s)
 	if st.maxRecords == nil {
 		st.maxRecords = map[uuid.UUID]int{}
 	}
-	st.maxRecords[orgID] = n
+	st.maxRecords[uuid.UUID(orgID)] = n
 }
 
 func (s *Server) mustProxyRecord(orgID, id uuid.UUID) *proxyRecord {

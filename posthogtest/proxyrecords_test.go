@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func proxyCall(t *testing.T, s *Server, h handler, org, id uuid.UUID, action string) (int, map[string]any) {
@@ -23,16 +24,16 @@ func TestProxyRetry(t *testing.T) {
 	r := s.AddProxyRecord(org, "e.example.com")
 
 	for _, status := range []string{ProxyWaiting, ProxyIssuing, ProxyValid, ProxyWarning, ProxyDeleting} {
-		s.SetProxyRecordStatus(org, r.ID, status)
-		code, body := proxyCall(t, s, handleProxyRetry, org, r.ID, "retry/")
+		s.SetProxyRecordStatus(org, r.ID, posthogapi.ProxyRecordStatus(status))
+		code, body := proxyCall(t, s, handleProxyRetry, uuid.UUID(org), uuid.UUID(r.ID), "retry/")
 		if code != http.StatusBadRequest || len(body) != 1 || body["detail"] != "Cannot retry proxy in "+status+" state." {
 			t.Errorf("retry in %s: %d %v", status, code, body)
 		}
 	}
 	for _, status := range []string{ProxyErroring, ProxyTimedOut} {
-		s.SetProxyRecordStatus(org, r.ID, status)
+		s.SetProxyRecordStatus(org, r.ID, posthogapi.ProxyRecordStatus(status))
 		s.SetProxyRecordMessage(org, r.ID, "DNS lookup failed")
-		code, body := proxyCall(t, s, handleProxyRetry, org, r.ID, "retry/")
+		code, body := proxyCall(t, s, handleProxyRetry, uuid.UUID(org), uuid.UUID(r.ID), "retry/")
 		if code != http.StatusOK || body["status"] != ProxyWaiting || body["message"] != nil {
 			t.Errorf("retry in %s: %d %v", status, code, body)
 		}
@@ -40,7 +41,7 @@ func TestProxyRetry(t *testing.T) {
 			t.Errorf("stored after retry = %+v", got)
 		}
 	}
-	if code, _ := proxyCall(t, s, handleProxyRetry, org, uuid.New(), "retry/"); code != http.StatusNotFound {
+	if code, _ := proxyCall(t, s, handleProxyRetry, uuid.UUID(org), uuid.New(), "retry/"); code != http.StatusNotFound {
 		t.Errorf("unknown record: %d", code)
 	}
 }
@@ -54,7 +55,7 @@ func TestProxyDiagnoseCooldown(t *testing.T) {
 	org := s.DefaultOrganization().ID
 	r := s.AddProxyRecord(org, "e.example.com")
 
-	code, body := proxyCall(t, s, handleProxyDiagnose, org, r.ID, "diagnose/")
+	code, body := proxyCall(t, s, handleProxyDiagnose, uuid.UUID(org), uuid.UUID(r.ID), "diagnose/")
 	if code != http.StatusOK {
 		t.Fatalf("diagnose: %d %v", code, body)
 	}
@@ -73,19 +74,19 @@ func TestProxyDiagnoseCooldown(t *testing.T) {
 	}
 
 	advance(29 * time.Second)
-	code, body = proxyCall(t, s, handleProxyDiagnose, org, r.ID, "diagnose/")
+	code, body = proxyCall(t, s, handleProxyDiagnose, uuid.UUID(org), uuid.UUID(r.ID), "diagnose/")
 	if code != http.StatusTooManyRequests || len(body) != 1 || !strings.HasPrefix(body["detail"].(string), "A diagnostic was just run") {
 		t.Errorf("inside the cooldown: %d %v", code, body)
 	}
 	// The cooldown is per record.
 	other := s.AddProxyRecord(org, "f.example.com")
-	if code, _ := proxyCall(t, s, handleProxyDiagnose, org, other.ID, "diagnose/"); code != http.StatusOK {
+	if code, _ := proxyCall(t, s, handleProxyDiagnose, uuid.UUID(org), uuid.UUID(other.ID), "diagnose/"); code != http.StatusOK {
 		t.Errorf("other record inside the first's cooldown: %d", code)
 	}
 
 	advance(time.Second)
 	s.SetProxyRecordStatus(org, r.ID, ProxyValid)
-	code, body = proxyCall(t, s, handleProxyDiagnose, org, r.ID, "diagnose/")
+	code, body = proxyCall(t, s, handleProxyDiagnose, uuid.UUID(org), uuid.UUID(r.ID), "diagnose/")
 	if code != http.StatusOK || body["summary"].(map[string]any)["status"] != "healthy" {
 		t.Errorf("after the cooldown, valid record: %d %v", code, body)
 	}
@@ -101,7 +102,7 @@ func TestProxyActionsNeedAdmin(t *testing.T) {
 	s.defOrg.membership(s.defUser).level = LevelMember
 	s.mu.Unlock()
 	for name, h := range map[string]handler{"retry/": handleProxyRetry, "diagnose/": handleProxyDiagnose} {
-		code, body := proxyCall(t, s, h, org, r.ID, name)
+		code, body := proxyCall(t, s, h, uuid.UUID(org), uuid.UUID(r.ID), name)
 		if code != http.StatusForbidden || body["detail"] != "Your organization access level is insufficient." {
 			t.Errorf("%s as member: %d %v", name, code, body)
 		}

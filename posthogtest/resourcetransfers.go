@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func init() { areaRegistrations = append(areaRegistrations, registerResourceTransfers) }
@@ -73,22 +74,22 @@ func (st *transferState) add(orgID uuid.UUID, r *TransferableResource) {
 
 // AddTransferableResource adds a resource to a team of the organization
 // and returns its ID.
-func (s *Server) AddTransferableResource(orgID uuid.UUID, r TransferableResource) string {
+func (s *Server) AddTransferableResource(orgID posthogapi.OrganizationID, r TransferableResource) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := r
 	c.DependsOn = append([]ResourceKey(nil), r.DependsOn...)
-	areaState[transferState](s).add(orgID, &c)
+	areaState[transferState](s).add(uuid.UUID(orgID), &c)
 	return c.ID
 }
 
 // TransferableResources returns the resources of a team of the
 // organization, seeded and transferred, oldest first.
-func (s *Server) TransferableResources(orgID uuid.UUID, teamID int64) []TransferableResource {
+func (s *Server) TransferableResources(orgID posthogapi.OrganizationID, teamID int64) []TransferableResource {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []TransferableResource
-	for _, r := range areaState[transferState](s).resources[orgID] {
+	for _, r := range areaState[transferState](s).resources[uuid.UUID(orgID)] {
 		if r.TeamID == teamID {
 			c := *r
 			c.DependsOn = append([]ResourceKey(nil), r.DependsOn...)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // Role external references, as PostHog serves them under
@@ -274,10 +275,10 @@ func handleRoleExtRefDelete(rc *reqCtx) {
 
 // RoleExternalReferences returns the number of the organization's role
 // external references.
-func (s *Server) RoleExternalReferences(orgID uuid.UUID) int {
+func (s *Server) RoleExternalReferences(orgID posthogapi.OrganizationID) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	if o == nil {
 		return 0
 	}

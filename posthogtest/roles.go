@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 func init() {
@@ -51,21 +52,21 @@ type roleMembership struct {
 
 // Role is a role of the server, as the state holds it.
 type Role struct {
-	ID   uuid.UUID
+	ID   posthogapi.RoleID
 	Name string
 	// Members are the user UUIDs of the role's members, oldest first.
-	Members []uuid.UUID
+	Members []posthogapi.UserUUID
 }
 
 // Roles returns the organization's roles, oldest first.
-func (s *Server) Roles(orgID uuid.UUID) []Role {
+func (s *Server) Roles(orgID posthogapi.OrganizationID) []Role {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Role
-	for _, r := range areaState[roleState](s).roles[orgID] {
-		pr := Role{ID: r.id, Name: r.name}
+	for _, r := range areaState[roleState](s).roles[uuid.UUID(orgID)] {
+		pr := Role{ID: posthogapi.RoleID(r.id), Name: r.name}
 		for _, m := range r.members {
-			pr.Members = append(pr.Members, m.member.user.uuid)
+			pr.Members = append(pr.Members, posthogapi.UserUUID(m.member.user.uuid))
 		}
 		out = append(out, pr)
 	}
@@ -75,19 +76,19 @@ func (s *Server) Roles(orgID uuid.UUID) []Role {
 // AddRole adds a role to the organization with the given users (who must
 // be members) as its members, and returns it. It panics if the organization
 // does not exist or a user is not a member (a mistake in the test).
-func (s *Server) AddRole(orgID uuid.UUID, name string, members ...uuid.UUID) Role {
+func (s *Server) AddRole(orgID posthogapi.OrganizationID, name string, members ...posthogapi.UserUUID) Role {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	if o == nil {
 		panic("posthogtest: no organization " + orgID.String())
 	}
 	st := areaState[roleState](s)
 	now := s.now()
 	r := &role{id: s.newID(), name: name, createdAt: now, createdBy: s.defUser}
-	out := Role{ID: r.id, Name: name}
+	out := Role{ID: posthogapi.RoleID(r.id), Name: name}
 	for _, u := range members {
-		m := o.membership(s.mustUser(u))
+		m := o.membership(s.mustUser(uuid.UUID(u)))
 		if m == nil {
 			panic("posthogtest: user " + u.String() + " is not a member of " + orgID.String())
 		}

@@ -449,3 +449,21 @@ func sortedBy[T any](items []T, less func(a, b T) bool) []T {
 	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out
 }
+
+// toUUIDs converts typed IDs to the plain UUIDs the fake keeps.
+func toUUIDs[T ~[16]byte](ids []T) []uuid.UUID {
+	out := make([]uuid.UUID, len(ids))
+	for i, id := range ids {
+		out[i] = uuid.UUID(id)
+	}
+	return out
+}
+
+// typedIDs converts the fake's plain UUIDs to typed IDs.
+func typedIDs[T ~[16]byte](ids []uuid.UUID) []T {
+	out := make([]T, len(ids))
+	for i, id := range ids {
+		out[i] = T(id)
+	}
+	return out
+}

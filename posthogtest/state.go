@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi"
 )
 
 // Membership levels, as PostHog numbers them.
@@ -85,7 +86,7 @@ type UserSeed struct {
 // User is a user of the server, as seeded.
 type User struct {
 	ID         int64
-	UUID       uuid.UUID
+	UUID       posthogapi.UserUUID
 	DistinctID string
 	Email      string
 	FirstName  string
@@ -94,23 +95,25 @@ type User struct {
 
 // Organization is an organization of the server, as seeded.
 type Organization struct {
-	ID   uuid.UUID
+	ID   posthogapi.OrganizationID
 	Name string
 	Slug string
 }
 
 // Member is a user's membership of an organization.
 type Member struct {
-	ID    uuid.UUID
+	ID    posthogapi.MembershipID
 	User  User
-	Level int
+	Level posthogapi.MembershipLevel
 }
 
 func (u *user) public() User {
-	return User{ID: u.id, UUID: u.uuid, DistinctID: u.distinctID, Email: u.email, FirstName: u.firstName, LastName: u.lastName}
+	return User{ID: u.id, UUID: posthogapi.UserUUID(u.uuid), DistinctID: u.distinctID, Email: u.email, FirstName: u.firstName, LastName: u.lastName}
 }
 
-func (o *org) public() Organization { return Organization{ID: o.id, Name: o.name, Slug: o.slug} }
+func (o *org) public() Organization {
+	return Organization{ID: posthogapi.OrganizationID(o.id), Name: o.name, Slug: o.slug}
+}
 
 // DefaultUser returns the user that NewAPIKey makes keys for.
 func (s *Server) DefaultUser() User {
@@ -136,40 +139,40 @@ func (s *Server) AddUser(seed UserSeed) User {
 
 // AddOrganization adds an organization owned by the user with the given
 // UUID (the default user when owner is uuid.Nil).
-func (s *Server) AddOrganization(name string, owner uuid.UUID) Organization {
+func (s *Server) AddOrganization(name string, owner posthogapi.UserUUID) Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.defUser
-	if owner != uuid.Nil {
-		u = s.mustUser(owner)
+	if owner != posthogapi.UserUUID(uuid.Nil) {
+		u = s.mustUser(uuid.UUID(owner))
 	}
 	return s.addOrg(name, u).public()
 }
 
 // AddMember makes the user a member of the organization at level (1 member,
 // 8 admin, 15 owner).
-func (s *Server) AddMember(orgID, userUUID uuid.UUID, level int) Member {
+func (s *Server) AddMember(orgID posthogapi.OrganizationID, userUUID posthogapi.UserUUID, level posthogapi.MembershipLevel) Member {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
-	m := s.addMembership(o, s.mustUser(userUUID), level)
-	return Member{ID: m.id, User: m.user.public(), Level: m.level}
+	m := s.addMembership(o, s.mustUser(uuid.UUID(userUUID)), int(level))
+	return Member{ID: posthogapi.MembershipID(m.id), User: m.user.public(), Level: posthogapi.MembershipLevel(m.level)}
 }
 
 // Members returns the organization's members, oldest first.
-func (s *Server) Members(orgID uuid.UUID) []Member {
+func (s *Server) Members(orgID posthogapi.OrganizationID) []Member {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(orgID)
+	o := s.orgByID(uuid.UUID(orgID))
 	if o == nil {
 		return nil
 	}
 	out := make([]Member, 0, len(o.members))
 	for _, m := range o.members {
-		out = append(out, Member{ID: m.id, User: m.user.public(), Level: m.level})
+		out = append(out, Member{ID: posthogapi.MembershipID(m.id), User: m.user.public(), Level: posthogapi.MembershipLevel(m.level)})
 	}
 	return out
 }

@@ -139,10 +139,10 @@ func audit(ctx context.Context, c *posthogapi.Client, only uuid.UUID, maxAge tim
 		if err != nil {
 			return nil, fmt.Errorf("listing organizations: %w", err)
 		}
-		if only != uuid.Nil && org.ID != only {
+		if only != uuid.Nil && org.ID != posthogapi.OrganizationID(only) {
 			continue
 		}
-		r := Report{Organization: org.Name, ID: org.ID, Privileged: []Person{}, Without2FA: []Person{}, StaleInvites: []PendingInvite{}}
+		r := Report{Organization: org.Name, ID: uuid.UUID(org.ID), Privileged: []Person{}, Without2FA: []Person{}, StaleInvites: []PendingInvite{}}
 		for m, err := range c.Members.All(ctx, org.ID, &posthogapi.MemberListOptions{Order: posthogapi.MemberOrderJoinedAt}) {
 			if err != nil {
 				return nil, fmt.Errorf("members of %s: %w", org.Name, err)
@@ -188,7 +188,7 @@ func audit(ctx context.Context, c *posthogapi.Client, only uuid.UUID, maxAge tim
 // listKeys adds the organization's personal API keys to r.
 func listKeys(ctx context.Context, c *posthogapi.Client, r *Report) error {
 	r.Keys = []MemberKey{}
-	for k, err := range c.PersonalAPIKeys.All(ctx, r.ID, nil) {
+	for k, err := range c.PersonalAPIKeys.All(ctx, posthogapi.OrganizationID(r.ID), nil) {
 		var apiErr *posthogapi.APIError
 		if errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) || errors.Is(err, posthogapi.ErrPermissionDenied) ||
 			(errors.As(err, &apiErr) && apiErr.StatusCode == 402) {
@@ -273,7 +273,7 @@ func seed(srv *posthogtest.Server) {
 		{"linus@example.com", posthogtest.LevelMember, false},
 	} {
 		user := srv.AddUser(posthogtest.UserSeed{Email: u.email, Is2FAEnabled: u.twoFA})
-		srv.AddMember(org.ID, user.UUID, u.level)
+		srv.AddMember(org.ID, user.UUID, posthogapi.MembershipLevel(u.level))
 		if u.email == "ada@example.com" {
 			srv.NewAPIKeyFor(user.UUID, "insight:read", "feature_flag:write")
 		}

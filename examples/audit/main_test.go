@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
@@ -49,7 +50,7 @@ func TestAuditJSONAgainstServer(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &reports); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
 	}
-	if len(reports) != 1 || reports[0].ID != org.ID || len(reports[0].Without2FA) != 1 || reports[0].Without2FA[0].Email != "no2fa@example.com" ||
+	if len(reports) != 1 || posthogapi.OrganizationID(reports[0].ID) != org.ID || len(reports[0].Without2FA) != 1 || reports[0].Without2FA[0].Email != "no2fa@example.com" ||
 		len(reports[0].StaleInvites) != 1 || reports[0].StaleInvites[0].Email != "stale@example.com" || reports[0].StaleInvites[0].AgeDays != 10 {
 		t.Fatalf("reports = %+v", reports)
 	}

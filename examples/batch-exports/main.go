@@ -144,7 +144,7 @@ func collect(ctx context.Context, c *posthogapi.Client, only uuid.UUID) ([]found
 		if err != nil {
 			return nil, fmt.Errorf("listing organizations: %w", err)
 		}
-		if only != uuid.Nil && org.ID != only {
+		if only != uuid.Nil && org.ID != posthogapi.OrganizationID(only) {
 			continue
 		}
 		for be, err := range c.BatchExports.All(ctx, org.ID, nil) {
@@ -220,7 +220,7 @@ func seedDemo(ctx context.Context, env *exampleenv.Env) error {
 			return err
 		}
 		for _, status := range d.runs {
-			env.Server.AddBatchExportRun(org.ID, be.ID, status)
+			env.Server.AddBatchExportRun(org.ID, be.ID, posthogapi.BatchExportRunStatus(status))
 		}
 	}
 	return nil

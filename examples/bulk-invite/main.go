@@ -128,7 +128,7 @@ func target(ctx context.Context, c *posthogapi.Client, id string) (*posthogapi.O
 	if err != nil {
 		return nil, fmt.Errorf("-org %q is not a UUID", id)
 	}
-	return c.Organizations.Get(ctx, u)
+	return c.Organizations.Get(ctx, posthogapi.OrganizationID(u))
 }
 
 // parse reads the CSV; rows that cannot be sent get their status now.

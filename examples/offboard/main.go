@@ -173,8 +173,8 @@ func seed(srv *posthogtest.Server) {
 	srv.AddMember(home.ID, stayer.UUID, posthogtest.LevelMember)
 	srv.AddRole(home.ID, "Engineering", leaver.UUID, stayer.UUID)
 	srv.AddRole(home.ID, "Support", stayer.UUID)
-	side := srv.AddOrganization("Side Project", uuid.Nil)
+	side := srv.AddOrganization("Side Project", posthogapi.UserUUID(uuid.Nil))
 	srv.AddMember(side.ID, leaver.UUID, posthogtest.LevelMember)
-	third := srv.AddOrganization("Partner Org", uuid.Nil)
+	third := srv.AddOrganization("Partner Org", posthogapi.UserUUID(uuid.Nil))
 	srv.AddInvite(third.ID, posthogtest.InviteSeed{Email: "leaver@example.com"})
 }
