@@ -485,4 +485,3 @@ func TestDecodeFallbackStartsClean(t *testing.T) {
 		t.Errorf("after a failed decode: %+v, %v; json.Decoder: %+v, %v", v, err, w, errStd)
 	}
 }
-
