@@ -717,15 +717,13 @@ func BenchmarkParallel(b *testing.B) {
 	})
 }
 
-// TestParallelConnectionsBounded makes 10,000 calls from 32 goroutines
-// sharing one client: the server must see no more connections than the
+// TestParallelConnectionsBounded makes 2,000 calls from 32 goroutines
+// sharing one client (about 60 rounds in which every goroutine wants a
+// connection at once): the server must see no more connections than the
 // client's pool size.
 func TestParallelConnectionsBounded(t *testing.T) {
 	startServer(t)
-	calls := 10_000
-	if testing.Short() {
-		calls = 2_000
-	}
+	const calls = 2_000
 	srv := server()
 	c := newSDK(t)
 	srv.hs.CloseClientConnections()

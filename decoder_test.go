@@ -325,9 +325,17 @@ var malformedBodies = []string{
 	strings.Repeat("[", 20000) + strings.Repeat("]", 20000), `{"a":` + strings.Repeat(`{"a":`, 10001) + `1` + strings.Repeat(`}`, 10002),
 }
 
+// TestDecodeMalformed tries every malformed body against every type, except
+// the last two, nested 10,000 deep: encoding/json refuses them before it
+// looks at the type (its scanner checks the whole value first), so three
+// types of different kinds (object, page, list) stand for all.
 func TestDecodeMalformed(t *testing.T) {
-	for _, b := range malformedBodies {
+	deep := len(malformedBodies) - 2
+	for i, b := range malformedBodies {
 		for typ := range decoderTypes {
+			if i >= deep && typ != "Organization" && typ != "Page[OrganizationMember]" && typ != "[]OrganizationInvite" {
+				continue
+			}
 			checkDecode(t, typ, []byte(b))
 		}
 	}
