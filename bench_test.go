@@ -527,7 +527,24 @@ func BenchmarkMembersList(b *testing.B) {
 	b.Run("vs=plain", func(b *testing.B) {
 		twins(b, func(ctx context.Context) error { return check(p.listMembers(ctx, orgSmall)) }, sdk)
 	})
+	// vs=unmarshal-wrapped: the same twin, its *http.Transport wrapped in a
+	// RoundTripper of its own as the SDK's is (authTransport), so that
+	// net/http's cancellation fallback for Client.Timeout (a timer and a
+	// goroutine per request) is paid by both sides, not by the SDK alone.
+	b.Run("vs=unmarshal-wrapped", func(b *testing.B) {
+		w := &plain{hc: &http.Client{Transport: passThrough{p.hc.Transport}, Timeout: p.hc.Timeout}, base: p.base}
+		twins(b, func(ctx context.Context) error {
+			pg := new(posthogapi.Page[posthogapi.OrganizationMember])
+			return check(pg, w.callUnmarshal(ctx, http.MethodGet, w.base+"/api/organizations/"+orgSmall.String()+"/members/?limit=100", pg))
+		}, sdk)
+	})
 }
+
+// passThrough hides a RoundTripper's type from net/http, as any wrapper
+// does.
+type passThrough struct{ rt http.RoundTripper }
+
+func (p passThrough) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt.RoundTrip(r) }
 
 // BenchmarkOrganizationsGet fetches one organization (4 KB).
 func BenchmarkOrganizationsGet(b *testing.B) {
