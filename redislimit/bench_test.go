@@ -79,8 +79,8 @@ func seedMembers(srv *posthogtest.Server, org uuid.UUID, n int, tag string) []uu
 	out := make([]uuid.UUID, n)
 	for i := range n {
 		u := srv.AddUser(posthogtest.UserSeed{Email: fmt.Sprintf("%s-%d@example.com", tag, i), FirstName: "U"})
-		srv.AddMember(org, u.UUID, 1)
-		out[i] = u.UUID
+		srv.AddMember(posthogapi.OrganizationID(org), u.UUID, 1)
+		out[i] = uuid.UUID(u.UUID)
 	}
 	return out
 }
@@ -133,7 +133,7 @@ func offboard(b *testing.B, procs []*process, goroutines int, org uuid.UUID, use
 		for range goroutines {
 			wg.Go(func() {
 				for u := range queue {
-					if err := p.client.Members.Delete(context.Background(), org, u); err != nil {
+					if err := p.client.Members.Delete(context.Background(), posthogapi.OrganizationID(org), posthogapi.UserUUID(u)); err != nil {
 						b.Errorf("offboarding %s: %v", u, err)
 					}
 				}
@@ -159,11 +159,11 @@ func BenchmarkSharedKeyOffboarding(b *testing.B) {
 		srv := posthogtest.NewServer(posthogtest.WithRateWindows(serverWindows()...))
 		key := srv.NewAPIKey("*")
 		org := srv.DefaultOrganization().ID
-		targets := seedMembers(srv, org, users, "off")
+		targets := seedMembers(srv, uuid.UUID(org), users, "off")
 		procs := newProcesses(b, sharedRedis, srv, key, fmt.Sprintf("bench:%s:%d:%d:", b.Name(), i, time.Now().UnixNano()), procsN)
 		b.StartTimer()
 		start := time.Now()
-		offboard(b, procs, goroutines, org, targets)
+		offboard(b, procs, goroutines, uuid.UUID(org), targets)
 		elapsed := time.Since(start)
 		b.StopTimer()
 		admitted, throttled := srv.ThrottleLog(key)
@@ -207,9 +207,9 @@ func BenchmarkSharedKeyAudit(b *testing.B) {
 				owner := srv.DefaultUser().UUID
 				def := srv.DefaultOrganization().ID
 				// The default organization is one of the 20.
-				orgs := []uuid.UUID{def}
+				orgs := []uuid.UUID{uuid.UUID(def)}
 				for j := 1; j < orgsN; j++ {
-					orgs = append(orgs, srv.AddOrganization(fmt.Sprintf("Org %d", j), owner).ID)
+					orgs = append(orgs, uuid.UUID(srv.AddOrganization(fmt.Sprintf("Org %d", j), owner).ID))
 				}
 				for j, o := range orgs {
 					seedMembers(srv, o, perOrg-1, fmt.Sprintf("audit%d", j)) // plus the owner
@@ -301,7 +301,7 @@ func BenchmarkSharedKeyRedisStopped(b *testing.B) {
 		srv := posthogtest.NewServer(posthogtest.WithRateWindows(serverWindows()...))
 		key := srv.NewAPIKey("*")
 		org := srv.DefaultOrganization().ID
-		targets := seedMembers(srv, org, users, "stop")
+		targets := seedMembers(srv, uuid.UUID(org), users, "stop")
 		var logs syncBuffer
 		logger := slog.New(slog.NewTextHandler(&logs, nil))
 		procs := newProcesses(b, rs, srv, key, "bench:stop:", procsN,
@@ -323,7 +323,7 @@ func BenchmarkSharedKeyRedisStopped(b *testing.B) {
 			}
 		}()
 		b.StartTimer()
-		offboard(b, procs, goroutines, org, targets)
+		offboard(b, procs, goroutines, uuid.UUID(org), targets)
 		b.StopTimer()
 		close(done)
 		select {
@@ -340,7 +340,7 @@ func BenchmarkSharedKeyRedisStopped(b *testing.B) {
 		}
 		left := map[uuid.UUID]bool{}
 		for _, m := range srv.Members(org) {
-			left[m.User.UUID] = true
+			left[uuid.UUID(m.User.UUID)] = true
 		}
 		lost := 0
 		for _, u := range targets {

@@ -55,7 +55,7 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 	for i := range members {
 		u := srv.AddUser(posthogtest.UserSeed{Email: fmt.Sprintf("leaver%d@example.com", i), FirstName: "Leaver"})
 		srv.AddMember(org, u.UUID, posthogtest.LevelMember)
-		leaving = append(leaving, u.UUID)
+		leaving = append(leaving, uuid.UUID(u.UUID))
 	}
 
 	// newLimiter gives each worker its limiter: its own Redis connection
@@ -117,7 +117,7 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 		}
 		wg.Go(func() {
 			for u := range queue {
-				if err := c.Members.Delete(ctx, org, u); err != nil {
+				if err := c.Members.Delete(ctx, org, posthogapi.UserUUID(u)); err != nil {
 					mu.Lock()
 					if firstErr == nil {
 						firstErr = fmt.Errorf("worker %d removing %s: %w", w, u, err)

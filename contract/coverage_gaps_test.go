@@ -1,4 +1,4 @@
-package posthogapi
+package contract
 
 import (
 	"os"
@@ -52,7 +52,7 @@ var notCoveredOpRe = regexp.MustCompile(`^((?:(?:GET|POST|PUT|PATCH|DELETE) )+)(
 // /api/organizations/{organization_id}.
 func readmeNotCovered(t *testing.T) map[operation]string {
 	t.Helper()
-	b, err := os.ReadFile("README.md")
+	b, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

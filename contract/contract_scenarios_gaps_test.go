@@ -1,4 +1,4 @@
-package posthogapi_test
+package contract
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package posthogapi_test
+package contract
 
 import (
 	"bytes"
@@ -25,9 +25,8 @@ import (
 
 // The contract check drives every SDK method that calls PostHog against
 // posthogtest and validates every request the SDK sends and every answer
-// posthogtest gives against PostHog's OpenAPI schemas, read in place from
-// the project's shared folder (the newest schema first, then the Nov-2025
-// one). The only differences allowed are the documented places where
+// posthogtest gives against PostHog's OpenAPI schemas, the parts the SDK
+// uses copied to testdata/ (the newest schema first, then the Nov-2025 one). The only differences allowed are the documented places where
 // PostHog's server and its schema disagree (schemaExceptions, mirrored in
 // SCHEMA-EXCEPTIONS.md); each must still be needed by some exchange.
 // Endpoints that neither schema has are listed in outsideSchemas, exactly.
@@ -166,9 +165,8 @@ type contract struct {
 
 func loadContract(t *testing.T) *contract {
 	t.Helper()
-	posthogapi.RequireShared(t)
 	c := &contract{undo: make([]func(), len(schemaExceptions)), redo: make([]func(), len(schemaExceptions))}
-	for _, path := range posthogapi.SchemaFiles() {
+	for _, path := range schemaFiles() {
 		doc, err := openapi3.NewLoader().LoadFromFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -583,7 +581,7 @@ type apiTemplate struct {
 	literals int
 }
 
-func newOpMatcher(ops []posthogapi.APIOperation) *opMatcher {
+func newOpMatcher(ops []apiOperation) *opMatcher {
 	m := &opMatcher{}
 	for _, o := range ops {
 		tpl := apiTemplate{key: opKey(o.Method, o.Path), method: o.Method}
@@ -673,7 +671,7 @@ func newContractEnv(t *testing.T) *contractEnv {
 
 func TestContract(t *testing.T) {
 	con := loadContract(t)
-	apiOps := posthogapi.APIOperations(t)
+	apiOps := apiOperations(t)
 	matcher := newOpMatcher(apiOps)
 
 	names := make([]string, 0, len(contractScenarios))

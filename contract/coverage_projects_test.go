@@ -1,4 +1,4 @@
-package posthogapi
+package contract
 
 import (
 	"strings"

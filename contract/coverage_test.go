@@ -1,4 +1,4 @@
-package posthogapi
+package contract
 
 import (
 	"bufio"
@@ -15,23 +15,19 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// The PostHog schemas and reference pages are read in place from the
-// project's shared folder (../shared, or the folder POSTHOGAPI_SHARED_DIR
-// names, for a checkout that lives elsewhere); they are not part of the
-// module, so on a user's machine these tests skip.
+// The parts of PostHog's schemas and reference pages the tests read are
+// copies in testdata/ (schemacut writes the two schema files; see
+// DEVELOPING.md); a missing file fails the tests, nothing skips.
 var (
-	sharedDir   = sharedFolder()
-	schemaPath  = sharedDir + "/posthog-openapi/openapi.yaml"
-	newestPath  = sharedDir + "/posthog-openapi/organizations-newest.yaml"
-	docsPattern = sharedDir + "/reference/posthog-docs/*.txt"
+	schemaPath  = "testdata/openapi.yaml"
+	newestPath  = "testdata/organizations-newest.yaml"
+	docsPattern = "testdata/posthog-docs/*.txt"
+	// sdkSources are the SDK package's files, whose API: lines are read.
+	sdkSources = "../*.go"
 )
 
-func sharedFolder() string {
-	if d := os.Getenv("POSTHOGAPI_SHARED_DIR"); d != "" {
-		return strings.TrimSuffix(d, "/")
-	}
-	return "../shared"
-}
+// schemaFiles are the schema files, the newest first.
+func schemaFiles() []string { return []string{newestPath, schemaPath} }
 
 // operation is one HTTP operation, its path normalised so that parameter
 // names do not matter: /api/organizations/{}/members/{}/.
@@ -59,14 +55,17 @@ type apiLine struct {
 
 var apiLineRe = regexp.MustCompile(`^API: (GET|POST|PUT|PATCH|DELETE) (/api/(?:organizations|projects)/\S*) \(scope ([^)]+)\)$`)
 
-// codeAPILines parses the package's source and returns every API: line in
-// the doc comments of exported methods.
+// codeAPILines parses the SDK package's source and returns every API: line
+// in the doc comments of exported methods.
 func codeAPILines(t *testing.T) []apiLine {
 	t.Helper()
 	fset := token.NewFileSet()
-	files, err := filepath.Glob("*.go")
+	files, err := filepath.Glob(sdkSources)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no SDK sources at %s", sdkSources)
 	}
 	var out []apiLine
 	for _, name := range files {
@@ -155,6 +154,9 @@ func docsOps(t *testing.T) map[operation]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(files) == 0 {
+		t.Fatalf("no reference pages at %s", docsPattern)
+	}
 	out := map[operation]string{}
 	for _, name := range files {
 		f, err := os.Open(name)
@@ -187,13 +189,42 @@ func docsOps(t *testing.T) map[operation]string {
 	return out
 }
 
-func requireShared(t *testing.T) {
+// apiOperation is one operation named by the API: lines of the SDK's
+// methods.
+type apiOperation struct {
+	// Method is the HTTP method.
+	Method string
+	// Path is the path as the API: line spells it, such as
+	// /api/organizations/{organization_id}/roles/{id}/.
+	Path string
+	// GoMethods are the Go methods whose doc carries the line.
+	GoMethods []string
+}
+
+// apiOperations returns every operation named by an API: line, sorted by
+// path and method.
+func apiOperations(t *testing.T) []apiOperation {
 	t.Helper()
-	for _, p := range []string{schemaPath, newestPath} {
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("PostHog's OpenAPI schema is not at %s (it is read in place from the project's shared folder, not shipped with the module; set POSTHOGAPI_SHARED_DIR to use another folder); skipping", p)
+	byOp := map[operation]*apiOperation{}
+	for _, l := range codeAPILines(t) {
+		o := byOp[l.op]
+		if o == nil {
+			o = &apiOperation{Method: l.op.method, Path: l.raw}
+			byOp[l.op] = o
 		}
+		o.GoMethods = append(o.GoMethods, l.method)
 	}
+	out := make([]apiOperation, 0, len(byOp))
+	for _, o := range byOp {
+		out = append(out, *o)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
 }
 
 // TestEveryOperationHasAMethod fails if an operation under
@@ -201,7 +232,6 @@ func requireShared(t *testing.T) {
 // method carrying its API: line, or if a method's scope disagrees with the
 // schema.
 func TestEveryOperationHasAMethod(t *testing.T) {
-	requireShared(t)
 	lines := codeAPILines(t)
 	covered := map[operation][]apiLine{}
 	for _, l := range lines {
