@@ -1,21 +1,3 @@
-// Package posthogtest runs an in-memory PostHog on loopback for tests: the
-// organization API of posthogapi, stateful, with PostHog's pagination,
-// status codes, error bodies and per-key scopes, and faults on demand.
-//
-// A test of a program that uses posthogapi starts a server, makes a key,
-// points the client at the server, and asserts on the server's state or its
-// request log:
-//
-//	srv := posthogtest.NewServer()
-//	defer srv.Close()
-//	key := srv.NewAPIKey("organization_member:read")
-//	c, err := posthogapi.NewClient(key, posthogapi.WithBaseURL(srv.URL()))
-//	// ... run the code under test with c ...
-//	for _, r := range srv.Requests() { ... }
-//
-// The server starts with one user (the default user, owner@example.com) who
-// owns one organization (the default organization). NewAPIKey makes keys
-// for that user; AddUser, AddOrganization and AddMember seed more.
 package posthogtest
 
 import (
