@@ -149,6 +149,8 @@ func (o *org) memberWithEmail(email string) bool {
 
 // canInvite applies UserCanInvitePermission: admins always, members only
 // when members_can_invite is on.
+// PostHog: posthog/api/organization_invite.py OrganizationInviteViewSet
+// (members_can_invite; admins otherwise).
 func (rc *reqCtx) canInvite(o *org, me *membership) bool {
 	if me.level >= LevelAdmin || o.membersCanInvite == nil || *o.membersCanInvite {
 		return true
@@ -169,6 +171,8 @@ type newInvite struct {
 }
 
 // parseInvite validates one invite object like OrganizationInviteSerializer.
+// PostHog: posthog/api/organization_invite.py OrganizationInviteSerializer
+// (validate_level and the field rules).
 func (rc *reqCtx) parseInvite(o *org, me *membership, f map[string]json.RawMessage) (*newInvite, bool) {
 	email, ok := rc.emailField(f, "target_email")
 	if !ok {
@@ -203,6 +207,8 @@ func (rc *reqCtx) parseInvite(o *org, me *membership, f map[string]json.RawMessa
 // {"id": <team id in o>, "level": "none"|"member"|"admin"}, as the newest
 // PostHog's validate_private_project_access does. An empty list is stored
 // as null.
+// PostHog: posthog/api/organization_invite.py
+// OrganizationInviteSerializer.validate_private_project_access.
 func (rc *reqCtx) parseProjectAccess(o *org, raw json.RawMessage) ([]projectAccess, bool) {
 	const attr = "private_project_access"
 	if isNull(raw) {
@@ -328,6 +334,8 @@ func handleInviteList(rc *reqCtx) {
 	page(rc, out)
 }
 
+// PostHog: posthog/api/organization_invite.py
+// OrganizationInviteSerializer.create.
 func handleInviteCreate(rc *reqCtx) {
 	o, me := rc.orgFromPath()
 	if o == nil || !rc.canInvite(o, me) {
@@ -455,6 +463,8 @@ func handleInviteDelegate(rc *reqCtx) {
 	rc.json(http.StatusCreated, rc.s.inviteJSON(rc.createInvite(o, ni)))
 }
 
+// PostHog: posthog/api/organization_invite.py OrganizationInviteViewSet
+// (destroy).
 func handleInviteDelete(rc *reqCtx) {
 	o, _ := rc.orgFromPath()
 	if o == nil {

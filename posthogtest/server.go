@@ -319,10 +319,12 @@ func (rc *reqCtx) detailOnly(status int, detail string) {
 	rc.json(status, map[string]string{"detail": detail})
 }
 
+// PostHog: DRF Http404, rendered by exceptions_hog handler.py.
 func (rc *reqCtx) notFound() {
 	rc.error(http.StatusNotFound, "invalid_request", "not_found", "Not found.", "")
 }
 
+// PostHog: DRF PermissionDenied, rendered by exceptions_hog handler.py.
 func (rc *reqCtx) forbidden(detail string) {
 	rc.error(http.StatusForbidden, "authentication_error", "permission_denied", detail, "")
 }
@@ -338,12 +340,14 @@ func (rc *reqCtx) invalid(code, detail, attr string) {
 	rc.error(http.StatusBadRequest, "validation_error", code, detail, attr)
 }
 
+// PostHog: DRF Field.fail("required"), "This field is required.".
 func (rc *reqCtx) required(attr string) {
 	rc.invalid("required", "This field is required.", attr)
 }
 
 // decode parses the JSON body into v, answering 400 and returning false on
 // malformed JSON.
+// PostHog: DRF JSONParser ParseError ("JSON parse error - ...").
 func (rc *reqCtx) decode(v any) bool {
 	if len(bytes.TrimSpace(rc.body)) == 0 {
 		rc.body = []byte("{}")

@@ -16,6 +16,8 @@ type throttle struct {
 
 // admit records the request against the key's budget, or answers 429 as
 // PostHog's throttle does and returns false.
+// PostHog: posthog/rate_limit.py BurstRateThrottle and
+// SustainedRateThrottle.
 func (rc *reqCtx) admit() bool {
 	t := rc.s.throttle
 	if t == nil {
