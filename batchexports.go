@@ -34,10 +34,9 @@ type BatchExportsService service
 // DestinationType is the kind of a batch export destination.
 type DestinationType string
 
-// Destination types. The schema lists S3 to NoOp (AzureBlob and Workflows
-// in its newer version); AwsS3, S3Compatible and FileDownload are only known
-// to newer PostHog versions (PH products/batch_exports/backend/models/batch_export.py),
-// which also refuse new exports of the legacy type S3.
+// Destination types. AwsS3, S3Compatible and FileDownload exist only on
+// newer PostHog versions, which also refuse new exports of the legacy type
+// S3 (PH products/batch_exports/backend/models/batch_export.py).
 const (
 	DestinationS3         DestinationType = "S3"
 	DestinationSnowflake  DestinationType = "Snowflake"
@@ -83,7 +82,7 @@ const (
 	IntervalDay            BatchExportInterval = "day"
 	IntervalWeek           BatchExportInterval = "week"
 	IntervalEvery5Minutes  BatchExportInterval = "every 5 minutes"
-	IntervalEvery15Minutes BatchExportInterval = "every 15 minutes" // newer PostHog versions; not in the schema
+	IntervalEvery15Minutes BatchExportInterval = "every 15 minutes" // newer PostHog versions only
 )
 
 // Valid reports whether i is one of PostHog's intervals.
@@ -104,7 +103,7 @@ const (
 	ModelPersons  BatchExportModel = "persons"
 	ModelSessions BatchExportModel = "sessions"
 	// ModelHogQL exports the result of HogQLQuery (newer PostHog versions,
-	// behind a feature flag; not in the schema).
+	// behind a feature flag).
 	ModelHogQL BatchExportModel = "hogql"
 )
 
@@ -165,8 +164,8 @@ type BatchExport struct {
 	EndAt   *time.Time `json:"end_at"`
 	// LatestRuns are the ten most recent runs, newest first.
 	LatestRuns []BatchExportRun `json:"latest_runs"`
-	// HogQLQuery is the custom query, when PostHog echoes it (the schema
-	// lists it; the server usually sends Schema.HogQLQuery instead).
+	// HogQLQuery is the custom query, when PostHog echoes it; it usually
+	// sends the compiled query in Schema.HogQLQuery instead.
 	HogQLQuery string `json:"hogql_query,omitempty"`
 	// Schema is the field selection compiled from a HogQL query; nil for
 	// the built-in models.
@@ -175,7 +174,7 @@ type BatchExport struct {
 	// filter objects); nil when none.
 	Filters []map[string]any `json:"filters"`
 	// Timezone is the IANA time zone of day and week boundaries (newer
-	// schema; nil on older servers).
+	// servers; nil on older ones).
 	Timezone *string `json:"timezone"`
 	// OffsetDay is the weekday weekly exports start on (0 Sunday .. 6
 	// Saturday); nil for other intervals.
@@ -258,7 +257,7 @@ type BatchExportRun struct {
 	RecordsTotalCount *int64 `json:"records_total_count"`
 	BytesExported     *int64 `json:"bytes_exported"`
 	// RecordsFailed counts records that failed downstream processing (newer
-	// PostHog versions; not in the schema).
+	// PostHog versions only).
 	RecordsFailed *int64 `json:"records_failed,omitempty"`
 	// BatchExport is the ID of the export the run belongs to.
 	BatchExport BatchExportID `json:"batch_export"`
@@ -1392,8 +1391,8 @@ func (s *BatchExportsService) Logs(ctx context.Context, org OrganizationID, id B
 
 // Test lists the steps PostHog runs to check a destination of type dest
 // (destinations without a test answer 404). It needs batch_export:read;
-// older PostHog versions (and the published schema) required the INTERNAL
-// scope, which only a key with the "*" scope carries.
+// older PostHog versions required the INTERNAL scope, which only a key with
+// the "*" scope carries.
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/test/ (scope batch_export:read; older servers INTERNAL)
 func (s *BatchExportsService) Test(ctx context.Context, org OrganizationID, dest DestinationType) (*BatchExportDestinationTest, error) {
@@ -1414,8 +1413,7 @@ func (s *BatchExportsService) Test(ctx context.Context, org OrganizationID, dest
 // RunTestStep runs one destination test step for an existing export, with
 // req's destination config merged over the stored one (so stored secrets
 // are used). req is checked as a full body for an existing export. It needs
-// batch_export:write; older PostHog versions (and the published schema)
-// required the INTERNAL scope.
+// batch_export:write; older PostHog versions required the INTERNAL scope.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/run_test_step/ (scope batch_export:write; older servers INTERNAL)
 func (s *BatchExportsService) RunTestStep(ctx context.Context, org OrganizationID, id BatchExportID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
@@ -1428,8 +1426,7 @@ func (s *BatchExportsService) RunTestStep(ctx context.Context, org OrganizationI
 
 // RunTestStepNew runs one destination test step for an export that is not
 // created yet; req is checked as a create. It needs batch_export:write;
-// older PostHog versions (and the published schema) required the INTERNAL
-// scope.
+// older PostHog versions required the INTERNAL scope.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/run_test_step_new/ (scope batch_export:write; older servers INTERNAL)
 func (s *BatchExportsService) RunTestStepNew(ctx context.Context, org OrganizationID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {

@@ -354,9 +354,9 @@ func (s *DomainsService) Update(ctx context.Context, org OrganizationID, id Doma
 	return s.write(ctx, http.MethodPatch, org, id, upd)
 }
 
-// Replace sends upd with PUT. The domain name, the only required field of
-// the schema, is read-only after creation, so PostHog treats a PUT like a
-// PATCH: fields left unset keep their values. It needs an admin.
+// Replace sends upd with PUT. The domain name is read-only after creation
+// and need not be sent, so PostHog treats a PUT like a PATCH: fields left
+// unset keep their values. It needs an admin.
 //
 // API: PUT /api/organizations/{organization_id}/domains/{id}/ (scope organization:write)
 func (s *DomainsService) Replace(ctx context.Context, org OrganizationID, id DomainID, upd *DomainUpdate) (*OrganizationDomain, error) {

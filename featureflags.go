@@ -19,8 +19,8 @@ type FeatureFlagsService service
 const MaxFeatureFlagKeyLength = 400
 
 // OrganizationFeatureFlag is one project's feature flag with the key asked
-// for (PostHog's OrganizationFeatureFlagView.retrieve; the schema
-// describes no body).
+// for; PostHog's OrganizationFeatureFlagView.retrieve answers a list of
+// them, one per project.
 type OrganizationFeatureFlag struct {
 	// FlagID is the flag's ID in its project.
 	FlagID int64 `json:"flag_id"`
@@ -44,9 +44,9 @@ const (
 	FeatureFlagEvaluationAll    FeatureFlagEvaluationRuntime = "all"
 )
 
-// FeatureFlag is a project's feature flag as PostHog's FeatureFlag schema
-// describes it (the project-level API's shape), as FeatureFlags.Copy
-// answers it.
+// FeatureFlag is a project's feature flag in the shape of PostHog's
+// project-level feature flag API (FeatureFlagSerializer), as
+// FeatureFlags.Copy answers it.
 type FeatureFlag struct {
 	ID int64 `json:"id"`
 	// Name is the flag's description (the field keeps its old name).
@@ -65,11 +65,10 @@ type FeatureFlag struct {
 	// RolloutPercentage is set for simple flags only.
 	RolloutPercentage          *int  `json:"rollout_percentage"`
 	EnsureExperienceContinuity *bool `json:"ensure_experience_continuity"`
-	// ExperimentSet are the IDs of the experiments using the flag. The
-	// schema types it as a string; the server sends the list.
+	// ExperimentSet are the IDs of the experiments using the flag.
 	ExperimentSet []int64 `json:"experiment_set"`
 	// Surveys and Features are the linked surveys and early access
-	// features. The schema types them as objects; the server sends lists.
+	// features, as lists of objects.
 	Surveys  []map[string]any `json:"surveys"`
 	Features []map[string]any `json:"features"`
 	// RollbackConditions is PostHog's free-form rollback configuration.

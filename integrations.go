@@ -18,9 +18,8 @@ type IntegrationsService service
 // IntegrationKind is the external system of an organization integration.
 type IntegrationKind string
 
-// Integration kinds. The newer schema lists only vercel; older servers type
-// the field with every project integration kind, so other values decode as
-// they come.
+// Integration kinds. Newer servers create organization integrations for
+// Vercel only; any other kind decodes as it comes.
 const (
 	IntegrationKindVercel IntegrationKind = "vercel"
 )
@@ -39,8 +38,7 @@ type OrganizationIntegration struct {
 	CreatedAt time.Time      `json:"created_at"`
 	UpdatedAt time.Time      `json:"updated_at"`
 	// CreatedBy is nil once the creating user is deleted (the model keeps
-	// the integration with a null creator; the schema says it is always
-	// set).
+	// the integration with a null creator).
 	CreatedBy *UserBasic `json:"created_by"`
 }
 

@@ -92,8 +92,8 @@ type OrganizationInvite struct {
 	// IsExpired reports whether the invite is older than PostHog's
 	// validity period (three days).
 	IsExpired bool `json:"is_expired"`
-	// CreatedBy is the inviting user. The schema marks it required, but
-	// PostHog sets it to null when that user is deleted.
+	// CreatedBy is the inviting user; nil once that user is deleted
+	// (PostHog keeps the invite with a null creator).
 	CreatedBy *UserBasic `json:"created_by"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
@@ -247,8 +247,8 @@ func (s *InvitesService) All(ctx context.Context, org OrganizationID, opts *List
 // member, and 403 when the level is above the inviter's or when the
 // organization lets only admins invite.
 //
-// The newest schema and API reference require organization_member:write;
-// PostHog versions up to late 2025 checked no scope for this call.
+// It needs organization_member:write; PostHog versions up to late 2025
+// checked no scope for this call.
 //
 // API: POST /api/organizations/{organization_id}/invites/ (scope organization_member:write)
 func (s *InvitesService) Create(ctx context.Context, org OrganizationID, inv *InviteCreate) (*OrganizationInvite, error) {
@@ -286,15 +286,15 @@ func (s *InvitesService) Delete(ctx context.Context, org OrganizationID, id Invi
 // number). PostHog validates the whole batch first and creates none of it
 // when one invite is invalid (a 400 or 403). An address that already
 // belongs to a member is refused (400) only while PostHog creates the
-// invites one by one, and whether the invites before it are then kept is
-// not established (posthog/api/organization_invite.py, bulk): after an
-// error, "creates none of it" is not guaranteed. List the invites before
-// sending any again, or use BulkChunked, which does.
+// invites one by one, with no transaction around them
+// (posthog/api/organization_invite.py, bulk), so the invites before it are
+// most likely kept: after an error, "creates none of it" is not
+// guaranteed. List the invites before sending any again, or use
+// BulkChunked, which does.
 //
 // It returns the created invites in the order sent. PostHog answers 201
-// with the list (posthog/api/organization_invite.py, bulk); the schema and
-// the API reference say 200 with no body, so an empty answer is accepted
-// too and gives an empty list.
+// with the list (posthog/api/organization_invite.py, bulk); an answer
+// without a body is accepted too and gives an empty list.
 //
 // API: POST /api/organizations/{organization_id}/invites/bulk/ (scope organization_member:write)
 func (s *InvitesService) Bulk(ctx context.Context, org OrganizationID, invites []InviteCreate) ([]OrganizationInvite, error) {
@@ -710,8 +710,7 @@ func newInvite(listed []OrganizationInvite, before map[string][]OrganizationInvi
 // flagged as a setup delegation, emailed with a dedicated message, with the
 // inviter recorded as having delegated setup. PostHog's API reference says
 // it answers 200 with the invite (some frontend versions expect 201; any
-// 2xx with the invite is accepted). This endpoint is newer than both
-// OpenAPI schemas; it is in PostHog's API reference.
+// 2xx with the invite is accepted). Only newer servers have it.
 //
 // API: POST /api/organizations/{organization_id}/invites/delegate/ (scope organization_member:write)
 func (s *InvitesService) Delegate(ctx context.Context, org OrganizationID, d *InviteDelegate) (*OrganizationInvite, error) {

@@ -63,11 +63,10 @@ type OrganizationMember struct {
 	UpdatedAt     time.Time       `json:"updated_at"`
 	Is2FAEnabled  bool            `json:"is_2fa_enabled"`
 	HasSocialAuth bool            `json:"has_social_auth"`
-	// LastLogin is nil for a user who never logged in (the schema says it is
-	// always set; the user model allows null).
+	// LastLogin is nil for a user who never logged in.
 	LastLogin *time.Time `json:"last_login"`
 	// SearchMatchType is set only on results of a List with Search (newer
-	// servers; not in the schema).
+	// servers only).
 	SearchMatchType SearchMatchType `json:"search_match_type,omitempty"`
 }
 
@@ -114,8 +113,7 @@ type MemberUpdate struct {
 }
 
 // MemberScopedAPIKeys is the answer of Members.ScopedAPIKeys: the member's
-// personal API keys that can reach this organization. The schema says the
-// answer is an OrganizationMember; the server sends this shape.
+// personal API keys that can reach this organization.
 type MemberScopedAPIKeys struct {
 	HasKeys               bool           `json:"has_keys"`
 	HasKeysActiveLastWeek bool           `json:"has_keys_active_last_week"`

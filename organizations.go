@@ -97,16 +97,14 @@ type Organization struct {
 	// IsMemberJoinEmailEnabled is a legacy, read-only field: member-join
 	// emails are now set per user in their notification settings.
 	IsMemberJoinEmailEnabled bool `json:"is_member_join_email_enabled"`
-	// Metadata is an object such as {"instance_tag": "..."}. The schema
-	// types it as a string; the server sends an object.
+	// Metadata is an object such as {"instance_tag": "..."}.
 	Metadata                     map[string]any `json:"metadata"`
 	CustomerID                   *string        `json:"customer_id"`
 	Enforce2FA                   *bool          `json:"enforce_2fa"`
 	MembersCanInvite             *bool          `json:"members_can_invite"`
 	MembersCanUsePersonalAPIKeys bool           `json:"members_can_use_personal_api_keys"`
 	AllowPubliclySharedResources bool           `json:"allow_publicly_shared_resources"`
-	// MemberCount is the number of members. The schema types it as a
-	// string; the server sends an integer.
+	// MemberCount is the number of members.
 	MemberCount                  int                    `json:"member_count"`
 	IsAIDataProcessingApproved   *bool                  `json:"is_ai_data_processing_approved"`
 	DefaultExperimentStatsMethod *ExperimentStatsMethod `json:"default_experiment_stats_method"`

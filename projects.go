@@ -22,9 +22,9 @@ import (
 type ProjectsService service
 
 // Timezone is an IANA time zone name such as "Europe/Berlin" or "UTC". PostHog
-// accepts the names of pytz's all_timezones (about 600, the schema's
-// TimezoneEnum); the client does not list them and leaves checking a name
-// to PostHog, which answers 400 with attr "timezone" for an unknown one.
+// accepts the names of pytz's all_timezones (about 600); the client does
+// not list them and leaves checking a name to PostHog, which answers 400
+// with attr "timezone" for an unknown one.
 type Timezone string
 
 // TimezoneUTC is PostHog's default project time zone.
@@ -79,11 +79,10 @@ const (
 	ProductErrorTracking ProductKey = "error_tracking"
 )
 
-// SetupTaskID names a step of PostHog's in-app setup checklist (the schema's
-// AvailableSetupTaskIdsEnum).
+// SetupTaskID names a step of PostHog's in-app setup checklist.
 type SetupTaskID string
 
-// Setup tasks, as listed by organizations-newest.yaml.
+// Setup tasks of the newest PostHog versions.
 const (
 	SetupTaskIngestFirstEvent                   SetupTaskID = "ingest_first_event"
 	SetupTaskSetUpReverseProxy                  SetupTaskID = "set_up_reverse_proxy"
@@ -163,9 +162,8 @@ type ProductIntent struct {
 	UpdatedAt             time.Time  `json:"updated_at"`
 }
 
-// ProjectBasic is a project as Projects.List returns it (the schema's
-// ProjectBackwardCompatBasic). Unlike Project and the organization's
-// TeamBasic list, it has no project_id: PostHog's
+// ProjectBasic is a project as Projects.List returns it. Unlike Project
+// and the organization's TeamBasic list, it has no project_id: PostHog's
 // ProjectBackwardCompatBasicSerializer does not send one.
 type ProjectBasic struct {
 	ID                         int64          `json:"id"`
@@ -181,15 +179,16 @@ type ProjectBasic struct {
 	AccessControl              bool           `json:"access_control"`
 }
 
-// Project is a project with all its settings (the schema's
-// ProjectBackwardCompat, fields of the Nov-2025 and the newest schema).
+// Project is a project with all its settings, as PostHog's
+// ProjectBackwardCompatSerializer sends it (the fields of older and of the
+// newest servers).
 //
-// Fields the schemas leave untyped are decoded as the JSON PostHog stores:
+// Free-form fields are decoded as the JSON PostHog stores:
 // objects as map[string]any, lists of objects as []map[string]any.
 type Project struct {
 	ID           int64          `json:"id"`
 	Organization OrganizationID `json:"organization"`
-	// ProjectID equals ID. It is not in the schemas; newer servers send it.
+	// ProjectID equals ID; newer servers send it.
 	ProjectID          int64     `json:"project_id"`
 	Name               string    `json:"name"`
 	ProductDescription *string   `json:"product_description"`
@@ -235,25 +234,25 @@ type Project struct {
 	SessionReplayConfig                         map[string]any `json:"session_replay_config"`
 	SurveyConfig                                map[string]any `json:"survey_config"`
 	AccessControl                               bool           `json:"access_control"`
-	// WeekStartDay is nil when unset (the newest schema makes it nullable).
+	// WeekStartDay is nil when unset.
 	WeekStartDay      *WeekStartDay `json:"week_start_day"`
 	PrimaryDashboard  *int64        `json:"primary_dashboard"`
 	LiveEventsColumns []string      `json:"live_events_columns"`
 	RecordingDomains  []string      `json:"recording_domains"`
-	// PersonOnEventsQueryingEnabled: the schemas type it as a string; the
-	// server sends a boolean.
+	// PersonOnEventsQueryingEnabled reports whether queries read person
+	// properties from the events.
 	PersonOnEventsQueryingEnabled bool           `json:"person_on_events_querying_enabled"`
 	InjectWebApps                 *bool          `json:"inject_web_apps"`
 	ExtraSettings                 map[string]any `json:"extra_settings"`
 	Modifiers                     map[string]any `json:"modifiers"`
-	// DefaultModifiers: the schemas type it as a string; the server sends
-	// an object.
+	// DefaultModifiers are the HogQL modifiers PostHog applies by default
+	// (an object).
 	DefaultModifiers          map[string]any `json:"default_modifiers"`
 	HasCompletedOnboardingFor map[string]any `json:"has_completed_onboarding_for"`
 	SurveysOptIn              *bool          `json:"surveys_opt_in"`
 	HeatmapsOptIn             *bool          `json:"heatmaps_opt_in"`
-	// ProductIntents: the schemas type it as a string; the server sends a
-	// list of objects.
+	// ProductIntents are the products the project has shown an intent to
+	// use, with their onboarding state.
 	ProductIntents          []ProductIntent `json:"product_intents"`
 	FlagsPersistenceDefault *bool           `json:"flags_persistence_default"`
 	// SecretAPIToken (phs_...) authenticates feature flag local evaluation;
@@ -263,7 +262,7 @@ type Project struct {
 	// after a rotation until Projects.DeleteSecretTokenBackup.
 	SecretAPITokenBackup        *string `json:"secret_api_token_backup"`
 	ReceiveOrgLevelActivityLogs *bool   `json:"receive_org_level_activity_logs"`
-	// The fields below are in organizations-newest.yaml only.
+	// The fields below are sent by newer servers only.
 	BusinessModel         *BusinessModel `json:"business_model"`
 	ConversationsEnabled  *bool          `json:"conversations_enabled"`
 	ConversationsSettings map[string]any `json:"conversations_settings"`
@@ -330,8 +329,8 @@ type ProjectSettings struct {
 	HeatmapsOptIn               Nullable[bool]           `json:"heatmaps_opt_in,omitzero"`
 	FlagsPersistenceDefault     Nullable[bool]           `json:"flags_persistence_default,omitzero"`
 	ReceiveOrgLevelActivityLogs Nullable[bool]           `json:"receive_org_level_activity_logs,omitzero"`
-	// The settings below are in organizations-newest.yaml only; older
-	// servers ignore them.
+	// The settings below exist on newer servers only; older servers ignore
+	// them.
 	BusinessModel         Nullable[BusinessModel]  `json:"business_model,omitzero"`
 	ConversationsEnabled  Nullable[bool]           `json:"conversations_enabled,omitzero"`
 	ConversationsSettings Nullable[map[string]any] `json:"conversations_settings,omitzero"`
@@ -400,7 +399,7 @@ type ProjectActivityPage struct {
 	TotalCount int    `json:"total_count"`
 }
 
-// ProjectActivity is one entry of a project's activity log (the schema's
+// ProjectActivity is one entry of a project's activity log (PostHog's
 // ActivityLog).
 type ProjectActivity struct {
 	ID uuid.UUID `json:"id"`
@@ -417,8 +416,8 @@ type ProjectActivity struct {
 	CreatedAt       time.Time              `json:"created_at"`
 }
 
-// ProjectActivityDetail describes what an activity did. The schema leaves it
-// untyped; these are the fields of PostHog's activity Detail.
+// ProjectActivityDetail describes what an activity did, with the fields
+// of PostHog's activity Detail.
 type ProjectActivityDetail struct {
 	Name    *string                 `json:"name"`
 	ShortID *string                 `json:"short_id"`
@@ -474,7 +473,8 @@ func checkProjectName(name string) error {
 	return nil
 }
 
-// sampleRateRe is the schema's pattern for session_recording_sample_rate.
+// sampleRateRe matches what PostHog's DecimalField (3 digits, 2 decimal
+// places) accepts for session_recording_sample_rate.
 var sampleRateRe = regexp.MustCompile(`^-?\d{0,1}(?:\.\d{0,2})?$`)
 
 func checkMaxLen(field, v string, n int) error {
@@ -630,10 +630,9 @@ func (s *ProjectsService) Create(ctx context.Context, org OrganizationID, projec
 	return s.send(ctx, http.MethodPost, p, project)
 }
 
-// Update changes the settings set in upd (PATCH). The Nov-2025 schema
-// lists scope project:read for this operation; the newest schema and the
-// server require project:write from personal API keys (project:read is
-// enough only for some settings changed from PostHog's UI).
+// Update changes the settings set in upd (PATCH). PostHog requires
+// project:write from personal API keys (project:read is enough only for
+// some settings changed from PostHog's UI).
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
 func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id int64, upd *ProjectUpdate) (*Project, error) {
@@ -686,8 +685,7 @@ func (s *ProjectsService) Delete(ctx context.Context, org OrganizationID, id int
 }
 
 // Activity returns one page of the project's activity log, newest first.
-// The schemas say the answer is a project; the server answers an activity
-// page. PostHog requires no scope for this action, which means personal API
+// PostHog requires no scope for this action, which means personal API
 // keys are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/activity/ (scope none; personal API keys rejected)
@@ -708,8 +706,7 @@ func (s *ProjectsService) Activity(ctx context.Context, org OrganizationID, id i
 
 // AddProductIntent records interest in a product for the project. The
 // server answers 201 with the project's main environment, whose fields are
-// those of Project. Both schemas list scope project:read for this write;
-// that is what the server checks.
+// those of Project. PostHog checks only project:read for this write.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/add_product_intent/ (scope project:read)
 func (s *ProjectsService) AddProductIntent(ctx context.Context, org OrganizationID, id int64, intent *ProductIntentCreate) (*Project, error) {
@@ -726,8 +723,8 @@ func (s *ProjectsService) AddProductIntent(ctx context.Context, org Organization
 // CompleteProductOnboarding marks a product's onboarding as completed for
 // the project (it shows in Project.HasCompletedOnboardingFor and
 // Project.ProductIntents). The server answers with the project's main
-// environment, whose fields are those of Project. Both schemas list scope
-// project:read for this write; that is what the server checks.
+// environment, whose fields are those of Project. PostHog checks only
+// project:read for this write.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/complete_product_onboarding/ (scope project:read)
 func (s *ProjectsService) CompleteProductOnboarding(ctx context.Context, org OrganizationID, id int64, intent *ProductIntentCreate) (*Project, error) {
@@ -776,8 +773,8 @@ func (s *ProjectsService) DeleteSecretTokenBackup(ctx context.Context, org Organ
 }
 
 // IsGeneratingDemoData reports whether PostHog is still generating a demo
-// project's data. The schemas say the answer is a project; the server
-// answers {"is_generating_demo_data": bool}. PostHog requires no scope for
+// project's data; PostHog answers {"is_generating_demo_data": bool}.
+// PostHog requires no scope for
 // this action, which means personal API keys are rejected: with one, the
 // call returns ErrPersonalAPIKeyNotSupported.
 //
@@ -819,7 +816,7 @@ func (s *ProjectsService) RotateSecretToken(ctx context.Context, org Organizatio
 // GenerateConversationsPublicToken generates a new public token for the
 // conversations (support) widget, stored in
 // Project.ConversationsSettings["widget_public_token"]. It needs a project
-// admin, and exists only on newer servers (organizations-newest.yaml).
+// admin, and exists only on newer servers.
 // PostHog requires no scope for this action, which means personal API keys
 // are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
 //
@@ -829,8 +826,7 @@ func (s *ProjectsService) GenerateConversationsPublicToken(ctx context.Context, 
 }
 
 // action runs a project action that takes no body and answers the project.
-// The schemas describe a project body for these actions; the server reads
-// none, so none is sent.
+// PostHog reads no body for these actions, so none is sent.
 func (s *ProjectsService) action(ctx context.Context, method string, org OrganizationID, id int64, name string) (*Project, error) {
 	p, err := projectPath(org, id, name)
 	if err != nil {

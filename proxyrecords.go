@@ -68,9 +68,8 @@ type ProxyRecord struct {
 }
 
 // ProxyRecordList is the answer of ProxyRecords.List: every record of the
-// organization, newest first, and the plan's limit. The schemas describe a
-// limit/offset page; the server sends no count or links and ignores limit
-// and offset.
+// organization, newest first, and the plan's limit. PostHog does not page
+// this list: it sends no count or links and ignores limit and offset.
 type ProxyRecordList struct {
 	Results []ProxyRecord `json:"results"`
 	// MaxProxyRecords is how many records the organization's plan allows
@@ -283,8 +282,8 @@ func (s *ProxyRecordsService) Get(ctx context.Context, org OrganizationID, id Pr
 	return s.send(ctx, http.MethodGet, p, nil)
 }
 
-// Update changes the record's domain (PATCH). The Nov-2025 schema has this
-// operation, but newer servers allow only GET, POST and DELETE on proxy
+// Update changes the record's domain (PATCH) on older servers; newer
+// servers allow only GET, POST and DELETE on proxy
 // records and answer 405 (an *APIError with Code "method_not_allowed"):
 // delete the record and create a new one instead.
 //
@@ -300,8 +299,8 @@ func (s *ProxyRecordsService) Update(ctx context.Context, org OrganizationID, id
 	return s.send(ctx, http.MethodPatch, p, upd)
 }
 
-// Replace sets the record's domain (PUT). The Nov-2025 schema has this
-// operation, but newer servers allow only GET, POST and DELETE on proxy
+// Replace sets the record's domain (PUT) on older servers; newer servers
+// allow only GET, POST and DELETE on proxy
 // records and answer 405 (an *APIError with Code "method_not_allowed"):
 // delete the record and create a new one instead.
 //
@@ -325,8 +324,7 @@ type proxyDeleteResult struct {
 // Delete removes a proxy record; it needs an admin. A record that is
 // waiting, erroring or timed out is removed at once; any other record moves
 // to the deleting state while PostHog tears the proxy down, and is removed
-// when that finishes. PostHog answers 200 {"success": true} (the schemas
-// say 204).
+// when that finishes. PostHog answers 200 {"success": true}.
 //
 // API: DELETE /api/organizations/{organization_id}/proxy_records/{id}/ (scope organization:write)
 func (s *ProxyRecordsService) Delete(ctx context.Context, org OrganizationID, id ProxyRecordID) error {
@@ -356,8 +354,8 @@ func (s *ProxyRecordsService) Retry(ctx context.Context, org OrganizationID, id 
 
 // Diagnose runs PostHog's checks on a proxy (CNAME, certificate provider,
 // CAA records, HTTP challenge, a live event, certificate expiry) and
-// returns a report with remediations. It is in neither schema; newer
-// servers have it. It needs an admin, and PostHog allows one run per user
+// returns a report with remediations. Only newer servers have it. It
+// needs an admin, and PostHog allows one run per user
 // and record every 30 seconds, answering 429 {"detail": "A diagnostic was
 // just run ..."} inside that window (the client retries it like any 429,
 // then returns a *RateLimitError). PostHog requires no scope for this

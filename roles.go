@@ -24,15 +24,12 @@ type Role struct {
 	CreatedAt time.Time `json:"created_at"`
 	// CreatedBy is the user who created the role. It is nil when PostHog
 	// hides the creator from the caller (organizations that restrict member
-	// visibility) or the user no longer exists; the schema says it is
-	// always set.
+	// visibility) or the user no longer exists.
 	CreatedBy *UserBasic `json:"created_by"`
-	// Members are the role's memberships. The schema types this field as a
-	// string; the server sends the list.
+	// Members are the role's memberships.
 	Members []RoleMembership `json:"members"`
 	// IsDefault reports whether this is the role new members get
-	// (Organization.DefaultRoleID). The schema types it as a string; the
-	// server sends a boolean.
+	// (Organization.DefaultRoleID).
 	IsDefault bool `json:"is_default"`
 }
 
@@ -45,7 +42,7 @@ type RoleMembership struct {
 	RoleID RoleID           `json:"role_id"`
 	// OrganizationMember is the member's organization membership. It is nil
 	// for legacy memberships created before PostHog linked them to the
-	// organization membership; the schema says it is always set.
+	// organization membership.
 	OrganizationMember *OrganizationMember `json:"organization_member"`
 	User               UserBasic           `json:"user"`
 	JoinedAt           time.Time           `json:"joined_at"`

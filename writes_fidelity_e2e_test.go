@@ -62,8 +62,8 @@ func TestWritesAnswered2xxAreNeverReportedNotDone(t *testing.T) {
 	var fig writeFigures
 	for _, nonAtomic := range []bool{false, true} {
 		var opts []posthogtest.Option
-		if nonAtomic {
-			opts = append(opts, posthogtest.WithNonAtomicBulkInvites())
+		if !nonAtomic {
+			opts = append(opts, posthogtest.WithAtomicBulkInvites())
 		}
 		srv := posthogtest.NewServer(opts...)
 		c, err := srv.Client(srv.NewAPIKey("*"), posthogapi.WithRetryWaitMin(time.Millisecond), posthogapi.WithMaxRetryWait(10*time.Millisecond))
@@ -252,8 +252,8 @@ func checkStateMatchesCommits(t *testing.T, srv *posthogtest.Server, c *posthoga
 func bulkScenario(t *testing.T, nonAtomic bool) (*posthogtest.Server, *posthogapi.Client, uuid.UUID, []posthogapi.InviteCreate, map[string]uuid.UUID) {
 	t.Helper()
 	var opts []posthogtest.Option
-	if nonAtomic {
-		opts = append(opts, posthogtest.WithNonAtomicBulkInvites())
+	if !nonAtomic {
+		opts = append(opts, posthogtest.WithAtomicBulkInvites())
 	}
 	srv := posthogtest.NewServer(opts...)
 	t.Cleanup(srv.Close)

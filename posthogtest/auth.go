@@ -200,6 +200,8 @@ func hasScope(have []string, want string) bool {
 }
 
 // keyReachesOrg answers 403 when the key is scoped to other organizations.
+// PostHog: posthog/permissions.py APIScopePermission (the key's
+// scoped_organizations).
 func (rc *reqCtx) keyReachesOrg(id uuid.UUID) bool {
 	if len(rc.key.orgs) == 0 {
 		return true

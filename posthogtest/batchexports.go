@@ -470,6 +470,8 @@ func handleBatchExportList(rc *reqCtx) {
 
 // batchExportFromPath resolves {organization_id} and {id}, answering 404 for
 // an unknown, deleted or malformed ID.
+// PostHog: products/batch_exports/backend/api/batch_export.py
+// BatchExportViewSet (exports of the organization's teams).
 func (rc *reqCtx) batchExportFromPath() *batchExport {
 	o, _ := rc.orgFromPath()
 	if o == nil {
@@ -561,6 +563,8 @@ func handleBatchExportPause(pause bool) handler {
 	}
 }
 
+// PostHog: posthog/batch_exports/http.py BatchExportViewSet.backfill (older
+// servers; the deprecated action).
 func handleBatchExportBackfill(rc *reqCtx) {
 	be := rc.batchExportFromPath()
 	if be == nil {
@@ -620,6 +624,8 @@ func handleBatchExportBackfill(rc *reqCtx) {
 // handleBatchExportLogs answers the log entries of an export. The server
 // keeps no log entries, so pages are empty; PostHog's parameter checks
 // apply. (With personal API keys, route answers 403 before this runs.)
+// PostHog: posthog/api/log_entries.py LogEntryRequestSerializer and
+// LogEntryMixin.logs.
 func handleBatchExportLogs(rc *reqCtx) {
 	be := rc.batchExportFromPath()
 	if be == nil {
@@ -667,6 +673,8 @@ func batchExportTeamID(o *org) int64 {
 // applyBatchExport validates the fields of a create (partial false), PUT
 // (partial false, prev set) or PATCH (partial true) body in PostHog's field
 // order and applies them to be; the first error is answered.
+// PostHog: products/batch_exports/backend/api/batch_export.py
+// BatchExportSerializer (fields, intervals, models, create vs update).
 func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage, partial bool, prev *batchExport) bool {
 	present := func(name string) bool { _, ok := f[name]; return ok }
 	need := func(name string) bool {
@@ -903,6 +911,8 @@ func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage
 }
 
 // beString reads a string field: null and non-strings are 400s.
+// PostHog: DRF rest_framework/fields.py CharField, as
+// BatchExportSerializer's nested fields use it.
 func (rc *reqCtx) beString(raw json.RawMessage, attr string, allowNull bool) (string, bool) {
 	if isNull(raw) {
 		if allowNull {
@@ -1377,6 +1387,8 @@ func destinationTestJSON(steps []destinationTestStep) map[string]any {
 	return map[string]any{"steps": out}
 }
 
+// PostHog: products/batch_exports/backend/api/batch_export.py
+// BatchExportViewSet.test.
 func handleBatchExportTest(rc *reqCtx) {
 	if o, _ := rc.orgFromPath(); o == nil {
 		return

@@ -180,6 +180,8 @@ func (s *Server) findDomain(o *org, id uuid.UUID) *orgDomain {
 }
 
 // domainFromPath resolves the {id} path value within o (404 otherwise).
+// PostHog: posthog/api/organization_domain.py OrganizationDomainViewset
+// (domains of the organization in the path).
 func (rc *reqCtx) domainFromPath(o *org) *orgDomain {
 	id, err := uuid.Parse(rc.r.PathValue("id"))
 	var d *orgDomain
@@ -362,6 +364,8 @@ func handleDomainDelete(rc *reqCtx) {
 	rc.noContent()
 }
 
+// PostHog: posthog/api/organization_domain.py
+// OrganizationDomainViewset.verify.
 func handleDomainVerify(rc *reqCtx) {
 	o, m := rc.orgFromPath()
 	if o == nil || !rc.requireLevel(m, LevelAdmin) {
@@ -384,6 +388,8 @@ func handleDomainVerify(rc *reqCtx) {
 	rc.json(http.StatusOK, rc.domainJSON(d, ""))
 }
 
+// PostHog: posthog/api/organization_domain.py (older servers' scim/token
+// action; WithLegacyDomainSSO).
 func handleDomainSCIMToken(rc *reqCtx) {
 	o, m := rc.orgFromPath()
 	if o == nil || !rc.requireLevel(m, LevelAdmin) {
@@ -419,6 +425,8 @@ func scimLogJSON(l *scimLog) map[string]any {
 	}
 }
 
+// PostHog: posthog/api/organization_domain.py scim_logs with
+// posthog/api/scim_request_log.py SCIMRequestLogFilter.
 func handleDomainSCIMLogs(rc *reqCtx) {
 	o, m := rc.orgFromPath()
 	if o == nil {

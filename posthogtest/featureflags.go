@@ -171,6 +171,8 @@ func featureFlagJSON(f *featureFlag) map[string]any {
 	}
 }
 
+// PostHog: posthog/api/organization_feature_flag.py
+// OrganizationFeatureFlagView.retrieve.
 func handleFeatureFlagRetrieve(rc *reqCtx) {
 	o, _ := rc.orgFromPath()
 	if o == nil {
@@ -200,10 +202,14 @@ func handleFeatureFlagRetrieve(rc *reqCtx) {
 }
 
 // flagError answers the view's own {"error": ...} body.
+// PostHog: posthog/api/organization_feature_flag.py
+// OrganizationFeatureFlagView (its own {"error": ...} bodies).
 func (rc *reqCtx) flagError(status int, msg string) {
 	rc.json(status, map[string]string{"error": msg})
 }
 
+// PostHog: posthog/api/organization_feature_flag.py
+// OrganizationFeatureFlagView.copy_flags.
 func handleFeatureFlagCopy(rc *reqCtx) {
 	o, _ := rc.orgFromPath()
 	if o == nil {

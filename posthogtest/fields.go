@@ -49,6 +49,8 @@ func (rc *reqCtx) stringField(f map[string]json.RawMessage, name string, require
 // 400 "required", "null", "blank", "max_length" (254) or invalid_input
 // "Enter a valid email address.". The domain part is lower-cased, as
 // PostHog's serializers do.
+// PostHog: DRF rest_framework/fields.py EmailField ("Enter a valid email
+// address.").
 func (rc *reqCtx) emailField(f map[string]json.RawMessage, name string) (string, bool) {
 	raw, present := f[name]
 	if present && isNull(raw) {
@@ -72,6 +74,7 @@ func (rc *reqCtx) emailField(f map[string]json.RawMessage, name string) (string,
 
 // nullableStringMax sets *dst when the field is present: null clears it,
 // a string longer than maxLen (when > 0) is a 400 "max_length".
+// PostHog: DRF rest_framework/fields.py CharField (allow_null, max_length).
 func (rc *reqCtx) nullableStringMax(f map[string]json.RawMessage, name string, maxLen int, dst **string) bool {
 	var v *string
 	if !rc.nullableStringField(f, name, &v) {
@@ -100,6 +103,8 @@ func (rc *reqCtx) optString(f map[string]json.RawMessage, name string, maxLen in
 	return ok
 }
 
+// PostHog: DRF rest_framework/fields.py BooleanField ("Must be a valid
+// boolean.").
 func (rc *reqCtx) boolField(f map[string]json.RawMessage, name string, dst *bool) bool {
 	raw, present := f[name]
 	if !present {
@@ -150,6 +155,7 @@ func (rc *reqCtx) nullableUUIDField(f map[string]json.RawMessage, name string, d
 
 // intField reads an integer field; allowed, when not empty, lists the valid
 // choices.
+// PostHog: DRF rest_framework/fields.py IntegerField and ChoiceField.
 func (rc *reqCtx) intField(f map[string]json.RawMessage, name string, required bool, dst *int, allowed ...int) bool {
 	raw, present := f[name]
 	if !present {

@@ -194,6 +194,8 @@ func (s *Server) findIdPConfig(o *org, id uuid.UUID) *idpConfig {
 	return nil
 }
 
+// PostHog: posthog/api/identity_provider_config.py
+// IdentityProviderConfigViewSet (configs of the organization in the path).
 func (rc *reqCtx) idpFromPath(o *org) *idpConfig {
 	id, err := uuid.Parse(rc.r.PathValue("id"))
 	var c *idpConfig
@@ -233,6 +235,8 @@ func handleIdPGet(rc *reqCtx) {
 
 // choiceField reads a nullable choice: null clears it, anything else must be
 // one of choices (400 invalid_choice).
+// PostHog: posthog/api/identity_provider_config.py
+// IdentityProviderConfigSerializer (choice fields, DRF ChoiceField).
 func (rc *reqCtx) choiceField(f map[string]json.RawMessage, name string, choices []string, dst **string) bool {
 	raw, present := f[name]
 	if !present {

@@ -121,6 +121,8 @@ func handleIntegrationList(rc *reqCtx) {
 
 // integrationFromPath resolves {organization_id} and {id}; 404 for an
 // unknown or malformed ID. It returns the caller's membership too.
+// PostHog: posthog/api/organization_integration.py (integrations of the
+// organization in the path; admins delete).
 func (rc *reqCtx) integrationFromPath() (*orgIntegration, *membership) {
 	o, m := rc.orgFromPath()
 	if o == nil {
@@ -161,6 +163,8 @@ func handleIntegrationDelete(rc *reqCtx) {
 // handleIntegrationEnvironmentMapping maps Vercel environments to projects.
 // PostHog answers its own 400s as a bare {"detail"}. (With personal API
 // keys, route answers 403 before this runs.)
+// PostHog: posthog/api/organization_integration.py (the environment-mapping
+// action).
 func handleIntegrationEnvironmentMapping(rc *reqCtx) {
 	in, m := rc.integrationFromPath()
 	if in == nil || !rc.requireLevel(m, LevelAdmin) {

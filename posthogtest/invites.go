@@ -38,9 +38,10 @@ const maxBulkInvites = 20
 
 type inviteState struct {
 	invites []*invite
-	// nonAtomicBulk: a bulk creates its invites one by one and keeps those
-	// created before an item fails (WithNonAtomicBulkInvites).
-	nonAtomicBulk bool
+	// atomicBulk: a bulk checks every address before creating any invite,
+	// so a failing item leaves nothing behind (WithAtomicBulkInvites). The
+	// default keeps the invites created before the failing item.
+	atomicBulk bool
 	// created counts the invites created through the API, per
 	// organization and lower-cased address.
 	created map[uuid.UUID]map[string]int
@@ -57,22 +58,23 @@ func (s *Server) InvitesCreated(orgID posthogapi.OrganizationID, email string) i
 	return areaState[inviteState](s).created[uuid.UUID(orgID)][strings.ToLower(strings.TrimSpace(email))]
 }
 
-// WithNonAtomicBulkInvites makes a bulk invite that fails midway keep the
-// invites it created before the failing item, as PostHog does when the
-// request does not run in one database transaction. PostHog's bulk action
-// (posthog/api/organization_invite.py OrganizationInviteViewSet.bulk) runs
-// is_valid on every item first, then save(), which calls
-// OrganizationInviteSerializer.create item by item; the check "A user with
-// this email address already belongs to the organization." is in create,
-// and neither the action nor the database settings read
-// (posthog/settings/data_stores.py, no ATOMIC_REQUESTS) open a transaction
-// around it. Whether a deployment wraps requests in one is not verified, so
-// both behaviours are available: by default a bulk checks every address
-// before creating any invite (transactional), and with this option the
-// items before the first member's address are created and kept, and the
-// answer is the same 400.
-func WithNonAtomicBulkInvites() Option {
-	return func(s *Server) { areaState[inviteState](s).nonAtomicBulk = true }
+// WithAtomicBulkInvites makes a bulk invite all-or-nothing: every address is
+// checked before any invite is created, so a bulk that fails leaves nothing
+// behind, as PostHog would if the request ran in one database transaction.
+//
+// The default is the opposite, because it is what PostHog's code does as far
+// as can be read: its bulk action (posthog/api/organization_invite.py
+// OrganizationInviteViewSet.bulk) runs is_valid on every item first, then
+// save(), which calls OrganizationInviteSerializer.create item by item; the
+// check "A user with this email address already belongs to the
+// organization." is in create, and neither the action (no
+// transaction.atomic) nor the database settings (posthog/settings/data_stores.py,
+// no ATOMIC_REQUESTS) open a transaction around it. So by default the items
+// before the first member's address are created and kept, and the answer is
+// the same 400. Use this option to test code against a deployment that does
+// wrap requests in a transaction.
+func WithAtomicBulkInvites() Option {
+	return func(s *Server) { areaState[inviteState](s).atomicBulk = true }
 }
 
 type projectAccess struct {
@@ -148,6 +150,8 @@ func (o *org) memberWithEmail(email string) bool {
 
 // canInvite applies UserCanInvitePermission: admins always, members only
 // when members_can_invite is on.
+// PostHog: posthog/api/organization_invite.py OrganizationInviteViewSet
+// (members_can_invite; admins otherwise).
 func (rc *reqCtx) canInvite(o *org, me *membership) bool {
 	if me.level >= LevelAdmin || o.membersCanInvite == nil || *o.membersCanInvite {
 		return true
@@ -168,6 +172,8 @@ type newInvite struct {
 }
 
 // parseInvite validates one invite object like OrganizationInviteSerializer.
+// PostHog: posthog/api/organization_invite.py OrganizationInviteSerializer
+// (validate_level and the field rules).
 func (rc *reqCtx) parseInvite(o *org, me *membership, f map[string]json.RawMessage) (*newInvite, bool) {
 	email, ok := rc.emailField(f, "target_email")
 	if !ok {
@@ -202,6 +208,8 @@ func (rc *reqCtx) parseInvite(o *org, me *membership, f map[string]json.RawMessa
 // {"id": <team id in o>, "level": "none"|"member"|"admin"}, as the newest
 // PostHog's validate_private_project_access does. An empty list is stored
 // as null.
+// PostHog: posthog/api/organization_invite.py
+// OrganizationInviteSerializer.validate_private_project_access.
 func (rc *reqCtx) parseProjectAccess(o *org, raw json.RawMessage) ([]projectAccess, bool) {
 	const attr = "private_project_access"
 	if isNull(raw) {
@@ -327,6 +335,8 @@ func handleInviteList(rc *reqCtx) {
 	page(rc, out)
 }
 
+// PostHog: posthog/api/organization_invite.py
+// OrganizationInviteSerializer.create.
 func handleInviteCreate(rc *reqCtx) {
 	o, me := rc.orgFromPath()
 	if o == nil || !rc.canInvite(o, me) {
@@ -349,9 +359,11 @@ func handleInviteCreate(rc *reqCtx) {
 
 // handleInviteBulk validates the whole array before creating anything, so
 // that one invalid invite creates none (PostHog:
-// OrganizationInviteViewSet.bulk runs is_valid on the list before save),
-// refuses a member's address before creating any invite unless
-// WithNonAtomicBulkInvites, and answers 201 with the created invites (the
+// posthog/api/organization_invite.py OrganizationInviteViewSet.bulk runs
+// is_valid on the list before save), refuses a member's address while
+// creating the invites one by one, keeping those created before it
+// (OrganizationInviteSerializer.create; all-or-nothing with
+// WithAtomicBulkInvites), and answers 201 with the created invites (the
 // schema's "200, no body" is not what PostHog sends). An
 // invalid item is reported with its field's attr; real PostHog answers such
 // list errors with a less useful body (exceptions_hog flattens DRF's list
@@ -389,9 +401,10 @@ func handleInviteBulk(rc *reqCtx) {
 		}
 		parsed = append(parsed, ni)
 	}
-	nonAtomic := areaState[inviteState](rc.s).nonAtomicBulk
+	nonAtomic := !areaState[inviteState](rc.s).atomicBulk
 	if !nonAtomic {
-		// Transactional: a failing item leaves nothing behind.
+		// Transactional (WithAtomicBulkInvites): a failing item leaves
+		// nothing behind.
 		for _, ni := range parsed {
 			if o.memberWithEmail(ni.email) {
 				rc.invalid("invalid_input", "A user with this email address already belongs to the organization.", "")
@@ -451,6 +464,8 @@ func handleInviteDelegate(rc *reqCtx) {
 	rc.json(http.StatusCreated, rc.s.inviteJSON(rc.createInvite(o, ni)))
 }
 
+// PostHog: posthog/api/organization_invite.py OrganizationInviteViewSet
+// (destroy).
 func handleInviteDelete(rc *reqCtx) {
 	o, _ := rc.orgFromPath()
 	if o == nil {

@@ -141,6 +141,8 @@ func (rc *reqCtx) legalOrg() *org {
 	return o
 }
 
+// PostHog: products/legal_documents/backend/presentation/views.py
+// (documents of the organization; a non-UUID id is a 404).
 func (rc *reqCtx) legalDocFromPath(o *org) *legalDoc {
 	if id, err := uuid.Parse(rc.r.PathValue("id")); err == nil {
 		for _, d := range areaState[legalState](rc.s).orgDocs(o.id) {
@@ -166,6 +168,9 @@ func handleLegalDocumentList(rc *reqCtx) {
 	page(rc, out)
 }
 
+// PostHog: products/legal_documents/backend/presentation/views.py create
+// and its serializers.py (document types, DPA fields, the BAA add-on, one
+// document per type).
 func handleLegalDocumentCreate(rc *reqCtx) {
 	o := rc.legalOrg()
 	if o == nil {
@@ -244,6 +249,8 @@ func handleLegalDocumentGet(rc *reqCtx) {
 	}
 }
 
+// PostHog: products/legal_documents/backend/presentation/views.py destroy
+// (signed documents are kept).
 func handleLegalDocumentDelete(rc *reqCtx) {
 	o := rc.legalOrg()
 	if o == nil {
@@ -268,6 +275,8 @@ func handleLegalDocumentDelete(rc *reqCtx) {
 	rc.noContent()
 }
 
+// PostHog: products/legal_documents/backend/presentation/views.py download
+// (a 302 to a presigned URL).
 func handleLegalDocumentDownload(rc *reqCtx) {
 	o := rc.legalOrg()
 	if o == nil {

@@ -99,6 +99,8 @@ func handleMemberList(rc *reqCtx) {
 // allowed) path values to the organization, the caller's membership and the
 // target's membership. On failure it has answered (404 or 403) and target is
 // nil.
+// PostHog: posthog/api/organization_member.py
+// OrganizationMemberViewSet.get_object (looked up by user__uuid).
 func (rc *reqCtx) memberTarget() (o *org, me, target *membership) {
 	o, me = rc.orgFromPath()
 	if o == nil {

@@ -174,6 +174,8 @@ func handleOrgDelete(rc *reqCtx) {
 	rc.noContent()
 }
 
+// PostHog: posthog/api/organization.py
+// OrganizationViewSet.environments_rollback.
 func handleOrgRollback(rc *reqCtx) {
 	o, m := rc.lookupOrg(rc.r.PathValue("id"))
 	if o == nil || !rc.requireLevel(m, LevelAdmin) {
@@ -197,6 +199,7 @@ func handleOrgRollback(rc *reqCtx) {
 // (api.zod.ts UpdateBody): is_member_join_email_enabled is read-only there
 // and, like every read-only field, ignored when sent;
 // acknowledge_ai_training_notice is write-only.
+// PostHog: posthog/api/organization.py OrganizationSerializer.
 func (rc *reqCtx) applyOrgFields(o *org, f map[string]json.RawMessage) bool {
 	var ack bool
 	ok := rc.nullableUUIDField(f, "logo_media_id", &o.logoMediaID) &&

@@ -174,6 +174,8 @@ func handleProjectBatchExportCreate(rc *reqCtx) {
 // CursorPagination's body {next, previous, results}. The cursor here is an
 // opaque base64 of the offset; a cursor that does not decode is 404
 // "Invalid cursor" as in DRF.
+// PostHog: products/batch_exports/backend/api/batch_export.py (DRF
+// CursorPagination of runs and backfills).
 func cursorPage(rc *reqCtx, items []map[string]any, size int) {
 	q := rc.r.URL.Query()
 	offset := 0
@@ -476,6 +478,8 @@ func handleProjectBackfillList(rc *reqCtx) {
 	cursorPage(rc, out, 50)
 }
 
+// PostHog: products/batch_exports/backend/api/batch_export.py
+// BatchExportBackfillViewSet.
 func (rc *reqCtx) backfillFromPath() *batchExportBackfill {
 	o, p := rc.teamProjectFromPath()
 	if o == nil {

@@ -179,6 +179,7 @@ func handleProjectIntegrationList(rc *reqCtx) {
 	page(rc, out)
 }
 
+// PostHog: posthog/api/integration.py IntegrationViewSet.retrieve.
 func handleProjectIntegrationGet(rc *reqCtx) {
 	p := rc.projectFromProjectPath()
 	if p == nil {

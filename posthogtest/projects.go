@@ -491,6 +491,9 @@ func (rc *reqCtx) projectSettings(f map[string]json.RawMessage) (map[string]json
 	return out, true
 }
 
+// PostHog: posthog/api/team.py TeamSerializer field rules, which
+// ProjectBackwardCompatSerializer (posthog/api/project.py) applies to the
+// settings.
 func (rc *reqCtx) projectSetting(spec settingSpec, raw json.RawMessage) (json.RawMessage, bool) {
 	if isNull(raw) {
 		if !spec.nullable {
@@ -582,6 +585,8 @@ func (rc *reqCtx) projectSetting(spec settingSpec, raw json.RawMessage) (json.Ra
 
 // sampleRate validates a DecimalField(max_digits=3, decimal_places=2)
 // between 0 and 1, which DRF answers as a string such as "0.50".
+// PostHog: posthog/api/team.py session_recording_sample_rate (DecimalField,
+// 0.00 to 1.00).
 func (rc *reqCtx) sampleRate(name string, raw json.RawMessage) (json.RawMessage, bool) {
 	text := strings.TrimSpace(drfText(raw))
 	var s string
@@ -723,6 +728,8 @@ func (s *Server) projectJSON(p *project, viewer *user) map[string]any {
 // projectFromPath resolves the {organization_id} and {id} path values to a
 // project of that organization, answering as PostHog does: 404 for an
 // unknown project, 400 for an ID that is not a number.
+// PostHog: posthog/api/project.py ProjectViewSet (projects of the
+// organization in the path).
 func (rc *reqCtx) projectFromPath() (*org, *membership, *project) {
 	o, m := rc.orgFromPath()
 	if o == nil {
@@ -749,6 +756,7 @@ func (rc *reqCtx) projectFromPath() (*org, *membership, *project) {
 
 // requireProjectAdmin answers 403 unless m is an admin (PostHog's
 // TeamMemberStrictManagementPermission, and DELETE in the light one).
+// PostHog: posthog/api/project.py ProjectViewSet (project admin actions).
 func (rc *reqCtx) requireProjectAdmin(m *membership) bool {
 	if m.level >= LevelAdmin {
 		return true
@@ -888,6 +896,7 @@ func handleProjectDelete(rc *reqCtx) {
 
 // handleProjectActivity answers PostHog's activity page: newest first,
 // paged by page number, with absolute next/previous links.
+// PostHog: posthog/api/project.py ProjectViewSet.activity.
 func handleProjectActivity(rc *reqCtx) {
 	_, _, p := rc.projectFromPath()
 	if p == nil {
@@ -949,6 +958,8 @@ func (rc *reqCtx) activityPageURL(limit, pageNo int) string {
 // handleProjectIntent serves add_product_intent (201) and
 // complete_product_onboarding (200); both answer the project's main
 // environment, which here is the project itself.
+// PostHog: posthog/api/project.py ProjectViewSet.add_product_intent and
+// complete_product_onboarding.
 func handleProjectIntent(onboarding bool) handler {
 	return func(rc *reqCtx) {
 		_, _, p := rc.projectFromPath()
@@ -1019,6 +1030,7 @@ func handleProjectIntent(onboarding bool) handler {
 	}
 }
 
+// PostHog: posthog/api/project.py ProjectViewSet.change_organization.
 func handleProjectChangeOrg(rc *reqCtx) {
 	_, from, p := rc.projectFromPath()
 	if p == nil {

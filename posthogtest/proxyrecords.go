@@ -243,6 +243,8 @@ func (s *Server) mustProxyRecord(orgID, id uuid.UUID) *proxyRecord {
 
 // proxyRecordIn resolves the {id} path value to a record of o; an unknown
 // or malformed ID is a 404.
+// PostHog: posthog/api/proxy_record.py ProxyRecordViewset (records of the
+// organization in the path).
 func (rc *reqCtx) proxyRecordIn(o *org) *proxyRecord {
 	id, err := uuid.Parse(rc.r.PathValue("id"))
 	var r *proxyRecord
@@ -280,6 +282,8 @@ func handleProxyList(rc *reqCtx) {
 	rc.json(http.StatusOK, map[string]any{"results": results, "max_proxy_records": st.limit(o.id)})
 }
 
+// PostHog: posthog/api/proxy_record.py ProxyRecordViewset.create (admins,
+// the plan's max_proxy_records, unique domain).
 func handleProxyCreate(rc *reqCtx) {
 	o, m := rc.orgFromPath()
 	if o == nil || !rc.requireLevel(m, LevelAdmin) {
@@ -315,6 +319,8 @@ func handleProxyGet(rc *reqCtx) {
 	rc.json(http.StatusOK, proxyRecordJSON(r))
 }
 
+// PostHog: posthog/api/proxy_record.py ProxyRecordViewset (GET, POST and
+// DELETE only: 405 after authentication and permissions).
 func handleProxyMethodNotAllowed(rc *reqCtx) {
 	o, m := rc.orgFromPath()
 	if o == nil || !rc.requireLevel(m, LevelAdmin) {
@@ -340,6 +346,7 @@ func handleProxyDelete(rc *reqCtx) {
 	rc.json(http.StatusOK, map[string]bool{"success": true})
 }
 
+// PostHog: posthog/api/proxy_record.py ProxyRecordViewset.retry.
 func handleProxyRetry(rc *reqCtx) {
 	r := rc.adminProxyRecord()
 	if r == nil {
@@ -358,6 +365,7 @@ func handleProxyRetry(rc *reqCtx) {
 // handleProxyDiagnose answers a diagnostic report derived from the record's
 // state (posthogtest makes no network calls), behind PostHog's 30-second
 // per-user, per-record cooldown.
+// PostHog: posthog/api/proxy_record.py ProxyRecordViewset.diagnose.
 func handleProxyDiagnose(rc *reqCtx) {
 	r := rc.adminProxyRecord()
 	if r == nil {

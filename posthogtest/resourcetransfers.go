@@ -109,6 +109,7 @@ func (st *transferState) find(orgID uuid.UUID, team int64, k ResourceKey) *Trans
 }
 
 // teamInOrg answers PostHog's 400 unless team is one of the organization's.
+// PostHog: posthog/api/resource_transfer.py ResourceTransferViewSet.
 func (rc *reqCtx) teamInOrg(o *org, team int64) bool {
 	for _, t := range orgTeams(o) {
 		if id, ok := jsonInt(t["id"]); ok && id == team {
@@ -125,6 +126,8 @@ func (rc *reqCtx) teamInOrg(o *org, team int64) bool {
 }
 
 // kindOK answers PostHog's 400 for unknown and immutable kinds.
+// PostHog: posthog/api/resource_transfer.py ResourceTransferViewSet (the
+// transfer visitors' kinds).
 func (rc *reqCtx) kindOK(kind, verb string) bool {
 	immutable, known := transferKinds[kind]
 	switch {
@@ -148,6 +151,8 @@ type transferRequest struct {
 
 // transferBody validates a preview or transfer body as PostHog's
 // serializers and view do, and builds the dependency order.
+// PostHog: posthog/api/resource_transfer.py ResourceTransferViewSet
+// (preview and transfer bodies).
 func (rc *reqCtx) transferBody(withSubstitutions bool) *transferRequest {
 	o, _ := rc.orgFromPath()
 	if o == nil {
@@ -299,6 +304,8 @@ func handleResourceTransfer(rc *reqCtx) {
 	rc.json(http.StatusCreated, map[string]any{"created_resources": created, "count": len(created)})
 }
 
+// PostHog: posthog/api/resource_transfer.py ResourceTransferViewSet
+// (search).
 func handleResourceSearch(rc *reqCtx) {
 	o, _ := rc.orgFromPath()
 	if o == nil {

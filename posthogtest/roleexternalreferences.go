@@ -192,6 +192,8 @@ func handleRoleExtRefCreate(rc *reqCtx) {
 
 // orgRoleField reads the required "role" field: the UUID of one of the
 // organization's roles, as DRF's PrimaryKeyRelatedField reports it.
+// PostHog: posthog/api/role_external_reference.py
+// RoleExternalReferenceSerializer (role).
 func (rc *reqCtx) orgRoleField(o *org, f map[string]json.RawMessage) (uuid.UUID, bool) {
 	raw, present := f["role"]
 	if !present {
@@ -253,6 +255,8 @@ func handleRoleExtRefLookup(rc *reqCtx) {
 	rc.json(http.StatusOK, map[string]any{"reference": found})
 }
 
+// PostHog: posthog/api/role_external_reference.py
+// RoleExternalReferenceViewSet (destroy).
 func handleRoleExtRefDelete(rc *reqCtx) {
 	o, me := rc.orgFromPath()
 	if o == nil || !rc.requireLevel(me, LevelAdmin) {

@@ -147,6 +147,8 @@ func roleJSON(o *org, r *role) map[string]any {
 
 // roleFromPath resolves a role path value of the organization (404 when
 // it is not a UUID or not one of the organization's roles).
+// PostHog: ee/api/rbac/role.py RoleViewSet (roles of the organization in
+// the path).
 func (rc *reqCtx) roleFromPath(o *org, name string) *role {
 	id, err := uuid.Parse(rc.r.PathValue(name))
 	if err == nil {
@@ -174,6 +176,7 @@ func handleRoleList(rc *reqCtx) {
 
 // roleName validates the name field as RoleSerializer does: required, at
 // most 200 characters, unique in the organization regardless of case.
+// PostHog: ee/api/rbac/role.py RoleSerializer.validate_name.
 func (rc *reqCtx) roleName(o *org, f map[string]json.RawMessage, self *role) (string, bool) {
 	name, ok := rc.stringField(f, "name", true, 200)
 	if !ok {
@@ -284,6 +287,8 @@ func (rc *reqCtx) membershipRole(o *org) *role {
 	return nil
 }
 
+// PostHog: ee/api/rbac/role.py RoleMembershipViewSet (filtered by the role
+// in the path).
 func handleRoleMembershipList(rc *reqCtx) {
 	o, _ := rc.orgFromPath()
 	if o == nil {
@@ -300,6 +305,9 @@ func handleRoleMembershipList(rc *reqCtx) {
 	page(rc, out)
 }
 
+// PostHog: ee/api/rbac/role.py RoleMembershipSerializer (user_uuid of a
+// member, one membership per user and role) and RoleViewSet's admin-only
+// writes.
 func handleRoleMembershipCreate(rc *reqCtx) {
 	o, me := rc.orgFromPath()
 	if o == nil || !rc.requireLevel(me, LevelAdmin) {
@@ -355,6 +363,7 @@ func handleRoleMembershipCreate(rc *reqCtx) {
 
 // roleMembershipFromPath finds {id} among the role's memberships,
 // answering 404 when the role or the membership is not there.
+// PostHog: ee/api/rbac/role.py RoleMembershipViewSet.
 func (rc *reqCtx) roleMembershipFromPath(o *org) (*role, *roleMembership) {
 	r := rc.membershipRole(o)
 	id, err := uuid.Parse(rc.r.PathValue("id"))

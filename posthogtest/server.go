@@ -1,21 +1,3 @@
-// Package posthogtest runs an in-memory PostHog on loopback for tests: the
-// organization API of posthogapi, stateful, with PostHog's pagination,
-// status codes, error bodies and per-key scopes, and faults on demand.
-//
-// A test of a program that uses posthogapi starts a server, makes a key,
-// points the client at the server, and asserts on the server's state or its
-// request log:
-//
-//	srv := posthogtest.NewServer()
-//	defer srv.Close()
-//	key := srv.NewAPIKey("organization_member:read")
-//	c, err := posthogapi.NewClient(key, posthogapi.WithBaseURL(srv.URL()))
-//	// ... run the code under test with c ...
-//	for _, r := range srv.Requests() { ... }
-//
-// The server starts with one user (the default user, owner@example.com) who
-// owns one organization (the default organization). NewAPIKey makes keys
-// for that user; AddUser, AddOrganization and AddMember seed more.
 package posthogtest
 
 import (
@@ -343,10 +325,12 @@ func (rc *reqCtx) detailOnly(status int, detail string) {
 	rc.json(status, map[string]string{"detail": detail})
 }
 
+// PostHog: DRF Http404, rendered by exceptions_hog handler.py.
 func (rc *reqCtx) notFound() {
 	rc.error(http.StatusNotFound, "invalid_request", "not_found", "Not found.", "")
 }
 
+// PostHog: DRF PermissionDenied, rendered by exceptions_hog handler.py.
 func (rc *reqCtx) forbidden(detail string) {
 	rc.error(http.StatusForbidden, "authentication_error", "permission_denied", detail, "")
 }
@@ -362,12 +346,14 @@ func (rc *reqCtx) invalid(code, detail, attr string) {
 	rc.error(http.StatusBadRequest, "validation_error", code, detail, attr)
 }
 
+// PostHog: DRF Field.fail("required"), "This field is required.".
 func (rc *reqCtx) required(attr string) {
 	rc.invalid("required", "This field is required.", attr)
 }
 
 // decode parses the JSON body into v, answering 400 and returning false on
 // malformed JSON.
+// PostHog: DRF JSONParser ParseError ("JSON parse error - ...").
 func (rc *reqCtx) decode(v any) bool {
 	if len(bytes.TrimSpace(rc.body)) == 0 {
 		rc.body = []byte("{}")

@@ -307,6 +307,8 @@ func (o *org) membership(u *user) *membership {
 // allowed) to an organization the caller belongs to, answering 404 (or 403
 // for a key scoped to other organizations) when it cannot. It returns the
 // caller's membership too.
+// PostHog: posthog/api/organization.py OrganizationViewSet (only the
+// caller's organizations are found; 404 otherwise).
 func (rc *reqCtx) lookupOrg(raw string) (*org, *membership) {
 	var o *org
 	if raw == "@current" {
@@ -338,6 +340,9 @@ func (rc *reqCtx) orgFromPath() (*org, *membership) {
 }
 
 // requireLevel answers 403 unless m is at least level.
+// PostHog: posthog/permissions.py OrganizationMemberPermissions /
+// OrganizationAdminWritePermissions ("Your organization access level is
+// insufficient.").
 func (rc *reqCtx) requireLevel(m *membership, level int) bool {
 	if m.level >= level {
 		return true

@@ -1,0 +1,56 @@
+package posthogtest
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// sourcePathRe matches a PostHog source file named in a comment, such as
+// posthog/api/organization_member.py or products/batch_exports/backend/service.py.
+var sourcePathRe = regexp.MustCompile(`\b(?:posthog|ee|products)/[a-z0-9_/]+\.py\b`)
+
+// TestDocTableNamesEverySource fails when a rule's comment cites a PostHog
+// file that the package doc's table "behaviour → PostHog source" (doc.go)
+// does not name: a new rule needs a row.
+func TestDocTableNamesEverySource(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inDoc := map[string]bool{}
+	for _, p := range sourcePathRe.FindAllString(string(doc), -1) {
+		inDoc[p] = true
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cited := 0
+	for _, f := range files {
+		if f == "doc.go" || strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(line), "//") {
+				continue
+			}
+			for _, p := range sourcePathRe.FindAllString(line, -1) {
+				cited++
+				if !inDoc[p] {
+					t.Errorf("%s cites %s, which doc.go's table does not name", f, p)
+					inDoc[p] = true // report each path once
+				}
+			}
+		}
+	}
+	if cited < 50 {
+		t.Errorf("only %d PostHog source citations found in comments; the scan is broken", cited)
+	}
+}
