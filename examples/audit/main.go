@@ -1,6 +1,7 @@
-// Command audit reports, for every organization the key can see, who holds
-// owner and admin rights, which members have not turned on two-factor
-// authentication, and which invites have been pending for more than N days.
+// Command audit reports, for every organization the key can see, each
+// member's level, two-factor authentication and roles, who holds owner and
+// admin rights, which members have not turned on two-factor authentication,
+// and which invites have been pending for more than N days.
 //
 //	audit [-days 7] [-org <uuid>] [-keys] [-json]
 //
@@ -12,7 +13,9 @@
 //
 // It runs against POSTHOG_PERSONAL_API_KEY / POSTHOG_HOST, or against an
 // in-memory PostHog when no key is set. It needs the scopes
-// organization:read and organization_member:read. It only reads.
+// organization:read (organizations and roles) and organization_member:read.
+// It only reads. It exits 1 when PostHog refuses or fails, 2 on a usage
+// error.
 package main
 
 import (
@@ -39,8 +42,12 @@ func main() {
 
 // Report is the audit of one organization.
 type Report struct {
-	Organization  string          `json:"organization"`
-	ID            uuid.UUID       `json:"id"`
+	Organization string `json:"organization"`
+	ID           string `json:"id"`
+	// Members is every member with their level, 2FA and roles, oldest
+	// first; RolesListed is false when the key may not read roles.
+	Members       []Access        `json:"members"`
+	RolesListed   bool            `json:"roles_listed"`
 	Privileged    []Person        `json:"privileged"`
 	Without2FA    []Person        `json:"without_2fa"`
 	StaleInvites  []PendingInvite `json:"stale_invites"`
@@ -58,6 +65,15 @@ type MemberKey struct {
 	// Access is "all", "organization" or "projects: <names>".
 	Access   string     `json:"access"`
 	LastUsed *time.Time `json:"last_used,omitempty"`
+}
+
+// Access is what one member may do in the organization.
+type Access struct {
+	Email string `json:"email"`
+	Level string `json:"level"`
+	TwoFA bool   `json:"two_factor"`
+	// Roles are the names of the member's roles, in PostHog's order.
+	Roles []string `json:"roles"`
 }
 
 // Person is a member in the report.
@@ -84,20 +100,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	keys := fs.Bool("keys", false, "also list members' personal API keys and their scopes")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: audit [-days N] [-org UUID] [-keys] [-json]")
-		fmt.Fprintln(stderr, "Reports owners and admins, members without 2FA, and stale invites.")
+		fmt.Fprintln(stderr, "Reports every member's level, 2FA and roles, owners and admins, members without 2FA, and stale invites,")
+		fmt.Fprintln(stderr, "in every organization the key can see (or -org).")
 		fs.PrintDefaults()
 	}
 	if code, ok := exampleenv.Parse(fs, args); !ok {
 		return code
 	}
-	var only uuid.UUID
+	var only string // an organization ID in PostHog's form, or ""
 	if *orgFlag != "" {
 		id, err := uuid.Parse(*orgFlag)
 		if err != nil {
 			fmt.Fprintf(stderr, "audit: -org %q is not a UUID\n", *orgFlag)
 			return 2
 		}
-		only = id
+		only = id.String()
 	}
 	if *days < 0 {
 		fmt.Fprintln(stderr, "audit: -days must not be negative")
@@ -133,20 +150,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	return 0
 }
 
-func audit(ctx context.Context, c *posthogapi.Client, only uuid.UUID, maxAge time.Duration, now time.Time, keys bool) ([]Report, error) {
+func audit(ctx context.Context, c *posthogapi.Client, only string, maxAge time.Duration, now time.Time, keys bool) ([]Report, error) {
 	var reports []Report
 	for org, err := range c.Organizations.All(ctx, nil) {
 		if err != nil {
 			return nil, fmt.Errorf("listing organizations: %w", err)
 		}
-		if only != uuid.Nil && org.ID != posthogapi.OrganizationID(only) {
+		if only != "" && org.ID.String() != only {
 			continue
 		}
-		r := Report{Organization: org.Name, ID: uuid.UUID(org.ID), Privileged: []Person{}, Without2FA: []Person{}, StaleInvites: []PendingInvite{}}
+		r := Report{Organization: org.Name, ID: org.ID.String(), Members: []Access{}, Privileged: []Person{}, Without2FA: []Person{}, StaleInvites: []PendingInvite{}}
+		roles, err := rolesByUser(ctx, c, org)
+		if err != nil {
+			return nil, err
+		}
+		r.RolesListed = roles != nil
 		for m, err := range c.Members.All(ctx, org.ID, &posthogapi.MemberListOptions{Order: posthogapi.MemberOrderJoinedAt}) {
 			if err != nil {
 				return nil, fmt.Errorf("members of %s: %w", org.Name, err)
 			}
+			a := Access{Email: m.User.Email, Level: m.Level.String(), TwoFA: m.Is2FAEnabled, Roles: roles[m.User.UUID.String()]}
+			if a.Roles == nil {
+				a.Roles = []string{}
+			}
+			r.Members = append(r.Members, a)
 			p := Person{Email: m.User.Email, Level: m.Level.String()}
 			if m.Level >= posthogapi.MembershipLevelAdmin {
 				r.Privileged = append(r.Privileged, p)
@@ -157,8 +184,7 @@ func audit(ctx context.Context, c *posthogapi.Client, only uuid.UUID, maxAge tim
 		}
 		r.InvitesListed = true
 		for inv, err := range c.Invites.All(ctx, org.ID, nil) {
-			var scopeErr *posthogapi.ScopeError
-			if errors.As(err, &scopeErr) || errors.Is(err, posthogapi.ErrPermissionDenied) {
+			if refused(err) {
 				r.InvitesListed = false // the key may not read invites here
 				break
 			}
@@ -173,22 +199,52 @@ func audit(ctx context.Context, c *posthogapi.Client, only uuid.UUID, maxAge tim
 			}
 		}
 		if keys {
-			if err := listKeys(ctx, c, &r); err != nil {
+			if err := listKeys(ctx, c, org, &r); err != nil {
 				return nil, err
 			}
 		}
 		reports = append(reports, r)
 	}
-	if only != uuid.Nil && len(reports) == 0 {
+	if only != "" && len(reports) == 0 {
 		return nil, fmt.Errorf("organization %s is not visible to this key", only)
 	}
 	return reports, nil
 }
 
+// rolesByUser maps each user's UUID (in its string form) to the names of
+// the roles they hold in org. It returns nil, without an error, when the
+// key may not read the roles.
+func rolesByUser(ctx context.Context, c *posthogapi.Client, org *posthogapi.Organization) (map[string][]string, error) {
+	out := map[string][]string{}
+	for role, err := range c.Roles.All(ctx, org.ID, nil) {
+		if refused(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("roles of %s: %w", org.Name, err)
+		}
+		for rm, err := range c.Roles.AllMemberships(ctx, org.ID, role.ID, nil) {
+			if err != nil {
+				return nil, fmt.Errorf("members of role %s in %s: %w", role.Name, org.Name, err)
+			}
+			u := rm.User.UUID.String()
+			out[u] = append(out[u], role.Name)
+		}
+	}
+	return out, nil
+}
+
+// refused reports whether err is PostHog refusing the key (a missing scope
+// or too low a level) rather than a failure.
+func refused(err error) bool {
+	var scopeErr *posthogapi.ScopeError
+	return errors.As(err, &scopeErr) || errors.Is(err, posthogapi.ErrPermissionDenied)
+}
+
 // listKeys adds the organization's personal API keys to r.
-func listKeys(ctx context.Context, c *posthogapi.Client, r *Report) error {
+func listKeys(ctx context.Context, c *posthogapi.Client, org *posthogapi.Organization, r *Report) error {
 	r.Keys = []MemberKey{}
-	for k, err := range c.PersonalAPIKeys.All(ctx, posthogapi.OrganizationID(r.ID), nil) {
+	for k, err := range c.PersonalAPIKeys.All(ctx, org.ID, nil) {
 		var apiErr *posthogapi.APIError
 		if errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) || errors.Is(err, posthogapi.ErrPermissionDenied) ||
 			(errors.As(err, &apiErr) && apiErr.StatusCode == 402) {
@@ -219,6 +275,21 @@ func printTable(w io.Writer, reports []Report, days int, keys bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, r := range reports {
 		fmt.Fprintf(tw, "\n%s (%s)\n", r.Organization, r.ID)
+		fmt.Fprintf(tw, "  Members (%d):\n", len(r.Members))
+		for _, a := range r.Members {
+			twoFA := "2FA off"
+			if a.TwoFA {
+				twoFA = "2FA on"
+			}
+			roles := "roles: " + strings.Join(a.Roles, ", ")
+			switch {
+			case !r.RolesListed:
+				roles = "roles: not readable with this key"
+			case len(a.Roles) == 0:
+				roles = "no roles"
+			}
+			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\n", a.Email, a.Level, twoFA, roles)
+		}
 		fmt.Fprintf(tw, "  Owners and admins (%d):\n", len(r.Privileged))
 		for _, p := range r.Privileged {
 			fmt.Fprintf(tw, "    %s\t%s\n", p.Email, p.Level)
@@ -274,14 +345,21 @@ func seed(srv *posthogtest.Server) {
 	} {
 		user := srv.AddUser(posthogtest.UserSeed{Email: u.email, Is2FAEnabled: u.twoFA})
 		srv.AddMember(org.ID, user.UUID, posthogapi.MembershipLevel(u.level))
-		if u.email == "ada@example.com" {
+		switch u.email {
+		case "ada@example.com":
 			srv.NewAPIKeyFor(user.UUID, "insight:read", "feature_flag:write")
+			srv.AddRole(org.ID, "Engineering", user.UUID)
+		case "grace@example.com":
+			srv.AddRole(org.ID, "Support", user.UUID)
 		}
 	}
+	srv.AddProject(org.ID, "Web app")
 	srv.AddInvite(org.ID, posthogtest.InviteSeed{Email: "old@example.com", CreatedAt: exampleenv.DemoTime.AddDate(0, 0, -30)})
 	srv.AddInvite(org.ID, posthogtest.InviteSeed{Email: "new@example.com", CreatedAt: exampleenv.DemoTime.AddDate(0, 0, -1)})
 
 	other := srv.AddOrganization("Side Project", srv.DefaultUser().UUID)
+	srv.AddProject(other.ID, "Side site")
 	u := srv.AddUser(posthogtest.UserSeed{Email: "ken@example.com"})
 	srv.AddMember(other.ID, u.UUID, posthogtest.LevelAdmin)
+	srv.AddRole(other.ID, "Maintainers", u.UUID)
 }

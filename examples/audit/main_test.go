@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
@@ -18,6 +18,8 @@ func TestAuditDemo(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	for _, want := range []string{
+		"Members (4):\n    owner@example.com  owner   2FA on   no roles\n    ada@example.com    admin   2FA on   roles: Engineering\n    grace@example.com  member  2FA off  roles: Support",
+		"ken@example.com    admin  2FA off  roles: Maintainers",
 		"Owners and admins (2):\n    owner@example.com  owner\n    ada@example.com    admin",
 		"Members without 2FA (2):\n    grace@example.com  member\n    linus@example.com  member",
 		"Invites pending more than 7 days (1):\n    old@example.com  member  30 days  expired",
@@ -50,7 +52,7 @@ func TestAuditJSONAgainstServer(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &reports); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
 	}
-	if len(reports) != 1 || posthogapi.OrganizationID(reports[0].ID) != org.ID || len(reports[0].Without2FA) != 1 || reports[0].Without2FA[0].Email != "no2fa@example.com" ||
+	if len(reports) != 1 || reports[0].ID != org.ID.String() || len(reports[0].Without2FA) != 1 || reports[0].Without2FA[0].Email != "no2fa@example.com" ||
 		len(reports[0].StaleInvites) != 1 || reports[0].StaleInvites[0].Email != "stale@example.com" || reports[0].StaleInvites[0].AgeDays != 10 {
 		t.Fatalf("reports = %+v", reports)
 	}
@@ -115,5 +117,71 @@ func TestAuditKeys(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Personal API keys: not readable with this key") || strings.Contains(out.String(), "phx_...") {
 		t.Errorf("scoped key output:\n%s", out.String())
+	}
+}
+
+// TestAuditRolesAcrossOrganizations audits two organizations, each with a
+// project already, and reports every member's level, 2FA and roles in each.
+func TestAuditRolesAcrossOrganizations(t *testing.T) {
+	srv := posthogtest.NewServer()
+	defer srv.Close()
+	home := srv.DefaultOrganization()
+	srv.AddProject(home.ID, "Web app")
+	amy := srv.AddUser(posthogtest.UserSeed{Email: "amy@example.com", Is2FAEnabled: true})
+	bo := srv.AddUser(posthogtest.UserSeed{Email: "bo@example.com"})
+	srv.AddMember(home.ID, amy.UUID, posthogtest.LevelAdmin)
+	srv.AddMember(home.ID, bo.UUID, posthogtest.LevelMember)
+	srv.AddRole(home.ID, "Engineering", amy.UUID, bo.UUID)
+	srv.AddRole(home.ID, "On call", bo.UUID)
+	srv.AddRole(home.ID, "Empty")
+
+	other := srv.AddOrganization("Other Co", srv.DefaultUser().UUID)
+	srv.AddProject(other.ID, "Other site")
+	srv.AddMember(other.ID, bo.UUID, posthogtest.LevelAdmin)
+	srv.AddRole(other.ID, "Finance", bo.UUID)
+
+	env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey("organization:read", "organization_member:read"), "POSTHOG_HOST": srv.URL()}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-json"}, &out, &errb, func(k string) string { return env[k] }); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var reports []Report
+	if err := json.Unmarshal(out.Bytes(), &reports); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
+	}
+	got := map[string]string{}
+	for _, r := range reports {
+		if !r.RolesListed {
+			t.Errorf("%s: roles not listed", r.Organization)
+		}
+		for _, a := range r.Members {
+			got[r.Organization+"/"+a.Email] = fmt.Sprintf("%s 2fa=%v %s", a.Level, a.TwoFA, strings.Join(a.Roles, ","))
+		}
+	}
+	want := map[string]string{
+		"Test Organization/owner@example.com": "owner 2fa=true ",
+		"Test Organization/amy@example.com":   "admin 2fa=true Engineering",
+		"Test Organization/bo@example.com":    "member 2fa=false Engineering,On call",
+		"Other Co/owner@example.com":          "owner 2fa=true ",
+		"Other Co/bo@example.com":             "admin 2fa=false Finance",
+	}
+	if len(reports) != 2 || len(got) != len(want) {
+		t.Fatalf("%d reports, members %v", len(reports), got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+
+	// The table says the same.
+	out.Reset()
+	if code := run(context.Background(), nil, &out, &errb, func(k string) string { return env[k] }); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"bo@example.com     member  2FA off  roles: Engineering, On call", "bo@example.com     admin  2FA off  roles: Finance", "amy@example.com    admin   2FA on   roles: Engineering"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
 	}
 }

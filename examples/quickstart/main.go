@@ -1,6 +1,8 @@
 // Command quickstart shows posthogapi's basics: it lists the organizations a
 // key can see, pages through the members of the current organization with an
-// iterator, updates a member's level, and handles a missing-scope error.
+// iterator, updates a member's level, and shows the typed error of a key
+// that lacks a scope (that refusal is the expected outcome). Its last line
+// says whether it succeeded.
 //
 // With POSTHOG_PERSONAL_API_KEY set (and POSTHOG_HOST for EU Cloud or a
 // self-hosted instance) it runs against that PostHog; the level update then
@@ -28,7 +30,7 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := run(ctx, os.Stdout, os.Getenv); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		fmt.Fprintln(os.Stderr, "quickstart failed:", err)
 		os.Exit(1)
 	}
 }
@@ -114,20 +116,32 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 		fmt.Fprintf(out, "\nSet %s to %s.\n", m.User.Email, m.Level)
 	}
 
-	// 4. A key without the organization_member:read scope gets a typed error.
+	// 4. A key without the organization_member:read scope gets a typed
+	// error: here the refusal is what the step shows, so it is a success.
+	if err := showRefusal(ctx, readOnly, org, out); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "\nQuickstart finished: every step succeeded.")
+	return nil
+}
+
+// showRefusal lists the members with the read-only key, which PostHog is
+// expected to refuse for lack of organization_member:read. It returns an
+// error only when something else goes wrong.
+func showRefusal(ctx context.Context, readOnly *posthogapi.Client, org *posthogapi.Organization, out io.Writer) error {
 	if readOnly == nil {
-		fmt.Fprintln(out, "\nSet POSTHOG_READONLY_API_KEY to a key without organization_member:read to see a scope error.")
+		fmt.Fprintln(out, "\nSet POSTHOG_READONLY_API_KEY to a key without organization_member:read to see a scope error (step skipped).")
 		return nil
 	}
-	_, err = readOnly.Members.List(ctx, org.ID, nil)
+	_, err := readOnly.Members.List(ctx, org.ID, nil)
 	var scopeErr *posthogapi.ScopeError
 	switch {
 	case errors.As(err, &scopeErr):
-		fmt.Fprintf(out, "\nThe read-only key was refused: it lacks the scope %q (HTTP %d).\n", scopeErr.Scope, scopeErr.StatusCode)
+		fmt.Fprintf(out, "\nThe read-only key was refused, as expected: it lacks the scope %q (HTTP %d). This refusal is the expected outcome.\n", scopeErr.Scope, scopeErr.StatusCode)
 	case err != nil:
 		return fmt.Errorf("read-only key: %w", err)
 	default:
-		fmt.Fprintln(out, "\nThe read-only key could list members: it has organization_member:read.")
+		fmt.Fprintln(out, "\nThe read-only key could list members: it has organization_member:read, so there was no refusal to show.")
 	}
 	return nil
 }
