@@ -132,7 +132,7 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 	if !got.Paused || got.LastPausedAt == nil {
 		t.Errorf("after pause: paused=%v last_paused_at=%v", got.Paused, got.LastPausedAt)
 	}
-	st, err = c.BatchExports.Unpause(ctx, org, created.ID, true)
+	st, err = c.BatchExports.Unpause(ctx, org, created.ID, &posthogapi.BatchExportUnpauseOptions{Backfill: true})
 	if err != nil || st.Paused {
 		t.Fatalf("unpause = %+v, %v", st, err)
 	}
@@ -254,7 +254,7 @@ func TestBatchExportE2EScopes(t *testing.T) {
 		"replace":  func() error { _, err := readOnly.BatchExports.Replace(ctx, org, be.ID, s3Export("x")); return err },
 		"delete":   func() error { return readOnly.BatchExports.Delete(ctx, org, be.ID) },
 		"pause":    func() error { _, err := readOnly.BatchExports.Pause(ctx, org, be.ID); return err },
-		"unpause":  func() error { _, err := readOnly.BatchExports.Unpause(ctx, org, be.ID, false); return err },
+		"unpause":  func() error { _, err := readOnly.BatchExports.Unpause(ctx, org, be.ID, nil); return err },
 		"backfill": func() error { _, err := readOnly.BatchExports.Backfill(ctx, org, be.ID, nil); return err },
 	}
 	for name, call := range writes {
@@ -284,7 +284,7 @@ func TestBatchExportE2EScopes(t *testing.T) {
 	// Logs reject personal API keys whatever their scopes.
 	all, _ := srv.Client(srv.NewAPIKey("*"))
 	for _, cl := range []*posthogapi.Client{readOnly, writer, all} {
-		_, err := cl.BatchExports.Logs(ctx, org, be.ID, nil)
+		_, err := cl.BatchExports.ListLogs(ctx, org, be.ID, nil)
 		if !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) || errors.As(err, &se) {
 			t.Errorf("logs: %v", err)
 		}

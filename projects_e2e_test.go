@@ -200,7 +200,7 @@ func TestProjectsE2EPersonalKeyRejected(t *testing.T) {
 	p := srv.AddProject(org, "Seeded")
 	target := srv.AddOrganization("Target", uuid.Nil)
 	calls := map[string]func() error{
-		"Activity": func() error { _, err := c.Projects.Activity(ctx, org, p.ID, nil); return err },
+		"ListActivity": func() error { _, err := c.Projects.ListActivity(ctx, org, p.ID, nil); return err },
 		"ChangeOrganization": func() error {
 			_, err := c.Projects.ChangeOrganization(ctx, org, p.ID, target.ID)
 			return err
