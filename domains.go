@@ -47,6 +47,7 @@ const (
 )
 
 // OrganizationDomain is a domain of an organization, as PostHog sends it.
+// Printing it with %v or %#v redacts the SCIM bearer token.
 type OrganizationDomain struct {
 	ID uuid.UUID `json:"id"`
 	// Domain is the domain name, such as "example.com". It cannot be
@@ -89,6 +90,16 @@ type OrganizationDomain struct {
 	// Deprecated: only older servers send it; use
 	// IdentityProviderConfig.SCIMBearerToken and IdentityProviderConfigs.SCIMToken.
 	SCIMBearerToken *string `json:"scim_bearer_token"`
+}
+
+// String describes the domain with the SCIM bearer token redacted.
+func (d OrganizationDomain) String() string {
+	return redactedString("", d, "scim_bearer_token")
+}
+
+// GoString is String for %#v.
+func (d OrganizationDomain) GoString() string {
+	return redactedString("posthogapi.OrganizationDomain", d, "scim_bearer_token")
 }
 
 // DomainCreate is the body of Domains.Create. Just-in-time provisioning,
@@ -137,13 +148,21 @@ type DomainUpdate struct {
 }
 
 // SCIMToken is the answer of Domains.SCIMToken: a new SCIM bearer token,
-// sent only this once.
+// sent only this once. Printing it with %v or %#v redacts the token.
 //
 // Deprecated: only older servers answer it; see IdPSCIMToken.
 type SCIMToken struct {
 	SCIMEnabled     bool   `json:"scim_enabled"`
 	SCIMBaseURL     string `json:"scim_base_url"`
 	SCIMBearerToken string `json:"scim_bearer_token"`
+}
+
+// String describes the answer with the token redacted.
+func (t SCIMToken) String() string { return redactedString("", t, "scim_bearer_token") }
+
+// GoString is String for %#v.
+func (t SCIMToken) GoString() string {
+	return redactedString("posthogapi.SCIMToken", t, "scim_bearer_token")
 }
 
 // SCIMRequestLog is one request an identity provider made to the domain's

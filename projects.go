@@ -186,6 +186,8 @@ type ProjectBasic struct {
 //
 // Fields the schemas leave untyped are decoded as the JSON PostHog stores:
 // objects as map[string]any, lists of objects as []map[string]any.
+// Printing it with %v or %#v redacts the secret tokens (SecretAPIToken,
+// SecretAPITokenBackup, LiveEventsToken); APIToken is public and shown.
 type Project struct {
 	ID           int64     `json:"id"`
 	Organization uuid.UUID `json:"organization"`
@@ -271,6 +273,15 @@ type Project struct {
 	ProactiveTasksEnabled *bool          `json:"proactive_tasks_enabled"`
 	AvailableSetupTaskIDs []SetupTaskID  `json:"available_setup_task_ids"`
 }
+
+// projectSecrets are the JSON keys of Project that String redacts.
+var projectSecrets = []string{"secret_api_token", "secret_api_token_backup", "live_events_token"}
+
+// String describes the project with its secret tokens redacted.
+func (p Project) String() string { return redactedString("", p, projectSecrets...) }
+
+// GoString is String for %#v.
+func (p Project) GoString() string { return redactedString("posthogapi.Project", p, projectSecrets...) }
 
 // ProjectSettings are the writable settings of a project, shared by
 // ProjectCreate and ProjectUpdate. Only set fields are sent: pointers and
