@@ -312,7 +312,10 @@ func contractProjects(ctx context.Context, e *contractEnv) error {
 	}
 	l := e.legacy
 	if _, err := l.Projects.ListActivity(ctx, org, p.ID, &posthogapi.ProjectActivityOptions{Limit: 5, Page: 1}); err != nil {
-		return fail("Projects.Activity", err)
+		return fail("Projects.ListActivity", err)
+	}
+	if err := drain(l.Projects.AllActivity(ctx, org, p.ID, &posthogapi.ProjectActivityOptions{Limit: 2})); err != nil {
+		return fail("Projects.AllActivity", err)
 	}
 	if _, err := l.Projects.IsGeneratingDemoData(ctx, org, p.ID); err != nil {
 		return fail("Projects.IsGeneratingDemoData", err)
@@ -430,7 +433,10 @@ func contractBatchExports(ctx context.Context, e *contractEnv) error {
 		ListOptions: posthogapi.ListOptions{Limit: 10}, Level: []posthogapi.BatchExportLogLevel{posthogapi.LogLevelInfo, posthogapi.LogLevelError}, Search: "run",
 		After: &from, Before: &end, InstanceID: "run-1",
 	}); err != nil {
-		return fail("BatchExports.Logs", err)
+		return fail("BatchExports.ListLogs", err)
+	}
+	if err := drain(e.legacy.BatchExports.AllLogs(ctx, org, be.ID, &posthogapi.BatchExportLogsOptions{Level: []posthogapi.BatchExportLogLevel{posthogapi.LogLevelError}})); err != nil {
+		return fail("BatchExports.AllLogs", err)
 	}
 	if _, err := c.BatchExports.Test(ctx, org, posthogapi.DestinationBigQuery); err != nil {
 		return fail("BatchExports.Test", err)
@@ -512,7 +518,7 @@ func contractDomains(ctx context.Context, e *contractEnv) error {
 	if _, err := l.Domains.ListSCIMLogs(ctx, org, d.ID, &posthogapi.SCIMLogOptions{
 		Page: 1, PageSize: 2, StatusMin: 200, StatusMax: 299, Search: "user", After: &after, Before: &before,
 	}); err != nil {
-		return fail("Domains.SCIMLogs", err)
+		return fail("Domains.ListSCIMLogs", err)
 	}
 	if err := drain(l.Domains.AllSCIMLogs(ctx, org, d.ID, &posthogapi.SCIMLogOptions{PageSize: 2})); err != nil {
 		return fail("Domains.AllSCIMLogs", err)
