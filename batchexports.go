@@ -956,7 +956,13 @@ type NoOpConfig struct {
 // DestinationType returns DestinationNoOp.
 func (NoOpConfig) DestinationType() DestinationType { return DestinationNoOp }
 
-// BatchExportCreate is the body of BatchExports.Create and
+// BatchExportReplace is the body of BatchExports.Replace: PostHog's PUT
+// reads the fields of a create (name, destination and interval required),
+// so it is BatchExportCreate.
+type BatchExportReplace = BatchExportCreate
+
+// BatchExportCreate is the body of BatchExports.Create,
+// ProjectBatchExports.Create and, as BatchExportReplace, of
 // BatchExports.Replace. Name, Destination and Interval are required.
 type BatchExportCreate struct {
 	Name        string                        `json:"name"`
@@ -1092,7 +1098,9 @@ const (
 	LogLevelError   BatchExportLogLevel = "ERROR"
 )
 
-// BatchExportLogsOptions filters and pages BatchExports.Logs. Limit (at most
+// BatchExportLogsOptions filters and pages the log lists
+// (BatchExports.ListLogs and AllLogs, ProjectBatchExports.ListLogs and
+// AllLogs). Limit (at most
 // 500; PostHog's default is 50) also caps how many entries PostHog reads.
 type BatchExportLogsOptions struct {
 	ListOptions
@@ -1288,7 +1296,7 @@ func (s *BatchExportsService) Update(ctx context.Context, org OrganizationID, id
 // offsets clears them. Other fields left unset keep their values.
 //
 // API: PUT /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
-func (s *BatchExportsService) Replace(ctx context.Context, org OrganizationID, id BatchExportID, be *BatchExportCreate) (*BatchExport, error) {
+func (s *BatchExportsService) Replace(ctx context.Context, org OrganizationID, id BatchExportID, be *BatchExportReplace) (*BatchExport, error) {
 	p, err := batchExportPath(org, id)
 	if err != nil {
 		return nil, err
@@ -1332,17 +1340,17 @@ func (s *BatchExportsService) Pause(ctx context.Context, org OrganizationID, id 
 	return st, nil
 }
 
-// Unpause resumes scheduling runs. With backfill, PostHog also exports the
-// data of the time the export was paused.
+// Unpause resumes scheduling runs; opts may be nil. With opts.Backfill,
+// PostHog also exports the data of the time the export was paused.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
-func (s *BatchExportsService) Unpause(ctx context.Context, org OrganizationID, id BatchExportID, backfill bool) (*BatchExportPauseState, error) {
+func (s *BatchExportsService) Unpause(ctx context.Context, org OrganizationID, id BatchExportID, opts *BatchExportUnpauseOptions) (*BatchExportPauseState, error) {
 	p, err := batchExportPath(org, id, "unpause")
 	if err != nil {
 		return nil, err
 	}
 	st := new(BatchExportPauseState)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: batchExportUnpauseBody{Backfill: backfill}, out: st}); err != nil {
+	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: opts.body(), out: st}); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -1373,12 +1381,12 @@ func (s *BatchExportsService) Backfill(ctx context.Context, org OrganizationID, 
 	return r, nil
 }
 
-// Logs returns one page of the export's log entries, newest first. PostHog
-// requires no scope for this action, which means personal API keys are
-// rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
+// ListLogs returns one page of the export's log entries, newest first.
+// PostHog requires no scope for this action, which means personal API keys
+// are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
-func (s *BatchExportsService) Logs(ctx context.Context, org OrganizationID, id BatchExportID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
+func (s *BatchExportsService) ListLogs(ctx context.Context, org OrganizationID, id BatchExportID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
 	p, err := batchExportPath(org, id, "logs")
 	if err != nil {
 		return nil, err
@@ -1387,6 +1395,21 @@ func (s *BatchExportsService) Logs(ctx context.Context, org OrganizationID, id B
 		return nil, err
 	}
 	return listPage[BatchExportLogEntry](ctx, s.client, p, opts)
+}
+
+// AllLogs iterates over the export's log entries matching opts, newest
+// first (personal API keys are rejected, as for ListLogs).
+//
+// API: GET /api/organizations/{organization_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+func (s *BatchExportsService) AllLogs(ctx context.Context, org OrganizationID, id BatchExportID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
+	p, err := batchExportPath(org, id, "logs")
+	if err == nil {
+		err = opts.validate()
+	}
+	if err != nil {
+		return errSeq[BatchExportLogEntry](err)
+	}
+	return all[BatchExportLogEntry](ctx, s.client, p, opts)
 }
 
 // Test lists the steps PostHog runs to check a destination of type dest

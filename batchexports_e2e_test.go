@@ -132,7 +132,7 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 	if !got.Paused || got.LastPausedAt == nil {
 		t.Errorf("after pause: paused=%v last_paused_at=%v", got.Paused, got.LastPausedAt)
 	}
-	st, err = c.BatchExports.Unpause(ctx, posthogapi.OrganizationID(org), created.ID, true)
+	st, err = c.BatchExports.Unpause(ctx, posthogapi.OrganizationID(org), created.ID, &posthogapi.BatchExportUnpauseOptions{Backfill: true})
 	if err != nil || st.Paused {
 		t.Fatalf("unpause = %+v, %v", st, err)
 	}
@@ -264,7 +264,7 @@ func TestBatchExportE2EScopes(t *testing.T) {
 			return err
 		},
 		"unpause": func() error {
-			_, err := readOnly.BatchExports.Unpause(ctx, posthogapi.OrganizationID(org), be.ID, false)
+			_, err := readOnly.BatchExports.Unpause(ctx, posthogapi.OrganizationID(org), be.ID, nil)
 			return err
 		},
 		"backfill": func() error {
@@ -299,7 +299,7 @@ func TestBatchExportE2EScopes(t *testing.T) {
 	// Logs reject personal API keys whatever their scopes.
 	all, _ := srv.Client(srv.NewAPIKey("*"))
 	for _, cl := range []*posthogapi.Client{readOnly, writer, all} {
-		_, err := cl.BatchExports.Logs(ctx, posthogapi.OrganizationID(org), be.ID, nil)
+		_, err := cl.BatchExports.ListLogs(ctx, posthogapi.OrganizationID(org), be.ID, nil)
 		if !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) || errors.As(err, &se) {
 			t.Errorf("logs: %v", err)
 		}

@@ -354,11 +354,12 @@ func TestBatchExportsPauseUnpause(t *testing.T) {
 	if err != nil || !st.Paused {
 		t.Fatalf("Pause = %+v, %v", st, err)
 	}
-	for _, backfill := range []bool{true, false} {
+	for _, opts := range []*BatchExportUnpauseOptions{{Backfill: true}, {Backfill: false}, nil} {
+		backfill := opts != nil && opts.Backfill
 		mt.RegisterResponder("POST", bePath(beID.String()+"/unpause/"), respond(t, 200, `{"paused": false}`, "", fmt.Sprintf(`{"backfill": %v}`, backfill)))
-		st, err = c.BatchExports.Unpause(context.Background(), OrganizationID(beOrg), BatchExportID(beID), backfill)
+		st, err = c.BatchExports.Unpause(context.Background(), OrganizationID(beOrg), BatchExportID(beID), opts)
 		if err != nil || st.Paused {
-			t.Fatalf("Unpause(%v) = %+v, %v", backfill, st, err)
+			t.Fatalf("Unpause(%+v) = %+v, %v", opts, st, err)
 		}
 	}
 }
@@ -385,7 +386,7 @@ func TestBatchExportsLogs(t *testing.T) {
 		{"log_source_id": "497f6eca-6276-4993-bfeb-53cbbbba6f08", "instance_id": "run-1", "timestamp": "2025-11-02T00:16:00.5Z", "level": "ERROR", "message": "S3 timeout"}]}`,
 		"after=2025-11-01T00%3A00%3A00Z&instance_id=run-1&level=INFO%2CERROR&limit=10&search=time", ""))
 	after := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
-	p, err := c.BatchExports.Logs(context.Background(), OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{
+	p, err := c.BatchExports.ListLogs(context.Background(), OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{
 		ListOptions: ListOptions{Limit: 10}, After: &after, Level: []BatchExportLogLevel{LogLevelInfo, LogLevelError},
 		Search: "time", InstanceID: "run-1",
 	})
@@ -405,7 +406,7 @@ func TestBatchExportsLogsPersonalKeyRejected(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("GET", bePath(beID.String()+"/logs/"), respond(t, 403,
 		`{"type": "authentication_error", "code": "permission_denied", "detail": "This action does not support Personal API Key access", "attr": null}`, "", ""))
-	_, err := c.BatchExports.Logs(context.Background(), OrganizationID(beOrg), BatchExportID(beID), nil)
+	_, err := c.BatchExports.ListLogs(context.Background(), OrganizationID(beOrg), BatchExportID(beID), nil)
 	if !errors.Is(err, ErrPersonalAPIKeyNotSupported) || errors.Is(err, ErrMissingScope) {
 		t.Fatalf("err = %v", err)
 	}
@@ -619,7 +620,7 @@ func TestBatchExportsValidation(t *testing.T) {
 			return err
 		},
 		"unpause nil org": func() error {
-			_, err := c.BatchExports.Unpause(ctx, OrganizationID(uuid.Nil), BatchExportID(beID), false)
+			_, err := c.BatchExports.Unpause(ctx, OrganizationID(uuid.Nil), BatchExportID(beID), nil)
 			return err
 		},
 		"backfill nil id": func() error {
@@ -632,21 +633,15 @@ func TestBatchExportsValidation(t *testing.T) {
 			return err
 		},
 		"logs nil id": func() error {
-			_, err := c.BatchExports.Logs(ctx, OrganizationID(beOrg), BatchExportID(uuid.Nil), nil)
+			_, err := c.BatchExports.ListLogs(ctx, OrganizationID(beOrg), BatchExportID(uuid.Nil), nil)
 			return err
 		},
 		"logs limit": func() error {
-			_, err := c.BatchExports.Logs(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{ListOptions: ListOptions{Limit: 501}})
+			_, err := c.BatchExports.ListLogs(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{ListOptions: ListOptions{Limit: 501}})
 			return err
 		},
 		"logs level": func() error {
-			_, err := c.BatchExports.Logs(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{Level: []BatchExportLogLevel{"info"}})
-			return err
-		},
-		"test nil org":  func() error { _, err := c.BatchExports.Test(ctx, OrganizationID(uuid.Nil), DestinationS3); return err },
-		"test bad dest": func() error { _, err := c.BatchExports.Test(ctx, OrganizationID(beOrg), ""); return err },
-		"test step nil": func() error {
-			_, err := c.BatchExports.RunTestStep(ctx, OrganizationID(beOrg), BatchExportID(beID), nil)
+			_, err := c.BatchExports.ListLogs(ctx, OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{Level: []BatchExportLogLevel{"info"}})
 			return err
 		},
 		"test step nil id": func() error {

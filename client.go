@@ -12,6 +12,15 @@
 //	org, err := c.Organizations.GetCurrent(ctx)
 //	for m, err := range c.Members.All(ctx, org.ID, nil) { ... }
 //
+// Naming: a service's main list is List (one *Page[T]) and All (an
+// iterator); a sub-list X is ListX and AllX (Roles.ListMemberships and
+// AllMemberships, Domains.ListSCIMLogs and AllSCIMLogs, Projects.ListActivity
+// and AllActivity). Every paginated list has both. A List method that
+// returns a slice or a list type reads a list PostHog does not page, or
+// gathers every match of a lookup, and has no All twin. Create takes
+// *XCreate (POST), Update *XUpdate (PATCH, only set fields) and Replace
+// *XReplace (PUT). Types holding secrets redact them in %v and %#v alike.
+//
 // Every method's documentation names the HTTP operation it performs and the
 // API key scope PostHog requires, in the form
 //

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"regexp"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -49,6 +47,7 @@ const (
 )
 
 // OrganizationDomain is a domain of an organization, as PostHog sends it.
+// Printing it with %v or %#v redacts the SCIM bearer token.
 type OrganizationDomain struct {
 	ID DomainID `json:"id"`
 	// Domain is the domain name, such as "example.com". It cannot be
@@ -93,6 +92,16 @@ type OrganizationDomain struct {
 	SCIMBearerToken *string `json:"scim_bearer_token"`
 }
 
+// String describes the domain with the SCIM bearer token redacted.
+func (d OrganizationDomain) String() string {
+	return redactedString("", d, "scim_bearer_token")
+}
+
+// GoString is String for %#v.
+func (d OrganizationDomain) GoString() string {
+	return redactedString("posthogapi.OrganizationDomain", d, "scim_bearer_token")
+}
+
 // DomainCreate is the body of Domains.Create. Just-in-time provisioning,
 // SSO enforcement and SCIM need a verified domain, so they are set later
 // with Domains.Update.
@@ -109,8 +118,13 @@ type DomainCreate struct {
 	SAMLX509Cert *string `json:"saml_x509_cert,omitempty"`
 }
 
-// DomainUpdate is the body of Domains.Update (PATCH) and Domains.Replace
-// (PUT): only set fields are sent. The domain name cannot be changed, so it
+// DomainReplace is the body of Domains.Replace. The domain name is
+// read-only after creation, so PostHog's PUT reads the fields of a PATCH:
+// it is DomainUpdate.
+type DomainReplace = DomainUpdate
+
+// DomainUpdate is the body of Domains.Update (PATCH) and, as
+// DomainReplace, of Domains.Replace (PUT): only set fields are sent. The domain name cannot be changed, so it
 // is not here. JITProvisioningEnabled and SSOEnforcement (and SCIMEnabled on
 // older servers) are refused (Code "verification_required") until the
 // domain is verified.
@@ -134,13 +148,21 @@ type DomainUpdate struct {
 }
 
 // SCIMToken is the answer of Domains.SCIMToken: a new SCIM bearer token,
-// sent only this once.
+// sent only this once. Printing it with %v or %#v redacts the token.
 //
 // Deprecated: only older servers answer it; see IdPSCIMToken.
 type SCIMToken struct {
 	SCIMEnabled     bool   `json:"scim_enabled"`
 	SCIMBaseURL     string `json:"scim_base_url"`
 	SCIMBearerToken string `json:"scim_bearer_token"`
+}
+
+// String describes the answer with the token redacted.
+func (t SCIMToken) String() string { return redactedString("", t, "scim_bearer_token") }
+
+// GoString is String for %#v.
+func (t SCIMToken) GoString() string {
+	return redactedString("posthogapi.SCIMToken", t, "scim_bearer_token")
 }
 
 // SCIMRequestLog is one request an identity provider made to the domain's
@@ -162,23 +184,13 @@ type SCIMRequestLog struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-// SCIMLogPage is one page of Domains.SCIMLogs. Unlike other lists it is
-// paged by page number.
-type SCIMLogPage struct {
-	// Count is the number of matching log entries across all pages.
-	Count int `json:"count"`
-	// Next is the absolute URL of the next page, or "" on the last page.
-	Next string `json:"next"`
-	// Previous is the absolute URL of the previous page, or "".
-	Previous string `json:"previous"`
-	// Results are this page's entries, newest first.
-	Results []SCIMRequestLog `json:"results"`
-}
-
 // MaxSCIMLogPageSize is the largest page size PostHog serves for SCIM logs.
 const MaxSCIMLogPageSize = 100
 
-// SCIMLogOptions filters and pages Domains.SCIMLogs and Domains.SCIMLogsAll.
+// SCIMLogOptions filters and pages the SCIM request logs
+// (Domains.ListSCIMLogs, Domains.AllSCIMLogs and their
+// IdentityProviderConfigs twins). PostHog pages them by page number, not by
+// offset.
 type SCIMLogOptions struct {
 	// Page is the 1-based page number (0: the first page).
 	Page int `url:"page,omitempty"`
@@ -359,7 +371,7 @@ func (s *DomainsService) Update(ctx context.Context, org OrganizationID, id Doma
 // unset keep their values. It needs an admin.
 //
 // API: PUT /api/organizations/{organization_id}/domains/{id}/ (scope organization:write)
-func (s *DomainsService) Replace(ctx context.Context, org OrganizationID, id DomainID, upd *DomainUpdate) (*OrganizationDomain, error) {
+func (s *DomainsService) Replace(ctx context.Context, org OrganizationID, id DomainID, upd *DomainReplace) (*OrganizationDomain, error) {
 	return s.write(ctx, http.MethodPut, org, id, upd)
 }
 
@@ -450,7 +462,8 @@ func (s *DomainsService) SCIMToken(ctx context.Context, org OrganizationID, id D
 	return t, nil
 }
 
-// SCIMLogs returns one page of the domain's SCIM request log, newest first.
+// ListSCIMLogs returns one page of the domain's SCIM request log, newest
+// first; Page.Count is the number of matching entries across all pages.
 // Only admins can read it. On the newest servers the log also holds the
 // requests logged against the identity provider configurations linked to
 // the domain.
@@ -460,7 +473,7 @@ func (s *DomainsService) SCIMToken(ctx context.Context, org OrganizationID, id D
 // (only legacy keys created without scopes get through).
 //
 // API: GET /api/organizations/{organization_id}/domains/{id}/scim/logs/ (scope none; personal API keys rejected)
-func (s *DomainsService) SCIMLogs(ctx context.Context, org OrganizationID, id DomainID, opts *SCIMLogOptions) (*SCIMLogPage, error) {
+func (s *DomainsService) ListSCIMLogs(ctx context.Context, org OrganizationID, id DomainID, opts *SCIMLogOptions) (*Page[SCIMRequestLog], error) {
 	p, err := domainPath(org, id, "scim", "logs")
 	if err != nil {
 		return nil, err
@@ -468,10 +481,10 @@ func (s *DomainsService) SCIMLogs(ctx context.Context, org OrganizationID, id Do
 	return scimLogPage(ctx, s.client, p, opts)
 }
 
-// SCIMLogsAll iterates over the domain's SCIM request log from opts.Page
+// AllSCIMLogs iterates over the domain's SCIM request log from opts.Page
 // on, requesting page after page by number (PostHog's next links are used
 // only to tell whether there is a next page, never followed). opts is copied
-// when SCIMLogsAll is called and never modified; pages are fetched lazily.
+// when AllSCIMLogs is called and never modified; pages are fetched lazily.
 // The iterator yields an error and stops on a request error and on a page
 // that makes no progress (an empty page that claims a next one, a page that
 // repeats the previous one, or a next link that does not point to a later
@@ -482,22 +495,18 @@ func (s *DomainsService) SCIMLogs(ctx context.Context, org OrganizationID, id Do
 // (only legacy keys created without scopes get through).
 //
 // API: GET /api/organizations/{organization_id}/domains/{id}/scim/logs/ (scope none; personal API keys rejected)
-func (s *DomainsService) SCIMLogsAll(ctx context.Context, org OrganizationID, id DomainID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
+func (s *DomainsService) AllSCIMLogs(ctx context.Context, org OrganizationID, id DomainID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
 	p, err := domainPath(org, id, "scim", "logs")
 	return scimLogsAll(ctx, s.client, p, err, opts)
 }
 
 // scimLogPage fetches one page of a SCIM request log (domains and identity
 // provider configurations page theirs alike).
-func scimLogPage(ctx context.Context, c *Client, path string, opts *SCIMLogOptions) (*SCIMLogPage, error) {
+func scimLogPage(ctx context.Context, c *Client, path string, opts *SCIMLogOptions) (*Page[SCIMRequestLog], error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	pg := new(SCIMLogPage)
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: opts, out: pg}); err != nil {
-		return nil, err
-	}
-	return pg, nil
+	return listPage[SCIMRequestLog](ctx, c, path, opts)
 }
 
 // scimLogsAll iterates over a SCIM request log page by page; pathErr is the
@@ -508,7 +517,7 @@ func scimLogsAll(ctx context.Context, c *Client, path string, pathErr error, opt
 		err = opts.validate()
 	}
 	if err != nil {
-		return func(yield func(*SCIMRequestLog, error) bool) { yield(nil, err) }
+		return errSeq[SCIMRequestLog](err)
 	}
 	var q SCIMLogOptions
 	if opts != nil {
@@ -522,51 +531,10 @@ func scimLogsAll(ctx context.Context, c *Client, path string, pathErr error, opt
 			q.Before = &t
 		}
 	}
-	q.Page = max(q.Page, 1)
-	return func(yield func(*SCIMRequestLog, error) bool) {
-		cur := q // each iteration starts from the snapshot
-		var prevFirst uuid.UUID
-		for {
-			pg := new(SCIMLogPage)
-			if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: &cur, out: pg}); err != nil {
-				yield(nil, err)
-				return
-			}
-			if len(pg.Results) > 0 {
-				if first := pg.Results[0].ID; first != uuid.Nil && first == prevFirst {
-					yield(nil, fmt.Errorf("%w: GET %s: page %d repeats the previous page", ErrPaginationStalled, c.apiPrefix+path, cur.Page))
-					return
-				}
-				prevFirst = pg.Results[0].ID
-			}
-			for i := range pg.Results {
-				if !yield(&pg.Results[i], nil) {
-					return
-				}
-			}
-			if pg.Next == "" {
-				return
-			}
-			if err := checkSCIMNext(c.apiPrefix+path, cur.Page, pg); err != nil {
-				yield(nil, err)
-				return
-			}
-			cur.Page++
-		}
+	fetch := func(page int) (*Page[SCIMRequestLog], error) {
+		cur := q
+		cur.Page = page
+		return listPage[SCIMRequestLog](ctx, c, path, &cur)
 	}
-}
-
-// checkSCIMNext guards scimLogsAll against pages that make no progress.
-func checkSCIMNext(where string, page int, pg *SCIMLogPage) error {
-	if len(pg.Results) == 0 {
-		return fmt.Errorf("%w: GET %s: empty page %d with a next link", ErrPaginationStalled, where, page)
-	}
-	if u, err := url.Parse(pg.Next); err == nil {
-		if v := u.Query().Get("page"); v != "" {
-			if n, err := strconv.Atoi(v); err == nil && n <= page {
-				return fmt.Errorf("%w: GET %s: next link points to page %d from page %d", ErrPaginationStalled, where, n, page)
-			}
-		}
-	}
-	return nil
+	return pageNumberAll(c.apiPrefix+path, q.Page, fetch, func(l *SCIMRequestLog) uuid.UUID { return l.ID })
 }

@@ -162,11 +162,11 @@ func TestDomainE2EActionsRejectScopedPersonalKeys(t *testing.T) {
 			return err
 		},
 		"scim logs": func() error {
-			_, err := c.Domains.SCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, nil)
+			_, err := c.Domains.ListSCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, nil)
 			return err
 		},
 		"scim logs all": func() error {
-			for _, err := range c.Domains.SCIMLogsAll(ctx, posthogapi.OrganizationID(org), d.ID, nil) {
+			for _, err := range c.Domains.AllSCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, nil) {
 				return err
 			}
 			return nil
@@ -301,7 +301,7 @@ func TestDomainE2ESCIMLogsPaging(t *testing.T) {
 	}
 	srv.AddSCIMLog(posthogapi.OrganizationID(org), other.ID, posthogtest.SCIMLogSeed{CreatedAt: base})
 
-	p, err := c.Domains.SCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, nil)
+	p, err := c.Domains.ListSCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,17 +311,17 @@ func TestDomainE2ESCIMLogsPaging(t *testing.T) {
 	if p.Results[0].DurationMS == nil || *p.Results[0].DurationMS != 44 || string(p.Results[0].RequestBody) != `{"userName":"user44@example.com"}` {
 		t.Errorf("newest first: %+v", p.Results[0])
 	}
-	last, err := c.Domains.SCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{Page: 3})
+	last, err := c.Domains.ListSCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{Page: 3})
 	if err != nil || len(last.Results) != 5 || last.Next != "" || last.Previous == "" {
 		t.Fatalf("page 3 = %+v, %v", last, err)
 	}
-	if _, err := c.Domains.SCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{Page: 4}); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := c.Domains.ListSCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{Page: 4}); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("page 4: %v", err)
 	}
 
 	srv.ResetRequests()
 	var durations []int
-	for l, err := range c.Domains.SCIMLogsAll(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{PageSize: 20}) {
+	for l, err := range c.Domains.AllSCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{PageSize: 20}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,7 +340,7 @@ func TestDomainE2ESCIMLogsPaging(t *testing.T) {
 
 	// Filters: status range, search in the body, time window.
 	n := 0
-	for l, err := range c.Domains.SCIMLogsAll(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{StatusMin: 400, StatusMax: 499, PageSize: 4}) {
+	for l, err := range c.Domains.AllSCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{StatusMin: 400, StatusMax: 499, PageSize: 4}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -352,12 +352,12 @@ func TestDomainE2ESCIMLogsPaging(t *testing.T) {
 	if n != 9 {
 		t.Errorf("%d conflicts, want 9", n)
 	}
-	found, err := c.Domains.SCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{Search: "USER07@"})
+	found, err := c.Domains.ListSCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{Search: "USER07@"})
 	if err != nil || found.Count != 1 {
 		t.Errorf("search = %+v, %v", found, err)
 	}
 	after, before := base.Add(10*time.Minute), base.Add(19*time.Minute)
-	win, err := c.Domains.SCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{After: &after, Before: &before, PageSize: 100})
+	win, err := c.Domains.ListSCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.SCIMLogOptions{After: &after, Before: &before, PageSize: 100})
 	if err != nil || win.Count != 10 {
 		t.Errorf("window = %d entries, %v", win.Count, err)
 	}
@@ -366,7 +366,7 @@ func TestDomainE2ESCIMLogsPaging(t *testing.T) {
 	u := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
 	srv.AddMember(posthogapi.OrganizationID(org), u.UUID, posthogtest.LevelMember)
 	member := e2eClient(t, srv, srv.NewAPIKeyFor(u.UUID))
-	_, err = member.Domains.SCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, nil)
+	_, err = member.Domains.ListSCIMLogs(ctx, posthogapi.OrganizationID(org), d.ID, nil)
 	if ae := wantAPIError(t, err, 403, "permission_denied", ""); ae.Detail != "Only organization admins can view SCIM logs." {
 		t.Errorf("member: %v", err)
 	}

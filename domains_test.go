@@ -270,7 +270,7 @@ func TestDomainErrorCodes(t *testing.T) {
 			code: "permission_denied", detail: "This action does not support Personal API Key access", sentinel: ErrPersonalAPIKeyNotSupported,
 			method: http.MethodGet, suffix: "/scim/logs/",
 			call: func(c *Client) error {
-				_, err := c.Domains.SCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), nil)
+				_, err := c.Domains.ListSCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), nil)
 				return err
 			},
 		},
@@ -342,7 +342,7 @@ func TestDomainSCIMLogs(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, domainAPI(testDomain.String()+"/scim/logs/"), respond(t, 200, body,
 		"after=2025-06-01T00%3A00%3A00Z&before=2025-06-02T00%3A00%3A00%2B02%3A00&page=2&page_size=50&search=alice%40example.com&status_max=499&status_min=400", ""))
 	opts := &SCIMLogOptions{Page: 2, PageSize: 50, StatusMin: 400, StatusMax: 499, Search: "alice@example.com", After: &after, Before: &before}
-	p, err := c.Domains.SCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), opts)
+	p, err := c.Domains.ListSCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,16 +367,16 @@ func TestDomainSCIMLogsValidation(t *testing.T) {
 		{After: &now, Before: Ptr(now.Add(-time.Hour))},
 	}
 	for _, o := range bad {
-		if _, err := c.Domains.SCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), o); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := c.Domains.ListSCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), o); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("SCIMLogs(%+v) err = %v", o, err)
 		}
-		for _, err := range c.Domains.SCIMLogsAll(context.Background(), OrganizationID(testOrg), DomainID(testDomain), o) {
+		for _, err := range c.Domains.AllSCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), o) {
 			if !errors.Is(err, ErrInvalidArgument) {
-				t.Errorf("SCIMLogsAll(%+v) err = %v", o, err)
+				t.Errorf("AllSCIMLogs(%+v) err = %v", o, err)
 			}
 		}
 	}
-	if _, err := c.Domains.SCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(uuid.Nil), nil); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Domains.ListSCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(uuid.Nil), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil domain id: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 0 {
@@ -402,7 +402,7 @@ func scimPager(t *testing.T, pages []string, seen *[]string) httpmock.Responder 
 	}
 }
 
-func TestDomainSCIMLogsAllWalksPageNumbers(t *testing.T) {
+func TestDomainAllSCIMLogsWalksPageNumbers(t *testing.T) {
 	c, mt := newMockClient(t)
 	var seen []string
 	// The next links point off the host: the iterator must only use them
@@ -414,9 +414,9 @@ func TestDomainSCIMLogsAllWalksPageNumbers(t *testing.T) {
 	}
 	mt.RegisterResponder(http.MethodGet, domainAPI(testDomain.String()+"/scim/logs/"), scimPager(t, pages, &seen))
 	opts := &SCIMLogOptions{PageSize: 2, Search: "x"}
-	seq := c.Domains.SCIMLogsAll(context.Background(), OrganizationID(testOrg), DomainID(testDomain), opts)
+	seq := c.Domains.AllSCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), opts)
 	if n := mt.GetTotalCallCount(); n != 0 {
-		t.Fatalf("SCIMLogsAll fetched %d pages before iteration", n)
+		t.Fatalf("AllSCIMLogs fetched %d pages before iteration", n)
 	}
 	opts.PageSize = 99 // changes after the call have no effect
 	var got []string
@@ -446,7 +446,7 @@ func TestDomainSCIMLogsAllWalksPageNumbers(t *testing.T) {
 	}
 }
 
-func TestDomainSCIMLogsAllStartsAtPage(t *testing.T) {
+func TestDomainAllSCIMLogsStartsAtPage(t *testing.T) {
 	c, mt := newMockClient(t)
 	var seen []string
 	pages := []string{
@@ -455,7 +455,7 @@ func TestDomainSCIMLogsAllStartsAtPage(t *testing.T) {
 	}
 	mt.RegisterResponder(http.MethodGet, domainAPI(testDomain.String()+"/scim/logs/"), scimPager(t, pages, &seen))
 	n := 0
-	for _, err := range c.Domains.SCIMLogsAll(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &SCIMLogOptions{Page: 2, PageSize: 2}) {
+	for _, err := range c.Domains.AllSCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &SCIMLogOptions{Page: 2, PageSize: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -466,7 +466,7 @@ func TestDomainSCIMLogsAllStartsAtPage(t *testing.T) {
 	}
 }
 
-func TestDomainSCIMLogsAllStalls(t *testing.T) {
+func TestDomainAllSCIMLogsStalls(t *testing.T) {
 	cases := map[string][]string{
 		"empty page with next": {`{"count": 9, "next": "https://posthog.example/ph/x?page=2", "results": []}`},
 		"same page again": {
@@ -482,7 +482,7 @@ func TestDomainSCIMLogsAllStalls(t *testing.T) {
 			mt.RegisterResponder(http.MethodGet, domainAPI(testDomain.String()+"/scim/logs/"), scimPager(t, pages, &seen))
 			var errs []error
 			items := 0
-			for l, err := range c.Domains.SCIMLogsAll(context.Background(), OrganizationID(testOrg), DomainID(testDomain), nil) {
+			for l, err := range c.Domains.AllSCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), nil) {
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -502,7 +502,7 @@ func TestDomainSCIMLogsAllStalls(t *testing.T) {
 	}
 }
 
-func TestDomainSCIMLogsAllYieldsErrorThenStops(t *testing.T) {
+func TestDomainAllSCIMLogsYieldsErrorThenStops(t *testing.T) {
 	c, mt := newMockClient(t)
 	calls := 0
 	mt.RegisterResponder(http.MethodGet, domainAPI(testDomain.String()+"/scim/logs/"), func(req *http.Request) (*http.Response, error) {
@@ -513,7 +513,7 @@ func TestDomainSCIMLogsAllYieldsErrorThenStops(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"count": 3, "next": "n", "results": `+scimLogs(1, 2)+`}`), nil
 	})
 	var items, errs int
-	for _, err := range c.Domains.SCIMLogsAll(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &SCIMLogOptions{PageSize: 2}) {
+	for _, err := range c.Domains.AllSCIMLogs(context.Background(), OrganizationID(testOrg), DomainID(testDomain), &SCIMLogOptions{PageSize: 2}) {
 		if err != nil {
 			errs++
 			if !errors.Is(err, ErrPermissionDenied) {

@@ -169,19 +169,19 @@ func TestFidelity14_EventIngestionRestrictionsE2E(t *testing.T) {
 	srv, org, c := e2eServer(t, "project:read")
 	ctx := context.Background()
 	p := srv.AddProject(posthogapi.OrganizationID(org), "Web")
-	rs, err := c.Projects.EventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID)
+	rs, err := c.Projects.ListEventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID)
 	if err != nil || rs == nil || len(rs) != 0 {
 		t.Fatalf("empty = %#v, %v", rs, err)
 	}
 	srv.AddEventIngestionRestriction(posthogapi.OrganizationID(org), p.ID, posthogtest.EventIngestionRestriction{RestrictionType: "drop_event_from_ingestion", DistinctIDs: []string{"bot"}})
-	rs, err = c.Projects.EventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID)
+	rs, err = c.Projects.ListEventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID)
 	if err != nil || len(rs) != 1 || rs[0].RestrictionType != "drop_event_from_ingestion" || rs[0].DistinctIDs[0] != "bot" || rs[0].EventNames == nil {
 		t.Fatalf("restrictions = %+v, %v", rs, err)
 	}
-	if _, err := e2eClient(t, srv, srv.NewAPIKey("organization:read")).Projects.EventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID); !errors.Is(err, posthogapi.ErrMissingScope) {
+	if _, err := e2eClient(t, srv, srv.NewAPIKey("organization:read")).Projects.ListEventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID); !errors.Is(err, posthogapi.ErrMissingScope) {
 		t.Errorf("without project:read: %v", err)
 	}
-	if _, err := c.Projects.EventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID+1000); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := c.Projects.ListEventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID+1000); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("unknown project: %v", err)
 	}
 }

@@ -182,7 +182,7 @@ func TestFidelity14_EventIngestionRestrictions(t *testing.T) {
 	mt.RegisterResponder("GET", api(beOrg.String()+"/projects/12/event_ingestion_restrictions/"), respond(t, 200,
 		`[{"restriction_type":"drop_event_from_ingestion","distinct_ids":["bot"],"session_ids":[],"event_names":["$pageview"],"event_uuids":[],"pipelines":["analytics"]},
 		  {"restriction_type":"skip_person_processing","distinct_ids":["x"]}]`, "", ""))
-	rs, err := c.Projects.EventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 12)
+	rs, err := c.Projects.ListEventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 12)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestFidelity14_EventIngestionRestrictions(t *testing.T) {
 		rs[0].Pipelines[0] != "analytics" || rs[1].RestrictionType != "skip_person_processing" || rs[1].SessionIDs != nil {
 		t.Errorf("restrictions = %+v", rs)
 	}
-	if _, err := c.Projects.EventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 0); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := c.Projects.ListEventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 0); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("project 0: %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 1 {

@@ -154,8 +154,15 @@ func (c IdentityProviderConfigCreate) GoString() string {
 	return redactedString("posthogapi.IdentityProviderConfigCreate", c, idpRequestSecrets...)
 }
 
+// IdentityProviderConfigReplace is the body of
+// IdentityProviderConfigs.Replace. No field of a configuration is required,
+// so PostHog's PUT reads the fields of a PATCH: it is
+// IdentityProviderConfigUpdate.
+type IdentityProviderConfigReplace = IdentityProviderConfigUpdate
+
 // IdentityProviderConfigUpdate is the body of IdentityProviderConfigs.Update
-// (PATCH) and Replace (PUT): only set fields are sent. Printing it with %v
+// (PATCH) and, as IdentityProviderConfigReplace, of Replace (PUT): only set
+// fields are sent. Printing it with %v
 // or %#v redacts the SAML certificate and the OIDC client secret.
 type IdentityProviderConfigUpdate struct {
 	Name *string `json:"name,omitempty"`
@@ -451,7 +458,7 @@ func (s *IdentityProviderConfigsService) Update(ctx context.Context, org Organiz
 // values. It needs an admin.
 //
 // API: PUT /api/organizations/{organization_id}/identity_provider_configs/{id}/ (scope organization:write)
-func (s *IdentityProviderConfigsService) Replace(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, upd *IdentityProviderConfigUpdate) (*IdentityProviderConfig, error) {
+func (s *IdentityProviderConfigsService) Replace(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, upd *IdentityProviderConfigReplace) (*IdentityProviderConfig, error) {
 	return s.write(ctx, http.MethodPut, org, id, upd)
 }
 
@@ -512,16 +519,16 @@ func (s *IdentityProviderConfigsService) SCIMToken(ctx context.Context, org Orga
 	return t, nil
 }
 
-// SCIMLogs returns one page of the configuration's SCIM request log, newest
-// first, paged by page number like Domains.SCIMLogs. Only admins can read
-// it.
+// ListSCIMLogs returns one page of the configuration's SCIM request log,
+// newest first, paged by page number like Domains.ListSCIMLogs. Only admins
+// can read it.
 //
 // PostHog requires no scope for this action, which means personal API keys
 // are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported
 // (only legacy keys created without scopes get through).
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/logs/ (scope none; personal API keys rejected)
-func (s *IdentityProviderConfigsService) SCIMLogs(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, opts *SCIMLogOptions) (*SCIMLogPage, error) {
+func (s *IdentityProviderConfigsService) ListSCIMLogs(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, opts *SCIMLogOptions) (*Page[SCIMRequestLog], error) {
 	p, err := idpConfigPath(org, id, "scim", "logs")
 	if err != nil {
 		return nil, err
@@ -529,15 +536,15 @@ func (s *IdentityProviderConfigsService) SCIMLogs(ctx context.Context, org Organ
 	return scimLogPage(ctx, s.client, p, opts)
 }
 
-// SCIMLogsAll iterates over the configuration's SCIM request log from
-// opts.Page on, page by page, with the guards of Domains.SCIMLogsAll.
+// AllSCIMLogs iterates over the configuration's SCIM request log from
+// opts.Page on, page by page, with the guards of Domains.AllSCIMLogs.
 //
 // PostHog requires no scope for this action, which means personal API keys
 // are rejected: with one, the iterator yields ErrPersonalAPIKeyNotSupported
 // (only legacy keys created without scopes get through).
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/logs/ (scope none; personal API keys rejected)
-func (s *IdentityProviderConfigsService) SCIMLogsAll(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
+func (s *IdentityProviderConfigsService) AllSCIMLogs(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
 	p, err := idpConfigPath(org, id, "scim", "logs")
 	return scimLogsAll(ctx, s.client, p, err, opts)
 }

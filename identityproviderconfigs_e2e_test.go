@@ -261,12 +261,12 @@ func TestFidelity02_IdentityProviderConfigSCIMLogsPagination(t *testing.T) {
 			Status: 201 + i%2*200, CreatedAt: base.Add(time.Duration(i) * time.Minute),
 		})
 	}
-	p, err := c.IdentityProviderConfigs.SCIMLogs(ctx, org, cfg.ID, nil)
+	p, err := c.IdentityProviderConfigs.ListSCIMLogs(ctx, org, cfg.ID, nil)
 	if err != nil || p.Count != 25 || len(p.Results) != 20 || p.Next == "" || !p.Results[0].CreatedAt.Equal(base.Add(24*time.Minute)) {
 		t.Fatalf("first page = count %d, %d results, next %q, %v", p.Count, len(p.Results), p.Next, err)
 	}
 	n := 0
-	for l, err := range c.IdentityProviderConfigs.SCIMLogsAll(ctx, org, cfg.ID, &posthogapi.SCIMLogOptions{PageSize: 7, StatusMin: 400}) {
+	for l, err := range c.IdentityProviderConfigs.AllSCIMLogs(ctx, org, cfg.ID, &posthogapi.SCIMLogOptions{PageSize: 7, StatusMin: 400}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,14 +278,14 @@ func TestFidelity02_IdentityProviderConfigSCIMLogsPagination(t *testing.T) {
 	if n != 12 {
 		t.Errorf("%d logs with status >= 400, want 12", n)
 	}
-	dp, err := c.Domains.SCIMLogs(ctx, org, dom.ID, &posthogapi.SCIMLogOptions{PageSize: 100})
+	dp, err := c.Domains.ListSCIMLogs(ctx, org, dom.ID, &posthogapi.SCIMLogOptions{PageSize: 100})
 	if err != nil || dp.Count != 25 {
 		t.Errorf("domain scim logs = %v, %v; want the config's 25", dp, err)
 	}
 	member := srv.AddUser(posthogtest.UserSeed{Email: "m@example.com"})
 	srv.AddMember(org, member.UUID, posthogtest.LevelMember)
 	mc := e2eClient(t, srv, srv.NewAPIKeyFor(member.UUID))
-	_, err = mc.IdentityProviderConfigs.SCIMLogs(ctx, org, cfg.ID, nil)
+	_, err = mc.IdentityProviderConfigs.ListSCIMLogs(ctx, org, cfg.ID, nil)
 	ae := wantAPIError(t, err, 403, "permission_denied", "")
 	if ae.Detail != "Only organization admins can view SCIM logs." {
 		t.Errorf("member: %v", err)

@@ -196,7 +196,7 @@ func TestIdentityProviderConfigsSCIMLogs(t *testing.T) {
 	path := idpAPI(testIdP.String() + "/scim/logs/")
 	mt.RegisterResponder(http.MethodGet, path, respond(t, 200,
 		`{"count": 1, "next": null, "previous": null, "results": `+scimLogs(1)+`}`, "page=2&page_size=5&status_min=400", ""))
-	p, err := c.IdentityProviderConfigs.SCIMLogs(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP), &SCIMLogOptions{Page: 2, PageSize: 5, StatusMin: 400})
+	p, err := c.IdentityProviderConfigs.ListSCIMLogs(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP), &SCIMLogOptions{Page: 2, PageSize: 5, StatusMin: 400})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestIdentityProviderConfigsSCIMLogs(t *testing.T) {
 	}
 }
 
-func TestIdentityProviderConfigsSCIMLogsAllWalksPageNumbers(t *testing.T) {
+func TestIdentityProviderConfigsAllSCIMLogsWalksPageNumbers(t *testing.T) {
 	c, mt := newMockClient(t)
 	path := idpAPI(testIdP.String() + "/scim/logs/")
 	var seen []string
@@ -214,7 +214,7 @@ func TestIdentityProviderConfigsSCIMLogsAllWalksPageNumbers(t *testing.T) {
 		`{"count": 3, "next": null, "previous": "` + path + `?page_size=2", "results": ` + scimLogs(3) + `}`,
 	}, &seen))
 	var ids []string
-	for l, err := range c.IdentityProviderConfigs.SCIMLogsAll(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP), &SCIMLogOptions{PageSize: 2}) {
+	for l, err := range c.IdentityProviderConfigs.AllSCIMLogs(context.Background(), OrganizationID(testOrg), IdentityProviderConfigID(testIdP), &SCIMLogOptions{PageSize: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,9 +266,9 @@ func TestIdentityProviderConfigsValidation(t *testing.T) {
 	if _, err := c.IdentityProviderConfigs.SCIMToken(ctx, OrganizationID(uuid.Nil), IdentityProviderConfigID(testIdP)); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("nil org: %v", err)
 	}
-	for _, err := range c.IdentityProviderConfigs.SCIMLogsAll(ctx, OrganizationID(testOrg), IdentityProviderConfigID(testIdP), &SCIMLogOptions{PageSize: 101}) {
+	for _, err := range c.IdentityProviderConfigs.AllSCIMLogs(ctx, OrganizationID(testOrg), IdentityProviderConfigID(testIdP), &SCIMLogOptions{PageSize: 101}) {
 		if !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("SCIMLogsAll page size: %v", err)
+			t.Errorf("AllSCIMLogs page size: %v", err)
 		}
 	}
 	// A blank issuer (removing it) and a plain https issuer pass.

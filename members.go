@@ -106,8 +106,13 @@ func (o *MemberListOptions) validate() error {
 	return nil
 }
 
-// MemberUpdate is the body of Members.Update and Members.Replace: the level
-// is the only writable field of a membership.
+// MemberReplace is the body of Members.Replace. The level is the only
+// writable field of a membership, so PostHog's PUT reads what PATCH reads:
+// it is MemberUpdate.
+type MemberReplace = MemberUpdate
+
+// MemberUpdate is the body of Members.Update and, as MemberReplace, of
+// Members.Replace: the level is the only writable field of a membership.
 type MemberUpdate struct {
 	Level MembershipLevel `json:"level"`
 }
@@ -213,7 +218,7 @@ func (s *MembersService) Update(ctx context.Context, org OrganizationID, user Us
 // Replace sets the member's writable fields (PUT); the level is the only one.
 //
 // API: PUT /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
-func (s *MembersService) Replace(ctx context.Context, org OrganizationID, user UserUUID, upd *MemberUpdate) (*OrganizationMember, error) {
+func (s *MembersService) Replace(ctx context.Context, org OrganizationID, user UserUUID, upd *MemberReplace) (*OrganizationMember, error) {
 	return s.write(ctx, http.MethodPut, org, user, upd)
 }
 

@@ -157,8 +157,12 @@ type OrganizationProject struct {
 	Name           string         `json:"name"`
 }
 
-// OrganizationCreate is the body of Organizations.Create and
-// Organizations.Replace. Name is required.
+// OrganizationReplace is the body of Organizations.Replace: PostHog's PUT
+// reads the fields of a create, so it is OrganizationCreate.
+type OrganizationReplace = OrganizationCreate
+
+// OrganizationCreate is the body of Organizations.Create and, as
+// OrganizationReplace, of Organizations.Replace. Name is required.
 type OrganizationCreate struct {
 	Name                         string                          `json:"name"`
 	LogoMediaID                  Nullable[MediaID]               `json:"logo_media_id,omitzero"`
@@ -328,7 +332,7 @@ func (s *OrganizationsService) Update(ctx context.Context, id OrganizationID, up
 // working. PostHog Cloud does not check it.
 //
 // API: PUT /api/organizations/{id}/ (scope organization:write)
-func (s *OrganizationsService) Replace(ctx context.Context, id OrganizationID, org *OrganizationCreate) (*Organization, error) {
+func (s *OrganizationsService) Replace(ctx context.Context, id OrganizationID, org *OrganizationReplace) (*Organization, error) {
 	if err := checkID("organization id", id); err != nil {
 		return nil, err
 	}

@@ -326,3 +326,66 @@ func (c *Client) nextURL(cur *url.URL, next string, n int) (*url.URL, error) {
 	}
 	return u, nil
 }
+
+// pageNumberAll iterates over a list paged by page number (SCIM logs,
+// project activity) from page start (at least 1), fetching page after page
+// with fetch as the loop asks for items. PostHog's next links are used only
+// to tell whether there is a next page, never followed, so they cannot lead
+// the client elsewhere. The iterator yields an error and stops on a request
+// error and on a page that makes no progress: an empty page that claims a
+// next one, a page whose first item (by key; the zero key is not compared)
+// is the previous page's first, or a next link that names an earlier page
+// number. where names the list in those errors.
+func pageNumberAll[T any, K comparable](where string, start int, fetch func(page int) (*Page[T], error), key func(*T) K) iter.Seq2[*T, error] {
+	start = max(start, 1)
+	return func(yield func(*T, error) bool) {
+		var zero, prevFirst K
+		for page := start; ; page++ {
+			pg, err := fetch(page)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if len(pg.Results) > 0 {
+				if first := key(&pg.Results[0]); first != zero && first == prevFirst {
+					yield(nil, fmt.Errorf("%w: GET %s: page %d repeats the previous page", ErrPaginationStalled, where, page))
+					return
+				}
+				prevFirst = key(&pg.Results[0])
+			}
+			for i := range pg.Results {
+				if !yield(&pg.Results[i], nil) {
+					return
+				}
+			}
+			if pg.Next == "" {
+				return
+			}
+			if err := checkPageNumberNext(where, page, len(pg.Results), pg.Next); err != nil {
+				yield(nil, err)
+				return
+			}
+		}
+	}
+}
+
+// checkPageNumberNext guards pageNumberAll against a page of n items, page
+// number page, whose next link makes no progress.
+func checkPageNumberNext(where string, page, n int, next string) error {
+	if n == 0 {
+		return fmt.Errorf("%w: GET %s: empty page %d with a next link", ErrPaginationStalled, where, page)
+	}
+	if u, err := url.Parse(next); err == nil {
+		if v := u.Query().Get("page"); v != "" {
+			if p, err := strconv.Atoi(v); err == nil && p <= page {
+				return fmt.Errorf("%w: GET %s: next link points to page %d from page %d", ErrPaginationStalled, where, p, page)
+			}
+		}
+	}
+	return nil
+}
+
+// errSeq is an iterator that yields err alone.
+func errSeq[T any](err error) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) { yield(nil, err) }
+}

@@ -21,10 +21,19 @@ import (
 // the project's ID, so these methods reach it.
 type ProjectBatchExportsService service
 
-// BatchExportUnpauseOptions are the options of ProjectBatchExports.Unpause.
+// BatchExportUnpauseOptions are the options of BatchExports.Unpause and
+// ProjectBatchExports.Unpause.
 type BatchExportUnpauseOptions struct {
 	// Backfill also exports the data of the time the export was paused.
 	Backfill bool
+}
+
+// body is the unpause request body; nil options send backfill false.
+func (o *BatchExportUnpauseOptions) body() batchExportUnpauseBody {
+	if o == nil {
+		return batchExportUnpauseBody{}
+	}
+	return batchExportUnpauseBody{Backfill: o.Backfill}
 }
 
 // BatchExportRunsOptions filters and pages ProjectBatchExports.ListRuns.
@@ -325,12 +334,8 @@ func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project int64,
 	if err != nil {
 		return nil, err
 	}
-	body := batchExportUnpauseBody{}
-	if opts != nil {
-		body.Backfill = opts.Backfill
-	}
 	st := new(BatchExportPauseState)
-	if err := s.call(ctx, http.MethodPost, p, nil, body, st); err != nil {
+	if err := s.call(ctx, http.MethodPost, p, nil, opts.body(), st); err != nil {
 		return nil, err
 	}
 	return st, nil

@@ -185,6 +185,8 @@ type ProjectBasic struct {
 //
 // Free-form fields are decoded as the JSON PostHog stores:
 // objects as map[string]any, lists of objects as []map[string]any.
+// Printing it with %v or %#v redacts the secret tokens (SecretAPIToken,
+// SecretAPITokenBackup, LiveEventsToken); APIToken is public and shown.
 type Project struct {
 	ID           int64          `json:"id"`
 	Organization OrganizationID `json:"organization"`
@@ -271,6 +273,15 @@ type Project struct {
 	AvailableSetupTaskIDs []SetupTaskID  `json:"available_setup_task_ids"`
 }
 
+// projectSecrets are the JSON keys of Project that String redacts.
+var projectSecrets = []string{"secret_api_token", "secret_api_token_backup", "live_events_token"}
+
+// String describes the project with its secret tokens redacted.
+func (p Project) String() string { return redactedString("", p, projectSecrets...) }
+
+// GoString is String for %#v.
+func (p Project) GoString() string { return redactedString("posthogapi.Project", p, projectSecrets...) }
+
 // ProjectSettings are the writable settings of a project, shared by
 // ProjectCreate and ProjectUpdate. Only set fields are sent: pointers and
 // Nullable fields when set, slices and maps when not nil (an empty,
@@ -338,7 +349,12 @@ type ProjectSettings struct {
 	ProactiveTasksEnabled Nullable[bool]           `json:"proactive_tasks_enabled,omitzero"`
 }
 
-// ProjectCreate is the body of Projects.Create and Projects.Replace.
+// ProjectReplace is the body of Projects.Replace: PostHog's PUT reads the
+// fields of a create, so it is ProjectCreate.
+type ProjectReplace = ProjectCreate
+
+// ProjectCreate is the body of Projects.Create and, as ProjectReplace, of
+// Projects.Replace.
 type ProjectCreate struct {
 	// Name is required by this client (1 to 200 characters, not blank).
 	// PostHog itself would pick a unique default name when none is given.
@@ -381,8 +397,9 @@ type ProjectDemoDataStatus struct {
 	IsGeneratingDemoData bool `json:"is_generating_demo_data"`
 }
 
-// ProjectActivityOptions pages Projects.Activity. PostHog pages activity by
-// page number, not by offset.
+// ProjectActivityOptions pages Projects.ListActivity and
+// Projects.AllActivity. PostHog pages activity by page number, not by
+// offset.
 type ProjectActivityOptions struct {
 	// Limit is the page size (0: PostHog's default, 10).
 	Limit int `url:"limit,omitempty"`
@@ -390,13 +407,13 @@ type ProjectActivityOptions struct {
 	Page int `url:"page,omitempty"`
 }
 
-// ProjectActivityPage is one page of a project's activity log.
-type ProjectActivityPage struct {
-	Results []ProjectActivity `json:"results"`
-	// Next and Previous are absolute URLs of the neighbouring pages, or "".
-	Next       string `json:"next"`
-	Previous   string `json:"previous"`
-	TotalCount int    `json:"total_count"`
+// projectActivityPage is PostHog's activity page as sent: the total is
+// total_count, not count. ListActivity answers it as a Page.
+type projectActivityPage struct {
+	Results    []ProjectActivity `json:"results"`
+	Next       string            `json:"next"`
+	Previous   string            `json:"previous"`
+	TotalCount int               `json:"total_count"`
 }
 
 // ProjectActivity is one entry of a project's activity log (PostHog's
@@ -659,7 +676,7 @@ func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id int
 // project of the organization answers 409 (ErrConflict).
 //
 // API: PUT /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
-func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id int64, project *ProjectCreate) (*Project, error) {
+func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id int64, project *ProjectReplace) (*Project, error) {
 	p, err := projectPath(org, id)
 	if err != nil {
 		return nil, err
@@ -684,12 +701,14 @@ func (s *ProjectsService) Delete(ctx context.Context, org OrganizationID, id int
 	return err
 }
 
-// Activity returns one page of the project's activity log, newest first.
-// PostHog requires no scope for this action, which means personal API
-// keys are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
+// ListActivity returns one page of the project's activity log, newest
+// first; Page.Count is the number of entries across all pages (PostHog's
+// total_count). PostHog requires no scope for this action,
+// which means personal API keys are rejected: with one, the call returns
+// ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/activity/ (scope none; personal API keys rejected)
-func (s *ProjectsService) Activity(ctx context.Context, org OrganizationID, id int64, opts *ProjectActivityOptions) (*ProjectActivityPage, error) {
+func (s *ProjectsService) ListActivity(ctx context.Context, org OrganizationID, id int64, opts *ProjectActivityOptions) (*Page[ProjectActivity], error) {
 	p, err := projectPath(org, id, "activity")
 	if err != nil {
 		return nil, err
@@ -697,11 +716,43 @@ func (s *ProjectsService) Activity(ctx context.Context, org OrganizationID, id i
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	a := new(ProjectActivityPage)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, query: opts, out: a}); err != nil {
+	return s.activityPage(ctx, p, opts)
+}
+
+// AllActivity iterates over the project's activity log, newest first,
+// from opts.Page on, requesting page after page by number with the guards
+// of Domains.AllSCIMLogs (PostHog's next links are never followed). opts
+// is copied when AllActivity is called and never modified; pages are
+// fetched lazily. Personal API keys are rejected, as for ListActivity.
+//
+// API: GET /api/organizations/{organization_id}/projects/{id}/activity/ (scope none; personal API keys rejected)
+func (s *ProjectsService) AllActivity(ctx context.Context, org OrganizationID, id int64, opts *ProjectActivityOptions) iter.Seq2[*ProjectActivity, error] {
+	p, err := projectPath(org, id, "activity")
+	if err == nil {
+		err = opts.validate()
+	}
+	if err != nil {
+		return errSeq[ProjectActivity](err)
+	}
+	var q ProjectActivityOptions
+	if opts != nil {
+		q = *opts
+	}
+	fetch := func(page int) (*Page[ProjectActivity], error) {
+		cur := q
+		cur.Page = page
+		return s.activityPage(ctx, p, &cur)
+	}
+	return pageNumberAll(s.client.apiPrefix+p, q.Page, fetch, func(a *ProjectActivity) uuid.UUID { return a.ID })
+}
+
+// activityPage fetches one activity page and converts it to a Page.
+func (s *ProjectsService) activityPage(ctx context.Context, path string, opts *ProjectActivityOptions) (*Page[ProjectActivity], error) {
+	a := new(projectActivityPage)
+	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: path, query: opts, out: a}); err != nil {
 		return nil, err
 	}
-	return a, nil
+	return &Page[ProjectActivity]{Count: a.TotalCount, Next: a.Next, Previous: a.Previous, Results: a.Results}, nil
 }
 
 // AddProductIntent records interest in a product for the project. The

@@ -200,25 +200,12 @@ func TestProjectsE2EPersonalKeyRejected(t *testing.T) {
 	p := srv.AddProject(posthogapi.OrganizationID(org), "Seeded")
 	target := srv.AddOrganization("Target", posthogapi.UserUUID(uuid.Nil))
 	calls := map[string]func() error{
-		"Activity": func() error {
-			_, err := c.Projects.Activity(ctx, posthogapi.OrganizationID(org), p.ID, nil)
+		"ListActivity": func() error {
+			_, err := c.Projects.ListActivity(ctx, posthogapi.OrganizationID(org), p.ID, nil)
 			return err
 		},
 		"ChangeOrganization": func() error {
 			_, err := c.Projects.ChangeOrganization(ctx, posthogapi.OrganizationID(org), p.ID, target.ID)
-			return err
-		},
-		"DeleteSecretTokenBackup": func() error {
-			_, err := c.Projects.DeleteSecretTokenBackup(ctx, posthogapi.OrganizationID(org), p.ID)
-			return err
-		},
-		"IsGeneratingDemoData": func() error {
-			_, err := c.Projects.IsGeneratingDemoData(ctx, posthogapi.OrganizationID(org), p.ID)
-			return err
-		},
-		"ResetToken": func() error { _, err := c.Projects.ResetToken(ctx, posthogapi.OrganizationID(org), p.ID); return err },
-		"RotateSecretToken": func() error {
-			_, err := c.Projects.RotateSecretToken(ctx, posthogapi.OrganizationID(org), p.ID)
 			return err
 		},
 		"GenerateConversationsPublicToken": func() error {

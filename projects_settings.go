@@ -26,11 +26,12 @@ type EventIngestionRestriction struct {
 	Pipelines []string `json:"pipelines"`
 }
 
-// EventIngestionRestrictions returns the project's event ingestion
-// restrictions (an unpaginated list).
+// ListEventIngestionRestrictions returns the project's event ingestion
+// restrictions. PostHog does not page this list, so it is a slice and there
+// is no All twin.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/event_ingestion_restrictions/ (scope project:read)
-func (s *ProjectsService) EventIngestionRestrictions(ctx context.Context, org OrganizationID, projectID int64) ([]EventIngestionRestriction, error) {
+func (s *ProjectsService) ListEventIngestionRestrictions(ctx context.Context, org OrganizationID, projectID int64) ([]EventIngestionRestriction, error) {
 	p, err := projectPath(org, projectID, "event_ingestion_restrictions")
 	if err != nil {
 		return nil, err

@@ -329,11 +329,11 @@ func TestProjectsActivity(t *testing.T) {
 			 "detail": null, "created_at": "2025-03-01T09:00:00Z"}],
 		"next": "https://posthog.example/ph/api/organizations/0191b7a5-2c1e-7c3a-9f00-aa11bb22cc33/projects/42/activity/?page=3&limit=5",
 		"previous": null, "total_count": 12}`, "limit=5&page=2", ""))
-	a, err := c.Projects.Activity(context.Background(), OrganizationID(projOrg), 42, &ProjectActivityOptions{Limit: 5, Page: 2})
+	a, err := c.Projects.ListActivity(context.Background(), OrganizationID(projOrg), 42, &ProjectActivityOptions{Limit: 5, Page: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.TotalCount != 12 || len(a.Results) != 2 || !strings.Contains(a.Next, "page=3") || a.Previous != "" {
+	if a.Count != 12 || len(a.Results) != 2 || !strings.Contains(a.Next, "page=3") || a.Previous != "" {
 		t.Fatalf("page = %+v", a)
 	}
 	e := a.Results[0]
@@ -509,7 +509,7 @@ func TestProjectsValidation(t *testing.T) {
 			return err
 		},
 		"activity page": func() error {
-			_, err := c.Projects.Activity(ctx, OrganizationID(projOrg), 1, &ProjectActivityOptions{Page: -1})
+			_, err := c.Projects.ListActivity(ctx, OrganizationID(projOrg), 1, &ProjectActivityOptions{Page: -1})
 			return err
 		},
 		"empty product": func() error {

@@ -68,8 +68,9 @@ type ProxyRecord struct {
 }
 
 // ProxyRecordList is the answer of ProxyRecords.List: every record of the
-// organization, newest first, and the plan's limit. PostHog does not page
-// this list: it sends no count or links and ignores limit and offset.
+// organization, newest first, and the plan's limit. It is a list, not a
+// Page: PostHog sends no count or links and ignores limit and offset, so
+// ProxyRecords has no All iterator.
 type ProxyRecordList struct {
 	Results []ProxyRecord `json:"results"`
 	// MaxProxyRecords is how many records the organization's plan allows
@@ -97,8 +98,12 @@ func (l *ProxyRecordList) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ProxyRecordCreate is the body of ProxyRecords.Create and
-// ProxyRecords.Replace.
+// ProxyRecordReplace is the body of ProxyRecords.Replace: PostHog's PUT
+// reads the fields of a create (the domain), so it is ProxyRecordCreate.
+type ProxyRecordReplace = ProxyRecordCreate
+
+// ProxyRecordCreate is the body of ProxyRecords.Create and, as
+// ProxyRecordReplace, of ProxyRecords.Replace.
 type ProxyRecordCreate struct {
 	// Domain is the subdomain to proxy through, such as "e.example.com"
 	// (at most 64 characters).
@@ -305,7 +310,7 @@ func (s *ProxyRecordsService) Update(ctx context.Context, org OrganizationID, id
 // delete the record and create a new one instead.
 //
 // API: PUT /api/organizations/{organization_id}/proxy_records/{id}/ (scope organization:write)
-func (s *ProxyRecordsService) Replace(ctx context.Context, org OrganizationID, id ProxyRecordID, record *ProxyRecordCreate) (*ProxyRecord, error) {
+func (s *ProxyRecordsService) Replace(ctx context.Context, org OrganizationID, id ProxyRecordID, record *ProxyRecordReplace) (*ProxyRecord, error) {
 	p, err := proxyRecordPath(org, id)
 	if err != nil {
 		return nil, err

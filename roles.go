@@ -49,7 +49,12 @@ type RoleMembership struct {
 	UpdatedAt          time.Time           `json:"updated_at"`
 }
 
-// RoleCreate is the body of Roles.Create and Roles.Replace.
+// RoleReplace is the body of Roles.Replace: PostHog's PUT reads the fields
+// of a create (the name), so it is RoleCreate.
+type RoleReplace = RoleCreate
+
+// RoleCreate is the body of Roles.Create and, as RoleReplace, of
+// Roles.Replace.
 type RoleCreate struct {
 	// Name is required, at most MaxRoleNameLength characters, and unique in
 	// the organization regardless of case.
@@ -194,7 +199,7 @@ func (s *RolesService) Update(ctx context.Context, org OrganizationID, id RoleID
 // one. It needs an admin.
 //
 // API: PUT /api/organizations/{organization_id}/roles/{id}/ (scope organization:write)
-func (s *RolesService) Replace(ctx context.Context, org OrganizationID, id RoleID, role *RoleCreate) (*Role, error) {
+func (s *RolesService) Replace(ctx context.Context, org OrganizationID, id RoleID, role *RoleReplace) (*Role, error) {
 	p, err := rolePath(org, id)
 	if err != nil {
 		return nil, err

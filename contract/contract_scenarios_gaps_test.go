@@ -58,8 +58,8 @@ func contractGaps(ctx context.Context, e *contractEnv) error {
 
 	p := e.srv.AddProject(org, "Ingest")
 	e.srv.AddEventIngestionRestriction(org, p.ID, posthogtest.EventIngestionRestriction{RestrictionType: "skip_person_processing", DistinctIDs: []string{"bot"}})
-	if _, err := c.Projects.EventIngestionRestrictions(ctx, org, p.ID); err != nil {
-		return fail("Projects.EventIngestionRestrictions", err)
+	if _, err := c.Projects.ListEventIngestionRestrictions(ctx, org, p.ID); err != nil {
+		return fail("Projects.ListEventIngestionRestrictions", err)
 	}
 	return nil
 }

@@ -310,8 +310,11 @@ func contractProjects(ctx context.Context, e *contractEnv) error {
 		return fail("Projects.CompleteProductOnboarding", err)
 	}
 	l := e.legacy
-	if _, err := l.Projects.Activity(ctx, org, p.ID, &posthogapi.ProjectActivityOptions{Limit: 5, Page: 1}); err != nil {
-		return fail("Projects.Activity", err)
+	if _, err := l.Projects.ListActivity(ctx, org, p.ID, &posthogapi.ProjectActivityOptions{Limit: 5, Page: 1}); err != nil {
+		return fail("Projects.ListActivity", err)
+	}
+	if err := drain(l.Projects.AllActivity(ctx, org, p.ID, &posthogapi.ProjectActivityOptions{Limit: 2})); err != nil {
+		return fail("Projects.AllActivity", err)
 	}
 	if _, err := l.Projects.IsGeneratingDemoData(ctx, org, p.ID); err != nil {
 		return fail("Projects.IsGeneratingDemoData", err)
@@ -411,7 +414,7 @@ func contractBatchExports(ctx context.Context, e *contractEnv) error {
 	if _, err := c.BatchExports.Pause(ctx, org, be.ID); err != nil {
 		return fail("BatchExports.Pause", err)
 	}
-	if _, err := c.BatchExports.Unpause(ctx, org, be.ID, true); err != nil {
+	if _, err := c.BatchExports.Unpause(ctx, org, be.ID, &posthogapi.BatchExportUnpauseOptions{Backfill: true}); err != nil {
 		return fail("BatchExports.Unpause", err)
 	}
 	if _, err := c.BatchExports.Replace(ctx, org, be.ID, &posthogapi.BatchExportCreate{
@@ -426,11 +429,14 @@ func contractBatchExports(ctx context.Context, e *contractEnv) error {
 	if _, err := c.BatchExports.Backfill(ctx, org, be.ID, &posthogapi.BatchExportBackfillRequest{StartAt: &from, EndAt: &end}); err != nil {
 		return fail("BatchExports.Backfill", err)
 	}
-	if _, err := e.legacy.BatchExports.Logs(ctx, org, be.ID, &posthogapi.BatchExportLogsOptions{
+	if _, err := e.legacy.BatchExports.ListLogs(ctx, org, be.ID, &posthogapi.BatchExportLogsOptions{
 		ListOptions: posthogapi.ListOptions{Limit: 10}, Level: []posthogapi.BatchExportLogLevel{posthogapi.LogLevelInfo, posthogapi.LogLevelError}, Search: "run",
 		After: &from, Before: &end, InstanceID: "run-1",
 	}); err != nil {
-		return fail("BatchExports.Logs", err)
+		return fail("BatchExports.ListLogs", err)
+	}
+	if err := drain(e.legacy.BatchExports.AllLogs(ctx, org, be.ID, &posthogapi.BatchExportLogsOptions{Level: []posthogapi.BatchExportLogLevel{posthogapi.LogLevelError}})); err != nil {
+		return fail("BatchExports.AllLogs", err)
 	}
 	if _, err := c.BatchExports.Test(ctx, org, posthogapi.DestinationBigQuery); err != nil {
 		return fail("BatchExports.Test", err)
@@ -509,13 +515,13 @@ func contractDomains(ctx context.Context, e *contractEnv) error {
 		})
 	}
 	after, before := base.Add(-time.Minute), base.Add(time.Hour)
-	if _, err := l.Domains.SCIMLogs(ctx, org, d.ID, &posthogapi.SCIMLogOptions{
+	if _, err := l.Domains.ListSCIMLogs(ctx, org, d.ID, &posthogapi.SCIMLogOptions{
 		Page: 1, PageSize: 2, StatusMin: 200, StatusMax: 299, Search: "user", After: &after, Before: &before,
 	}); err != nil {
-		return fail("Domains.SCIMLogs", err)
+		return fail("Domains.ListSCIMLogs", err)
 	}
-	if err := drain(l.Domains.SCIMLogsAll(ctx, org, d.ID, &posthogapi.SCIMLogOptions{PageSize: 2})); err != nil {
-		return fail("Domains.SCIMLogsAll", err)
+	if err := drain(l.Domains.AllSCIMLogs(ctx, org, d.ID, &posthogapi.SCIMLogOptions{PageSize: 2})); err != nil {
+		return fail("Domains.AllSCIMLogs", err)
 	}
 	if err := c.Domains.Delete(ctx, org, d.ID); err != nil {
 		return fail("Domains.Delete", err)
@@ -746,11 +752,11 @@ func contractIdentityProviderConfigs(ctx context.Context, e *contractEnv) error 
 			Method: "POST", RequestBody: map[string]any{"userName": fmt.Sprintf("user%d@example.com", i)}, Status: 201,
 		})
 	}
-	if _, err := l.IdentityProviderConfigs.SCIMLogs(ctx, org, cfg.ID, &posthogapi.SCIMLogOptions{Page: 1, PageSize: 2, StatusMin: 200}); err != nil {
+	if _, err := l.IdentityProviderConfigs.ListSCIMLogs(ctx, org, cfg.ID, &posthogapi.SCIMLogOptions{Page: 1, PageSize: 2, StatusMin: 200}); err != nil {
 		return fail("IdentityProviderConfigs.SCIMLogs", err)
 	}
-	if err := drain(l.IdentityProviderConfigs.SCIMLogsAll(ctx, org, cfg.ID, &posthogapi.SCIMLogOptions{PageSize: 2})); err != nil {
-		return fail("IdentityProviderConfigs.SCIMLogsAll", err)
+	if err := drain(l.IdentityProviderConfigs.AllSCIMLogs(ctx, org, cfg.ID, &posthogapi.SCIMLogOptions{PageSize: 2})); err != nil {
+		return fail("IdentityProviderConfigs.AllSCIMLogs", err)
 	}
 	if err := c.IdentityProviderConfigs.Delete(ctx, org, cfg.ID); err != nil {
 		return fail("IdentityProviderConfigs.Delete", err)

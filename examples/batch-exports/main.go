@@ -123,7 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if cmd == "pause" {
 		state, err = env.Client.BatchExports.Pause(ctx, m.org.ID, m.export.ID)
 	} else {
-		state, err = env.Client.BatchExports.Unpause(ctx, m.org.ID, m.export.ID, *backfill)
+		state, err = env.Client.BatchExports.Unpause(ctx, m.org.ID, m.export.ID, &posthogapi.BatchExportUnpauseOptions{Backfill: *backfill})
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "batch-exports: %s %q: %v\n", cmd, name, err)
