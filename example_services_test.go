@@ -51,7 +51,7 @@ func ExampleRolesService() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := c.Roles.AddMember(ctx, org, role.ID, ada.User.UUID); err != nil {
+	if _, err := c.Roles.AddUser(ctx, org, role.ID, ada.User.UUID); err != nil {
 		log.Fatal(err)
 	}
 	roles, err := c.Roles.ListForUser(ctx, org, ada.User.UUID)

@@ -219,7 +219,7 @@ func TestFidelity10_ValidationCodeInvalidIsInvalidInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Roles.AddMember(ctx, posthogapi.OrganizationID(org), r.ID, posthogapi.UserUUID(uuid.New()))
+	_, err = c.Roles.AddUser(ctx, posthogapi.OrganizationID(org), r.ID, posthogapi.UserUUID(uuid.New()))
 	if ae := wantAPIError(t, err, 400, "invalid_input", ""); ae.Detail != "User does not exist." {
 		t.Errorf("unknown user: %v", err)
 	}

@@ -4,6 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-querystring/query"
@@ -64,5 +69,55 @@ func TestIDGoString(t *testing.T) {
 	}
 	if got := fmt.Sprintf("%v", m); got != "0191e8a4-0000-7000-8000-000000000100" {
 		t.Fatalf("%%v = %s", got)
+	}
+}
+
+// TestWrongIDsDoNotCompile compiles testdata/wrongids, an offboarding flow
+// that passes every wrong kind of ID (an organization membership ID where
+// the user's UUID is meant, a role membership ID, a user's UUID where a role
+// or an invite is meant, organization and role swapped, ...): each line
+// marked ERROR must be a compile error, and no other line may be one. With
+// plain uuid.UUID parameters all of them compiled, and PostHog's 404 read as
+// "already gone" to idempotent clean-up code.
+func TestWrongIDsDoNotCompile(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to compile testdata/wrongids: %v", err)
+	}
+	src, err := os.ReadFile("testdata/wrongids/wrongids.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]bool{}
+	for i, line := range strings.Split(string(src), "\n") {
+		if strings.Contains(line, "// ERROR ") {
+			want[i+1] = true
+		}
+	}
+	if len(want) < 15 {
+		t.Fatalf("only %d ERROR lines in testdata/wrongids", len(want))
+	}
+	out, err := exec.Command(goBin, "build", "-gcflags=-e", "-o", os.DevNull, "./testdata/wrongids/").CombinedOutput()
+	if err == nil {
+		t.Fatal("testdata/wrongids compiled: some wrong ID is accepted")
+	}
+	got := map[int]bool{}
+	re := regexp.MustCompile(`wrongids\.go:(\d+):\d+: (.*)`)
+	for _, m := range re.FindAllStringSubmatch(string(out), -1) {
+		n, _ := strconv.Atoi(m[1])
+		if !strings.Contains(m[2], "cannot use") {
+			t.Errorf("line %d: unexpected error %q", n, m[2])
+		}
+		got[n] = true
+	}
+	for n := range want {
+		if !got[n] {
+			t.Errorf("line %d compiles: %s", n, strings.TrimSpace(strings.Split(string(src), "\n")[n-1]))
+		}
+	}
+	for n := range got {
+		if !want[n] {
+			t.Errorf("line %d does not compile but is not marked ERROR:\n%s", n, out)
+		}
 	}
 }

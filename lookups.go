@@ -106,7 +106,7 @@ var ErrNotOrganizationMember = errors.New("posthogapi: not the UUID of a member'
 
 // RemoveUser takes the role away from user (the user's UUID,
 // OrganizationMember.User.UUID): it finds the user's membership in the
-// role and deletes it. RemoveMember does the same given the membership's
+// role and deletes it. RemoveMembership does the same given the membership's
 // ID.
 //
 // When the user is not in the role, the error wraps ErrNotFound (so
@@ -131,7 +131,7 @@ func (s *RolesService) RemoveUser(ctx context.Context, org OrganizationID, role 
 		return notFoundAsWrongID(err, "role or organization", role)
 	}
 	if m != nil {
-		return s.RemoveMember(ctx, org, role, m.ID)
+		return s.RemoveMembership(ctx, org, role, m.ID)
 	}
 	if _, err := s.client.Members.Get(ctx, org, user); err != nil {
 		if errors.Is(err, ErrNotFound) {

@@ -36,7 +36,7 @@ type Role struct {
 // RoleMembership is a member's membership of a role.
 type RoleMembership struct {
 	// ID identifies the role membership (Roles.GetMembership,
-	// Roles.RemoveMember); it is neither the user's UUID nor the
+	// Roles.RemoveMembership); it is neither the user's UUID nor the
 	// organization membership's ID.
 	ID     RoleMembershipID `json:"id"`
 	RoleID RoleID           `json:"role_id"`
@@ -66,7 +66,7 @@ type RoleUpdate struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// roleMembershipCreate is the body of Roles.AddMember.
+// roleMembershipCreate is the body of Roles.AddUser.
 type roleMembershipCreate struct {
 	UserUUID UserUUID `json:"user_uuid"`
 }
@@ -267,13 +267,13 @@ func (s *RolesService) GetMembership(ctx context.Context, org OrganizationID, ro
 	return m, nil
 }
 
-// AddMember gives the role to the organization member whose user has the
+// AddUser gives the role to the organization member whose user has the
 // given UUID. It needs an admin. PostHog answers 400 "User does not exist."
 // when the user is not a member of the organization, and 400 "User is
 // already part of the role." when they already have it.
 //
 // API: POST /api/organizations/{organization_id}/roles/{role_id}/role_memberships/ (scope organization:write)
-func (s *RolesService) AddMember(ctx context.Context, org OrganizationID, role RoleID, user UserUUID) (*RoleMembership, error) {
+func (s *RolesService) AddUser(ctx context.Context, org OrganizationID, role RoleID, user UserUUID) (*RoleMembership, error) {
 	p, err := rolePath(org, role, "role_memberships")
 	if err != nil {
 		return nil, err
@@ -288,11 +288,11 @@ func (s *RolesService) AddMember(ctx context.Context, org OrganizationID, role R
 	return m, nil
 }
 
-// RemoveMember takes the role away from a member, by the role membership's
+// RemoveMembership takes the role away from a member, by the role membership's
 // ID (RoleMembership.ID, not the user's UUID). It needs an admin.
 //
 // API: DELETE /api/organizations/{organization_id}/roles/{role_id}/role_memberships/{id}/ (scope organization:write)
-func (s *RolesService) RemoveMember(ctx context.Context, org OrganizationID, role RoleID, id RoleMembershipID) error {
+func (s *RolesService) RemoveMembership(ctx context.Context, org OrganizationID, role RoleID, id RoleMembershipID) error {
 	p, err := roleMembershipPath(org, role, id)
 	if err != nil {
 		return err

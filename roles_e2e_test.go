@@ -84,20 +84,20 @@ func TestRolesE2E(t *testing.T) {
 	}
 
 	// Memberships.
-	m, err := c.Roles.AddMember(ctx, org, eng.ID, mo.UUID)
+	m, err := c.Roles.AddUser(ctx, org, eng.ID, mo.UUID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.RoleID != eng.ID || m.User.UUID != mo.UUID || m.OrganizationMember == nil || m.OrganizationMember.User.Email != "mo@example.com" {
 		t.Fatalf("membership = %+v", m)
 	}
-	if _, err := c.Roles.AddMember(ctx, org, eng.ID, mo.UUID); !errors.As(err, &ae) || ae.Detail != "User is already part of the role." {
+	if _, err := c.Roles.AddUser(ctx, org, eng.ID, mo.UUID); !errors.As(err, &ae) || ae.Detail != "User is already part of the role." {
 		t.Errorf("second add: %v", err)
 	}
-	if _, err := c.Roles.AddMember(ctx, org, eng.ID, outsider.UUID); !errors.As(err, &ae) || ae.StatusCode != 400 || ae.Detail != "User does not exist." {
+	if _, err := c.Roles.AddUser(ctx, org, eng.ID, outsider.UUID); !errors.As(err, &ae) || ae.StatusCode != 400 || ae.Detail != "User does not exist." {
 		t.Errorf("outsider add: %v", err)
 	}
-	if _, err := c.Roles.AddMember(ctx, org, posthogapi.RoleID(uuid.New()), mo.UUID); !errors.As(err, &ae) || ae.Detail != "Role does not exist." {
+	if _, err := c.Roles.AddUser(ctx, org, posthogapi.RoleID(uuid.New()), mo.UUID); !errors.As(err, &ae) || ae.Detail != "Role does not exist." {
 		t.Errorf("unknown role: %v", err)
 	}
 	gm, err := c.Roles.GetMembership(ctx, org, eng.ID, m.ID)
@@ -114,7 +114,7 @@ func TestRolesE2E(t *testing.T) {
 	if got, _ := c.Roles.Get(ctx, org, eng.ID); len(got.Members) != 1 || got.Members[0].ID != m.ID {
 		t.Errorf("role members = %+v", got.Members)
 	}
-	if err := c.Roles.RemoveMember(ctx, org, eng.ID, m.ID); err != nil {
+	if err := c.Roles.RemoveMembership(ctx, org, eng.ID, m.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Roles.GetMembership(ctx, org, eng.ID, m.ID); !errors.Is(err, posthogapi.ErrNotFound) {
@@ -161,7 +161,7 @@ func TestRolesE2EMemberRemovalDropsRoleMemberships(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Roles.AddMember(ctx, org, r.ID, mo.UUID); err != nil {
+	if _, err := c.Roles.AddUser(ctx, org, r.ID, mo.UUID); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Members.Delete(ctx, org, mo.UUID); err != nil {
@@ -220,7 +220,7 @@ func TestRolesE2EPermissions(t *testing.T) {
 			_, err := member.Roles.Update(ctx, org, r.ID, &posthogapi.RoleUpdate{Name: posthogapi.Ptr("x")})
 			return err
 		}(),
-		"add":    func() error { _, err := member.Roles.AddMember(ctx, org, r.ID, mo.UUID); return err }(),
+		"add":    func() error { _, err := member.Roles.AddUser(ctx, org, r.ID, mo.UUID); return err }(),
 		"delete": member.Roles.Delete(ctx, org, r.ID),
 	} {
 		if !errors.Is(err, posthogapi.ErrPermissionDenied) || errors.Is(err, posthogapi.ErrMissingScope) {

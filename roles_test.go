@@ -219,11 +219,11 @@ func TestRoleValidationSendsNothing(t *testing.T) {
 		},
 		"delete nil id": func() error { return c.Roles.Delete(ctx, OrganizationID(roleOrg), RoleID(uuid.Nil)) },
 		"add nil user": func() error {
-			_, err := c.Roles.AddMember(ctx, OrganizationID(roleOrg), RoleID(roleID), UserUUID(uuid.Nil))
+			_, err := c.Roles.AddUser(ctx, OrganizationID(roleOrg), RoleID(roleID), UserUUID(uuid.Nil))
 			return err
 		},
 		"add nil role": func() error {
-			_, err := c.Roles.AddMember(ctx, OrganizationID(roleOrg), RoleID(uuid.Nil), UserUUID(roleUser))
+			_, err := c.Roles.AddUser(ctx, OrganizationID(roleOrg), RoleID(uuid.Nil), UserUUID(roleUser))
 			return err
 		},
 		"get nil member": func() error {
@@ -231,7 +231,7 @@ func TestRoleValidationSendsNothing(t *testing.T) {
 			return err
 		},
 		"remove nil id": func() error {
-			return c.Roles.RemoveMember(ctx, OrganizationID(roleOrg), RoleID(roleID), RoleMembershipID(uuid.Nil))
+			return c.Roles.RemoveMembership(ctx, OrganizationID(roleOrg), RoleID(roleID), RoleMembershipID(uuid.Nil))
 		},
 		"list nil role": func() error {
 			_, err := c.Roles.ListMemberships(ctx, OrganizationID(roleOrg), RoleID(uuid.Nil), nil)
@@ -304,7 +304,7 @@ func TestRoleMemberships(t *testing.T) {
 	if n != 2 {
 		t.Errorf("AllMemberships yielded %d", n)
 	}
-	m, err := c.Roles.AddMember(ctx, OrganizationID(roleOrg), RoleID(roleID), UserUUID(roleUser))
+	m, err := c.Roles.AddUser(ctx, OrganizationID(roleOrg), RoleID(roleID), UserUUID(roleUser))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestRoleMemberships(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRoleMembership(t, m)
-	if err := c.Roles.RemoveMember(ctx, OrganizationID(roleOrg), RoleID(roleID), RoleMembershipID(roleMember)); err != nil {
+	if err := c.Roles.RemoveMembership(ctx, OrganizationID(roleOrg), RoleID(roleID), RoleMembershipID(roleMember)); err != nil {
 		t.Fatal(err)
 	}
 	info := mt.GetCallCountInfo()
@@ -327,7 +327,7 @@ func TestRoleAddMemberErrors(t *testing.T) {
 	list := rolesURL(roleID.String() + "/role_memberships/")
 	mt.RegisterResponder(http.MethodPost, list, respond(t, 400,
 		`{"type": "validation_error", "code": "invalid_input", "detail": "User is already part of the role.", "attr": null}`, "", ""))
-	_, err := c.Roles.AddMember(context.Background(), OrganizationID(roleOrg), RoleID(roleID), UserUUID(roleUser))
+	_, err := c.Roles.AddUser(context.Background(), OrganizationID(roleOrg), RoleID(roleID), UserUUID(roleUser))
 	var ae *APIError
 	if !errors.As(err, &ae) || !errors.Is(err, ErrValidation) || ae.Detail != "User is already part of the role." || ae.Attr != "" {
 		t.Fatalf("err = %v", err)
@@ -335,7 +335,7 @@ func TestRoleAddMemberErrors(t *testing.T) {
 	// A POST is never retried after a 5xx.
 	mt.RegisterResponder(http.MethodPost, list, respond(t, 502, `{"detail": "bad gateway"}`, "", ""))
 	mt.ZeroCallCounters()
-	if _, err := c.Roles.AddMember(context.Background(), OrganizationID(roleOrg), RoleID(roleID), UserUUID(roleUser)); !errors.Is(err, ErrServer) {
+	if _, err := c.Roles.AddUser(context.Background(), OrganizationID(roleOrg), RoleID(roleID), UserUUID(roleUser)); !errors.Is(err, ErrServer) {
 		t.Fatalf("err = %v", err)
 	}
 	if n := mt.GetTotalCallCount(); n != 1 {

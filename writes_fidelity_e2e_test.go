@@ -186,11 +186,11 @@ func writeOps(t *testing.T, srv *posthogtest.Server, c *posthogapi.Client, org u
 			_, err := c.Roles.Replace(ctx, posthogapi.OrganizationID(org), prep.(posthogapi.RoleID), &posthogapi.RoleCreate{Name: fmt.Sprintf("replaced role %d", i)})
 			return err
 		}},
-		{name: "Roles.AddMember", method: http.MethodPost, setup: func(t *testing.T, i int) any {
+		{name: "Roles.AddUser", method: http.MethodPost, setup: func(t *testing.T, i int) any {
 			return [2]uuid.UUID{role(t, i).(posthogapi.RoleID).UUID(), member(t, i).(posthogapi.UserUUID).UUID()}
 		}, run: func(ctx context.Context, i int, prep any) error {
 			p := prep.([2]uuid.UUID)
-			_, err := c.Roles.AddMember(ctx, posthogapi.OrganizationID(org), posthogapi.RoleID(p[0]), posthogapi.UserUUID(p[1]))
+			_, err := c.Roles.AddUser(ctx, posthogapi.OrganizationID(org), posthogapi.RoleID(p[0]), posthogapi.UserUUID(p[1]))
 			return err
 		}},
 		{name: "Projects.Create", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {

@@ -150,8 +150,8 @@ func contractLookups(ctx context.Context, e *contractEnv) error {
 	if err != nil {
 		return fail("Roles.Create", err)
 	}
-	if _, err := c.Roles.AddMember(ctx, e.org.ID, role.ID, u.UUID); err != nil {
-		return fail("Roles.AddMember", err)
+	if _, err := c.Roles.AddUser(ctx, e.org.ID, role.ID, u.UUID); err != nil {
+		return fail("Roles.AddUser", err)
 	}
 	if _, err := c.Roles.ListForUser(ctx, e.org.ID, u.UUID); err != nil {
 		return fail("Roles.ListForUser", err)

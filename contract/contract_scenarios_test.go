@@ -193,9 +193,9 @@ func contractRoles(ctx context.Context, e *contractEnv) error {
 	if _, err := c.Roles.Replace(ctx, org, r.ID, &posthogapi.RoleCreate{Name: "Eng"}); err != nil {
 		return fail("Roles.Replace", err)
 	}
-	m, err := c.Roles.AddMember(ctx, org, r.ID, u.UUID)
+	m, err := c.Roles.AddUser(ctx, org, r.ID, u.UUID)
 	if err != nil {
-		return fail("Roles.AddMember", err)
+		return fail("Roles.AddUser", err)
 	}
 	if _, err := c.Roles.Get(ctx, org, r.ID); err != nil {
 		return fail("Roles.Get", err)
@@ -215,8 +215,8 @@ func contractRoles(ctx context.Context, e *contractEnv) error {
 	if err := drain(c.Roles.AllMemberships(ctx, org, r.ID, nil)); err != nil {
 		return fail("Roles.AllMemberships", err)
 	}
-	if err := c.Roles.RemoveMember(ctx, org, r.ID, m.ID); err != nil {
-		return fail("Roles.RemoveMember", err)
+	if err := c.Roles.RemoveMembership(ctx, org, r.ID, m.ID); err != nil {
+		return fail("Roles.RemoveMembership", err)
 	}
 	if err := c.Roles.Delete(ctx, org, r.ID); err != nil {
 		return fail("Roles.Delete", err)

@@ -437,7 +437,7 @@ func (p *provisioner) role(ctx context.Context, org *posthogapi.Organization) er
 			fmt.Fprintf(p.out, "Role member %s: already in %q.\n", email, role.Name)
 			continue
 		}
-		if _, err := p.c.Roles.AddMember(ctx, org.ID, role.ID, m.User.UUID); err != nil {
+		if _, err := p.c.Roles.AddUser(ctx, org.ID, role.ID, m.User.UUID); err != nil {
 			p.failed++
 			fmt.Fprintf(p.out, "Role member %s: FAILED: %v\n", email, err)
 			continue
