@@ -48,7 +48,7 @@ import (
 )
 
 // Version is the version of this package, sent in the User-Agent header.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // PostHog Cloud base URLs. Self-hosted instances use their own URL.
 const (

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the scenarios drive the deprecated domain SAML/SCIM fields and Domains.SCIMToken on purpose, against the older server (WithLegacyDomainSSO) that still has them
+
 package contract
 
 import (
