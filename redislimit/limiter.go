@@ -99,6 +99,10 @@ type Limiter struct {
 	sendsKey, pauseKey, seqKey string
 	// windowArgs are the script's window arguments (requests, µs).
 	windowArgs []any
+	// shortest is the shortest window as counted (its length plus the
+	// margin): how long the fallback waits after the last slot Redis
+	// booked when several processes share the key.
+	shortest time.Duration
 
 	// onLocalGrant, when set (by the benchmarks), is called each time the
 	// fallback limiter lets a request go.
@@ -112,6 +116,13 @@ type Limiter struct {
 	downSince time.Time
 	down      bool
 	lastErr   error
+	// lastSlot is the latest send time Redis booked for this process; each
+	// booking is at or after every slot already in the set, so it is the
+	// key's latest slot as Redis last reported it.
+	lastSlot time.Time
+	// fallbackFrom: with FallbackLocal and several processes, the fallback
+	// lets nothing go before then (set when an outage starts).
+	fallbackFrom time.Time
 }
 
 // Option configures a Limiter.
@@ -255,6 +266,9 @@ func New(rdb redis.UniversalClient, apiKey string, fallback Fallback, opts ...Op
 	for i, w := range l.windows {
 		l.windowArgs = append(l.windowArgs, w.Requests, (w.Per + l.margin).Microseconds())
 		share[i] = posthogapi.RateWindow{Requests: max(w.Requests/l.processes, 1), Per: w.Per + l.margin}
+		if i == 0 || w.Per+l.margin < l.shortest {
+			l.shortest = w.Per + l.margin
+		}
 	}
 	l.local = posthogapi.NewRateLimiterWindows(share...)
 	return l, nil
@@ -287,6 +301,9 @@ func (l *Limiter) Acquire(ctx context.Context, caps posthogapi.WaitCaps) (time.D
 		if err := l.unavailable(); err != nil {
 			if l.fallback == FailClosed {
 				return 0, err
+			}
+			if d, err := l.awaitFallbackStart(ctx, caps); err != nil {
+				return d, err
 			}
 			d, err := l.local.Acquire(ctx, caps)
 			if err == nil && l.onLocalGrant != nil {
@@ -350,7 +367,11 @@ func (l *Limiter) Pause(ctx context.Context, until time.Time) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.timeout)
 	defer cancel()
 	start := time.Now()
-	if err := pauseScript.Run(rctx, l.rdb, []string{l.pauseKey}, wait.Microseconds()).Err(); err != nil {
+	// The script answers 0; anything else is not our Redis answering.
+	if n, err := pauseScript.Run(rctx, l.rdb, []string{l.pauseKey}, wait.Microseconds()).Int64(); err != nil || n != 0 {
+		if err == nil {
+			err = fmt.Errorf("redislimit: unexpected script answer %d", n)
+		}
 		l.markDown(ctx, err)
 		return
 	}
@@ -378,7 +399,34 @@ func (l *Limiter) book(ctx context.Context, caps posthogapi.WaitCaps) (status in
 		return 0, 0, fmt.Errorf("redislimit: unexpected script answer %v", res)
 	}
 	l.markUp(ctx, start)
-	return int(res[0]), time.Duration(res[1]) * time.Microsecond, nil
+	wait = time.Duration(res[1]) * time.Microsecond
+	if res[0] == statusBooked {
+		slot := time.Now().Add(wait)
+		l.mu.Lock()
+		if slot.After(l.lastSlot) {
+			l.lastSlot = slot
+		}
+		l.mu.Unlock()
+	}
+	return int(res[0]), wait, nil
+}
+
+// awaitFallbackStart waits, before the fallback's first grants in an
+// outage, until the shortest window has passed since the key's last slot
+// (see markDown). The wait is a wait for the budget: above
+// caps.MaxBudgetWait it returns ErrWaitTooLong.
+func (l *Limiter) awaitFallbackStart(ctx context.Context, caps posthogapi.WaitCaps) (time.Duration, error) {
+	l.mu.Lock()
+	from := l.fallbackFrom
+	l.mu.Unlock()
+	wait := time.Until(from)
+	if wait <= 0 {
+		return 0, nil
+	}
+	if caps.MaxBudgetWait > 0 && wait > caps.MaxBudgetWait {
+		return wait, posthogapi.ErrWaitTooLong
+	}
+	return 0, sleepCtx(ctx, wait)
 }
 
 // pausedFor asks Redis how long the key is still paused.
@@ -407,6 +455,16 @@ func (l *Limiter) markDown(ctx context.Context, err error) {
 	now := time.Now()
 	if !wasDown {
 		l.downSince = now
+		// Several processes: the shared window may be full of what the
+		// others sent through Redis, which this process's local limiter
+		// never saw. Start the fallback as if it were full: nothing until
+		// the shortest window has passed since the latest slot Redis
+		// reported (or since now, if that is later). Each process then
+		// keeps to its share. One process: its local limiter saw every
+		// send, so it goes on at once.
+		if l.fallback == FallbackLocal && l.processes > 1 {
+			l.fallbackFrom = later(l.lastSlot, now).Add(l.shortest)
+		}
 	}
 	l.down, l.lastErr = true, err
 	l.downUntil = now.Add(l.retryInterval)
@@ -437,6 +495,7 @@ func (l *Limiter) markUp(ctx context.Context, start time.Time) {
 		return
 	}
 	l.down, l.lastErr = false, nil
+	l.fallbackFrom = time.Time{}
 	l.mu.Unlock()
 	if wasDown {
 		l.logger.LogAttrs(ctx, slog.LevelInfo, "redislimit: Redis available again; sharing the budget through it",
@@ -457,4 +516,12 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
