@@ -120,9 +120,10 @@ type Limiter struct {
 	// booking is at or after every slot already in the set, so it is the
 	// key's latest slot as Redis last reported it.
 	lastSlot time.Time
-	// fallbackFrom: with FallbackLocal and several processes, the fallback
-	// lets nothing go before then (set when an outage starts).
-	fallbackFrom time.Time
+	// lastSent is when this process last let a request booked in Redis
+	// go: later than its slot when the process was slow to wake, or
+	// checked a dead Redis for a pause first.
+	lastSent time.Time
 }
 
 // Option configures a Limiter.
@@ -332,6 +333,7 @@ func (l *Limiter) Acquire(ctx context.Context, caps posthogapi.WaitCaps) (time.D
 		// the fallback starts from this process's recent sends.
 		_, _ = l.local.Acquire(ctx, posthogapi.WaitCaps{MaxPause: time.Nanosecond, MaxBudgetWait: time.Nanosecond})
 		if wait <= 0 {
+			l.noteSent()
 			return 0, nil
 		}
 		if err := sleepCtx(ctx, wait); err != nil {
@@ -339,16 +341,23 @@ func (l *Limiter) Acquire(ctx context.Context, caps posthogapi.WaitCaps) (time.D
 		}
 		// A 429 may have paused the key while this request waited for its
 		// slot: then go around (the slot stays counted, which only slows
-		// the key down).
+		// the key down). The slot was booked in Redis: when Redis is
+		// down, send without asking.
+		if l.unavailable() != nil {
+			l.noteSent()
+			return 0, nil
+		}
 		paused, err := l.pausedFor(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return 0, ctx.Err()
 			}
 			l.markDown(ctx, err)
-			return 0, nil // the slot was booked in Redis; send
+			l.noteSent()
+			return 0, nil
 		}
 		if paused <= 0 {
+			l.noteSent()
 			return 0, nil
 		}
 	}
@@ -411,22 +420,44 @@ func (l *Limiter) book(ctx context.Context, caps posthogapi.WaitCaps) (status in
 	return int(res[0]), wait, nil
 }
 
-// awaitFallbackStart waits, before the fallback's first grants in an
-// outage, until the shortest window has passed since the key's last slot
-// (see markDown). The wait is a wait for the budget: above
-// caps.MaxBudgetWait it returns ErrWaitTooLong.
-func (l *Limiter) awaitFallbackStart(ctx context.Context, caps posthogapi.WaitCaps) (time.Duration, error) {
+// noteSent records that a request booked in Redis goes out now.
+func (l *Limiter) noteSent() {
+	now := time.Now()
 	l.mu.Lock()
-	from := l.fallbackFrom
+	l.lastSent = later(l.lastSent, now)
 	l.mu.Unlock()
-	wait := time.Until(from)
-	if wait <= 0 {
+}
+
+// awaitFallbackStart starts the fallback as if the shared window were full.
+// With several processes, the window may hold what the others sent through
+// Redis, which this process's local limiter never saw: nothing goes until
+// the shortest window has passed since the latest of the key's last slot
+// as Redis reported it, this process's last request booked in Redis, and
+// the start of the outage. Each process then keeps to its share. One
+// process saw every send in its local limiter, so it goes on at once. The
+// wait is a wait for the budget: above caps.MaxBudgetWait it returns
+// ErrWaitTooLong.
+func (l *Limiter) awaitFallbackStart(ctx context.Context, caps posthogapi.WaitCaps) (time.Duration, error) {
+	if l.processes <= 1 {
 		return 0, nil
 	}
-	if caps.MaxBudgetWait > 0 && wait > caps.MaxBudgetWait {
-		return wait, posthogapi.ErrWaitTooLong
+	// Requests booked before the outage may still go out while this one
+	// waits, moving the start: look again after each wait.
+	for {
+		l.mu.Lock()
+		from := later(later(l.lastSlot, l.lastSent), l.downSince).Add(l.shortest)
+		l.mu.Unlock()
+		wait := time.Until(from)
+		if wait <= 0 {
+			return 0, nil
+		}
+		if caps.MaxBudgetWait > 0 && wait > caps.MaxBudgetWait {
+			return wait, posthogapi.ErrWaitTooLong
+		}
+		if err := sleepCtx(ctx, wait); err != nil {
+			return 0, err
+		}
 	}
-	return 0, sleepCtx(ctx, wait)
 }
 
 // pausedFor asks Redis how long the key is still paused.
@@ -455,16 +486,6 @@ func (l *Limiter) markDown(ctx context.Context, err error) {
 	now := time.Now()
 	if !wasDown {
 		l.downSince = now
-		// Several processes: the shared window may be full of what the
-		// others sent through Redis, which this process's local limiter
-		// never saw. Start the fallback as if it were full: nothing until
-		// the shortest window has passed since the latest slot Redis
-		// reported (or since now, if that is later). Each process then
-		// keeps to its share. One process: its local limiter saw every
-		// send, so it goes on at once.
-		if l.fallback == FallbackLocal && l.processes > 1 {
-			l.fallbackFrom = later(l.lastSlot, now).Add(l.shortest)
-		}
 	}
 	l.down, l.lastErr = true, err
 	l.downUntil = now.Add(l.retryInterval)
@@ -495,7 +516,6 @@ func (l *Limiter) markUp(ctx context.Context, start time.Time) {
 		return
 	}
 	l.down, l.lastErr = false, nil
-	l.fallbackFrom = time.Time{}
 	l.mu.Unlock()
 	if wasDown {
 		l.logger.LogAttrs(ctx, slog.LevelInfo, "redislimit: Redis available again; sharing the budget through it",
