@@ -40,7 +40,9 @@ const (
 	// FallbackLocal paces this process with an in-process
 	// posthogapi.RateLimiter holding it to its share of the budget (see
 	// WithProcesses), logs a warning when Redis goes away and a note when
-	// it is back.
+	// it is back. With several processes it starts as if the others had
+	// filled the shortest window: nothing goes until that window has passed
+	// since the last request booked in Redis.
 	FallbackLocal Fallback = iota + 1
 	// FailClosed fails every call while Redis is unavailable with an error
 	// wrapping ErrUnavailable; nothing is sent.
@@ -183,7 +185,12 @@ func WithRetryInterval(d time.Duration) Option {
 
 // WithProcesses tells the Limiter how many processes share the key (default
 // 1). With FallbackLocal, each process then keeps to 1/n of every window
-// while Redis is unavailable, so that together they stay within the budget.
+// while Redis is unavailable, so that together they stay within the budget,
+// and (n > 1) waits at the start of an outage until the shortest window has
+// passed since its last request booked in Redis: the window may be full of
+// the others' requests, which it never saw. Windows longer than the
+// shortest are not waited out: their share only holds for what is sent in
+// the outage.
 func WithProcesses(n int) Option {
 	return func(l *Limiter) error {
 		if n <= 0 {
