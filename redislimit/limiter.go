@@ -40,7 +40,9 @@ const (
 	// FallbackLocal paces this process with an in-process
 	// posthogapi.RateLimiter holding it to its share of the budget (see
 	// WithProcesses), logs a warning when Redis goes away and a note when
-	// it is back.
+	// it is back. With several processes it starts as if the others had
+	// filled the shortest window: nothing goes until that window has passed
+	// since the last request booked in Redis.
 	FallbackLocal Fallback = iota + 1
 	// FailClosed fails every call while Redis is unavailable with an error
 	// wrapping ErrUnavailable; nothing is sent.
@@ -99,6 +101,10 @@ type Limiter struct {
 	sendsKey, pauseKey, seqKey string
 	// windowArgs are the script's window arguments (requests, µs).
 	windowArgs []any
+	// shortest is the shortest window as counted (its length plus the
+	// margin): how long the fallback waits after the last slot Redis
+	// booked when several processes share the key.
+	shortest time.Duration
 
 	// onLocalGrant, when set (by the benchmarks), is called each time the
 	// fallback limiter lets a request go.
@@ -112,6 +118,14 @@ type Limiter struct {
 	downSince time.Time
 	down      bool
 	lastErr   error
+	// lastSlot is the latest send time Redis booked for this process; each
+	// booking is at or after every slot already in the set, so it is the
+	// key's latest slot as Redis last reported it.
+	lastSlot time.Time
+	// lastSent is when this process last let a request booked in Redis
+	// go: later than its slot when the process was slow to wake, or
+	// checked a dead Redis for a pause first.
+	lastSent time.Time
 }
 
 // Option configures a Limiter.
@@ -171,7 +185,12 @@ func WithRetryInterval(d time.Duration) Option {
 
 // WithProcesses tells the Limiter how many processes share the key (default
 // 1). With FallbackLocal, each process then keeps to 1/n of every window
-// while Redis is unavailable, so that together they stay within the budget.
+// while Redis is unavailable, so that together they stay within the budget,
+// and (n > 1) waits at the start of an outage until the shortest window has
+// passed since its last request booked in Redis: the window may be full of
+// the others' requests, which it never saw. Windows longer than the
+// shortest are not waited out: their share only holds for what is sent in
+// the outage.
 func WithProcesses(n int) Option {
 	return func(l *Limiter) error {
 		if n <= 0 {
@@ -255,6 +274,9 @@ func New(rdb redis.UniversalClient, apiKey string, fallback Fallback, opts ...Op
 	for i, w := range l.windows {
 		l.windowArgs = append(l.windowArgs, w.Requests, (w.Per + l.margin).Microseconds())
 		share[i] = posthogapi.RateWindow{Requests: max(w.Requests/l.processes, 1), Per: w.Per + l.margin}
+		if i == 0 || w.Per+l.margin < l.shortest {
+			l.shortest = w.Per + l.margin
+		}
 	}
 	l.local = posthogapi.NewRateLimiterWindows(share...)
 	return l, nil
@@ -288,6 +310,9 @@ func (l *Limiter) Acquire(ctx context.Context, caps posthogapi.WaitCaps) (time.D
 			if l.fallback == FailClosed {
 				return 0, err
 			}
+			if d, err := l.awaitFallbackStart(ctx, caps); err != nil {
+				return d, err
+			}
 			d, err := l.local.Acquire(ctx, caps)
 			if err == nil && l.onLocalGrant != nil {
 				l.onLocalGrant()
@@ -315,6 +340,7 @@ func (l *Limiter) Acquire(ctx context.Context, caps posthogapi.WaitCaps) (time.D
 		// the fallback starts from this process's recent sends.
 		_, _ = l.local.Acquire(ctx, posthogapi.WaitCaps{MaxPause: time.Nanosecond, MaxBudgetWait: time.Nanosecond})
 		if wait <= 0 {
+			l.noteSent()
 			return 0, nil
 		}
 		if err := sleepCtx(ctx, wait); err != nil {
@@ -322,16 +348,23 @@ func (l *Limiter) Acquire(ctx context.Context, caps posthogapi.WaitCaps) (time.D
 		}
 		// A 429 may have paused the key while this request waited for its
 		// slot: then go around (the slot stays counted, which only slows
-		// the key down).
+		// the key down). The slot was booked in Redis: when Redis is
+		// down, send without asking.
+		if l.unavailable() != nil {
+			l.noteSent()
+			return 0, nil
+		}
 		paused, err := l.pausedFor(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return 0, ctx.Err()
 			}
 			l.markDown(ctx, err)
-			return 0, nil // the slot was booked in Redis; send
+			l.noteSent()
+			return 0, nil
 		}
 		if paused <= 0 {
+			l.noteSent()
 			return 0, nil
 		}
 	}
@@ -350,7 +383,11 @@ func (l *Limiter) Pause(ctx context.Context, until time.Time) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.timeout)
 	defer cancel()
 	start := time.Now()
-	if err := pauseScript.Run(rctx, l.rdb, []string{l.pauseKey}, wait.Microseconds()).Err(); err != nil {
+	// The script answers 0; anything else is not our Redis answering.
+	if n, err := pauseScript.Run(rctx, l.rdb, []string{l.pauseKey}, wait.Microseconds()).Int64(); err != nil || n != 0 {
+		if err == nil {
+			err = fmt.Errorf("redislimit: unexpected script answer %d", n)
+		}
 		l.markDown(ctx, err)
 		return
 	}
@@ -378,7 +415,56 @@ func (l *Limiter) book(ctx context.Context, caps posthogapi.WaitCaps) (status in
 		return 0, 0, fmt.Errorf("redislimit: unexpected script answer %v", res)
 	}
 	l.markUp(ctx, start)
-	return int(res[0]), time.Duration(res[1]) * time.Microsecond, nil
+	wait = time.Duration(res[1]) * time.Microsecond
+	if res[0] == statusBooked {
+		slot := time.Now().Add(wait)
+		l.mu.Lock()
+		if slot.After(l.lastSlot) {
+			l.lastSlot = slot
+		}
+		l.mu.Unlock()
+	}
+	return int(res[0]), wait, nil
+}
+
+// noteSent records that a request booked in Redis goes out now.
+func (l *Limiter) noteSent() {
+	now := time.Now()
+	l.mu.Lock()
+	l.lastSent = later(l.lastSent, now)
+	l.mu.Unlock()
+}
+
+// awaitFallbackStart starts the fallback as if the shared window were full.
+// With several processes, the window may hold what the others sent through
+// Redis, which this process's local limiter never saw: nothing goes until
+// the shortest window has passed since the latest of the key's last slot
+// as Redis reported it, this process's last request booked in Redis, and
+// the start of the outage. Each process then keeps to its share. One
+// process saw every send in its local limiter, so it goes on at once. The
+// wait is a wait for the budget: above caps.MaxBudgetWait it returns
+// ErrWaitTooLong.
+func (l *Limiter) awaitFallbackStart(ctx context.Context, caps posthogapi.WaitCaps) (time.Duration, error) {
+	if l.processes <= 1 {
+		return 0, nil
+	}
+	// Requests booked before the outage may still go out while this one
+	// waits, moving the start: look again after each wait.
+	for {
+		l.mu.Lock()
+		from := later(later(l.lastSlot, l.lastSent), l.downSince).Add(l.shortest)
+		l.mu.Unlock()
+		wait := time.Until(from)
+		if wait <= 0 {
+			return 0, nil
+		}
+		if caps.MaxBudgetWait > 0 && wait > caps.MaxBudgetWait {
+			return wait, posthogapi.ErrWaitTooLong
+		}
+		if err := sleepCtx(ctx, wait); err != nil {
+			return 0, err
+		}
+	}
 }
 
 // pausedFor asks Redis how long the key is still paused.
@@ -457,4 +543,12 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -251,12 +252,10 @@ func TestFallbackLocalWhenRedisStops(t *testing.T) {
 	}
 	port, _ := strconv.Atoi(rs.addr[strings.LastIndex(rs.addr, ":")+1:])
 	rs.stop()
-	// The share is 8/4 = 2 a minute; one was sent through Redis already.
-	if _, err := l.Acquire(ctx, caps); err != nil {
-		t.Fatalf("Acquire with Redis stopped (FallbackLocal): %v", err)
-	}
+	// Four processes share the key: the fallback starts as if the others
+	// had filled the window, a minute after the slot Redis last booked.
 	if d, err := l.Acquire(ctx, caps); !errors.Is(err, posthogapi.ErrWaitTooLong) || d < 50*time.Second {
-		t.Fatalf("third Acquire in fallback = %v, %v; want ErrWaitTooLong (the share of 2 a minute is used)", d, err)
+		t.Fatalf("Acquire in fallback = %v, %v; want ErrWaitTooLong (the shared window may be full)", d, err)
 	}
 	out := logs.String()
 	if strings.Count(out, "falling back to the in-process limiter") != 1 || !strings.Contains(out, "level=WARN") || !strings.Contains(out, "key_id="+l.KeyID()) {
@@ -444,5 +443,47 @@ func TestNewValidates(t *testing.T) {
 		} else if strings.Contains(err.Error(), rawKey) {
 			t.Errorf("%s: the key is in the error", name)
 		}
+	}
+}
+
+// TestFallbackStartsFullThenKeepsShare: with several processes, the
+// fallback lets nothing go until the shortest window has passed since the
+// last slot Redis booked (the others may have filled it), then keeps this
+// process to its share; one process goes on at once.
+func TestFallbackStartsFullThenKeepsShare(t *testing.T) {
+	win := posthogapi.RateWindow{Requests: 8, Per: 2 * time.Second}
+	ctx := context.Background()
+	short := posthogapi.WaitCaps{MaxBudgetWait: time.Millisecond}
+
+	rs := startRedis(t)
+	l := newLimiter(t, rs, FallbackLocal, WithWindows(win), WithMargin(0), WithProcesses(4),
+		WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), WithTimeout(200*time.Millisecond), WithRetryInterval(time.Minute))
+	if _, err := l.Acquire(ctx, short); err != nil {
+		t.Fatalf("Acquire with Redis up: %v", err)
+	}
+	rs.stop()
+	if _, err := l.Acquire(ctx, short); !errors.Is(err, posthogapi.ErrWaitTooLong) {
+		t.Fatalf("first fallback Acquire = %v, want ErrWaitTooLong (the shared window may be full)", err)
+	}
+	// Without a cap it waits the window out, then the share is 8/4 = 2.
+	for i := range 2 {
+		if _, err := l.Acquire(ctx, posthogapi.WaitCaps{}); err != nil {
+			t.Fatalf("fallback Acquire %d after the window: %v", i+1, err)
+		}
+	}
+	if _, err := l.Acquire(ctx, short); !errors.Is(err, posthogapi.ErrWaitTooLong) {
+		t.Fatalf("third fallback Acquire in the window = %v, want ErrWaitTooLong (the share of 2 is used)", err)
+	}
+
+	// One process: its local limiter saw every send, so no start wait.
+	rs1 := startRedis(t)
+	l1 := newLimiter(t, rs1, FallbackLocal, WithWindows(win), WithMargin(0),
+		WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), WithTimeout(200*time.Millisecond), WithRetryInterval(time.Minute))
+	if _, err := l1.Acquire(ctx, short); err != nil {
+		t.Fatalf("Acquire with Redis up: %v", err)
+	}
+	rs1.stop()
+	if _, err := l1.Acquire(ctx, short); err != nil {
+		t.Fatalf("fallback Acquire of a single process: %v", err)
 	}
 }
