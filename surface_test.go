@@ -201,7 +201,10 @@ func redactingValues() []any {
 		IdPSCIMToken{SCIMEnabled: true, SCIMBearerToken: s},
 		OrganizationDomain{Domain: "example.com", SCIMBearerToken: Ptr(s)},
 		SCIMToken{SCIMEnabled: true, SCIMBearerToken: s},
-		Project{Name: "p", APIToken: "phc_public", SecretAPIToken: Ptr(s), SecretAPITokenBackup: Ptr(s), LiveEventsToken: Ptr(s)},
+		ProjectSettings{SlackIncomingWebhook: NewNullable(s)},
+		ProjectCreate{Name: "p", ProjectSettings: ProjectSettings{SlackIncomingWebhook: NewNullable(s)}},
+		ProjectUpdate{Name: Ptr("p"), ProjectSettings: ProjectSettings{SlackIncomingWebhook: NewNullable(s)}},
+		Project{Name: "p", APIToken: "phc_public", SecretAPIToken: Ptr(s), SecretAPITokenBackup: Ptr(s), LiveEventsToken: Ptr(s), SlackIncomingWebhook: Ptr(s)},
 	}
 }
 
