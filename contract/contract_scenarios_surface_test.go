@@ -16,6 +16,7 @@ import (
 func init() {
 	contractScenarios["project_batch_exports"] = contractProjectBatchExports
 	contractScenarios["environment_batch_exports"] = contractEnvironmentBatchExports
+	contractScenarios["project_integrations_write"] = contractProjectIntegrationsWrite
 	contractScenarios["lookups"] = contractLookups
 	project := projectBatchExportExceptions()
 	schemaExceptions = append(schemaExceptions, project...)
@@ -168,6 +169,27 @@ func contractBatchExportsOf(ctx context.Context, e *contractEnv, svc func(*posth
 	}
 	if err := svc(c).Delete(ctx, proj.ID, be.ID); err != nil {
 		return fail("ProjectBatchExports.Delete", err)
+	}
+	return nil
+}
+
+// contractProjectIntegrationsWrite creates an s3-compatible integration and
+// deletes it (PostHog: posthog/api/integration.py IntegrationSerializer.create,
+// IntegrationViewSet.perform_destroy).
+func contractProjectIntegrationsWrite(ctx context.Context, e *contractEnv) error {
+	c := e.c
+	proj := e.srv.AddProject(e.org.ID, "Integrations")
+	in, err := c.Integrations.CreateForProject(ctx, proj.ID, &posthogapi.ProjectIntegrationCreate{
+		Kind: posthogapi.ProjectIntegrationS3Compatible,
+		Config: posthogapi.S3CompatibleIntegrationConfig{
+			Name: "r2", EndpointURL: "https://account.r2.cloudflarestorage.com", AccessKeyID: "key", SecretAccessKey: "secret",
+		},
+	})
+	if err != nil {
+		return fail("Integrations.CreateForProject", err)
+	}
+	if err := c.Integrations.DeleteForProject(ctx, proj.ID, in.ID); err != nil {
+		return fail("Integrations.DeleteForProject", err)
 	}
 	return nil
 }
