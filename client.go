@@ -112,6 +112,9 @@ type Client struct {
 	// ProjectBatchExports manages the batch exports of one project, with
 	// their runs and backfills.
 	ProjectBatchExports *ProjectBatchExportsService
+	// EnvironmentBatchExports is ProjectBatchExports on PostHog's
+	// environment routes (/api/environments/{environment_id}/batch_exports/).
+	EnvironmentBatchExports *ProjectBatchExportsService
 	// Domains manages verified domains, SSO and SCIM.
 	Domains *DomainsService
 	// IdentityProviderConfigs manages SAML, SCIM, OIDC and ID-JAG settings.
@@ -175,7 +178,8 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.Organizations = (*OrganizationsService)(&c.common)
 	c.Members = (*MembersService)(&c.common)
 	c.BatchExports = (*BatchExportsService)(&c.common)
-	c.ProjectBatchExports = (*ProjectBatchExportsService)(&c.common)
+	c.ProjectBatchExports = &ProjectBatchExportsService{client: c, routes: "projects"}
+	c.EnvironmentBatchExports = &ProjectBatchExportsService{client: c, routes: "environments"}
 	c.Domains = (*DomainsService)(&c.common)
 	c.IdentityProviderConfigs = (*IdentityProviderConfigsService)(&c.common)
 	c.Invites = (*InvitesService)(&c.common)

@@ -79,6 +79,8 @@ var decoderTypes = map[string]func() any{
 	"S3CompatibleConfig":                 func() any { return new(S3CompatibleConfig) },
 	"ProjectIntegration":                 func() any { return new(ProjectIntegration) },
 	"Page[ProjectIntegration]":           func() any { return new(Page[ProjectIntegration]) },
+	"AWSS3IntegrationConfig":             func() any { return new(AWSS3IntegrationConfig) },
+	"S3CompatibleIntegrationConfig":      func() any { return new(S3CompatibleIntegrationConfig) },
 	"ProjectIntegrationListOptions":      func() any { return new(ProjectIntegrationListOptions) },
 	"HTTPConfig":                         func() any { return new(HTTPConfig) },
 	"WorkflowsConfig":                    func() any { return new(WorkflowsConfig) },
@@ -174,7 +176,9 @@ var decoderTypes = map[string]func() any{
 // notDecoded are exported struct types that are never JSON: errors, the
 // client and its services, options.
 var notDecoded = map[string]bool{
-	"Client": true, "APIError": true, "ScopeError": true, "RateLimitError": true,
+	"ProjectBatchExportsService": true, // a service, never JSON
+	"ProjectIntegrationCreate":   true, // a request with an interface config, only encoded
+	"Client":                     true, "APIError": true, "ScopeError": true, "RateLimitError": true,
 	"TransportError": true, "DecodeError": true, "RateLimiter": true, "WaitCaps": true, "RateWindow": true, "StorageError": true,
 }
 

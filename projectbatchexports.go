@@ -9,17 +9,26 @@ import (
 	"time"
 )
 
-// ProjectBatchExportsService manages the batch exports of one project:
-// /api/projects/{project_id}/batch_exports/. Unlike BatchExports.Create,
-// which puts an export in the key owner's current project, Create here
-// puts it in the project named. It also reaches what PostHog serves only
-// per project: runs, backfills and their cancellation.
+// ProjectBatchExportsService manages the batch exports of one project
+// (Client.ProjectBatchExports: /api/projects/{project_id}/batch_exports/)
+// or of one environment (Client.EnvironmentBatchExports:
+// /api/environments/{environment_id}/batch_exports/). PostHog serves both
+// routes with the same view (products/batch_exports/backend/routes.py
+// register_legacy_dual_route); an environment ID is a team ID, and a
+// project's main environment has the project's ID. The project parameter
+// of every method is the project ID, or the environment ID for
+// EnvironmentBatchExports.
 //
-// The exports are the same objects as BatchExportsService's, with the same
-// request and answer types. PostHog serves the same routes under
-// /api/environments/{environment_id}/ too; a project's main environment has
-// the project's ID, so these methods reach it.
-type ProjectBatchExportsService service
+// Unlike BatchExports.Create, which puts an export in the key owner's
+// current project, Create here puts it in the project named. It also
+// reaches what PostHog serves only per project: runs, backfills and their
+// cancellation. The exports are the same objects as BatchExportsService's,
+// with the same request and answer types.
+type ProjectBatchExportsService struct {
+	client *Client
+	// routes is the first path segment: "projects" or "environments".
+	routes string
+}
 
 // BatchExportUnpauseOptions are the options of BatchExports.Unpause and
 // ProjectBatchExports.Unpause.
@@ -189,25 +198,29 @@ type BatchExportCancelResult struct {
 	Cancelled bool `json:"cancelled"`
 }
 
-func projectBatchExportsPath(project int64, action ...string) (string, error) {
+func (s *ProjectBatchExportsService) exportsPath(project int64, action ...string) (string, error) {
 	if err := checkProjectID(project); err != nil {
 		return "", err
 	}
-	return "/api/" + escapePath(append([]string{"projects", strconv.FormatInt(project, 10), "batch_exports"}, action...)...), nil
+	routes := s.routes
+	if routes == "" {
+		routes = "projects"
+	}
+	return "/api/" + escapePath(append([]string{routes, strconv.FormatInt(project, 10), "batch_exports"}, action...)...), nil
 }
 
-func projectBatchExportPath(project int64, id BatchExportID, action ...string) (string, error) {
+func (s *ProjectBatchExportsService) exportPath(project int64, id BatchExportID, action ...string) (string, error) {
 	if err := checkID("batch export id", id); err != nil {
 		return "", err
 	}
-	return projectBatchExportsPath(project, append([]string{id.String()}, action...)...)
+	return s.exportsPath(project, append([]string{id.String()}, action...)...)
 }
 
-func projectBackfillPath(project int64, exportID BatchExportID, backfillID BatchExportBackfillID, action ...string) (string, error) {
+func (s *ProjectBatchExportsService) backfillPath(project int64, exportID BatchExportID, backfillID BatchExportBackfillID, action ...string) (string, error) {
 	if err := checkID("backfill id", backfillID); err != nil {
 		return "", err
 	}
-	return projectBatchExportPath(project, exportID, append([]string{"backfills", backfillID.String()}, action...)...)
+	return s.exportPath(project, exportID, append([]string{"backfills", backfillID.String()}, action...)...)
 }
 
 // call runs one request on an /api/ path.
@@ -224,8 +237,9 @@ func (s *ProjectBatchExportsService) call(ctx context.Context, method, path stri
 // (PostHog leaves Workflows exports out).
 //
 // API: GET /api/projects/{project_id}/batch_exports/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) List(ctx context.Context, project int64, opts *ListOptions) (*Page[BatchExport], error) {
-	p, err := projectBatchExportsPath(project)
+	p, err := s.exportsPath(project)
 	if err != nil {
 		return nil, err
 	}
@@ -236,8 +250,9 @@ func (s *ProjectBatchExportsService) List(ctx context.Context, project int64, op
 // needed.
 //
 // API: GET /api/projects/{project_id}/batch_exports/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) All(ctx context.Context, project int64, opts *ListOptions) iter.Seq2[*BatchExport, error] {
-	p, err := projectBatchExportsPath(project)
+	p, err := s.exportsPath(project)
 	if err != nil {
 		return func(yield func(*BatchExport, error) bool) { yield(nil, err) }
 	}
@@ -247,8 +262,9 @@ func (s *ProjectBatchExportsService) All(ctx context.Context, project int64, opt
 // Get returns one batch export of the project, with its latest runs.
 //
 // API: GET /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) Get(ctx context.Context, project int64, id BatchExportID) (*BatchExport, error) {
-	p, err := projectBatchExportPath(project, id)
+	p, err := s.exportPath(project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -264,8 +280,9 @@ func (s *ProjectBatchExportsService) Get(ctx context.Context, project int64, id 
 // some models (403 otherwise).
 //
 // API: POST /api/projects/{project_id}/batch_exports/ (scope batch_export:write)
+// API: POST /api/environments/{environment_id}/batch_exports/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Create(ctx context.Context, project int64, be *BatchExportCreate) (*BatchExport, error) {
-	p, err := projectBatchExportsPath(project)
+	p, err := s.exportsPath(project)
 	if err != nil {
 		return nil, err
 	}
@@ -283,8 +300,9 @@ func (s *ProjectBatchExportsService) Create(ctx context.Context, project int64, 
 // merged into the stored one, so secrets need not be sent again.
 //
 // API: PATCH /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
+// API: PATCH /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Update(ctx context.Context, project int64, id BatchExportID, upd *BatchExportUpdate) (*BatchExport, error) {
-	p, err := projectBatchExportPath(project, id)
+	p, err := s.exportPath(project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -298,12 +316,35 @@ func (s *ProjectBatchExportsService) Update(ctx context.Context, project int64, 
 	return b, nil
 }
 
+// Replace sends all of the export's settings (PUT): name, destination and
+// interval are required, the destination config must hold its required
+// keys (PostHog still merges it into the stored one), and leaving out the
+// offsets clears them. Other fields left unset keep their values.
+//
+// API: PUT /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
+// API: PUT /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) Replace(ctx context.Context, project int64, id BatchExportID, be *BatchExportReplace) (*BatchExport, error) {
+	p, err := s.exportPath(project, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := be.validate(false); err != nil {
+		return nil, err
+	}
+	b := new(BatchExport)
+	if err := s.call(ctx, http.MethodPut, p, nil, be, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // Delete deletes the batch export: PostHog stops its schedule and cancels
 // its running backfills and runs.
 //
 // API: DELETE /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
+// API: DELETE /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Delete(ctx context.Context, project int64, id BatchExportID) error {
-	p, err := projectBatchExportPath(project, id)
+	p, err := s.exportPath(project, id)
 	if err != nil {
 		return err
 	}
@@ -314,8 +355,9 @@ func (s *ProjectBatchExportsService) Delete(ctx context.Context, project int64, 
 // an error.
 //
 // API: POST /api/projects/{project_id}/batch_exports/{id}/pause/ (scope batch_export:write)
+// API: POST /api/environments/{environment_id}/batch_exports/{id}/pause/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Pause(ctx context.Context, project int64, id BatchExportID) (*BatchExportPauseState, error) {
-	p, err := projectBatchExportPath(project, id, "pause")
+	p, err := s.exportPath(project, id, "pause")
 	if err != nil {
 		return nil, err
 	}
@@ -329,8 +371,9 @@ func (s *ProjectBatchExportsService) Pause(ctx context.Context, project int64, i
 // Unpause resumes scheduling runs; opts may be nil.
 //
 // API: POST /api/projects/{project_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
+// API: POST /api/environments/{environment_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project int64, id BatchExportID, opts *BatchExportUnpauseOptions) (*BatchExportPauseState, error) {
-	p, err := projectBatchExportPath(project, id, "unpause")
+	p, err := s.exportPath(project, id, "unpause")
 	if err != nil {
 		return nil, err
 	}
@@ -346,8 +389,9 @@ func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project int64,
 // (AllRuns follows it).
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project int64, id BatchExportID, opts *BatchExportRunsOptions) (*Page[BatchExportRun], error) {
-	p, err := projectBatchExportPath(project, id, "runs")
+	p, err := s.exportPath(project, id, "runs")
 	if err != nil {
 		return nil, err
 	}
@@ -361,8 +405,9 @@ func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project int64
 // cursor links.
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project int64, id BatchExportID, opts *BatchExportRunsOptions) iter.Seq2[*BatchExportRun, error] {
-	p, err := projectBatchExportPath(project, id, "runs")
+	p, err := s.exportPath(project, id, "runs")
 	if err == nil {
 		err = opts.validate()
 	}
@@ -377,8 +422,9 @@ func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project int64,
 // as many backfills as it allows.
 //
 // API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:write)
+// API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project int64, id BatchExportID, req *BatchExportBackfillCreate) (*BatchExportBackfillResult, error) {
-	p, err := projectBatchExportPath(project, id, "backfills")
+	p, err := s.exportPath(project, id, "backfills")
 	if err != nil {
 		return nil, err
 	}
@@ -396,8 +442,9 @@ func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project
 // paged with a cursor: Page.Count is 0 (AllBackfills follows Page.Next).
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project int64, id BatchExportID, opts *BatchExportBackfillsOptions) (*Page[BatchExportBackfill], error) {
-	p, err := projectBatchExportPath(project, id, "backfills")
+	p, err := s.exportPath(project, id, "backfills")
 	if err != nil {
 		return nil, err
 	}
@@ -408,8 +455,9 @@ func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project 
 // links.
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project int64, id BatchExportID, opts *BatchExportBackfillsOptions) iter.Seq2[*BatchExportBackfill, error] {
-	p, err := projectBatchExportPath(project, id, "backfills")
+	p, err := s.exportPath(project, id, "backfills")
 	if err != nil {
 		return func(yield func(*BatchExportBackfill, error) bool) { yield(nil, err) }
 	}
@@ -419,8 +467,9 @@ func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project i
 // GetBackfill returns one backfill of the export.
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/{id}/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project int64, exportID BatchExportID, backfillID BatchExportBackfillID) (*BatchExportBackfill, error) {
-	p, err := projectBackfillPath(project, exportID, backfillID)
+	p, err := s.backfillPath(project, exportID, backfillID)
 	if err != nil {
 		return nil, err
 	}
@@ -435,8 +484,9 @@ func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project in
 // 400 (ErrValidation) for a backfill in another status.
 //
 // API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/cancel/ (scope batch_export:write)
+// API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/{id}/cancel/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project int64, exportID BatchExportID, backfillID BatchExportBackfillID) (*BatchExportCancelResult, error) {
-	p, err := projectBackfillPath(project, exportID, backfillID, "cancel")
+	p, err := s.backfillPath(project, exportID, backfillID, "cancel")
 	if err != nil {
 		return nil, err
 	}
@@ -452,8 +502,9 @@ func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project
 // are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+// API: GET /api/environments/{environment_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
 func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project int64, id BatchExportID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
-	p, err := projectBatchExportPath(project, id, "logs")
+	p, err := s.exportPath(project, id, "logs")
 	if err != nil {
 		return nil, err
 	}
@@ -467,8 +518,9 @@ func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project int64
 // API keys are rejected, as for ListLogs).
 //
 // API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+// API: GET /api/environments/{environment_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
 func (s *ProjectBatchExportsService) AllLogs(ctx context.Context, project int64, id BatchExportID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
-	p, err := projectBatchExportPath(project, id, "logs")
+	p, err := s.exportPath(project, id, "logs")
 	if err == nil {
 		err = opts.validate()
 	}

@@ -18,14 +18,16 @@ import (
 // "integration"). They hold the credentials of batch export destinations
 // (BatchExportDestinationRequest.IntegrationID) and of other PostHog
 // features. This package lists and reads them with the methods
-// Integrations.ListForProject, AllForProject and GetForProject.
+// Integrations.ListForProject, AllForProject and GetForProject, creates
+// them with CreateForProject and deletes them with DeleteForProject.
 //
-// Not covered: creating them. PostHog lets a personal API key with
-// integration:write create one (POST, upsert keyed on kind and external
-// ID), but each kind has its own config shape, uploads (key files) or OAuth
-// callback, and PostHog contacts the provider while creating it; connect
-// integrations in PostHog's UI and look their IDs up here. Deleting them is
-// not covered either (PostHog refuses while a batch export uses one).
+// PostHog lets any project member's personal API key with
+// integration:write create one (posthog/api/integration.py
+// IntegrationSerializer.create). Each kind has its own config: the S3
+// kinds take a plain name and access key (AWSS3IntegrationConfig,
+// S3CompatibleIntegrationConfig); the others are sent as an
+// IntegrationConfigMap, and several of them (OAuth kinds, key-file uploads)
+// cannot be created with an API key at all.
 
 // ProjectIntegrationKind is the external system of a project integration.
 type ProjectIntegrationKind string
@@ -202,4 +204,170 @@ func (s *IntegrationsService) GetForProject(ctx context.Context, project, id int
 		return nil, err
 	}
 	return in, nil
+}
+
+// ProjectIntegrationConfig is the config of a ProjectIntegrationCreate:
+// AWSS3IntegrationConfig, S3CompatibleIntegrationConfig or, for other
+// kinds, IntegrationConfigMap.
+type ProjectIntegrationConfig interface {
+	// integrationKind is the kind the config is for ("" for any).
+	integrationKind() ProjectIntegrationKind
+}
+
+// AWSS3IntegrationConfig is the config of an aws-s3 integration: a name
+// unique among the project's aws-s3 integrations and an access key. PostHog
+// checks the key with AWS STS and keeps only the name and the AWS account
+// ID in the integration's visible config. Printing it redacts the key.
+type AWSS3IntegrationConfig struct {
+	Name            string `json:"name"`
+	AccessKeyID     string `json:"aws_access_key_id"`
+	SecretAccessKey string `json:"aws_secret_access_key"`
+}
+
+func (AWSS3IntegrationConfig) integrationKind() ProjectIntegrationKind {
+	return ProjectIntegrationAWSS3
+}
+
+var s3IntegrationSecrets = []string{"aws_access_key_id", "aws_secret_access_key"}
+
+// String describes the config with the access key redacted.
+func (c AWSS3IntegrationConfig) String() string {
+	return redactedString("", c, s3IntegrationSecrets...)
+}
+
+// GoString is String for %#v.
+func (c AWSS3IntegrationConfig) GoString() string {
+	return redactedString("posthogapi.AWSS3IntegrationConfig", c, s3IntegrationSecrets...)
+}
+
+// S3CompatibleIntegrationConfig is the config of an s3-compatible
+// integration (Cloudflare R2, MinIO ...): a name unique among the project's
+// s3-compatible integrations, the endpoint URL (PostHog refuses internal
+// addresses) and an access key. Printing it redacts the key.
+type S3CompatibleIntegrationConfig struct {
+	Name            string `json:"name"`
+	EndpointURL     string `json:"endpoint_url"`
+	AccessKeyID     string `json:"aws_access_key_id"`
+	SecretAccessKey string `json:"aws_secret_access_key"`
+}
+
+func (S3CompatibleIntegrationConfig) integrationKind() ProjectIntegrationKind {
+	return ProjectIntegrationS3Compatible
+}
+
+// String describes the config with the access key redacted.
+func (c S3CompatibleIntegrationConfig) String() string {
+	return redactedString("", c, s3IntegrationSecrets...)
+}
+
+// GoString is String for %#v.
+func (c S3CompatibleIntegrationConfig) GoString() string {
+	return redactedString("posthogapi.S3CompatibleIntegrationConfig", c, s3IntegrationSecrets...)
+}
+
+// IntegrationConfigMap is the config of an integration of another kind,
+// with the keys PostHog's IntegrationSerializer.create reads for it (for
+// example postgresql: host, port, user, password, ssl_mode; databricks:
+// server_hostname, client_id, client_secret). Printing it redacts every
+// value, since most of them are credentials.
+type IntegrationConfigMap map[string]any
+
+func (IntegrationConfigMap) integrationKind() ProjectIntegrationKind { return "" }
+
+// String lists the keys with every value redacted.
+func (m IntegrationConfigMap) String() string {
+	return redactedString("", map[string]any(m), m.keys()...)
+}
+
+// GoString is String for %#v.
+func (m IntegrationConfigMap) GoString() string {
+	return redactedString("posthogapi.IntegrationConfigMap", map[string]any(m), m.keys()...)
+}
+
+func (m IntegrationConfigMap) keys() []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// ProjectIntegrationCreate is the body of Integrations.CreateForProject.
+// Kind and Config are required; a typed Config must be of its Kind.
+// Printing it redacts the config's secrets.
+type ProjectIntegrationCreate struct {
+	Kind   ProjectIntegrationKind   `json:"kind"`
+	Config ProjectIntegrationConfig `json:"config"`
+}
+
+// String describes the request with the config's secrets redacted.
+func (c ProjectIntegrationCreate) String() string {
+	return fmt.Sprintf("{kind:%q config:%v}", c.Kind, c.Config)
+}
+
+// GoString is String for %#v.
+func (c ProjectIntegrationCreate) GoString() string {
+	return fmt.Sprintf("posthogapi.ProjectIntegrationCreate{kind:%q config:%#v}", c.Kind, c.Config)
+}
+
+func (c *ProjectIntegrationCreate) validate() error {
+	if c == nil || c.Kind == "" || c.Config == nil {
+		return fmt.Errorf("%w: an integration needs a kind and a config", ErrInvalidArgument)
+	}
+	if k := c.Config.integrationKind(); k != "" && k != c.Kind {
+		return fmt.Errorf("%w: a %T is the config of a %s integration, not %s", ErrInvalidArgument, c.Config, k, c.Kind)
+	}
+	if k := c.Config.integrationKind(); k == "" && (c.Kind == ProjectIntegrationAWSS3 || c.Kind == ProjectIntegrationS3Compatible) {
+		return fmt.Errorf("%w: use AWSS3IntegrationConfig or S3CompatibleIntegrationConfig for a %s integration", ErrInvalidArgument, c.Kind)
+	}
+	switch cfg := c.Config.(type) {
+	case AWSS3IntegrationConfig:
+		if cfg.Name == "" || cfg.AccessKeyID == "" || cfg.SecretAccessKey == "" {
+			return fmt.Errorf("%w: an aws-s3 integration needs a name, an access key ID and a secret access key", ErrInvalidArgument)
+		}
+	case S3CompatibleIntegrationConfig:
+		if cfg.Name == "" || cfg.EndpointURL == "" || cfg.AccessKeyID == "" || cfg.SecretAccessKey == "" {
+			return fmt.Errorf("%w: an s3-compatible integration needs a name, an endpoint URL, an access key ID and a secret access key", ErrInvalidArgument)
+		}
+	}
+	return nil
+}
+
+// CreateForProject creates an integration in the project and returns it
+// (without its secrets). Any member of the project may create one. PostHog
+// answers 400 (ErrValidation) for a name already used by an integration of
+// the kind, credentials the provider refuses, and kinds that need an OAuth
+// flow or a file upload.
+//
+// API: POST /api/projects/{project_id}/integrations/ (scope integration:write)
+func (s *IntegrationsService) CreateForProject(ctx context.Context, project int64, req *ProjectIntegrationCreate) (*ProjectIntegration, error) {
+	u, err := s.client.projectIntegrationsURL(project, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	in := new(ProjectIntegration)
+	if _, err := s.client.do(ctx, &request{method: http.MethodPost, absolute: u, body: req, out: in}); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// DeleteForProject deletes an integration of the project. Organization
+// admins may delete any; other members the ones they created. PostHog
+// refuses (400, ErrValidation) while a batch export, an enabled data
+// pipeline or an active workflow uses it, naming them: "This integration is
+// used by batch exports: ... Update them to use a different integration
+// before disconnecting it."
+//
+// API: DELETE /api/projects/{project_id}/integrations/{id}/ (scope integration:write)
+func (s *IntegrationsService) DeleteForProject(ctx context.Context, project, id int64) error {
+	u, err := s.client.projectIntegrationsURL(project, &id, nil)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.do(ctx, &request{method: http.MethodDelete, absolute: u})
+	return err
 }

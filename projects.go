@@ -186,7 +186,9 @@ type ProjectBasic struct {
 // Free-form fields are decoded as the JSON PostHog stores:
 // objects as map[string]any, lists of objects as []map[string]any.
 // Printing it with %v or %#v redacts the secret tokens (SecretAPIToken,
-// SecretAPITokenBackup, LiveEventsToken); APIToken is public and shown.
+// SecretAPITokenBackup, LiveEventsToken) and the Slack incoming webhook
+// URL (whoever has it can post to the channel); APIToken is public and
+// shown.
 type Project struct {
 	ID           int64          `json:"id"`
 	Organization OrganizationID `json:"organization"`
@@ -274,7 +276,7 @@ type Project struct {
 }
 
 // projectSecrets are the JSON keys of Project that String redacts.
-var projectSecrets = []string{"secret_api_token", "secret_api_token_backup", "live_events_token"}
+var projectSecrets = []string{"secret_api_token", "secret_api_token_backup", "live_events_token", "slack_incoming_webhook"}
 
 // String describes the project with its secret tokens redacted.
 func (p Project) String() string { return redactedString("", p, projectSecrets...) }
@@ -286,13 +288,14 @@ func (p Project) GoString() string { return redactedString("posthogapi.Project",
 // ProjectCreate and ProjectUpdate. Only set fields are sent: pointers and
 // Nullable fields when set, slices and maps when not nil (an empty,
 // non-nil slice is sent as [] and clears the list). Null clears a nullable
-// setting.
+// setting. Printing it with %v or %#v redacts SlackIncomingWebhook.
 type ProjectSettings struct {
 	// ProductDescription is at most 1000 characters.
 	ProductDescription Nullable[string] `json:"product_description,omitzero"`
 	// AppURLs are the authorized URLs (each at most 200 characters).
 	AppURLs []string `json:"app_urls,omitzero"`
-	// SlackIncomingWebhook is at most 500 characters.
+	// SlackIncomingWebhook is at most 500 characters. It is a secret:
+	// whoever has it can post to the channel.
 	SlackIncomingWebhook             Nullable[string]           `json:"slack_incoming_webhook,omitzero"`
 	AnonymizeIPs                     *bool                      `json:"anonymize_ips,omitempty"`
 	CompletedSnippetOnboarding       *bool                      `json:"completed_snippet_onboarding,omitempty"`
@@ -364,12 +367,30 @@ type ProjectCreate struct {
 	ProjectSettings
 }
 
+// String describes the request with the Slack incoming webhook URL
+// redacted.
+func (c ProjectCreate) String() string { return redactedString("", c, projectSecrets...) }
+
+// GoString is String for %#v.
+func (c ProjectCreate) GoString() string {
+	return redactedString("posthogapi.ProjectCreate", c, projectSecrets...)
+}
+
 // ProjectUpdate is the body of Projects.Update (PATCH): only set fields are
 // sent.
 type ProjectUpdate struct {
 	// Name, when set, is 1 to 200 characters and not blank.
 	Name *string `json:"name,omitempty"`
 	ProjectSettings
+}
+
+// String describes the request with the Slack incoming webhook URL
+// redacted.
+func (u ProjectUpdate) String() string { return redactedString("", u, projectSecrets...) }
+
+// GoString is String for %#v.
+func (u ProjectUpdate) GoString() string {
+	return redactedString("posthogapi.ProjectUpdate", u, projectSecrets...)
 }
 
 // ProjectListOptions filters and pages Projects.List and Projects.All.
@@ -508,6 +529,15 @@ func checkEachMaxLen(field string, vs []string, n int) error {
 		}
 	}
 	return nil
+}
+
+// String describes the settings with the Slack incoming webhook URL
+// redacted.
+func (ps ProjectSettings) String() string { return redactedString("", ps, projectSecrets...) }
+
+// GoString is String for %#v.
+func (ps ProjectSettings) GoString() string {
+	return redactedString("posthogapi.ProjectSettings", ps, projectSecrets...)
 }
 
 func (ps *ProjectSettings) validate() error {

@@ -201,7 +201,13 @@ func redactingValues() []any {
 		IdPSCIMToken{SCIMEnabled: true, SCIMBearerToken: s},
 		OrganizationDomain{Domain: "example.com", SCIMBearerToken: Ptr(s)},
 		SCIMToken{SCIMEnabled: true, SCIMBearerToken: s},
-		Project{Name: "p", APIToken: "phc_public", SecretAPIToken: Ptr(s), SecretAPITokenBackup: Ptr(s), LiveEventsToken: Ptr(s)},
+		ProjectSettings{SlackIncomingWebhook: NewNullable(s)},
+		AWSS3IntegrationConfig{Name: "n", AccessKeyID: s, SecretAccessKey: s},
+		S3CompatibleIntegrationConfig{Name: "n", EndpointURL: "https://r2.example", AccessKeyID: s, SecretAccessKey: s},
+		IntegrationConfigMap{"host": "db", "password": s},
+		ProjectCreate{Name: "p", ProjectSettings: ProjectSettings{SlackIncomingWebhook: NewNullable(s)}},
+		ProjectUpdate{Name: Ptr("p"), ProjectSettings: ProjectSettings{SlackIncomingWebhook: NewNullable(s)}},
+		Project{Name: "p", APIToken: "phc_public", SecretAPIToken: Ptr(s), SecretAPITokenBackup: Ptr(s), LiveEventsToken: Ptr(s), SlackIncomingWebhook: Ptr(s)},
 	}
 }
 
@@ -225,7 +231,10 @@ func TestSecretsRedactedInEveryFormat(t *testing.T) {
 	all = append(all, create, &create, []any{values[0], values[len(values)-1]},
 		RedshiftCredentials{AWS: &AWSCredentials{AccessKeyID: s, SecretAccessKey: s}},
 		Page[IdentityProviderConfig]{Results: []IdentityProviderConfig{{SCIMBearerToken: Ptr(s)}}},
-		Page[OrganizationDomain]{Results: []OrganizationDomain{{SCIMBearerToken: Ptr(s)}}})
+		Page[OrganizationDomain]{Results: []OrganizationDomain{{SCIMBearerToken: Ptr(s)}}},
+		ProjectIntegrationCreate{Kind: ProjectIntegrationPostgreSQL, Config: IntegrationConfigMap{"password": s}},
+		&ProjectIntegrationCreate{Kind: ProjectIntegrationAWSS3, Config: AWSS3IntegrationConfig{Name: "n", AccessKeyID: s, SecretAccessKey: s}},
+		ProjectIntegrationCreate{Kind: ProjectIntegrationS3Compatible, Config: &S3CompatibleIntegrationConfig{Name: "n", EndpointURL: "e", AccessKeyID: s, SecretAccessKey: s}})
 	for _, v := range all {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 			if out := fmt.Sprintf(verb, v); strings.Contains(out, secretCanary) {

@@ -15,8 +15,27 @@ import (
 // cover too). Registered here so that the scenario table stays untouched.
 func init() {
 	contractScenarios["project_batch_exports"] = contractProjectBatchExports
+	contractScenarios["environment_batch_exports"] = contractEnvironmentBatchExports
+	contractScenarios["project_integrations_write"] = contractProjectIntegrationsWrite
 	contractScenarios["lookups"] = contractLookups
-	schemaExceptions = append(schemaExceptions, projectBatchExportExceptions()...)
+	project := projectBatchExportExceptions()
+	schemaExceptions = append(schemaExceptions, project...)
+	schemaExceptions = append(schemaExceptions, environmentExceptions(project)...)
+}
+
+// environmentExceptions are the project batch export exceptions on the
+// environment routes: PostHog serves both with the same views
+// (products/batch_exports/backend/routes.py register_legacy_dual_route), and
+// the schema repeats the same mistakes for them.
+func environmentExceptions(project []schemaException) []schemaException {
+	var out []schemaException
+	for _, e := range project {
+		if strings.Contains(e.op, "/api/projects/{project_id}/") {
+			e.op = strings.Replace(e.op, "/api/projects/{project_id}/", "/api/environments/{project_id}/", 1)
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // projectBatchExportExceptions are the schema exceptions of the project
@@ -59,47 +78,64 @@ func projectBatchExportExceptions() []schemaException {
 }
 
 func contractProjectBatchExports(ctx context.Context, e *contractEnv) error {
+	return contractBatchExportsOf(ctx, e, func(c *posthogapi.Client) *posthogapi.ProjectBatchExportsService { return c.ProjectBatchExports })
+}
+
+// contractEnvironmentBatchExports drives the same methods on the
+// environment routes (Client.EnvironmentBatchExports); a project's main
+// environment has the project's ID.
+func contractEnvironmentBatchExports(ctx context.Context, e *contractEnv) error {
+	return contractBatchExportsOf(ctx, e, func(c *posthogapi.Client) *posthogapi.ProjectBatchExportsService { return c.EnvironmentBatchExports })
+}
+
+func contractBatchExportsOf(ctx context.Context, e *contractEnv, svc func(*posthogapi.Client) *posthogapi.ProjectBatchExportsService) error {
 	c := e.c
 	e.srv.AddProject(e.org.ID, "Existing")
 	proj := e.srv.AddProject(e.org.ID, "Target")
-	be, err := c.ProjectBatchExports.Create(ctx, proj.ID, &posthogapi.BatchExportCreate{
+	be, err := svc(c).Create(ctx, proj.ID, &posthogapi.BatchExportCreate{
 		Name: "project export", Interval: posthogapi.IntervalHour, Model: posthogapi.Ptr(posthogapi.ModelEvents),
 		Destination: posthogapi.NewBatchExportDestination(posthogapi.NoOpConfig{}),
 	})
 	if err != nil {
 		return fail("ProjectBatchExports.Create", err)
 	}
-	if _, err := c.ProjectBatchExports.List(ctx, proj.ID, &posthogapi.ListOptions{Limit: 10}); err != nil {
+	if _, err := svc(c).List(ctx, proj.ID, &posthogapi.ListOptions{Limit: 10}); err != nil {
 		return fail("ProjectBatchExports.List", err)
 	}
-	if err := drain(c.ProjectBatchExports.All(ctx, proj.ID, nil)); err != nil {
+	if err := drain(svc(c).All(ctx, proj.ID, nil)); err != nil {
 		return fail("ProjectBatchExports.All", err)
 	}
-	if _, err := c.ProjectBatchExports.Get(ctx, proj.ID, be.ID); err != nil {
+	if _, err := svc(c).Get(ctx, proj.ID, be.ID); err != nil {
 		return fail("ProjectBatchExports.Get", err)
 	}
-	if _, err := c.ProjectBatchExports.Update(ctx, proj.ID, be.ID, &posthogapi.BatchExportUpdate{Name: posthogapi.Ptr("renamed")}); err != nil {
+	if _, err := svc(c).Update(ctx, proj.ID, be.ID, &posthogapi.BatchExportUpdate{Name: posthogapi.Ptr("renamed")}); err != nil {
 		return fail("ProjectBatchExports.Update", err)
 	}
-	if _, err := c.ProjectBatchExports.Pause(ctx, proj.ID, be.ID); err != nil {
+	if _, err := svc(c).Replace(ctx, proj.ID, be.ID, &posthogapi.BatchExportReplace{
+		Name: "replaced", Interval: posthogapi.IntervalHour, Model: posthogapi.Ptr(posthogapi.ModelEvents),
+		Destination: posthogapi.NewBatchExportDestination(posthogapi.NoOpConfig{}),
+	}); err != nil {
+		return fail("ProjectBatchExports.Replace", err)
+	}
+	if _, err := svc(c).Pause(ctx, proj.ID, be.ID); err != nil {
 		return fail("ProjectBatchExports.Pause", err)
 	}
-	if _, err := c.ProjectBatchExports.Unpause(ctx, proj.ID, be.ID, &posthogapi.BatchExportUnpauseOptions{Backfill: true}); err != nil {
+	if _, err := svc(c).Unpause(ctx, proj.ID, be.ID, &posthogapi.BatchExportUnpauseOptions{Backfill: true}); err != nil {
 		return fail("ProjectBatchExports.Unpause", err)
 	}
 	e.srv.AddBatchExportRun(e.org.ID, be.ID, "Completed")
 	now := time.Now().UTC()
 	week := now.Add(-7 * 24 * time.Hour)
-	if _, err := c.ProjectBatchExports.ListRuns(ctx, proj.ID, be.ID, &posthogapi.BatchExportRunsOptions{
+	if _, err := svc(c).ListRuns(ctx, proj.ID, be.ID, &posthogapi.BatchExportRunsOptions{
 		Ordering: "-created_at", Status: []posthogapi.BatchExportRunStatus{posthogapi.RunStatusCompleted}, After: &week, Before: &now,
 	}); err != nil {
 		return fail("ProjectBatchExports.ListRuns", err)
 	}
-	if err := drain(c.ProjectBatchExports.AllRuns(ctx, proj.ID, be.ID, nil)); err != nil {
+	if err := drain(svc(c).AllRuns(ctx, proj.ID, be.ID, nil)); err != nil {
 		return fail("ProjectBatchExports.AllRuns", err)
 	}
 	hour := now.Truncate(time.Hour)
-	res, err := c.ProjectBatchExports.CreateBackfill(ctx, proj.ID, be.ID, &posthogapi.BatchExportBackfillCreate{
+	res, err := svc(c).CreateBackfill(ctx, proj.ID, be.ID, &posthogapi.BatchExportBackfillCreate{
 		StartAt: posthogapi.BackfillTime(hour.Add(-3 * time.Hour)), EndAt: posthogapi.BackfillTime(hour.Add(-time.Hour)),
 	})
 	if err != nil {
@@ -109,30 +145,51 @@ func contractProjectBatchExports(ctx context.Context, e *contractEnv) error {
 	if err != nil {
 		return fail("backfill id", err)
 	}
-	if _, err := c.ProjectBatchExports.ListBackfills(ctx, proj.ID, be.ID, &posthogapi.BatchExportBackfillsOptions{Ordering: "-created_at"}); err != nil {
+	if _, err := svc(c).ListBackfills(ctx, proj.ID, be.ID, &posthogapi.BatchExportBackfillsOptions{Ordering: "-created_at"}); err != nil {
 		return fail("ProjectBatchExports.ListBackfills", err)
 	}
-	if err := drain(c.ProjectBatchExports.AllBackfills(ctx, proj.ID, be.ID, nil)); err != nil {
+	if err := drain(svc(c).AllBackfills(ctx, proj.ID, be.ID, nil)); err != nil {
 		return fail("ProjectBatchExports.AllBackfills", err)
 	}
-	if _, err := c.ProjectBatchExports.GetBackfill(ctx, proj.ID, be.ID, posthogapi.BatchExportBackfillID(bid)); err != nil {
+	if _, err := svc(c).GetBackfill(ctx, proj.ID, be.ID, posthogapi.BatchExportBackfillID(bid)); err != nil {
 		return fail("ProjectBatchExports.GetBackfill", err)
 	}
-	if _, err := c.ProjectBatchExports.CancelBackfill(ctx, proj.ID, be.ID, posthogapi.BatchExportBackfillID(bid)); err != nil {
+	if _, err := svc(c).CancelBackfill(ctx, proj.ID, be.ID, posthogapi.BatchExportBackfillID(bid)); err != nil {
 		return fail("ProjectBatchExports.CancelBackfill", err)
 	}
-	if _, err := e.legacy.ProjectBatchExports.ListLogs(ctx, proj.ID, be.ID, &posthogapi.BatchExportLogsOptions{ListOptions: posthogapi.ListOptions{Limit: 10}}); err != nil {
+	if _, err := svc(e.legacy).ListLogs(ctx, proj.ID, be.ID, &posthogapi.BatchExportLogsOptions{ListOptions: posthogapi.ListOptions{Limit: 10}}); err != nil {
 		return fail("ProjectBatchExports.ListLogs", err)
 	}
-	if err := drain(e.legacy.ProjectBatchExports.AllLogs(ctx, proj.ID, be.ID, nil)); err != nil {
+	if err := drain(svc(e.legacy).AllLogs(ctx, proj.ID, be.ID, nil)); err != nil {
 		return fail("ProjectBatchExports.AllLogs", err)
 	}
 	var raw map[string]any
 	if err := c.Do(ctx, "GET", "/api/projects/"+url.PathEscape("1")+"/batch_exports/", nil, nil, &raw); err != nil {
 		return fail("Client.Do", err)
 	}
-	if err := c.ProjectBatchExports.Delete(ctx, proj.ID, be.ID); err != nil {
+	if err := svc(c).Delete(ctx, proj.ID, be.ID); err != nil {
 		return fail("ProjectBatchExports.Delete", err)
+	}
+	return nil
+}
+
+// contractProjectIntegrationsWrite creates an s3-compatible integration and
+// deletes it (PostHog: posthog/api/integration.py IntegrationSerializer.create,
+// IntegrationViewSet.perform_destroy).
+func contractProjectIntegrationsWrite(ctx context.Context, e *contractEnv) error {
+	c := e.c
+	proj := e.srv.AddProject(e.org.ID, "Integrations")
+	in, err := c.Integrations.CreateForProject(ctx, proj.ID, &posthogapi.ProjectIntegrationCreate{
+		Kind: posthogapi.ProjectIntegrationS3Compatible,
+		Config: posthogapi.S3CompatibleIntegrationConfig{
+			Name: "r2", EndpointURL: "https://account.r2.cloudflarestorage.com", AccessKeyID: "key", SecretAccessKey: "secret",
+		},
+	})
+	if err != nil {
+		return fail("Integrations.CreateForProject", err)
+	}
+	if err := c.Integrations.DeleteForProject(ctx, proj.ID, in.ID); err != nil {
+		return fail("Integrations.DeleteForProject", err)
 	}
 	return nil
 }

@@ -7,20 +7,26 @@ import (
 )
 
 // Methods on routes outside /api/organizations/ (ProjectBatchExports, on
-// /api/projects/{project_id}/...) are checked against the project
-// operations of the full schema: the operation exists, and the scope the
-// doc names is the schema's.
+// /api/projects/{project_id}/..., and the same service on
+// /api/environments/{environment_id}/...) are checked against the project
+// and environment operations of the full schema: the operation exists, and
+// the scope the doc names is the schema's.
 
 var (
 	projectOpsOnce sync.Once
 	projectOps     map[operation][]string
 )
 
-// projectOperations returns the /api/projects/ operations of the full
-// schema with their scopes.
+// projectOperations returns the /api/projects/ and /api/environments/
+// operations of the full schema with their scopes.
 func projectOperations(t *testing.T) map[operation][]string {
 	t.Helper()
-	projectOpsOnce.Do(func() { projectOps = schemaOpsUnder(t, schemaPath, "/api/projects/") })
+	projectOpsOnce.Do(func() {
+		projectOps = schemaOpsUnder(t, schemaPath, "/api/projects/")
+		for op, scopes := range schemaOpsUnder(t, schemaPath, "/api/environments/") {
+			projectOps[op] = scopes
+		}
+	})
 	return projectOps
 }
 
@@ -28,7 +34,7 @@ func projectOperations(t *testing.T) map[operation][]string {
 // schema, and fails t if its scope disagrees with the schema's.
 func checkProjectAPILine(t *testing.T, l apiLine) bool {
 	t.Helper()
-	if !strings.HasPrefix(l.raw, "/api/projects/") {
+	if !strings.HasPrefix(l.raw, "/api/projects/") && !strings.HasPrefix(l.raw, "/api/environments/") {
 		return false
 	}
 	scopes, ok := projectOperations(t)[l.op]

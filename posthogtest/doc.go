@@ -100,13 +100,16 @@
 //	batch export test and test steps scopes     products/batch_exports/backend/api/batch_export.py
 //	  (batch_export:read / :write)                BatchExportViewSet.test, run_test_step,
 //	                                              run_test_step_new
-//	project-level batch export routes           products/batch_exports/backend/routes.py
-//	                                              register_legacy_dual_route
+//	project-level batch export routes, and the  products/batch_exports/backend/routes.py
+//	  same on /api/environments/                  register_legacy_dual_route
 //	project integrations: list and get, other   posthog/api/integration.py IntegrationViewSet,
 //	  teams' integrations do not exist            IntegrationSerializer; posthog/models/integration.py
 //	                                              Integration.IntegrationKind;
 //	                                              posthog/api/scoped_related_fields.py
 //	                                              TeamScopedPrimaryKeyRelatedField
+//	project integrations: create aws-s3 and     IntegrationSerializer.create; IntegrationViewSet
+//	  s3-compatible, delete unless a batch        perform_destroy, IntegrationManagementPermission
+//	  export uses it
 //	organization integrations: read, delete,    posthog/api/organization_integration.py
 //	  environment mapping
 //	domains: unique, verification, JIT,         posthog/api/organization_domain.py
@@ -167,7 +170,13 @@
 //   - Organization integrations: the Vercel calls PostHog makes on delete
 //     and mapping, and the 409 while invoices are unpaid, are not modelled.
 //   - Project integrations: the kind filter's choice validation is not
-//     made; creating and deleting them through the API is not served.
+//     made. Only aws-s3 and s3-compatible ones are created through the API
+//     (other kinds answer 400 "Kind not supported": PostHog contacts their
+//     provider or runs an OAuth flow); an aws-s3 key is not checked with
+//     AWS STS (its account ID is recorded as 000000000000), and an
+//     s3-compatible endpoint gets no SSRF check. Who may delete one:
+//     organization admins, or its creator (PostHog's
+//     Integration.can_be_managed_by_creator may be narrower).
 //   - Role external references: TimeSensitiveActionPermission (session
 //     re-authentication) is not modelled.
 //   - Rate limits apply only with WithRateLimit, as PostHog applies them

@@ -15,7 +15,8 @@ import (
 )
 
 // Project-level batch exports, as PostHog serves them under
-// /api/projects/{project_id}/batch_exports/ (PH
+// /api/projects/{project_id}/batch_exports/ and
+// /api/environments/{environment_id}/batch_exports/ (PH
 // products/batch_exports/backend/routes.py register_legacy_dual_route, and
 // BatchExportViewSet, BatchExportRunViewSet and BatchExportBackfillViewSet
 // in products/batch_exports/backend/api/batch_export.py). The exports are
@@ -27,7 +28,16 @@ import (
 func init() { areaRegistrations = append(areaRegistrations, registerProjectBatchExports) }
 
 func registerProjectBatchExports(s *Server) {
-	const base = "/api/projects/{project_id}/batch_exports/"
+	// PostHog: products/batch_exports/backend/routes.py
+	// register_legacy_dual_route serves the same views under
+	// /api/environments/{environment_id}/, where the ID is the team's; here
+	// every project has one environment with the project's ID.
+	for _, base := range []string{"/api/projects/{project_id}/batch_exports/", "/api/environments/{project_id}/batch_exports/"} {
+		registerProjectBatchExportRoutes(s, base)
+	}
+}
+
+func registerProjectBatchExportRoutes(s *Server, base string) {
 	const read, write = "batch_export:read", "batch_export:write"
 	s.route("GET "+base+"{$}", read, handleProjectBatchExportList)
 	s.route("POST "+base+"{$}", write, handleProjectBatchExportCreate)

@@ -3,7 +3,9 @@ package posthogtest
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -12,9 +14,12 @@ import (
 // IntegrationViewSet): list and retrieve, read by any member of the
 // project's organization with integration:read. They hold the credentials
 // batch export destinations link (see batchexports.go). Seed them with
-// SeedIntegration. Not modelled: creating them through the API (PostHog
-// allows it with integration:write, per kind, contacting the provider),
-// deleting them, the kind filter's choice validation, the per-kind actions
+// SeedIntegration, or create aws-s3 and s3-compatible ones through the API
+// (POST, integration:write) and delete them (DELETE, integration:write).
+// Not modelled: creating other kinds (PostHog contacts each provider or
+// runs an OAuth flow; here they answer 400 "Kind not supported"), the AWS
+// STS check of aws-s3 credentials, the SSRF check of an s3-compatible
+// endpoint, the kind filter's choice validation, the per-kind actions
 // (channels, github_repos ...), and the per-user visibility of "posthog"
 // connections.
 
@@ -26,6 +31,10 @@ func registerProjectIntegrations(s *Server) {
 	// scope_object_read_actions (list, retrieve).
 	s.route("GET "+base+"{$}", "integration:read", handleProjectIntegrationList)
 	s.route("GET "+base+"{id}/{$}", "integration:read", handleProjectIntegrationGet)
+	// PostHog: IntegrationViewSet scope_object_write_actions (create,
+	// destroy).
+	s.route("POST "+base+"{$}", "integration:write", handleProjectIntegrationCreate)
+	s.route("DELETE "+base+"{id}/{$}", "integration:write", handleProjectIntegrationDelete)
 }
 
 // ProjectIntegrationKind is the kind of a project integration (PH
@@ -195,4 +204,130 @@ func handleProjectIntegrationGet(rc *reqCtx) {
 		return
 	}
 	rc.json(http.StatusOK, projectIntegrationJSON(in))
+}
+
+// handleProjectIntegrationCreate creates an aws-s3 or s3-compatible
+// integration from a name and an access key.
+// PostHog: posthog/api/integration.py IntegrationSerializer.create (any
+// member of the project may create one: IntegrationViewSet
+// dangerously_get_permissions), and posthog/models/integration
+// AWSS3Integration / S3CompatibleIntegration.integration_from_config.
+func handleProjectIntegrationCreate(rc *reqCtx) {
+	p := rc.projectFromProjectPath()
+	if p == nil {
+		return
+	}
+	var body struct {
+		Kind   *string        `json:"kind"`
+		Config map[string]any `json:"config"`
+	}
+	if !rc.decode(&body) {
+		return
+	}
+	// PostHog: IntegrationSerializer (kind is a required model field).
+	if body.Kind == nil {
+		rc.required("kind")
+		return
+	}
+	str := func(k string) (string, bool) {
+		v, ok := body.Config[k].(string)
+		return v, ok && v != ""
+	}
+	name, okName := str("name")
+	_, okKey := str("aws_access_key_id")
+	_, okSecret := str("aws_secret_access_key")
+	st := areaState[projectIntegrationsState](rc.s)
+	var cfg map[string]any
+	var display string
+	switch ProjectIntegrationKind(*body.Kind) {
+	case IntegrationAWSS3:
+		// PostHog: IntegrationSerializer.create (aws-s3).
+		if !okName || !okKey || !okSecret {
+			rc.invalid("invalid", "Name, access key ID, and secret access key must be provided", "")
+			return
+		}
+		// PostHog validates the key with AWS STS GetCallerIdentity and keeps
+		// the account ID; the fake cannot, and records a placeholder.
+		cfg = map[string]any{"name": name, "aws_account_id": "000000000000"}
+		display = name + " (AWS account 000000000000)"
+	case IntegrationS3Compatible:
+		endpoint, okEndpoint := str("endpoint_url")
+		// PostHog: IntegrationSerializer.create (s3-compatible).
+		if !okName || !okEndpoint || !okKey || !okSecret {
+			rc.invalid("invalid", "Name, endpoint URL, access key ID, and secret access key must be provided", "")
+			return
+		}
+		cfg = map[string]any{"name": name, "endpoint_url": endpoint}
+		display = name + " (access key, " + endpoint + ")"
+	default:
+		rc.invalid("invalid", "Kind not supported", "")
+		return
+	}
+	// PostHog: integration_from_config raises DuplicateNameError for a
+	// name already used in the project (the name is the integration_id).
+	for _, in := range st.items {
+		if in.teamID == p.id && string(in.kind) == *body.Kind && in.config["name"] == name {
+			rc.invalid("invalid", fmt.Sprintf("An integration named '%s' already exists", name), "")
+			return
+		}
+	}
+	st.lastID++
+	in := &projectIntegration{
+		id: st.lastID, teamID: p.id, kind: ProjectIntegrationKind(*body.Kind), displayName: display,
+		config: cfg, createdAt: rc.s.now(), createdBy: rc.user,
+	}
+	st.items = append(st.items, in)
+	rc.json(http.StatusCreated, projectIntegrationJSON(in))
+}
+
+// handleProjectIntegrationDelete deletes an integration no batch export
+// uses. Organization admins may delete any; other members only those they
+// created.
+// PostHog: posthog/api/integration.py IntegrationViewSet.perform_destroy and
+// IntegrationManagementPermission.has_object_permission.
+func handleProjectIntegrationDelete(rc *reqCtx) {
+	p := rc.projectFromProjectPath()
+	if p == nil {
+		return
+	}
+	id, err := strconv.ParseInt(rc.r.PathValue("id"), 10, 64)
+	st := areaState[projectIntegrationsState](rc.s)
+	var in *projectIntegration
+	if err == nil {
+		in = st.byID(p.id, id)
+	}
+	if in == nil {
+		rc.notFound()
+		return
+	}
+	o := rc.s.orgByID(p.orgID)
+	if m := o.membership(rc.user); m == nil || (m.level < LevelAdmin && in.createdBy != rc.user) {
+		rc.forbidden("You do not have permission to perform this action.")
+		return
+	}
+	// PostHog: perform_destroy refuses while batch exports use it, naming
+	// them sorted (name, or ID when unnamed).
+	var names []string
+	for _, be := range areaState[batchExportsState](rc.s).exports {
+		if !be.deleted && be.teamID == p.id && be.integration != nil && *be.integration == in.id {
+			n := be.name
+			if n == "" {
+				n = be.id.String()
+			}
+			names = append(names, n)
+		}
+	}
+	if len(names) > 0 {
+		sort.Strings(names)
+		rc.invalid("invalid", "This integration is used by batch exports: "+strings.Join(names, ", ")+
+			". Update them to use a different integration before disconnecting it.", "")
+		return
+	}
+	for i, x := range st.items {
+		if x == in {
+			st.items = append(st.items[:i], st.items[i+1:]...)
+			break
+		}
+	}
+	rc.noContent()
 }
