@@ -864,19 +864,19 @@ func TestReliability13_DefaultPerAttemptTimeout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.rc.HTTPClient.Timeout; got != DefaultTimeout {
+		if got := attemptTimeout(t, c); got != DefaultTimeout {
 			t.Errorf("NewClient: timeout = %v, want %v", got, DefaultTimeout)
 		}
 		c, _ = NewClient(testKey, WithHTTPClient(&http.Client{}))
-		if got := c.rc.HTTPClient.Timeout; got != DefaultTimeout {
+		if got := attemptTimeout(t, c); got != DefaultTimeout {
 			t.Errorf("WithHTTPClient(zero Timeout): timeout = %v, want %v", got, DefaultTimeout)
 		}
 		c, _ = NewClient(testKey, WithHTTPClient(&http.Client{Timeout: time.Second}))
-		if got := c.rc.HTTPClient.Timeout; got != time.Second {
+		if got := attemptTimeout(t, c); got != time.Second {
 			t.Errorf("WithHTTPClient(1s): timeout = %v", got)
 		}
 		c, _ = NewClient(testKey, WithHTTPClient(&http.Client{Timeout: time.Second}), WithTimeout(0))
-		if got := c.rc.HTTPClient.Timeout; got != 0 {
+		if got := attemptTimeout(t, c); got != 0 {
 			t.Errorf("WithTimeout(0): timeout = %v", got)
 		}
 	})
@@ -935,4 +935,20 @@ func TestReliability13_DefaultPerAttemptTimeout(t *testing.T) {
 			})
 		})
 	}
+}
+
+// attemptTimeout returns the client's per-attempt timeout, and checks that
+// it is the SDK's own transport that enforces it: an http.Client.Timeout
+// would make net/http pay its cancellation fallback (a timer and a
+// goroutine per attempt) over the SDK's RoundTripper.
+func attemptTimeout(t *testing.T, c *Client) time.Duration {
+	t.Helper()
+	if got := c.rc.HTTPClient.Timeout; got != 0 {
+		t.Errorf("http.Client.Timeout = %v, want 0 (the timeout is a context deadline in authTransport)", got)
+	}
+	at, ok := c.rc.HTTPClient.Transport.(*authTransport)
+	if !ok {
+		t.Fatalf("transport = %T, want *authTransport", c.rc.HTTPClient.Transport)
+	}
+	return at.timeout
 }

@@ -69,9 +69,15 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	// client's own Timeout, else DefaultTimeout. A caller's client with no
 	// Timeout (the zero value, as in &http.Client{Transport: t}) does not
 	// switch the bound off; only WithTimeout(0) does.
-	if c.cfg.timeoutSet || hc.Timeout == 0 {
-		hc.Timeout = c.cfg.timeout
+	timeout := hc.Timeout
+	if c.cfg.timeoutSet || timeout == 0 {
+		timeout = c.cfg.timeout
 	}
+	// authTransport enforces it as a context deadline, and the http.Client
+	// has none: with a Timeout, net/http would not recognise authTransport
+	// as its own *http.Transport and would pay its cancellation fallback (a
+	// timer, a goroutine and some 18 allocations) on every attempt.
+	hc.Timeout = 0
 	base := hc.Transport
 	if base == nil {
 		base = defaultTransport()
@@ -80,7 +86,7 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	// retryablehttp calls HTTPClient.CloseIdleConnections after every call
 	// that ends in an error, which would empty the pool shared by all the
 	// client's goroutines.
-	hc.Transport = &authTransport{c: c, base: base, authorization: []string{"Bearer " + c.cfg.apiKey}}
+	hc.Transport = &authTransport{c: c, base: base, timeout: timeout, authorization: []string{"Bearer " + c.cfg.apiKey}}
 	userRedirect := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !c.sameOrigin(req.URL) {
@@ -126,13 +132,18 @@ func defaultTransport() *http.Transport {
 	return t
 }
 
-// authTransport adds the credentials and refuses any request that is not
-// for the configured scheme and host. Pacing (the 429 gate and the rate
-// limiter) happens before each attempt, outside the per-attempt timeout: see
-// Client.pace.
+// authTransport adds the credentials, refuses any request that is not for
+// the configured scheme and host, and bounds each attempt by the
+// per-attempt timeout. Pacing (the 429 gate and the rate limiter) happens
+// before each attempt, outside the per-attempt timeout: see Client.pace.
 type authTransport struct {
 	c    *Client
 	base http.RoundTripper
+	// timeout bounds one attempt: connecting, sending, the answer's headers
+	// and reading its body (0: no bound). It is a context deadline on the
+	// request sent, so that the base transport (a *http.Transport by
+	// default) cancels the attempt itself.
+	timeout time.Duration
 	// authorization is the Authorization header's value, made once.
 	authorization []string
 }
@@ -146,9 +157,17 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	// A RoundTripper must not change its request: send a copy that has its
-	// own header (everything else is only read below).
-	r2 := new(http.Request)
-	*r2 = *req
+	// own header and context (everything else is only read below).
+	var (
+		r2     *http.Request
+		cancel context.CancelFunc
+	)
+	if t.timeout > 0 {
+		r2 = req.WithContext(t.attemptContext(req, &cancel)) // a shallow copy
+	} else {
+		r2 = new(http.Request)
+		*r2 = *req
+	}
 	r2.Header = make(http.Header, len(req.Header)+1)
 	for k, v := range req.Header {
 		r2.Header[k] = v
@@ -158,6 +177,22 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(r2)
 	if resp != nil && resp.Request == nil {
 		resp.Request = r2 // the retry backoff reads the call state from it
+	}
+	if cancel != nil {
+		if err != nil && r2.Context().Err() != nil && ctx.Err() == nil {
+			// The attempt's deadline, not the caller's context, ended it: a
+			// timeout, retried like a lost answer. As net/http's own
+			// Client.Timeout error, it does not unwrap to the cause (a
+			// connect that timed out is not taken for a refused one).
+			err = &attemptTimeoutError{msg: err.Error() + " (per-attempt timeout " + t.timeout.String() + " exceeded while awaiting headers)"}
+		}
+		if err != nil || resp == nil || resp.Body == nil {
+			cancel()
+		} else {
+			// The deadline bounds the reading of the body too; the attempt's
+			// context ends with it (EOF, an error or Close).
+			resp.Body = &deadlineBody{rc: resp.Body, cancel: cancel, ctx: r2.Context(), parent: ctx, timeout: t.timeout}
+		}
 	}
 	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		if st := stateFrom(ctx); st != nil && st.noRedirect {
@@ -182,6 +217,65 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		l.LogAttrs(ctx, slog.LevelDebug, "posthogapi request", attrs...)
 	}
 	return resp, err
+}
+
+// attemptContext returns the context of one attempt: the request's own
+// context bounded by the per-attempt timeout. A redirect followed within the
+// attempt keeps the deadline of the attempt's first request, as
+// http.Client.Timeout did: the whole attempt, redirects included, is
+// bounded once.
+func (t *authTransport) attemptContext(req *http.Request, cancel *context.CancelFunc) context.Context {
+	deadline := time.Now().Add(t.timeout)
+	if prev := req.Response; prev != nil && prev.Request != nil {
+		if d, ok := prev.Request.Context().Deadline(); ok && d.Before(deadline) {
+			deadline = d
+		}
+	}
+	ctx, c := context.WithDeadline(req.Context(), deadline)
+	*cancel = c
+	return ctx
+}
+
+// attemptTimeoutError is the error of an attempt that ran out of its
+// per-attempt timeout. It is a net.Error whose Timeout is true and, like
+// net/http's Client.Timeout error, it matches context.DeadlineExceeded.
+type attemptTimeoutError struct{ msg string }
+
+func (e *attemptTimeoutError) Error() string   { return e.msg }
+func (e *attemptTimeoutError) Timeout() bool   { return true }
+func (e *attemptTimeoutError) Temporary() bool { return true }
+func (e *attemptTimeoutError) Is(target error) bool {
+	return target == context.DeadlineExceeded
+}
+
+// deadlineBody is an answer's body read under its attempt's deadline: the
+// attempt's context is cancelled (its timer stopped) at the end of the body
+// or on Close, and a read cut off by the deadline fails with an
+// attemptTimeoutError.
+type deadlineBody struct {
+	rc      io.ReadCloser
+	cancel  context.CancelFunc
+	ctx     context.Context // the attempt's
+	parent  context.Context // the caller's
+	timeout time.Duration
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err == nil {
+		return n, nil
+	}
+	if err != io.EOF && b.ctx.Err() != nil && b.parent.Err() == nil {
+		err = &attemptTimeoutError{msg: err.Error() + " (per-attempt timeout " + b.timeout.String() + " exceeded while reading body)"}
+	}
+	b.cancel()
+	return n, err
+}
+
+func (b *deadlineBody) Close() error {
+	err := b.rc.Close()
+	b.cancel()
+	return err
 }
 
 // checkRetry is the retry policy. GET, HEAD, PUT and DELETE are retried
