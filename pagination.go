@@ -292,9 +292,9 @@ func singleInt(q url.Values, key string) (int, bool) {
 }
 
 // nextURL validates a `next` link from a page fetched from cur that held n
-// items: same scheme and host as the base URL, no user info, a path under
-// the client's API prefix, and progress (not the same page again, not an
-// empty page, not a smaller offset).
+// items: same scheme and host as the base URL, no user info, the list's own
+// path, and progress (not the same page again, not an empty page, not a
+// smaller offset).
 func (c *Client) nextURL(cur *url.URL, next string, n int) (*url.URL, error) {
 	u, err := url.Parse(next)
 	if err != nil {
@@ -303,14 +303,11 @@ func (c *Client) nextURL(cur *url.URL, next string, n int) (*url.URL, error) {
 	if !u.IsAbs() || !c.sameOrigin(u) {
 		return nil, fmt.Errorf("%w: GET %s: next link is not on %s://%s", ErrForeignHost, cur.Path, c.baseURL.Scheme, c.baseURL.Host)
 	}
-	prefix := c.apiPrefix
-	if !strings.HasPrefix(cur.Path, prefix) {
-		// A list outside /api/organizations/ (project routes, Client.Do
-		// paths): its links must stay under /api/.
-		prefix = c.apiRoot()
-	}
-	if !strings.HasPrefix(u.Path, prefix) || strings.Contains(u.Path, "/../") || strings.HasSuffix(u.Path, "/..") {
-		return nil, fmt.Errorf("%w: GET %s: next link leaves %s", ErrForeignHost, cur.Path, prefix)
+	// PostHog's next links (DRF's pagination: the request's own URL with
+	// another query) keep the list's path; one that goes anywhere else, even
+	// another list of the same API, is not followed.
+	if u.EscapedPath() != cur.EscapedPath() {
+		return nil, fmt.Errorf("%w: GET %s: next link leaves the list's path", ErrForeignHost, cur.Path)
 	}
 	u.Fragment = ""
 	if n == 0 {
@@ -320,7 +317,7 @@ func (c *Client) nextURL(cur *url.URL, next string, n int) (*url.URL, error) {
 		return nil, fmt.Errorf("%w: GET %s: next link repeats the page", ErrPaginationStalled, cur.Path)
 	}
 	if no, ok := singleInt(u.Query(), "offset"); ok {
-		if co, _ := singleInt(cur.Query(), "offset"); no <= co && u.Path == cur.Path {
+		if co, _ := singleInt(cur.Query(), "offset"); no <= co {
 			return nil, fmt.Errorf("%w: GET %s: next offset %d does not advance past %d", ErrPaginationStalled, cur.Path, no, co)
 		}
 	}

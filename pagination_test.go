@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/jarcoal/httpmock"
 )
 
@@ -144,6 +145,9 @@ func TestIteratorRefusesForeignNext(t *testing.T) {
 		"https://posthog.example/ph/api/projects/?offset=2",                        // off the API prefix
 		"/ph/api/organizations/x/members/?offset=2",                                // relative
 		"https://posthog.example.evil.com/ph/api/organizations/x/members/",
+		// Same host and API, another list: DRF's next keeps the list's path.
+		"https://posthog.example/ph/api/organizations/" + uuid.New().String() + "/members/?offset=2",
+		"https://posthog.example/ph/api/organizations/" + orgID.String() + "/invites/?offset=2",
 	} {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder("GET", membersURL(), httpmock.NewStringResponder(200, memberPage(4, 0, 2, next)))

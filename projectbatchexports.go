@@ -223,14 +223,9 @@ func (s *ProjectBatchExportsService) backfillPath(project int64, exportID BatchE
 	return s.exportPath(project, exportID, append([]string{"backfills", backfillID.String()}, action...)...)
 }
 
-// call runs one request on an /api/ path.
+// call runs one request on an /api/ path, as Client.Do does.
 func (s *ProjectBatchExportsService) call(ctx context.Context, method, path string, q, body, out any) error {
-	u, err := s.client.apiURL(path, q)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: method, absolute: u, body: body, out: out})
-	return err
+	return s.client.Do(ctx, method, path, q, body, out)
 }
 
 // List returns one page of the project's batch exports, newest first

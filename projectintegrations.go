@@ -5,12 +5,8 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
-
-	"github.com/google/go-querystring/query"
 )
 
 // Project integrations live under /api/projects/{project_id}/integrations/
@@ -82,30 +78,20 @@ type ProjectIntegrationListOptions struct {
 	Kind ProjectIntegrationKind `url:"kind,omitempty"`
 }
 
-// projectIntegrationsURL is the absolute URL of a project's integrations
-// (or of one, with id), with opts as the query.
-func (c *Client) projectIntegrationsURL(project int64, id *int64, opts any) (*url.URL, error) {
-	if project <= 0 {
-		return nil, fmt.Errorf("%w: project id must be positive", ErrInvalidArgument)
+// projectIntegrationsPath is the /api/ path of a project's integrations
+// (or of one, with id).
+func projectIntegrationsPath(project int64, id *int64) (string, error) {
+	if err := checkProjectID(project); err != nil {
+		return "", err
 	}
-	segs := []string{strconv.FormatInt(project, 10), "integrations"}
+	segs := []string{"projects", strconv.FormatInt(project, 10), "integrations"}
 	if id != nil {
 		if *id <= 0 {
-			return nil, fmt.Errorf("%w: integration id must be positive", ErrInvalidArgument)
+			return "", fmt.Errorf("%w: integration id must be positive", ErrInvalidArgument)
 		}
 		segs = append(segs, strconv.FormatInt(*id, 10))
 	}
-	u := *c.baseURL
-	u.Path = strings.TrimSuffix(c.baseURL.Path, "/") + "/api/projects/" + escapePath(segs...)
-	u.RawPath = ""
-	if opts != nil {
-		v, err := query.Values(opts)
-		if err != nil {
-			return nil, fmt.Errorf("%w: encoding query: %v", ErrInvalidArgument, err)
-		}
-		u.RawQuery = v.Encode()
-	}
-	return &u, nil
+	return "/api/" + escapePath(segs...), nil
 }
 
 // ListForProject returns one page of the project's integrations, oldest
@@ -113,94 +99,36 @@ func (c *Client) projectIntegrationsURL(project int64, id *int64, opts any) (*ur
 //
 // API: GET /api/projects/{project_id}/integrations/ (scope integration:read)
 func (s *IntegrationsService) ListForProject(ctx context.Context, project int64, opts *ProjectIntegrationListOptions) (*Page[ProjectIntegration], error) {
-	u, err := s.client.projectIntegrationsURL(project, nil, opts)
+	p, err := projectIntegrationsPath(project, nil)
 	if err != nil {
 		return nil, err
 	}
-	p := new(Page[ProjectIntegration])
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, absolute: u, out: p}); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return ListPage[ProjectIntegration](ctx, s.client, p, opts)
 }
 
 // AllForProject iterates over every integration of the project, fetching
-// pages as needed. It follows PostHog's `next` links only while they stay
-// on the configured host and under the project's integrations path.
+// pages as needed, with the checks of every iterator (next links only on
+// the configured host and under /api/, progress).
 //
 // API: GET /api/projects/{project_id}/integrations/ (scope integration:read)
 func (s *IntegrationsService) AllForProject(ctx context.Context, project int64, opts *ProjectIntegrationListOptions) iter.Seq2[*ProjectIntegration, error] {
-	first, err := s.client.projectIntegrationsURL(project, nil, opts)
-	return func(yield func(*ProjectIntegration, error) bool) {
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		prefix := first.Path
-		u := first
-		for {
-			p := new(Page[ProjectIntegration])
-			if _, err := s.client.do(ctx, &request{method: http.MethodGet, absolute: u, out: p}); err != nil {
-				yield(nil, err)
-				return
-			}
-			for i := range p.Results {
-				if !yield(&p.Results[i], nil) {
-					return
-				}
-			}
-			if p.Next == "" {
-				return
-			}
-			next, err := s.client.nextURLUnder(u, p.Next, len(p.Results), prefix)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			u = next
-		}
-	}
-}
-
-// nextURLUnder validates a `next` link of a list outside
-// /api/organizations/: same scheme and host as the base URL, no user info,
-// the list's own path, and progress.
-func (c *Client) nextURLUnder(cur *url.URL, next string, n int, path string) (*url.URL, error) {
-	u, err := url.Parse(next)
+	p, err := projectIntegrationsPath(project, nil)
 	if err != nil {
-		return nil, fmt.Errorf("posthogapi: GET %s: unparsable next link", cur.Path)
+		return func(yield func(*ProjectIntegration, error) bool) { yield(nil, err) }
 	}
-	if !u.IsAbs() || !c.sameOrigin(u) {
-		return nil, fmt.Errorf("%w: GET %s: next link is not on %s://%s", ErrForeignHost, cur.Path, c.baseURL.Scheme, c.baseURL.Host)
-	}
-	if u.Path != path {
-		return nil, fmt.Errorf("%w: GET %s: next link leaves %s", ErrForeignHost, cur.Path, path)
-	}
-	u.Fragment = ""
-	if n == 0 {
-		return nil, fmt.Errorf("%w: GET %s: empty page with a next link", ErrPaginationStalled, cur.Path)
-	}
-	if u.String() == cur.String() {
-		return nil, fmt.Errorf("%w: GET %s: next link repeats the page", ErrPaginationStalled, cur.Path)
-	}
-	if no, ok := singleInt(u.Query(), "offset"); ok {
-		if co, _ := singleInt(cur.Query(), "offset"); no <= co {
-			return nil, fmt.Errorf("%w: GET %s: next offset %d does not advance past %d", ErrPaginationStalled, cur.Path, no, co)
-		}
-	}
-	return u, nil
+	return ListAll[ProjectIntegration](ctx, s.client, p, opts)
 }
 
 // GetForProject returns one integration of the project.
 //
 // API: GET /api/projects/{project_id}/integrations/{id}/ (scope integration:read)
 func (s *IntegrationsService) GetForProject(ctx context.Context, project, id int64) (*ProjectIntegration, error) {
-	u, err := s.client.projectIntegrationsURL(project, &id, nil)
+	p, err := projectIntegrationsPath(project, &id)
 	if err != nil {
 		return nil, err
 	}
 	in := new(ProjectIntegration)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, absolute: u, out: in}); err != nil {
+	if err := s.client.Do(ctx, http.MethodGet, p, nil, nil, in); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -341,7 +269,7 @@ func (c *ProjectIntegrationCreate) validate() error {
 //
 // API: POST /api/projects/{project_id}/integrations/ (scope integration:write)
 func (s *IntegrationsService) CreateForProject(ctx context.Context, project int64, req *ProjectIntegrationCreate) (*ProjectIntegration, error) {
-	u, err := s.client.projectIntegrationsURL(project, nil, nil)
+	p, err := projectIntegrationsPath(project, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +277,7 @@ func (s *IntegrationsService) CreateForProject(ctx context.Context, project int6
 		return nil, err
 	}
 	in := new(ProjectIntegration)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, absolute: u, body: req, out: in}); err != nil {
+	if err := s.client.Do(ctx, http.MethodPost, p, nil, req, in); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -364,10 +292,9 @@ func (s *IntegrationsService) CreateForProject(ctx context.Context, project int6
 //
 // API: DELETE /api/projects/{project_id}/integrations/{id}/ (scope integration:write)
 func (s *IntegrationsService) DeleteForProject(ctx context.Context, project, id int64) error {
-	u, err := s.client.projectIntegrationsURL(project, &id, nil)
+	p, err := projectIntegrationsPath(project, &id)
 	if err != nil {
 		return err
 	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, absolute: u})
-	return err
+	return s.client.Do(ctx, http.MethodDelete, p, nil, nil, nil)
 }
