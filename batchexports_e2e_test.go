@@ -13,7 +13,7 @@ import (
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
-func newBatchExportServer(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client, uuid.UUID) {
+func newBatchExportServer(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client, posthogapi.OrganizationID) {
 	t.Helper()
 	srv := posthogtest.NewServer()
 	t.Cleanup(srv.Close)
@@ -30,7 +30,7 @@ func newBatchExportServer(t *testing.T, scopes ...string) (*posthogtest.Server, 
 	if id := srv.SeedIntegration(proj, posthogtest.IntegrationGoogleCloudServiceAccount, "gcp"); id != e2eBigQueryIntegration {
 		t.Fatalf("gcp integration %d", id)
 	}
-	return srv, c, uuid.UUID(srv.DefaultOrganization().ID)
+	return srv, c, posthogapi.OrganizationID(uuid.UUID(srv.DefaultOrganization().ID))
 }
 
 // The integrations newBatchExportServer seeds (IDs count from 1).
@@ -58,7 +58,7 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 	srv, c, org := newBatchExportServer(t, "batch_export:write")
 	ctx := context.Background()
 
-	created, err := c.BatchExports.Create(ctx, posthogapi.OrganizationID(org), s3Export("Events to S3"))
+	created, err := c.BatchExports.Create(ctx, org, s3Export("Events to S3"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,11 +69,11 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 		t.Fatalf("created = %+v", created)
 	}
 	// The credentials live in the integration, not in the config.
-	if stored := srv.BatchExports(posthogapi.OrganizationID(org)); len(stored) != 1 || stored[0].Config["bucket_name"] != "ph-exports" || stored[0].Config["aws_secret_access_key"] != nil {
+	if stored := srv.BatchExports(org); len(stored) != 1 || stored[0].Config["bucket_name"] != "ph-exports" || stored[0].Config["aws_secret_access_key"] != nil {
 		t.Fatalf("stored = %+v", stored)
 	}
 
-	got, err := c.BatchExports.Get(ctx, posthogapi.OrganizationID(org), created.ID)
+	got, err := c.BatchExports.Get(ctx, org, created.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 	}
 
 	// PATCH merges the config: the bucket and the secret stay.
-	upd, err := c.BatchExports.Update(ctx, posthogapi.OrganizationID(org), created.ID, &posthogapi.BatchExportUpdate{
+	upd, err := c.BatchExports.Update(ctx, org, created.ID, &posthogapi.BatchExportUpdate{
 		Name:        posthogapi.Ptr("Events to S3 (daily)"),
 		Interval:    posthogapi.Ptr(posthogapi.IntervalDay),
 		OffsetHour:  posthogapi.NewNullable(3),
@@ -106,7 +106,7 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 		t.Errorf("integration after merge: %v", upd.Destination.Integration)
 	}
 	// Null clears nullable fields.
-	upd, err = c.BatchExports.Update(ctx, posthogapi.OrganizationID(org), created.ID, &posthogapi.BatchExportUpdate{
+	upd, err = c.BatchExports.Update(ctx, org, created.ID, &posthogapi.BatchExportUpdate{
 		OffsetHour: posthogapi.Null[int](), Timezone: posthogapi.Null[string](), Model: posthogapi.Null[posthogapi.BatchExportModel](),
 	})
 	if err != nil {
@@ -116,7 +116,7 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 		t.Errorf("cleared = %v %v %v", upd.OffsetHour, upd.Timezone, upd.Model)
 	}
 
-	page, err := c.BatchExports.List(ctx, posthogapi.OrganizationID(org), nil)
+	page, err := c.BatchExports.List(ctx, org, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,24 +124,24 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 		t.Fatalf("list = %+v", page)
 	}
 
-	st, err := c.BatchExports.Pause(ctx, posthogapi.OrganizationID(org), created.ID)
+	st, err := c.BatchExports.Pause(ctx, org, created.ID)
 	if err != nil || !st.Paused {
 		t.Fatalf("pause = %+v, %v", st, err)
 	}
-	got, _ = c.BatchExports.Get(ctx, posthogapi.OrganizationID(org), created.ID)
+	got, _ = c.BatchExports.Get(ctx, org, created.ID)
 	if !got.Paused || got.LastPausedAt == nil {
 		t.Errorf("after pause: paused=%v last_paused_at=%v", got.Paused, got.LastPausedAt)
 	}
-	st, err = c.BatchExports.Unpause(ctx, posthogapi.OrganizationID(org), created.ID, &posthogapi.BatchExportUnpauseOptions{Backfill: true})
+	st, err = c.BatchExports.Unpause(ctx, org, created.ID, &posthogapi.BatchExportUnpauseOptions{Backfill: true})
 	if err != nil || st.Paused {
 		t.Fatalf("unpause = %+v, %v", st, err)
 	}
-	if got, _ = c.BatchExports.Get(ctx, posthogapi.OrganizationID(org), created.ID); got.Paused {
+	if got, _ = c.BatchExports.Get(ctx, org, created.ID); got.Paused {
 		t.Error("still paused")
 	}
 
 	// PUT must carry the whole export; the config is still merged.
-	rep, err := c.BatchExports.Replace(ctx, posthogapi.OrganizationID(org), created.ID, &posthogapi.BatchExportCreate{
+	rep, err := c.BatchExports.Replace(ctx, org, created.ID, &posthogapi.BatchExportCreate{
 		Name: "Replaced", Interval: posthogapi.IntervalWeek, OffsetDay: posthogapi.Ptr(1),
 		Destination: awsS3Dest(posthogapi.AwsS3Config{BucketName: "other", Region: "us-east-1", Prefix: "p/"}),
 	})
@@ -153,19 +153,19 @@ func TestBatchExportE2ELifecycle(t *testing.T) {
 		t.Errorf("replaced = %+v", rep)
 	}
 
-	if err := c.BatchExports.Delete(ctx, posthogapi.OrganizationID(org), created.ID); err != nil {
+	if err := c.BatchExports.Delete(ctx, org, created.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.BatchExports.Get(ctx, posthogapi.OrganizationID(org), created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := c.BatchExports.Get(ctx, org, created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("get after delete: %v", err)
 	}
-	if err := c.BatchExports.Delete(ctx, posthogapi.OrganizationID(org), created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+	if err := c.BatchExports.Delete(ctx, org, created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("second delete: %v", err)
 	}
-	if _, err := c.BatchExports.Pause(ctx, posthogapi.OrganizationID(org), created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := c.BatchExports.Pause(ctx, org, created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("pause after delete: %v", err)
 	}
-	if page, _ := c.BatchExports.List(ctx, posthogapi.OrganizationID(org), nil); page.Count != 0 {
+	if page, _ := c.BatchExports.List(ctx, org, nil); page.Count != 0 {
 		t.Errorf("list after delete: %d", page.Count)
 	}
 }
@@ -207,7 +207,7 @@ func TestBatchExportE2EServerValidation(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := c.BatchExports.Create(ctx, posthogapi.OrganizationID(org), tc.create)
+			_, err := c.BatchExports.Create(ctx, org, tc.create)
 			var ae *posthogapi.APIError
 			if !errors.Is(err, posthogapi.ErrValidation) || !errors.As(err, &ae) {
 				t.Fatalf("err = %v", err)
@@ -219,11 +219,11 @@ func TestBatchExportE2EServerValidation(t *testing.T) {
 	}
 
 	// The destination type cannot change.
-	be, err := c.BatchExports.Create(ctx, posthogapi.OrganizationID(org), s3Export("s3"))
+	be, err := c.BatchExports.Create(ctx, org, s3Export("s3"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.BatchExports.Update(ctx, posthogapi.OrganizationID(org), be.ID, &posthogapi.BatchExportUpdate{
+	_, err = c.BatchExports.Update(ctx, org, be.ID, &posthogapi.BatchExportUpdate{
 		Destination: &posthogapi.BatchExportDestinationRequest{Config: posthogapi.NoOpConfig{}},
 	})
 	var ae *posthogapi.APIError
@@ -236,39 +236,39 @@ func TestBatchExportE2EScopes(t *testing.T) {
 	srv, readOnly, org := newBatchExportServer(t, "batch_export:read")
 	ctx := context.Background()
 	writer, _ := srv.Client(srv.NewAPIKey("batch_export:write"))
-	be, err := writer.BatchExports.Create(ctx, posthogapi.OrganizationID(org), s3Export("s3"))
+	be, err := writer.BatchExports.Create(ctx, org, s3Export("s3"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Reads work with :read (and :write implies :read).
-	if _, err := readOnly.BatchExports.Get(ctx, posthogapi.OrganizationID(org), be.ID); err != nil {
+	if _, err := readOnly.BatchExports.Get(ctx, org, be.ID); err != nil {
 		t.Fatal(err)
 	}
 	var se *posthogapi.ScopeError
 	writes := map[string]func() error{
 		"create": func() error {
-			_, err := readOnly.BatchExports.Create(ctx, posthogapi.OrganizationID(org), s3Export("x"))
+			_, err := readOnly.BatchExports.Create(ctx, org, s3Export("x"))
 			return err
 		},
 		"update": func() error {
-			_, err := readOnly.BatchExports.Update(ctx, posthogapi.OrganizationID(org), be.ID, &posthogapi.BatchExportUpdate{Paused: posthogapi.Ptr(true)})
+			_, err := readOnly.BatchExports.Update(ctx, org, be.ID, &posthogapi.BatchExportUpdate{Paused: posthogapi.Ptr(true)})
 			return err
 		},
 		"replace": func() error {
-			_, err := readOnly.BatchExports.Replace(ctx, posthogapi.OrganizationID(org), be.ID, s3Export("x"))
+			_, err := readOnly.BatchExports.Replace(ctx, org, be.ID, s3Export("x"))
 			return err
 		},
-		"delete": func() error { return readOnly.BatchExports.Delete(ctx, posthogapi.OrganizationID(org), be.ID) },
+		"delete": func() error { return readOnly.BatchExports.Delete(ctx, org, be.ID) },
 		"pause": func() error {
-			_, err := readOnly.BatchExports.Pause(ctx, posthogapi.OrganizationID(org), be.ID)
+			_, err := readOnly.BatchExports.Pause(ctx, org, be.ID)
 			return err
 		},
 		"unpause": func() error {
-			_, err := readOnly.BatchExports.Unpause(ctx, posthogapi.OrganizationID(org), be.ID, nil)
+			_, err := readOnly.BatchExports.Unpause(ctx, org, be.ID, nil)
 			return err
 		},
 		"backfill": func() error {
-			_, err := readOnly.BatchExports.Backfill(ctx, posthogapi.OrganizationID(org), be.ID, nil)
+			_, err := readOnly.BatchExports.Backfill(ctx, org, be.ID, nil)
 			return err
 		},
 	}
@@ -278,28 +278,28 @@ func TestBatchExportE2EScopes(t *testing.T) {
 		}
 	}
 	other, _ := srv.Client(srv.NewAPIKey("organization:read"))
-	if _, err := other.BatchExports.List(ctx, posthogapi.OrganizationID(org), nil); !errors.As(err, &se) || se.Scope != "batch_export:read" {
+	if _, err := other.BatchExports.List(ctx, org, nil); !errors.As(err, &se) || se.Scope != "batch_export:read" {
 		t.Errorf("list without scope: %v", err)
 	}
 	// Fidelity item 8: test needs batch_export:read, the test steps
 	// batch_export:write.
-	if _, err := readOnly.BatchExports.Test(ctx, posthogapi.OrganizationID(org), posthogapi.DestinationAwsS3); err != nil {
+	if _, err := readOnly.BatchExports.Test(ctx, org, posthogapi.DestinationAwsS3); err != nil {
 		t.Errorf("test with :read: %v", err)
 	}
 	req := &posthogapi.BatchExportTestStepRequest{BatchExportCreate: *s3Export("probe")}
-	if _, err := readOnly.BatchExports.RunTestStep(ctx, posthogapi.OrganizationID(org), be.ID, req); !errors.As(err, &se) || se.Scope != "batch_export:write" {
+	if _, err := readOnly.BatchExports.RunTestStep(ctx, org, be.ID, req); !errors.As(err, &se) || se.Scope != "batch_export:write" {
 		t.Errorf("run_test_step with :read: %v", err)
 	}
-	if _, err := readOnly.BatchExports.RunTestStepNew(ctx, posthogapi.OrganizationID(org), req); !errors.As(err, &se) || se.Scope != "batch_export:write" {
+	if _, err := readOnly.BatchExports.RunTestStepNew(ctx, org, req); !errors.As(err, &se) || se.Scope != "batch_export:write" {
 		t.Errorf("run_test_step_new with :read: %v", err)
 	}
-	if _, err := writer.BatchExports.RunTestStepNew(ctx, posthogapi.OrganizationID(org), req); err != nil {
+	if _, err := writer.BatchExports.RunTestStepNew(ctx, org, req); err != nil {
 		t.Errorf("run_test_step_new with :write: %v", err)
 	}
 	// Logs reject personal API keys whatever their scopes.
 	all, _ := srv.Client(srv.NewAPIKey("*"))
 	for _, cl := range []*posthogapi.Client{readOnly, writer, all} {
-		_, err := cl.BatchExports.ListLogs(ctx, posthogapi.OrganizationID(org), be.ID, nil)
+		_, err := cl.BatchExports.ListLogs(ctx, org, be.ID, nil)
 		if !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) || errors.As(err, &se) {
 			t.Errorf("logs: %v", err)
 		}
@@ -309,14 +309,14 @@ func TestBatchExportE2EScopes(t *testing.T) {
 func TestBatchExportE2EDestinationTests(t *testing.T) {
 	_, c, org := newBatchExportServer(t, "*")
 	ctx := context.Background()
-	dt, err := c.BatchExports.Test(ctx, posthogapi.OrganizationID(org), posthogapi.DestinationBigQuery)
+	dt, err := c.BatchExports.Test(ctx, org, posthogapi.DestinationBigQuery)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(dt.Steps) != 3 || dt.Steps[0].Name != "Verify BigQuery project" || dt.Steps[0].Result != nil {
 		t.Fatalf("steps = %+v", dt.Steps)
 	}
-	if _, err := c.BatchExports.Test(ctx, posthogapi.OrganizationID(org), posthogapi.DestinationPostgres); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := c.BatchExports.Test(ctx, org, posthogapi.DestinationPostgres); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("postgres test: %v", err)
 	}
 
@@ -329,7 +329,7 @@ func TestBatchExportE2EDestinationTests(t *testing.T) {
 		}}
 	}
 	// Without a table the table step cannot run.
-	res, err := c.BatchExports.RunTestStepNew(ctx, posthogapi.OrganizationID(org), step(posthogapi.BigQueryConfig{DatasetID: "ds"}, 2))
+	res, err := c.BatchExports.RunTestStepNew(ctx, org, step(posthogapi.BigQueryConfig{DatasetID: "ds"}, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,19 +338,19 @@ func TestBatchExportE2EDestinationTests(t *testing.T) {
 	}
 	// The integration's service account key completes the configuration.
 	withKey := bq
-	if res, err = c.BatchExports.RunTestStepNew(ctx, posthogapi.OrganizationID(org), step(withKey, 1)); err != nil || res.Result.Status != posthogapi.TestStatusPassed {
+	if res, err = c.BatchExports.RunTestStepNew(ctx, org, step(withKey, 1)); err != nil || res.Result.Status != posthogapi.TestStatusPassed {
 		t.Fatalf("configured step = %+v, %v", res, err)
 	}
 	// For an existing export the stored key fills in what the body omits.
-	be, err := c.BatchExports.Create(ctx, posthogapi.OrganizationID(org), &step(withKey, 0).BatchExportCreate)
+	be, err := c.BatchExports.Create(ctx, org, &step(withKey, 0).BatchExportCreate)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err = c.BatchExports.RunTestStep(ctx, posthogapi.OrganizationID(org), be.ID, step(bq, 2)); err != nil || res.Name != "Verify BigQuery table" || res.Result.Status != posthogapi.TestStatusPassed {
+	if res, err = c.BatchExports.RunTestStep(ctx, org, be.ID, step(bq, 2)); err != nil || res.Name != "Verify BigQuery table" || res.Result.Status != posthogapi.TestStatusPassed {
 		t.Fatalf("stored-config step = %+v, %v", res, err)
 	}
 	// A step past the end is an unhandled error in PostHog.
-	if _, err := c.BatchExports.RunTestStep(ctx, posthogapi.OrganizationID(org), be.ID, step(bq, 3)); !errors.Is(err, posthogapi.ErrServer) {
+	if _, err := c.BatchExports.RunTestStep(ctx, org, be.ID, step(bq, 3)); !errors.Is(err, posthogapi.ErrServer) {
 		t.Errorf("step 3: %v", err)
 	}
 }
@@ -360,25 +360,25 @@ func TestBatchExportE2ERunsAndListing(t *testing.T) {
 	ctx := context.Background()
 	var ids []uuid.UUID
 	for i := range 3 {
-		be, err := c.BatchExports.Create(ctx, posthogapi.OrganizationID(org), s3Export(fmt.Sprintf("export %d", i)))
+		be, err := c.BatchExports.Create(ctx, org, s3Export(fmt.Sprintf("export %d", i)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, uuid.UUID(be.ID))
 	}
 	// Workflows exports are left out of lists but can be read.
-	wf, err := c.BatchExports.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.BatchExportCreate{
+	wf, err := c.BatchExports.Create(ctx, org, &posthogapi.BatchExportCreate{
 		Name: "wf", Interval: posthogapi.IntervalHour,
 		Destination: posthogapi.NewBatchExportDestination(posthogapi.WorkflowsConfig{HogFunctionID: "hog-1"}),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.BatchExports.Get(ctx, posthogapi.OrganizationID(org), wf.ID); err != nil {
+	if _, err := c.BatchExports.Get(ctx, org, wf.ID); err != nil {
 		t.Errorf("get workflows export: %v", err)
 	}
 
-	page, err := c.BatchExports.List(ctx, posthogapi.OrganizationID(org), &posthogapi.ListOptions{Limit: 2})
+	page, err := c.BatchExports.List(ctx, org, &posthogapi.ListOptions{Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +386,7 @@ func TestBatchExportE2ERunsAndListing(t *testing.T) {
 		t.Fatalf("page = count %d next %q first %v", page.Count, page.Next, page.Results[0].ID)
 	}
 	var seen []uuid.UUID
-	for be, err := range c.BatchExports.All(ctx, posthogapi.OrganizationID(org), &posthogapi.ListOptions{Limit: 2}) {
+	for be, err := range c.BatchExports.All(ctx, org, &posthogapi.ListOptions{Limit: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -398,10 +398,10 @@ func TestBatchExportE2ERunsAndListing(t *testing.T) {
 
 	// Seeded runs show in latest_runs, newest first, at most ten.
 	for range 10 {
-		srv.AddBatchExportRun(posthogapi.OrganizationID(org), posthogapi.BatchExportID(ids[0]), "Completed")
+		srv.AddBatchExportRun(org, posthogapi.BatchExportID(ids[0]), "Completed")
 	}
-	last := srv.AddBatchExportRun(posthogapi.OrganizationID(org), posthogapi.BatchExportID(ids[0]), "FailedBilling")
-	be, err := c.BatchExports.Get(ctx, posthogapi.OrganizationID(org), posthogapi.BatchExportID(ids[0]))
+	last := srv.AddBatchExportRun(org, posthogapi.BatchExportID(ids[0]), "FailedBilling")
+	be, err := c.BatchExports.Get(ctx, org, posthogapi.BatchExportID(ids[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,11 +420,11 @@ func TestBatchExportE2ERunsAndListing(t *testing.T) {
 	// The deprecated backfill still answers a backfill ID.
 	end := time.Now().UTC().Truncate(time.Hour)
 	start := end.Add(-3 * time.Hour)
-	bf, err := c.BatchExports.Backfill(ctx, posthogapi.OrganizationID(org), posthogapi.BatchExportID(ids[1]), &posthogapi.BatchExportBackfillRequest{StartAt: &start, EndAt: &end})
+	bf, err := c.BatchExports.Backfill(ctx, org, posthogapi.BatchExportID(ids[1]), &posthogapi.BatchExportBackfillRequest{StartAt: &start, EndAt: &end})
 	if err != nil || bf.BackfillID == "" {
 		t.Fatalf("backfill = %+v, %v", bf, err)
 	}
-	if _, err := c.BatchExports.Backfill(ctx, posthogapi.OrganizationID(org), posthogapi.BatchExportID(ids[1]), nil); !errors.Is(err, posthogapi.ErrValidation) {
+	if _, err := c.BatchExports.Backfill(ctx, org, posthogapi.BatchExportID(ids[1]), nil); !errors.Is(err, posthogapi.ErrValidation) {
 		t.Errorf("backfill without end on S3: %v", err)
 	}
 }
@@ -433,7 +433,7 @@ func TestBatchExportE2EOtherOrganization(t *testing.T) {
 	srv, c, org := newBatchExportServer(t, "batch_export:write")
 	ctx := context.Background()
 	other := srv.AddOrganization("Other", posthogapi.UserUUID(uuid.Nil)).ID
-	be, err := c.BatchExports.Create(ctx, posthogapi.OrganizationID(org), s3Export("s3"))
+	be, err := c.BatchExports.Create(ctx, org, s3Export("s3"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,15 +72,15 @@ func TestFidelity08_TestStepScopesE2E(t *testing.T) {
 	srv, writer, org := newBatchExportServer(t, "batch_export:write")
 	reader, _ := srv.Client(srv.NewAPIKey("batch_export:read"))
 	ctx := context.Background()
-	if dt, err := reader.BatchExports.Test(ctx, posthogapi.OrganizationID(org), posthogapi.DestinationAwsS3); err != nil || len(dt.Steps) == 0 {
+	if dt, err := reader.BatchExports.Test(ctx, org, posthogapi.DestinationAwsS3); err != nil || len(dt.Steps) == 0 {
 		t.Fatalf("test: %+v, %v", dt, err)
 	}
 	req := &posthogapi.BatchExportTestStepRequest{Step: 1, BatchExportCreate: *s3Export("probe")}
 	var se *posthogapi.ScopeError
-	if _, err := reader.BatchExports.RunTestStepNew(ctx, posthogapi.OrganizationID(org), req); !errors.As(err, &se) || se.Scope != "batch_export:write" {
+	if _, err := reader.BatchExports.RunTestStepNew(ctx, org, req); !errors.As(err, &se) || se.Scope != "batch_export:write" {
 		t.Errorf("run_test_step_new with :read: %v", err)
 	}
-	st, err := writer.BatchExports.RunTestStepNew(ctx, posthogapi.OrganizationID(org), req)
+	st, err := writer.BatchExports.RunTestStepNew(ctx, org, req)
 	if err != nil || st.Result == nil || st.Result.Status != posthogapi.TestStatusPassed {
 		t.Errorf("run_test_step_new with :write: %+v, %v", st, err)
 	}

@@ -10,21 +10,21 @@ import (
 
 // e2eServer starts a server for one test and returns it, its default
 // organization and a client whose key has the given scopes (see e2eClient).
-func e2eServer(t *testing.T, scopes ...string) (*posthogtest.Server, uuid.UUID, *posthogapi.Client) {
+func e2eServer(t *testing.T, scopes ...string) (*posthogtest.Server, posthogapi.OrganizationID, *posthogapi.Client) {
 	t.Helper()
 	srv := posthogtest.NewServer()
 	t.Cleanup(srv.Close)
-	return srv, uuid.UUID(srv.DefaultOrganization().ID), e2eClient(t, srv, srv.NewAPIKey(scopes...))
+	return srv, posthogapi.OrganizationID(uuid.UUID(srv.DefaultOrganization().ID)), e2eClient(t, srv, srv.NewAPIKey(scopes...))
 }
 
 // e2eLegacyServer is e2eServer with a key without scopes on a server that
 // lets such legacy keys do anything (posthogtest.LegacyUnscopedKeys), for
 // the actions PostHog offers no scope for.
-func e2eLegacyServer(t *testing.T) (*posthogtest.Server, uuid.UUID, *posthogapi.Client) {
+func e2eLegacyServer(t *testing.T) (*posthogtest.Server, posthogapi.OrganizationID, *posthogapi.Client) {
 	t.Helper()
 	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
 	t.Cleanup(srv.Close)
-	return srv, uuid.UUID(srv.DefaultOrganization().ID), e2eClient(t, srv, srv.NewAPIKey())
+	return srv, posthogapi.OrganizationID(uuid.UUID(srv.DefaultOrganization().ID)), e2eClient(t, srv, srv.NewAPIKey())
 }
 
 // e2eClient returns a client of srv authenticated with key. It does not

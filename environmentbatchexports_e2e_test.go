@@ -15,8 +15,8 @@ import (
 func TestEnvironmentBatchExports_SameExportsAsProject(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "batch_export:read", "batch_export:write")
-	srv.AddProject(posthogapi.OrganizationID(org), "Old")
-	proj := srv.AddProject(posthogapi.OrganizationID(org), "New")
+	srv.AddProject(org, "Old")
+	proj := srv.AddProject(org, "New")
 
 	be, err := c.EnvironmentBatchExports.Create(ctx, proj.ID, noopExport("env export"))
 	if err != nil {
@@ -29,8 +29,8 @@ func TestEnvironmentBatchExports_SameExportsAsProject(t *testing.T) {
 	if err != nil || got.Name != "env export" {
 		t.Fatalf("project Get = %+v, %v", got, err)
 	}
-	srv.AddBatchExportRun(posthogapi.OrganizationID(org), be.ID, "Completed")
-	srv.AddBatchExportRun(posthogapi.OrganizationID(org), be.ID, "Failed")
+	srv.AddBatchExportRun(org, be.ID, "Completed")
+	srv.AddBatchExportRun(org, be.ID, "Failed")
 	n := 0
 	for r, err := range c.EnvironmentBatchExports.AllRuns(ctx, proj.ID, be.ID, nil) {
 		if err != nil {
@@ -66,7 +66,7 @@ func TestEnvironmentBatchExports_SameExportsAsProject(t *testing.T) {
 func TestProjectBatchExports_Replace(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "batch_export:read", "batch_export:write")
-	proj := srv.AddProject(posthogapi.OrganizationID(org), "P")
+	proj := srv.AddProject(org, "P")
 	create := noopExport("daily")
 	create.Interval = posthogapi.IntervalDay
 	create.OffsetHour = posthogapi.Ptr(5)

@@ -44,23 +44,23 @@ func TestFidelity03_OwnerCannotLeaveOrBeRemoved(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "organization_member:write")
 	second := srv.AddUser(posthogtest.UserSeed{Email: "second-owner@example.com"})
-	srv.AddMember(posthogapi.OrganizationID(org), second.UUID, posthogtest.LevelOwner)
+	srv.AddMember(org, second.UUID, posthogtest.LevelOwner)
 
 	for name, user := range map[string]uuid.UUID{"leave": uuid.UUID(srv.DefaultUser().UUID), "remove another owner": uuid.UUID(second.UUID)} {
-		err := c.Members.Delete(ctx, posthogapi.OrganizationID(org), posthogapi.UserUUID(user))
+		err := c.Members.Delete(ctx, org, posthogapi.UserUUID(user))
 		ae := wantAPIError(t, err, 400, "invalid_input", "")
 		if !errors.Is(err, posthogapi.ErrValidation) || ae.Detail != "Cannot leave the organization as its owner!" {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if got := srv.Members(posthogapi.OrganizationID(org)); len(got) != 2 {
+	if got := srv.Members(org); len(got) != 2 {
 		t.Fatalf("members = %+v", got)
 	}
 	// Demote first, then remove.
-	if _, err := c.Members.Update(ctx, posthogapi.OrganizationID(org), second.UUID, &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin}); err != nil {
+	if _, err := c.Members.Update(ctx, org, second.UUID, &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Members.Delete(ctx, posthogapi.OrganizationID(org), second.UUID); err != nil {
+	if err := c.Members.Delete(ctx, org, second.UUID); err != nil {
 		t.Fatalf("remove after demotion: %v", err)
 	}
 }
@@ -69,41 +69,41 @@ func TestFidelity04_GrantingOwnerKeepsGranterOwner(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "organization_member:write")
 	u := srv.AddUser(posthogtest.UserSeed{Email: "next@example.com"})
-	srv.AddMember(posthogapi.OrganizationID(org), u.UUID, posthogtest.LevelMember)
-	if _, err := c.Members.Update(ctx, posthogapi.OrganizationID(org), u.UUID, &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelOwner}); err != nil {
+	srv.AddMember(org, u.UUID, posthogtest.LevelMember)
+	if _, err := c.Members.Update(ctx, org, u.UUID, &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelOwner}); err != nil {
 		t.Fatal(err)
 	}
 	owners := 0
-	for _, m := range srv.Members(posthogapi.OrganizationID(org)) {
+	for _, m := range srv.Members(org) {
 		if m.Level == posthogtest.LevelOwner {
 			owners++
 		}
 	}
 	if owners != 2 {
-		t.Errorf("%d owners, want 2: %+v", owners, srv.Members(posthogapi.OrganizationID(org)))
+		t.Errorf("%d owners, want 2: %+v", owners, srv.Members(org))
 	}
 }
 
 func TestFidelity05_ProjectReplaceRefusedByPlanLimit(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "project:write")
-	p, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "Web"})
+	p, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Web"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	const limitMsg = "You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects."
-	_, err = c.Projects.Replace(ctx, posthogapi.OrganizationID(org), p.ID, &posthogapi.ProjectCreate{Name: "Web"})
+	_, err = c.Projects.Replace(ctx, org, p.ID, &posthogapi.ProjectCreate{Name: "Web"})
 	if ae := wantAPIError(t, err, 403, "permission_denied", ""); ae.Detail != limitMsg {
 		t.Errorf("PUT on the default plan: %v", err)
 	}
-	if _, err := c.Projects.Update(ctx, posthogapi.OrganizationID(org), p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Web app")}); err != nil {
+	if _, err := c.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Web app")}); err != nil {
 		t.Errorf("PATCH is not limited: %v", err)
 	}
-	if _, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "Second"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+	if _, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Second"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Errorf("second project on the default plan: %v", err)
 	}
-	srv.SetProjectLimit(posthogapi.OrganizationID(org), 0)
-	if _, err := c.Projects.Replace(ctx, posthogapi.OrganizationID(org), p.ID, &posthogapi.ProjectCreate{Name: "Web"}); err != nil {
+	srv.SetProjectLimit(org, 0)
+	if _, err := c.Projects.Replace(ctx, org, p.ID, &posthogapi.ProjectCreate{Name: "Web"}); err != nil {
 		t.Errorf("PUT without a limit: %v", err)
 	}
 }
@@ -111,23 +111,23 @@ func TestFidelity05_ProjectReplaceRefusedByPlanLimit(t *testing.T) {
 func TestFidelity06_ProjectNamesUniquePerOrganization(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "project:write")
-	srv.SetProjectLimit(posthogapi.OrganizationID(org), 0)
-	if _, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "Web"}); err != nil {
+	srv.SetProjectLimit(org, 0)
+	if _, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Web"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "  wEB "})
+	_, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "  wEB "})
 	ae := wantAPIError(t, err, 409, "conflict", "")
 	if !errors.Is(err, posthogapi.ErrConflict) || ae.Detail != `There is already a project called "wEB" in this organization. Choose a different name.` {
 		t.Errorf("duplicate: %v", err)
 	}
-	mobile, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: " Mobile "})
+	mobile, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: " Mobile "})
 	if err != nil || mobile.Name != "Mobile" {
 		t.Fatalf("stripped name: %+v, %v", mobile, err)
 	}
-	if _, err := c.Projects.Update(ctx, posthogapi.OrganizationID(org), mobile.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("web")}); !errors.Is(err, posthogapi.ErrConflict) {
+	if _, err := c.Projects.Update(ctx, org, mobile.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("web")}); !errors.Is(err, posthogapi.ErrConflict) {
 		t.Errorf("rename to a used name: %v", err)
 	}
-	if _, err := c.Projects.Update(ctx, posthogapi.OrganizationID(org), mobile.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("MOBILE")}); err != nil {
+	if _, err := c.Projects.Update(ctx, org, mobile.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("MOBILE")}); err != nil {
 		t.Errorf("renaming a project to itself in other case: %v", err)
 	}
 	other := srv.AddOrganization("Other", posthogapi.UserUUID(uuid.Nil))
@@ -156,7 +156,7 @@ func TestFidelity07_OrganizationNewestFields(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "organization:write")
 	role := uuid.New()
-	o, err := c.Organizations.Update(ctx, posthogapi.OrganizationID(org), &posthogapi.OrganizationUpdate{
+	o, err := c.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{
 		EnforceVerifiedDomains:      posthogapi.Ptr(true),
 		MembersCanCreateProjects:    posthogapi.NewNullable(true),
 		MembersCanSeeOrgMembers:     posthogapi.Ptr(false),
@@ -174,7 +174,7 @@ func TestFidelity07_OrganizationNewestFields(t *testing.T) {
 	if o.IsAITrainingLocked == nil || o.IsAITrainingCTAShown == nil || o.IsHIPAA == nil || o.IsPendingDeletion == nil || *o.IsPendingDeletion {
 		t.Errorf("read-only fields = %+v", o)
 	}
-	got, err := c.Organizations.Get(ctx, posthogapi.OrganizationID(org))
+	got, err := c.Organizations.Get(ctx, org)
 	if err != nil || !got.EnforceVerifiedDomains || got.MembersCanSeeOrgMembers {
 		t.Errorf("read back = %+v, %v", got, err)
 	}
@@ -215,11 +215,11 @@ func TestFidelity09_UnscopedKeysRefusedByDefault(t *testing.T) {
 func TestFidelity10_ValidationCodeInvalidIsInvalidInput(t *testing.T) {
 	ctx := context.Background()
 	_, org, c := e2eServer(t, "organization:write")
-	r, err := c.Roles.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.RoleCreate{Name: "Ops"})
+	r, err := c.Roles.Create(ctx, org, &posthogapi.RoleCreate{Name: "Ops"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Roles.AddUser(ctx, posthogapi.OrganizationID(org), r.ID, posthogapi.UserUUID(uuid.New()))
+	_, err = c.Roles.AddUser(ctx, org, r.ID, posthogapi.UserUUID(uuid.New()))
 	if ae := wantAPIError(t, err, 400, "invalid_input", ""); ae.Detail != "User does not exist." {
 		t.Errorf("unknown user: %v", err)
 	}
@@ -229,8 +229,8 @@ func TestFidelity11_MemberEditRules(t *testing.T) {
 	srv, org, _ := e2eServer(t)
 	member := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
 	other := srv.AddUser(posthogtest.UserSeed{Email: "other@example.com"})
-	srv.AddMember(posthogapi.OrganizationID(org), member.UUID, posthogtest.LevelMember)
-	srv.AddMember(posthogapi.OrganizationID(org), other.UUID, posthogtest.LevelMember)
+	srv.AddMember(org, member.UUID, posthogtest.LevelMember)
+	srv.AddMember(org, other.UUID, posthogtest.LevelMember)
 	base := "/api/organizations/" + org.String() + "/members/"
 	mkey := srv.NewAPIKeyFor(member.UUID, "organization_member:write")
 	okey := srv.NewAPIKey("organization_member:write")
@@ -255,7 +255,7 @@ func TestFidelity11_MemberEditRules(t *testing.T) {
 func TestFidelity12_MemberSearchAndFilters(t *testing.T) {
 	srv, org, _ := e2eServer(t)
 	u := srv.AddUser(posthogtest.UserSeed{Email: "grace.hopper@example.com", FirstName: "Grace"})
-	srv.AddMember(posthogapi.OrganizationID(org), u.UUID, posthogtest.LevelMember)
+	srv.AddMember(org, u.UUID, posthogtest.LevelMember)
 	key := srv.NewAPIKey("organization_member:read")
 	base := "/api/organizations/" + org.String() + "/members/"
 
@@ -355,7 +355,7 @@ func TestFidelity14_OrganizationLevel403s(t *testing.T) {
 	other := srv.AddOrganization("Other", posthogapi.UserUUID(uuid.Nil))
 
 	scoped := e2eClient(t, srv, srv.NewOrgScopedAPIKey([]posthogapi.OrganizationID{other.ID}, "*"))
-	_, err := scoped.Members.List(ctx, posthogapi.OrganizationID(org), nil)
+	_, err := scoped.Members.List(ctx, org, nil)
 	if ae := wantAPIError(t, err, 403, "permission_denied", ""); !errors.Is(err, posthogapi.ErrOrganizationNotAllowed) ||
 		ae.Detail != "API key does not have access to the requested organization: ID "+org.String()+"." {
 		t.Errorf("org-scoped key: %v", err)
@@ -365,23 +365,23 @@ func TestFidelity14_OrganizationLevel403s(t *testing.T) {
 	}
 
 	projectKey := e2eClient(t, srv, srv.NewProjectScopedAPIKey([]int64{1}, "*"))
-	if _, err := projectKey.Organizations.Get(ctx, posthogapi.OrganizationID(org)); !errors.Is(err, posthogapi.ErrProjectScopedKey) || !errors.Is(err, posthogapi.ErrPermissionDenied) {
+	if _, err := projectKey.Organizations.Get(ctx, org); !errors.Is(err, posthogapi.ErrProjectScopedKey) || !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Errorf("project-scoped key: %v", err)
 	}
 
 	owner := e2eClient(t, srv, srv.NewAPIKey("*"))
-	if _, err := owner.Organizations.Update(ctx, posthogapi.OrganizationID(org), &posthogapi.OrganizationUpdate{MembersCanUsePersonalAPIKeys: posthogapi.Ptr(false)}); err != nil {
+	if _, err := owner.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{MembersCanUsePersonalAPIKeys: posthogapi.Ptr(false)}); err != nil {
 		t.Fatal(err)
 	}
 	u := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
-	srv.AddMember(posthogapi.OrganizationID(org), u.UUID, posthogtest.LevelMember)
+	srv.AddMember(org, u.UUID, posthogtest.LevelMember)
 	member := e2eClient(t, srv, srv.NewAPIKeyFor(u.UUID, "*"))
-	_, err = member.Members.List(ctx, posthogapi.OrganizationID(org), nil)
+	_, err = member.Members.List(ctx, org, nil)
 	if ae := wantAPIError(t, err, 403, "permission_denied", ""); !errors.Is(err, posthogapi.ErrPersonalAPIKeysDisabled) ||
 		ae.Detail != "Organization 'Test Organization' does not allow using personal API keys. Contact an admin to enable personal API keys for this organization." {
 		t.Errorf("member key where keys are off: %v", err)
 	}
-	if _, err := owner.Members.List(ctx, posthogapi.OrganizationID(org), nil); err != nil {
+	if _, err := owner.Members.List(ctx, org, nil); err != nil {
 		t.Errorf("admins keep their keys: %v", err)
 	}
 }

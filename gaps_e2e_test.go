@@ -80,13 +80,13 @@ func TestFidelity14_PersonalAPIKeysE2E(t *testing.T) {
 func TestRoleExternalReferencesE2E(t *testing.T) {
 	srv, org, c := e2eServer(t, "organization:write")
 	ctx := context.Background()
-	role := srv.AddRole(posthogapi.OrganizationID(org), "Frontend")
+	role := srv.AddRole(org, "Frontend")
 	slug := "frontend-team"
 	in := &posthogapi.RoleExternalReferenceCreate{
 		Provider: "github", ProviderOrganizationID: "Acme", ProviderRoleID: "12345", ProviderRoleSlug: &slug,
 		ProviderRoleName: "Frontend Team", Role: role.ID,
 	}
-	ref, err := c.RoleExternalReferences.Create(ctx, posthogapi.OrganizationID(org), in)
+	ref, err := c.RoleExternalReferences.Create(ctx, org, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestRoleExternalReferencesE2E(t *testing.T) {
 	// duplicate (RoleExternalReferenceSerializer.validate).
 	dup := *in
 	dup.ProviderOrganizationID, dup.ProviderRoleSlug = "ACME", nil
-	if _, err := c.RoleExternalReferences.Create(ctx, posthogapi.OrganizationID(org), &dup); !errors.Is(err, posthogapi.ErrValidation) {
+	if _, err := c.RoleExternalReferences.Create(ctx, org, &dup); !errors.Is(err, posthogapi.ErrValidation) {
 		t.Errorf("duplicate: %v", err)
 	}
 	// A role of another organization does not exist here.
@@ -105,43 +105,43 @@ func TestRoleExternalReferencesE2E(t *testing.T) {
 	other := *in
 	other.ProviderRoleID, other.ProviderRoleSlug, other.Role = "999", nil, elsewhere.ID
 	var apiErr *posthogapi.APIError
-	if _, err := c.RoleExternalReferences.Create(ctx, posthogapi.OrganizationID(org), &other); !errors.As(err, &apiErr) || apiErr.Attr != "role" {
+	if _, err := c.RoleExternalReferences.Create(ctx, org, &other); !errors.As(err, &apiErr) || apiErr.Attr != "role" {
 		t.Errorf("foreign role: %v", err)
 	}
 
-	got, err := c.RoleExternalReferences.Lookup(ctx, posthogapi.OrganizationID(org), &posthogapi.RoleExternalReferenceLookup{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleSlug: "FRONTEND-TEAM"})
+	got, err := c.RoleExternalReferences.Lookup(ctx, org, &posthogapi.RoleExternalReferenceLookup{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleSlug: "FRONTEND-TEAM"})
 	if err != nil || got == nil || got.ID != ref.ID {
 		t.Fatalf("lookup = %+v, %v", got, err)
 	}
-	if got, err := c.RoleExternalReferences.Lookup(ctx, posthogapi.OrganizationID(org), &posthogapi.RoleExternalReferenceLookup{Provider: "linear", ProviderOrganizationID: "acme", ProviderRoleID: "12345"}); err != nil || got != nil {
+	if got, err := c.RoleExternalReferences.Lookup(ctx, org, &posthogapi.RoleExternalReferenceLookup{Provider: "linear", ProviderOrganizationID: "acme", ProviderRoleID: "12345"}); err != nil || got != nil {
 		t.Errorf("lookup miss = %+v, %v", got, err)
 	}
-	p, err := c.RoleExternalReferences.List(ctx, posthogapi.OrganizationID(org), &posthogapi.RoleExternalReferenceListOptions{RoleID: role.ID})
+	p, err := c.RoleExternalReferences.List(ctx, org, &posthogapi.RoleExternalReferenceListOptions{RoleID: role.ID})
 	if err != nil || p.Count != 1 {
 		t.Fatalf("list = %+v, %v", p, err)
 	}
-	if p, err := c.RoleExternalReferences.List(ctx, posthogapi.OrganizationID(org), &posthogapi.RoleExternalReferenceListOptions{Provider: "slack"}); err != nil || p.Count != 0 {
+	if p, err := c.RoleExternalReferences.List(ctx, org, &posthogapi.RoleExternalReferenceListOptions{Provider: "slack"}); err != nil || p.Count != 0 {
 		t.Errorf("filtered list = %+v, %v", p, err)
 	}
 
 	// Read-only keys cannot write; members cannot write.
 	ro := e2eClient(t, srv, srv.NewAPIKey("organization:read"))
-	if err := ro.RoleExternalReferences.Delete(ctx, posthogapi.OrganizationID(org), ref.ID); !errors.Is(err, posthogapi.ErrMissingScope) {
+	if err := ro.RoleExternalReferences.Delete(ctx, org, ref.ID); !errors.Is(err, posthogapi.ErrMissingScope) {
 		t.Errorf("read-only delete: %v", err)
 	}
 	bob := srv.AddUser(posthogtest.UserSeed{Email: "bob@example.com"})
-	srv.AddMember(posthogapi.OrganizationID(org), bob.UUID, posthogtest.LevelMember)
-	if err := e2eClient(t, srv, srv.NewAPIKeyFor(bob.UUID, "organization:write")).RoleExternalReferences.Delete(ctx, posthogapi.OrganizationID(org), ref.ID); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+	srv.AddMember(org, bob.UUID, posthogtest.LevelMember)
+	if err := e2eClient(t, srv, srv.NewAPIKeyFor(bob.UUID, "organization:write")).RoleExternalReferences.Delete(ctx, org, ref.ID); !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Errorf("member delete: %v", err)
 	}
 
-	if err := c.RoleExternalReferences.Delete(ctx, posthogapi.OrganizationID(org), ref.ID); err != nil {
+	if err := c.RoleExternalReferences.Delete(ctx, org, ref.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.RoleExternalReferences.Delete(ctx, posthogapi.OrganizationID(org), ref.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+	if err := c.RoleExternalReferences.Delete(ctx, org, ref.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("second delete: %v", err)
 	}
-	if n := srv.RoleExternalReferences(posthogapi.OrganizationID(org)); n != 0 {
+	if n := srv.RoleExternalReferences(org); n != 0 {
 		t.Errorf("%d references left", n)
 	}
 }
@@ -151,16 +151,16 @@ func TestRoleExternalReferencesE2E(t *testing.T) {
 func TestRoleExternalReferencesCascadeE2E(t *testing.T) {
 	srv, org, c := e2eServer(t, "organization:write")
 	ctx := context.Background()
-	role := srv.AddRole(posthogapi.OrganizationID(org), "Ops")
-	if _, err := c.RoleExternalReferences.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.RoleExternalReferenceCreate{
+	role := srv.AddRole(org, "Ops")
+	if _, err := c.RoleExternalReferences.Create(ctx, org, &posthogapi.RoleExternalReferenceCreate{
 		Provider: "slack", ProviderOrganizationID: "T1", ProviderRoleID: "C1", ProviderRoleName: "#ops", Role: role.ID,
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Roles.Delete(ctx, posthogapi.OrganizationID(org), role.ID); err != nil {
+	if err := c.Roles.Delete(ctx, org, role.ID); err != nil {
 		t.Fatal(err)
 	}
-	if n := srv.RoleExternalReferences(posthogapi.OrganizationID(org)); n != 0 {
+	if n := srv.RoleExternalReferences(org); n != 0 {
 		t.Errorf("%d references survive their role", n)
 	}
 }
@@ -168,20 +168,20 @@ func TestRoleExternalReferencesCascadeE2E(t *testing.T) {
 func TestFidelity14_EventIngestionRestrictionsE2E(t *testing.T) {
 	srv, org, c := e2eServer(t, "project:read")
 	ctx := context.Background()
-	p := srv.AddProject(posthogapi.OrganizationID(org), "Web")
-	rs, err := c.Projects.ListEventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID)
+	p := srv.AddProject(org, "Web")
+	rs, err := c.Projects.ListEventIngestionRestrictions(ctx, org, p.ID)
 	if err != nil || rs == nil || len(rs) != 0 {
 		t.Fatalf("empty = %#v, %v", rs, err)
 	}
-	srv.AddEventIngestionRestriction(posthogapi.OrganizationID(org), p.ID, posthogtest.EventIngestionRestriction{RestrictionType: "drop_event_from_ingestion", DistinctIDs: []string{"bot"}})
-	rs, err = c.Projects.ListEventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID)
+	srv.AddEventIngestionRestriction(org, p.ID, posthogtest.EventIngestionRestriction{RestrictionType: "drop_event_from_ingestion", DistinctIDs: []string{"bot"}})
+	rs, err = c.Projects.ListEventIngestionRestrictions(ctx, org, p.ID)
 	if err != nil || len(rs) != 1 || rs[0].RestrictionType != "drop_event_from_ingestion" || rs[0].DistinctIDs[0] != "bot" || rs[0].EventNames == nil {
 		t.Fatalf("restrictions = %+v, %v", rs, err)
 	}
-	if _, err := e2eClient(t, srv, srv.NewAPIKey("organization:read")).Projects.ListEventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID); !errors.Is(err, posthogapi.ErrMissingScope) {
+	if _, err := e2eClient(t, srv, srv.NewAPIKey("organization:read")).Projects.ListEventIngestionRestrictions(ctx, org, p.ID); !errors.Is(err, posthogapi.ErrMissingScope) {
 		t.Errorf("without project:read: %v", err)
 	}
-	if _, err := c.Projects.ListEventIngestionRestrictions(ctx, posthogapi.OrganizationID(org), p.ID+1000); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := c.Projects.ListEventIngestionRestrictions(ctx, org, p.ID+1000); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("unknown project: %v", err)
 	}
 }

@@ -14,11 +14,11 @@ import (
 
 // legacySSOServer is e2eServer on a posthogtest that behaves like the older
 // PostHog with SAML and SCIM on domains (posthogtest.WithLegacyDomainSSO).
-func legacySSOServer(t *testing.T, scopes ...string) (*posthogtest.Server, uuid.UUID, *posthogapi.Client) {
+func legacySSOServer(t *testing.T, scopes ...string) (*posthogtest.Server, posthogapi.OrganizationID, *posthogapi.Client) {
 	t.Helper()
 	srv := posthogtest.NewServer(posthogtest.WithLegacyDomainSSO(), posthogtest.LegacyUnscopedKeys())
 	t.Cleanup(srv.Close)
-	return srv, uuid.UUID(srv.DefaultOrganization().ID), e2eClient(t, srv, srv.NewAPIKey(scopes...))
+	return srv, posthogapi.OrganizationID(uuid.UUID(srv.DefaultOrganization().ID)), e2eClient(t, srv, srv.NewAPIKey(scopes...))
 }
 
 // Item 2 of server-fidelity-2026-11.md: on the newest server a domain update
@@ -28,12 +28,12 @@ func legacySSOServer(t *testing.T, scopes ...string) (*posthogtest.Server, uuid.
 func TestFidelity02_DomainSAMLFieldsIgnoredOnNewestServer(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "organization:write")
-	d, err := c.Domains.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.DomainCreate{Domain: "example.com", SAMLEntityID: posthogapi.Ptr("https://idp.example.com")})
+	d, err := c.Domains.Create(ctx, org, &posthogapi.DomainCreate{Domain: "example.com", SAMLEntityID: posthogapi.Ptr("https://idp.example.com")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.VerifyDomain(posthogapi.OrganizationID(org), d.ID)
-	upd, err := c.Domains.Update(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.DomainUpdate{
+	srv.VerifyDomain(org, d.ID)
+	upd, err := c.Domains.Update(ctx, org, d.ID, &posthogapi.DomainUpdate{
 		SAMLEntityID: posthogapi.NewNullable("https://idp.example.com"), SAMLACSURL: posthogapi.NewNullable("https://acs.example.com"),
 		SAMLX509Cert: posthogapi.NewNullable("CERT"), SCIMEnabled: posthogapi.Ptr(true),
 	})
@@ -43,14 +43,14 @@ func TestFidelity02_DomainSAMLFieldsIgnoredOnNewestServer(t *testing.T) {
 	if upd.HasSAML || upd.SAMLEntityID != nil || upd.SCIMEnabled || upd.HasSCIM || upd.SCIMBearerToken != nil || upd.SCIMBaseURL != nil {
 		t.Errorf("SAML/SCIM settings took effect on the newest server: %+v", upd)
 	}
-	if got, _ := c.Domains.Get(ctx, posthogapi.OrganizationID(org), d.ID); got == nil || got.SAMLEntityID != nil || got.SCIMEnabled {
+	if got, _ := c.Domains.Get(ctx, org, d.ID); got == nil || got.SAMLEntityID != nil || got.SCIMEnabled {
 		t.Errorf("stored domain = %+v", got)
 	}
-	if cfgs := srv.IdentityProviderConfigs(posthogapi.OrganizationID(org)); len(cfgs) != 0 {
+	if cfgs := srv.IdentityProviderConfigs(org); len(cfgs) != 0 {
 		t.Errorf("domain update created configs: %+v", cfgs)
 	}
 	legacyKey := e2eClient(t, srv, srv.NewAPIKey())
-	_, err = legacyKey.Domains.SCIMToken(ctx, posthogapi.OrganizationID(org), d.ID)
+	_, err = legacyKey.Domains.SCIMToken(ctx, org, d.ID)
 	if !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("domain scim/token on the newest server: %v, want ErrNotFound", err)
 	}
@@ -61,22 +61,22 @@ func TestFidelity02_DomainSAMLFieldsIgnoredOnNewestServer(t *testing.T) {
 func TestFidelity02_LegacyDomainSSOOption(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := legacySSOServer(t)
-	d, err := c.Domains.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.DomainCreate{Domain: "example.com"})
+	d, err := c.Domains.Create(ctx, org, &posthogapi.DomainCreate{Domain: "example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.VerifyDomain(posthogapi.OrganizationID(org), d.ID)
-	upd, err := c.Domains.Update(ctx, posthogapi.OrganizationID(org), d.ID, &posthogapi.DomainUpdate{
+	srv.VerifyDomain(org, d.ID)
+	upd, err := c.Domains.Update(ctx, org, d.ID, &posthogapi.DomainUpdate{
 		SAMLEntityID: posthogapi.NewNullable("https://idp.example.com"), SAMLACSURL: posthogapi.NewNullable("https://acs.example.com"),
 		SAMLX509Cert: posthogapi.NewNullable("CERT"), SCIMEnabled: posthogapi.Ptr(true),
 	})
 	if err != nil || !upd.HasSAML || !upd.HasSCIM || upd.SCIMBearerToken == nil || upd.SCIMBaseURL == nil {
 		t.Fatalf("legacy update = %+v, %v", upd, err)
 	}
-	if tok, err := c.Domains.SCIMToken(ctx, posthogapi.OrganizationID(org), d.ID); err != nil || tok.SCIMBearerToken == "" {
+	if tok, err := c.Domains.SCIMToken(ctx, org, d.ID); err != nil || tok.SCIMBearerToken == "" {
 		t.Errorf("legacy scim token = %+v, %v", tok, err)
 	}
-	_, err = c.IdentityProviderConfigs.List(ctx, posthogapi.OrganizationID(org), nil)
+	_, err = c.IdentityProviderConfigs.List(ctx, org, nil)
 	if !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("identity_provider_configs on the older server: %v, want ErrNotFound", err)
 	}
@@ -88,10 +88,10 @@ func TestFidelity02_LegacyDomainSSOOption(t *testing.T) {
 func TestFidelity02_IdentityProviderConfigLifecycle(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "organization:write")
-	dom := srv.AddDomain(posthogapi.OrganizationID(org), "example.com")
-	srv.VerifyDomain(posthogapi.OrganizationID(org), dom.ID)
+	dom := srv.AddDomain(org, "example.com")
+	srv.VerifyDomain(org, dom.ID)
 
-	cfg, err := c.IdentityProviderConfigs.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.IdentityProviderConfigCreate{
+	cfg, err := c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{
 		Name: posthogapi.Ptr("Okta"), ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeSCIM),
 		OrganizationDomainIDs: []posthogapi.DomainID{dom.ID}, SCIMEnabled: posthogapi.Ptr(true),
 	})
@@ -102,57 +102,57 @@ func TestFidelity02_IdentityProviderConfigLifecycle(t *testing.T) {
 		cfg.SCIMBaseURL == nil || len(cfg.OrganizationDomainIDs) != 1 || cfg.OrganizationDomainIDs[0] != dom.ID || cfg.SAMLRelayState == nil {
 		t.Fatalf("created = %+v", cfg)
 	}
-	got, err := c.IdentityProviderConfigs.Get(ctx, posthogapi.OrganizationID(org), cfg.ID)
+	got, err := c.IdentityProviderConfigs.Get(ctx, org, cfg.ID)
 	if err != nil || got.SCIMBearerToken != nil || !got.HasSCIM {
 		t.Errorf("get = %+v, %v (the token is shown once)", got, err)
 	}
-	d, err := c.Domains.Get(ctx, posthogapi.OrganizationID(org), dom.ID)
+	d, err := c.Domains.Get(ctx, org, dom.ID)
 	if err != nil || d.SCIMBaseURL == nil || *d.SCIMBaseURL != *cfg.SCIMBaseURL {
 		t.Errorf("domain scim_base_url = %v, %v; want the config's %s", d.SCIMBaseURL, err, *cfg.SCIMBaseURL)
 	}
 
-	saml, err := c.IdentityProviderConfigs.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.IdentityProviderConfigCreate{Name: posthogapi.Ptr("unscoped")})
+	saml, err := c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{Name: posthogapi.Ptr("unscoped")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	upd, err := c.IdentityProviderConfigs.Update(ctx, posthogapi.OrganizationID(org), saml.ID, &posthogapi.IdentityProviderConfigUpdate{
+	upd, err := c.IdentityProviderConfigs.Update(ctx, org, saml.ID, &posthogapi.IdentityProviderConfigUpdate{
 		SAMLEntityID: posthogapi.NewNullable("https://idp.example.com"), SAMLACSURL: posthogapi.NewNullable("https://acs.example.com"),
 		SAMLX509Cert: posthogapi.NewNullable("CERT"), DomainScope: posthogapi.NewNullable(posthogapi.IdPDomainScopeAll),
 	})
 	if err != nil || !upd.HasSAML || upd.DomainScope == nil || *upd.DomainScope != posthogapi.IdPDomainScopeAll || upd.ConfigScope != nil {
 		t.Fatalf("update = %+v, %v", upd, err)
 	}
-	err = c.IdentityProviderConfigs.Delete(ctx, posthogapi.OrganizationID(org), saml.ID)
+	err = c.IdentityProviderConfigs.Delete(ctx, org, saml.ID)
 	ae := wantAPIError(t, err, 400, posthogapi.CodeUnscopedConfig, "")
 	if !errors.Is(err, posthogapi.ErrValidation) || ae.Detail != "This identity provider configuration cannot be deleted until it has a feature scope." {
 		t.Errorf("delete unscoped: %v", err)
 	}
-	rep, err := c.IdentityProviderConfigs.Replace(ctx, posthogapi.OrganizationID(org), saml.ID, &posthogapi.IdentityProviderConfigUpdate{
+	rep, err := c.IdentityProviderConfigs.Replace(ctx, org, saml.ID, &posthogapi.IdentityProviderConfigUpdate{
 		ConfigScope: posthogapi.NewNullable(posthogapi.IdPConfigScopeSAML), SAMLX509Cert: posthogapi.Null[string](),
 	})
 	if err != nil || rep.HasSAML || rep.SAMLEntityID == nil || rep.ConfigScope == nil || *rep.ConfigScope != posthogapi.IdPConfigScopeSAML {
 		t.Fatalf("replace = %+v, %v", rep, err)
 	}
 	// A second fully configured SAML config on all verified domains overlaps.
-	_, err = c.IdentityProviderConfigs.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.IdentityProviderConfigCreate{
+	_, err = c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{
 		ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeSAML), DomainScope: posthogapi.Ptr(posthogapi.IdPDomainScopeAll),
 		SAMLEntityID: posthogapi.Ptr("https://a"), SAMLACSURL: posthogapi.Ptr("https://b"), SAMLX509Cert: posthogapi.Ptr("C"),
 	})
 	if err != nil {
 		t.Fatalf("first full SAML config: %v", err)
 	}
-	_, err = c.IdentityProviderConfigs.Update(ctx, posthogapi.OrganizationID(org), saml.ID, &posthogapi.IdentityProviderConfigUpdate{SAMLX509Cert: posthogapi.NewNullable("CERT")})
+	_, err = c.IdentityProviderConfigs.Update(ctx, org, saml.ID, &posthogapi.IdentityProviderConfigUpdate{SAMLX509Cert: posthogapi.NewNullable("CERT")})
 	wantAPIError(t, err, 400, "invalid_input", "domain_scope")
 
 	// OIDC settings need an OIDC configuration.
-	_, err = c.IdentityProviderConfigs.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.IdentityProviderConfigCreate{
+	_, err = c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{
 		ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeSAML), OIDCIssuerURL: posthogapi.Ptr("https://idp.example.com"),
 	})
 	ae = wantAPIError(t, err, 400, "invalid_input", "config_scope")
 	if ae.Detail != "Use an OIDC configuration for OIDC settings." {
 		t.Errorf("oidc on saml: %v", err)
 	}
-	oidc, err := c.IdentityProviderConfigs.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.IdentityProviderConfigCreate{
+	oidc, err := c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{
 		ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeOIDC), OIDCIssuerURL: posthogapi.Ptr("https://idp.example.com"),
 		OIDCClientID: posthogapi.Ptr("client"), OIDCClientSecret: posthogapi.Ptr("s3cret"),
 	})
@@ -161,7 +161,7 @@ func TestFidelity02_IdentityProviderConfigLifecycle(t *testing.T) {
 	}
 
 	var names []string
-	for x, err := range c.IdentityProviderConfigs.All(ctx, posthogapi.OrganizationID(org), &posthogapi.ListOptions{Limit: 1}) {
+	for x, err := range c.IdentityProviderConfigs.All(ctx, org, &posthogapi.ListOptions{Limit: 1}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,28 +170,28 @@ func TestFidelity02_IdentityProviderConfigLifecycle(t *testing.T) {
 	if len(names) != 4 || names[0] != "Okta" || names[1] != "unscoped" {
 		t.Errorf("all = %v (oldest first)", names)
 	}
-	if err := c.IdentityProviderConfigs.Delete(ctx, posthogapi.OrganizationID(org), cfg.ID); err != nil {
+	if err := c.IdentityProviderConfigs.Delete(ctx, org, cfg.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.IdentityProviderConfigs.Get(ctx, posthogapi.OrganizationID(org), cfg.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := c.IdentityProviderConfigs.Get(ctx, org, cfg.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("get after delete: %v", err)
 	}
-	if d, _ := c.Domains.Get(ctx, posthogapi.OrganizationID(org), dom.ID); d == nil || d.SCIMBaseURL != nil {
+	if d, _ := c.Domains.Get(ctx, org, dom.ID); d == nil || d.SCIMBaseURL != nil {
 		t.Errorf("domain keeps a SCIM base URL after its config was deleted: %+v", d)
 	}
 
 	member := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
-	srv.AddMember(posthogapi.OrganizationID(org), member.UUID, posthogtest.LevelMember)
+	srv.AddMember(org, member.UUID, posthogtest.LevelMember)
 	mc := e2eClient(t, srv, srv.NewAPIKeyFor(member.UUID, "organization:write"))
-	if _, err := mc.IdentityProviderConfigs.List(ctx, posthogapi.OrganizationID(org), nil); err != nil {
+	if _, err := mc.IdentityProviderConfigs.List(ctx, org, nil); err != nil {
 		t.Errorf("a member reads configs: %v", err)
 	}
-	_, err = mc.IdentityProviderConfigs.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.IdentityProviderConfigCreate{})
+	_, err = mc.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{})
 	if !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Errorf("a member creates a config: %v", err)
 	}
 	reader := e2eClient(t, srv, srv.NewAPIKey("organization:read"))
-	_, err = reader.IdentityProviderConfigs.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.IdentityProviderConfigCreate{})
+	_, err = reader.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{})
 	if !errors.Is(err, posthogapi.ErrMissingScope) {
 		t.Errorf("create with organization:read: %v", err)
 	}
@@ -297,30 +297,30 @@ func TestFidelity02_IdentityProviderConfigSCIMLogsPagination(t *testing.T) {
 func TestFidelity02_DomainDeleteWouldBlockSelf(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "organization:write") // owner@example.com
-	own := srv.AddDomain(posthogapi.OrganizationID(org), "example.com")
-	srv.VerifyDomain(posthogapi.OrganizationID(org), own.ID)
-	other := srv.AddDomain(posthogapi.OrganizationID(org), "other.com")
-	srv.VerifyDomain(posthogapi.OrganizationID(org), other.ID)
-	srv.SetEnforceVerifiedDomains(posthogapi.OrganizationID(org), true)
+	own := srv.AddDomain(org, "example.com")
+	srv.VerifyDomain(org, own.ID)
+	other := srv.AddDomain(org, "other.com")
+	srv.VerifyDomain(org, other.ID)
+	srv.SetEnforceVerifiedDomains(org, true)
 
-	err := c.Domains.Delete(ctx, posthogapi.OrganizationID(org), own.ID)
+	err := c.Domains.Delete(ctx, org, own.ID)
 	ae := wantAPIError(t, err, 400, posthogapi.CodeWouldBlockSelf, "")
-	if !errors.Is(err, posthogapi.ErrValidation) || len(srv.Domains(posthogapi.OrganizationID(org))) != 2 || ae.Detail == "" {
+	if !errors.Is(err, posthogapi.ErrValidation) || len(srv.Domains(org)) != 2 || ae.Detail == "" {
 		t.Errorf("delete own domain: %v", err)
 	}
-	if err := c.Domains.Delete(ctx, posthogapi.OrganizationID(org), other.ID); err != nil {
+	if err := c.Domains.Delete(ctx, org, other.ID); err != nil {
 		t.Errorf("delete a domain that does not admit the caller: %v", err)
 	}
-	srv.SetEnforceVerifiedDomains(posthogapi.OrganizationID(org), false)
-	if err := c.Domains.Delete(ctx, posthogapi.OrganizationID(org), own.ID); err != nil {
+	srv.SetEnforceVerifiedDomains(org, false)
+	if err := c.Domains.Delete(ctx, org, own.ID); err != nil {
 		t.Errorf("delete with the setting off: %v", err)
 	}
 	// The older server has no such rule.
 	lsrv, lorg, lc := legacySSOServer(t, "organization:write")
-	d := lsrv.AddDomain(posthogapi.OrganizationID(lorg), "example.com")
-	lsrv.VerifyDomain(posthogapi.OrganizationID(lorg), d.ID)
-	lsrv.SetEnforceVerifiedDomains(posthogapi.OrganizationID(lorg), true)
-	if err := lc.Domains.Delete(ctx, posthogapi.OrganizationID(lorg), d.ID); err != nil {
+	d := lsrv.AddDomain(lorg, "example.com")
+	lsrv.VerifyDomain(lorg, d.ID)
+	lsrv.SetEnforceVerifiedDomains(lorg, true)
+	if err := lc.Domains.Delete(ctx, lorg, d.ID); err != nil {
 		t.Errorf("legacy delete: %v", err)
 	}
 }

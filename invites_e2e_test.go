@@ -14,17 +14,17 @@ import (
 )
 
 // inviteE2EMember adds a user at level to org and returns a client for them.
-func inviteE2EMember(t *testing.T, srv *posthogtest.Server, org uuid.UUID, email string, level int) *posthogapi.Client {
+func inviteE2EMember(t *testing.T, srv *posthogtest.Server, org posthogapi.OrganizationID, email string, level int) *posthogapi.Client {
 	t.Helper()
 	u := srv.AddUser(posthogtest.UserSeed{Email: email})
-	srv.AddMember(posthogapi.OrganizationID(org), u.UUID, posthogapi.MembershipLevel(level))
+	srv.AddMember(org, u.UUID, posthogapi.MembershipLevel(level))
 	return e2eClient(t, srv, srv.NewAPIKeyFor(u.UUID, "organization_member:write"))
 }
 
-func listInvites(t *testing.T, c *posthogapi.Client, org uuid.UUID) []posthogapi.OrganizationInvite {
+func listInvites(t *testing.T, c *posthogapi.Client, org posthogapi.OrganizationID) []posthogapi.OrganizationInvite {
 	t.Helper()
 	var out []posthogapi.OrganizationInvite
-	for inv, err := range c.Invites.All(context.Background(), posthogapi.OrganizationID(org), nil) {
+	for inv, err := range c.Invites.All(context.Background(), org, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func TestInviteE2ELifecycle(t *testing.T) {
 	srv, org, c := e2eServer(t, "organization_member:write")
 	owner := srv.DefaultUser()
 
-	inv, err := c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{
+	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{
 		TargetEmail: "Ann@Example.COM", FirstName: "Ann", Level: posthogapi.MembershipLevelAdmin,
 		Message: posthogapi.Ptr("Welcome"),
 	})
@@ -50,32 +50,32 @@ func TestInviteE2ELifecycle(t *testing.T) {
 		inv.CreatedBy == nil || inv.CreatedBy.UUID != owner.UUID || inv.PrivateProjectAccess == nil || len(inv.PrivateProjectAccess) != 0 {
 		t.Fatalf("created = %+v", inv)
 	}
-	if list := listInvites(t, c, org); len(list) != 1 || list[0].ID != inv.ID {
+	if list := listInvites(t, c, posthogapi.OrganizationID(uuid.UUID(org))); len(list) != 1 || list[0].ID != inv.ID {
 		t.Fatalf("list = %+v", list)
 	}
 
 	// A new invite for the same address replaces the earlier one.
-	again, err := c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "Ann@example.com", SendEmail: posthogapi.Ptr(false)})
+	again, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "Ann@example.com", SendEmail: posthogapi.Ptr(false)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again.ID == inv.ID || again.Level != posthogapi.MembershipLevelMember || again.EmailingAttemptMade {
 		t.Errorf("second invite = %+v", again)
 	}
-	if list := listInvites(t, c, org); len(list) != 1 || list[0].ID != again.ID {
+	if list := listInvites(t, c, posthogapi.OrganizationID(uuid.UUID(org))); len(list) != 1 || list[0].ID != again.ID {
 		t.Fatalf("after replacing: %+v", list)
 	}
-	if err := c.Invites.Delete(ctx, posthogapi.OrganizationID(org), inv.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+	if err := c.Invites.Delete(ctx, org, inv.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("deleting the replaced invite: %v", err)
 	}
 
-	if err := c.Invites.Delete(ctx, posthogapi.OrganizationID(org), again.ID); err != nil {
+	if err := c.Invites.Delete(ctx, org, again.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Invites.Delete(ctx, posthogapi.OrganizationID(org), again.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+	if err := c.Invites.Delete(ctx, org, again.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("delete after delete: %v", err)
 	}
-	if list := listInvites(t, c, org); len(list) != 0 {
+	if list := listInvites(t, c, posthogapi.OrganizationID(uuid.UUID(org))); len(list) != 0 {
 		t.Errorf("list after delete = %+v", list)
 	}
 }
@@ -85,48 +85,48 @@ func TestInviteE2ERules(t *testing.T) {
 	srv, org, c := e2eServer(t, "organization_member:write")
 
 	// The address of a member.
-	_, err := c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "owner@example.com"})
+	_, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "owner@example.com"})
 	ae := wantAPIError(t, err, 400, "invalid_input", "")
 	if ae.Detail != "A user with this email address already belongs to the organization." {
 		t.Errorf("detail = %q", ae.Detail)
 	}
 
 	// A member cannot invite above their own level.
-	member := inviteE2EMember(t, srv, org, "member@example.com", posthogtest.LevelMember)
-	_, err = member.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "new@example.com", Level: posthogapi.MembershipLevelAdmin})
+	member := inviteE2EMember(t, srv, posthogapi.OrganizationID(uuid.UUID(org)), "member@example.com", posthogtest.LevelMember)
+	_, err = member.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "new@example.com", Level: posthogapi.MembershipLevelAdmin})
 	if !errors.Is(err, posthogapi.ErrPermissionDenied) || errors.Is(err, posthogapi.ErrMissingScope) {
 		t.Errorf("member inviting an admin: %v", err)
 	}
-	if _, err := member.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "new@example.com"}); err != nil {
+	if _, err := member.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "new@example.com"}); err != nil {
 		t.Errorf("member inviting a member: %v", err)
 	}
-	admin := inviteE2EMember(t, srv, org, "admin@example.com", posthogtest.LevelAdmin)
-	if _, err := admin.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "boss@example.com", Level: posthogapi.MembershipLevelOwner}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+	admin := inviteE2EMember(t, srv, posthogapi.OrganizationID(uuid.UUID(org)), "admin@example.com", posthogtest.LevelAdmin)
+	if _, err := admin.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "boss@example.com", Level: posthogapi.MembershipLevelOwner}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Errorf("admin inviting an owner: %v", err)
 	}
 
 	// With members_can_invite off, only admins invite.
 	orgs := e2eClient(t, srv, srv.NewAPIKey("organization:write"))
-	if _, err := orgs.Organizations.Update(ctx, posthogapi.OrganizationID(org), &posthogapi.OrganizationUpdate{MembersCanInvite: posthogapi.NewNullable(false)}); err != nil {
+	if _, err := orgs.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{MembersCanInvite: posthogapi.NewNullable(false)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := member.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "other@example.com"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+	if _, err := member.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "other@example.com"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Errorf("member with members_can_invite off: %v", err)
 	}
-	if _, err := member.Invites.Bulk(ctx, posthogapi.OrganizationID(org), []posthogapi.InviteCreate{{TargetEmail: "other@example.com"}}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+	if _, err := member.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{{TargetEmail: "other@example.com"}}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Errorf("member bulk with members_can_invite off: %v", err)
 	}
-	if _, err := admin.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "other@example.com"}); err != nil {
+	if _, err := admin.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "other@example.com"}); err != nil {
 		t.Errorf("admin with members_can_invite off: %v", err)
 	}
 	// Any member may delete an invite.
-	invs := srv.Invites(posthogapi.OrganizationID(org))
-	if err := member.Invites.Delete(ctx, posthogapi.OrganizationID(org), invs[0].ID); err != nil {
+	invs := srv.Invites(org)
+	if err := member.Invites.Delete(ctx, org, invs[0].ID); err != nil {
 		t.Errorf("member delete: %v", err)
 	}
 
 	// Private project access must name a project of the organization.
-	_, err = c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{
+	_, err = c.Invites.Create(ctx, org, &posthogapi.InviteCreate{
 		TargetEmail: "p@example.com", PrivateProjectAccess: []posthogapi.ProjectAccess{{ID: 987654, Level: posthogapi.ProjectAccessMember}},
 	})
 	wantAPIError(t, err, 400, "invalid_input", "private_project_access")
@@ -135,28 +135,28 @@ func TestInviteE2ERules(t *testing.T) {
 func TestInviteE2EScopes(t *testing.T) {
 	ctx := context.Background()
 	srv, org, reader := e2eServer(t, "organization_member:read")
-	inv := srv.AddInvite(posthogapi.OrganizationID(org), posthogtest.InviteSeed{Email: "ann@example.com"})
+	inv := srv.AddInvite(org, posthogtest.InviteSeed{Email: "ann@example.com"})
 	var se *posthogapi.ScopeError
-	if _, err := reader.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "bo@example.com"}); !errors.As(err, &se) || se.Scope != "organization_member:write" {
+	if _, err := reader.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "bo@example.com"}); !errors.As(err, &se) || se.Scope != "organization_member:write" {
 		t.Errorf("create with a read key: %v", err)
 	}
-	if _, err := reader.Invites.Bulk(ctx, posthogapi.OrganizationID(org), []posthogapi.InviteCreate{{TargetEmail: "bo@example.com"}}); !errors.As(err, &se) || se.Scope != "organization_member:write" {
+	if _, err := reader.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{{TargetEmail: "bo@example.com"}}); !errors.As(err, &se) || se.Scope != "organization_member:write" {
 		t.Errorf("bulk with a read key: %v", err)
 	}
-	if _, err := reader.Invites.Delegate(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteDelegate{TargetEmail: "bo@example.com"}); !errors.As(err, &se) || se.Scope != "organization_member:write" {
+	if _, err := reader.Invites.Delegate(ctx, org, &posthogapi.InviteDelegate{TargetEmail: "bo@example.com"}); !errors.As(err, &se) || se.Scope != "organization_member:write" {
 		t.Errorf("delegate with a read key: %v", err)
 	}
-	if err := reader.Invites.Delete(ctx, posthogapi.OrganizationID(org), inv.ID); !errors.As(err, &se) || se.Scope != "organization_member:write" {
+	if err := reader.Invites.Delete(ctx, org, inv.ID); !errors.As(err, &se) || se.Scope != "organization_member:write" {
 		t.Errorf("delete with a read key: %v", err)
 	}
-	if got := listInvites(t, reader, org); len(got) != 1 {
+	if got := listInvites(t, reader, posthogapi.OrganizationID(uuid.UUID(org))); len(got) != 1 {
 		t.Errorf("list with a read key = %+v", got)
 	}
 	orgKey := e2eClient(t, srv, srv.NewAPIKey("organization:write"))
-	if _, err := orgKey.Invites.List(ctx, posthogapi.OrganizationID(org), nil); !errors.As(err, &se) || se.Scope != "organization_member:read" {
+	if _, err := orgKey.Invites.List(ctx, org, nil); !errors.As(err, &se) || se.Scope != "organization_member:read" {
 		t.Errorf("list with another area's key: %v", err)
 	}
-	if n := len(srv.Invites(posthogapi.OrganizationID(org))); n != 1 {
+	if n := len(srv.Invites(org)); n != 1 {
 		t.Errorf("%d invites after refused writes", n)
 	}
 }
@@ -164,7 +164,7 @@ func TestInviteE2EScopes(t *testing.T) {
 func TestInviteE2EBulk(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "organization_member:write")
-	created, err := c.Invites.Bulk(ctx, posthogapi.OrganizationID(org), []posthogapi.InviteCreate{
+	created, err := c.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{
 		{TargetEmail: "a@example.com", FirstName: "A"},
 		{TargetEmail: "b@example.com", Level: posthogapi.MembershipLevelAdmin},
 		{TargetEmail: "c@example.com", SendEmail: posthogapi.Ptr(false)},
@@ -176,7 +176,7 @@ func TestInviteE2EBulk(t *testing.T) {
 		created[2].EmailingAttemptMade || created[0].ID == posthogapi.InviteID(uuid.Nil) {
 		t.Fatalf("created = %+v", created)
 	}
-	if n := len(srv.Invites(posthogapi.OrganizationID(org))); n != 3 {
+	if n := len(srv.Invites(org)); n != 3 {
 		t.Errorf("%d invites on the server", n)
 	}
 	last := srv.Requests()[len(srv.Requests())-1]
@@ -187,12 +187,12 @@ func TestInviteE2EBulk(t *testing.T) {
 	// A member's address: refused, and the invites before it are kept
 	// (PostHog creates a bulk's invites one by one, without a transaction;
 	// posthogtest's default).
-	_, err = c.Invites.Bulk(ctx, posthogapi.OrganizationID(org), []posthogapi.InviteCreate{{TargetEmail: "d@example.com"}, {TargetEmail: "owner@example.com"}})
+	_, err = c.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{{TargetEmail: "d@example.com"}, {TargetEmail: "owner@example.com"}})
 	if !errors.Is(err, posthogapi.ErrValidation) {
 		t.Errorf("bulk with a member's address: %v", err)
 	}
-	if n := srv.InvitesCreated(posthogapi.OrganizationID(org), "d@example.com"); n != 1 || len(srv.Invites(posthogapi.OrganizationID(org))) != 4 {
-		t.Errorf("after a refused bulk: d created %d times, %d invites", n, len(srv.Invites(posthogapi.OrganizationID(org))))
+	if n := srv.InvitesCreated(org, "d@example.com"); n != 1 || len(srv.Invites(org)) != 4 {
+		t.Errorf("after a refused bulk: d created %d times, %d invites", n, len(srv.Invites(org)))
 	}
 }
 
@@ -205,7 +205,7 @@ func TestInviteE2EBulkChunked(t *testing.T) {
 	}
 	invites[30].TargetEmail = "owner@example.com" // a member: the second chunk fails after creating 20..29
 	srv.ResetRequests()
-	r, err := c.Invites.BulkChunked(ctx, posthogapi.OrganizationID(org), invites)
+	r, err := c.Invites.BulkChunked(ctx, org, invites)
 	if !errors.Is(err, posthogapi.ErrValidation) {
 		t.Fatalf("err = %v", err)
 	}
@@ -221,7 +221,7 @@ func TestInviteE2EBulkChunked(t *testing.T) {
 	if len(r.Created()) != 35 || len(r.Failed()) != 1 || r.Failed()[0].Start != 20 || !r.Failed()[0].OutcomeUnknown {
 		t.Errorf("report: %d created, failed %+v", len(r.Created()), r.Failed())
 	}
-	if n := len(listInvites(t, c, org)); n != 35 {
+	if n := len(listInvites(t, c, posthogapi.OrganizationID(uuid.UUID(org)))); n != 35 {
 		t.Errorf("%d invites listed, want 35", n)
 	}
 }
@@ -236,7 +236,7 @@ func TestInviteE2EBulkChunkedLostAnswer(t *testing.T) {
 	// The first chunk is created, then its answer is lost.
 	srv.InjectFault(posthogtest.Fault{Method: "POST", Path: "/api/organizations/" + org.String() + "/invites/bulk/", DropConnection: true})
 	srv.ResetRequests()
-	r, err := c.Invites.BulkChunked(ctx, posthogapi.OrganizationID(org), invites)
+	r, err := c.Invites.BulkChunked(ctx, org, invites)
 	if !errors.Is(err, posthogapi.ErrOutcomeUnknown) {
 		t.Fatalf("err = %v", err)
 	}
@@ -247,7 +247,7 @@ func TestInviteE2EBulkChunkedLostAnswer(t *testing.T) {
 		t.Errorf("chunks = %+v", r.Chunks)
 	}
 	// The server did create the first chunk, and BulkChunked found out.
-	if n := len(srv.Invites(posthogapi.OrganizationID(org))); n != 25 {
+	if n := len(srv.Invites(org)); n != 25 {
 		t.Errorf("%d invites on the server", n)
 	}
 	if len(r.Chunks[0].Created) != 20 || len(r.Unknown()) != 0 || len(r.NotCreated()) != 0 || len(r.Created()) != 25 {
@@ -269,7 +269,7 @@ func countRequests(srv *posthogtest.Server, method string) int {
 func TestInviteE2EDelegate(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "organization_member:write")
-	inv, err := c.Invites.Delegate(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteDelegate{TargetEmail: "cto@example.com", Message: "Please finish setup", StepAtDelegation: "install"})
+	inv, err := c.Invites.Delegate(ctx, org, &posthogapi.InviteDelegate{TargetEmail: "cto@example.com", Message: "Please finish setup", StepAtDelegation: "install"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,11 +279,11 @@ func TestInviteE2EDelegate(t *testing.T) {
 	if last := srv.Requests()[len(srv.Requests())-1]; last.Status != 201 {
 		t.Errorf("delegate answered %d, PostHog answers 201 (fidelity item 14)", last.Status)
 	}
-	if got := srv.Invites(posthogapi.OrganizationID(org)); len(got) != 1 || !got[0].SetupDelegation || got[0].Level != posthogtest.LevelAdmin {
+	if got := srv.Invites(org); len(got) != 1 || !got[0].SetupDelegation || got[0].Level != posthogtest.LevelAdmin {
 		t.Errorf("server invites = %+v", got)
 	}
-	member := inviteE2EMember(t, srv, org, "member@example.com", posthogtest.LevelMember)
-	if _, err := member.Invites.Delegate(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteDelegate{TargetEmail: "x@example.com"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+	member := inviteE2EMember(t, srv, posthogapi.OrganizationID(uuid.UUID(org)), "member@example.com", posthogtest.LevelMember)
+	if _, err := member.Invites.Delegate(ctx, org, &posthogapi.InviteDelegate{TargetEmail: "x@example.com"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Errorf("member delegating: %v", err)
 	}
 }
@@ -291,19 +291,19 @@ func TestInviteE2EDelegate(t *testing.T) {
 func TestInviteE2EAcceptInvite(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "organization_member:write")
-	inv, err := c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "ann@example.com", FirstName: "Ann", Level: posthogapi.MembershipLevelAdmin})
+	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "ann@example.com", FirstName: "Ann", Level: posthogapi.MembershipLevelAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := srv.AcceptInvite(posthogapi.OrganizationID(org), inv.ID, posthogtest.UserSeed{LastName: "Smith"})
+	m := srv.AcceptInvite(org, inv.ID, posthogtest.UserSeed{LastName: "Smith"})
 	if m.Level != posthogtest.LevelAdmin || m.User.Email != "ann@example.com" || m.User.FirstName != "Ann" || m.User.LastName != "Smith" {
 		t.Errorf("member = %+v", m)
 	}
-	if got := listInvites(t, c, org); len(got) != 0 {
+	if got := listInvites(t, c, posthogapi.OrganizationID(uuid.UUID(org))); len(got) != 0 {
 		t.Errorf("invite left after accepting: %+v", got)
 	}
 	found := false
-	for mem, err := range c.Members.All(ctx, posthogapi.OrganizationID(org), nil) {
+	for mem, err := range c.Members.All(ctx, org, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -315,7 +315,7 @@ func TestInviteE2EAcceptInvite(t *testing.T) {
 		t.Error("the invitee is not an admin member")
 	}
 	// Inviting them again is refused: they are a member now.
-	if _, err := c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "ann@example.com"}); !errors.Is(err, posthogapi.ErrValidation) {
+	if _, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "ann@example.com"}); !errors.Is(err, posthogapi.ErrValidation) {
 		t.Errorf("re-invite: %v", err)
 	}
 }
@@ -323,14 +323,14 @@ func TestInviteE2EAcceptInvite(t *testing.T) {
 func TestInviteE2ECombinePending(t *testing.T) {
 	ctx := context.Background()
 	_, org, c := e2eServer(t, "organization_member:write")
-	if _, err := c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "x@example.com", Level: posthogapi.MembershipLevelAdmin}); err != nil {
+	if _, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "x@example.com", Level: posthogapi.MembershipLevelAdmin}); err != nil {
 		t.Fatal(err)
 	}
-	inv, err := c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "x@example.com", CombinePendingInvites: true})
+	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "x@example.com", CombinePendingInvites: true})
 	if err != nil || inv.Level != posthogapi.MembershipLevelAdmin {
 		t.Errorf("combined = %+v, %v", inv, err)
 	}
-	plain, err := c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: "x@example.com"})
+	plain, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "x@example.com"})
 	if err != nil || plain.Level != posthogapi.MembershipLevelMember {
 		t.Errorf("not combined = %+v, %v", plain, err)
 	}
@@ -341,12 +341,12 @@ func TestInviteE2EAuditOldInvites(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "organization_member:read")
 	now := time.Now()
-	srv.AddInvite(posthogapi.OrganizationID(org), posthogtest.InviteSeed{Email: "stale@example.com", CreatedAt: now.Add(-10 * 24 * time.Hour)})
-	srv.AddInvite(posthogapi.OrganizationID(org), posthogtest.InviteSeed{Email: "expired@example.com", CreatedAt: now.Add(-4 * 24 * time.Hour)})
-	srv.AddInvite(posthogapi.OrganizationID(org), posthogtest.InviteSeed{Email: "fresh@example.com", Level: posthogtest.LevelAdmin})
+	srv.AddInvite(org, posthogtest.InviteSeed{Email: "stale@example.com", CreatedAt: now.Add(-10 * 24 * time.Hour)})
+	srv.AddInvite(org, posthogtest.InviteSeed{Email: "expired@example.com", CreatedAt: now.Add(-4 * 24 * time.Hour)})
+	srv.AddInvite(org, posthogtest.InviteSeed{Email: "fresh@example.com", Level: posthogtest.LevelAdmin})
 
 	var old, expired []string
-	for inv, err := range c.Invites.All(ctx, posthogapi.OrganizationID(org), &posthogapi.ListOptions{Limit: 2}) {
+	for inv, err := range c.Invites.All(ctx, org, &posthogapi.ListOptions{Limit: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}

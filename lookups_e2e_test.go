@@ -16,7 +16,7 @@ import (
 type offboardFixture struct {
 	srv              *posthogtest.Server
 	c                *posthogapi.Client
-	org              uuid.UUID
+	org              posthogapi.OrganizationID
 	ann, bob         posthogtest.Member
 	admins, auditors posthogtest.Role
 }
@@ -27,17 +27,17 @@ func newOffboardFixture(t *testing.T) *offboardFixture {
 	f := &offboardFixture{srv: srv, c: c, org: org}
 	annU := srv.AddUser(posthogtest.UserSeed{Email: "ann@example.com", FirstName: "Ann"})
 	bobU := srv.AddUser(posthogtest.UserSeed{Email: "bob@example.com", FirstName: "Bob"})
-	f.ann = srv.AddMember(posthogapi.OrganizationID(org), annU.UUID, posthogtest.LevelMember)
-	f.bob = srv.AddMember(posthogapi.OrganizationID(org), bobU.UUID, posthogtest.LevelMember)
-	f.admins = srv.AddRole(posthogapi.OrganizationID(org), "Admins", annU.UUID, bobU.UUID)
-	f.auditors = srv.AddRole(posthogapi.OrganizationID(org), "Auditors", annU.UUID)
-	srv.AddInvite(posthogapi.OrganizationID(org), posthogtest.InviteSeed{Email: "Ann@Example.com"})
-	srv.AddInvite(posthogapi.OrganizationID(org), posthogtest.InviteSeed{Email: "carol@example.com"})
+	f.ann = srv.AddMember(org, annU.UUID, posthogtest.LevelMember)
+	f.bob = srv.AddMember(org, bobU.UUID, posthogtest.LevelMember)
+	f.admins = srv.AddRole(org, "Admins", annU.UUID, bobU.UUID)
+	f.auditors = srv.AddRole(org, "Auditors", annU.UUID)
+	srv.AddInvite(org, posthogtest.InviteSeed{Email: "Ann@Example.com"})
+	srv.AddInvite(org, posthogtest.InviteSeed{Email: "carol@example.com"})
 	return f
 }
 
 func (f *offboardFixture) annInRole(r posthogtest.Role) bool {
-	for _, role := range f.srv.Roles(posthogapi.OrganizationID(f.org)) {
+	for _, role := range f.srv.Roles(f.org) {
 		if role.ID == r.ID {
 			for _, m := range role.Members {
 				if m == f.ann.User.UUID {
@@ -50,7 +50,7 @@ func (f *offboardFixture) annInRole(r posthogtest.Role) bool {
 }
 
 func (f *offboardFixture) annIsMember() bool {
-	for _, m := range f.srv.Members(posthogapi.OrganizationID(f.org)) {
+	for _, m := range f.srv.Members(f.org) {
 		if m.User.UUID == f.ann.User.UUID {
 			return true
 		}
@@ -62,39 +62,39 @@ func (f *offboardFixture) annIsMember() bool {
 // take every role away, delete the invites for the address, delete the
 // member. Every step treats "already gone" as success with IgnoreNotFound,
 // so running it twice is fine.
-func offboard(ctx context.Context, c *posthogapi.Client, org uuid.UUID, email string) error {
-	invites, err := c.Invites.ListByEmail(ctx, posthogapi.OrganizationID(org), email)
+func offboard(ctx context.Context, c *posthogapi.Client, org posthogapi.OrganizationID, email string) error {
+	invites, err := c.Invites.ListByEmail(ctx, org, email)
 	if err != nil {
 		return err
 	}
 	for _, inv := range invites {
-		if err := posthogapi.IgnoreNotFound(c.Invites.Delete(ctx, posthogapi.OrganizationID(org), inv.ID)); err != nil {
+		if err := posthogapi.IgnoreNotFound(c.Invites.Delete(ctx, org, inv.ID)); err != nil {
 			return err
 		}
 	}
-	m, err := c.Members.GetByEmail(ctx, posthogapi.OrganizationID(org), email)
+	m, err := c.Members.GetByEmail(ctx, org, email)
 	if errors.Is(err, posthogapi.ErrNotFound) {
 		return nil // not a member (any more)
 	}
 	if err != nil {
 		return err
 	}
-	roles, err := c.Roles.ListForUser(ctx, posthogapi.OrganizationID(org), m.User.UUID)
+	roles, err := c.Roles.ListForUser(ctx, org, m.User.UUID)
 	if err != nil {
 		return err
 	}
 	for _, r := range roles {
-		if err := posthogapi.IgnoreNotFound(c.Roles.RemoveUser(ctx, posthogapi.OrganizationID(org), r.ID, m.User.UUID)); err != nil {
+		if err := posthogapi.IgnoreNotFound(c.Roles.RemoveUser(ctx, org, r.ID, m.User.UUID)); err != nil {
 			return err
 		}
 	}
-	return posthogapi.IgnoreNotFound(c.Members.Delete(ctx, posthogapi.OrganizationID(org), m.User.UUID))
+	return posthogapi.IgnoreNotFound(c.Members.Delete(ctx, org, m.User.UUID))
 }
 
 func TestOffboardByEmail(t *testing.T) {
 	ctx := context.Background()
 	f := newOffboardFixture(t)
-	roles, err := f.c.Roles.ListForUser(ctx, posthogapi.OrganizationID(f.org), f.ann.User.UUID)
+	roles, err := f.c.Roles.ListForUser(ctx, f.org, f.ann.User.UUID)
 	if err != nil || len(roles) != 2 {
 		t.Fatalf("ListForUser: %v, %v", roles, err)
 	}
@@ -106,11 +106,11 @@ func TestOffboardByEmail(t *testing.T) {
 	if f.annIsMember() || f.annInRole(f.admins) || f.annInRole(f.auditors) {
 		t.Error("Ann still has access")
 	}
-	invs := f.srv.Invites(posthogapi.OrganizationID(f.org))
+	invs := f.srv.Invites(f.org)
 	if len(invs) != 1 || invs[0].Email != "carol@example.com" {
 		t.Errorf("invites left: %+v", invs)
 	}
-	if r := f.srv.Roles(posthogapi.OrganizationID(f.org)); len(r[0].Members)+len(r[1].Members) != 1 {
+	if r := f.srv.Roles(f.org); len(r[0].Members)+len(r[1].Members) != 1 {
 		t.Errorf("Bob lost his role too: %+v", r)
 	}
 }
@@ -120,14 +120,14 @@ func TestOffboardByEmail(t *testing.T) {
 func TestMembersGetByEmail_ExactCase(t *testing.T) {
 	ctx := context.Background()
 	f := newOffboardFixture(t)
-	m, err := f.c.Members.GetByEmail(ctx, posthogapi.OrganizationID(f.org), "ann@example.com")
+	m, err := f.c.Members.GetByEmail(ctx, f.org, "ann@example.com")
 	if err != nil || m.User.UUID != f.ann.User.UUID {
 		t.Fatalf("GetByEmail: %+v, %v", m, err)
 	}
-	if _, err := f.c.Members.GetByEmail(ctx, posthogapi.OrganizationID(f.org), "ANN@example.com"); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := f.c.Members.GetByEmail(ctx, f.org, "ANN@example.com"); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("other case: %v, want ErrNotFound", err)
 	}
-	if _, err := f.c.Members.GetByEmail(ctx, posthogapi.OrganizationID(f.org), "not an email"); !errors.Is(err, posthogapi.ErrInvalidArgument) {
+	if _, err := f.c.Members.GetByEmail(ctx, f.org, "not an email"); !errors.Is(err, posthogapi.ErrInvalidArgument) {
 		t.Errorf("bad email: %v", err)
 	}
 }
@@ -137,11 +137,11 @@ func TestMembersGetByEmail_ExactCase(t *testing.T) {
 func TestInvitesListByEmail_CaseInsensitive(t *testing.T) {
 	ctx := context.Background()
 	f := newOffboardFixture(t)
-	invs, err := f.c.Invites.ListByEmail(ctx, posthogapi.OrganizationID(f.org), "ANN@EXAMPLE.COM")
+	invs, err := f.c.Invites.ListByEmail(ctx, f.org, "ANN@EXAMPLE.COM")
 	if err != nil || len(invs) != 1 || invs[0].TargetEmail != "Ann@Example.com" {
 		t.Errorf("ListByEmail: %+v, %v", invs, err)
 	}
-	invs, err = f.c.Invites.ListByEmail(ctx, posthogapi.OrganizationID(f.org), "nobody@example.com")
+	invs, err = f.c.Invites.ListByEmail(ctx, f.org, "nobody@example.com")
 	if err != nil || len(invs) != 0 {
 		t.Errorf("no invites: %+v, %v", invs, err)
 	}
@@ -150,13 +150,13 @@ func TestInvitesListByEmail_CaseInsensitive(t *testing.T) {
 func TestRolesRemoveUser(t *testing.T) {
 	ctx := context.Background()
 	f := newOffboardFixture(t)
-	if err := f.c.Roles.RemoveUser(ctx, posthogapi.OrganizationID(f.org), f.auditors.ID, f.ann.User.UUID); err != nil {
+	if err := f.c.Roles.RemoveUser(ctx, f.org, f.auditors.ID, f.ann.User.UUID); err != nil {
 		t.Fatal(err)
 	}
 	if f.annInRole(f.auditors) {
 		t.Error("Ann still in Auditors")
 	}
-	err := f.c.Roles.RemoveUser(ctx, posthogapi.OrganizationID(f.org), f.auditors.ID, f.ann.User.UUID)
+	err := f.c.Roles.RemoveUser(ctx, f.org, f.auditors.ID, f.ann.User.UUID)
 	if !errors.Is(err, posthogapi.ErrNotFound) || posthogapi.IgnoreNotFound(err) != nil {
 		t.Errorf("not in role any more: %v, want ErrNotFound", err)
 	}
@@ -177,7 +177,7 @@ func TestOffboardWrongIDs(t *testing.T) {
 	c, org := f.c, f.org
 	annUser, annMembership := f.ann.User.UUID, f.ann.ID
 	var annRoleMembership uuid.UUID
-	for rm, err := range c.Roles.AllMemberships(ctx, posthogapi.OrganizationID(org), f.admins.ID, nil) {
+	for rm, err := range c.Roles.AllMemberships(ctx, org, f.admins.ID, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -186,7 +186,7 @@ func TestOffboardWrongIDs(t *testing.T) {
 		}
 	}
 	var inviteID uuid.UUID
-	for inv, err := range c.Invites.All(ctx, posthogapi.OrganizationID(org), nil) {
+	for inv, err := range c.Invites.All(ctx, org, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,27 +201,27 @@ func TestOffboardWrongIDs(t *testing.T) {
 	}{
 		{"RemoveUser: organization membership ID for user UUID",
 			func() error {
-				return c.Roles.RemoveUser(ctx, posthogapi.OrganizationID(org), f.admins.ID, posthogapi.UserUUID(annMembership))
+				return c.Roles.RemoveUser(ctx, org, f.admins.ID, posthogapi.UserUUID(annMembership))
 			}},
 		{"RemoveUser: role membership ID for user UUID",
 			func() error {
-				return c.Roles.RemoveUser(ctx, posthogapi.OrganizationID(org), f.admins.ID, posthogapi.UserUUID(annRoleMembership))
+				return c.Roles.RemoveUser(ctx, org, f.admins.ID, posthogapi.UserUUID(annRoleMembership))
 			}},
 		{"RemoveUser: organization ID for user UUID",
 			func() error {
-				return c.Roles.RemoveUser(ctx, posthogapi.OrganizationID(org), f.admins.ID, posthogapi.UserUUID(org))
+				return c.Roles.RemoveUser(ctx, org, f.admins.ID, posthogapi.UserUUID(org))
 			}},
 		{"RemoveUser: role ID for user UUID",
 			func() error {
-				return c.Roles.RemoveUser(ctx, posthogapi.OrganizationID(org), f.admins.ID, posthogapi.UserUUID(f.auditors.ID))
+				return c.Roles.RemoveUser(ctx, org, f.admins.ID, posthogapi.UserUUID(f.auditors.ID))
 			}},
 		{"RemoveUser: organization ID for role ID",
 			func() error {
-				return c.Roles.RemoveUser(ctx, posthogapi.OrganizationID(org), posthogapi.RoleID(org), annUser)
+				return c.Roles.RemoveUser(ctx, org, posthogapi.RoleID(org), annUser)
 			}},
 		{"RemoveUser: user UUID for role ID",
 			func() error {
-				return c.Roles.RemoveUser(ctx, posthogapi.OrganizationID(org), posthogapi.RoleID(annUser), annUser)
+				return c.Roles.RemoveUser(ctx, org, posthogapi.RoleID(annUser), annUser)
 			}},
 		{"RemoveUser: role ID for organization ID",
 			func() error {
@@ -229,7 +229,7 @@ func TestOffboardWrongIDs(t *testing.T) {
 			}},
 		{"ListForUser: membership ID for user UUID",
 			func() error {
-				_, err := c.Roles.ListForUser(ctx, posthogapi.OrganizationID(org), posthogapi.UserUUID(annMembership))
+				_, err := c.Roles.ListForUser(ctx, org, posthogapi.UserUUID(annMembership))
 				return err
 			}},
 		{"GetByEmail: role ID for organization ID",
@@ -253,7 +253,7 @@ func TestOffboardWrongIDs(t *testing.T) {
 			}
 		})
 	}
-	if len(f.srv.Invites(posthogapi.OrganizationID(org))) != 2 || inviteID == uuid.Nil {
-		t.Errorf("a wrong ID removed an invite: %+v", f.srv.Invites(posthogapi.OrganizationID(org)))
+	if len(f.srv.Invites(org)) != 2 || inviteID == uuid.Nil {
+		t.Errorf("a wrong ID removed an invite: %+v", f.srv.Invites(org))
 	}
 }

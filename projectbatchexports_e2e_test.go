@@ -27,8 +27,8 @@ func noopExport(name string) *posthogapi.BatchExportCreate {
 func TestProjectBatchExports_CreateInNamedProject(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "batch_export:write")
-	old := srv.AddProject(posthogapi.OrganizationID(org), "Old")
-	fresh := srv.AddProject(posthogapi.OrganizationID(org), "New")
+	old := srv.AddProject(org, "Old")
+	fresh := srv.AddProject(org, "New")
 
 	be, err := c.ProjectBatchExports.Create(ctx, fresh.ID, noopExport("to noop"))
 	if err != nil {
@@ -44,7 +44,7 @@ func TestProjectBatchExports_CreateInNamedProject(t *testing.T) {
 		t.Errorf("old project holds %v", got)
 	}
 	// The organization-level list sees it too: one set of exports.
-	if p, err := c.BatchExports.List(ctx, posthogapi.OrganizationID(org), nil); err != nil || p.Count != 1 {
+	if p, err := c.BatchExports.List(ctx, org, nil); err != nil || p.Count != 1 {
 		t.Errorf("organization list: %v, %v", p, err)
 	}
 
@@ -124,7 +124,7 @@ func TestProjectBatchExports_ProjectAccess(t *testing.T) {
 func TestProjectBatchExports_RunsCursorPages(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "batch_export:read", "batch_export:write")
-	proj := srv.AddProject(posthogapi.OrganizationID(org), "P")
+	proj := srv.AddProject(org, "P")
 	be, err := c.ProjectBatchExports.Create(ctx, proj.ID, noopExport("runs"))
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestProjectBatchExports_RunsCursorPages(t *testing.T) {
 		if i%10 == 0 {
 			status = "Failed"
 		}
-		srv.AddBatchExportRun(posthogapi.OrganizationID(org), be.ID, posthogapi.BatchExportRunStatus(status))
+		srv.AddBatchExportRun(org, be.ID, posthogapi.BatchExportRunStatus(status))
 	}
 	first, err := c.ProjectBatchExports.ListRuns(ctx, proj.ID, be.ID, nil)
 	if err != nil {
@@ -178,7 +178,7 @@ func TestProjectBatchExports_RunsCursorPages(t *testing.T) {
 func TestProjectBatchExports_Backfills(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "batch_export:write")
-	proj := srv.AddProject(posthogapi.OrganizationID(org), "P")
+	proj := srv.AddProject(org, "P")
 	be, err := c.ProjectBatchExports.Create(ctx, proj.ID, noopExport("bf"))
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 func TestIntegrations_CreateUseDelete(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "integration:read", "integration:write", "batch_export:write")
-	proj := srv.AddProject(posthogapi.OrganizationID(org), "P")
+	proj := srv.AddProject(org, "P")
 
 	in, err := c.Integrations.CreateForProject(ctx, proj.ID, &posthogapi.ProjectIntegrationCreate{
 		Kind: posthogapi.ProjectIntegrationAWSS3, Config: posthogapi.AWSS3IntegrationConfig{Name: "prod", AccessKeyID: "AKIA", SecretAccessKey: "secret-canary"},
@@ -70,7 +70,7 @@ func TestIntegrations_CreateUseDelete(t *testing.T) {
 func TestIntegrations_CreateNeedsWriteScope(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := e2eServer(t, "integration:read")
-	proj := srv.AddProject(posthogapi.OrganizationID(org), "P")
+	proj := srv.AddProject(org, "P")
 	_, err := c.Integrations.CreateForProject(ctx, proj.ID, &posthogapi.ProjectIntegrationCreate{
 		Kind:   posthogapi.ProjectIntegrationS3Compatible,
 		Config: posthogapi.S3CompatibleIntegrationConfig{Name: "r2", EndpointURL: "https://r2.example", AccessKeyID: "a", SecretAccessKey: "s"},

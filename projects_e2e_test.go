@@ -11,7 +11,7 @@ import (
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
-func newProjectsServer(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client, uuid.UUID) {
+func newProjectsServer(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client, posthogapi.OrganizationID) {
 	t.Helper()
 	srv := posthogtest.NewServer()
 	t.Cleanup(srv.Close)
@@ -21,14 +21,14 @@ func newProjectsServer(t *testing.T, scopes ...string) (*posthogtest.Server, *po
 	if err != nil {
 		t.Fatal(err)
 	}
-	return srv, c, uuid.UUID(srv.DefaultOrganization().ID)
+	return srv, c, posthogapi.OrganizationID(uuid.UUID(srv.DefaultOrganization().ID))
 }
 
 func TestProjectsE2ELifecycle(t *testing.T) {
 	srv, c, org := newProjectsServer(t, "project:write", "organization:read")
 	ctx := context.Background()
 
-	created, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{
+	created, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{
 		Name: "  Web app  ",
 		ProjectSettings: posthogapi.ProjectSettings{
 			Timezone:                   "Europe/Berlin",
@@ -40,7 +40,7 @@ func TestProjectsE2ELifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.ID != 1 || created.Name != "Web app" || created.Organization != posthogapi.OrganizationID(org) || created.Timezone != "Europe/Berlin" ||
+	if created.ID != 1 || created.Name != "Web app" || created.Organization != org || created.Timezone != "Europe/Berlin" ||
 		!strings.HasPrefix(created.APIToken, "phc_") || created.SecretAPIToken != nil {
 		t.Fatalf("created = %+v", created)
 	}
@@ -55,7 +55,7 @@ func TestProjectsE2ELifecycle(t *testing.T) {
 		t.Errorf("defaults = %v %v", created.DataAttributes, created.AvailableSetupTaskIDs)
 	}
 
-	got, err := c.Projects.Get(ctx, posthogapi.OrganizationID(org), created.ID)
+	got, err := c.Projects.Get(ctx, org, created.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestProjectsE2ELifecycle(t *testing.T) {
 		t.Errorf("read back = %+v", got)
 	}
 
-	upd, err := c.Projects.Update(ctx, posthogapi.OrganizationID(org), created.ID, &posthogapi.ProjectUpdate{
+	upd, err := c.Projects.Update(ctx, org, created.ID, &posthogapi.ProjectUpdate{
 		Name: posthogapi.Ptr("Web app (prod)"),
 		ProjectSettings: posthogapi.ProjectSettings{
 			WeekStartDay:  posthogapi.Null[posthogapi.WeekStartDay](),
@@ -78,7 +78,7 @@ func TestProjectsE2ELifecycle(t *testing.T) {
 		*upd.BusinessModel != posthogapi.BusinessModelB2C || upd.Timezone != "Europe/Berlin" || upd.UpdatedAt.Before(created.UpdatedAt) {
 		t.Errorf("updated = %+v", upd)
 	}
-	rep, err := c.Projects.Replace(ctx, posthogapi.OrganizationID(org), created.ID, &posthogapi.ProjectCreate{Name: "Web"})
+	rep, err := c.Projects.Replace(ctx, org, created.ID, &posthogapi.ProjectCreate{Name: "Web"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,30 +86,30 @@ func TestProjectsE2ELifecycle(t *testing.T) {
 		t.Errorf("replaced = name %q anonymize %v", rep.Name, rep.AnonymizeIPs)
 	}
 
-	second, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "Mobile"})
+	second, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Mobile"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if second.ID != 2 || second.APIToken == created.APIToken {
 		t.Errorf("second = id %d token %q", second.ID, second.APIToken)
 	}
-	page, err := c.Projects.List(ctx, posthogapi.OrganizationID(org), nil)
+	page, err := c.Projects.List(ctx, org, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if page.Count != 2 || page.Results[0].Name != "Web" || page.Results[1].Name != "Mobile" || page.Results[0].Timezone != "Europe/Berlin" {
 		t.Errorf("list = %+v", page)
 	}
-	found, err := c.Projects.List(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectListOptions{Search: "mob"})
+	found, err := c.Projects.List(ctx, org, &posthogapi.ProjectListOptions{Search: "mob"})
 	if err != nil || found.Count != 1 || found.Results[0].ID != 2 {
 		t.Errorf("search = %+v, %v", found, err)
 	}
 
-	o, err := c.Organizations.Get(ctx, posthogapi.OrganizationID(org))
+	o, err := c.Organizations.Get(ctx, org)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(o.Projects) != 2 || o.Projects[0].ID != 1 || o.Projects[0].Name != "Web" || o.Projects[0].OrganizationID != posthogapi.OrganizationID(org) ||
+	if len(o.Projects) != 2 || o.Projects[0].ID != 1 || o.Projects[0].Name != "Web" || o.Projects[0].OrganizationID != org ||
 		o.Projects[1].Name != "Mobile" {
 		t.Errorf("organization projects = %+v", o.Projects)
 	}
@@ -118,19 +118,19 @@ func TestProjectsE2ELifecycle(t *testing.T) {
 		t.Errorf("organization teams = %+v", o.Teams)
 	}
 
-	if err := c.Projects.Delete(ctx, posthogapi.OrganizationID(org), created.ID); err != nil {
+	if err := c.Projects.Delete(ctx, org, created.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Projects.Get(ctx, posthogapi.OrganizationID(org), created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+	if _, err := c.Projects.Get(ctx, org, created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("get after delete: %v, want ErrNotFound", err)
 	}
-	if err := c.Projects.Delete(ctx, posthogapi.OrganizationID(org), created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+	if err := c.Projects.Delete(ctx, org, created.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("second delete: %v, want ErrNotFound", err)
 	}
-	if o, err = c.Organizations.Get(ctx, posthogapi.OrganizationID(org)); err != nil || len(o.Projects) != 1 || o.Projects[0].ID != 2 {
+	if o, err = c.Organizations.Get(ctx, org); err != nil || len(o.Projects) != 1 || o.Projects[0].ID != 2 {
 		t.Errorf("organization projects after delete = %+v, %v", o, err)
 	}
-	if ps := srv.Projects(posthogapi.OrganizationID(org)); len(ps) != 1 || ps[0].Name != "Mobile" {
+	if ps := srv.Projects(org); len(ps) != 1 || ps[0].Name != "Mobile" {
 		t.Errorf("server projects = %+v", ps)
 	}
 }
@@ -138,10 +138,10 @@ func TestProjectsE2ELifecycle(t *testing.T) {
 func TestProjectsE2EAll(t *testing.T) {
 	srv, c, org := newProjectsServer(t, "project:read")
 	for _, n := range []string{"a", "b", "c"} {
-		srv.AddProject(posthogapi.OrganizationID(org), n)
+		srv.AddProject(org, n)
 	}
 	var names []string
-	for p, err := range c.Projects.All(context.Background(), posthogapi.OrganizationID(org), &posthogapi.ProjectListOptions{ListOptions: posthogapi.ListOptions{Limit: 1}}) {
+	for p, err := range c.Projects.All(context.Background(), org, &posthogapi.ProjectListOptions{ListOptions: posthogapi.ListOptions{Limit: 1}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,21 +164,21 @@ func TestProjectsE2EAll(t *testing.T) {
 func TestProjectsE2EScopes(t *testing.T) {
 	srv, reader, org := newProjectsServer(t, "project:read")
 	ctx := context.Background()
-	p := srv.AddProject(posthogapi.OrganizationID(org), "Seeded")
+	p := srv.AddProject(org, "Seeded")
 
-	if _, err := reader.Projects.Get(ctx, posthogapi.OrganizationID(org), p.ID); err != nil {
+	if _, err := reader.Projects.Get(ctx, org, p.ID); err != nil {
 		t.Fatalf("read with project:read: %v", err)
 	}
 	var se *posthogapi.ScopeError
-	_, err := reader.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "No"})
+	_, err := reader.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "No"})
 	if !errors.As(err, &se) || se.Scope != "project:write" || !errors.Is(err, posthogapi.ErrMissingScope) {
 		t.Errorf("create with project:read: %v", err)
 	}
-	_, err = reader.Projects.Update(ctx, posthogapi.OrganizationID(org), p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("No")})
+	_, err = reader.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("No")})
 	if !errors.As(err, &se) || se.Scope != "project:write" {
 		t.Errorf("update with project:read: %v", err)
 	}
-	if err := reader.Projects.Delete(ctx, posthogapi.OrganizationID(org), p.ID); !errors.As(err, &se) || se.Scope != "project:write" {
+	if err := reader.Projects.Delete(ctx, org, p.ID); !errors.As(err, &se) || se.Scope != "project:write" {
 		t.Errorf("delete with project:read: %v", err)
 	}
 
@@ -186,10 +186,10 @@ func TestProjectsE2EScopes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := other.Projects.List(ctx, posthogapi.OrganizationID(org), nil); !errors.As(err, &se) || se.Scope != "project:read" {
+	if _, err := other.Projects.List(ctx, org, nil); !errors.As(err, &se) || se.Scope != "project:read" {
 		t.Errorf("list with organization:read: %v", err)
 	}
-	if got := srv.Projects(posthogapi.OrganizationID(org)); len(got) != 1 || got[0].Name != "Seeded" {
+	if got := srv.Projects(org); len(got) != 1 || got[0].Name != "Seeded" {
 		t.Errorf("projects changed by rejected calls: %+v", got)
 	}
 }
@@ -197,19 +197,19 @@ func TestProjectsE2EScopes(t *testing.T) {
 func TestProjectsE2EPersonalKeyRejected(t *testing.T) {
 	srv, c, org := newProjectsServer(t, "*")
 	ctx := context.Background()
-	p := srv.AddProject(posthogapi.OrganizationID(org), "Seeded")
+	p := srv.AddProject(org, "Seeded")
 	target := srv.AddOrganization("Target", posthogapi.UserUUID(uuid.Nil))
 	calls := map[string]func() error{
 		"ListActivity": func() error {
-			_, err := c.Projects.ListActivity(ctx, posthogapi.OrganizationID(org), p.ID, nil)
+			_, err := c.Projects.ListActivity(ctx, org, p.ID, nil)
 			return err
 		},
 		"ChangeOrganization": func() error {
-			_, err := c.Projects.ChangeOrganization(ctx, posthogapi.OrganizationID(org), p.ID, target.ID)
+			_, err := c.Projects.ChangeOrganization(ctx, org, p.ID, target.ID)
 			return err
 		},
 		"GenerateConversationsPublicToken": func() error {
-			_, err := c.Projects.GenerateConversationsPublicToken(ctx, posthogapi.OrganizationID(org), p.ID)
+			_, err := c.Projects.GenerateConversationsPublicToken(ctx, org, p.ID)
 			return err
 		},
 	}
@@ -222,7 +222,7 @@ func TestProjectsE2EPersonalKeyRejected(t *testing.T) {
 			}
 		})
 	}
-	after := srv.Projects(posthogapi.OrganizationID(org))
+	after := srv.Projects(org)
 	if len(after) != 1 || after[0].APIToken != p.APIToken || after[0].SecretAPIToken != "" || len(srv.Projects(target.ID)) != 0 {
 		t.Errorf("rejected actions changed state: %+v", after)
 	}
@@ -231,8 +231,8 @@ func TestProjectsE2EPersonalKeyRejected(t *testing.T) {
 func TestProjectsE2EProductIntents(t *testing.T) {
 	srv, c, org := newProjectsServer(t, "project:read")
 	ctx := context.Background()
-	p := srv.AddProject(posthogapi.OrganizationID(org), "Seeded")
-	got, err := c.Projects.AddProductIntent(ctx, posthogapi.OrganizationID(org), p.ID, &posthogapi.ProductIntentCreate{
+	p := srv.AddProject(org, "Seeded")
+	got, err := c.Projects.AddProductIntent(ctx, org, p.ID, &posthogapi.ProductIntentCreate{
 		ProductType: posthogapi.ProductSessionReplay, Metadata: map[string]any{"from": "test"},
 	})
 	if err != nil {
@@ -242,7 +242,7 @@ func TestProjectsE2EProductIntents(t *testing.T) {
 		got.ProductIntents[0].OnboardingCompletedAt != nil {
 		t.Errorf("intents = %+v", got.ProductIntents)
 	}
-	got, err = c.Projects.CompleteProductOnboarding(ctx, posthogapi.OrganizationID(org), p.ID, &posthogapi.ProductIntentCreate{ProductType: posthogapi.ProductSessionReplay})
+	got, err = c.Projects.CompleteProductOnboarding(ctx, org, p.ID, &posthogapi.ProductIntentCreate{ProductType: posthogapi.ProductSessionReplay})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestProjectsE2EProductIntents(t *testing.T) {
 		t.Errorf("after onboarding: intents %+v, done %v", got.ProductIntents, got.HasCompletedOnboardingFor)
 	}
 	var ae *posthogapi.APIError
-	if _, err := c.Projects.AddProductIntent(ctx, posthogapi.OrganizationID(org), 99, &posthogapi.ProductIntentCreate{ProductType: "x"}); !errors.As(err, &ae) || ae.StatusCode != 404 {
+	if _, err := c.Projects.AddProductIntent(ctx, org, 99, &posthogapi.ProductIntentCreate{ProductType: "x"}); !errors.As(err, &ae) || ae.StatusCode != 404 {
 		t.Errorf("intent on missing project: %v", err)
 	}
 }
@@ -260,11 +260,11 @@ func TestProjectsE2EServerValidation(t *testing.T) {
 	_, c, org := newProjectsServer(t, "project:write")
 	ctx := context.Background()
 	var ae *posthogapi.APIError
-	_, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "Tz", ProjectSettings: posthogapi.ProjectSettings{Timezone: "Mars/Olympus_Mons"}})
+	_, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Tz", ProjectSettings: posthogapi.ProjectSettings{Timezone: "Mars/Olympus_Mons"}})
 	if !errors.Is(err, posthogapi.ErrValidation) || !errors.As(err, &ae) || ae.Attr != "timezone" || ae.Code != "invalid_choice" {
 		t.Errorf("bad timezone: %v", err)
 	}
-	_, err = c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "Nulls", ProjectSettings: posthogapi.ProjectSettings{
+	_, err = c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Nulls", ProjectSettings: posthogapi.ProjectSettings{
 		PathCleaningFilters: posthogapi.NewNullable([]map[string]any{{"alias": "<id>", "regex": `\d+`}}),
 	}})
 	if err != nil {
@@ -275,29 +275,29 @@ func TestProjectsE2EServerValidation(t *testing.T) {
 func TestProjectsE2EPermissions(t *testing.T) {
 	srv, _, org := newProjectsServer(t)
 	ctx := context.Background()
-	p := srv.AddProject(posthogapi.OrganizationID(org), "Seeded")
+	p := srv.AddProject(org, "Seeded")
 	m := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
-	srv.AddMember(posthogapi.OrganizationID(org), m.UUID, posthogtest.LevelMember)
+	srv.AddMember(org, m.UUID, posthogtest.LevelMember)
 	c, err := srv.Client(srv.NewAPIKeyFor(m.UUID, "project:write"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.Projects.Get(ctx, posthogapi.OrganizationID(org), p.ID)
+	got, err := c.Projects.Get(ctx, org, p.ID)
 	if err != nil || got.EffectiveMembershipLevel == nil || *got.EffectiveMembershipLevel != posthogapi.MembershipLevelMember {
 		t.Fatalf("member get: %+v, %v", got, err)
 	}
-	if _, err := c.Projects.Update(ctx, posthogapi.OrganizationID(org), p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Renamed by member")}); err != nil {
+	if _, err := c.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Renamed by member")}); err != nil {
 		t.Errorf("member update: %v", err)
 	}
 	var se *posthogapi.ScopeError
-	err = c.Projects.Delete(ctx, posthogapi.OrganizationID(org), p.ID)
+	err = c.Projects.Delete(ctx, org, p.ID)
 	if !errors.Is(err, posthogapi.ErrPermissionDenied) || errors.As(err, &se) {
 		t.Errorf("member delete: %v, want a 403 that is not a scope error", err)
 	}
-	if _, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "Nope"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+	if _, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Nope"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Errorf("member create: %v", err)
 	}
-	if _, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "Demo", ProjectSettings: posthogapi.ProjectSettings{IsDemo: posthogapi.Ptr(true)}}); err != nil {
+	if _, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Demo", ProjectSettings: posthogapi.ProjectSettings{IsDemo: posthogapi.Ptr(true)}}); err != nil {
 		t.Errorf("member demo create: %v", err)
 	}
 

@@ -13,21 +13,21 @@ import (
 // same order, and Count is the total.
 func TestProjectsAllActivityE2E(t *testing.T) {
 	srv, org, c := e2eLegacyServer(t)
-	srv.SetProjectLimit(posthogapi.OrganizationID(org), 0)
+	srv.SetProjectLimit(org, 0)
 	ctx := context.Background()
-	p, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: "Activity"})
+	p, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Activity"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range 6 {
-		if _, err := c.Projects.Update(ctx, posthogapi.OrganizationID(org), p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr(fmt.Sprintf("Activity %d", i))}); err != nil {
+		if _, err := c.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr(fmt.Sprintf("Activity %d", i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var paged []string
 	total := -1
 	for page := 1; ; page++ {
-		pg, err := c.Projects.ListActivity(ctx, posthogapi.OrganizationID(org), p.ID, &posthogapi.ProjectActivityOptions{Limit: 3, Page: page})
+		pg, err := c.Projects.ListActivity(ctx, org, p.ID, &posthogapi.ProjectActivityOptions{Limit: 3, Page: page})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func TestProjectsAllActivityE2E(t *testing.T) {
 		t.Fatalf("count %d, %d entries; want 7 (create and 6 updates)", total, len(paged))
 	}
 	var walked []string
-	for a, err := range c.Projects.AllActivity(ctx, posthogapi.OrganizationID(org), p.ID, &posthogapi.ProjectActivityOptions{Limit: 3}) {
+	for a, err := range c.Projects.AllActivity(ctx, org, p.ID, &posthogapi.ProjectActivityOptions{Limit: 3}) {
 		if err != nil {
 			t.Fatal(err)
 		}

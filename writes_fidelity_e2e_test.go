@@ -71,7 +71,7 @@ func TestWritesAnswered2xxAreNeverReportedNotDone(t *testing.T) {
 			t.Fatal(err)
 		}
 		org := srv.DefaultOrganization().ID
-		ops := writeOps(t, srv, c, uuid.UUID(org))
+		ops := writeOps(t, srv, c, org)
 		i := 0
 		for _, op := range ops {
 			for _, wf := range writeFaults {
@@ -81,12 +81,12 @@ func TestWritesAnswered2xxAreNeverReportedNotDone(t *testing.T) {
 				}
 			}
 		}
-		checkStateMatchesCommits(t, srv, c, uuid.UUID(org))
+		checkStateMatchesCommits(t, srv, c, posthogapi.OrganizationID(uuid.UUID(org)))
 		fig.requests += len(srv.Requests())
 		srv.Close()
 	}
 	t.Logf("WRITE FIGURES: %d logical writes (%d write kinds x %d faults x 3 x 2 server modes), %d calls, %d faults injected, %d calls ended ErrOutcomeUnknown (%d of them a *DecodeError of a 2xx), %d HTTP requests; duplicated writes 0, writes done but reported not done 0",
-		fig.writes, len(writeOps(t, nil, nil, uuid.Nil)), len(writeFaults), fig.calls, fig.faulted, fig.outcomeUnknown, fig.decodeErrors, fig.requests)
+		fig.writes, len(writeOps(t, nil, nil, posthogapi.OrganizationID(uuid.Nil))), len(writeFaults), fig.calls, fig.faulted, fig.outcomeUnknown, fig.decodeErrors, fig.requests)
 }
 
 // checkWriteUnderFault runs one logical write as a careful caller does:
@@ -149,60 +149,60 @@ func checkWriteUnderFault(t *testing.T, srv *posthogtest.Server, op writeOp, wf 
 
 // writeOps lists the writes of the matrix. With srv nil it only gives
 // their number.
-func writeOps(t *testing.T, srv *posthogtest.Server, c *posthogapi.Client, org uuid.UUID) []writeOp {
+func writeOps(t *testing.T, srv *posthogtest.Server, c *posthogapi.Client, org posthogapi.OrganizationID) []writeOp {
 	member := func(t *testing.T, i int) any {
 		u := srv.AddUser(posthogtest.UserSeed{Email: fmt.Sprintf("member%d@example.com", i), FirstName: "M"})
-		srv.AddMember(posthogapi.OrganizationID(org), u.UUID, posthogtest.LevelMember)
+		srv.AddMember(org, u.UUID, posthogtest.LevelMember)
 		return u.UUID
 	}
 	role := func(t *testing.T, i int) any {
-		return srv.AddRole(posthogapi.OrganizationID(org), fmt.Sprintf("setup role %d", i)).ID
+		return srv.AddRole(org, fmt.Sprintf("setup role %d", i)).ID
 	}
 	return []writeOp{
 		{name: "Invites.Create", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {
-			_, err := c.Invites.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.InviteCreate{TargetEmail: fmt.Sprintf("one%d@example.com", i)})
+			_, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: fmt.Sprintf("one%d@example.com", i)})
 			return err
 		}},
 		{name: "Invites.Bulk", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {
-			_, err := c.Invites.Bulk(ctx, posthogapi.OrganizationID(org), []posthogapi.InviteCreate{
+			_, err := c.Invites.Bulk(ctx, org, []posthogapi.InviteCreate{
 				{TargetEmail: fmt.Sprintf("bulk%da@example.com", i)}, {TargetEmail: fmt.Sprintf("bulk%db@example.com", i)}, {TargetEmail: fmt.Sprintf("bulk%dc@example.com", i)},
 			})
 			return err
 		}},
 		{name: "Invites.Delete", method: http.MethodDelete, setup: func(t *testing.T, i int) any {
-			return srv.AddInvite(posthogapi.OrganizationID(org), posthogtest.InviteSeed{Email: fmt.Sprintf("gone%d@example.com", i)}).ID
+			return srv.AddInvite(org, posthogtest.InviteSeed{Email: fmt.Sprintf("gone%d@example.com", i)}).ID
 		}, run: func(ctx context.Context, i int, prep any) error {
-			return c.Invites.Delete(ctx, posthogapi.OrganizationID(org), prep.(posthogapi.InviteID))
+			return c.Invites.Delete(ctx, org, prep.(posthogapi.InviteID))
 		}},
 		{name: "Roles.Create", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {
-			_, err := c.Roles.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.RoleCreate{Name: fmt.Sprintf("role %d", i)})
+			_, err := c.Roles.Create(ctx, org, &posthogapi.RoleCreate{Name: fmt.Sprintf("role %d", i)})
 			return err
 		}},
 		{name: "Roles.Update", method: http.MethodPatch, setup: role, run: func(ctx context.Context, i int, prep any) error {
-			_, err := c.Roles.Update(ctx, posthogapi.OrganizationID(org), prep.(posthogapi.RoleID), &posthogapi.RoleUpdate{Name: posthogapi.Ptr(fmt.Sprintf("renamed role %d", i))})
+			_, err := c.Roles.Update(ctx, org, prep.(posthogapi.RoleID), &posthogapi.RoleUpdate{Name: posthogapi.Ptr(fmt.Sprintf("renamed role %d", i))})
 			return err
 		}},
 		{name: "Roles.Replace", method: http.MethodPut, setup: role, run: func(ctx context.Context, i int, prep any) error {
-			_, err := c.Roles.Replace(ctx, posthogapi.OrganizationID(org), prep.(posthogapi.RoleID), &posthogapi.RoleCreate{Name: fmt.Sprintf("replaced role %d", i)})
+			_, err := c.Roles.Replace(ctx, org, prep.(posthogapi.RoleID), &posthogapi.RoleCreate{Name: fmt.Sprintf("replaced role %d", i)})
 			return err
 		}},
 		{name: "Roles.AddUser", method: http.MethodPost, setup: func(t *testing.T, i int) any {
 			return [2]uuid.UUID{role(t, i).(posthogapi.RoleID).UUID(), member(t, i).(posthogapi.UserUUID).UUID()}
 		}, run: func(ctx context.Context, i int, prep any) error {
 			p := prep.([2]uuid.UUID)
-			_, err := c.Roles.AddUser(ctx, posthogapi.OrganizationID(org), posthogapi.RoleID(p[0]), posthogapi.UserUUID(p[1]))
+			_, err := c.Roles.AddUser(ctx, org, posthogapi.RoleID(p[0]), posthogapi.UserUUID(p[1]))
 			return err
 		}},
 		{name: "Projects.Create", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {
-			_, err := c.Projects.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.ProjectCreate{Name: fmt.Sprintf("project %d", i)})
+			_, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: fmt.Sprintf("project %d", i)})
 			return err
 		}},
 		{name: "Members.Update", method: http.MethodPatch, setup: member, run: func(ctx context.Context, i int, prep any) error {
-			_, err := c.Members.Update(ctx, posthogapi.OrganizationID(org), prep.(posthogapi.UserUUID), &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin})
+			_, err := c.Members.Update(ctx, org, prep.(posthogapi.UserUUID), &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin})
 			return err
 		}},
 		{name: "BatchExports.Create", method: http.MethodPost, run: func(ctx context.Context, i int, _ any) error {
-			_, err := c.BatchExports.Create(ctx, posthogapi.OrganizationID(org), &posthogapi.BatchExportCreate{
+			_, err := c.BatchExports.Create(ctx, org, &posthogapi.BatchExportCreate{
 				Name: fmt.Sprintf("export %d", i), Interval: posthogapi.IntervalHour,
 				Destination: posthogapi.NewBatchExportDestination(posthogapi.HTTPConfig{URL: "https://us.i.posthog.com/batch/", Token: "phc_t"}),
 			})
@@ -217,16 +217,16 @@ func writeOps(t *testing.T, srv *posthogtest.Server, c *posthogapi.Client, org u
 
 // checkStateMatchesCommits cross-checks the request log against the
 // server's state: each object the matrix created exists once.
-func checkStateMatchesCommits(t *testing.T, srv *posthogtest.Server, c *posthogapi.Client, org uuid.UUID) {
+func checkStateMatchesCommits(t *testing.T, srv *posthogtest.Server, c *posthogapi.Client, org posthogapi.OrganizationID) {
 	t.Helper()
 	counts := map[string]int{}
-	for _, r := range srv.Roles(posthogapi.OrganizationID(org)) {
+	for _, r := range srv.Roles(org) {
 		counts[r.Name]++
 	}
-	for _, p := range srv.Projects(posthogapi.OrganizationID(org)) {
+	for _, p := range srv.Projects(org) {
 		counts[p.Name]++
 	}
-	for _, b := range srv.BatchExports(posthogapi.OrganizationID(org)) {
+	for _, b := range srv.BatchExports(org) {
 		counts[b.Name]++
 	}
 	for o, err := range c.Organizations.All(context.Background(), nil) {
@@ -240,8 +240,8 @@ func checkStateMatchesCommits(t *testing.T, srv *posthogtest.Server, c *posthoga
 			t.Errorf("%q exists %d times", name, n)
 		}
 	}
-	for _, inv := range srv.Invites(posthogapi.OrganizationID(org)) {
-		if n := srv.InvitesCreated(posthogapi.OrganizationID(org), inv.Email); n > 1 {
+	for _, inv := range srv.Invites(org) {
+		if n := srv.InvitesCreated(org, inv.Email); n > 1 {
 			t.Errorf("invite for %s created %d times", inv.Email, n)
 		}
 	}
