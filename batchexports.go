@@ -219,7 +219,7 @@ type BatchExportDestination struct {
 	Config map[string]any `json:"config"`
 	// Integration is the ID of the project integration holding the
 	// destination's credentials, if any.
-	Integration *int64 `json:"integration"`
+	Integration *ProjectIntegrationID `json:"integration"`
 }
 
 // DecodeConfig decodes Config into v, typically a pointer to the config
@@ -291,7 +291,7 @@ type BatchExportDestinationRequest struct {
 	// S3Compatible update without it keeps the linked one) and for
 	// Postgres, Snowflake and Redshift on create. Null unlinks it, which
 	// PostHog refuses for all of these but legacy Postgres exports.
-	IntegrationID Nullable[int64]
+	IntegrationID Nullable[ProjectIntegrationID]
 }
 
 // NewBatchExportDestination returns a destination request for cfg, with the
@@ -501,9 +501,9 @@ func (d BatchExportDestinationRequest) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(struct {
-		Type          DestinationType `json:"type"`
-		Config        map[string]any  `json:"config"`
-		IntegrationID Nullable[int64] `json:"integration_id,omitzero"`
+		Type          DestinationType                `json:"type"`
+		Config        map[string]any                 `json:"config"`
+		IntegrationID Nullable[ProjectIntegrationID] `json:"integration_id,omitzero"`
 	}{d.destinationType(), cfg, d.IntegrationID})
 }
 
@@ -805,7 +805,7 @@ type RedshiftCopyInputs struct {
 type RedshiftCredentials struct {
 	IAMRoleARN    string
 	AWS           *AWSCredentials
-	IntegrationID int64
+	IntegrationID ProjectIntegrationID
 }
 
 // AWSCredentials is an AWS access key pair.
@@ -851,7 +851,7 @@ func (c *RedshiftCredentials) UnmarshalJSON(b []byte) error {
 			return err
 		}
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 && s[0] != '+' {
-			c.IntegrationID = n
+			c.IntegrationID = ProjectIntegrationID(n)
 			return nil
 		}
 		c.IAMRoleARN = s

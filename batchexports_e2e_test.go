@@ -39,7 +39,7 @@ const e2eAwsS3Integration, e2eBigQueryIntegration = 1, 2
 // awsS3Dest links cfg to the seeded aws-s3 integration.
 func awsS3Dest(cfg posthogapi.AwsS3Config) posthogapi.BatchExportDestinationRequest {
 	d := posthogapi.NewBatchExportDestination(cfg)
-	d.IntegrationID = posthogapi.NewNullable[int64](e2eAwsS3Integration)
+	d.IntegrationID = posthogapi.NewNullable[posthogapi.ProjectIntegrationID](e2eAwsS3Integration)
 	return d
 }
 
@@ -323,7 +323,7 @@ func TestBatchExportE2EDestinationTests(t *testing.T) {
 	bq := posthogapi.BigQueryConfig{ProjectID: "proj", DatasetID: "ds", TableID: "events"}
 	step := func(cfg posthogapi.BigQueryConfig, n int) *posthogapi.BatchExportTestStepRequest {
 		d := posthogapi.NewBatchExportDestination(cfg)
-		d.IntegrationID = posthogapi.NewNullable[int64](e2eBigQueryIntegration)
+		d.IntegrationID = posthogapi.NewNullable[posthogapi.ProjectIntegrationID](e2eBigQueryIntegration)
 		return &posthogapi.BatchExportTestStepRequest{Step: n, BatchExportCreate: posthogapi.BatchExportCreate{
 			Name: "probe", Interval: posthogapi.IntervalHour, Destination: d,
 		}}

@@ -19,7 +19,7 @@ func jsonResponse(status int, body string) *http.Response {
 // TestFidelity01_DestinationRulesClientSide checks the destination rules
 // of today's PostHog before anything is sent, on create and on update.
 func TestFidelity01_DestinationRulesClientSide(t *testing.T) {
-	in := func(d BatchExportDestinationRequest, id int64) BatchExportDestinationRequest {
+	in := func(d BatchExportDestinationRequest, id ProjectIntegrationID) BatchExportDestinationRequest {
 		d.IntegrationID = NewNullable(id)
 		return d
 	}
@@ -33,10 +33,10 @@ func TestFidelity01_DestinationRulesClientSide(t *testing.T) {
 		{"legacy S3Config", in(NewBatchExportDestination(S3Config{BucketName: "b"}), 1), "deprecated", "deprecated"},
 		{"legacy S3Config as AwsS3", in(BatchExportDestinationRequest{Type: DestinationAwsS3, Config: &S3Config{}}, 1), "use AwsS3Config", "use AwsS3Config"},
 		{"AwsS3 without integration", NewBatchExportDestination(s3), "integration is required for AwsS3", ""},
-		{"AwsS3 integration null", BatchExportDestinationRequest{Config: s3, IntegrationID: Null[int64]()}, "integration is required for AwsS3", "integration is required for AwsS3"},
+		{"AwsS3 integration null", BatchExportDestinationRequest{Config: s3, IntegrationID: Null[ProjectIntegrationID]()}, "integration is required for AwsS3", "integration is required for AwsS3"},
 		{"AwsS3 with integration", in(NewBatchExportDestination(s3), 1), "", ""},
-		{"AwsS3 raw credentials", BatchExportDestinationRequest{Config: s3, RawConfig: map[string]any{"aws_secret_access_key": "x"}, IntegrationID: NewNullable[int64](1)}, "aws_secret_access_key", "aws_secret_access_key"},
-		{"S3Compatible endpoint", BatchExportDestinationRequest{Config: S3CompatibleConfig{BucketName: "b"}, RawConfig: map[string]any{"endpoint_url": "https://r2"}, IntegrationID: NewNullable[int64](1)}, "endpoint_url", "endpoint_url"},
+		{"AwsS3 raw credentials", BatchExportDestinationRequest{Config: s3, RawConfig: map[string]any{"aws_secret_access_key": "x"}, IntegrationID: NewNullable[ProjectIntegrationID](1)}, "aws_secret_access_key", "aws_secret_access_key"},
+		{"S3Compatible endpoint", BatchExportDestinationRequest{Config: S3CompatibleConfig{BucketName: "b"}, RawConfig: map[string]any{"endpoint_url": "https://r2"}, IntegrationID: NewNullable[ProjectIntegrationID](1)}, "endpoint_url", "endpoint_url"},
 		{"S3Compatible without integration", NewBatchExportDestination(S3CompatibleConfig{BucketName: "b"}), "kind s3-compatible", ""},
 		{"BigQuery without integration", NewBatchExportDestination(BigQueryConfig{DatasetID: "d"}), "google-cloud-service-account", "google-cloud-service-account"},
 		{"Databricks without integration", NewBatchExportDestination(DatabricksConfig{Catalog: "c"}), "Databricks", "Databricks"},

@@ -244,7 +244,7 @@ func TestBatchExportsCreate(t *testing.T) {
 		Encryption: "aws:kms", KMSKeyID: "k1", MaxFileSizeMB: Ptr(100),
 	})
 	dest.RawConfig = map[string]any{"legacy_parquet_extension": true}
-	dest.IntegrationID = NewNullable[int64](7)
+	dest.IntegrationID = NewNullable[ProjectIntegrationID](7)
 	b, err := c.BatchExports.Create(context.Background(), OrganizationID(beOrg), &BatchExportCreate{
 		Name: "Events to S3", Model: Ptr(ModelEvents), Destination: dest, Interval: IntervalDay,
 		Paused: Ptr(true), StartAt: &start, Timezone: Ptr("Europe/Paris"), OffsetHour: Ptr(5),
@@ -262,7 +262,7 @@ func TestBatchExportsCreateRawConfigOnly(t *testing.T) {
 		`{"name": "n", "destination": {"type": "S3Compatible", "config": {"bucket_name": "b", "region": "r", "prefix": "p", "use_virtual_style_addressing": true, "custom": 1}, "integration_id": 3}, "interval": "hour"}`))
 	dest := NewBatchExportDestination(&S3CompatibleConfig{BucketName: "b", Region: "r", Prefix: "p", UseVirtualStyleAddressing: Ptr(true)})
 	dest.RawConfig = map[string]any{"custom": 1}
-	dest.IntegrationID = NewNullable[int64](3)
+	dest.IntegrationID = NewNullable[ProjectIntegrationID](3)
 	if _, err := c.BatchExports.Create(context.Background(), OrganizationID(beOrg), &BatchExportCreate{Name: "n", Destination: dest, Interval: IntervalHour}); err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +296,7 @@ func TestBatchExportsUpdate(t *testing.T) {
 		Model: Null[BatchExportModel](),
 		Destination: &BatchExportDestinationRequest{
 			Config:        SnowflakeConfig{Warehouse: "wh", Role: "exporter"},
-			IntegrationID: NewNullable[int64](4),
+			IntegrationID: NewNullable[ProjectIntegrationID](4),
 		},
 		Paused:     Ptr(false),
 		StartAt:    Null[time.Time](),
@@ -446,7 +446,7 @@ const testStepAnswer = `{"name": "Verify BigQuery dataset", "description": "Ensu
 func testStepRequest() *BatchExportTestStepRequest {
 	return &BatchExportTestStepRequest{Step: 1, BatchExportCreate: BatchExportCreate{
 		Name:        "probe",
-		Destination: BatchExportDestinationRequest{Config: BigQueryConfig{ProjectID: "p", DatasetID: "d"}, IntegrationID: NewNullable[int64](5)},
+		Destination: BatchExportDestinationRequest{Config: BigQueryConfig{ProjectID: "p", DatasetID: "d"}, IntegrationID: NewNullable[ProjectIntegrationID](5)},
 		Interval:    IntervalHour,
 	}}
 }
@@ -496,7 +496,7 @@ func TestBatchExportSecretsNotLogged(t *testing.T) {
 		`{"type": "validation_error", "code": "invalid_input", "detail": "Configuration missing required field: 'prefix'", "attr": "destination__non_field_errors"}`, "", ""))
 	_, err := c.BatchExports.Create(context.Background(), OrganizationID(beOrg), &BatchExportCreate{
 		Name: "n", Interval: IntervalHour,
-		Destination: BatchExportDestinationRequest{Config: PostgresConfig{Database: "b", Password: secret}, IntegrationID: NewNullable[int64](2)},
+		Destination: BatchExportDestinationRequest{Config: PostgresConfig{Database: "b", Password: secret}, IntegrationID: NewNullable[ProjectIntegrationID](2)},
 	})
 	if !errors.Is(err, ErrValidation) {
 		t.Fatalf("err = %v", err)
@@ -567,7 +567,7 @@ func TestBatchExportsValidation(t *testing.T) {
 			return err
 		},
 		"create bad integration id": func() error {
-			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.Destination.IntegrationID = NewNullable[int64](0) }))
+			_, err := c.BatchExports.Create(ctx, OrganizationID(beOrg), with(func(b *BatchExportCreate) { b.Destination.IntegrationID = NewNullable[ProjectIntegrationID](0) }))
 			return err
 		},
 		"create offset day": func() error {

@@ -88,7 +88,7 @@ func TestProjectBatchExports_Replace(t *testing.T) {
 	}
 	// A PUT without the required fields is refused by the server too.
 	var out map[string]any
-	err = c.Do(ctx, "PUT", "/api/environments/"+strconv.FormatInt(proj.ID, 10)+"/batch_exports/"+be.ID.String()+"/", nil, map[string]any{"name": "x"}, &out)
+	err = c.Do(ctx, "PUT", "/api/environments/"+strconv.FormatInt(int64(proj.ID), 10)+"/batch_exports/"+be.ID.String()+"/", nil, map[string]any{"name": "x"}, &out)
 	if !errors.Is(err, posthogapi.ErrValidation) {
 		t.Errorf("PUT without destination: %v", err)
 	}

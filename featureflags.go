@@ -94,10 +94,10 @@ type FeatureFlagCopy struct {
 	// FeatureFlagKey is the key of the flag to copy (required).
 	FeatureFlagKey string `json:"feature_flag_key"`
 	// FromProject is the project the flag is copied from (required).
-	FromProject int64 `json:"from_project"`
+	FromProject ProjectID `json:"from_project"`
 	// TargetProjectIDs are the projects to copy it to (at least one). A
 	// project that already has a flag with the key gets it updated.
-	TargetProjectIDs []int64 `json:"target_project_ids"`
+	TargetProjectIDs []ProjectID `json:"target_project_ids"`
 	// CopySchedule also copies the flag's pending scheduled changes.
 	CopySchedule bool `json:"copy_schedule,omitempty"`
 }
@@ -113,7 +113,7 @@ type FeatureFlagCopyResult struct {
 
 // FeatureFlagCopyFailure is a target project a flag could not be copied to.
 type FeatureFlagCopyFailure struct {
-	ProjectID int64 `json:"project_id"`
+	ProjectID ProjectID `json:"project_id"`
 	// Errors is PostHog's message: a string ("Target project does not
 	// exist."), or an object of field errors from the flag's validation.
 	Errors any `json:"errors"`

@@ -27,7 +27,7 @@ func TestFeatureFlagsE2E(t *testing.T) {
 	if _, err := scoped.FeatureFlags.Get(ctx, org, odd); !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
 		t.Fatalf("scoped get: %v", err)
 	}
-	if _, err := scoped.FeatureFlags.Copy(ctx, org, &posthogapi.FeatureFlagCopy{FeatureFlagKey: odd, FromProject: 1, TargetProjectIDs: []int64{2}}); !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
+	if _, err := scoped.FeatureFlags.Copy(ctx, org, &posthogapi.FeatureFlagCopy{FeatureFlagKey: odd, FromProject: 1, TargetProjectIDs: []posthogapi.ProjectID{2}}); !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
 		t.Fatalf("scoped copy: %v", err)
 	}
 
@@ -48,7 +48,7 @@ func TestFeatureFlagsE2E(t *testing.T) {
 
 	// Copy to a new project (2 has the key only as a deleted flag), an
 	// existing one (3, updated) and an unknown one.
-	r, err := c.FeatureFlags.Copy(ctx, org, &posthogapi.FeatureFlagCopy{FeatureFlagKey: odd, FromProject: 1, TargetProjectIDs: []int64{2, 3, 404}})
+	r, err := c.FeatureFlags.Copy(ctx, org, &posthogapi.FeatureFlagCopy{FeatureFlagKey: odd, FromProject: 1, TargetProjectIDs: []posthogapi.ProjectID{2, 3, 404}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestFeatureFlagsE2E(t *testing.T) {
 	}
 
 	// A missing source flag is the view's own 400.
-	_, err = c.FeatureFlags.Copy(ctx, org, &posthogapi.FeatureFlagCopy{FeatureFlagKey: "nope", FromProject: 1, TargetProjectIDs: []int64{2}})
+	_, err = c.FeatureFlags.Copy(ctx, org, &posthogapi.FeatureFlagCopy{FeatureFlagKey: "nope", FromProject: 1, TargetProjectIDs: []posthogapi.ProjectID{2}})
 	var ae *posthogapi.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 400 || ae.Detail != "Feature flag to copy does not exist." {
 		t.Errorf("missing source: %v", err)

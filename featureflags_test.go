@@ -111,7 +111,7 @@ func TestFeatureFlagsCopy(t *testing.T) {
 	u := api(roleOrg.String() + "/feature_flags/copy_flags/")
 	mt.RegisterResponder(http.MethodPost, u, respond(t, 200, copyResultJSON, "",
 		`{"feature_flag_key": "beta", "from_project": 1, "target_project_ids": [2, 999, 3], "copy_schedule": true}`))
-	r, err := c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []int64{2, 999, 3}, CopySchedule: true})
+	r, err := c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []ProjectID{2, 999, 3}, CopySchedule: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,12 +137,12 @@ func TestFeatureFlagsCopy(t *testing.T) {
 	// copy_schedule is left out when false.
 	mt.RegisterResponder(http.MethodPost, u, respond(t, 200, `{"success": [], "failed": []}`, "",
 		`{"feature_flag_key": "beta", "from_project": 1, "target_project_ids": [2]}`))
-	if _, err := c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []int64{2}}); err != nil {
+	if _, err := c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []ProjectID{2}}); err != nil {
 		t.Fatal(err)
 	}
 	// The view's own {"error": ...} body on a missing source flag.
 	mt.RegisterResponder(http.MethodPost, u, respond(t, 400, `{"error": "Feature flag to copy does not exist."}`, "", ""))
-	_, err = c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "gone", FromProject: 1, TargetProjectIDs: []int64{2}})
+	_, err = c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "gone", FromProject: 1, TargetProjectIDs: []ProjectID{2}})
 	var ae *APIError
 	if !errors.As(err, &ae) || !errors.Is(err, ErrValidation) || ae.Detail != "Feature flag to copy does not exist." {
 		t.Errorf("missing flag: %v", err)
@@ -150,7 +150,7 @@ func TestFeatureFlagsCopy(t *testing.T) {
 	// A POST is not retried after a 5xx.
 	mt.RegisterResponder(http.MethodPost, u, respond(t, 503, `{"detail": "unavailable"}`, "", ""))
 	before := mt.GetTotalCallCount()
-	if _, err := c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []int64{2}}); !errors.Is(err, ErrServer) {
+	if _, err := c.FeatureFlags.Copy(ctx, OrganizationID(roleOrg), &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []ProjectID{2}}); !errors.Is(err, ErrServer) {
 		t.Errorf("503: %v", err)
 	}
 	if n := mt.GetTotalCallCount() - before; n != 1 {
@@ -161,7 +161,7 @@ func TestFeatureFlagsCopy(t *testing.T) {
 func TestFeatureFlagsCopyValidation(t *testing.T) {
 	c, mt := newMockClient(t)
 	ok := func() *FeatureFlagCopy {
-		return &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []int64{2}}
+		return &FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []ProjectID{2}}
 	}
 	cases := map[string]*FeatureFlagCopy{"nil": nil}
 	for name, mutate := range map[string]func(*FeatureFlagCopy){

@@ -364,7 +364,7 @@ func TestFidelity14_OrganizationLevel403s(t *testing.T) {
 		t.Errorf("org-scoped key in its organization: %v", err)
 	}
 
-	projectKey := e2eClient(t, srv, srv.NewProjectScopedAPIKey([]int64{1}, "*"))
+	projectKey := e2eClient(t, srv, srv.NewProjectScopedAPIKey([]posthogapi.ProjectID{1}, "*"))
 	if _, err := projectKey.Organizations.Get(ctx, org); !errors.Is(err, posthogapi.ErrProjectScopedKey) || !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		t.Errorf("project-scoped key: %v", err)
 	}

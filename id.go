@@ -190,3 +190,12 @@ func ParseID[T interface{ ~[16]byte }](s string) (T, error) {
 	}
 	return T(u), nil
 }
+
+// ProjectID is a project's ID (Project.ID), an integer. The ID of a
+// project's main environment (team) is the same number, so the
+// environment routes take a ProjectID too.
+type ProjectID int64
+
+// ProjectIntegrationID is the ID of a project's integration
+// (ProjectIntegration.ID), an integer, which batch export destinations link.
+type ProjectIntegrationID int64

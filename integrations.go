@@ -47,9 +47,9 @@ type OrganizationIntegration struct {
 // production, preview and development environments send to. Production is
 // required; Preview and Development default to it.
 type IntegrationEnvironmentMapping struct {
-	Production  int64  `json:"production"`
-	Preview     *int64 `json:"preview,omitempty"`
-	Development *int64 `json:"development,omitempty"`
+	Production  ProjectID  `json:"production"`
+	Preview     *ProjectID `json:"preview,omitempty"`
+	Development *ProjectID `json:"development,omitempty"`
 }
 
 func (m *IntegrationEnvironmentMapping) validate() error {

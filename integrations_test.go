@@ -127,7 +127,7 @@ func TestIntegrationsEnvironmentMapping(t *testing.T) {
 	mt.RegisterResponder("PATCH", inPath(integrationID.String()+"/environment-mapping/"), respond(t, 200, integrationJSON, "",
 		`{"production": 12, "development": 13}`))
 	in, err := c.Integrations.EnvironmentMapping(context.Background(), OrganizationID(beOrg), IntegrationID(integrationID),
-		&IntegrationEnvironmentMapping{Production: 12, Development: Ptr[int64](13)})
+		&IntegrationEnvironmentMapping{Production: 12, Development: Ptr[ProjectID](13)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,15 +187,15 @@ func TestIntegrationsValidation(t *testing.T) {
 			return err
 		},
 		"mapping no production": func() error {
-			_, err := c.Integrations.EnvironmentMapping(ctx, OrganizationID(beOrg), IntegrationID(integrationID), &IntegrationEnvironmentMapping{Preview: Ptr[int64](3)})
+			_, err := c.Integrations.EnvironmentMapping(ctx, OrganizationID(beOrg), IntegrationID(integrationID), &IntegrationEnvironmentMapping{Preview: Ptr[ProjectID](3)})
 			return err
 		},
 		"mapping bad preview": func() error {
-			_, err := c.Integrations.EnvironmentMapping(ctx, OrganizationID(beOrg), IntegrationID(integrationID), &IntegrationEnvironmentMapping{Production: 1, Preview: Ptr[int64](0)})
+			_, err := c.Integrations.EnvironmentMapping(ctx, OrganizationID(beOrg), IntegrationID(integrationID), &IntegrationEnvironmentMapping{Production: 1, Preview: Ptr[ProjectID](0)})
 			return err
 		},
 		"mapping bad development": func() error {
-			_, err := c.Integrations.EnvironmentMapping(ctx, OrganizationID(beOrg), IntegrationID(integrationID), &IntegrationEnvironmentMapping{Production: 1, Development: Ptr[int64](-2)})
+			_, err := c.Integrations.EnvironmentMapping(ctx, OrganizationID(beOrg), IntegrationID(integrationID), &IntegrationEnvironmentMapping{Production: 1, Development: Ptr[ProjectID](-2)})
 			return err
 		},
 		"mapping nil id": func() error {

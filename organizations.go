@@ -143,7 +143,7 @@ type OrganizationTeam struct {
 	ID           int64          `json:"id"`
 	UUID         uuid.UUID      `json:"uuid"`
 	Organization OrganizationID `json:"organization"`
-	ProjectID    int64          `json:"project_id"`
+	ProjectID    ProjectID      `json:"project_id"`
 	APIToken     string         `json:"api_token"`
 	Name         string         `json:"name"`
 	IsDemo       bool           `json:"is_demo"`
@@ -152,7 +152,7 @@ type OrganizationTeam struct {
 
 // OrganizationProject is a project listed in Organization.Projects.
 type OrganizationProject struct {
-	ID             int64          `json:"id"`
+	ID             ProjectID      `json:"id"`
 	OrganizationID OrganizationID `json:"organization_id"`
 	Name           string         `json:"name"`
 }

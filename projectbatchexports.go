@@ -198,7 +198,7 @@ type BatchExportCancelResult struct {
 	Cancelled bool `json:"cancelled"`
 }
 
-func (s *ProjectBatchExportsService) exportsPath(project int64, action ...string) (string, error) {
+func (s *ProjectBatchExportsService) exportsPath(project ProjectID, action ...string) (string, error) {
 	if err := checkProjectID(project); err != nil {
 		return "", err
 	}
@@ -206,17 +206,17 @@ func (s *ProjectBatchExportsService) exportsPath(project int64, action ...string
 	if routes == "" {
 		routes = "projects"
 	}
-	return "/api/" + escapePath(append([]string{routes, strconv.FormatInt(project, 10), "batch_exports"}, action...)...), nil
+	return "/api/" + escapePath(append([]string{routes, strconv.FormatInt(int64(project), 10), "batch_exports"}, action...)...), nil
 }
 
-func (s *ProjectBatchExportsService) exportPath(project int64, id BatchExportID, action ...string) (string, error) {
+func (s *ProjectBatchExportsService) exportPath(project ProjectID, id BatchExportID, action ...string) (string, error) {
 	if err := checkID("batch export id", id); err != nil {
 		return "", err
 	}
 	return s.exportsPath(project, append([]string{id.String()}, action...)...)
 }
 
-func (s *ProjectBatchExportsService) backfillPath(project int64, exportID BatchExportID, backfillID BatchExportBackfillID, action ...string) (string, error) {
+func (s *ProjectBatchExportsService) backfillPath(project ProjectID, exportID BatchExportID, backfillID BatchExportBackfillID, action ...string) (string, error) {
 	if err := checkID("backfill id", backfillID); err != nil {
 		return "", err
 	}
@@ -233,7 +233,7 @@ func (s *ProjectBatchExportsService) call(ctx context.Context, method, path stri
 //
 // API: GET /api/projects/{project_id}/batch_exports/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) List(ctx context.Context, project int64, opts *ListOptions) (*Page[BatchExport], error) {
+func (s *ProjectBatchExportsService) List(ctx context.Context, project ProjectID, opts *ListOptions) (*Page[BatchExport], error) {
 	p, err := s.exportsPath(project)
 	if err != nil {
 		return nil, err
@@ -246,7 +246,7 @@ func (s *ProjectBatchExportsService) List(ctx context.Context, project int64, op
 //
 // API: GET /api/projects/{project_id}/batch_exports/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) All(ctx context.Context, project int64, opts *ListOptions) iter.Seq2[*BatchExport, error] {
+func (s *ProjectBatchExportsService) All(ctx context.Context, project ProjectID, opts *ListOptions) iter.Seq2[*BatchExport, error] {
 	p, err := s.exportsPath(project)
 	if err != nil {
 		return func(yield func(*BatchExport, error) bool) { yield(nil, err) }
@@ -258,7 +258,7 @@ func (s *ProjectBatchExportsService) All(ctx context.Context, project int64, opt
 //
 // API: GET /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) Get(ctx context.Context, project int64, id BatchExportID) (*BatchExport, error) {
+func (s *ProjectBatchExportsService) Get(ctx context.Context, project ProjectID, id BatchExportID) (*BatchExport, error) {
 	p, err := s.exportPath(project, id)
 	if err != nil {
 		return nil, err
@@ -276,7 +276,7 @@ func (s *ProjectBatchExportsService) Get(ctx context.Context, project int64, id 
 //
 // API: POST /api/projects/{project_id}/batch_exports/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) Create(ctx context.Context, project int64, be *BatchExportCreate) (*BatchExport, error) {
+func (s *ProjectBatchExportsService) Create(ctx context.Context, project ProjectID, be *BatchExportCreate) (*BatchExport, error) {
 	p, err := s.exportsPath(project)
 	if err != nil {
 		return nil, err
@@ -296,7 +296,7 @@ func (s *ProjectBatchExportsService) Create(ctx context.Context, project int64, 
 //
 // API: PATCH /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
 // API: PATCH /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) Update(ctx context.Context, project int64, id BatchExportID, upd *BatchExportUpdate) (*BatchExport, error) {
+func (s *ProjectBatchExportsService) Update(ctx context.Context, project ProjectID, id BatchExportID, upd *BatchExportUpdate) (*BatchExport, error) {
 	p, err := s.exportPath(project, id)
 	if err != nil {
 		return nil, err
@@ -318,7 +318,7 @@ func (s *ProjectBatchExportsService) Update(ctx context.Context, project int64, 
 //
 // API: PUT /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
 // API: PUT /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) Replace(ctx context.Context, project int64, id BatchExportID, be *BatchExportReplace) (*BatchExport, error) {
+func (s *ProjectBatchExportsService) Replace(ctx context.Context, project ProjectID, id BatchExportID, be *BatchExportReplace) (*BatchExport, error) {
 	p, err := s.exportPath(project, id)
 	if err != nil {
 		return nil, err
@@ -338,7 +338,7 @@ func (s *ProjectBatchExportsService) Replace(ctx context.Context, project int64,
 //
 // API: DELETE /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
 // API: DELETE /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) Delete(ctx context.Context, project int64, id BatchExportID) error {
+func (s *ProjectBatchExportsService) Delete(ctx context.Context, project ProjectID, id BatchExportID) error {
 	p, err := s.exportPath(project, id)
 	if err != nil {
 		return err
@@ -351,7 +351,7 @@ func (s *ProjectBatchExportsService) Delete(ctx context.Context, project int64, 
 //
 // API: POST /api/projects/{project_id}/batch_exports/{id}/pause/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/{id}/pause/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) Pause(ctx context.Context, project int64, id BatchExportID) (*BatchExportPauseState, error) {
+func (s *ProjectBatchExportsService) Pause(ctx context.Context, project ProjectID, id BatchExportID) (*BatchExportPauseState, error) {
 	p, err := s.exportPath(project, id, "pause")
 	if err != nil {
 		return nil, err
@@ -367,7 +367,7 @@ func (s *ProjectBatchExportsService) Pause(ctx context.Context, project int64, i
 //
 // API: POST /api/projects/{project_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project int64, id BatchExportID, opts *BatchExportUnpauseOptions) (*BatchExportPauseState, error) {
+func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportUnpauseOptions) (*BatchExportPauseState, error) {
 	p, err := s.exportPath(project, id, "unpause")
 	if err != nil {
 		return nil, err
@@ -385,7 +385,7 @@ func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project int64,
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project int64, id BatchExportID, opts *BatchExportRunsOptions) (*Page[BatchExportRun], error) {
+func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportRunsOptions) (*Page[BatchExportRun], error) {
 	p, err := s.exportPath(project, id, "runs")
 	if err != nil {
 		return nil, err
@@ -401,7 +401,7 @@ func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project int64
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project int64, id BatchExportID, opts *BatchExportRunsOptions) iter.Seq2[*BatchExportRun, error] {
+func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportRunsOptions) iter.Seq2[*BatchExportRun, error] {
 	p, err := s.exportPath(project, id, "runs")
 	if err == nil {
 		err = opts.validate()
@@ -418,7 +418,7 @@ func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project int64,
 //
 // API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project int64, id BatchExportID, req *BatchExportBackfillCreate) (*BatchExportBackfillResult, error) {
+func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project ProjectID, id BatchExportID, req *BatchExportBackfillCreate) (*BatchExportBackfillResult, error) {
 	p, err := s.exportPath(project, id, "backfills")
 	if err != nil {
 		return nil, err
@@ -438,7 +438,7 @@ func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project int64, id BatchExportID, opts *BatchExportBackfillsOptions) (*Page[BatchExportBackfill], error) {
+func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportBackfillsOptions) (*Page[BatchExportBackfill], error) {
 	p, err := s.exportPath(project, id, "backfills")
 	if err != nil {
 		return nil, err
@@ -451,7 +451,7 @@ func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project 
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project int64, id BatchExportID, opts *BatchExportBackfillsOptions) iter.Seq2[*BatchExportBackfill, error] {
+func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportBackfillsOptions) iter.Seq2[*BatchExportBackfill, error] {
 	p, err := s.exportPath(project, id, "backfills")
 	if err != nil {
 		return func(yield func(*BatchExportBackfill, error) bool) { yield(nil, err) }
@@ -463,7 +463,7 @@ func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project i
 //
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/{id}/ (scope batch_export:read)
-func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project int64, exportID BatchExportID, backfillID BatchExportBackfillID) (*BatchExportBackfill, error) {
+func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project ProjectID, exportID BatchExportID, backfillID BatchExportBackfillID) (*BatchExportBackfill, error) {
 	p, err := s.backfillPath(project, exportID, backfillID)
 	if err != nil {
 		return nil, err
@@ -480,7 +480,7 @@ func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project in
 //
 // API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/cancel/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/{id}/cancel/ (scope batch_export:write)
-func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project int64, exportID BatchExportID, backfillID BatchExportBackfillID) (*BatchExportCancelResult, error) {
+func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project ProjectID, exportID BatchExportID, backfillID BatchExportBackfillID) (*BatchExportCancelResult, error) {
 	p, err := s.backfillPath(project, exportID, backfillID, "cancel")
 	if err != nil {
 		return nil, err
@@ -498,7 +498,7 @@ func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project
 //
 // API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
 // API: GET /api/environments/{environment_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
-func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project int64, id BatchExportID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
+func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
 	p, err := s.exportPath(project, id, "logs")
 	if err != nil {
 		return nil, err
@@ -514,7 +514,7 @@ func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project int64
 //
 // API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
 // API: GET /api/environments/{environment_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
-func (s *ProjectBatchExportsService) AllLogs(ctx context.Context, project int64, id BatchExportID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
+func (s *ProjectBatchExportsService) AllLogs(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
 	p, err := s.exportPath(project, id, "logs")
 	if err == nil {
 		err = opts.validate()

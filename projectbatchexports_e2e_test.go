@@ -34,7 +34,7 @@ func TestProjectBatchExports_CreateInNamedProject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if be.TeamID != fresh.ID {
+	if posthogapi.ProjectID(be.TeamID) != fresh.ID {
 		t.Errorf("TeamID = %d, want %d", be.TeamID, fresh.ID)
 	}
 	if got := srv.ProjectBatchExports(fresh.ID); len(got) != 1 || got[0].ID != be.ID {
@@ -198,7 +198,7 @@ func TestProjectBatchExports_Backfills(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bf.Status != posthogapi.BackfillStatusStarting || bf.BatchExport != be.ID || bf.Team != proj.ID ||
+	if bf.Status != posthogapi.BackfillStatusStarting || bf.BatchExport != be.ID || posthogapi.ProjectID(bf.Team) != proj.ID ||
 		bf.Progress == nil || bf.Progress.TotalRuns == nil || *bf.Progress.TotalRuns != 4 {
 		t.Errorf("backfill = %+v", bf)
 	}

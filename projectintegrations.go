@@ -49,7 +49,7 @@ const (
 // ProjectIntegration is a project integration as PostHog sends it. PostHog
 // never sends its secrets (they are kept apart from Config).
 type ProjectIntegration struct {
-	ID   int64                  `json:"id"`
+	ID   ProjectIntegrationID   `json:"id"`
 	Kind ProjectIntegrationKind `json:"kind"`
 	// Config holds the integration's non-secret settings (a bucket region,
 	// an account name ...); the shape depends on Kind.
@@ -80,16 +80,16 @@ type ProjectIntegrationListOptions struct {
 
 // projectIntegrationsPath is the /api/ path of a project's integrations
 // (or of one, with id).
-func projectIntegrationsPath(project int64, id *int64) (string, error) {
+func projectIntegrationsPath(project ProjectID, id *ProjectIntegrationID) (string, error) {
 	if err := checkProjectID(project); err != nil {
 		return "", err
 	}
-	segs := []string{"projects", strconv.FormatInt(project, 10), "integrations"}
+	segs := []string{"projects", strconv.FormatInt(int64(project), 10), "integrations"}
 	if id != nil {
 		if *id <= 0 {
 			return "", fmt.Errorf("%w: integration id must be positive", ErrInvalidArgument)
 		}
-		segs = append(segs, strconv.FormatInt(*id, 10))
+		segs = append(segs, strconv.FormatInt(int64(*id), 10))
 	}
 	return "/api/" + escapePath(segs...), nil
 }
@@ -98,7 +98,7 @@ func projectIntegrationsPath(project int64, id *int64) (string, error) {
 // first.
 //
 // API: GET /api/projects/{project_id}/integrations/ (scope integration:read)
-func (s *IntegrationsService) ListForProject(ctx context.Context, project int64, opts *ProjectIntegrationListOptions) (*Page[ProjectIntegration], error) {
+func (s *IntegrationsService) ListForProject(ctx context.Context, project ProjectID, opts *ProjectIntegrationListOptions) (*Page[ProjectIntegration], error) {
 	p, err := projectIntegrationsPath(project, nil)
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ func (s *IntegrationsService) ListForProject(ctx context.Context, project int64,
 // the configured host and under /api/, progress).
 //
 // API: GET /api/projects/{project_id}/integrations/ (scope integration:read)
-func (s *IntegrationsService) AllForProject(ctx context.Context, project int64, opts *ProjectIntegrationListOptions) iter.Seq2[*ProjectIntegration, error] {
+func (s *IntegrationsService) AllForProject(ctx context.Context, project ProjectID, opts *ProjectIntegrationListOptions) iter.Seq2[*ProjectIntegration, error] {
 	p, err := projectIntegrationsPath(project, nil)
 	if err != nil {
 		return func(yield func(*ProjectIntegration, error) bool) { yield(nil, err) }
@@ -122,7 +122,7 @@ func (s *IntegrationsService) AllForProject(ctx context.Context, project int64, 
 // GetForProject returns one integration of the project.
 //
 // API: GET /api/projects/{project_id}/integrations/{id}/ (scope integration:read)
-func (s *IntegrationsService) GetForProject(ctx context.Context, project, id int64) (*ProjectIntegration, error) {
+func (s *IntegrationsService) GetForProject(ctx context.Context, project ProjectID, id ProjectIntegrationID) (*ProjectIntegration, error) {
 	p, err := projectIntegrationsPath(project, &id)
 	if err != nil {
 		return nil, err
@@ -268,7 +268,7 @@ func (c *ProjectIntegrationCreate) validate() error {
 // flow or a file upload.
 //
 // API: POST /api/projects/{project_id}/integrations/ (scope integration:write)
-func (s *IntegrationsService) CreateForProject(ctx context.Context, project int64, req *ProjectIntegrationCreate) (*ProjectIntegration, error) {
+func (s *IntegrationsService) CreateForProject(ctx context.Context, project ProjectID, req *ProjectIntegrationCreate) (*ProjectIntegration, error) {
 	p, err := projectIntegrationsPath(project, nil)
 	if err != nil {
 		return nil, err
@@ -291,7 +291,7 @@ func (s *IntegrationsService) CreateForProject(ctx context.Context, project int6
 // before disconnecting it."
 //
 // API: DELETE /api/projects/{project_id}/integrations/{id}/ (scope integration:write)
-func (s *IntegrationsService) DeleteForProject(ctx context.Context, project, id int64) error {
+func (s *IntegrationsService) DeleteForProject(ctx context.Context, project ProjectID, id ProjectIntegrationID) error {
 	p, err := projectIntegrationsPath(project, &id)
 	if err != nil {
 		return err

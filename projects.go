@@ -166,7 +166,7 @@ type ProductIntent struct {
 // and the organization's TeamBasic list, it has no project_id: PostHog's
 // ProjectBackwardCompatBasicSerializer does not send one.
 type ProjectBasic struct {
-	ID                         int64          `json:"id"`
+	ID                         ProjectID      `json:"id"`
 	UUID                       uuid.UUID      `json:"uuid"`
 	Organization               OrganizationID `json:"organization"`
 	APIToken                   string         `json:"api_token"`
@@ -190,10 +190,10 @@ type ProjectBasic struct {
 // URL (whoever has it can post to the channel); APIToken is public and
 // shown.
 type Project struct {
-	ID           int64          `json:"id"`
+	ID           ProjectID      `json:"id"`
 	Organization OrganizationID `json:"organization"`
 	// ProjectID equals ID; newer servers send it.
-	ProjectID          int64     `json:"project_id"`
+	ProjectID          ProjectID `json:"project_id"`
 	Name               string    `json:"name"`
 	ProductDescription *string   `json:"product_description"`
 	CreatedAt          time.Time `json:"created_at"`
@@ -477,7 +477,7 @@ type ProjectActivityChange struct {
 
 // ----- validation ------------------------------------------------------------
 
-func checkProjectID(id int64) error {
+func checkProjectID(id ProjectID) error {
 	if id <= 0 {
 		return fmt.Errorf("%w: project id must be positive, not %d", ErrInvalidArgument, id)
 	}
@@ -491,14 +491,14 @@ func projectsPath(org OrganizationID) (string, error) {
 	return escapePath(org.String(), "projects"), nil
 }
 
-func projectPath(org OrganizationID, id int64, action ...string) (string, error) {
+func projectPath(org OrganizationID, id ProjectID, action ...string) (string, error) {
 	if err := checkID("organization id", org); err != nil {
 		return "", err
 	}
 	if err := checkProjectID(id); err != nil {
 		return "", err
 	}
-	return escapePath(append([]string{org.String(), "projects", strconv.FormatInt(id, 10)}, action...)...), nil
+	return escapePath(append([]string{org.String(), "projects", strconv.FormatInt(int64(id), 10)}, action...)...), nil
 }
 
 func checkProjectName(name string) error {
@@ -652,7 +652,7 @@ func (s *ProjectsService) All(ctx context.Context, org OrganizationID, opts *Pro
 // Get returns a project with all its settings.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/ (scope project:read)
-func (s *ProjectsService) Get(ctx context.Context, org OrganizationID, id int64) (*Project, error) {
+func (s *ProjectsService) Get(ctx context.Context, org OrganizationID, id ProjectID) (*Project, error) {
 	p, err := projectPath(org, id)
 	if err != nil {
 		return nil, err
@@ -682,7 +682,7 @@ func (s *ProjectsService) Create(ctx context.Context, org OrganizationID, projec
 // some settings changed from PostHog's UI).
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
-func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id int64, upd *ProjectUpdate) (*Project, error) {
+func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id ProjectID, upd *ProjectUpdate) (*Project, error) {
 	p, err := projectPath(org, id)
 	if err != nil {
 		return nil, err
@@ -706,7 +706,7 @@ func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id int
 // project of the organization answers 409 (ErrConflict).
 //
 // API: PUT /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
-func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id int64, project *ProjectReplace) (*Project, error) {
+func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id ProjectID, project *ProjectReplace) (*Project, error) {
 	p, err := projectPath(org, id)
 	if err != nil {
 		return nil, err
@@ -722,7 +722,7 @@ func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id in
 // background.
 //
 // API: DELETE /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
-func (s *ProjectsService) Delete(ctx context.Context, org OrganizationID, id int64) error {
+func (s *ProjectsService) Delete(ctx context.Context, org OrganizationID, id ProjectID) error {
 	p, err := projectPath(org, id)
 	if err != nil {
 		return err
@@ -738,7 +738,7 @@ func (s *ProjectsService) Delete(ctx context.Context, org OrganizationID, id int
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/activity/ (scope none; personal API keys rejected)
-func (s *ProjectsService) ListActivity(ctx context.Context, org OrganizationID, id int64, opts *ProjectActivityOptions) (*Page[ProjectActivity], error) {
+func (s *ProjectsService) ListActivity(ctx context.Context, org OrganizationID, id ProjectID, opts *ProjectActivityOptions) (*Page[ProjectActivity], error) {
 	p, err := projectPath(org, id, "activity")
 	if err != nil {
 		return nil, err
@@ -756,7 +756,7 @@ func (s *ProjectsService) ListActivity(ctx context.Context, org OrganizationID, 
 // fetched lazily. Personal API keys are rejected, as for ListActivity.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/activity/ (scope none; personal API keys rejected)
-func (s *ProjectsService) AllActivity(ctx context.Context, org OrganizationID, id int64, opts *ProjectActivityOptions) iter.Seq2[*ProjectActivity, error] {
+func (s *ProjectsService) AllActivity(ctx context.Context, org OrganizationID, id ProjectID, opts *ProjectActivityOptions) iter.Seq2[*ProjectActivity, error] {
 	p, err := projectPath(org, id, "activity")
 	if err == nil {
 		err = opts.validate()
@@ -790,7 +790,7 @@ func (s *ProjectsService) activityPage(ctx context.Context, path string, opts *P
 // those of Project. PostHog checks only project:read for this write.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/add_product_intent/ (scope project:read)
-func (s *ProjectsService) AddProductIntent(ctx context.Context, org OrganizationID, id int64, intent *ProductIntentCreate) (*Project, error) {
+func (s *ProjectsService) AddProductIntent(ctx context.Context, org OrganizationID, id ProjectID, intent *ProductIntentCreate) (*Project, error) {
 	p, err := projectPath(org, id, "add_product_intent")
 	if err != nil {
 		return nil, err
@@ -808,7 +808,7 @@ func (s *ProjectsService) AddProductIntent(ctx context.Context, org Organization
 // project:read for this write.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/complete_product_onboarding/ (scope project:read)
-func (s *ProjectsService) CompleteProductOnboarding(ctx context.Context, org OrganizationID, id int64, intent *ProductIntentCreate) (*Project, error) {
+func (s *ProjectsService) CompleteProductOnboarding(ctx context.Context, org OrganizationID, id ProjectID, intent *ProductIntentCreate) (*Project, error) {
 	p, err := projectPath(org, id, "complete_product_onboarding")
 	if err != nil {
 		return nil, err
@@ -831,7 +831,7 @@ type changeOrganizationBody struct {
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: POST /api/organizations/{organization_id}/projects/{id}/change_organization/ (scope none; personal API keys rejected)
-func (s *ProjectsService) ChangeOrganization(ctx context.Context, org OrganizationID, id int64, target OrganizationID) (*Project, error) {
+func (s *ProjectsService) ChangeOrganization(ctx context.Context, org OrganizationID, id ProjectID, target OrganizationID) (*Project, error) {
 	p, err := projectPath(org, id, "change_organization")
 	if err != nil {
 		return nil, err
@@ -849,7 +849,7 @@ func (s *ProjectsService) ChangeOrganization(ctx context.Context, org Organizati
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/delete_secret_token_backup/ (scope none; personal API keys rejected)
-func (s *ProjectsService) DeleteSecretTokenBackup(ctx context.Context, org OrganizationID, id int64) (*Project, error) {
+func (s *ProjectsService) DeleteSecretTokenBackup(ctx context.Context, org OrganizationID, id ProjectID) (*Project, error) {
 	return s.action(ctx, http.MethodPatch, org, id, "delete_secret_token_backup")
 }
 
@@ -860,7 +860,7 @@ func (s *ProjectsService) DeleteSecretTokenBackup(ctx context.Context, org Organ
 // call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/is_generating_demo_data/ (scope none; personal API keys rejected)
-func (s *ProjectsService) IsGeneratingDemoData(ctx context.Context, org OrganizationID, id int64) (*ProjectDemoDataStatus, error) {
+func (s *ProjectsService) IsGeneratingDemoData(ctx context.Context, org OrganizationID, id ProjectID) (*ProjectDemoDataStatus, error) {
 	p, err := projectPath(org, id, "is_generating_demo_data")
 	if err != nil {
 		return nil, err
@@ -879,7 +879,7 @@ func (s *ProjectsService) IsGeneratingDemoData(ctx context.Context, org Organiza
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/reset_token/ (scope none; personal API keys rejected)
-func (s *ProjectsService) ResetToken(ctx context.Context, org OrganizationID, id int64) (*Project, error) {
+func (s *ProjectsService) ResetToken(ctx context.Context, org OrganizationID, id ProjectID) (*Project, error) {
 	return s.action(ctx, http.MethodPatch, org, id, "reset_token")
 }
 
@@ -890,7 +890,7 @@ func (s *ProjectsService) ResetToken(ctx context.Context, org OrganizationID, id
 // one, the call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/rotate_secret_token/ (scope none; personal API keys rejected)
-func (s *ProjectsService) RotateSecretToken(ctx context.Context, org OrganizationID, id int64) (*Project, error) {
+func (s *ProjectsService) RotateSecretToken(ctx context.Context, org OrganizationID, id ProjectID) (*Project, error) {
 	return s.action(ctx, http.MethodPatch, org, id, "rotate_secret_token")
 }
 
@@ -902,13 +902,13 @@ func (s *ProjectsService) RotateSecretToken(ctx context.Context, org Organizatio
 // are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported.
 //
 // API: POST /api/organizations/{organization_id}/projects/{id}/generate_conversations_public_token/ (scope none; personal API keys rejected)
-func (s *ProjectsService) GenerateConversationsPublicToken(ctx context.Context, org OrganizationID, id int64) (*Project, error) {
+func (s *ProjectsService) GenerateConversationsPublicToken(ctx context.Context, org OrganizationID, id ProjectID) (*Project, error) {
 	return s.action(ctx, http.MethodPost, org, id, "generate_conversations_public_token")
 }
 
 // action runs a project action that takes no body and answers the project.
 // PostHog reads no body for these actions, so none is sent.
-func (s *ProjectsService) action(ctx context.Context, method string, org OrganizationID, id int64, name string) (*Project, error) {
+func (s *ProjectsService) action(ctx context.Context, method string, org OrganizationID, id ProjectID, name string) (*Project, error) {
 	p, err := projectPath(org, id, name)
 	if err != nil {
 		return nil, err

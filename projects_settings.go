@@ -31,7 +31,7 @@ type EventIngestionRestriction struct {
 // is no All twin.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/event_ingestion_restrictions/ (scope project:read)
-func (s *ProjectsService) ListEventIngestionRestrictions(ctx context.Context, org OrganizationID, projectID int64) ([]EventIngestionRestriction, error) {
+func (s *ProjectsService) ListEventIngestionRestrictions(ctx context.Context, org OrganizationID, projectID ProjectID) ([]EventIngestionRestriction, error) {
 	p, err := projectPath(org, projectID, "event_ingestion_restrictions")
 	if err != nil {
 		return nil, err

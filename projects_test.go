@@ -72,8 +72,8 @@ func checkProjectFixture(t *testing.T, p *Project) {
 		name      string
 		got, want any
 	}{
-		{"ID", p.ID, int64(42)},
-		{"ProjectID", p.ProjectID, int64(42)},
+		{"ID", p.ID, ProjectID(42)},
+		{"ProjectID", p.ProjectID, ProjectID(42)},
 		{"Organization", p.Organization, OrganizationID(projOrg)},
 		{"UUID", p.UUID.String(), "0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"},
 		{"Name", p.Name, "Web app"},
@@ -412,7 +412,7 @@ func wantNoBody(t *testing.T, status int, body string) httpmock.Responder {
 }
 
 func TestProjectsTokenActions(t *testing.T) {
-	type action func(context.Context, OrganizationID, int64) (*Project, error)
+	type action func(context.Context, OrganizationID, ProjectID) (*Project, error)
 	c, mt := newMockClient(t)
 	for _, tc := range []struct {
 		method, path string

@@ -147,7 +147,7 @@ func contractInvites(ctx context.Context, e *contractEnv) error {
 	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{
 		TargetEmail: "ann@example.com", FirstName: "Ann", Level: posthogapi.MembershipLevelAdmin,
 		Message:               posthogapi.Ptr("Welcome"),
-		PrivateProjectAccess:  []posthogapi.ProjectAccess{{ID: p.ID, Level: posthogapi.ProjectAccessMember}},
+		PrivateProjectAccess:  []posthogapi.ProjectAccess{{ID: int64(p.ID), Level: posthogapi.ProjectAccessMember}},
 		SendEmail:             posthogapi.Ptr(false),
 		CombinePendingInvites: true,
 	})
@@ -349,7 +349,7 @@ func contractProjects(ctx context.Context, e *contractEnv) error {
 
 // s3Destination is an AwsS3 destination as today's PostHog accepts it: no
 // credentials, an aws-s3 project integration.
-func s3Destination(integration int64) posthogapi.BatchExportDestinationRequest {
+func s3Destination(integration posthogapi.ProjectIntegrationID) posthogapi.BatchExportDestinationRequest {
 	d := posthogapi.NewBatchExportDestination(&posthogapi.AwsS3Config{
 		BucketName: "ph-exports", Region: "eu-west-1", Prefix: "events/",
 		FileFormat: "Parquet", Compression: "zstd", Encryption: "aws:kms", KMSKeyID: "key-1",
@@ -377,7 +377,7 @@ func contractBatchExports(ctx context.Context, e *contractEnv) error {
 	}
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	be, err := c.BatchExports.Create(ctx, org, &posthogapi.BatchExportCreate{
-		Name: "Events to S3", Interval: posthogapi.IntervalHour, Destination: s3Destination(awsS3),
+		Name: "Events to S3", Interval: posthogapi.IntervalHour, Destination: s3Destination(posthogapi.ProjectIntegrationID(int64(awsS3))),
 		Model: posthogapi.Ptr(posthogapi.ModelEvents), Paused: posthogapi.Ptr(false),
 		StartAt: &start, HogQLQuery: posthogapi.Ptr("SELECT event FROM events"),
 		EndAt:    posthogapi.Ptr(start.AddDate(1, 0, 0)),
@@ -421,7 +421,7 @@ func contractBatchExports(ctx context.Context, e *contractEnv) error {
 	}
 	if _, err := c.BatchExports.Replace(ctx, org, be.ID, &posthogapi.BatchExportCreate{
 		Name: "Replaced", Interval: posthogapi.IntervalWeek, OffsetDay: posthogapi.Ptr(1),
-		Destination: s3Destination(awsS3),
+		Destination: s3Destination(posthogapi.ProjectIntegrationID(int64(awsS3))),
 	}); err != nil {
 		return fail("BatchExports.Replace", err)
 	}
@@ -579,7 +579,7 @@ func contractIntegrations(ctx context.Context, e *contractEnv) error {
 		return fail("Integrations.Get", err)
 	}
 	if _, err := e.legacy.Integrations.EnvironmentMapping(ctx, org, in.ID, &posthogapi.IntegrationEnvironmentMapping{
-		Production: p1.ID, Preview: posthogapi.Ptr(p2.ID), Development: posthogapi.Ptr(p2.ID),
+		Production: posthogapi.ProjectID(int64(p1.ID)), Preview: posthogapi.Ptr(p2.ID), Development: posthogapi.Ptr(p2.ID),
 	}); err != nil {
 		return fail("Integrations.EnvironmentMapping", err)
 	}
@@ -637,7 +637,7 @@ func contractFeatureFlags(ctx context.Context, e *contractEnv) error {
 		return fail("FeatureFlags.Get", err)
 	}
 	if _, err := e.legacy.FeatureFlags.Copy(ctx, org, &posthogapi.FeatureFlagCopy{
-		FeatureFlagKey: "beta-rollout", FromProject: 1, TargetProjectIDs: []int64{2, 404}, CopySchedule: true,
+		FeatureFlagKey: "beta-rollout", FromProject: 1, TargetProjectIDs: []posthogapi.ProjectID{2, 404}, CopySchedule: true,
 	}); err != nil {
 		return fail("FeatureFlags.Copy", err)
 	}

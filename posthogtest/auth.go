@@ -67,11 +67,13 @@ func (s *Server) NewOrgScopedAPIKey(orgs []posthogapi.OrganizationID, scopes ...
 // every endpoint that is not project-based, which is every endpoint of this
 // server: 403 "API keys with scoped projects are only supported on
 // project-based endpoints.".
-func (s *Server) NewProjectScopedAPIKey(projects []int64, scopes ...string) string {
+func (s *Server) NewProjectScopedAPIKey(projects []posthogapi.ProjectID, scopes ...string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := s.newKey(s.defUser, scopes, nil)
-	s.keys[k].teams = append([]int64(nil), projects...)
+	for _, p := range projects {
+		s.keys[k].teams = append(s.keys[k].teams, int64(p))
+	}
 	return k
 }
 

@@ -18,10 +18,10 @@ func fidelityServer(t *testing.T, scopes ...string) (srv *Server, key, base stri
 	ids = map[ProjectIntegrationKind]int64{}
 	for _, k := range []ProjectIntegrationKind{IntegrationAWSS3, IntegrationS3Compatible, IntegrationAWSRedshift, IntegrationPostgreSQL,
 		IntegrationSnowflake, IntegrationDatabricks, IntegrationAzureBlob, IntegrationGoogleCloudServiceAccount} {
-		ids[k] = srv.SeedIntegration(proj, k, string(k))
+		ids[k] = int64(srv.SeedIntegration(proj, k, string(k)))
 	}
 	other := srv.AddOrganization("Other", srv.DefaultUser().UUID)
-	foreign = srv.SeedIntegration(srv.AddProject(other.ID, "Theirs").ID, IntegrationAWSS3, "theirs")
+	foreign = int64(srv.SeedIntegration(srv.AddProject(other.ID, "Theirs").ID, IntegrationAWSS3, "theirs"))
 	return srv, srv.NewAPIKey(scopes...), "/api/organizations/" + org.String() + "/batch_exports/", ids, foreign
 }
 
@@ -173,12 +173,12 @@ func TestProjectIntegrationsServer(t *testing.T) {
 	proj := srv.AddProject(srv.DefaultOrganization().ID, "Main").ID
 	id := srv.SeedIntegration(proj, IntegrationAWSS3, "AWS prod")
 	srv.SeedIntegration(proj, IntegrationSlack, "workspace")
-	base := "/api/projects/" + strconv.FormatInt(proj, 10) + "/integrations/"
+	base := "/api/projects/" + strconv.FormatInt(int64(proj), 10) + "/integrations/"
 	status, body := rawCall(t, srv, srv.NewAPIKey("integration:read"), "GET", base+"?kind=aws-s3", "")
 	if status != http.StatusOK || body["count"] != float64(1) {
 		t.Fatalf("list: %d %v", status, body)
 	}
-	status, body = rawCall(t, srv, srv.NewAPIKey("integration:read"), "GET", base+strconv.FormatInt(id, 10)+"/", "")
+	status, body = rawCall(t, srv, srv.NewAPIKey("integration:read"), "GET", base+strconv.FormatInt(int64(id), 10)+"/", "")
 	if status != http.StatusOK || body["display_name"] != "AWS prod" || body["kind"] != "aws-s3" || body["errors"] != "" {
 		t.Errorf("get: %d %v", status, body)
 	}

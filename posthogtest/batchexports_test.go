@@ -94,7 +94,7 @@ func TestBatchExportServerValidationBodies(t *testing.T) {
 		{"timezone", `{"name": "x", "destination": ` + s3Dest + `, "interval": "day", "timezone": "Mars/Olympus"}`, "timezone", "invalid_choice", `"Mars/Olympus" is not a valid choice.`},
 		{"offset_hour max", `{"name": "x", "destination": ` + s3Dest + `, "interval": "day", "offset_hour": 24}`, "offset_hour", "max_value", "Ensure this value is less than or equal to 23."},
 		{"offset_hour hourly", `{"name": "x", "destination": ` + s3Dest + `, "interval": "hour", "offset_hour": 2}`, "offset_hour", "invalid_input", "offset_hour is not applicable for non-daily/weekly intervals"},
-		{"s3 empty prefix", `{"name": "x", "destination": {"type": "AwsS3", "integration_id": ` + strconv.FormatInt(s3, 10) + `, "config": {"bucket_name": "b", "region": " ", "prefix": " "}}, "interval": "hour"}`, "destination", "invalid_input", "The following inputs are empty: ['region', 'prefix']"},
+		{"s3 empty prefix", `{"name": "x", "destination": {"type": "AwsS3", "integration_id": ` + strconv.FormatInt(int64(s3), 10) + `, "config": {"bucket_name": "b", "region": " ", "prefix": " "}}, "interval": "hour"}`, "destination", "invalid_input", "The following inputs are empty: ['region', 'prefix']"},
 		{"snowflake credentials", `{"name": "x", "destination": {"type": "Snowflake", "config": {"database": "d", "warehouse": "w", "schema": "s", "authentication_type": "password", "password": "pw"}}, "interval": "hour"}`, "destination__non_field_errors", "invalid_input", "Configuration has unknown field/s: 'authentication_type', 'password'"},
 	}
 	for _, tc := range cases {
@@ -131,7 +131,7 @@ func TestBatchExportServerStatusesAndSecrets(t *testing.T) {
 	pg := srv.SeedIntegration(srv.AddProject(org, "Main").ID, IntegrationPostgreSQL, "db")
 
 	status, created := rawCall(t, srv, key, "POST", base, `{"name": "pg", "interval": "hour",
-		"destination": {"type": "Postgres", "integration_id": `+strconv.FormatInt(pg, 10)+`, "config": {"database": "d", "host": "db", "port": "5433", "has_self_signed_cert": "true", "user": "u", "password": "pw"}}}`)
+		"destination": {"type": "Postgres", "integration_id": `+strconv.FormatInt(int64(pg), 10)+`, "config": {"database": "d", "host": "db", "port": "5433", "has_self_signed_cert": "true", "user": "u", "password": "pw"}}}`)
 	if status != http.StatusCreated {
 		t.Fatalf("create: %d %v", status, created)
 	}

@@ -42,7 +42,7 @@ type FeatureFlagSeed struct {
 	// ProjectID is the project (and environment) the flag lives in. A
 	// project with a seeded flag counts as a project of the organization
 	// for copies, alongside the projects area's projects.
-	ProjectID int64
+	ProjectID posthogapi.ProjectID
 	Key, Name string
 	Active    bool
 	// Filters are the flag's conditions; nil means one group rolled out
@@ -55,7 +55,7 @@ type FeatureFlagSeed struct {
 // FeatureFlag is a project's feature flag, as the state holds it.
 type FeatureFlag struct {
 	ID        int64
-	ProjectID int64
+	ProjectID posthogapi.ProjectID
 	Key, Name string
 	Active    bool
 	Filters   map[string]any
@@ -68,7 +68,7 @@ func (s *Server) AddFeatureFlag(orgID posthogapi.OrganizationID, seed FeatureFla
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &featureFlag{
-		projectID: seed.ProjectID, key: seed.Key, name: seed.Name, active: seed.Active,
+		projectID: int64(seed.ProjectID), key: seed.Key, name: seed.Name, active: seed.Active,
 		filters: seed.Filters, deleted: seed.Deleted, createdBy: s.defUser,
 	}
 	if f.filters == nil {
@@ -85,7 +85,7 @@ func (s *Server) FeatureFlags(orgID posthogapi.OrganizationID) []FeatureFlag {
 	defer s.mu.Unlock()
 	var out []FeatureFlag
 	for _, f := range areaState[flagState](s).flags[uuid.UUID(orgID)] {
-		out = append(out, FeatureFlag{ID: f.id, ProjectID: f.projectID, Key: f.key, Name: f.name,
+		out = append(out, FeatureFlag{ID: f.id, ProjectID: posthogapi.ProjectID(f.projectID), Key: f.key, Name: f.name,
 			Active: f.active, Filters: f.filters, Deleted: f.deleted})
 	}
 	return out

@@ -535,12 +535,12 @@ func handleProjectBackfillCancel(rc *reqCtx) {
 
 // ProjectBatchExports returns the batch exports of the project (team) that
 // are not deleted, oldest first, as stored.
-func (s *Server) ProjectBatchExports(projectID int64) []BatchExport {
+func (s *Server) ProjectBatchExports(projectID posthogapi.ProjectID) []BatchExport {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []BatchExport
 	for _, be := range areaState[batchExportsState](s).exports {
-		if be.deleted || be.teamID != projectID {
+		if be.deleted || be.teamID != int64(projectID) {
 			continue
 		}
 		out = append(out, BatchExport{

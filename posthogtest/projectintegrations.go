@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hogkit/posthogapi"
 )
 
 // Project integrations, as PostHog serves them under
@@ -75,8 +77,8 @@ type projectIntegration struct {
 
 // ProjectIntegration is a project integration of the server, as seeded.
 type ProjectIntegration struct {
-	ID          int64
-	ProjectID   int64
+	ID          posthogapi.ProjectIntegrationID
+	ProjectID   posthogapi.ProjectID
 	Kind        ProjectIntegrationKind
 	DisplayName string
 }
@@ -88,10 +90,10 @@ type ProjectIntegration struct {
 // through /api/organizations/ go to the organization's first project, so
 // seed the integrations they link there. It panics if there is no such
 // project (a mistake in the test).
-func (s *Server) SeedIntegration(projectID int64, kind ProjectIntegrationKind, displayName string) int64 {
+func (s *Server) SeedIntegration(projectID posthogapi.ProjectID, kind ProjectIntegrationKind, displayName string) posthogapi.ProjectIntegrationID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if areaState[projectsState](s).byID(projectID) == nil {
+	if areaState[projectsState](s).byID(int64(projectID)) == nil {
 		panic(fmt.Sprintf("posthogtest: no project %d", projectID))
 	}
 	st := areaState[projectIntegrationsState](s)
@@ -101,20 +103,20 @@ func (s *Server) SeedIntegration(projectID int64, kind ProjectIntegrationKind, d
 		cfg["host"] = "redshift.example.internal"
 	}
 	st.items = append(st.items, &projectIntegration{
-		id: st.lastID, teamID: projectID, kind: kind, displayName: displayName,
+		id: st.lastID, teamID: int64(projectID), kind: kind, displayName: displayName,
 		config: cfg, createdAt: s.now(), createdBy: s.defUser,
 	})
-	return st.lastID
+	return posthogapi.ProjectIntegrationID(st.lastID)
 }
 
 // ProjectIntegrations returns the project's integrations, oldest first.
-func (s *Server) ProjectIntegrations(projectID int64) []ProjectIntegration {
+func (s *Server) ProjectIntegrations(projectID posthogapi.ProjectID) []ProjectIntegration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []ProjectIntegration
 	for _, in := range areaState[projectIntegrationsState](s).items {
-		if in.teamID == projectID {
-			out = append(out, ProjectIntegration{ID: in.id, ProjectID: in.teamID, Kind: in.kind, DisplayName: in.displayName})
+		if in.teamID == int64(projectID) {
+			out = append(out, ProjectIntegration{ID: posthogapi.ProjectIntegrationID(in.id), ProjectID: posthogapi.ProjectID(in.teamID), Kind: in.kind, DisplayName: in.displayName})
 		}
 	}
 	return out

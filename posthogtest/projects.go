@@ -285,7 +285,7 @@ func orgProjectsJSON(o *org) []map[string]any {
 
 // Project is a project of the server, as seeded or created through the API.
 type Project struct {
-	ID             int64
+	ID             posthogapi.ProjectID
 	UUID           uuid.UUID
 	OrganizationID posthogapi.OrganizationID
 	Name           string
@@ -298,7 +298,7 @@ type Project struct {
 }
 
 func (p *project) public() Project {
-	out := Project{ID: p.id, UUID: p.uuid, OrganizationID: posthogapi.OrganizationID(p.orgID), Name: p.name, APIToken: p.apiToken}
+	out := Project{ID: posthogapi.ProjectID(p.id), UUID: p.uuid, OrganizationID: posthogapi.OrganizationID(p.orgID), Name: p.name, APIToken: p.apiToken}
 	if p.secret != nil {
 		out.SecretAPIToken = *p.secret
 	}
@@ -335,10 +335,10 @@ func (s *Server) Projects(orgID posthogapi.OrganizationID) []Project {
 // SetProjectGeneratingDemoData sets what the is_generating_demo_data action
 // reports for the project. It panics if the project is not in the
 // organization.
-func (s *Server) SetProjectGeneratingDemoData(orgID posthogapi.OrganizationID, id int64, generating bool) {
+func (s *Server) SetProjectGeneratingDemoData(orgID posthogapi.OrganizationID, id posthogapi.ProjectID, generating bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := areaState[projectsState](s).byID(id)
+	p := areaState[projectsState](s).byID(int64(id))
 	if p == nil || posthogapi.OrganizationID(p.orgID) != orgID {
 		panic(fmt.Sprintf("posthogtest: no project %d in organization %s", id, orgID))
 	}

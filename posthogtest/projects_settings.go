@@ -37,10 +37,10 @@ type EventIngestionRestriction struct {
 // AddEventIngestionRestriction adds an ingestion restriction to one of the
 // organization's projects. It panics if there is no such project (a
 // mistake in the test).
-func (s *Server) AddEventIngestionRestriction(orgID posthogapi.OrganizationID, projectID int64, r EventIngestionRestriction) {
+func (s *Server) AddEventIngestionRestriction(orgID posthogapi.OrganizationID, projectID posthogapi.ProjectID, r EventIngestionRestriction) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := areaState[projectsState](s).byID(projectID)
+	p := areaState[projectsState](s).byID(int64(projectID))
 	if p == nil || posthogapi.OrganizationID(p.orgID) != orgID {
 		panic(fmt.Sprintf("posthogtest: no project %d in organization %s", projectID, orgID))
 	}
@@ -48,7 +48,7 @@ func (s *Server) AddEventIngestionRestriction(orgID posthogapi.OrganizationID, p
 	if st.byProject == nil {
 		st.byProject = map[int64][]EventIngestionRestriction{}
 	}
-	st.byProject[projectID] = append(st.byProject[projectID], r)
+	st.byProject[int64(projectID)] = append(st.byProject[int64(projectID)], r)
 }
 
 func orEmpty(v []string) []string {

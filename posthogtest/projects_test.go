@@ -28,7 +28,7 @@ func TestProjectTokenActions(t *testing.T) {
 		t.Fatalf("seeded = %+v", p)
 	}
 
-	code, body := projectCall(t, s, handleProjectTokenAction(resetAPIToken), "PATCH", uuid.UUID(org), p.ID, "reset_token/", "")
+	code, body := projectCall(t, s, handleProjectTokenAction(resetAPIToken), "PATCH", uuid.UUID(org), int64(p.ID), "reset_token/", "")
 	if code != http.StatusOK || body["api_token"] == p.APIToken || !strings.HasPrefix(body["api_token"].(string), "phc_") {
 		t.Fatalf("reset_token: %d %v", code, body["api_token"])
 	}
@@ -37,27 +37,27 @@ func TestProjectTokenActions(t *testing.T) {
 	}
 
 	rotate := handleProjectTokenAction(rotateSecretToken)
-	_, body = projectCall(t, s, rotate, "PATCH", uuid.UUID(org), p.ID, "rotate_secret_token/", "")
+	_, body = projectCall(t, s, rotate, "PATCH", uuid.UUID(org), int64(p.ID), "rotate_secret_token/", "")
 	first, _ := body["secret_api_token"].(string)
 	if !strings.HasPrefix(first, "phs_") || body["secret_api_token_backup"] != nil {
 		t.Fatalf("first rotation: secret %v backup %v", body["secret_api_token"], body["secret_api_token_backup"])
 	}
-	_, body = projectCall(t, s, rotate, "PATCH", uuid.UUID(org), p.ID, "rotate_secret_token/", "")
+	_, body = projectCall(t, s, rotate, "PATCH", uuid.UUID(org), int64(p.ID), "rotate_secret_token/", "")
 	if body["secret_api_token_backup"] != first || body["secret_api_token"] == first {
 		t.Fatalf("second rotation: secret %v backup %v (first %s)", body["secret_api_token"], body["secret_api_token_backup"], first)
 	}
-	code, body = projectCall(t, s, handleProjectTokenAction(deleteSecretBackup), "PATCH", uuid.UUID(org), p.ID, "delete_secret_token_backup/", "")
+	code, body = projectCall(t, s, handleProjectTokenAction(deleteSecretBackup), "PATCH", uuid.UUID(org), int64(p.ID), "delete_secret_token_backup/", "")
 	if code != http.StatusOK || body["secret_api_token_backup"] != nil || body["secret_api_token"] == nil {
 		t.Fatalf("delete backup: %d secret %v backup %v", code, body["secret_api_token"], body["secret_api_token_backup"])
 	}
 
-	code, body = projectCall(t, s, handleProjectTokenAction(generateConversationsToken), "POST", uuid.UUID(org), p.ID, "generate_conversations_public_token/", "")
+	code, body = projectCall(t, s, handleProjectTokenAction(generateConversationsToken), "POST", uuid.UUID(org), int64(p.ID), "generate_conversations_public_token/", "")
 	cs, _ := body["conversations_settings"].(map[string]any)
 	if tok, _ := cs["widget_public_token"].(string); code != http.StatusOK || len(tok) != 43 {
 		t.Fatalf("conversations token: %d %v", code, body["conversations_settings"])
 	}
 
-	code, body = projectCall(t, s, handleProjectActivity, "GET", uuid.UUID(org), p.ID, "activity/?limit=2", "")
+	code, body = projectCall(t, s, handleProjectActivity, "GET", uuid.UUID(org), int64(p.ID), "activity/?limit=2", "")
 	results, _ := body["results"].([]any)
 	if code != http.StatusOK || body["total_count"] != float64(5) || len(results) != 2 {
 		t.Fatalf("activity: %d %v", code, body)
@@ -70,7 +70,7 @@ func TestProjectTokenActions(t *testing.T) {
 	if next, _ := body["next"].(string); !strings.Contains(next, "page=2") || !strings.Contains(next, "limit=2") || body["previous"] != nil {
 		t.Errorf("links: next %v previous %v", body["next"], body["previous"])
 	}
-	code, body = projectCall(t, s, handleProjectActivity, "GET", uuid.UUID(org), p.ID, "activity/?limit=2&page=3", "")
+	code, body = projectCall(t, s, handleProjectActivity, "GET", uuid.UUID(org), int64(p.ID), "activity/?limit=2&page=3", "")
 	results, _ = body["results"].([]any)
 	if code != http.StatusOK || len(results) != 1 || body["next"] != nil || !strings.Contains(body["previous"].(string), "page=2") {
 		t.Fatalf("activity page 3: %d %v", code, body)
@@ -80,7 +80,7 @@ func TestProjectTokenActions(t *testing.T) {
 	if oldest["field"] != "api_token" || oldest["before"] != p.APIToken {
 		t.Errorf("oldest change = %v", oldest)
 	}
-	if code, _ := projectCall(t, s, handleProjectActivity, "GET", uuid.UUID(org), p.ID, "activity/?page=0", ""); code != http.StatusBadRequest {
+	if code, _ := projectCall(t, s, handleProjectActivity, "GET", uuid.UUID(org), int64(p.ID), "activity/?page=0", ""); code != http.StatusBadRequest {
 		t.Errorf("page 0: %d", code)
 	}
 }
@@ -93,7 +93,7 @@ func TestProjectTokenActionsNeedAdmin(t *testing.T) {
 	s.mu.Lock()
 	s.defOrg.membership(s.defUser).level = LevelMember
 	s.mu.Unlock()
-	code, body := projectCall(t, s, handleProjectTokenAction(resetAPIToken), "PATCH", uuid.UUID(org), p.ID, "reset_token/", "")
+	code, body := projectCall(t, s, handleProjectTokenAction(resetAPIToken), "PATCH", uuid.UUID(org), int64(p.ID), "reset_token/", "")
 	if code != http.StatusForbidden || body["detail"] != "You don't have sufficient permissions in the project." {
 		t.Errorf("member reset_token: %d %v", code, body)
 	}
@@ -110,12 +110,12 @@ func TestProjectDemoData(t *testing.T) {
 	defer s.Close()
 	org := s.DefaultOrganization().ID
 	p := s.AddProject(org, "Demo")
-	_, body := projectCall(t, s, handleProjectDemoData, "GET", uuid.UUID(org), p.ID, "is_generating_demo_data/", "")
+	_, body := projectCall(t, s, handleProjectDemoData, "GET", uuid.UUID(org), int64(p.ID), "is_generating_demo_data/", "")
 	if body["is_generating_demo_data"] != false {
 		t.Errorf("before = %v", body)
 	}
 	s.SetProjectGeneratingDemoData(org, p.ID, true)
-	_, body = projectCall(t, s, handleProjectDemoData, "GET", uuid.UUID(org), p.ID, "is_generating_demo_data/", "")
+	_, body = projectCall(t, s, handleProjectDemoData, "GET", uuid.UUID(org), int64(p.ID), "is_generating_demo_data/", "")
 	if len(body) != 1 || body["is_generating_demo_data"] != true {
 		t.Errorf("after = %v", body)
 	}
@@ -130,17 +130,17 @@ func TestProjectChangeOrganization(t *testing.T) {
 
 	other := s.AddUser(UserSeed{Email: "other@example.com"})
 	foreign := s.AddOrganization("Foreign", other.UUID)
-	code, body := projectCall(t, s, handleProjectChangeOrg, "POST", uuid.UUID(org), p.ID, "change_organization/", `{"organization_id": "`+foreign.ID.String()+`"}`)
+	code, body := projectCall(t, s, handleProjectChangeOrg, "POST", uuid.UUID(org), int64(p.ID), "change_organization/", `{"organization_id": "`+foreign.ID.String()+`"}`)
 	if code != http.StatusBadRequest || body["detail"] != "You must be a member of the target organization to move a project." || body["attr"] != nil {
 		t.Errorf("foreign target: %d %v", code, body)
 	}
 	s.AddMember(foreign.ID, s.DefaultUser().UUID, LevelMember)
-	code, body = projectCall(t, s, handleProjectChangeOrg, "POST", uuid.UUID(org), p.ID, "change_organization/", `{"organization_id": "`+foreign.ID.String()+`"}`)
+	code, body = projectCall(t, s, handleProjectChangeOrg, "POST", uuid.UUID(org), int64(p.ID), "change_organization/", `{"organization_id": "`+foreign.ID.String()+`"}`)
 	if code != http.StatusBadRequest || !strings.Contains(body["detail"].(string), "admin of both") {
 		t.Errorf("member of target: %d %v", code, body)
 	}
 
-	code, body = projectCall(t, s, handleProjectChangeOrg, "POST", uuid.UUID(org), p.ID, "change_organization/", `{"organization_id": "`+target.ID.String()+`"}`)
+	code, body = projectCall(t, s, handleProjectChangeOrg, "POST", uuid.UUID(org), int64(p.ID), "change_organization/", `{"organization_id": "`+target.ID.String()+`"}`)
 	if code != http.StatusOK || body["organization"] != target.ID.String() {
 		t.Fatalf("move: %d %v", code, body)
 	}
@@ -153,7 +153,7 @@ func TestProjectChangeOrganization(t *testing.T) {
 	if len(fromJSON["projects"].([]any)) != 0 || len(toJSON["projects"].([]any)) != 1 || len(toJSON["teams"].([]any)) != 1 {
 		t.Errorf("organization lists: from %v, to %v / %v", fromJSON["projects"], toJSON["projects"], toJSON["teams"])
 	}
-	if code, _ := projectCall(t, s, handleProjectDemoData, "GET", uuid.UUID(org), p.ID, "is_generating_demo_data/", ""); code != http.StatusNotFound {
+	if code, _ := projectCall(t, s, handleProjectDemoData, "GET", uuid.UUID(org), int64(p.ID), "is_generating_demo_data/", ""); code != http.StatusNotFound {
 		t.Errorf("project under its old organization: %d, want 404", code)
 	}
 }
@@ -192,12 +192,12 @@ func TestProjectSettingValidation(t *testing.T) {
 		{`{"correlation_config": []}`, "correlation_config", "not_a_dict"},
 		{`{"test_account_filters": {}}`, "test_account_filters", "not_a_list"},
 	} {
-		code, body := projectCall(t, s, handleProjectUpdate, "PATCH", uuid.UUID(org), p.ID, "", tc.body)
+		code, body := projectCall(t, s, handleProjectUpdate, "PATCH", uuid.UUID(org), int64(p.ID), "", tc.body)
 		if code != http.StatusBadRequest || body["attr"] != tc.attr || body["code"] != tc.code || body["type"] != "validation_error" {
 			t.Errorf("%s: %d %v, want attr %s code %s", tc.body, code, body, tc.attr, tc.code)
 		}
 	}
-	code, body := projectCall(t, s, handleProjectUpdate, "PATCH", uuid.UUID(org), p.ID, "", `{"session_recording_sample_rate": 0.1, "week_start_day": 0, "timezone": "Asia/Kolkata", "business_model": ""}`)
+	code, body := projectCall(t, s, handleProjectUpdate, "PATCH", uuid.UUID(org), int64(p.ID), "", `{"session_recording_sample_rate": 0.1, "week_start_day": 0, "timezone": "Asia/Kolkata", "business_model": ""}`)
 	if code != http.StatusOK || body["session_recording_sample_rate"] != "0.10" || body["week_start_day"] != float64(0) ||
 		body["timezone"] != "Asia/Kolkata" || body["business_model"] != "" {
 		t.Errorf("valid settings: %d %v", code, body)
@@ -209,11 +209,11 @@ func TestProjectCompleteOnboardingErrorShape(t *testing.T) {
 	defer s.Close()
 	org := s.DefaultOrganization().ID
 	p := s.AddProject(org, "Web")
-	code, body := projectCall(t, s, handleProjectIntent(true), "PATCH", uuid.UUID(org), p.ID, "complete_product_onboarding/", `{}`)
+	code, body := projectCall(t, s, handleProjectIntent(true), "PATCH", uuid.UUID(org), int64(p.ID), "complete_product_onboarding/", `{}`)
 	if code != http.StatusBadRequest || len(body) != 1 || body["error"] != "product_type is required" {
 		t.Errorf("complete without product: %d %v", code, body)
 	}
-	code, body = projectCall(t, s, handleProjectIntent(false), "PATCH", uuid.UUID(org), p.ID, "add_product_intent/", `{}`)
+	code, body = projectCall(t, s, handleProjectIntent(false), "PATCH", uuid.UUID(org), int64(p.ID), "add_product_intent/", `{}`)
 	if code != http.StatusBadRequest || body["attr"] != "product_type" || body["code"] != "required" {
 		t.Errorf("intent without product: %d %v", code, body)
 	}

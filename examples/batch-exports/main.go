@@ -200,12 +200,12 @@ func seedDemo(ctx context.Context, env *exampleenv.Env) error {
 	demo := []struct {
 		name        string
 		cfg         posthogapi.DestinationConfig
-		integration int64
+		integration posthogapi.ProjectIntegrationID
 		interval    posthogapi.BatchExportInterval
 		runs        []string
 	}{
-		{"events to AWS S3", posthogapi.AwsS3Config{BucketName: "analytics", Region: "eu-west-1", Prefix: "events/", FileFormat: "Parquet", Compression: "zstd"}, awsS3, posthogapi.IntervalHour, []string{"Completed", "Completed"}},
-		{"persons to Postgres", posthogapi.PostgresConfig{Database: "posthog", Schema: "exports"}, postgres, posthogapi.IntervalDay, []string{"Completed", "Failed"}},
+		{"events to AWS S3", posthogapi.AwsS3Config{BucketName: "analytics", Region: "eu-west-1", Prefix: "events/", FileFormat: "Parquet", Compression: "zstd"}, posthogapi.ProjectIntegrationID(int64(awsS3)), posthogapi.IntervalHour, []string{"Completed", "Completed"}},
+		{"persons to Postgres", posthogapi.PostgresConfig{Database: "posthog", Schema: "exports"}, posthogapi.ProjectIntegrationID(int64(postgres)), posthogapi.IntervalDay, []string{"Completed", "Failed"}},
 		{"staging copy", posthogapi.NoOpConfig{}, 0, posthogapi.IntervalEvery5Minutes, nil},
 	}
 	for _, d := range demo {

@@ -281,7 +281,7 @@ func findOrganization(ctx context.Context, c *posthogapi.Client, nameOrID string
 // with -reuse the existing one of that name.
 func (p *provisioner) project(ctx context.Context, org *posthogapi.Organization) error {
 	if p.st.ProjectID != 0 {
-		proj, err := p.c.Projects.Get(ctx, org.ID, p.st.ProjectID)
+		proj, err := p.c.Projects.Get(ctx, org.ID, posthogapi.ProjectID(p.st.ProjectID))
 		if errors.Is(err, posthogapi.ErrNotFound) {
 			return fmt.Errorf("project %d recorded in %s is gone; remove %s to start over", p.st.ProjectID, p.cfg.statePath, p.cfg.statePath)
 		}
@@ -295,10 +295,10 @@ func (p *provisioner) project(ctx context.Context, org *posthogapi.Organization)
 	var apiErr *posthogapi.APIError
 	switch {
 	case err == nil:
-		p.st.ProjectID, p.st.Project, p.st.ProjectCreated = proj.ID, proj.Name, true
+		p.st.ProjectID, p.st.Project, p.st.ProjectCreated = int64(proj.ID), proj.Name, true
 		fmt.Fprintf(p.out, "Created project %q (%d) in %s.\n", proj.Name, proj.ID, org.Name)
 		if p.connect != nil {
-			p.connect(proj.ID)
+			p.connect(int64(proj.ID))
 		}
 		return nil
 	case errors.Is(err, posthogapi.ErrConflict):
@@ -309,7 +309,7 @@ func (p *provisioner) project(ctx context.Context, org *posthogapi.Organization)
 		if !p.cfg.reuse {
 			return fmt.Errorf("a project named %q already exists in %s (ID %d): pass -reuse to provision into it, or choose another -project", existing.Name, org.Name, existing.ID)
 		}
-		p.st.ProjectID, p.st.Project, p.st.ProjectCreated = existing.ID, existing.Name, false
+		p.st.ProjectID, p.st.Project, p.st.ProjectCreated = int64(existing.ID), existing.Name, false
 		fmt.Fprintf(p.out, "Reusing the existing project %q (%d) in %s (-cleanup will leave it in place).\n", existing.Name, existing.ID, org.Name)
 		return nil
 	case errors.Is(err, posthogapi.ErrPermissionDenied) && errors.As(err, &apiErr) && strings.Contains(apiErr.Detail, "maximum limit of allowed projects"):
@@ -470,7 +470,7 @@ func (p *provisioner) export(ctx context.Context) error {
 	if name == "" {
 		name = p.st.Project + " to S3"
 	}
-	for be, err := range p.c.ProjectBatchExports.All(ctx, project, nil) {
+	for be, err := range p.c.ProjectBatchExports.All(ctx, posthogapi.ProjectID(project), nil) {
 		if err != nil {
 			return fmt.Errorf("batch exports of project %d: %w", project, err)
 		}
@@ -481,7 +481,7 @@ func (p *provisioner) export(ctx context.Context) error {
 	}
 	var integration *posthogapi.ProjectIntegration
 	opts := &posthogapi.ProjectIntegrationListOptions{Kind: posthogapi.ProjectIntegrationAWSS3}
-	for in, err := range p.c.Integrations.AllForProject(ctx, project, opts) {
+	for in, err := range p.c.Integrations.AllForProject(ctx, posthogapi.ProjectID(project), opts) {
 		if err != nil {
 			return fmt.Errorf("integrations of project %d: %w", project, err)
 		}
@@ -496,7 +496,7 @@ func (p *provisioner) export(ctx context.Context) error {
 	}
 	dest := posthogapi.NewBatchExportDestination(posthogapi.AwsS3Config{BucketName: p.cfg.bucket, Region: p.cfg.region, Prefix: p.cfg.prefix})
 	dest.IntegrationID = posthogapi.NewNullable(integration.ID)
-	be, err := p.c.ProjectBatchExports.Create(ctx, project, &posthogapi.BatchExportCreate{
+	be, err := p.c.ProjectBatchExports.Create(ctx, posthogapi.ProjectID(project), &posthogapi.BatchExportCreate{
 		Name: name, Destination: dest, Interval: posthogapi.IntervalDay,
 	})
 	if err != nil {
@@ -542,7 +542,7 @@ func cleanupRun(ctx context.Context, c *posthogapi.Client, path string, stdout, 
 		var be posthogapi.BatchExport
 		err := be.ID.UnmarshalText([]byte(st.ExportID))
 		if err == nil {
-			err = gone(c.ProjectBatchExports.Delete(ctx, st.ProjectID, be.ID))
+			err = gone(c.ProjectBatchExports.Delete(ctx, posthogapi.ProjectID(st.ProjectID), be.ID))
 		}
 		step(fmt.Sprintf("Batch export %q", st.Export), err)
 	}
@@ -574,7 +574,7 @@ func cleanupRun(ctx context.Context, c *posthogapi.Client, path string, stdout, 
 		step("Invite for "+inv.Email, err)
 	}
 	if st.ProjectCreated {
-		step(fmt.Sprintf("Project %q (%d)", st.Project, st.ProjectID), gone(c.Projects.Delete(ctx, org.ID, st.ProjectID)))
+		step(fmt.Sprintf("Project %q (%d)", st.Project, st.ProjectID), gone(c.Projects.Delete(ctx, org.ID, posthogapi.ProjectID(st.ProjectID))))
 	} else if st.ProjectID != 0 {
 		fmt.Fprintf(stdout, "Project %q (%d): left in place (it existed before; -reuse).\n", st.Project, st.ProjectID)
 	}
@@ -667,7 +667,7 @@ func demo(ctx context.Context, env *exampleenv.Env, cfg config, stdout, stderr i
 		cfg.bucket = "acme-analytics"
 	}
 	connect := func(project int64) {
-		env.Server.SeedIntegration(project, posthogtest.IntegrationAWSS3, "acme-aws")
+		env.Server.SeedIntegration(posthogapi.ProjectID(project), posthogtest.IntegrationAWSS3, "acme-aws")
 		fmt.Fprintln(stdout, "(demo: an AWS S3 integration is connected to the new project, as you would in PostHog's UI)")
 	}
 	if code := provisionRun(ctx, env.Client, cfg, connect, stdout, stderr); code != exitOK {

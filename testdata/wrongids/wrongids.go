@@ -11,7 +11,8 @@ import (
 )
 
 func offboard(ctx context.Context, c *posthogapi.Client, org posthogapi.OrganizationID, m *posthogapi.OrganizationMember,
-	role *posthogapi.Role, rm *posthogapi.RoleMembership, inv *posthogapi.OrganizationInvite, p *posthogapi.Project) {
+	role *posthogapi.Role, rm *posthogapi.RoleMembership, inv *posthogapi.OrganizationInvite, p *posthogapi.Project,
+	integ *posthogapi.ProjectIntegration) {
 	// The right IDs.
 	_, _ = c.Members.GetByEmail(ctx, org, m.User.Email)
 	_, _ = c.Roles.ListForUser(ctx, org, m.User.UUID)
@@ -40,6 +41,9 @@ func offboard(ctx context.Context, c *posthogapi.Client, org posthogapi.Organiza
 	_, _ = c.Roles.AddUser(ctx, org, role.ID, m.ID)                   // ERROR organization membership ID for the user's UUID
 	_, _ = c.Projects.Get(ctx, org, p.ID)                             // right
 	_, _ = c.ProjectBatchExports.List(ctx, p.ID, nil)                 // right
+	_, _ = c.Integrations.GetForProject(ctx, p.ID, integ.ID)          // right
+	_, _ = c.Integrations.GetForProject(ctx, integ.ID, p.ID)          // ERROR project and integration swapped
+	_, _ = c.ProjectBatchExports.List(ctx, integ.ID, nil)             // ERROR integration ID for the project ID
 	_, _ = c.Organizations.Get(ctx, role.ID)                          // ERROR role ID for the organization ID
 	_, _ = c.Members.GetByEmail(ctx, posthogapi.OrganizationID{}, "") // right to the compiler; refused before sending (nil UUID)
 }
