@@ -477,15 +477,7 @@ func (rc *reqCtx) batchExportFromPath() *batchExport {
 	if o == nil {
 		return nil
 	}
-	id, err := uuid.Parse(rc.r.PathValue("id"))
-	var be *batchExport
-	if err == nil {
-		be = areaState[batchExportsState](rc.s).find(o.id, id)
-	}
-	if be == nil {
-		rc.notFound()
-	}
-	return be
+	return fromPath(rc, "id", func(id uuid.UUID) *batchExport { return areaState[batchExportsState](rc.s).find(o.id, id) })
 }
 
 func handleBatchExportGet(rc *reqCtx) {

@@ -183,15 +183,7 @@ func (s *Server) findDomain(o *org, id uuid.UUID) *orgDomain {
 // PostHog: posthog/api/organization_domain.py OrganizationDomainViewset
 // (domains of the organization in the path).
 func (rc *reqCtx) domainFromPath(o *org) *orgDomain {
-	id, err := uuid.Parse(rc.r.PathValue("id"))
-	var d *orgDomain
-	if err == nil {
-		d = rc.s.findDomain(o, id)
-	}
-	if d == nil {
-		rc.notFound()
-	}
-	return d
+	return fromPath(rc, "id", func(id uuid.UUID) *orgDomain { return rc.s.findDomain(o, id) })
 }
 
 func handleDomainList(rc *reqCtx) {

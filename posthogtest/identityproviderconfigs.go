@@ -197,15 +197,7 @@ func (s *Server) findIdPConfig(o *org, id uuid.UUID) *idpConfig {
 // PostHog: posthog/api/identity_provider_config.py
 // IdentityProviderConfigViewSet (configs of the organization in the path).
 func (rc *reqCtx) idpFromPath(o *org) *idpConfig {
-	id, err := uuid.Parse(rc.r.PathValue("id"))
-	var c *idpConfig
-	if err == nil {
-		c = rc.s.findIdPConfig(o, id)
-	}
-	if c == nil {
-		rc.notFound()
-	}
-	return c
+	return fromPath(rc, "id", func(id uuid.UUID) *idpConfig { return rc.s.findIdPConfig(o, id) })
 }
 
 func handleIdPList(rc *reqCtx) {

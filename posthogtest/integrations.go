@@ -128,15 +128,18 @@ func (rc *reqCtx) integrationFromPath() (*orgIntegration, *membership) {
 	if o == nil {
 		return nil, nil
 	}
-	if id, err := uuid.Parse(rc.r.PathValue("id")); err == nil {
+	in := fromPath(rc, "id", func(id uuid.UUID) *orgIntegration {
 		for _, in := range areaState[integrationsState](rc.s).items {
 			if in.id == id && in.org == o {
-				return in, m
+				return in
 			}
 		}
+		return nil
+	})
+	if in == nil {
+		return nil, nil
 	}
-	rc.notFound()
-	return nil, nil
+	return in, m
 }
 
 func handleIntegrationGet(rc *reqCtx) {

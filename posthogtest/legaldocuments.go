@@ -144,15 +144,14 @@ func (rc *reqCtx) legalOrg() *org {
 // PostHog: products/legal_documents/backend/presentation/views.py
 // (documents of the organization; a non-UUID id is a 404).
 func (rc *reqCtx) legalDocFromPath(o *org) *legalDoc {
-	if id, err := uuid.Parse(rc.r.PathValue("id")); err == nil {
+	return fromPath(rc, "id", func(id uuid.UUID) *legalDoc {
 		for _, d := range areaState[legalState](rc.s).orgDocs(o.id) {
 			if d.id == id {
 				return d
 			}
 		}
-	}
-	rc.notFound()
-	return nil
+		return nil
+	})
 }
 
 func handleLegalDocumentList(rc *reqCtx) {

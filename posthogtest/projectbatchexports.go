@@ -103,16 +103,12 @@ func (rc *reqCtx) teamProjectFromPath() (*org, *project) {
 // when it is unknown, deleted or in another project.
 // PostHog: TeamAndOrgViewSetMixin._filter_queryset_by_parents_lookups.
 func (rc *reqCtx) projectExport(o *org, p *project, name string) *batchExport {
-	id, err := uuid.Parse(rc.r.PathValue(name))
-	var be *batchExport
-	if err == nil {
-		be = areaState[batchExportsState](rc.s).find(o.id, id)
-	}
-	if be == nil || be.teamID != p.id {
-		rc.notFound()
+	return fromPath(rc, name, func(id uuid.UUID) *batchExport {
+		if be := areaState[batchExportsState](rc.s).find(o.id, id); be != nil && be.teamID == p.id {
+			return be
+		}
 		return nil
-	}
-	return be
+	})
 }
 
 // withProjectBatchExport serves an organization-level handler for an export
@@ -499,16 +495,14 @@ func (rc *reqCtx) backfillFromPath() *batchExportBackfill {
 	if be == nil {
 		return nil
 	}
-	id, err := uuid.Parse(rc.r.PathValue("id"))
-	if err == nil {
+	return fromPath(rc, "id", func(id uuid.UUID) *batchExportBackfill {
 		for _, bf := range areaState[projectBatchExportsState](rc.s).backfills {
 			if bf.id == id && bf.export == be {
 				return bf
 			}
 		}
-	}
-	rc.notFound()
-	return nil
+		return nil
+	})
 }
 
 func handleProjectBackfillGet(rc *reqCtx) {

@@ -246,15 +246,7 @@ func (s *Server) mustProxyRecord(orgID, id uuid.UUID) *proxyRecord {
 // PostHog: posthog/api/proxy_record.py ProxyRecordViewset (records of the
 // organization in the path).
 func (rc *reqCtx) proxyRecordIn(o *org) *proxyRecord {
-	id, err := uuid.Parse(rc.r.PathValue("id"))
-	var r *proxyRecord
-	if err == nil {
-		r = areaState[proxyState](rc.s).find(o.id, id)
-	}
-	if r == nil {
-		rc.notFound()
-	}
-	return r
+	return fromPath(rc, "id", func(id uuid.UUID) *proxyRecord { return areaState[proxyState](rc.s).find(o.id, id) })
 }
 
 // adminProxyRecord resolves the organization and the record for a write:

@@ -150,16 +150,14 @@ func roleJSON(o *org, r *role) map[string]any {
 // PostHog: ee/api/rbac/role.py RoleViewSet (roles of the organization in
 // the path).
 func (rc *reqCtx) roleFromPath(o *org, name string) *role {
-	id, err := uuid.Parse(rc.r.PathValue(name))
-	if err == nil {
+	return fromPath(rc, name, func(id uuid.UUID) *role {
 		for _, r := range areaState[roleState](rc.s).orgRoles(o) {
 			if r.id == id {
 				return r
 			}
 		}
-	}
-	rc.notFound()
-	return nil
+		return nil
+	})
 }
 
 func handleRoleList(rc *reqCtx) {

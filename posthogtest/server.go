@@ -453,3 +453,17 @@ func typedIDs[T ~[16]byte](ids []uuid.UUID) []T {
 	}
 	return out
 }
+
+// fromPath resolves the UUID in the path value name with find. A value that
+// is not a UUID, or that find does not know, answers 404 "Not found." and
+// gives nil, as DRF's get_object_or_404 does for a viewset's queryset.
+func fromPath[T any](rc *reqCtx, name string, find func(uuid.UUID) *T) *T {
+	var v *T
+	if id, err := uuid.Parse(rc.r.PathValue(name)); err == nil {
+		v = find(id)
+	}
+	if v == nil {
+		rc.notFound()
+	}
+	return v
+}
