@@ -286,7 +286,9 @@ func TestProjectsE2EPermissions(t *testing.T) {
 	if err != nil || got.EffectiveMembershipLevel == nil || *got.EffectiveMembershipLevel != posthogapi.MembershipLevelMember {
 		t.Fatalf("member get: %+v, %v", got, err)
 	}
-	if _, err := c.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Renamed by member")}); err != nil {
+	// A plain member may change only the member-safe settings (see
+	// TestFidelityDec10_MembersCannotChangeAdminSettings).
+	if _, err := c.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{ProjectSettings: posthogapi.ProjectSettings{SessionRecordingOptIn: posthogapi.Ptr(true)}}); err != nil {
 		t.Errorf("member update: %v", err)
 	}
 	var se *posthogapi.ScopeError
