@@ -293,6 +293,12 @@ func (s *OrganizationsService) get(ctx context.Context, id string) (*Organizatio
 // self-hosted instances without multi-organization support PostHog answers
 // 403.
 //
+// PostHog creates the organization's first project with it (named
+// "Default project"; the answer lists it in Projects and Teams). A program
+// that then creates "its" project creates a second one, which a plan
+// without multiple projects refuses (403 from Projects.Create): configure
+// the first project with Projects.Update instead.
+//
 // API: POST /api/organizations/ (scope organization:write)
 func (s *OrganizationsService) Create(ctx context.Context, org *OrganizationCreate) (*Organization, error) {
 	if err := org.validate(); err != nil {

@@ -227,3 +227,27 @@ func TestE2EMemberLevelRules(t *testing.T) {
 		t.Errorf("self removal: %v", err)
 	}
 }
+
+func TestFidelityDec09_OrganizationCreateBootstrapsProject(t *testing.T) {
+	srv, c := newServerClient(t, "organization:write", "project:write")
+	ctx := context.Background()
+	created, err := c.Organizations.Create(ctx, &posthogapi.OrganizationCreate{Name: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	projects := srv.Projects(created.ID)
+	if len(projects) != 1 || len(created.Projects) != 1 || len(created.Teams) != 1 ||
+		created.Projects[0].ID != projects[0].ID {
+		t.Fatalf("a new organization has projects %+v (answer: %+v, teams %+v), want its first one", projects, created.Projects, created.Teams)
+	}
+	// On a plan without multiple projects, creating "its" project is the
+	// second one: refused, as on PostHog.
+	_, err = c.Projects.Create(ctx, created.ID, &posthogapi.ProjectCreate{Name: "Its project"})
+	if !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("second project on a free plan: %v, want ErrPermissionDenied", err)
+	}
+	// The first project is there to configure instead.
+	if _, err := c.Projects.Update(ctx, created.ID, projects[0].ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Its project")}); err != nil {
+		t.Errorf("rename the first project: %v", err)
+	}
+}

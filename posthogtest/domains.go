@@ -63,8 +63,6 @@ type domainState struct {
 	withheld map[uuid.UUID]domainFeatures
 	// legacy: SAML and SCIM on domains (WithLegacyDomainSSO).
 	legacy bool
-	// enforceVerified lists the organizations with enforce_verified_domains on.
-	enforceVerified map[uuid.UUID]bool
 }
 
 type domainFeatures struct {
@@ -338,7 +336,7 @@ func handleDomainDelete(rc *reqCtx) {
 		return
 	}
 	st := areaState[domainState](rc.s)
-	if !st.legacy && d.verifiedAt != nil && st.enforceVerified[o.id] && !rc.s.verifiedDomainAdmits(o, d, rc.user.email) {
+	if !st.legacy && d.verifiedAt != nil && o.enforceVerifiedDomains && !rc.s.verifiedDomainAdmits(o, d, rc.user.email) {
 		// PostHog: organization_domain.py OrganizationDomainViewset.destroy
 		// (newest): with enforce_verified_domains on, deleting the domain that
 		// admits the acting user is refused.

@@ -116,6 +116,12 @@ func handleOrgCreate(rc *reqCtx) {
 	settings.pluginsAccessLevel, settings.metadataInstanceTag, settings.isActive = created.pluginsAccessLevel, created.metadataInstanceTag, created.isActive
 	*created = settings
 	rc.user.currentOrg = created
+	// PostHog: posthog/api/organization.py OrganizationSerializer.create
+	// calls posthog/models/organization.py OrganizationManager.bootstrap,
+	// which creates the organization's first project (with its main
+	// environment) and the owner's membership together.
+	p := rc.s.addProject(created, rc.s.defaultProjectName(created), nil)
+	rc.logProjectActivity(p, "created", nil)
 	rc.json(http.StatusCreated, orgJSON(created, rc.user))
 }
 

@@ -139,6 +139,10 @@ func (s *Server) AddUser(seed UserSeed) User {
 
 // AddOrganization adds an organization owned by the user with the given
 // UUID (the default user when owner is uuid.Nil).
+//
+// The organization has no project (as one whose projects were deleted),
+// unlike one created through the API, which PostHog creates with its first
+// project; add projects with AddProject.
 func (s *Server) AddOrganization(name string, owner posthogapi.UserUUID) Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()
