@@ -85,6 +85,14 @@
 //	  unique default name
 //	projects: plan limit 403 on create and PUT, posthog/api/project.py PremiumMultiProjectPermission
 //	  one demo project, at most 2000              .has_permission, MAX_ALLOWED_PROJECTS_PER_ORG
+//	projects: who may create (plan limit, then  posthog/api/project.py ProjectViewSet
+//	  admins or members_can_create_projects),     .dangerously_get_permissions; posthog/permissions.py
+//	  first project of a new organization         UserCanCreateProjectPermission;
+//	                                              posthog/models/organization.py
+//	                                              OrganizationManager.bootstrap
+//	projects: admin-only settings (update and   posthog/api/team/settings_validation.py
+//	  create), primary_dashboard not on create,   validate_team_attrs; posthog/api/team/team_config.py
+//	  errors_to_ignore at most 300 characters     TEAM_CONFIG_ADMIN_FIELDS_SET
 //	projects: PATCH needs project:write, actions posthog/api/project.py ProjectViewSet
 //	  (activity, tokens, product intents,         (dangerously_get_required_scopes and the actions);
 //	  change_organization), settings              posthog/api/team.py
@@ -127,6 +135,9 @@
 //	proxy records: plan limit, states, no PUT/  posthog/api/proxy_record.py ProxyRecordViewset
 //	  PATCH (405), retry, diagnose cooldown,      (create, destroy, retry, diagnose)
 //	  200 {"success": true} on delete
+//	proxy record domains: trimmed, unique        posthog/api/proxy_record.py ProxyRecordSerializer;
+//	  across organizations and at most 64 in      posthog/models/proxy_record.py ProxyRecord
+//	  the database only (500 otherwise)
 //	legal documents: fields, one per type,      products/legal_documents/backend/presentation/views.py,
 //	  presigned download                          serializers.py
 //	personal API keys of the organization       posthog/api/organization_personal_api_key.py
