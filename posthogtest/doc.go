@@ -74,6 +74,9 @@
 //	  without a transaction (WithAtomicBulk-      posthog/settings/data_stores.py (no ATOMIC_REQUESTS)
 //	  Invites: all-or-nothing)
 //	delegate invites (201)                      posthog/api/organization_invite.py delegate
+//	people who join (invite acceptance,         posthog/models/organization_invite.py
+//	  AddMember) get the default role             OrganizationInvite.use; posthog/models/user.py
+//	                                              User.join
 //	roles: names unique per organization,       ee/api/rbac/role.py RoleSerializer, RoleViewSet,
 //	  created_by null when created by the API,    RoleMembershipSerializer, RoleMembershipViewSet
 //	  memberships of members only

@@ -580,7 +580,8 @@ func (s *Server) Invites(orgID posthogapi.OrganizationID) []Invite {
 // AcceptInvite accepts an invite as its invitee would in the browser: the
 // user with the invite's email (created from seed when there is none; the
 // seed's Email is ignored) joins the organization at the invite's level,
-// and the invite and any other invite for that address are deleted. It
+// and the invite and any other invite for that address are deleted; the
+// organization's default role, if it has one, is given to them. It
 // panics if there is no such invite, if it has expired, or if the user is
 // already a member, as PostHog refuses those.
 func (s *Server) AcceptInvite(orgID posthogapi.OrganizationID, inviteID posthogapi.InviteID, seed UserSeed) Member {
@@ -617,7 +618,9 @@ func (s *Server) AcceptInvite(orgID posthogapi.OrganizationID, inviteID posthoga
 		}
 		u = s.addUser(seed)
 	}
-	m := s.addMembership(o, u, inv.level)
+	// PostHog: posthog/models/organization_invite.py OrganizationInvite.use
+	// calls User.join.
+	m := s.join(o, u, inv.level)
 	s.deleteInvites(o, inv.email, nil)
 	return Member{ID: posthogapi.MembershipID(m.id), User: u.public(), Level: posthogapi.MembershipLevel(m.level)}
 }

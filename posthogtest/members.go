@@ -220,6 +220,25 @@ func (s *Server) removeMembership(o *org, m *membership) {
 // removed member.
 var onMemberRemoved []func(*Server, *org, *membership)
 
+// onMemberJoined hooks let other areas (roles) give a user who joins an
+// organization what PostHog gives them.
+var onMemberJoined []func(*Server, *org, *membership)
+
+// join makes u a member of o at level as PostHog's User.join does: the
+// membership, then the organization's default role (hooks). A user who is
+// already a member keeps the membership, at the new level.
+// PostHog: posthog/models/user.py User.join.
+func (s *Server) join(o *org, u *user, level int) *membership {
+	if m := o.membership(u); m != nil {
+		return s.addMembership(o, u, level)
+	}
+	m := s.addMembership(o, u, level)
+	for _, hook := range onMemberJoined {
+		hook(s, o, m)
+	}
+	return m
+}
+
 func handleMemberScopedKeys(rc *reqCtx) {
 	o, _, target := rc.memberTarget()
 	if target == nil {

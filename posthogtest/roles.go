@@ -13,6 +13,28 @@ import (
 func init() {
 	areaRegistrations = append(areaRegistrations, registerRoles)
 	onMemberRemoved = append(onMemberRemoved, dropRoleMemberships)
+	onMemberJoined = append(onMemberJoined, giveDefaultRole)
+}
+
+// giveDefaultRole adds a joining member to the organization's default role
+// (default_role_id), when it names one of its roles.
+// PostHog: posthog/models/user.py User.join (RoleMembership for
+// organization.default_role).
+func giveDefaultRole(s *Server, o *org, m *membership) {
+	if o.defaultRoleID == nil {
+		return
+	}
+	id, err := uuid.Parse(*o.defaultRoleID)
+	if err != nil {
+		return
+	}
+	for _, r := range areaState[roleState](s).orgRoles(o) {
+		if r.id == id {
+			now := s.now()
+			r.members = append(r.members, &roleMembership{id: s.newID(), roleID: r.id, member: m, joinedAt: now, updatedAt: now})
+			return
+		}
+	}
 }
 
 func registerRoles(s *Server) {

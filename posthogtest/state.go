@@ -154,7 +154,9 @@ func (s *Server) AddOrganization(name string, owner posthogapi.UserUUID) Organiz
 }
 
 // AddMember makes the user a member of the organization at level (1 member,
-// 8 admin, 15 owner).
+// 8 admin, 15 owner), as joining does: a new member is given the
+// organization's default role, if it has one. For a user who is already a
+// member, it changes the level only.
 func (s *Server) AddMember(orgID posthogapi.OrganizationID, userUUID posthogapi.UserUUID, level posthogapi.MembershipLevel) Member {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -162,7 +164,7 @@ func (s *Server) AddMember(orgID posthogapi.OrganizationID, userUUID posthogapi.
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
-	m := s.addMembership(o, s.mustUser(uuid.UUID(userUUID)), int(level))
+	m := s.join(o, s.mustUser(uuid.UUID(userUUID)), int(level))
 	return Member{ID: posthogapi.MembershipID(m.id), User: m.user.public(), Level: posthogapi.MembershipLevel(m.level)}
 }
 
