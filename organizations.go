@@ -238,11 +238,13 @@ func (u *OrganizationUpdate) validate() error {
 	return nil
 }
 
+// checkOrgName checks a name as PostHog does, after trimming surrounding
+// space (which PostHog strips before storing it).
 func checkOrgName(name string) error {
 	switch n := len([]rune(strings.TrimSpace(name))); {
 	case n == 0:
 		return fmt.Errorf("%w: organization name is empty", ErrInvalidArgument)
-	case len([]rune(name)) > 64:
+	case n > 64:
 		return fmt.Errorf("%w: organization name is longer than 64 characters", ErrInvalidArgument)
 	}
 	return nil

@@ -3,6 +3,7 @@ package posthogapi_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -249,5 +250,27 @@ func TestFidelityDec09_OrganizationCreateBootstrapsProject(t *testing.T) {
 	// The first project is there to configure instead.
 	if _, err := c.Projects.Update(ctx, created.ID, projects[0].ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Its project")}); err != nil {
 		t.Errorf("rename the first project: %v", err)
+	}
+}
+
+func TestFidelityDec18_OrganizationNamesTrimmed(t *testing.T) {
+	srv, c := newServerClient(t, "organization:write")
+	ctx := context.Background()
+	created, err := c.Organizations.Create(ctx, &posthogapi.OrganizationCreate{Name: "  Acme  "})
+	if err != nil || created.Name != "Acme" {
+		t.Fatalf("create: %+v, %v", created, err)
+	}
+	updated, err := c.Organizations.Update(ctx, created.ID, &posthogapi.OrganizationUpdate{Name: posthogapi.Ptr(" Acme Inc ")})
+	if err != nil || updated.Name != "Acme Inc" {
+		t.Fatalf("update: %+v, %v", updated, err)
+	}
+	// 64 characters plus spaces fit: the limit applies after trimming.
+	if _, err := c.Organizations.Update(ctx, created.ID, &posthogapi.OrganizationUpdate{Name: posthogapi.Ptr(" " + strings.Repeat("a", 64) + " ")}); err != nil {
+		t.Errorf("64 characters with spaces: %v", err)
+	}
+	for _, o := range srv.Organizations() {
+		if o.ID == created.ID && o.Name != strings.Repeat("a", 64) {
+			t.Errorf("stored name %q", o.Name)
+		}
 	}
 }

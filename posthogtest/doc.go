@@ -77,9 +77,10 @@
 //	people who join (invite acceptance,         posthog/models/organization_invite.py
 //	  AddMember) get the default role             OrganizationInvite.use; posthog/models/user.py
 //	                                              User.join
-//	roles: names unique per organization,       ee/api/rbac/role.py RoleSerializer, RoleViewSet,
-//	  created_by null when created by the API,    RoleMembershipSerializer, RoleMembershipViewSet
-//	  memberships of members only
+//	roles: names trimmed and unique per         ee/api/rbac/role.py RoleSerializer, RoleViewSet,
+//	  organization ignoring case, created_by      RoleMembershipSerializer, RoleMembershipViewSet;
+//	  null when created by the API, memberships   newest home:
+//	  of members only                             products/access_control/backend/presentation/role.py
 //	role external references                    posthog/api/role_external_reference.py
 //	                                              RoleExternalReferenceViewSet;
 //	                                              posthog/models/role_external_reference.py

@@ -45,6 +45,24 @@ func (rc *reqCtx) stringField(f map[string]json.RawMessage, name string, require
 	return v, true
 }
 
+// charField reads a string field as DRF's CharField does with its default
+// trim_whitespace: the value is stripped first, then checked (blank, and
+// maxLen > 0 on the stripped value), and stored stripped.
+// PostHog: DRF rest_framework/fields.py CharField.to_internal_value and
+// run_validation.
+func (rc *reqCtx) charField(f map[string]json.RawMessage, name string, required bool, maxLen int) (string, bool) {
+	v, ok := rc.stringField(f, name, required, 0)
+	if !ok {
+		return "", false
+	}
+	v = strings.TrimSpace(v)
+	if maxLen > 0 && utf8.RuneCountInString(v) > maxLen {
+		rc.invalid("max_length", fmt.Sprintf("Ensure this field has no more than %d characters.", maxLen), name)
+		return "", false
+	}
+	return v, true
+}
+
 // emailField reads a required email address the way DRF's EmailField does:
 // 400 "required", "null", "blank", "max_length" (254) or invalid_input
 // "Enter a valid email address.". The domain part is lower-cased, as

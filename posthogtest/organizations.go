@@ -98,7 +98,9 @@ func handleOrgCreate(rc *reqCtx) {
 	if f == nil {
 		return
 	}
-	name, ok := rc.stringField(f, "name", true, 64)
+	// PostHog: posthog/api/organization.py OrganizationSerializer (name is
+	// the model's CharField(max_length=64): trimmed, then checked).
+	name, ok := rc.charField(f, "name", true, 64)
 	if !ok {
 		return
 	}
@@ -145,7 +147,7 @@ func handleOrgUpdate(put bool) handler {
 		}
 		next := *o
 		if _, present := f["name"]; present || put {
-			name, ok := rc.stringField(f, "name", true, 64)
+			name, ok := rc.charField(f, "name", true, 64)
 			if !ok {
 				return
 			}

@@ -96,8 +96,10 @@ func (s *Server) Roles(orgID posthogapi.OrganizationID) []Role {
 }
 
 // AddRole adds a role to the organization with the given users (who must
-// be members) as its members, and returns it. It panics if the organization
-// does not exist or a user is not a member (a mistake in the test).
+// be members) as its members, and returns it. The name is trimmed, as the
+// API trims it. It panics if the organization does not exist, a user is not
+// a member, or the organization has a role of that name already, ignoring
+// case (mistakes in the test, which the API would refuse).
 func (s *Server) AddRole(orgID posthogapi.OrganizationID, name string, members ...posthogapi.UserUUID) Role {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -106,6 +108,10 @@ func (s *Server) AddRole(orgID posthogapi.OrganizationID, name string, members .
 		panic("posthogtest: no organization " + orgID.String())
 	}
 	st := areaState[roleState](s)
+	name = strings.TrimSpace(name)
+	if st.roleNamed(o, name, nil) != nil {
+		panic("posthogtest: organization " + orgID.String() + " has a role named " + name)
+	}
 	now := s.now()
 	r := &role{id: s.newID(), name: name, createdAt: now, createdBy: s.defUser}
 	out := Role{ID: posthogapi.RoleID(r.id), Name: name}
@@ -194,21 +200,33 @@ func handleRoleList(rc *reqCtx) {
 	page(rc, out)
 }
 
-// roleName validates the name field as RoleSerializer does: required, at
-// most 200 characters, unique in the organization regardless of case.
-// PostHog: ee/api/rbac/role.py RoleSerializer.validate_name.
+// roleName validates the name field as RoleSerializer does: required,
+// trimmed (a CharField), at most 200 characters, unique in the organization
+// regardless of case, compared after trimming.
+// PostHog: ee/api/rbac/role.py RoleSerializer.validate_name (newest:
+// products/access_control/backend/presentation/role.py
+// RoleSerializer.validate_name).
 func (rc *reqCtx) roleName(o *org, f map[string]json.RawMessage, self *role) (string, bool) {
-	name, ok := rc.stringField(f, "name", true, 200)
+	name, ok := rc.charField(f, "name", true, 200)
 	if !ok {
 		return "", false
 	}
-	for _, r := range areaState[roleState](rc.s).orgRoles(o) {
-		if r != self && strings.EqualFold(r.name, name) {
-			rc.invalid("unique", "There is already a role with this name.", "name")
-			return "", false
-		}
+	if areaState[roleState](rc.s).roleNamed(o, name, self) != nil {
+		rc.invalid("unique", "There is already a role with this name.", "name")
+		return "", false
 	}
 	return name, true
+}
+
+// roleNamed returns the organization's role named name ignoring case,
+// other than self.
+func (st *roleState) roleNamed(o *org, name string, self *role) *role {
+	for _, r := range st.orgRoles(o) {
+		if r != self && strings.EqualFold(r.name, name) {
+			return r
+		}
+	}
+	return nil
 }
 
 func handleRoleCreate(rc *reqCtx) {

@@ -42,3 +42,30 @@ func TestRoleValidationAnswers(t *testing.T) {
 		t.Errorf("state = %+v", roles)
 	}
 }
+
+func TestFidelityDec16_RoleNamesTrimmedBeforeUniqueCheck(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	key := s.NewAPIKey("organization:write")
+	roles := "/api/organizations/" + s.DefaultOrganization().ID.String() + "/roles/"
+	st, b := areaDCall(t, s, key, "POST", roles, `{"name": "  Engineering "}`)
+	if st != 201 || b["name"] != "Engineering" {
+		t.Fatalf("create: %d %v", st, b)
+	}
+	st, b = areaDCall(t, s, key, "POST", roles, `{"name": " engineering "}`)
+	wantError(t, st, b, 400, "unique", "name")
+	// The length limit applies to the trimmed name.
+	if st, b = areaDCall(t, s, key, "POST", roles, `{"name": " `+strings.Repeat("r", 200)+` "}`); st != 201 {
+		t.Errorf("200 characters with spaces: %d %v", st, b)
+	}
+	// The seeding helper trims and refuses the same duplicate.
+	if r := s.AddRole(s.DefaultOrganization().ID, " Ops "); r.Name != "Ops" {
+		t.Errorf("seeded name %q", r.Name)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("AddRole accepted a duplicate name")
+		}
+	}()
+	s.AddRole(s.DefaultOrganization().ID, "ENGINEERING")
+}
