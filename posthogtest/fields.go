@@ -3,6 +3,7 @@ package posthogtest
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -200,6 +201,58 @@ func (rc *reqCtx) intField(f map[string]json.RawMessage, name string, required b
 	}
 	*dst = v
 	return true
+}
+
+// levelField reads a membership level as DRF's ChoiceField for the model's
+// PositiveSmallIntegerField(choices=Level.choices) does: absent keeps *dst
+// (the field has a default, so it is never required), null is 400 code
+// "null", and the value is looked up by Python's str() of it, so "8" (a
+// string) is level 8 while 8.0 or true are not valid choices.
+// PostHog: posthog/models/organization.py OrganizationMembership.level; DRF
+// rest_framework/fields.py ChoiceField.to_internal_value.
+func (rc *reqCtx) levelField(f map[string]json.RawMessage, name string, dst *int) bool {
+	raw, present := f[name]
+	if !present {
+		return true
+	}
+	if isNull(raw) {
+		rc.invalid("null", "This field may not be null.", name)
+		return false
+	}
+	text := pythonStr(raw)
+	for _, level := range []int{LevelMember, LevelAdmin, LevelOwner} {
+		if text == fmt.Sprint(level) {
+			*dst = level
+			return true
+		}
+	}
+	rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", text), name)
+	return false
+}
+
+// pythonStr is Python's str() of a JSON value as DRF decodes it: strings as
+// they are, True/False, floats with their ".0", other values as JSON.
+func pythonStr(raw json.RawMessage) string {
+	t := strings.TrimSpace(string(raw))
+	var s string
+	switch {
+	case json.Unmarshal(raw, &s) == nil:
+		return s
+	case t == "true":
+		return "True"
+	case t == "false":
+		return "False"
+	case strings.ContainsAny(t, ".eE") && !strings.ContainsAny(t, "[{\""):
+		var f float64
+		if json.Unmarshal(raw, &f) == nil {
+			out := strconv.FormatFloat(f, 'f', -1, 64)
+			if !strings.Contains(out, ".") {
+				out += ".0"
+			}
+			return out
+		}
+	}
+	return t
 }
 
 // jsonInt reads an integer out of a decoded or Go-built JSON value.

@@ -181,7 +181,7 @@ func (rc *reqCtx) parseInvite(o *org, me *membership, f map[string]json.RawMessa
 	}
 	ni := &newInvite{email: email, level: LevelMember, sendEmail: true}
 	if !rc.optString(f, "first_name", 30, &ni.firstName) ||
-		!rc.intField(f, "level", false, &ni.level, LevelMember, LevelAdmin, LevelOwner) {
+		!rc.levelField(f, "level", &ni.level) {
 		return nil, false
 	}
 	if ni.level > me.level {

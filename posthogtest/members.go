@@ -14,8 +14,8 @@ func init() { areaRegistrations = append(areaRegistrations, registerMembers) }
 func registerMembers(s *Server) {
 	const base = "/api/organizations/{organization_id}/members/"
 	s.route("GET "+base+"{$}", "organization_member:read", handleMemberList)
-	s.route("PATCH "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate(false))
-	s.route("PUT "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate(true))
+	s.route("PATCH "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate)
+	s.route("PUT "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate)
 	s.route("DELETE "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberDelete)
 	s.route("GET "+base+"{user_uuid}/scoped_api_keys/{$}", noScope, handleMemberScopedKeys)
 	s.route("GET "+base+"{user_uuid}/github_login/{$}", "organization_member:read", handleMemberGithubLogin)
@@ -122,44 +122,46 @@ func (rc *reqCtx) memberTarget() (o *org, me, target *membership) {
 	return o, me, target
 }
 
-func handleMemberUpdate(put bool) handler {
-	return func(rc *reqCtx) {
-		_, me, target := rc.memberTarget()
-		if target == nil || !rc.mayEditMember(me, target) {
-			return
-		}
-		f := rc.fields()
-		if f == nil {
-			return
-		}
-		if _, present := f["level"]; present || put {
-			level := target.level
-			if !rc.intField(f, "level", true, &level, LevelMember, LevelAdmin, LevelOwner) {
-				return
-			}
-			// PostHog: posthog/api/organization_member.py
-			// OrganizationMemberSerializer.update runs validate_update with
-			// the level whenever the body has one, changed or not
-			// (posthog/models/organization.py
-			// OrganizationMembership.validate_update).
-			switch {
-			case target == me:
-				rc.forbidden("You can't change your own access level.")
-				return
-			case level == LevelOwner && me.level != LevelOwner:
-				rc.forbidden("You can only make another member owner if you're this organization's owner.")
-				return
-			case level != LevelOwner && level > me.level:
-				rc.forbidden("You can only change access level of others to lower or equal to your current one.")
-				return
-			}
-			// Granting owner keeps the granter an owner (the newest
-			// validate_update no longer demotes them).
-			target.level = level
-		}
-		target.updatedAt = rc.s.now()
-		rc.json(http.StatusOK, memberJSON(target, ""))
+// handleMemberUpdate serves PATCH and PUT alike (no field is required).
+func handleMemberUpdate(rc *reqCtx) {
+	_, me, target := rc.memberTarget()
+	if target == nil || !rc.mayEditMember(me, target) {
+		return
 	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	// PostHog: posthog/api/organization_member.py
+	// OrganizationMemberSerializer: level has a model default, so even
+	// PUT does not require it.
+	if _, present := f["level"]; present {
+		level := target.level
+		if !rc.levelField(f, "level", &level) {
+			return
+		}
+		// PostHog: posthog/api/organization_member.py
+		// OrganizationMemberSerializer.update runs validate_update with
+		// the level whenever the body has one, changed or not
+		// (posthog/models/organization.py
+		// OrganizationMembership.validate_update).
+		switch {
+		case target == me:
+			rc.forbidden("You can't change your own access level.")
+			return
+		case level == LevelOwner && me.level != LevelOwner:
+			rc.forbidden("You can only make another member owner if you're this organization's owner.")
+			return
+		case level != LevelOwner && level > me.level:
+			rc.forbidden("You can only change access level of others to lower or equal to your current one.")
+			return
+		}
+		// Granting owner keeps the granter an owner (the newest
+		// validate_update no longer demotes them).
+		target.level = level
+	}
+	target.updatedAt = rc.s.now()
+	rc.json(http.StatusOK, memberJSON(target, ""))
 }
 
 // mayEditMember answers 403 unless me may update or remove target. PostHog:
