@@ -372,6 +372,13 @@ func (s *OrganizationsService) Delete(ctx context.Context, id OrganizationID) er
 // API keys are rejected: with one, the call returns
 // ErrPersonalAPIKeyNotSupported.
 //
+// PostHog accepts one rollback per organization: a second request answers
+// 400 "Environments rollback has already been requested for this
+// organization.". An empty mapping answers 400 "Environment mappings are
+// required", and IDs (sources or targets) that are not environments of the
+// organization answer 400 "Environments not found: {...}"; nothing is
+// started then.
+//
 // API: POST /api/organizations/{id}/environments_rollback/ (scope none; personal API keys rejected)
 func (s *OrganizationsService) EnvironmentsRollback(ctx context.Context, id OrganizationID, mapping map[int64]int64) (*EnvironmentsRollbackResult, error) {
 	if err := checkID("organization id", id); err != nil {

@@ -1,9 +1,14 @@
 package posthogtest
 
 import (
+	"bytes"
 	"encoding/json"
+	"maps"
+	"math"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -182,6 +187,15 @@ func handleOrgDelete(rc *reqCtx) {
 	rc.noContent()
 }
 
+// rollbackState records the organizations whose environments rollback was
+// requested (PostHog keeps the list in Redis).
+type rollbackState struct{ requested map[uuid.UUID]bool }
+
+// handleOrgRollback checks the body as PostHog does: a second request is
+// refused, IDs go through Python's int() (what it cannot convert, or a body
+// that is not an object, is an unhandled error: 500), an empty mapping is
+// refused, and every ID, key or value, must be one of the organization's
+// environments.
 // PostHog: posthog/api/organization.py
 // OrganizationViewSet.environments_rollback.
 func handleOrgRollback(rc *reqCtx) {
@@ -189,17 +203,81 @@ func handleOrgRollback(rc *reqCtx) {
 	if o == nil || !rc.requireLevel(m, LevelAdmin) {
 		return
 	}
-	var mapping map[string]int64
-	if !rc.decode(&mapping) {
+	st := areaState[rollbackState](rc.s)
+	if st.requested[o.id] {
+		rc.invalid("invalid", "Environments rollback has already been requested for this organization.", "")
 		return
 	}
-	for k := range mapping {
-		if _, err := strconv.ParseInt(k, 10, 64); err != nil {
-			rc.invalid("invalid", "Environment IDs must be integers.", "")
+	var mapping map[string]json.RawMessage
+	if len(bytes.TrimSpace(rc.body)) > 0 {
+		var v any
+		if !rc.decode(&v) {
+			return
+		}
+		if json.Unmarshal(rc.body, &mapping) != nil {
+			rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
 			return
 		}
 	}
+	ids := map[int64]bool{}
+	for k, raw := range mapping {
+		key, okKey := pythonInt(json.RawMessage(strconv.Quote(k)))
+		value, okValue := pythonInt(raw)
+		if !okKey || !okValue {
+			rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
+			return
+		}
+		ids[key], ids[value] = true, true
+	}
+	if len(mapping) == 0 {
+		rc.invalid("invalid", "Environment mappings are required", "")
+		return
+	}
+	for _, p := range areaState[projectsState](rc.s).inOrg(o.id) {
+		delete(ids, p.id) // each project's main environment has its ID
+	}
+	if len(ids) > 0 {
+		missing := make([]string, 0, len(ids))
+		for _, id := range slices.Sorted(maps.Keys(ids)) {
+			missing = append(missing, strconv.FormatInt(id, 10))
+		}
+		rc.invalid("invalid", "Environments not found: {"+strings.Join(missing, ", ")+"}", "")
+		return
+	}
+	if st.requested == nil {
+		st.requested = map[uuid.UUID]bool{}
+	}
+	st.requested[o.id] = true
 	rc.json(http.StatusAccepted, map[string]any{"success": true, "message": "Migration started"})
+}
+
+// pythonInt is Python's int() of a JSON value: integers, floats truncated,
+// booleans, and strings holding an integer (surrounding space allowed);
+// anything else fails (ValueError or TypeError in PostHog).
+func pythonInt(raw json.RawMessage) (int64, bool) {
+	if isNull(raw) {
+		return 0, false
+	}
+	var n int64
+	if json.Unmarshal(raw, &n) == nil {
+		return n, true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		return n, err == nil
+	}
+	switch t := strings.TrimSpace(string(raw)); t {
+	case "true":
+		return 1, true
+	case "false":
+		return 0, true
+	}
+	var f float64
+	if json.Unmarshal(raw, &f) != nil || math.IsInf(f, 0) || math.Abs(f) > 1<<62 {
+		return 0, false
+	}
+	return int64(f), true
 }
 
 // applyOrgFields validates and applies the writable organization settings

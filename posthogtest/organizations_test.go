@@ -1,0 +1,46 @@
+package posthogtest
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+)
+
+func TestFidelityDec20_EnvironmentsRollbackBody(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	a, b := s.AddProject(org, "A"), s.AddProject(org, "B")
+	other := s.AddOrganization("Other", s.DefaultUser().UUID)
+	foreign := s.AddProject(other.ID, "Foreign")
+	target := "/api/organizations/" + org.String() + "/environments_rollback/"
+	id := func(p Project) string { return strconv.FormatInt(int64(p.ID), 10) }
+	call := func(body string) (int, map[string]any) {
+		return sessionCall(t, s, handleOrgRollback, "POST", target, body, "id", org.String())
+	}
+	for _, body := range []string{``, `{}`} {
+		code, got := call(body)
+		wantError(t, code, got, http.StatusBadRequest, "invalid_input", "")
+		if got["detail"] != "Environment mappings are required" {
+			t.Errorf("%q: detail %v", body, got["detail"])
+		}
+	}
+	code, got := call(`{"` + id(a) + `": 9999, "` + id(foreign) + `": ` + id(b) + `}`)
+	wantError(t, code, got, http.StatusBadRequest, "invalid_input", "")
+	if want := "Environments not found: {" + id(foreign) + ", 9999}"; got["detail"] != want {
+		t.Errorf("detail %v, want %s", got["detail"], want)
+	}
+	// What Python's int() cannot convert is an unhandled error.
+	for _, body := range []string{`{"x": 1}`, `{"1": null}`, `[1]`} {
+		code, got := call(body)
+		wantError(t, code, got, http.StatusInternalServerError, "error", "")
+	}
+	if code, got := call(`{"` + id(b) + `": "` + id(a) + `", "` + id(a) + `": ` + id(a) + `}`); code != http.StatusAccepted || got["success"] != true {
+		t.Fatalf("valid request: %d %v", code, got)
+	}
+	code, got = call(`{"` + id(a) + `": ` + id(a) + `}`)
+	wantError(t, code, got, http.StatusBadRequest, "invalid_input", "")
+	if got["detail"] != "Environments rollback has already been requested for this organization." {
+		t.Errorf("second request: %v", got["detail"])
+	}
+}
