@@ -287,10 +287,12 @@ func (s *InvitesService) Delete(ctx context.Context, org OrganizationID, id Invi
 // when one invite is invalid (a 400 or 403). An address that already
 // belongs to a member is refused (400) only while PostHog creates the
 // invites one by one, with no transaction around them
-// (posthog/api/organization_invite.py, bulk), so the invites before it are
-// most likely kept: after an error, "creates none of it" is not
-// guaranteed. List the invites before sending any again, or use
-// BulkChunked, which does.
+// (posthog/api/organization_invite.py, bulk; its database settings open no
+// transaction per request either), so the invites before it are kept, and
+// their emails sent: after such an error, "creates none of it" does not
+// hold. List the invites before sending any again, or use BulkChunked,
+// which does. An address listed twice yields one invite (each create
+// deletes the earlier invites for its address).
 //
 // It returns the created invites in the order sent. PostHog answers 201
 // with the list (posthog/api/organization_invite.py, bulk); an answer

@@ -74,6 +74,10 @@
 //	  without a transaction (WithAtomicBulk-      posthog/settings/data_stores.py (no ATOMIC_REQUESTS)
 //	  Invites: all-or-nothing)
 //	delegate invites (201)                      posthog/api/organization_invite.py delegate
+//	roles: members_can_see_org_members off     posthog/rbac/user_access_control.py
+//	  hides other members (and role creators)     restricted_visible_membership_ids,
+//	  from members below admin in role answers    get_project_scoped_visible_membership_ids
+//	  when no project is accessible
 //	people who join (invite acceptance,         posthog/models/organization_invite.py
 //	  AddMember) get the default role             OrganizationInvite.use; posthog/models/user.py
 //	                                              User.join
@@ -165,9 +169,12 @@
 //
 //   - Member search: PostHog also finds fuzzy (trigram) matches, labelled
 //     "similar"; only substring matches ("exact") are found here.
-//   - members_can_see_org_members: PostHog may hide members (and role
-//     creators) from non-admins when it is off; the setting is stored and
-//     returned, but lists are not filtered by it here.
+//   - members_can_see_org_members: PostHog filters role answers by project
+//     access rules (a member below admin sees the members with access to
+//     a project they can access); this server has no project access rules,
+//     so everyone has access to every project, and the filter hides others
+//     only in an organization without a project. The member list itself
+//     is not filtered by the setting, on PostHog either.
 //   - Identity provider configs: the SSRF check of the ID-JAG and OIDC URLs
 //     (is_url_allowed) is not made.
 //   - Batch exports: the Data Pipelines add-on and PostHog's feature flags
@@ -199,6 +206,7 @@
 //   - Bulk invites: an invalid item is reported with its field's attr;
 //     PostHog flattens list errors into a body without attr.
 //   - Unverified either way: whether unscoped keys still exist on PostHog
-//     Cloud (LegacyUnscopedKeys), whether bulk invites run in a transaction
-//     (WithAtomicBulkInvites), and which legal document fields are current.
+//     Cloud (LegacyUnscopedKeys) and which legal document fields are
+//     current. Bulk invites are settled: not atomic on PostHog, as here by
+//     default; WithAtomicBulkInvites models no current server.
 package posthogtest

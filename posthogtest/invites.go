@@ -62,8 +62,8 @@ func (s *Server) InvitesCreated(orgID posthogapi.OrganizationID, email string) i
 // checked before any invite is created, so a bulk that fails leaves nothing
 // behind, as PostHog would if the request ran in one database transaction.
 //
-// The default is the opposite, because it is what PostHog's code does as far
-// as can be read: its bulk action (posthog/api/organization_invite.py
+// No current PostHog server behaves so: the default is the opposite, what
+// PostHog's code does: its bulk action (posthog/api/organization_invite.py
 // OrganizationInviteViewSet.bulk) runs is_valid on every item first, then
 // save(), which calls OrganizationInviteSerializer.create item by item; the
 // check "A user with this email address already belongs to the
@@ -71,8 +71,8 @@ func (s *Server) InvitesCreated(orgID posthogapi.OrganizationID, email string) i
 // transaction.atomic) nor the database settings (posthog/settings/data_stores.py,
 // no ATOMIC_REQUESTS) open a transaction around it. So by default the items
 // before the first member's address are created and kept, and the answer is
-// the same 400. Use this option to test code against a deployment that does
-// wrap requests in a transaction.
+// the same 400. Use this option only to test code against a deployment
+// changed to wrap requests in a transaction.
 func WithAtomicBulkInvites() Option {
 	return func(s *Server) { areaState[inviteState](s).atomicBulk = true }
 }

@@ -157,13 +157,39 @@ func roleMembershipJSON(rm *roleMembership) map[string]any {
 	}
 }
 
-func roleJSON(o *org, r *role) map[string]any {
+// roleVisibleOnly returns the caller's own membership when the caller may
+// see no other member in role answers, nil when they may see everyone. The
+// list is restricted for a member below admin when the organization turns
+// members_can_see_org_members off; PostHog then shows the members with
+// access to a project the caller can access. This server has no project
+// access rules, so everyone has access to every project: a caller sees
+// everyone when the organization has a project, and only themselves when
+// it has none (PostHog also needs the organization's access control
+// feature for the restriction; this server takes it as available).
+// PostHog: products/access_control/backend/presentation/role.py
+// RoleViewSet.get_serializer_context, RoleMembershipViewSet.safely_get_queryset;
+// posthog/rbac/user_access_control.py restricted_visible_membership_ids,
+// get_project_scoped_visible_membership_ids.
+func (rc *reqCtx) roleVisibleOnly(o *org) *membership {
+	m := o.membership(rc.user)
+	if o.membersCanSeeMembers || m == nil || m.level >= LevelAdmin || len(areaState[projectsState](rc.s).inOrg(o.id)) > 0 {
+		return nil
+	}
+	return m
+}
+
+// roleJSON renders a role; only, when not nil, is the one membership the
+// caller may see (roleVisibleOnly): the others are left out of members,
+// and created_by is null unless it is the caller.
+func roleJSON(o *org, r *role, only *membership) map[string]any {
 	members := []map[string]any{}
 	for _, rm := range r.members {
-		members = append(members, roleMembershipJSON(rm))
+		if only == nil || rm.member == only {
+			members = append(members, roleMembershipJSON(rm))
+		}
 	}
 	var createdBy any
-	if r.createdBy != nil {
+	if r.createdBy != nil && (only == nil || only.user == r.createdBy) {
 		createdBy = userBasicJSON(r.createdBy)
 	}
 	return map[string]any{
@@ -195,7 +221,7 @@ func handleRoleList(rc *reqCtx) {
 	}
 	var out []map[string]any
 	for _, r := range areaState[roleState](rc.s).orgRoles(o) {
-		out = append(out, roleJSON(o, r))
+		out = append(out, roleJSON(o, r, rc.roleVisibleOnly(o)))
 	}
 	page(rc, out)
 }
@@ -249,7 +275,7 @@ func handleRoleCreate(rc *reqCtx) {
 	// has created_by null.
 	r := &role{id: rc.s.newID(), name: name, createdAt: rc.s.now()}
 	st.roles[o.id] = append(roles, r)
-	rc.json(http.StatusCreated, roleJSON(o, r))
+	rc.json(http.StatusCreated, roleJSON(o, r, rc.roleVisibleOnly(o)))
 }
 
 func handleRoleGet(rc *reqCtx) {
@@ -258,7 +284,7 @@ func handleRoleGet(rc *reqCtx) {
 		return
 	}
 	if r := rc.roleFromPath(o, "id"); r != nil {
-		rc.json(http.StatusOK, roleJSON(o, r))
+		rc.json(http.StatusOK, roleJSON(o, r, rc.roleVisibleOnly(o)))
 	}
 }
 
@@ -283,7 +309,7 @@ func handleRoleUpdate(put bool) handler {
 			}
 			r.name = name
 		}
-		rc.json(http.StatusOK, roleJSON(o, r))
+		rc.json(http.StatusOK, roleJSON(o, r, rc.roleVisibleOnly(o)))
 	}
 }
 
@@ -335,9 +361,12 @@ func handleRoleMembershipList(rc *reqCtx) {
 	// PostHog filters memberships by role; an unknown role is an empty
 	// list, not a 404.
 	var out []map[string]any
+	only := rc.roleVisibleOnly(o)
 	if r := rc.membershipRole(o); r != nil {
 		for _, rm := range r.members {
-			out = append(out, roleMembershipJSON(rm))
+			if only == nil || rm.member == only {
+				out = append(out, roleMembershipJSON(rm))
+			}
 		}
 	}
 	page(rc, out)
@@ -405,9 +434,10 @@ func handleRoleMembershipCreate(rc *reqCtx) {
 func (rc *reqCtx) roleMembershipFromPath(o *org) (*role, *roleMembership) {
 	r := rc.membershipRole(o)
 	id, err := uuid.Parse(rc.r.PathValue("id"))
+	only := rc.roleVisibleOnly(o)
 	if r != nil && err == nil {
 		for _, rm := range r.members {
-			if rm.id == id {
+			if rm.id == id && (only == nil || rm.member == only) {
 				return r, rm
 			}
 		}
