@@ -787,8 +787,13 @@ func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id Pr
 }
 
 // Delete deletes the project and all its data; it needs an admin. Newer
-// servers mark the project as pending deletion and remove its data in the
-// background.
+// servers mark the project as pending deletion and remove it and its data
+// in the background: until then a second Delete answers 400 "This project
+// is already being deleted." (ErrValidation), and its name is free for a
+// new project. PostHog Cloud refuses to delete an organization's last
+// project while the organization has an active subscription (400 "Cannot
+// delete the last project in an organization with an active
+// subscription...").
 //
 // API: DELETE /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
 func (s *ProjectsService) Delete(ctx context.Context, org OrganizationID, id ProjectID) error {

@@ -312,3 +312,21 @@ func TestProjectsE2EPermissions(t *testing.T) {
 		t.Errorf("project under another organization: %v, want ErrNotFound", err)
 	}
 }
+
+// Documented difference (posthogtest/doc.go): PostHog deletes a project in
+// the background, answering a second DELETE meanwhile with 400; the fake
+// deletes at once, so the second DELETE is a 404 and the name is free.
+func TestFidelityDecAlso_ProjectDeletionAtOnce(t *testing.T) {
+	srv, c, org := newProjectsServer(t, "project:write")
+	ctx := context.Background()
+	p := srv.AddProject(org, "Web")
+	if err := c.Projects.Delete(ctx, org, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Projects.Delete(ctx, org, p.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("second delete: %v, want ErrNotFound", err)
+	}
+	if _, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Web"}); err != nil {
+		t.Errorf("the deleted project's name: %v", err)
+	}
+}

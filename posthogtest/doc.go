@@ -187,6 +187,27 @@
 //     answers a 400 (the SDK refuses both before sending).
 //   - Project-level batch exports: the per-team limit of concurrent
 //     backfills is not modelled.
+//   - Project delete: PostHog marks the project pending deletion and a
+//     background workflow removes it (meanwhile a second DELETE answers
+//     400 "This project is already being deleted."); this server removes
+//     it at once, so a second DELETE answers 404. PostHog Cloud also
+//     refuses to delete the last project of an organization with an
+//     active subscription; this server has no billing, so it never does.
+//   - The default organization and AddOrganization's organizations start
+//     without a project (one whose projects were deleted); an organization
+//     created through the API gets its first project, as on PostHog.
+//   - Organization features (invite settings, access control) are taken
+//     as available wherever PostHog gates a rule on them
+//     (members_can_invite, members_can_create_projects,
+//     members_can_see_org_members); without them PostHog lets every member
+//     invite, lets no plain member create projects, and filters nothing.
+//   - Project settings: app_urls is admin-only here; PostHog leaves it to
+//     web analytics editors when the organization has access control.
+//     Project access rules (per-project levels) are not modelled: a
+//     member's project level is their organization level.
+//   - environments_rollback: "Environments not found: {…}" lists the IDs in
+//     ascending order; Python prints its set in hash order, which differs
+//     for large IDs.
 //   - Organization PUT: self-hosted PostHog without its multi-organization
 //     plan answers 403; the fake serves Cloud and accepts it.
 //   - Organization integrations: the Vercel calls PostHog makes on delete
