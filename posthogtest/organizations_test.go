@@ -44,3 +44,25 @@ func TestFidelityDec20_EnvironmentsRollbackBody(t *testing.T) {
 		t.Errorf("second request: %v", got["detail"])
 	}
 }
+
+// One state per fact: what a seeding helper stores is what the API would
+// have stored for the same request, and what the API refuses the helper
+// refuses.
+func TestFidelityDecOneState_SeedingHelpersMatchTheAPI(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	o := s.AddOrganization("  Acme  ", s.DefaultUser().UUID)
+	if o.Name != "Acme" {
+		t.Errorf("AddOrganization name %q, want it trimmed", o.Name)
+	}
+	if r := s.AddProxyRecord(o.ID, " e.example.com "); r.Domain != "e.example.com" {
+		t.Errorf("AddProxyRecord domain %q, want it trimmed", r.Domain)
+	}
+	u := s.AddUser(UserSeed{})
+	defer func() {
+		if recover() == nil {
+			t.Error("AddMember accepted level 3")
+		}
+	}()
+	s.AddMember(o.ID, u.UUID, 3)
+}

@@ -151,8 +151,8 @@ func (r *proxyRecord) public() ProxyRecord {
 	return out
 }
 
-// AddProxyRecord adds a waiting proxy record for domain to the organization,
-// ignoring the plan's limit. It panics if there is no such organization, or
+// AddProxyRecord adds a waiting proxy record for domain (trimmed, as the API
+// stores it) to the organization, ignoring the plan's limit. It panics if there is no such organization, or
 // if PostHog's database could not hold the record: a domain that any
 // organization's record already has, or one longer than 64 characters.
 func (s *Server) AddProxyRecord(orgID posthogapi.OrganizationID, domain string) ProxyRecord {
@@ -161,6 +161,7 @@ func (s *Server) AddProxyRecord(orgID posthogapi.OrganizationID, domain string) 
 	if s.orgByID(uuid.UUID(orgID)) == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
+	domain = strings.TrimSpace(domain) // as the API stores it
 	if !areaState[proxyState](s).domainFits(domain) {
 		panic(fmt.Sprintf("posthogtest: proxy record domain %q is taken or longer than 64 characters", domain))
 	}
