@@ -221,12 +221,16 @@ func handleDomainCreate(rc *reqCtx) {
 	if f == nil {
 		return
 	}
-	name, ok := rc.stringField(f, "domain", true, 128)
+	// PostHog: posthog/api/organization_domain.py OrganizationDomainSerializer:
+	// the model's CharField(max_length=128, unique=True) is trimmed, its
+	// UniqueValidator (DRF's message from the model's verbose name) runs
+	// before validate_domain's pattern.
+	name, ok := rc.charField(f, "domain", true, 128)
 	if !ok {
 		return
 	}
 	if rc.s.domainNameTaken(name) {
-		rc.invalid("unique", "domain with this domain already exists.", "domain")
+		rc.invalid("unique", "organization domain with this domain already exists.", "domain")
 		return
 	}
 	if !domainRe.MatchString(name) {
