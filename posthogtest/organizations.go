@@ -3,6 +3,7 @@ package posthogtest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"math"
 	"net/http"
@@ -288,8 +289,21 @@ func pythonInt(raw json.RawMessage) (int64, bool) {
 // PostHog: posthog/api/organization.py OrganizationSerializer.
 func (rc *reqCtx) applyOrgFields(o *org, f map[string]json.RawMessage) bool {
 	var ack bool
-	ok := rc.nullableUUIDField(f, "logo_media_id", &o.logoMediaID) &&
-		rc.boolField(f, "enforce_verified_domains", &o.enforceVerifiedDomains) &&
+	var logo *uuid.UUID
+	if !rc.nullableUUIDField(f, "logo_media_id", &logo) {
+		return false
+	}
+	if logo != nil {
+		// PostHog: posthog/api/organization.py OrganizationSerializer
+		// logo_media_id is a PrimaryKeyRelatedField over uploaded media;
+		// this server has none, so every ID is unknown.
+		rc.invalid("does_not_exist", fmt.Sprintf("Invalid pk %q - object does not exist.", logo.String()), "logo_media_id")
+		return false
+	}
+	if _, present := f["logo_media_id"]; present {
+		o.logoMediaID = nil
+	}
+	ok := rc.boolField(f, "enforce_verified_domains", &o.enforceVerifiedDomains) &&
 		rc.nullableBoolField(f, "members_can_create_projects", &o.membersCanCreateProjects) &&
 		rc.boolField(f, "members_can_see_org_members", &o.membersCanSeeMembers) &&
 		rc.nullableBoolField(f, "is_ai_training_opted_in", &o.aiTrainingOptedIn) &&

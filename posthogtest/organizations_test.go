@@ -66,3 +66,15 @@ func TestFidelityDecOneState_SeedingHelpersMatchTheAPI(t *testing.T) {
 	}()
 	s.AddMember(o.ID, u.UUID, 3)
 }
+
+func TestFidelityDecAudit_LogoMediaMustExist(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	key := s.NewAPIKey("organization:write")
+	path := "/api/organizations/" + s.DefaultOrganization().ID.String() + "/"
+	code, body := areaDCall(t, s, key, "PATCH", path, `{"logo_media_id": "0191e8a4-0000-7000-8000-0000000000ff"}`)
+	wantError(t, code, body, http.StatusBadRequest, "does_not_exist", "logo_media_id")
+	if code, body := areaDCall(t, s, key, "PATCH", path, `{"logo_media_id": null}`); code != http.StatusOK {
+		t.Errorf("null: %d %v", code, body)
+	}
+}

@@ -140,6 +140,11 @@ func (rc *reqCtx) projectName(f map[string]json.RawMessage, o *org, except *proj
 		rc.invalid("max_length", "Ensure this field has no more than 200 characters.", "name")
 		return "", false
 	}
+	// An unchanged name is not checked again (projects from before the
+	// rule may share a name).
+	if except != nil && name == except.name {
+		return name, true
+	}
 	if rc.s.projectNameTaken(o, name, except) {
 		rc.error(http.StatusConflict, "invalid_request", "conflict",
 			fmt.Sprintf("There is already a project called %q in this organization. Choose a different name.", name), "")

@@ -395,3 +395,19 @@ func TestFidelityDec17_ErrorsToIgnoreAtMost300(t *testing.T) {
 		t.Errorf("pythonJSONListLen = %d", got)
 	}
 }
+
+func TestFidelityDecAudit_UnchangedProjectNameNotChecked(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	// Two projects from before names were unique.
+	a := s.AddProject(org, "Web")
+	s.AddProject(org, "web")
+	key := s.NewAPIKey("project:write")
+	path := fmt.Sprintf("/api/organizations/%s/projects/%d/", org, a.ID)
+	if code, body := areaDCall(t, s, key, "PATCH", path, `{"name": "Web"}`); code != http.StatusOK {
+		t.Errorf("unchanged name: %d %v", code, body)
+	}
+	code, body := areaDCall(t, s, key, "PATCH", path, `{"name": "WEB "}`)
+	wantError(t, code, body, http.StatusConflict, "conflict", "")
+}
