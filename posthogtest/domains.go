@@ -27,7 +27,24 @@ import (
 // (@0a516bc6: SAML and SCIM settings on the domain, scim/token, no
 // identity_provider_configs route).
 
-func init() { areaRegistrations = append(areaRegistrations, registerDomains) }
+func init() {
+	areaRegistrations = append(areaRegistrations, registerDomains)
+	orgFeatureSources = append(orgFeatureSources, domainProductFeatures)
+}
+
+// domainProductFeatures shows SetDomainFeatures: automatic_provisioning
+// and scim unless withheld.
+func domainProductFeatures(s *Server, o *org) []map[string]any {
+	f := s.domainFeaturesOf(o)
+	var out []map[string]any
+	if !f.noAutomaticProvisioning {
+		out = append(out, productFeature("automatic_provisioning", "Automatic provisioning", nil))
+	}
+	if !f.noSCIM {
+		out = append(out, productFeature("scim", "SCIM", nil))
+	}
+	return out
+}
 
 // WithLegacyDomainSSO makes the server behave as the older PostHog that kept
 // SAML and SCIM settings on domains (PostHog's organization_domain.py before

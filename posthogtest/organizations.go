@@ -27,7 +27,7 @@ func registerOrganizations(s *Server) {
 	s.route("POST "+base+"{id}/environments_rollback/{$}", noScope, handleOrgRollback)
 }
 
-func orgJSON(o *org, viewer *user) map[string]any {
+func orgJSON(s *Server, o *org, viewer *user) map[string]any {
 	var level any
 	if m := o.membership(viewer); m != nil {
 		level = m.level
@@ -43,7 +43,7 @@ func orgJSON(o *org, viewer *user) map[string]any {
 		"id": o.id, "name": o.name, "slug": o.slug, "logo_media_id": o.logoMediaID,
 		"created_at": o.createdAt, "updated_at": o.updatedAt, "membership_level": level,
 		"plugins_access_level": o.pluginsAccessLevel, "teams": teams, "projects": projects,
-		"available_product_features":        o.availableFeatures,
+		"available_product_features":        s.availableFeatures(o),
 		"is_member_join_email_enabled":      o.memberJoinEmail,
 		"metadata":                          map[string]any{"instance_tag": o.metadataInstanceTag},
 		"customer_id":                       o.customerID,
@@ -69,6 +69,33 @@ func orgJSON(o *org, viewer *user) map[string]any {
 	}
 }
 
+// orgFeatureSources give the billing features that each area's plan
+// helpers (SetProjectLimit, SetMaxProxyRecords, SetDomainFeatures) grant an
+// organization, so that available_product_features shows the plan the
+// server enforces: one fact, one state.
+var orgFeatureSources []func(s *Server, o *org) []map[string]any
+
+// productFeature is one entry of available_product_features, shaped as
+// PostHog's ProductFeature (posthog/models/organization.py); names are this
+// server's.
+func productFeature(key, name string, limit any) map[string]any {
+	return map[string]any{"key": key, "name": name, "description": "", "unit": nil, "limit": limit, "note": nil, "is_plan_default": true}
+}
+
+// availableFeatures lists the features the organization's rules assume:
+// the two this server takes as available everywhere (invite settings,
+// access control), then those of the plan helpers.
+func (s *Server) availableFeatures(o *org) []map[string]any {
+	out := []map[string]any{
+		productFeature("organization_invite_settings", "Invite settings", nil),
+		productFeature("access_control", "Access control", nil),
+	}
+	for _, src := range orgFeatureSources {
+		out = append(out, src(s, o)...)
+	}
+	return out
+}
+
 // orgTeams and orgProjects list the teams and projects shown in an
 // organization; the projects area fills them in when it is present.
 var (
@@ -85,7 +112,7 @@ func handleOrgList(rc *reqCtx) {
 		if len(rc.key.orgs) > 0 && !containsUUID(rc.key.orgs, o.id) {
 			continue
 		}
-		out = append(out, orgJSON(o, rc.user))
+		out = append(out, orgJSON(rc.s, o, rc.user))
 	}
 	page(rc, out)
 }
@@ -130,7 +157,7 @@ func handleOrgCreate(rc *reqCtx) {
 	// environment) and the owner's membership together.
 	p := rc.s.addProject(created, rc.s.defaultProjectName(created), nil)
 	rc.logProjectActivity(p, "created", nil)
-	rc.json(http.StatusCreated, orgJSON(created, rc.user))
+	rc.json(http.StatusCreated, orgJSON(rc.s, created, rc.user))
 }
 
 func handleOrgGet(rc *reqCtx) {
@@ -138,7 +165,7 @@ func handleOrgGet(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	rc.json(http.StatusOK, orgJSON(o, rc.user))
+	rc.json(http.StatusOK, orgJSON(rc.s, o, rc.user))
 }
 
 func handleOrgUpdate(put bool) handler {
@@ -164,7 +191,7 @@ func handleOrgUpdate(put bool) handler {
 		}
 		next.updatedAt = rc.s.now()
 		*o = next
-		rc.json(http.StatusOK, orgJSON(o, rc.user))
+		rc.json(http.StatusOK, orgJSON(rc.s, o, rc.user))
 	}
 }
 

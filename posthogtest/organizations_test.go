@@ -78,3 +78,45 @@ func TestFidelityDecAudit_LogoMediaMustExist(t *testing.T) {
 		t.Errorf("null: %d %v", code, body)
 	}
 }
+
+// The plan the helpers set is the plan the organization's answer shows.
+func TestFidelityDecOneState_PlanFeaturesShown(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	key := s.NewAPIKey("organization:read")
+	features := func() map[string]any {
+		t.Helper()
+		code, body := areaDCall(t, s, key, "GET", "/api/organizations/"+org.String()+"/", "")
+		if code != http.StatusOK {
+			t.Fatalf("get: %d %v", code, body)
+		}
+		out := map[string]any{}
+		for _, f := range body["available_product_features"].([]any) {
+			m := f.(map[string]any)
+			out[m["key"].(string)] = m["limit"]
+		}
+		return out
+	}
+	got := features()
+	if _, ok := got["organizations_projects"]; ok || got["automatic_provisioning"] != nil || got["scim"] != nil {
+		t.Errorf("default plan: %v", got)
+	}
+	if _, ok := got["scim"]; !ok {
+		t.Errorf("default plan lacks scim: %v", got)
+	}
+	s.SetProjectLimit(org, 5)
+	s.SetMaxProxyRecords(org, 3)
+	s.SetDomainFeatures(org, false, true)
+	got = features()
+	if got["organizations_projects"] != float64(5) || got["managed_reverse_proxy"] != float64(3) {
+		t.Errorf("limits: %v", got)
+	}
+	if _, ok := got["automatic_provisioning"]; ok {
+		t.Errorf("automatic_provisioning still listed: %v", got)
+	}
+	s.SetProjectLimit(org, 0)
+	if v, ok := features()["organizations_projects"]; !ok || v != nil {
+		t.Errorf("no limit: %v", v)
+	}
+}

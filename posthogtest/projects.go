@@ -25,6 +25,21 @@ func init() {
 	areaRegistrations = append(areaRegistrations, registerProjects)
 	orgTeams = orgTeamsJSON
 	orgProjects = orgProjectsJSON
+	orgFeatureSources = append(orgFeatureSources, projectFeatures)
+}
+
+// projectFeatures shows SetProjectLimit as PostHog's plan does: the
+// organizations_projects feature with its limit (null: no limit), absent
+// on a plan of one project (the default).
+func projectFeatures(s *Server, o *org) []map[string]any {
+	limit, ok := areaState[projectsState](s).limits[o.id]
+	switch {
+	case !ok || limit == DefaultProjectLimit:
+		return nil
+	case limit <= 0:
+		return []map[string]any{productFeature("organizations_projects", "Projects", nil)}
+	}
+	return []map[string]any{productFeature("organizations_projects", "Projects", limit)}
 }
 
 func registerProjects(s *Server) {

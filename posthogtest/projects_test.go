@@ -148,7 +148,7 @@ func TestProjectChangeOrganization(t *testing.T) {
 		t.Errorf("projects: from %v to %v", s.Projects(org), s.Projects(target.ID))
 	}
 	s.mu.Lock()
-	fromJSON, toJSON := orgJSON(s.defOrg, s.defUser), orgJSON(s.orgByID(uuid.UUID(target.ID)), s.defUser)
+	fromJSON, toJSON := orgJSON(s, s.defOrg, s.defUser), orgJSON(s, s.orgByID(uuid.UUID(target.ID)), s.defUser)
 	s.mu.Unlock()
 	if len(fromJSON["projects"].([]any)) != 0 || len(toJSON["projects"].([]any)) != 1 || len(toJSON["teams"].([]any)) != 1 {
 		t.Errorf("organization lists: from %v, to %v / %v", fromJSON["projects"], toJSON["projects"], toJSON["teams"])

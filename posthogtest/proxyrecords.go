@@ -13,7 +13,21 @@ import (
 	"github.com/hogkit/posthogapi"
 )
 
-func init() { areaRegistrations = append(areaRegistrations, registerProxyRecords) }
+func init() {
+	areaRegistrations = append(areaRegistrations, registerProxyRecords)
+	orgFeatureSources = append(orgFeatureSources, proxyFeatures)
+}
+
+// proxyFeatures shows SetMaxProxyRecords as the managed_reverse_proxy
+// feature with its limit; without it PostHog allows DefaultMaxProxyRecords.
+// PostHog: posthog/api/proxy_record.py ProxyRecordViewset.max_proxy_records.
+func proxyFeatures(s *Server, o *org) []map[string]any {
+	n, ok := areaState[proxyState](s).maxRecords[o.id]
+	if !ok {
+		return nil
+	}
+	return []map[string]any{productFeature("managed_reverse_proxy", "Managed reverse proxy", n)}
+}
 
 func registerProxyRecords(s *Server) {
 	const base = "/api/organizations/{organization_id}/proxy_records/"

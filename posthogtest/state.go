@@ -49,7 +49,6 @@ type org struct {
 	members                []*membership
 	deleted                bool
 	customerID             *string
-	availableFeatures      []map[string]any
 	pluginsAccessLevel     int
 	metadataInstanceTag    string
 	isActive               *bool
