@@ -245,7 +245,9 @@ func (s *InvitesService) All(ctx context.Context, org OrganizationID, opts *List
 // Create invites one person, replacing any earlier invite for the same
 // address. PostHog answers 400 when the address already belongs to a
 // member, and 403 when the level is above the inviter's or when the
-// organization lets only admins invite.
+// organization lets only admins invite. When the invitee joins, PostHog
+// also gives them the organization's default role (DefaultRoleID), if it
+// has one.
 //
 // It needs organization_member:write; PostHog versions up to late 2025
 // checked no scope for this call.
