@@ -264,6 +264,10 @@
 //     (TestFidelityDec15_PrimaryDashboardNotOnCreate)
 //   - autocapture_exceptions_errors_to_ignore: ok
 //     (TestFidelityDec17_ErrorsToIgnoreAtMost300)
+//   - app_urls and recording_domains lose null and empty items: ok
+//     (TestFidelityDecAudit_EmptyURLsDropped); the wildcard rules of
+//     app_urls and conversations_settings.widget_domains
+//     (validate_authorized_url_wildcards): differs, not modelled (not read)
 //   - setting types and bounds: ok (TestProjectSettingValidation); the
 //     settings the SDK does not send (revenue_analytics_config,
 //     session_recording_retention_period, ...) are dropped here: differs,

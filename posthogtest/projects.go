@@ -513,6 +513,9 @@ func (rc *reqCtx) projectSettings(f map[string]json.RawMessage) (map[string]json
 		if !ok {
 			return nil, false
 		}
+		if spec.name == "app_urls" || spec.name == "recording_domains" {
+			v = dropEmptyItems(v)
+		}
 		out[spec.name] = v
 	}
 	return out, true
@@ -625,6 +628,26 @@ func (rc *reqCtx) projectSetting(spec settingSpec, raw json.RawMessage) (json.Ra
 	var buf bytes.Buffer
 	_ = json.Compact(&buf, raw)
 	return buf.Bytes(), true
+}
+
+// dropEmptyItems removes null and "" items from a list of strings, as
+// PostHog's validate_app_urls and validate_recording_domains do (null stays
+// null).
+// PostHog: posthog/api/project.py ProjectBackwardCompatSerializer
+// .validate_app_urls, .validate_recording_domains.
+func dropEmptyItems(v json.RawMessage) json.RawMessage {
+	var items []*string
+	if isNull(v) || json.Unmarshal(v, &items) != nil {
+		return v
+	}
+	kept := []string{}
+	for _, it := range items {
+		if it != nil && *it != "" {
+			kept = append(kept, *it)
+		}
+	}
+	b, _ := json.Marshal(kept)
+	return b
 }
 
 // sampleRate validates a DecimalField(max_digits=3, decimal_places=2)

@@ -411,3 +411,16 @@ func TestFidelityDecAudit_UnchangedProjectNameNotChecked(t *testing.T) {
 	code, body := areaDCall(t, s, key, "PATCH", path, `{"name": "WEB "}`)
 	wantError(t, code, body, http.StatusConflict, "conflict", "")
 }
+
+func TestFidelityDecAudit_EmptyURLsDropped(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	p := s.AddProject(org, "Web")
+	key := s.NewAPIKey("project:write")
+	path := fmt.Sprintf("/api/organizations/%s/projects/%d/", org, p.ID)
+	code, body := areaDCall(t, s, key, "PATCH", path, `{"app_urls": ["https://a.example", "", null], "recording_domains": [null, "https://b.example"]}`)
+	if code != http.StatusOK || fmt.Sprint(body["app_urls"]) != "[https://a.example]" || fmt.Sprint(body["recording_domains"]) != "[https://b.example]" {
+		t.Errorf("%d app_urls %v recording_domains %v", code, body["app_urls"], body["recording_domains"])
+	}
+}
