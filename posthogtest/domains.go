@@ -605,8 +605,8 @@ func (s *Server) mustDomain(orgID, id uuid.UUID) *orgDomain {
 	return d
 }
 
-// AddDomain adds an unverified domain to the organization, as an admin's
-// Domains.Create would. It panics if the organization does not exist or
+// AddDomain adds an unverified domain (trimmed) to the organization, as an
+// admin's Domains.Create would. It panics if the organization does not exist or
 // the name is taken or not a domain PostHog accepts.
 func (s *Server) AddDomain(orgID posthogapi.OrganizationID, name string) Domain {
 	s.mu.Lock()
@@ -615,6 +615,7 @@ func (s *Server) AddDomain(orgID posthogapi.OrganizationID, name string) Domain 
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
+	name = strings.TrimSpace(name) // as the API stores it
 	if !domainRe.MatchString(name) || s.domainNameTaken(name) {
 		panic(fmt.Sprintf("posthogtest: cannot add domain %q", name))
 	}

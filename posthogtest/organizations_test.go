@@ -58,6 +58,9 @@ func TestFidelityDecOneState_SeedingHelpersMatchTheAPI(t *testing.T) {
 	if r := s.AddProxyRecord(o.ID, " e.example.com "); r.Domain != "e.example.com" {
 		t.Errorf("AddProxyRecord domain %q, want it trimmed", r.Domain)
 	}
+	if d := s.AddDomain(o.ID, " example.org "); d.Domain != "example.org" {
+		t.Errorf("AddDomain domain %q, want it trimmed", d.Domain)
+	}
 	u := s.AddUser(UserSeed{})
 	defer func() {
 		if recover() == nil {
