@@ -227,14 +227,16 @@ var onMemberRemoved []func(*Server, *org, *membership)
 var onMemberJoined []func(*Server, *org, *membership)
 
 // join makes u a member of o at level as PostHog's User.join does: the
-// membership, then the organization's default role (hooks). A user who is
-// already a member keeps the membership, at the new level.
+// membership, the joined organization as the user's current one, then the
+// organization's default role (hooks). A user who is already a member
+// keeps the membership, at the new level.
 // PostHog: posthog/models/user.py User.join.
 func (s *Server) join(o *org, u *user, level int) *membership {
 	if m := o.membership(u); m != nil {
 		return s.addMembership(o, u, level)
 	}
 	m := s.addMembership(o, u, level)
+	u.currentOrg = o
 	for _, hook := range onMemberJoined {
 		hook(s, o, m)
 	}

@@ -44,3 +44,19 @@ func TestFidelityDec19_MemberLevelNotRequired(t *testing.T) {
 	code, body := areaDCall(t, s, key, "POST", "/api/organizations/"+org.String()+"/invites/", `{"target_email": "x@example.com", "level": null}`)
 	wantError(t, code, body, http.StatusBadRequest, "null", "level")
 }
+
+// Joining (User.join) makes the joined organization the user's current one.
+func TestFidelityDec14_JoinMakesOrganizationCurrent(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	u := s.AddUser(UserSeed{})
+	first := s.AddOrganization("First", s.DefaultUser().UUID)
+	s.AddMember(first.ID, u.UUID, LevelMember)
+	second := s.AddOrganization("Second", s.DefaultUser().UUID)
+	s.AddMember(second.ID, u.UUID, LevelMember)
+	key := s.NewAPIKeyFor(u.UUID, "organization:read")
+	code, body := areaDCall(t, s, key, "GET", "/api/organizations/@current/", "")
+	if code != http.StatusOK || body["id"] != second.ID.String() {
+		t.Errorf("@current = %d %v, want the organization joined last", code, body["id"])
+	}
+}
