@@ -211,7 +211,15 @@ func (s *Server) removeMembership(o *org, m *membership) {
 		}
 	}
 	if m.user.currentOrg == o {
+		// PostHog: posthog/models/user.py User.leave makes the user's first
+		// remaining organization the current one.
 		m.user.currentOrg = nil
+		for _, other := range s.orgs {
+			if !other.deleted && other.membership(m.user) != nil {
+				m.user.currentOrg = other
+				break
+			}
+		}
 	}
 	for _, hook := range onMemberRemoved {
 		hook(s, o, m)

@@ -60,3 +60,21 @@ func TestFidelityDec14_JoinMakesOrganizationCurrent(t *testing.T) {
 		t.Errorf("@current = %d %v, want the organization joined last", code, body["id"])
 	}
 }
+
+// Leaving (User.leave) makes the first remaining organization current.
+func TestFidelityDecAudit_LeaveKeepsACurrentOrganization(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	u := s.AddUser(UserSeed{})
+	s.AddMember(s.DefaultOrganization().ID, u.UUID, LevelMember)
+	other := s.AddOrganization("Other", s.DefaultUser().UUID)
+	s.AddMember(other.ID, u.UUID, LevelMember)
+	key := s.NewAPIKeyFor(u.UUID, "organization:read", "organization_member:write")
+	if code, body := areaDCall(t, s, key, "DELETE", "/api/organizations/"+other.ID.String()+"/members/@me/", ""); code != http.StatusNoContent {
+		t.Fatalf("leave: %d %v", code, body)
+	}
+	code, body := areaDCall(t, s, key, "GET", "/api/organizations/@current/", "")
+	if code != http.StatusOK || body["id"] != s.DefaultOrganization().ID.String() {
+		t.Errorf("@current after leaving = %d %v", code, body["id"])
+	}
+}
