@@ -209,6 +209,10 @@
 //     (TestFidelityDec19_MemberLevelNotRequired)
 //   - owners cannot leave or be removed: ok
 //     (TestFidelity03_OwnerCannotLeaveOrBeRemoved)
+//   - joining makes the organization the user's current one, leaving
+//     falls back to their first remaining one: ok
+//     (TestFidelityDec14_JoinMakesOrganizationCurrent,
+//     TestFidelityDecAudit_LeaveKeepsACurrentOrganization)
 //   - github_login (organization_member:read), scoped_api_keys (no
 //     scope): ok (TestMemberGithubLoginE2E, TestE2EMembers)
 //   - inactive users and PostHog's bots are left out of lists: no such
