@@ -221,7 +221,8 @@
 // Invites:
 //   - members invite only with members_can_invite: ok (TestInviteE2ERules)
 //   - target_email required, an email address, domain lower-cased;
-//     first_name at most 30: ok (TestInviteCreateOnTheWire)
+//     first_name trimmed, at most 30: ok (TestInviteCreateOnTheWire,
+//     TestFidelityDecAudit_InviteFirstNameTrimmed)
 //   - level not above the inviter's (403), a choice: ok
 //     (TestInviteE2ERules, TestFidelityDec19_MemberLevelNotRequired)
 //   - private_project_access: list of {id, level} of the organization's

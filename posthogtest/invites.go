@@ -180,8 +180,14 @@ func (rc *reqCtx) parseInvite(o *org, me *membership, f map[string]json.RawMessa
 		return nil, false
 	}
 	ni := &newInvite{email: email, level: LevelMember, sendEmail: true}
-	if !rc.optString(f, "first_name", 30, &ni.firstName) ||
-		!rc.levelField(f, "level", &ni.level) {
+	// first_name is the model's CharField(max_length=30): trimmed, then
+	// checked.
+	if firstName, ok := rc.charField(f, "first_name", false, 30); !ok {
+		return nil, false
+	} else if _, present := f["first_name"]; present {
+		ni.firstName = firstName
+	}
+	if !rc.levelField(f, "level", &ni.level) {
 		return nil, false
 	}
 	if ni.level > me.level {
