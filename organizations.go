@@ -116,11 +116,14 @@ type Organization struct {
 	// EnforceVerifiedDomains: only users with an email address of one of
 	// the organization's verified domains may join or stay (newest servers).
 	EnforceVerifiedDomains bool `json:"enforce_verified_domains"`
-	// MembersCanCreateProjects lets members below admin create projects;
-	// admins and owners always can.
+	// MembersCanCreateProjects lets members below admin create projects
+	// (with the member-safe settings only; PostHog honours it on plans with
+	// the invite-settings feature); admins and owners always can.
 	MembersCanCreateProjects *bool `json:"members_can_create_projects"`
-	// MembersCanSeeOrgMembers false makes members below admin see only
-	// themselves in the member list.
+	// MembersCanSeeOrgMembers false narrows, for members below admin, the
+	// members shown in role answers to those with access to a project they
+	// can access (only themselves when they can access none). The member
+	// list itself is not filtered by it.
 	MembersCanSeeOrgMembers bool `json:"members_can_see_org_members"`
 	// IsAITrainingOptedIn: the organization allows its data to be used to
 	// train PostHog AI models (nil: not decided).
