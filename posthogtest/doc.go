@@ -325,7 +325,7 @@
 // database_unavailable) stand for what a network or PostHog's
 // infrastructure may do; they are not rules of PostHog's code.
 //
-// # Where the fake is knowingly more lenient than the server
+// # Where the fake knowingly differs from the server (mostly more lenient)
 //
 //   - Member search: PostHog also finds fuzzy (trigram) matches, labelled
 //     "similar"; only substring matches ("exact") are found here.
