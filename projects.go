@@ -772,7 +772,9 @@ func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id Pro
 // every organization on a free plan), PUT answers 403 "You have reached
 // the maximum limit of allowed projects for your current plan..."
 // (ErrPermissionDenied), while PATCH keeps working. A name used by another
-// project of the organization answers 409 (ErrConflict).
+// project of the organization answers 409 (ErrConflict). Replace always
+// sends the name, which only project admins may send: a plain member gets
+// 403 (use Update with member-safe settings instead).
 //
 // API: PUT /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
 func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id ProjectID, project *ProjectReplace) (*Project, error) {
