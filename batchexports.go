@@ -147,8 +147,8 @@ func (s BatchExportRunStatus) Finished() bool {
 type BatchExport struct {
 	ID BatchExportID `json:"id"`
 	// TeamID is the project (team) whose data is exported.
-	TeamID int64  `json:"team_id"`
-	Name   string `json:"name"`
+	TeamID ProjectID `json:"team_id"`
+	Name   string    `json:"name"`
 	// Model is nil (or "") when PostHog stored none; PostHog then exports
 	// events.
 	Model       *BatchExportModel      `json:"model"`

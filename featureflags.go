@@ -25,7 +25,7 @@ type OrganizationFeatureFlag struct {
 	// FlagID is the flag's ID in its project.
 	FlagID int64 `json:"flag_id"`
 	// TeamID is the environment (team) the flag belongs to.
-	TeamID int64 `json:"team_id"`
+	TeamID ProjectID `json:"team_id"`
 	// CreatedBy is nil when the creator is unknown.
 	CreatedBy *UserBasic `json:"created_by"`
 	// Filters are the flag's release conditions, variants and payloads.

@@ -72,8 +72,8 @@ type PersonalAPIKeyAccessScope struct {
 
 // PersonalAPIKeyProject is a project a key is scoped to.
 type PersonalAPIKeyProject struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
+	ID   ProjectID `json:"id"`
+	Name string    `json:"name"`
 }
 
 func personalAPIKeysPath(org OrganizationID) (string, error) {

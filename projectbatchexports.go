@@ -180,7 +180,7 @@ type BatchExportBackfill struct {
 	// known (newer PostHog versions).
 	TotalRecordsCount *int64 `json:"total_records_count,omitempty"`
 	// Team is the project (team) ID.
-	Team int64 `json:"team"`
+	Team ProjectID `json:"team"`
 	// BatchExport is the ID of the export backfilled.
 	BatchExport BatchExportID `json:"batch_export"`
 }

@@ -31,8 +31,8 @@ const (
 // ResourceTransferRequest is the body of ResourceTransfers.Preview: the
 // resource to copy and the two environments (teams) of the organization.
 type ResourceTransferRequest struct {
-	SourceTeamID      int64        `json:"source_team_id"`
-	DestinationTeamID int64        `json:"destination_team_id"`
+	SourceTeamID      ProjectID    `json:"source_team_id"`
+	DestinationTeamID ProjectID    `json:"destination_team_id"`
 	ResourceKind      ResourceKind `json:"resource_kind"`
 	// ResourceID is the resource's primary key, as a string.
 	ResourceID string `json:"resource_id"`
@@ -40,8 +40,8 @@ type ResourceTransferRequest struct {
 
 // ResourceTransfer is the body of ResourceTransfers.Transfer.
 type ResourceTransfer struct {
-	SourceTeamID      int64        `json:"source_team_id"`
-	DestinationTeamID int64        `json:"destination_team_id"`
+	SourceTeamID      ProjectID    `json:"source_team_id"`
+	DestinationTeamID ProjectID    `json:"destination_team_id"`
 	ResourceKind      ResourceKind `json:"resource_kind"`
 	ResourceID        string       `json:"resource_id"`
 	// Substitutions use existing destination resources instead of copying
@@ -61,7 +61,7 @@ type ResourceSubstitution struct {
 // ResourceSearch is the body of ResourceTransfers.Search.
 type ResourceSearch struct {
 	// TeamID is the environment (team) to search.
-	TeamID       int64        `json:"team_id"`
+	TeamID       ProjectID    `json:"team_id"`
 	ResourceKind ResourceKind `json:"resource_kind"`
 	// Q matches names (and bodies) without case; "" lists the kind.
 	Q string `json:"q,omitempty"`
@@ -108,7 +108,7 @@ type TransferredResource struct {
 	Kind ResourceKind `json:"kind"`
 	ID   string       `json:"id"`
 	// TeamID is the destination environment (team).
-	TeamID int64 `json:"team_id"`
+	TeamID ProjectID `json:"team_id"`
 }
 
 // ResourceSearchResult is the answer of ResourceTransfers.Search: at most
@@ -117,7 +117,7 @@ type ResourceSearchResult struct {
 	Results []ResourceRef `json:"results"`
 }
 
-func checkTransfer(source, dest int64, kind ResourceKind, id string) error {
+func checkTransfer(source, dest ProjectID, kind ResourceKind, id string) error {
 	switch {
 	case strings.TrimSpace(string(kind)) == "":
 		return fmt.Errorf("%w: resource kind is empty", ErrInvalidArgument)
