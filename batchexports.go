@@ -1359,8 +1359,11 @@ func (s *BatchExportsService) Unpause(ctx context.Context, org OrganizationID, i
 // Backfill exports a past data interval again.
 //
 // Deprecated: PostHog replaced this endpoint with
-// /api/projects/{project_id}/batch_exports/{id}/backfills/, which is not
-// under /api/organizations/; newer PostHog versions no longer serve it.
+// /api/projects/{project_id}/batch_exports/{id}/backfills/
+// (ProjectBatchExports.CreateBackfill). The newest BatchExportViewSet
+// (products/batch_exports/backend/api/batch_export.py) has no backfill
+// action: a current PostHog answers 404 (ErrNotFound). Only older
+// self-hosted servers serve it.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/backfill/ (scope batch_export:write)
 func (s *BatchExportsService) Backfill(ctx context.Context, org OrganizationID, id BatchExportID, req *BatchExportBackfillRequest) (*BatchExportBackfillResult, error) {

@@ -653,8 +653,9 @@ type contractEnv struct {
 
 func newContractEnv(t *testing.T) *contractEnv {
 	t.Helper()
-	// The legacy client reaches the actions with no scope.
-	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
+	// The legacy client reaches the actions with no scope; the deprecated
+	// organization-level backfill exists only on older servers.
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys(), posthogtest.WithLegacyBatchExportBackfill())
 	t.Cleanup(srv.Close)
 	// A plan without a project limit, so Projects.Replace succeeds.
 	srv.SetProjectLimit(srv.DefaultOrganization().ID, 0)

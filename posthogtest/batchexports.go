@@ -49,13 +49,31 @@ func registerBatchExports(s *Server) {
 	s.route("DELETE "+base+"{id}/{$}", write, handleBatchExportDelete)
 	s.route("POST "+base+"{id}/pause/{$}", write, handleBatchExportPause(true))
 	s.route("POST "+base+"{id}/unpause/{$}", write, handleBatchExportPause(false))
-	s.route("POST "+base+"{id}/backfill/{$}", write, handleBatchExportBackfill)
+	// PostHog: the newest BatchExportViewSet (products/batch_exports/backend/api/batch_export.py)
+	// has no backfill action, so the route is not found (404); older
+	// servers (posthog/batch_exports/http.py) served it.
+	if areaState[batchExportsState](s).legacyBackfill {
+		s.route("POST "+base+"{id}/backfill/{$}", write, handleBatchExportBackfill)
+	}
 	s.route("GET "+base+"{id}/logs/{$}", noScope, handleBatchExportLogs)
 	s.route("POST "+base+"{id}/run_test_step/{$}", write, handleBatchExportRunTestStep(true))
 }
 
 type batchExportsState struct {
 	exports []*batchExport
+	// legacyBackfill serves the organization-level backfill action
+	// (WithLegacyBatchExportBackfill).
+	legacyBackfill bool
+}
+
+// WithLegacyBatchExportBackfill makes the server serve
+// POST /api/organizations/{organization_id}/batch_exports/{id}/backfill/, the
+// action older PostHog versions had (posthog/batch_exports/http.py
+// BatchExportViewSet.backfill) and the newest one no longer has: without
+// this option the route answers 404, as the newest server does. Backfills
+// of today's PostHog are made under /api/projects/{project_id}/batch_exports/.
+func WithLegacyBatchExportBackfill() Option {
+	return func(s *Server) { areaState[batchExportsState](s).legacyBackfill = true }
 }
 
 type batchExport struct {

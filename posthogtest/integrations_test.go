@@ -37,7 +37,7 @@ func TestIntegrationServerBodies(t *testing.T) {
 
 	// Environment mapping rejects personal API keys before anything else.
 	status, body := rawCall(t, srv, key, "PATCH", base+in.ID.String()+"/environment-mapping/", `{"production": 1}`)
-	if status != 403 || body["detail"] != "This action does not support Personal API Key access" {
+	if status != 403 || body["detail"] != "This action does not support personal API key access" {
 		t.Errorf("environment mapping: %d %v", status, body)
 	}
 	if status, body = rawCall(t, srv, key, "GET", base+"nope/", ""); status != 404 || body["code"] != "not_found" {

@@ -403,9 +403,14 @@ func handleProjectBackfillCreate(rc *reqCtx) {
 			return
 		}
 	} else if be.destType != "HTTP" && be.destType != "NoOp" {
-		// PostHog: service.py backfill_export raises
-		// BatchExportWithNoEndNotAllowedError.
-		rc.invalid("invalid_input", "Backfilling a BatchExport with no end date is not allowed", "")
+		// PostHog: products/batch_exports/backend/service.py backfill_export
+		// raises BatchExportWithNoEndNotAllowedError, and create_backfill
+		// (products/batch_exports/backend/api/batch_export.py) calls it
+		// outside its try when start_at or end_at is missing; the error
+		// derives from BatchExportServiceError(Exception), not from an
+		// APIException, so PostHog answers 500 (the except that would map it
+		// to 400 is dead code). Nothing is created.
+		rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
 		return
 	}
 	bf := &batchExportBackfill{id: rc.s.newID(), export: be, startAt: start, endAt: end, status: "Starting", createdAt: now, lastUpdatedAt: now}

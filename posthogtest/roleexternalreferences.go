@@ -22,11 +22,15 @@ func init() { areaRegistrations = append(areaRegistrations, registerRoleExternal
 
 func registerRoleExternalReferences(s *Server) {
 	const base = "/api/organizations/{organization_id}/role_external_references/"
-	// PostHog: RoleExternalReferenceViewSet scope_object "organization";
-	// the lookup action is a read (GET).
+	// PostHog: RoleExternalReferenceViewSet scope_object "organization".
 	s.route("GET "+base+"{$}", "organization:read", handleRoleExtRefList)
 	s.route("POST "+base+"{$}", "organization:write", handleRoleExtRefCreate)
-	s.route("GET "+base+"lookup/{$}", "organization:read", handleRoleExtRefLookup)
+	// PostHog: RoleExternalReferenceViewSet.lookup is a plain @action with
+	// no required_scopes and the viewset sets no scope_object_read_actions,
+	// so ScopeBasePermission._get_required_scopes finds none and
+	// APIScopePermission.has_permission (posthog/permissions.py) refuses
+	// every personal API key.
+	s.route("GET "+base+"lookup/{$}", noScope, handleRoleExtRefLookup)
 	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleRoleExtRefDelete)
 }
 
