@@ -76,3 +76,27 @@ func TestFidelityDec01_RoleExternalReferenceLookupRefusedToKeys(t *testing.T) {
 		t.Errorf("legacy lookup miss = %+v, %v", got, err)
 	}
 }
+
+// TestRoleExternalReferenceFieldsTrimmed: DRF's CharField trims the
+// reference's strings before the duplicate checks, so " 12345 " is the
+// role ID "12345" (PostHog's RoleExternalReferenceSerializer).
+func TestRoleExternalReferenceFieldsTrimmed(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := e2eServer(t, "organization:write")
+	role := srv.AddRole(org, "Frontend")
+	ref, err := c.RoleExternalReferences.Create(ctx, org, &posthogapi.RoleExternalReferenceCreate{
+		Provider: " github ", ProviderOrganizationID: " acme", ProviderRoleID: "12345 ", ProviderRoleSlug: posthogapi.Ptr(" fe "), ProviderRoleName: " Frontend ", Role: role.ID,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.Provider != "github" || ref.ProviderOrganizationID != "acme" || ref.ProviderRoleID != "12345" || *ref.ProviderRoleSlug != "fe" || ref.ProviderRoleName != "Frontend" {
+		t.Errorf("stored %+v", ref)
+	}
+	_, err = c.RoleExternalReferences.Create(ctx, org, &posthogapi.RoleExternalReferenceCreate{
+		Provider: "github", ProviderOrganizationID: "ACME", ProviderRoleID: " 12345", ProviderRoleName: "x", Role: role.ID,
+	})
+	if !errors.Is(err, posthogapi.ErrValidation) {
+		t.Errorf("duplicate with spaces: %v", err)
+	}
+}

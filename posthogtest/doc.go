@@ -33,7 +33,10 @@
 //	  INTERNAL; actions without required          .has_permission
 //	  scopes refuse personal API keys
 //	keys without scopes refused; allowed        posthog/permissions.py APIScopePermission (newest;
-//	  everything with LegacyUnscopedKeys          older versions had the legacy shortcut)
+//	  everything with LegacyUnscopedKeys          older versions had the legacy shortcut);
+//	  (older self-hosted servers only)            posthog/migrations/1052_migrate_legacy_personal_api_key_scopes.py
+//	401 with WWW-Authenticate: Bearer           posthog/api/routing.py get_authenticators (DRF
+//	  resource_metadata="…"                       APIView.get_authenticate_header)
 //	organization-level 403s: key not scoped to  posthog/permissions.py
 //	  the organization, project-scoped key on     _check_organization_personal_api_key_restrictions
 //	  an organization route, organization that
@@ -107,9 +110,22 @@
 //	                                              Integration.IntegrationKind;
 //	                                              posthog/api/scoped_related_fields.py
 //	                                              TeamScopedPrimaryKeyRelatedField
-//	project integrations: create aws-s3 and     IntegrationSerializer.create; IntegrationViewSet
-//	  s3-compatible, delete unless a batch        perform_destroy, IntegrationManagementPermission
-//	  export uses it
+//	project integrations: create aws-s3 (key    IntegrationSerializer.validate_kind, create,
+//	  or role ARN) and s3-compatible with         _build_integration; IntegrationViewSet perform_destroy,
+//	  per-field messages, kind choices,           IntegrationManagementPermission;
+//	  delete by project admins unless a batch     posthog/models/integration/aws.py (AWS_ROLE_ARN_RE,
+//	  export uses it                              AWSRoleBasedIntegration, AWSCredentialsIntegration,
+//	                                              S3CompatibleIntegration); posthog/models/integration/common.py
+//	                                              _return_non_empty_str_from_config;
+//	                                              posthog/models/integration/model.py Integration.IntegrationKind
+//	project backfills: dates, beginning of      products/batch_exports/backend/api/batch_export.py
+//	  time, 500 without end_at on non-HTTP        create_backfill, validate_date_input,
+//	  exports                                     BatchExportBackfillViewSet; products/batch_exports/backend/service.py
+//	                                              backfill_export
+//	no organization-level backfill (404 unless  products/batch_exports/backend/api/batch_export.py
+//	  WithLegacyBatchExportBackfill)              BatchExportViewSet (newest: no backfill action)
+//	OAuth applications of the organization      posthog/api/oauth_application.py
+//	                                              OrganizationOAuthApplicationViewSet
 //	organization integrations: read, delete,    posthog/api/organization_integration.py
 //	  environment mapping
 //	domains: unique, verification, JIT,         posthog/api/organization_domain.py

@@ -371,8 +371,16 @@ func handleProjectBackfillCreate(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	be := rc.projectExport(o, p, "batch_export_id")
+	// PostHog: BatchExportBackfillViewSet.create raises
+	// NotFound("BatchExport not found.") for an export of another project.
+	var be *batchExport
+	if id, err := uuid.Parse(rc.r.PathValue("batch_export_id")); err == nil {
+		if x := areaState[batchExportsState](rc.s).find(o.id, id); x != nil && x.teamID == p.id {
+			be = x
+		}
+	}
 	if be == nil {
+		rc.error(http.StatusNotFound, "invalid_request", "not_found", "BatchExport not found.", "")
 		return
 	}
 	f := rc.fields()
