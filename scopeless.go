@@ -89,7 +89,8 @@ func pathMatches(pattern, path string) bool {
 // whose PostHog action declares no API scope: today's PostHog refuses it to
 // every personal API key (403 "This action does not support personal API
 // key access"), so sending would only cost a request and a rate-limit
-// token. It matches ErrPersonalAPIKeyNotSupported, like the 403 itself.
+// token. It matches ErrPersonalAPIKeyNotSupported and ErrPermissionDenied,
+// like the 403 itself, but it is no *APIError: nothing was answered.
 // A client made WithLegacyUnscopedKey sends these requests.
 type UnsupportedActionError struct {
 	// Method and Path are the request that was not sent (the path without
@@ -101,9 +102,10 @@ func (e *UnsupportedActionError) Error() string {
 	return "posthogapi: " + e.Method + " " + e.Path + ": not sent: PostHog declares no API scope for this action and refuses it to every personal API key (posthog/permissions.py APIScopePermission); see WithLegacyUnscopedKey for older self-hosted servers"
 }
 
-// Is makes errors.Is(err, ErrPersonalAPIKeyNotSupported) true.
+// Is makes errors.Is(err, ErrPersonalAPIKeyNotSupported) and
+// errors.Is(err, ErrPermissionDenied) true, as for PostHog's 403.
 func (e *UnsupportedActionError) Is(target error) bool {
-	return target == ErrPersonalAPIKeyNotSupported
+	return target == ErrPersonalAPIKeyNotSupported || target == ErrPermissionDenied
 }
 
 // WithLegacyUnscopedKey says the key is a legacy personal API key without
