@@ -12,8 +12,8 @@ import (
 )
 
 // projectIDName matches the names of fields, parameters and results that
-// hold a project (team, environment) ID.
-var projectIDName = regexp.MustCompile(`(?i)team|project|environment`)
+// hold a project (team, environment) ID or a project integration's ID.
+var projectIDName = regexp.MustCompile(`(?i)team|project|environment|integration`)
 
 // intKinds are the spellings of plain integer types.
 var intKinds = map[string]bool{
@@ -41,10 +41,11 @@ func plainInt(e ast.Expr) bool {
 
 // TestProjectIDsAreTyped fails when an exported struct field, or a
 // parameter or result of an exported function or method, holds a project
-// (team, environment) ID as a plain integer instead of a ProjectID: a
-// field or parameter named after teams, projects or environments, or the ID
-// field of a struct so named, whose type is an integer kind (or a pointer,
-// slice or map of one). Issue 15 found ProjectAccess.ID,
+// (team, environment) ID as a plain integer instead of a ProjectID, or a
+// project integration's ID instead of a ProjectIntegrationID: a field or
+// parameter named after teams, projects, environments or integrations, or
+// the ID field of a struct so named, whose type is an integer kind (or a
+// pointer, slice or map of one). Issue 15 found ProjectAccess.ID,
 // BatchExport.TeamID, the resource transfer team IDs and
 // EnvironmentsRollback's map still int64 after 0.2.0 said every project ID
 // was a ProjectID.
