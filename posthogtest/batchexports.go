@@ -817,9 +817,19 @@ func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage
 				rc.invalid("invalid_input", "'filters' should be an array of filters", "filters")
 				return false
 			}
+			// PostHog: products/batch_exports/backend/api/batch_export.py
+			// BatchExportSerializer.validate_filters.
 			for _, item := range list {
-				if _, ok := item.(map[string]any); !ok {
+				m, ok := item.(map[string]any)
+				if !ok {
 					rc.invalid("invalid_input", "Each filter must be an object", "filters")
+					return false
+				}
+				_, start := m["data_interval_start"]
+				_, end := m["data_interval_end"]
+				if start || end {
+					rc.invalid("invalid_input", "'data_interval_start' and 'data_interval_end' are run attributes and not 'filters'."+
+						" Trigger a backfill if you wish to manually control which periods to batch export.", "filters")
 					return false
 				}
 			}

@@ -254,3 +254,16 @@ func TestBatchExportServerLogsHandler(t *testing.T) {
 		t.Errorf("unknown export: %d", w.Code)
 	}
 }
+
+// TestBatchExportFiltersNotRunAttributes: a filter naming the run's data
+// interval is refused (PostHog's BatchExportSerializer.validate_filters).
+func TestBatchExportFiltersNotRunAttributes(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	path := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/batch_exports/"
+	st, _, got := call(t, srv, srv.NewAPIKey("batch_export:write"), "POST", path,
+		`{"name":"n","interval":"hour","destination":{"type":"NoOp","config":{}},"filters":[{"key":"x","type":"event","data_interval_start":"2026-01-01"}]}`)
+	if st != 400 || got["attr"] != "filters" || got["detail"] != "'data_interval_start' and 'data_interval_end' are run attributes and not 'filters'. Trigger a backfill if you wish to manually control which periods to batch export." {
+		t.Errorf("%d %v", st, got)
+	}
+}

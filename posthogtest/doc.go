@@ -192,9 +192,10 @@
 // products/batch_exports/backend/service.py):
 //   - batch_export:read / :write per action, test and test steps included:
 //     TestBatchExportE2EScopes, TestFidelity08_TestStepScopes
-//   - field types, choices (interval, model, destination type), offsets,
-//     timezone, filters, hogql_query: TestBatchExportServerValidationBodies,
-//     TestBatchExportServerSchemaFromHogQL
+//   - field types, choices (interval, model, destination type), offsets
+//     and the intervals they apply to, timezone, filters, hogql_query:
+//     TestBatchExportServerValidationBodies, TestBatchExportServerSchemaFromHogQL
+//   - filters naming the run's data interval: TestBatchExportFiltersNotRunAttributes
 //   - legacy S3 type refused on create: TestFidelity01_LegacyS3RefusedOnCreate
 //   - integration required per destination type, of the right kind and
 //     project: TestFidelity01_IntegrationRequiredOnCreate, TestFidelity01_IntegrationKindAndProject,
@@ -219,8 +220,13 @@
 //   - cancel only a running or starting backfill: TestProjectBatchExports_Backfills
 //   - logs: no scope (personal API keys refused), parameter checks:
 //     TestBatchExportServerLogsHandler
-//   - concurrent backfill limit per team (429), Data Pipelines add-on and
-//     feature flags, SSRF checks: difference
+//   - S3 destinations: blank bucket, region or prefix, file format and
+//     compression, integration of the S3 kind: TestFidelity01_IntegrationKindAndProject,
+//     TestBatchExportServerValidationBodies
+//   - concurrent backfill limit per team (429), Data Pipelines add-on,
+//     feature flags (higher frequencies, hogql model), a filter's type
+//     among SUPPORTED_FILTER_TYPES, inline Snowflake credentials of
+//     exports made before integrations, SSRF checks: difference
 //
 // Project integrations (posthog/api/integration.py, posthog/models/integration/):
 //   - integration:read lists and reads, other teams' integrations do not
@@ -382,7 +388,10 @@
 //     path was not read.
 //   - Batch exports: the concurrent backfill limit per team (429 "Too many
 //     concurrent batch export backfills for this team.", checked before
-//     the dates) is not modelled.
+//     the dates) is not modelled; neither is the check that each filter's
+//     type is one of service.py's SUPPORTED_FILTER_TYPES (the list was not
+//     read), nor the inline Snowflake password or private key of exports
+//     made before integrations (new ones need an integration).
 //   - Rate limits apply only with WithRateLimit, as PostHog applies them
 //     only when RATE_LIMIT_ENABLED; the diagnose cooldown always applies.
 //   - Bulk invites: an invalid item is reported with its field's attr;
