@@ -126,6 +126,8 @@ func checkTransfer(source, dest ProjectID, kind ResourceKind, id string) error {
 		return fmt.Errorf("%w: resource kind is empty", ErrInvalidArgument)
 	case strings.TrimSpace(id) == "":
 		return fmt.Errorf("%w: resource id is empty", ErrInvalidArgument)
+	case source <= 0 || dest <= 0:
+		return fmt.Errorf("%w: source and destination team IDs must be positive", ErrInvalidArgument)
 	case source == dest:
 		return fmt.Errorf("%w: source and destination teams must be different", ErrInvalidArgument)
 	}

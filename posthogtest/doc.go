@@ -252,6 +252,9 @@
 //   - organization_integration:read / :write, environment mapping without a
 //     scope, mapping only for connectable kinds, projects of the
 //     organization: TestIntegrationE2EPermissions, TestIntegrationEnvironmentMappingHandler
+//   - mapping creates a vercel integration in each mapped project; delete
+//     removes the organization's vercel project integrations:
+//     TestOrganizationIntegrationVercelProjectIntegrations
 //   - Vercel calls and the unpaid-invoice 409: difference
 //
 // Role external references (posthog/api/role_external_reference.py):

@@ -68,9 +68,11 @@ type projectIntegrationsState struct {
 }
 
 type projectIntegration struct {
-	id          int64
-	teamID      int64
-	kind        ProjectIntegrationKind
+	id     int64
+	teamID int64
+	kind   ProjectIntegrationKind
+	// externalID is the model's integration_id (not in the answer).
+	externalID  string
 	displayName string
 	config      map[string]any
 	createdAt   time.Time
