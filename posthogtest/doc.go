@@ -311,6 +311,9 @@
 //   - INTERNAL (no personal API key), teams of the organization, known and
 //     mutable kinds, different teams, resources of the source team:
 //     TestResourceTransferAnswers, TestResourceTransfersE2E
+//   - substitutions keep the resource's kind: TestResourceTransferSubstitutionKindMismatch
+//   - per-project access control (member of both teams, viewer in the
+//     source, editor in the destination): difference
 //
 // Organization feature flags (posthog/api/organization_feature_flag.py):
 //   - INTERNAL (no personal API key), flags of the organization's projects
@@ -379,6 +382,10 @@
 //     the source flag ("You do not have permission to copy this flag.");
 //     the fake knows only the organization's projects and checks no
 //     per-flag access.
+//   - Resource transfers and feature flag copies: PostHog's project access
+//     control (UserAccessControl: member of each team, viewer of the source
+//     resources, editor in the destination) is not modelled; every member
+//     of the organization has full access to every project here.
 //   - OAuth applications: one version of PostHog's oauth_application.py
 //     also creates, updates and deletes them (admins); the fake serves the
 //     list only, as the SDK does.
