@@ -65,24 +65,27 @@ func (c *Client) scopeless(method, escapedPath string) bool {
 }
 
 // pathMatches matches an escaped path against a pattern whose "*" segments
-// stand for one non-empty segment each.
+// stand for one non-empty segment each. It walks both strings segment by
+// segment without allocating, since every request goes through it.
 func pathMatches(pattern, path string) bool {
-	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
-	if len(ps) != len(xs) {
-		return false
-	}
-	for i, p := range ps {
-		if p == "*" {
-			if xs[i] == "" {
+	for {
+		p, prest, pmore := strings.Cut(pattern, "/")
+		x, xrest, xmore := strings.Cut(path, "/")
+		switch {
+		case pmore != xmore:
+			return false
+		case p == "*":
+			if x == "" {
 				return false
 			}
-			continue
-		}
-		if p != xs[i] {
+		case p != x:
 			return false
 		}
+		if !pmore {
+			return true
+		}
+		pattern, path = prest, xrest
 	}
-	return true
 }
 
 // UnsupportedActionError is returned, before anything is sent, by a method

@@ -118,3 +118,12 @@ func TestPathMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestPathMatchesAllocatesNothing(t *testing.T) {
+	c := &Client{}
+	if n := testing.AllocsPerRun(100, func() {
+		c.scopeless("GET", "/ph/api/organizations/0190c2e5-8e6f-7000-8000-00000000a001/members/")
+	}); n != 0 {
+		t.Errorf("scopeless allocates %v times per request", n)
+	}
+}
