@@ -196,6 +196,11 @@
 //     and the intervals they apply to, timezone, filters, hogql_query:
 //     TestBatchExportServerValidationBodies, TestBatchExportServerSchemaFromHogQL
 //   - filters naming the run's data interval: TestBatchExportFiltersNotRunAttributes
+//   - Redshift: sticky integration, its kind, a host for AWS Redshift
+//     integrations, and in COPY mode the four inputs, integration IDs of
+//     the project's aws-s3 integrations that stay integrations, inline
+//     credentials with both keys, the authorization's forms:
+//     TestBatchExportRedshiftCopyRules, TestFidelity01_IntegrationKindAndProject
 //   - legacy S3 type refused on create: TestFidelity01_LegacyS3RefusedOnCreate
 //   - integration required per destination type, of the right kind and
 //     project: TestFidelity01_IntegrationRequiredOnCreate, TestFidelity01_IntegrationKindAndProject,
@@ -401,7 +406,11 @@
 //     the dates) is not modelled; neither is the check that each filter's
 //     type is one of service.py's SUPPORTED_FILTER_TYPES (the list was not
 //     read), nor the inline Snowflake password or private key of exports
-//     made before integrations (new ones need an integration).
+//     made before integrations (new ones need an integration). HogQL
+//     queries are checked for UNIONs, JOINs and the events table only;
+//     PostHog's validate_hogql_query also refuses CTEs, subqueries and
+//     fields batch exports cannot read, and its Workflows destination
+//     needs a feature flag.
 //   - Rate limits apply only with WithRateLimit, as PostHog applies them
 //     only when RATE_LIMIT_ENABLED; the diagnose cooldown always applies.
 //   - Bulk invites: an invalid item is reported with its field's attr;
