@@ -96,8 +96,8 @@ func contractOrganizations(ctx context.Context, e *contractEnv) error {
 	if len(o.Projects) == 0 {
 		return fail("Organizations.Create", fmt.Errorf("the new organization has no first project"))
 	}
-	first := int64(o.Projects[0].ID)
-	if _, err := e.legacy.Organizations.EnvironmentsRollback(ctx, o.ID, map[int64]int64{first: first}); err != nil {
+	first := o.Projects[0].ID
+	if _, err := e.legacy.Organizations.EnvironmentsRollback(ctx, o.ID, map[posthogapi.ProjectID]posthogapi.ProjectID{first: first}); err != nil {
 		return fail("Organizations.EnvironmentsRollback", err)
 	}
 	if err := c.Organizations.Delete(ctx, o.ID); err != nil {
@@ -153,7 +153,7 @@ func contractInvites(ctx context.Context, e *contractEnv) error {
 	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{
 		TargetEmail: "ann@example.com", FirstName: "Ann", Level: posthogapi.MembershipLevelAdmin,
 		Message:               posthogapi.Ptr("Welcome"),
-		PrivateProjectAccess:  []posthogapi.ProjectAccess{{ID: int64(p.ID), Level: posthogapi.ProjectAccessMember}},
+		PrivateProjectAccess:  []posthogapi.ProjectAccess{{ID: p.ID, Level: posthogapi.ProjectAccessMember}},
 		SendEmail:             posthogapi.Ptr(false),
 		CombinePendingInvites: true,
 	})
