@@ -313,4 +313,3 @@ func (s *ProxyRecordsService) Retry(ctx context.Context, org OrganizationID, id 
 func (s *ProxyRecordsService) Diagnose(ctx context.Context, org OrganizationID, id ProxyRecordID) (*ProxyDiagnosticReport, error) {
 	return send[ProxyDiagnosticReport](ctx, s.client, http.MethodPost, at("organizations", org, "proxy_records", id, "diagnose"), nil)
 }
-
