@@ -477,12 +477,6 @@ type ProjectActivityChange struct {
 
 // ----- validation ------------------------------------------------------------
 
-func checkProjectID(id ProjectID) error {
-	if id <= 0 {
-		return fmt.Errorf("%w: project id must be positive, not %d", ErrInvalidArgument, id)
-	}
-	return nil
-}
 
 func checkProjectName(name string) error {
 	switch {

@@ -21,7 +21,8 @@ type route struct {
 }
 
 // pathSegment is implemented by the typed pieces of a path: the IDs, which
-// validate themselves and name their kind in the error, and pathValue.
+// validate themselves and name their kind in the error, and free-form values
+// (flagKey), which validate themselves with checkSegment.
 type pathSegment interface {
 	segment() (string, error)
 }
@@ -29,7 +30,7 @@ type pathSegment interface {
 // at builds an endpoint's path from its pieces, in the order of PostHog's
 // route: a string is a fixed segment of the route ("organizations",
 // "roles"), never a value; a value is typed (an ID, a ProjectID, a
-// pathValue) and validated by its type. Each segment is escaped, so no
+// flagKey) and validated by its type. Each segment is escaped, so no
 // value can add a segment, a query or a fragment.
 //
 //	at("organizations", org, "roles", id)   // organizations/{org}/roles/{id}/
@@ -90,12 +91,6 @@ func (id ProjectIntegrationID) segment() (string, error) {
 	}
 	return strconv.FormatInt(int64(id), 10), nil
 }
-
-// pathValue is a free-form value in a path (a feature flag key, a domain
-// name), named for its errors and validated by checkSegment.
-type pathValue struct{ name, value string }
-
-func (v pathValue) segment() (string, error) { return v.value, checkSegment(v.name, v.value) }
 
 // get fetches the object at r, with q (a url-tagged struct, url.Values or
 // nil) as its query.
