@@ -165,3 +165,54 @@ func TestIgnoreNotFound(t *testing.T) {
 		}
 	}
 }
+
+// TestDo_RefusesEscapedControlAndDoubleEncodedDots closes two gaps found by
+// probing Client.Do: a segment that decodes to a control character (%00)
+// is refused as a raw one is, and a segment that decodes twice to a dot
+// segment (%252e%252e, which a proxy decoding twice reads as "..") is
+// refused instead of going out. Harmless double escapes go out unchanged.
+func TestDo_RefusesEscapedControlAndDoubleEncodedDots(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.RequestURI)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	c, err := NewClient(testKey, WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, p := range []string{
+		"/api/x/%00/", "/api/x/a%00b/", "/api/x/%0d%0aHost:%20evil/", "/api/x/%7f/", "/api/x/%09/", "/api/x/%20/",
+		"/api/x/\x00/", "/api/x/%252e%252e/y/", "/api/x/%252E%252e/", "/api/x/%252e/", "/api/x/a%252f%252e%252e/",
+		"/api/x/%25252e/%252e%252e/",
+	} {
+		if err := c.Do(ctx, http.MethodGet, p, nil, nil, nil); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Do(%q) = %v, want ErrInvalidArgument", p, err)
+		}
+		if _, err := ListPage[map[string]any](ctx, c, p, nil); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("ListPage(%q) = %v, want ErrInvalidArgument", p, err)
+		}
+		for _, err := range ListAll[map[string]any](ctx, c, p, nil) {
+			if !errors.Is(err, ErrInvalidArgument) {
+				t.Errorf("ListAll(%q) = %v, want ErrInvalidArgument", p, err)
+			}
+		}
+	}
+	if len(got) != 0 {
+		t.Fatalf("refused paths were sent: %q", got)
+	}
+	// What is not a control character or a dot segment, even escaped
+	// twice, goes out byte for byte as the caller escaped it.
+	for _, p := range []string{"/api/x/%252f/", "/api/x/%25252e%25252e/", "/api/x/a%2520b/", "/api/x/%2e%2ex/"} {
+		if err := c.Do(ctx, http.MethodGet, p, nil, nil, nil); err != nil {
+			t.Errorf("Do(%q) = %v", p, err)
+		}
+	}
+	want := []string{"/api/x/%252f/", "/api/x/%25252e%25252e/", "/api/x/a%2520b/", "/api/x/%2e%2ex/"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("sent %q, want %q", got, want)
+	}
+}
