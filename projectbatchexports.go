@@ -2,6 +2,7 @@ package posthogapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -296,6 +297,76 @@ func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project Proje
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportRunsOptions) iter.Seq2[*BatchExportRun, error] {
 	return iterate[BatchExportRun](ctx, s.client, at(s.routes, project, "batch_exports", id, "runs").check(opts.validate()), opts)
+}
+
+// GetRun returns one run of the export. PostHog looks runs up among those
+// created in the last 7 days (BatchExportRunViewSet.safely_get_queryset
+// applies the list's default window to every action), so an older run
+// answers 404 (ErrNotFound).
+//
+// API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/{id}/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/{id}/ (scope batch_export:read)
+func (s *ProjectBatchExportsService) GetRun(ctx context.Context, project ProjectID, exportID BatchExportID, runID BatchExportRunID) (*BatchExportRun, error) {
+	return get[BatchExportRun](ctx, s.client, at(s.routes, project, "batch_exports", exportID, "runs", runID), nil)
+}
+
+// RetryRun exports the run's data interval again: PostHog starts a
+// backfill of that one interval (BatchExportRunViewSet.retry) and answers
+// its ID. Like every POST, it is not re-sent once it may have reached
+// PostHog: a lost answer is ErrOutcomeUnknown (list the backfills to see
+// whether it started). Only runs of the last 7 days can be retried (see
+// GetRun).
+//
+// API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/{id}/retry/ (scope batch_export:write)
+// API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/{id}/retry/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) RetryRun(ctx context.Context, project ProjectID, exportID BatchExportID, runID BatchExportRunID) (*BatchExportBackfillResult, error) {
+	return send[BatchExportBackfillResult](ctx, s.client, http.MethodPost, at(s.routes, project, "batch_exports", exportID, "runs", runID, "retry"), nil)
+}
+
+// CancelRun cancels a starting or running run; PostHog answers 400
+// (ErrValidation) for a run in another status
+// (BatchExportRunViewSet.cancel).
+//
+// API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/{id}/cancel/ (scope batch_export:write)
+// API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/{id}/cancel/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) CancelRun(ctx context.Context, project ProjectID, exportID BatchExportID, runID BatchExportRunID) (*BatchExportCancelResult, error) {
+	return send[BatchExportCancelResult](ctx, s.client, http.MethodPost, at(s.routes, project, "batch_exports", exportID, "runs", runID, "cancel"), nil)
+}
+
+// ListRunLogs returns one page of the log entries of one run of the
+// export, newest first: the export's log (ListLogs) with opts.InstanceID
+// set to the run's ID (the rest of opts applies; opts is not modified).
+// PostHog's own run route, runs/{id}/logs/, is not used: it reads the log
+// under the run's ID instead of the export's, and pages the entries with
+// the runs' cursor pagination, which needs a database query
+// (BatchExportRunViewSet with LogEntryMixin.logs). Personal API keys are
+// rejected, as for ListLogs.
+//
+// API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+// API: GET /api/environments/{environment_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+func (s *ProjectBatchExportsService) ListRunLogs(ctx context.Context, project ProjectID, exportID BatchExportID, runID BatchExportRunID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
+	q, err := runLogsOptions(runID, opts)
+	return list[BatchExportLogEntry](ctx, s.client, at(s.routes, project, "batch_exports", exportID, "logs").check(err), q)
+}
+
+// AllRunLogs iterates over the log entries of one run of the export (see
+// ListRunLogs).
+//
+// API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+// API: GET /api/environments/{environment_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+func (s *ProjectBatchExportsService) AllRunLogs(ctx context.Context, project ProjectID, exportID BatchExportID, runID BatchExportRunID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
+	q, err := runLogsOptions(runID, opts)
+	return iterate[BatchExportLogEntry](ctx, s.client, at(s.routes, project, "batch_exports", exportID, "logs").check(err), q)
+}
+
+// runLogsOptions is a copy of opts keeping only the entries of run.
+func runLogsOptions(run BatchExportRunID, opts *BatchExportLogsOptions) (*BatchExportLogsOptions, error) {
+	var q BatchExportLogsOptions
+	if opts != nil {
+		q = *opts
+	}
+	q.InstanceID = run.String()
+	return &q, errors.Join(run.validate(), q.validate())
 }
 
 // CreateBackfill starts exporting a past data interval again and returns
