@@ -477,7 +477,6 @@ type ProjectActivityChange struct {
 
 // ----- validation ------------------------------------------------------------
 
-
 func checkProjectName(name string) error {
 	switch {
 	case strings.TrimSpace(name) == "":
