@@ -1,7 +1,10 @@
 // Package posthogapi is a typed client for PostHog's organization management
 // API: organizations, members, invites, roles, projects, batch exports,
-// domains, proxy records, organization integrations and legal documents, all
-// under /api/organizations/.
+// domains, proxy records, organization integrations and legal documents
+// under /api/organizations/, and the project routes organization
+// automation needs (a project's batch exports, runs and backfills under
+// /api/projects/ and /api/environments/, its integrations). Client.Do
+// reaches any other /api/ endpoint through the same request path.
 //
 // A Client is safe for concurrent use by many goroutines. It sends the
 // personal API key only to the configured host, retries only when a retry
