@@ -341,9 +341,10 @@ func (b *deadlineBody) Close() error {
 	return err
 }
 
-// checkRetry is the retry policy. GET, HEAD, PUT and DELETE are retried
-// after transport errors, 429, 500, 502, 503 and 504. POST and PATCH are
-// retried only when PostHog certainly did not run them: after a 429
+// checkRetry applies the call's policy after each attempt. A call that may
+// resend an unknown outcome (policy.resendUnknown: GET, HEAD, PUT, DELETE)
+// is retried after transport errors, 429, 500, 502, 503 and 504; any other
+// (POST, PATCH) only when PostHog certainly did not run it: after a 429
 // (throttled before the view runs) or a failure to connect. Nothing is
 // retried after the context ends, after a TLS certificate error, or when
 // the next attempt would start after MaxRetryElapsed. It also decides the
