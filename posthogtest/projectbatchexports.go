@@ -521,12 +521,20 @@ func handleProjectBackfillCancel(rc *reqCtx) {
 	if bf == nil {
 		return
 	}
-	if bf.status != "Running" && bf.status != "Starting" {
-		rc.invalid("invalid_input", fmt.Sprintf("Cannot cancel a backfill that is in '%s' status", bf.status), "")
+	cancelActive(rc, "backfill", &bf.status, &bf.finishedAt, &bf.lastUpdatedAt)
+}
+
+// cancelActive cancels a starting or running backfill or run (what), as
+// the cancel actions of BatchExportBackfillViewSet and
+// BatchExportRunViewSet do: 400 for any other status, else the status
+// becomes Cancelled and the answer is {"cancelled": true}.
+func cancelActive(rc *reqCtx, what string, status *string, finishedAt **time.Time, lastUpdatedAt *time.Time) {
+	if *status != "Running" && *status != "Starting" {
+		rc.invalid("invalid_input", fmt.Sprintf("Cannot cancel a %s that is in '%s' status", what, *status), "")
 		return
 	}
 	now := rc.s.now()
-	bf.status, bf.finishedAt, bf.lastUpdatedAt = "Cancelled", &now, now
+	*status, *finishedAt, *lastUpdatedAt = "Cancelled", &now, now
 	rc.json(http.StatusOK, map[string]bool{"cancelled": true})
 }
 
@@ -586,17 +594,9 @@ func handleProjectRunRetry(rc *reqCtx) {
 // handleProjectRunCancel cancels a starting or running run.
 // PostHog: batch_export.py BatchExportRunViewSet.cancel.
 func handleProjectRunCancel(rc *reqCtx) {
-	_, r := rc.runFromPath()
-	if r == nil {
-		return
+	if _, r := rc.runFromPath(); r != nil {
+		cancelActive(rc, "run", &r.status, &r.finishedAt, &r.lastUpdatedAt)
 	}
-	if r.status != "Running" && r.status != "Starting" {
-		rc.invalid("invalid_input", fmt.Sprintf("Cannot cancel a run that is in '%s' status", r.status), "")
-		return
-	}
-	now := rc.s.now()
-	r.status, r.finishedAt, r.lastUpdatedAt = "Cancelled", &now, now
-	rc.json(http.StatusOK, map[string]bool{"cancelled": true})
 }
 
 // ProjectBatchExports returns the batch exports of the project (team) that
