@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -215,4 +217,65 @@ func TestDo_RefusesEscapedControlAndDoubleEncodedDots(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("sent %q, want %q", got, want)
 	}
+}
+
+// FuzzDoPath: whatever path Client.Do accepts becomes a URL, as the client
+// sends it, on the base URL's host, under /ph/api/ after any normalization,
+// with no segment that holds a control character once decoded or that is a
+// dot segment once decoded twice; whatever it refuses wraps
+// ErrInvalidArgument.
+func FuzzDoPath(f *testing.F) {
+	for _, s := range []string{"/api/x/", "/api/x/%00/", "/api/x/%252e%252e/", "/api/%2e%2e/", "/api/a/b/", "/api/x y/",
+		"/api/x/%25252e/", "/api/\\..\\/", "/api/a%2F..%2F..%2Fb/", "/api/x/%0a/", "/api/%zz/", "/api/x/%u002e/"} {
+		f.Add(s)
+	}
+	c := fuzzClient(f)
+	f.Fuzz(func(t *testing.T, p string) {
+		r := rawRoute(p)
+		var u *url.URL
+		err := r.err
+		if err == nil {
+			u, err = c.buildURL(&request{path: r.path})
+		}
+		if err != nil {
+			if !errors.Is(err, ErrInvalidArgument) {
+				t.Fatalf("%q: %v", p, err)
+			}
+			return
+		}
+		v, err := url.Parse(u.String())
+		if err != nil {
+			t.Fatalf("%q: sent URL %q does not parse: %v", p, u, err)
+		}
+		if v.Host != "posthog.example" || v.RawQuery != "" || v.Fragment != "" {
+			t.Fatalf("%q: sent %q", p, v)
+		}
+		if !strings.HasPrefix(path.Clean(v.Path)+"/", "/ph/api/") {
+			t.Fatalf("%q: path %q leaves /ph/api/", p, v.Path)
+		}
+		for _, seg := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(v.EscapedPath(), "/ph/api/"), "/"), "/") {
+			once, err := url.PathUnescape(seg)
+			if err != nil {
+				t.Fatalf("%q: segment %q does not unescape", p, seg)
+			}
+			if strings.ContainsFunc(once, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+				t.Fatalf("%q: segment %q holds a control character", p, seg)
+			}
+			for _, v := range []string{once, unescapeOr(once)} {
+				for _, part := range append(strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '\\' }), v) {
+					if part == "." || part == ".." {
+						t.Fatalf("%q: segment %q is a dot segment decoded", p, seg)
+					}
+				}
+			}
+		}
+	})
+}
+
+// unescapeOr is s path-unescaped, or s when it does not unescape.
+func unescapeOr(s string) string {
+	if v, err := url.PathUnescape(s); err == nil {
+		return v
+	}
+	return s
 }
