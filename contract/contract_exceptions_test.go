@@ -54,6 +54,10 @@ const (
 )
 
 var schemaExceptions = []schemaException{
+	// Path parameters.
+	pathParamEx("GET "+opOrgID, "id", `{"type":"string","anyOf":[{"format":"uuid"},{"enum":["@current"]}]}`,
+		"a UUID or @current (Organizations.GetCurrent)", `the schema types {id} as a UUID; the viewset resolves "@current" to the user's current organization`,
+		"PH posthog/api/organization.py OrganizationViewSet.get_object (\"@current\" is the user's current organization)"),
 	// Component properties.
 	propertyEx("BatchExportDestination", "type", `{"type":"string","enum":["S3","Snowflake","Postgres","Redshift","BigQuery","Databricks","AzureBlob","Workflows","HTTP","NoOp","AwsS3","S3Compatible","FileDownload"]}`,
 		"also AwsS3, S3Compatible and FileDownload", "the schemas predate the AwsS3/S3Compatible split; today's server refuses new S3 exports",
