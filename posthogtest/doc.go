@@ -440,15 +440,15 @@
 //	DELETE /api/organizations/{organization_id}/integrations/{id}/ | organization_integration:write | organization_integration.py OrganizationIntegrationViewSet.destroy #54538475279
 //	PATCH /api/organizations/{organization_id}/integrations/{id}/environment-mapping/ | none | organization_integration.py OrganizationIntegrationViewSet.environment_mapping #54538475279
 //	GET /api/organizations/{organization_id}/invites/ | organization_member:read | organization_invite.py OrganizationInviteViewSet.list #11875380 †
-//	POST /api/organizations/{organization_id}/invites/ | organization_member:write | organization_invite.py OrganizationInviteViewSet.create #11875380 †
+//	POST /api/organizations/{organization_id}/invites/ | organization_member:write | organization_invite.py OrganizationInviteViewSet.create (this version's dangerously_get_permissions leaves APIScopePermission out: any key) #11875380 †
 //	POST /api/organizations/{organization_id}/invites/bulk/ | organization_member:write | organization_invite.py OrganizationInviteViewSet.bulk #11875380 †
-//	POST /api/organizations/{organization_id}/invites/delegate/ | organization_member:write | organization_invite.py OrganizationInviteViewSet.delegate #11875380 †
+//	POST /api/organizations/{organization_id}/invites/delegate/ | organization_member:write | organization_invite.py OrganizationInviteViewSet.delegate (in no stored version) †
 //	DELETE /api/organizations/{organization_id}/invites/{id}/ | organization_member:write | organization_invite.py OrganizationInviteViewSet.destroy #11875380 †
 //	GET /api/organizations/{organization_id}/legal_documents/ | legal_document:read | legal_documents views.py LegalDocumentViewSet.list #54846403160
 //	POST /api/organizations/{organization_id}/legal_documents/ | legal_document:write | legal_documents views.py LegalDocumentViewSet.create #54846403160
 //	GET /api/organizations/{organization_id}/legal_documents/{id}/ | legal_document:read | legal_documents views.py LegalDocumentViewSet.retrieve #54846403160
 //	DELETE /api/organizations/{organization_id}/legal_documents/{id}/ | legal_document:write | legal_documents views.py LegalDocumentViewSet.destroy #54846403160
-//	GET /api/organizations/{organization_id}/legal_documents/{id}/download/ | none | legal_documents views.py LegalDocumentViewSet.download #54846403160
+//	GET /api/organizations/{organization_id}/legal_documents/{id}/download/ | none | legal_documents views.py LegalDocumentViewSet.download (a staff user's chain, dangerously_get_permissions, skips the scope check) #54846403160
 //	GET /api/organizations/{organization_id}/members/ | organization_member:read | organization_member.py OrganizationMemberViewSet.list #54713287459
 //	PATCH /api/organizations/{organization_id}/members/{user__uuid}/ | organization_member:write | organization_member.py OrganizationMemberViewSet.partial_update #54713287459
 //	PUT /api/organizations/{organization_id}/members/{user__uuid}/ | organization_member:write | organization_member.py OrganizationMemberViewSet.update #54713287459

@@ -42,7 +42,12 @@ func scopeTable(t *testing.T) map[string]scopeRow {
 		if _, dup := rows[k]; dup {
 			t.Errorf("doc.go's scope table has %s twice", k)
 		}
-		if !strings.Contains(r.source, ".py ") || (!strings.Contains(r.source, "#") && !strings.Contains(r.source, "404")) {
+		// A row names the file and view, and the read_file id of the version
+		// read, unless the newest server lacks the action (404) or no stored
+		// version has it (a † row, not verified).
+		located := strings.Contains(r.source, "#") || strings.Contains(r.source, "404") ||
+			(strings.Contains(r.source, "in no stored version") && strings.HasSuffix(r.source, "†"))
+		if !strings.Contains(r.source, ".py ") || !located {
 			t.Errorf("%s: source %q names no PostHog file and read_file id", k, r.source)
 		}
 		rows[k] = r
