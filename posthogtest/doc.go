@@ -389,6 +389,9 @@
 //	GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/{id}/ | batch_export:read | batch_export.py BatchExportBackfillViewSet.retrieve #59793430054
 //	POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/{id}/cancel/ | batch_export:write | batch_export.py BatchExportBackfillViewSet.cancel #59793430054
 //	GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/ | batch_export:read | batch_export.py BatchExportRunViewSet.list #70304481370
+//	GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/{id}/ | batch_export:read | batch_export.py BatchExportRunViewSet.retrieve #70304481370
+//	POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/{id}/retry/ | batch_export:write | batch_export.py BatchExportRunViewSet.retry #70304481370
+//	POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/{id}/cancel/ | batch_export:write | batch_export.py BatchExportRunViewSet.cancel #70304481370
 //	GET /api/environments/{environment_id}/batch_exports/{id}/ | batch_export:read | batch_export.py BatchExportViewSet.retrieve #59793430054
 //	PATCH /api/environments/{environment_id}/batch_exports/{id}/ | batch_export:write | batch_export.py BatchExportViewSet.partial_update #59793430054
 //	PUT /api/environments/{environment_id}/batch_exports/{id}/ | batch_export:write | batch_export.py BatchExportViewSet.update #59793430054
@@ -505,6 +508,9 @@
 //	GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/ | batch_export:read | batch_export.py BatchExportBackfillViewSet.retrieve #59793430054
 //	POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/cancel/ | batch_export:write | batch_export.py BatchExportBackfillViewSet.cancel #59793430054
 //	GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ | batch_export:read | batch_export.py BatchExportRunViewSet.list #70304481370
+//	GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/{id}/ | batch_export:read | batch_export.py BatchExportRunViewSet.retrieve #70304481370
+//	POST /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/{id}/retry/ | batch_export:write | batch_export.py BatchExportRunViewSet.retry #70304481370
+//	POST /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/{id}/cancel/ | batch_export:write | batch_export.py BatchExportRunViewSet.cancel #70304481370
 //	GET /api/projects/{project_id}/batch_exports/{id}/ | batch_export:read | batch_export.py BatchExportViewSet.retrieve #59793430054
 //	PATCH /api/projects/{project_id}/batch_exports/{id}/ | batch_export:write | batch_export.py BatchExportViewSet.partial_update #59793430054
 //	PUT /api/projects/{project_id}/batch_exports/{id}/ | batch_export:write | batch_export.py BatchExportViewSet.update #59793430054
