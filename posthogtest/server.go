@@ -43,7 +43,13 @@ type Server struct {
 	throttle *throttle
 	// legacyUnscoped lets keys without scopes do anything (LegacyUnscopedKeys).
 	legacyUnscoped bool
+	// routeScopes are the routes with the scope each requires, in the
+	// order registered; doc.go's scope table is checked against them.
+	routeScopes []routeScope
 }
+
+// routeScope is one registered route and the scope it requires.
+type routeScope struct{ pattern, scope string }
 
 // Option configures a Server.
 type Option func(*Server)
@@ -170,6 +176,7 @@ const noScope = ""
 // route registers pattern ("METHOD /api/organizations/...", with the
 // trailing slash) behind authentication and the scope check.
 func (s *Server) route(pattern, scope string, h handler) {
+	s.routeScopes = append(s.routeScopes, routeScope{pattern, scope})
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		rc := r.Context().Value(reqCtxKey{}).(*reqCtx)
 		if !rc.authenticate() {
