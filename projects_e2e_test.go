@@ -310,3 +310,24 @@ func TestProjectsE2EPermissions(t *testing.T) {
 		t.Errorf("project under another organization: %v, want ErrNotFound", err)
 	}
 }
+
+func TestFidelity14_EventIngestionRestrictionsE2E(t *testing.T) {
+	srv, org, c := e2eServer(t, "project:read")
+	ctx := context.Background()
+	p := srv.AddProject(org, "Web")
+	rs, err := c.Projects.ListEventIngestionRestrictions(ctx, org, p.ID)
+	if err != nil || rs == nil || len(rs) != 0 {
+		t.Fatalf("empty = %#v, %v", rs, err)
+	}
+	srv.AddEventIngestionRestriction(org, p.ID, posthogtest.EventIngestionRestriction{RestrictionType: "drop_event_from_ingestion", DistinctIDs: []string{"bot"}})
+	rs, err = c.Projects.ListEventIngestionRestrictions(ctx, org, p.ID)
+	if err != nil || len(rs) != 1 || rs[0].RestrictionType != "drop_event_from_ingestion" || rs[0].DistinctIDs[0] != "bot" || rs[0].EventNames == nil {
+		t.Fatalf("restrictions = %+v, %v", rs, err)
+	}
+	if _, err := e2eClient(t, srv, srv.NewAPIKey("organization:read")).Projects.ListEventIngestionRestrictions(ctx, org, p.ID); !errors.Is(err, posthogapi.ErrMissingScope) {
+		t.Errorf("without project:read: %v", err)
+	}
+	if _, err := c.Projects.ListEventIngestionRestrictions(ctx, org, p.ID+1000); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("unknown project: %v", err)
+	}
+}

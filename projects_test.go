@@ -560,3 +560,24 @@ func TestProjectSettingsAcceptEdgeValues(t *testing.T) {
 		}
 	}
 }
+
+func TestFidelity14_EventIngestionRestrictions(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", api(beOrg.String()+"/projects/12/event_ingestion_restrictions/"), respond(t, 200,
+		`[{"restriction_type":"drop_event_from_ingestion","distinct_ids":["bot"],"session_ids":[],"event_names":["$pageview"],"event_uuids":[],"pipelines":["analytics"]},
+		  {"restriction_type":"skip_person_processing","distinct_ids":["x"]}]`, "", ""))
+	rs, err := c.Projects.ListEventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].RestrictionType != "drop_event_from_ingestion" || rs[0].DistinctIDs[0] != "bot" || rs[0].EventNames[0] != "$pageview" ||
+		rs[0].Pipelines[0] != "analytics" || rs[1].RestrictionType != "skip_person_processing" || rs[1].SessionIDs != nil {
+		t.Errorf("restrictions = %+v", rs)
+	}
+	if _, err := c.Projects.ListEventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 0); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("project 0: %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
