@@ -777,3 +777,37 @@ func TestBatchExportEnums(t *testing.T) {
 		t.Error("LatestRun of no runs")
 	}
 }
+
+func TestBatchExportsAllLogs(t *testing.T) {
+	c, mt := newMockClient(t)
+	entry := func(msg string) string {
+		return `{"log_source_id": "` + beID.String() + `", "instance_id": "run-1", "timestamp": "2025-11-02T00:16:00Z", "level": "INFO", "message": "` + msg + `"}`
+	}
+	var queries []string
+	mt.RegisterResponder(http.MethodGet, bePath(beID.String()+"/logs/"), func(req *http.Request) (*http.Response, error) {
+		queries = append(queries, req.URL.RawQuery)
+		if req.URL.Query().Get("offset") == "" {
+			return httpmock.NewStringResponse(200, `{"count": 3, "next": "`+bePath(beID.String()+"/logs/")+`?level=INFO&limit=2&offset=2", "previous": null, "results": [`+entry("a")+`,`+entry("b")+`]}`), nil
+		}
+		return httpmock.NewStringResponse(200, `{"count": 3, "next": null, "previous": "p", "results": [`+entry("c")+`]}`), nil
+	})
+	var got []string
+	for e, err := range c.BatchExports.AllLogs(context.Background(), OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{
+		ListOptions: ListOptions{Limit: 2}, Level: []BatchExportLogLevel{LogLevelInfo},
+	}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e.Message)
+	}
+	if strings.Join(got, "") != "abc" || len(queries) != 2 || queries[0] != "level=INFO&limit=2" {
+		t.Errorf("messages = %v, queries = %v", got, queries)
+	}
+	var errs []error
+	for _, err := range c.BatchExports.AllLogs(context.Background(), OrganizationID(beOrg), BatchExportID(beID), &BatchExportLogsOptions{ListOptions: ListOptions{Limit: 501}}) {
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidArgument) || len(queries) != 2 {
+		t.Errorf("invalid limit: errors = %v, queries = %v", errs, queries)
+	}
+}

@@ -1,6 +1,10 @@
 package posthogapi_test
 
 import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -36,4 +40,25 @@ func e2eClient(t *testing.T, srv *posthogtest.Server, key string) *posthogapi.Cl
 		t.Fatal(err)
 	}
 	return c
+}
+
+// rawCall sends one request to srv with key and returns the status, the
+// headers and the decoded JSON body.
+func rawCall(t *testing.T, srv *posthogtest.Server, key, method, path, body string) (int, http.Header, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL()+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := srv.HTTPServer().Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return resp.StatusCode, resp.Header, m
 }

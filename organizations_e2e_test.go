@@ -227,3 +227,38 @@ func TestE2EMemberLevelRules(t *testing.T) {
 		t.Errorf("self removal: %v", err)
 	}
 }
+
+func TestFidelity07_OrganizationNewestFields(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := e2eServer(t, "organization:write")
+	role := uuid.New()
+	o, err := c.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{
+		EnforceVerifiedDomains:      posthogapi.Ptr(true),
+		MembersCanCreateProjects:    posthogapi.NewNullable(true),
+		MembersCanSeeOrgMembers:     posthogapi.Ptr(false),
+		IsAITrainingOptedIn:         posthogapi.NewNullable(true),
+		AcknowledgeAITrainingNotice: posthogapi.Ptr(true),
+		DefaultRoleID:               posthogapi.NewNullable(posthogapi.RoleID(role)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.EnforceVerifiedDomains || o.MembersCanCreateProjects == nil || !*o.MembersCanCreateProjects || o.MembersCanSeeOrgMembers ||
+		o.IsAITrainingOptedIn == nil || !*o.IsAITrainingOptedIn || o.DefaultRoleID == nil || o.DefaultRoleID.UUID() != role {
+		t.Errorf("updated = %+v", o)
+	}
+	if o.IsAITrainingLocked == nil || o.IsAITrainingCTAShown == nil || o.IsHIPAA == nil || o.IsPendingDeletion == nil || *o.IsPendingDeletion {
+		t.Errorf("read-only fields = %+v", o)
+	}
+	got, err := c.Organizations.Get(ctx, org)
+	if err != nil || !got.EnforceVerifiedDomains || got.MembersCanSeeOrgMembers {
+		t.Errorf("read back = %+v, %v", got, err)
+	}
+	// is_member_join_email_enabled is read-only on the newest server: a
+	// body that sends it changes nothing.
+	key := srv.NewAPIKey("organization:write")
+	st, _, body := rawCall(t, srv, key, "PATCH", "/api/organizations/"+org.String()+"/", `{"is_member_join_email_enabled": false}`)
+	if st != 200 || body["is_member_join_email_enabled"] != true {
+		t.Errorf("legacy field: %d %v", st, body["is_member_join_email_enabled"])
+	}
+}

@@ -233,3 +233,16 @@ func TestRolesE2EPermissions(t *testing.T) {
 		t.Errorf("foreign organization: %v", err)
 	}
 }
+
+func TestFidelity10_ValidationCodeInvalidIsInvalidInput(t *testing.T) {
+	ctx := context.Background()
+	_, org, c := e2eServer(t, "organization:write")
+	r, err := c.Roles.Create(ctx, org, &posthogapi.RoleCreate{Name: "Ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Roles.AddUser(ctx, org, r.ID, posthogapi.UserUUID(uuid.New()))
+	if ae := wantAPIError(t, err, 400, "invalid_input", ""); ae.Detail != "User does not exist." {
+		t.Errorf("unknown user: %v", err)
+	}
+}
