@@ -62,3 +62,14 @@ func rawCall(t *testing.T, srv *posthogtest.Server, key, method, path, body stri
 	_ = json.Unmarshal(raw, &m)
 	return resp.StatusCode, resp.Header, m
 }
+
+func newServerClient(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client) {
+	t.Helper()
+	srv := posthogtest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := srv.Client(srv.NewAPIKey(scopes...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
