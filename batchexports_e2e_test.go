@@ -15,12 +15,7 @@ import (
 
 func newBatchExportServer(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client, posthogapi.OrganizationID) {
 	t.Helper()
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := srv.Client(srv.NewAPIKey(scopes...))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := newServerClient(t, scopes...)
 	// Batch exports go to the organization's first project; its
 	// integrations hold the destinations' credentials.
 	proj := srv.AddProject(srv.DefaultOrganization().ID, "Main").ID
@@ -517,17 +512,13 @@ func ExampleBatchExportsService_Get() {
 // of the project through the SDK, links it to a new AwsS3 export, and gets
 // PostHog's refusal for an integration of the wrong kind.
 func TestFidelity01_E2EAwsS3WithProjectIntegration(t *testing.T) {
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := e2eStart(t)
 	org := srv.DefaultOrganization().ID
 	proj := srv.AddProject(org, "Main").ID
 	srv.SeedIntegration(proj, posthogtest.IntegrationSlack, "workspace")
 	r2 := srv.SeedIntegration(proj, posthogtest.IntegrationS3Compatible, "R2")
 	srv.SeedIntegration(proj, posthogtest.IntegrationAWSS3, "AWS prod")
-	c, err := srv.Client(srv.NewAPIKey("batch_export:write", "integration:read"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := retryingClient(t, srv, srv.NewAPIKey("batch_export:write", "integration:read"))
 	ctx := context.Background()
 
 	var aws *posthogapi.ProjectIntegration

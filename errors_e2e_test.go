@@ -12,10 +12,7 @@ import (
 
 func TestFidelity09_UnscopedKeysRefusedByDefault(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
-	org := srv.DefaultOrganization().ID
-	c := e2eClient(t, srv, srv.NewAPIKey())
+	srv, org, c := e2eServer(t)
 	if _, err := c.Members.List(ctx, org, nil); !errors.Is(err, posthogapi.ErrMissingScope) {
 		t.Errorf("unscoped key: %v", err)
 	}
@@ -23,10 +20,7 @@ func TestFidelity09_UnscopedKeysRefusedByDefault(t *testing.T) {
 		t.Errorf("unscoped key, action without scope: %v", err)
 	}
 
-	legacy := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
-	t.Cleanup(legacy.Close)
-	lc := e2eClient(t, legacy, legacy.NewAPIKey())
-	lorg := legacy.DefaultOrganization().ID
+	legacy, lorg, lc := e2eLegacyServer(t)
 	if _, err := lc.Members.List(ctx, lorg, nil); err != nil {
 		t.Errorf("legacy key: %v", err)
 	}

@@ -374,12 +374,8 @@ func bulkScenario(t *testing.T, nonAtomic bool) (*posthogtest.Server, *posthogap
 	if !nonAtomic {
 		opts = append(opts, posthogtest.WithAtomicBulkInvites())
 	}
-	srv := posthogtest.NewServer(opts...)
-	t.Cleanup(srv.Close)
-	c, err := srv.Client(srv.NewAPIKey("organization_member:write"), posthogapi.WithRetryWaitMin(time.Millisecond), posthogapi.WithMaxRetryWait(10*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := e2eStart(t, opts...)
+	c := retryingClient(t, srv, srv.NewAPIKey("organization_member:write"), fastRetries...)
 	org := srv.DefaultOrganization().ID
 	invites := make([]posthogapi.InviteCreate, 45)
 	for i := range invites {

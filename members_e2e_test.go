@@ -118,7 +118,7 @@ func TestFidelity12_MemberSearchAndFilters(t *testing.T) {
 
 func TestMemberGithubLoginE2E(t *testing.T) {
 	ctx := context.Background()
-	srv, c := areaDServer(t, "organization_member:read")
+	srv, c := newServerClient(t, "organization_member:read")
 	org := srv.DefaultOrganization().ID
 	mo := srv.AddUser(posthogtest.UserSeed{Email: "mo@example.com"})
 	srv.AddMember(org, mo.UUID, posthogtest.LevelMember)
@@ -203,8 +203,7 @@ func TestE2EMembers(t *testing.T) {
 }
 
 func TestE2EMemberLevelRules(t *testing.T) {
-	srv := posthogtest.NewServer()
-	defer srv.Close()
+	srv := e2eStart(t)
 	ctx := context.Background()
 	org := srv.DefaultOrganization()
 	owner := srv.DefaultUser()

@@ -16,8 +16,7 @@ import (
 // "organization" (PostHog's OrganizationPersonalAPIKeySerializer.get_access_scope).
 func TestPersonalAPIKeysAccessScope(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
-	defer srv.Close()
+	srv := e2eStart(t, posthogtest.LegacyUnscopedKeys())
 	org := srv.DefaultOrganization().ID
 	proj := srv.AddProject(org, "Web")
 	srv.NewProjectScopedAPIKey([]posthogapi.ProjectID{proj.ID}, "insight:read")
@@ -43,8 +42,7 @@ func TestPersonalAPIKeysAccessScope(t *testing.T) {
 // OrganizationPersonalAPIKeyViewSet does: INTERNAL (scoped keys rejected),
 // admins only, the paid feature required, no secret in the answer.
 func TestFidelity14_PersonalAPIKeysE2E(t *testing.T) {
-	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
-	defer srv.Close()
+	srv := e2eStart(t, posthogtest.LegacyUnscopedKeys())
 	ctx := context.Background()
 	org := srv.DefaultOrganization().ID
 	other := srv.AddOrganization("Elsewhere", posthogapi.UserUUID(uuid.Nil)).ID

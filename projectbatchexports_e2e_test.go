@@ -248,10 +248,7 @@ func TestProjectBatchExports_RunOperations(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	clock := now
-	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys(), posthogtest.WithClock(func() time.Time { return clock }))
-	defer srv.Close()
-	org := posthogapi.OrganizationID(uuid.UUID(srv.DefaultOrganization().ID))
-	c := e2eClient(t, srv, srv.NewAPIKey())
+	srv, org, c := e2eServerWith(t, []posthogtest.Option{posthogtest.LegacyUnscopedKeys(), posthogtest.WithClock(func() time.Time { return clock })})
 	proj := srv.AddProject(org, "P")
 	be, err := c.ProjectBatchExports.Create(ctx, proj.ID, noopExport("runs"))
 	if err != nil {

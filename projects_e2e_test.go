@@ -14,14 +14,10 @@ import (
 
 func newProjectsServer(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client, posthogapi.OrganizationID) {
 	t.Helper()
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := e2eStart(t)
 	// A plan without a project limit, so projects can be added and PUT.
 	srv.SetProjectLimit(srv.DefaultOrganization().ID, 0)
-	c, err := srv.Client(srv.NewAPIKey(scopes...))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := retryingClient(t, srv, srv.NewAPIKey(scopes...))
 	return srv, c, posthogapi.OrganizationID(uuid.UUID(srv.DefaultOrganization().ID))
 }
 
@@ -183,10 +179,7 @@ func TestProjectsE2EScopes(t *testing.T) {
 		t.Errorf("delete with project:read: %v", err)
 	}
 
-	other, err := srv.Client(srv.NewAPIKey("organization:read"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := retryingClient(t, srv, srv.NewAPIKey("organization:read"))
 	if _, err := other.Projects.List(ctx, org, nil); !errors.As(err, &se) || se.Scope != "project:read" {
 		t.Errorf("list with organization:read: %v", err)
 	}
@@ -279,10 +272,7 @@ func TestProjectsE2EPermissions(t *testing.T) {
 	p := srv.AddProject(org, "Seeded")
 	m := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
 	srv.AddMember(org, m.UUID, posthogtest.LevelMember)
-	c, err := srv.Client(srv.NewAPIKeyFor(m.UUID, "project:write"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := retryingClient(t, srv, srv.NewAPIKeyFor(m.UUID, "project:write"))
 	got, err := c.Projects.Get(ctx, org, p.ID)
 	if err != nil || got.EffectiveMembershipLevel == nil || *got.EffectiveMembershipLevel != posthogapi.MembershipLevelMember {
 		t.Fatalf("member get: %+v, %v", got, err)
@@ -303,10 +293,7 @@ func TestProjectsE2EPermissions(t *testing.T) {
 	}
 
 	other := srv.AddOrganization("Other", posthogapi.UserUUID(uuid.Nil))
-	owner, err := srv.Client(srv.NewAPIKey("project:read"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	owner := retryingClient(t, srv, srv.NewAPIKey("project:read"))
 	if _, err := owner.Projects.Get(ctx, other.ID, p.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("project under another organization: %v, want ErrNotFound", err)
 	}

@@ -24,13 +24,9 @@ import (
 
 func TestReliability04_LostResponse1000Writes(t *testing.T) {
 	const n = 1000
-	srv := posthogtest.NewServer()
-	defer srv.Close()
+	srv := e2eStart(t)
 	key := srv.NewAPIKey("*") // legacy key: every scope
-	c, err := srv.Client(key, posthogapi.WithRetryWaitMin(time.Millisecond), posthogapi.WithMaxRetryWait(10*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := retryingClient(t, srv, key, fastRetries...)
 	ctx := context.Background()
 	org, err := c.Organizations.GetCurrent(ctx)
 	if err != nil {
@@ -106,8 +102,7 @@ func TestReliability04_LostResponse1000Writes(t *testing.T) {
 // so PostHog runs it once per attempt.
 func TestReliability04_BaselineDefaultRetryablehttp(t *testing.T) {
 	const n = 20
-	srv := posthogtest.NewServer()
-	defer srv.Close()
+	srv := e2eStart(t)
 	key := srv.NewAPIKey("*")
 	rc := retryablehttp.NewClient()
 	rc.Logger = nil
@@ -185,10 +180,7 @@ func TestWritesAnswered2xxAreNeverReportedNotDone(t *testing.T) {
 			opts = append(opts, posthogtest.WithAtomicBulkInvites())
 		}
 		srv := posthogtest.NewServer(opts...)
-		c, err := srv.Client(srv.NewAPIKey("*"), posthogapi.WithRetryWaitMin(time.Millisecond), posthogapi.WithMaxRetryWait(10*time.Millisecond))
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := retryingClient(t, srv, srv.NewAPIKey("*"), fastRetries...)
 		org := srv.DefaultOrganization().ID
 		ops := writeOps(t, srv, c, org)
 		i := 0

@@ -13,8 +13,7 @@ import (
 func TestFidelity14_ThrottleDetailAndRetryAfter(t *testing.T) {
 	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	now := start
-	srv := posthogtest.NewServer(posthogtest.WithRateLimit(1, 0), posthogtest.WithClock(func() time.Time { return now }))
-	t.Cleanup(srv.Close)
+	srv := e2eStart(t, posthogtest.WithRateLimit(1, 0), posthogtest.WithClock(func() time.Time { return now }))
 	key := srv.NewAPIKey("organization:read")
 	if st, _, _ := rawCall(t, srv, key, "GET", "/api/organizations/", ""); st != 200 {
 		t.Fatal(st)
@@ -32,13 +31,9 @@ func TestFidelity14_ThrottleDetailAndRetryAfter(t *testing.T) {
 
 func TestFidelity14_DatabaseUnavailable(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := e2eStart(t)
 	org := srv.DefaultOrganization().ID
-	c, err := srv.Client(srv.NewAPIKey("*"), posthogapi.WithMaxRetries(2))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := retryingClient(t, srv, srv.NewAPIKey("*"), posthogapi.WithMaxRetries(2))
 
 	// The body as the newest server sends it.
 	srv.InjectFault(posthogtest.FaultDatabaseUnavailable("GET", "", 1))
@@ -60,7 +55,7 @@ func TestFidelity14_DatabaseUnavailable(t *testing.T) {
 	// A write is outcome-unknown and never re-sent, even when it committed.
 	srv.ResetRequests()
 	srv.InjectFault(posthogtest.Fault{Method: "POST", DatabaseUnavailable: true, CommitFirst: true})
-	_, err = c.Roles.Create(ctx, org, &posthogapi.RoleCreate{Name: "Committed"})
+	_, err := c.Roles.Create(ctx, org, &posthogapi.RoleCreate{Name: "Committed"})
 	if !errors.Is(err, posthogapi.ErrOutcomeUnknown) || !errors.Is(err, posthogapi.ErrServer) {
 		t.Fatalf("write answered 503: %v", err)
 	}

@@ -54,12 +54,8 @@ func TestFidelityDec01_RoleExternalReferenceLookupRefusedToKeys(t *testing.T) {
 	}
 
 	// An older self-hosted server with an unscoped key.
-	old := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
-	defer old.Close()
-	legacy, err := old.Client(old.NewAPIKey())
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := e2eStart(t, posthogtest.LegacyUnscopedKeys())
+	legacy := retryingClient(t, old, old.NewAPIKey())
 	oldOrg := old.DefaultOrganization().ID
 	oldRole := old.AddRole(oldOrg, "Frontend")
 	ref, err := legacy.RoleExternalReferences.Create(ctx, oldOrg, &posthogapi.RoleExternalReferenceCreate{

@@ -10,20 +10,9 @@ import (
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
-func areaDServer(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client) {
-	t.Helper()
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := srv.Client(srv.NewAPIKey(scopes...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
-}
-
 func TestRolesE2E(t *testing.T) {
 	ctx := context.Background()
-	srv, c := areaDServer(t, "organization:write", "organization_member:write")
+	srv, c := newServerClient(t, "organization:write", "organization_member:write")
 	org := srv.DefaultOrganization().ID
 	mo := srv.AddUser(posthogtest.UserSeed{Email: "mo@example.com", FirstName: "Mo"})
 	srv.AddMember(org, mo.UUID, posthogtest.LevelMember)
@@ -153,7 +142,7 @@ func TestRolesE2E(t *testing.T) {
 
 func TestRolesE2EMemberRemovalDropsRoleMemberships(t *testing.T) {
 	ctx := context.Background()
-	srv, c := areaDServer(t, "organization:write", "organization_member:write")
+	srv, c := newServerClient(t, "organization:write", "organization_member:write")
 	org := srv.DefaultOrganization().ID
 	mo := srv.AddUser(posthogtest.UserSeed{Email: "mo@example.com"})
 	srv.AddMember(org, mo.UUID, posthogtest.LevelMember)
@@ -178,7 +167,7 @@ func TestRolesE2EMemberRemovalDropsRoleMemberships(t *testing.T) {
 
 func TestRolesE2EPermissions(t *testing.T) {
 	ctx := context.Background()
-	srv, owner := areaDServer(t, "organization:write")
+	srv, owner := newServerClient(t, "organization:write")
 	org := srv.DefaultOrganization().ID
 	r, err := owner.Roles.Create(ctx, org, &posthogapi.RoleCreate{Name: "Readers"})
 	if err != nil {
