@@ -14,8 +14,9 @@ import (
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
-// The shared setup of the end-to-end tests: start servers and clients here,
-// never by hand in a test. Every server is closed when its test ends.
+// The shared setup of the end-to-end tests (DEVELOPING.md, "Tests"): start
+// servers and clients with these, not by hand. Every server they start is
+// closed when its test ends.
 
 // e2eStart starts a posthogtest server with opts for one test.
 func e2eStart(t *testing.T, opts ...posthogtest.Option) *posthogtest.Server {
