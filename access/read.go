@@ -24,6 +24,8 @@ type orgState struct {
 	// duplicates are EmailKeys that more than one member holds (accounts
 	// from before PostHog lower-cased addresses).
 	duplicates map[string]bool
+	// sortedRoles caches roleList.
+	sortedRoles []*role
 }
 
 type member struct {
@@ -41,11 +43,13 @@ type role struct {
 
 // roleList returns the roles sorted by key.
 func (cur *orgState) roleList() []*role {
-	out := make([]*role, 0, len(cur.roles))
-	for _, k := range sortedKeys(cur.roles) {
-		out = append(out, cur.roles[k])
+	if cur.sortedRoles == nil {
+		cur.sortedRoles = make([]*role, 0, len(cur.roles))
+		for _, k := range sortedKeys(cur.roles) {
+			cur.sortedRoles = append(cur.sortedRoles, cur.roles[k])
+		}
 	}
-	return out
+	return cur.sortedRoles
 }
 
 // pending returns the newest unexpired invite for key, or nil.
