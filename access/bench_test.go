@@ -147,5 +147,5 @@ func BenchmarkApplyRateLimit(b *testing.B) {
 		bound += benchLatency
 	}
 	b.ReportMetric(bound.Seconds(), "bound-s")
-	b.ReportMetric((total / time.Duration(b.N)).Seconds()/bound.Seconds(), "x-bound")
+	b.ReportMetric((total/time.Duration(b.N)).Seconds()/bound.Seconds(), "x-bound")
 }
