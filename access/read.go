@@ -140,8 +140,39 @@ func readAll(ctx context.Context, c *posthogapi.Client, orgs []posthogapi.Organi
 	return me, states, nil
 }
 
+// listedMember, listedRole and listedRoleMembership are the parts of
+// PostHog's answers the planner uses: decoding only them keeps reading a
+// large organization cheap.
+type (
+	listedUser struct {
+		UUID  posthogapi.UserUUID `json:"uuid"`
+		Email string              `json:"email"`
+	}
+	listedMember struct {
+		User  listedUser                 `json:"user"`
+		Level posthogapi.MembershipLevel `json:"level"`
+	}
+	listedRoleMembership struct {
+		ID   posthogapi.RoleMembershipID `json:"id"`
+		User listedUser                  `json:"user"`
+	}
+	listedRole struct {
+		ID      posthogapi.RoleID      `json:"id"`
+		Name    string                 `json:"name"`
+		Members []listedRoleMembership `json:"members"`
+	}
+)
+
+// orgPath is the path of one of the organization's lists.
+func (st *orgState) orgPath(list string) string {
+	return "/api/organizations/" + st.id.String() + "/" + list + "/"
+}
+
 func (st *orgState) readMembers(ctx context.Context, c *posthogapi.Client) error {
-	for m, err := range c.Members.All(ctx, st.id, &posthogapi.MemberListOptions{Order: posthogapi.MemberOrderJoinedAt}) {
+	if st.id.IsZero() {
+		return fmt.Errorf("%w: zero organization id", posthogapi.ErrInvalidArgument)
+	}
+	for m, err := range posthogapi.ListAll[listedMember](ctx, c, st.orgPath("members"), nil) {
 		if err != nil {
 			return err
 		}
@@ -171,11 +202,11 @@ func (st *orgState) readInvites(ctx context.Context, c *posthogapi.Client) error
 }
 
 func (st *orgState) readRoles(ctx context.Context, c *posthogapi.Client) error {
-	for r, err := range c.Roles.All(ctx, st.id, nil) {
+	for r, err := range posthogapi.ListAll[listedRole](ctx, c, st.orgPath("roles"), nil) {
 		if err != nil {
 			return err
 		}
-		rr := &role{id: r.ID, name: r.Name, members: map[posthogapi.UserUUID]posthogapi.RoleMembershipID{}}
+		rr := &role{id: r.ID, name: r.Name, members: make(map[posthogapi.UserUUID]posthogapi.RoleMembershipID, len(r.Members))}
 		for _, rm := range r.Members {
 			rr.members[rm.User.UUID] = rm.ID
 		}
