@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -68,9 +69,20 @@ func TestPlanApplyBasic(t *testing.T) {
 	}
 
 	// Deterministic: the same states give the same plan, text and JSON.
+	// And the fewest reads: the key's user and three lists, no role read
+	// on its own.
+	w.srv.ResetRequests()
 	again, err := access.Plan(ctx, w.c, desired, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var reads []string
+	for _, r := range w.srv.Requests() {
+		reads = append(reads, r.Method+" "+strings.TrimPrefix(r.Path, "/api/organizations/"+w.org.String()))
+	}
+	sort.Strings(reads)
+	if want := []string{"GET /api/users/@me/", "GET /invites/", "GET /members/", "GET /roles/"}; !reflect.DeepEqual(reads, want) {
+		t.Errorf("plan read %q, want %q", reads, want)
 	}
 	j1, _ := json.Marshal(plan)
 	j2, _ := json.Marshal(again)
