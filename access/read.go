@@ -172,7 +172,8 @@ func (st *orgState) readMembers(ctx context.Context, c *posthogapi.Client) error
 	if st.id.IsZero() {
 		return fmt.Errorf("%w: zero organization id", posthogapi.ErrInvalidArgument)
 	}
-	for m, err := range posthogapi.ListAll[listedMember](ctx, c, st.orgPath("members"), nil) {
+	opts := &posthogapi.MemberListOptions{Order: posthogapi.MemberOrderJoinedAt}
+	for m, err := range posthogapi.ListAll[listedMember](ctx, c, st.orgPath("members"), opts) {
 		if err != nil {
 			return err
 		}

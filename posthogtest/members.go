@@ -72,12 +72,7 @@ func handleMemberList(rc *reqCtx) {
 	}
 	// PostHog: the email filter is an exact user__email match.
 	email := q.Get("email")
-	members := sortedBy(o.members, func(a, b *membership) bool {
-		if order == "joined_at" {
-			return a.joinedAt.Before(b.joinedAt)
-		}
-		return a.joinedAt.After(b.joinedAt)
-	})
+	members := byJoinTime(o.members, order == "joined_at")
 	type hit struct {
 		m     *membership
 		match string
@@ -105,6 +100,36 @@ func handleMemberList(rc *reqCtx) {
 		out = append(out, hit{m, match})
 	}
 	pageOf(rc, out, func(h hit) *memberOut { return memberJSON(h.m, h.match) })
+}
+
+// byJoinTime returns members sorted by join time, oldest first when asc,
+// as a stable sort would. Members are usually stored in join order already:
+// then it only checks that (and reverses for newest first), which keeps a
+// page of a large organization from costing a sort of all of it.
+func byJoinTime(members []*membership, asc bool) []*membership {
+	increasing := true
+	for i := 1; i < len(members); i++ {
+		if !members[i-1].joinedAt.Before(members[i].joinedAt) {
+			increasing = false
+			break
+		}
+	}
+	switch {
+	case increasing && asc:
+		return members
+	case increasing:
+		out := make([]*membership, len(members))
+		for i, m := range members {
+			out[len(members)-1-i] = m
+		}
+		return out
+	}
+	return sortedBy(members, func(a, b *membership) bool {
+		if asc {
+			return a.joinedAt.Before(b.joinedAt)
+		}
+		return a.joinedAt.After(b.joinedAt)
+	})
 }
 
 // memberTarget resolves the {organization_id} and {user_uuid} ("@me"
