@@ -189,7 +189,10 @@ func checkEmail(org posthogapi.OrganizationID, email string) error {
 // byte for byte. Planning an exported state changes nothing.
 //
 // It makes the reads Plan makes (see Plan), with the same scopes; the
-// organizations' names come from the key's user (Users.Me).
+// organizations' names come from the key's user (Users.Me). In the rare
+// organization where two accounts hold the same address in different case
+// (accounts from before PostHog lower-cased addresses), both are exported,
+// and such a file does not validate until a person has resolved them.
 //
 // API: GET /api/users/{uuid}/ (scope user:read)
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
