@@ -31,8 +31,8 @@ const (
 	// RemoveFromRole takes a role from a member (with Prune only).
 	RemoveFromRole ChangeKind = "remove_from_role"
 	// CancelInvite deletes a pending invite: for a person the state does
-	// not list (with Prune only), or a second invite for a listed person
-	// at another level.
+	// not list (with Prune only; also the invite of a member being
+	// removed), or a second invite for a listed person at another level.
 	CancelInvite ChangeKind = "cancel_invite"
 	// Demote lowers a member's level (From → To).
 	Demote ChangeKind = "demote"

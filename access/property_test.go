@@ -65,6 +65,9 @@ func (sc *scenario) build(t testing.TB, opts ...posthogtest.Option) (*posthogtes
 			u := srv.AddUser(posthogtest.UserSeed{Email: email})
 			srv.AddMember(org, u.UUID, propLevels[r.Intn(3)])
 			members[p] = u.UUID
+			if r.Intn(5) == 0 { // a stale invite nobody can accept
+				srv.AddInvite(org, posthogtest.InviteSeed{Email: caseOf(r, p) + "@example.com", Level: propLevels[r.Intn(2)]})
+			}
 		case 2: // invited
 			srv.AddInvite(org, posthogtest.InviteSeed{Email: caseOf(r, p) + "@example.com", Level: propLevels[r.Intn(3)]})
 		case 3: // invited long ago
