@@ -32,7 +32,8 @@ const (
 	RemoveFromRole ChangeKind = "remove_from_role"
 	// CancelInvite deletes a pending invite: for a person the state does
 	// not list (with Prune only; also the invite of a member being
-	// removed), or a second invite for a listed person at another level.
+	// removed), or another invite of a listed person at a level above
+	// theirs (one they could join with).
 	CancelInvite ChangeKind = "cancel_invite"
 	// Demote lowers a member's level (From → To).
 	Demote ChangeKind = "demote"

@@ -285,9 +285,12 @@ func (pl *planner) invitee(idx int, key string, p *Person, cur *orgState, isOwne
 		invite = pl.add(idx, key, "", c)
 	}
 	for i, inv := range pending {
-		if i == keep || (invite != nil && inv.TargetEmail == pending[keep].TargetEmail) {
-			// Kept, or deleted by the re-invite (PostHog deletes the
-			// address's earlier invites, matching it exactly).
+		if i == keep || (invite != nil && inv.TargetEmail == pending[keep].TargetEmail) || inv.Level <= level.Membership() {
+			// Kept, deleted by the re-invite (PostHog deletes the
+			// address's earlier invites, matching it exactly), or another
+			// spelling at the level or below: accepting one deletes the
+			// others, and a lower level is raised by the next run. Only an
+			// invite above the level is cancelled.
 			continue
 		}
 		c := base

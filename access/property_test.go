@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -68,10 +70,16 @@ func (sc *scenario) build(t testing.TB, opts ...posthogtest.Option) (*posthogtes
 			if r.Intn(5) == 0 { // a stale invite nobody can accept
 				srv.AddInvite(org, posthogtest.InviteSeed{Email: caseOf(r, p) + "@example.com", Level: propLevels[r.Intn(2)]})
 			}
-		case 2: // invited
+		case 2: // invited, maybe twice in different case (PostHog keeps both)
 			srv.AddInvite(org, posthogtest.InviteSeed{Email: caseOf(r, p) + "@example.com", Level: propLevels[r.Intn(3)]})
-		case 3: // invited long ago
+			if r.Intn(3) == 0 {
+				srv.AddInvite(org, posthogtest.InviteSeed{Email: caseOf(r, p) + "@example.com", Level: propLevels[r.Intn(3)], CreatedAt: propClock.Add(-time.Hour)})
+			}
+		case 3: // invited long ago, maybe again since
 			srv.AddInvite(org, posthogtest.InviteSeed{Email: p + "@Example.com", Level: propLevels[r.Intn(2)], CreatedAt: propClock.Add(-96 * time.Hour)})
+			if r.Intn(3) == 0 {
+				srv.AddInvite(org, posthogtest.InviteSeed{Email: caseOf(r, p) + "@example.com", Level: propLevels[r.Intn(3)]})
+			}
 		}
 	}
 	if sc.asAdmin {
@@ -217,7 +225,11 @@ func converge(t *testing.T, sc *scenario, srv *posthogtest.Server, org posthogap
 	}
 }
 
+// propSeedsEnv lets a run use more seeds: PROP_SEEDS=500 go test -run Property.
 func propSeeds() int {
+	if n, err := strconv.Atoi(os.Getenv("PROP_SEEDS")); err == nil && n > 0 {
+		return n
+	}
 	if testing.Short() {
 		return 12
 	}

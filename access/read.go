@@ -52,14 +52,17 @@ func (cur *orgState) roleList() []*role {
 	return cur.sortedRoles
 }
 
-// pending returns the newest unexpired invite for key, or nil.
+// pending returns the unexpired invite for key with the highest level (the
+// newest of those), or nil: the most the person can join as.
 func (cur *orgState) pending(key string) *posthogapi.OrganizationInvite {
+	var best *posthogapi.OrganizationInvite
 	for i := range cur.invites[key] {
-		if !cur.invites[key][i].IsExpired {
-			return &cur.invites[key][i]
+		inv := &cur.invites[key][i]
+		if !inv.IsExpired && (best == nil || inv.Level > best.Level) {
+			best = inv
 		}
 	}
-	return nil
+	return best
 }
 
 // readAll reads the key's user and every organization of orgs, all at

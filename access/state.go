@@ -181,9 +181,10 @@ func checkEmail(org posthogapi.OrganizationID, email string) error {
 }
 
 // Export reads the current access of the given organizations into a
-// State: every member with their level and roles, every pending invite as
-// a person at the invite's level (without roles: they cannot have any
-// yet), and every role as a definition. Expired invites grant nothing and
+// State: every member with their level and roles, every person with a
+// pending invite at the invite's level (the highest, if they have several;
+// without roles: they cannot have any yet), and every role as a
+// definition. Expired invites grant nothing and
 // are left out. Everything is sorted (organizations as given, people by
 // EmailKey, roles by name), so two exports of the same state are equal
 // byte for byte. Planning an exported state changes nothing.
