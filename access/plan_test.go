@@ -89,6 +89,11 @@ func TestPlanApplyBasic(t *testing.T) {
 	if string(j1) != string(j2) || plan.String() != again.String() {
 		t.Errorf("plans differ:\n%s\n%s", j1, j2)
 	}
+	// A plan saved as JSON reads back the same, to apply later.
+	var back access.ChangePlan
+	if err := json.Unmarshal(j1, &back); err != nil || !reflect.DeepEqual(&back, plan) {
+		t.Errorf("JSON round trip: %v\n%s", err, j1)
+	}
 
 	w.srv.ResetRequests()
 	rep, err := access.Apply(ctx, w.c, plan, nil)
