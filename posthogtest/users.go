@@ -62,6 +62,11 @@ func (s *Server) userJSON(u *user) map[string]any {
 		"scene_personalisation": []any{}, "theme_mode": nil, "hedgehog_config": nil,
 		"allow_sidebar_suggestions": nil, "role_at_organization": role,
 		"pending_invites": s.pendingInvitesFor(u),
+		// Newest server: no impersonation or re-authentication on a key's
+		// request; the key itself is a credential not yet reviewed; no
+		// organization locks notifications here.
+		"is_impersonated_read_only": nil, "is_impersonated_reason": nil, "fresh_reauth_expires_at": nil,
+		"requires_credential_review": true, "notification_locks": []any{},
 	}
 }
 
