@@ -11,14 +11,14 @@ import (
 func init() { areaRegistrations = append(areaRegistrations, registerUsers) }
 
 func registerUsers(s *Server) {
-	s.route("GET /api/users/{uuid}/{$}", "user:read", handleUserGet)
+	s.route("GET /api/users/{user_uuid}/{$}", "user:read", handleUserGet)
 }
 
 // handleUserGet answers the key's user for "@me". Another UUID is refused
 // as PostHog refuses it to anyone but instance staff (this fake has none).
 // PostHog: posthog/api/user.py UserViewSet.get_object.
 func handleUserGet(rc *reqCtx) {
-	if rc.r.PathValue("uuid") != "@me" {
+	if rc.r.PathValue("user_uuid") != "@me" {
 		rc.forbidden("As a non-staff user you're only allowed to access the `@me` user instance.")
 		return
 	}
