@@ -13,6 +13,13 @@
 //	// ... run the code under test with c ...
 //	for _, r := range srv.Requests() { ... }
 //
+// Requests logs everything received; Writes keeps the writes (method, path,
+// body, status), and Snapshot gives an organization's members, pending and
+// expired invites and roles in a stable order, for "what changed" checks.
+// InvitesCreated counts the invites the API created per address (more than
+// one: someone was invited twice). WithLatency delays every answer, to count
+// a program's round trips.
+//
 // The server starts with one user (the default user, owner@example.com) who
 // owns one organization (the default organization). NewAPIKey makes keys
 // for that user; AddUser, AddOrganization and AddMember seed more.
@@ -77,6 +84,14 @@
 //	  without a transaction (WithAtomicBulk-      posthog/settings/data_stores.py (no ATOMIC_REQUESTS)
 //	  Invites: all-or-nothing)
 //	delegate invites (201)                      posthog/api/organization_invite.py delegate
+//	email addresses: an invite's domain         posthog/api/organization_invite.py
+//	  lower-cased; invite create matches          OrganizationInviteSerializer.validate_target_email,
+//	  members and earlier invites exactly;        .create; posthog/models/organization_invite.py
+//	  accepting matches any case; new accounts    OrganizationInvite.validate, .use;
+//	  lower-cased whole; seeded (older)           posthog/models/user.py UserManager.create_user;
+//	  accounts keep the local part's case         posthog/helpers/email_utils.py EmailNormalizer
+//	the key's user (/api/users/@me/ only,       posthog/api/user.py UserViewSet.get_object,
+//	  user:read), its unexpired invites            UserSerializer.get_pending_invites
 //	roles: members_can_see_org_members off     posthog/rbac/user_access_control.py
 //	  hides other members (and role creators)     restricted_visible_membership_ids,
 //	  from members below admin in role answers    get_project_scoped_visible_membership_ids
@@ -243,9 +258,8 @@
 //     (TestInviteE2ERules, TestFidelityDec19_MemberLevelNotRequired)
 //   - private_project_access: list of {id, level} of the organization's
 //     projects: ok (TestInviteE2ERules)
-//   - a member's address is refused: ok (TestInviteE2ERules); differs in
-//     case: PostHog compares the address exactly, this server ignores case
-//     (stricter)
+//   - a member's address (exactly, as PostHog compares it) is refused: ok
+//     (TestInviteE2ERules)
 //   - earlier invites for the address are deleted, combine_pending_invites
 //     merges the unexpired ones: ok (TestInviteE2ECombinePending)
 //   - three days of validity: ok (TestInviteE2EAuditOldInvites)
@@ -701,6 +715,7 @@
 //	POST /api/projects/{project_id}/integrations/ | integration:write | integration.py IntegrationViewSet.create #54498230460
 //	GET /api/projects/{project_id}/integrations/{id}/ | integration:read | integration.py IntegrationViewSet.retrieve #54498230460
 //	DELETE /api/projects/{project_id}/integrations/{id}/ | integration:write | integration.py IntegrationViewSet.destroy #54498230460
+//	GET /api/users/{uuid}/ | user:read | user.py UserViewSet.retrieve (scope_object "user", retrieve a read action; "@me" only for non-staff) #71491252191
 //
 // # Where the fake knowingly differs from the server (mostly more lenient)
 //

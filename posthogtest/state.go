@@ -28,6 +28,7 @@ type user struct {
 	socialAuth    bool
 	emailVerified bool
 	lastLogin     *time.Time
+	dateJoined    time.Time
 	role          string
 	currentOrg    *org
 }
@@ -129,7 +130,11 @@ func (s *Server) DefaultOrganization() Organization {
 	return s.defOrg.public()
 }
 
-// AddUser adds a user who belongs to no organization yet.
+// AddUser adds a user who belongs to no organization yet. The address is
+// stored trimmed, with its domain lower-cased and its local part as given
+// (Ann@Example.COM becomes Ann@example.com), as PostHog holds accounts from
+// before it lower-cased whole addresses; an account PostHog creates today
+// (AcceptInvite for a new user) is lower-cased whole.
 func (s *Server) AddUser(seed UserSeed) User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -210,13 +215,14 @@ func (s *Server) addUser(seed UserSeed) *user {
 	u := &user{
 		id:            s.nextUserID,
 		uuid:          s.newID(),
-		email:         strings.ToLower(strings.TrimSpace(seed.Email)),
+		email:         userAddress(seed.Email),
 		firstName:     seed.FirstName,
 		lastName:      seed.LastName,
 		twoFA:         seed.Is2FAEnabled,
 		socialAuth:    seed.HasSocialAuth,
 		emailVerified: true,
 		lastLogin:     seed.LastLogin,
+		dateJoined:    s.now(),
 	}
 	s.nextUserID++
 	u.distinctID = s.newSecret("")
@@ -361,7 +367,23 @@ func (rc *reqCtx) requireLevel(m *membership, level int) bool {
 	return false
 }
 
-func userBasicJSON(u *user) map[string]any {
+// userBasicOut is PostHog's UserBasicSerializer answer (a struct, not a
+// map: member pages hold a hundred of them).
+type userBasicOut struct {
+	ID                 int64     `json:"id"`
+	UUID               uuid.UUID `json:"uuid"`
+	DistinctID         string    `json:"distinct_id"`
+	FirstName          string    `json:"first_name"`
+	LastName           string    `json:"last_name"`
+	Email              string    `json:"email"`
+	IsEmailVerified    bool      `json:"is_email_verified"`
+	HedgehogConfig     any       `json:"hedgehog_config"`
+	RoleAtOrganization any       `json:"role_at_organization"`
+}
+
+// userBasicJSON is u as UserBasicSerializer writes it, a snapshot; nil (JSON
+// null) for no user.
+func userBasicJSON(u *user) any {
 	if u == nil {
 		return nil
 	}
@@ -369,9 +391,8 @@ func userBasicJSON(u *user) map[string]any {
 	if u.role != "" {
 		role = u.role
 	}
-	return map[string]any{
-		"id": u.id, "uuid": u.uuid, "distinct_id": u.distinctID, "first_name": u.firstName,
-		"last_name": u.lastName, "email": u.email, "is_email_verified": u.emailVerified,
-		"hedgehog_config": nil, "role_at_organization": role,
+	return &userBasicOut{
+		ID: u.id, UUID: u.uuid, DistinctID: u.distinctID, FirstName: u.firstName,
+		LastName: u.lastName, Email: u.email, IsEmailVerified: u.emailVerified, RoleAtOrganization: role,
 	}
 }
