@@ -155,9 +155,13 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 	"key": func(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Setenv("POSTHOG_PERSONAL_API_KEY", server(ts).NewAPIKey(args...))
 	},
+	// cp-key FILE: write POSTHOG_PERSONAL_API_KEY's value into FILE.
+	"cp-key": func(ts *testscript.TestScript, neg bool, args []string) {
+		ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(ts.Getenv("POSTHOG_PERSONAL_API_KEY")+"\n"), 0o600))
+	},
 	// fault KIND METHOD PATH [TIMES]: inject a fault. KIND: lost (the
 	// write runs, the connection drops), 429 (Retry-After: 1), 500 (not
-	// run), 500-after-commit, 503.
+	// run), 500-after-commit, 503, 403.
 	"fault": func(ts *testscript.TestScript, neg bool, args []string) {
 		f := posthogtest.Fault{Method: args[1], Path: args[2], Times: 1}
 		if len(args) > 3 {
@@ -176,6 +180,8 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 			f.Status, f.AfterCommit = 500, true
 		case "503":
 			f.Status = 503
+		case "403":
+			f.Status = 403
 		default:
 			ts.Fatalf("unknown fault %q", args[0])
 		}
@@ -269,6 +275,17 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 		if found == neg {
 			ts.Fatalf("has-role %s: %v", args[0], found)
 		}
+	},
+	// project-id [-org NAME] NAME VAR: set $VAR to the project's ID.
+	"project-id": func(ts *testscript.TestScript, neg bool, args []string) {
+		org, args := orgArg(ts, args)
+		for _, p := range server(ts).Projects(org) {
+			if p.Name == args[0] {
+				ts.Setenv(args[1], strconv.FormatInt(int64(p.ID), 10))
+				return
+			}
+		}
+		ts.Fatalf("no project %q", args[0])
 	},
 	// has-project [-org NAME] NAME: a project has this name.
 	"has-project": func(ts *testscript.TestScript, neg bool, args []string) {

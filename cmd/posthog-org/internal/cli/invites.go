@@ -154,7 +154,7 @@ func parseInviteCSV(name string, r io.Reader) ([]posthogapi.InviteCreate, error)
 		return nil, usagef("%s: empty file (want a header row with email[,level,first_name])", name)
 	}
 	if err != nil {
-		return nil, usagef("%s: %v", name, err)
+		return nil, csvError(name, err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -185,10 +185,10 @@ func parseInviteCSV(name string, r io.Reader) ([]posthogapi.InviteCreate, error)
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, usagef("%s: %v", name, err)
+			return nil, csvError(name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		email, err := checkEmail(get(rec, "email"))
 		if err != nil {
 			return nil, usagef("%s:%d: %v", name, line, err)
@@ -214,6 +214,15 @@ func parseInviteCSV(name string, r io.Reader) ([]posthogapi.InviteCreate, error)
 		return nil, usagef("%s: no invites (only a header row)", name)
 	}
 	return out, nil
+}
+
+// csvError names the line (and column) of a CSV syntax error.
+func csvError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return usagef("%s:%d:%d: %v", name, pe.Line, pe.Column, pe.Err)
+	}
+	return usagef("%s: %v", name, err)
 }
 
 // invite sends invites to whoever is neither a member nor invited yet.
@@ -349,7 +358,11 @@ ID. Asks for confirmation on a terminal; needs --yes otherwise.`,
 				if dryRun {
 					r.Status = StatusDryRun
 				} else {
-					r.Status, r.Detail = outcome(a.client.Invites.Delete(ctx, org.ID, i.ID))
+					if err := a.client.Invites.Delete(ctx, org.ID, i.ID); err != nil {
+						r = r.with(err)
+					} else {
+						r.Status = StatusDone
+					}
 				}
 				results = append(results, r)
 			}

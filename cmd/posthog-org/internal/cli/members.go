@@ -83,7 +83,7 @@ is never demoted; make someone else owner first.`,
 				return a.report([]Result{r})
 			}
 			_, err = a.client.Members.Update(ctx, org.ID, m.User.UUID, &posthogapi.MemberUpdate{Level: level})
-			r.Status, r.Detail = outcome(err)
+			r = r.with(err)
 			if err == nil {
 				r.Detail = "was " + m.Level.String()
 			}
@@ -102,7 +102,7 @@ is never demoted; make someone else owner first.`,
 		Use:   "remove EMAIL",
 		Short: "Remove a member from the organization",
 		Long: `Remove a member from the organization (their role memberships go with it).
-The organization's only owner is never removed. Asks for confirmation on a
+PostHog removes no owner: demote an owner to admin first (set-level). Asks for confirmation on a
 terminal; needs --yes otherwise.`,
 		Example: `  posthog-org members remove ann@example.com
   posthog-org members remove ann@example.com --org acme --yes`,
@@ -115,6 +115,9 @@ terminal; needs --yes otherwise.`,
 			if err := lastOwnerCheck(ctx, a.client, org, m, "remove"); err != nil {
 				return err
 			}
+			if m.Level == posthogapi.MembershipLevelOwner {
+				return usagef("%s is an owner of %s and PostHog removes no owner: set their level to admin first", m.User.Email, org.Name)
+			}
 			r := Result{Organization: org.Name, Action: "remove member", Target: m.User.Email}
 			if dryRun {
 				r.Status, r.Detail = StatusDryRun, m.Level.String()
@@ -123,7 +126,7 @@ terminal; needs --yes otherwise.`,
 			if err := a.confirm(yes, fmt.Sprintf("Remove %s (%s) from %s", m.User.Email, m.Level, org.Name)); err != nil {
 				return err
 			}
-			r.Status, r.Detail = outcome(a.client.Members.Delete(ctx, org.ID, m.User.UUID))
+			r = r.with(a.client.Members.Delete(ctx, org.ID, m.User.UUID))
 			return a.report([]Result{r})
 		}),
 	}

@@ -15,20 +15,23 @@ type offboardPlan struct {
 	org     *posthogapi.Organization
 	member  *posthogapi.OrganizationMember // nil: not a member
 	invites []posthogapi.OrganizationInvite
+	demote  bool   // an owner, demoted to admin before the removal
 	refusal string // why the member is kept (the only owner)
 	err     error  // reading the organization failed
 }
 
 func (a *App) offboardCommand() *cobra.Command {
-	var allOrgs, yes, dryRun bool
+	var allOrgs, demoteOwner, yes, dryRun bool
 	cmd := &cobra.Command{
 		Use:   "offboard EMAIL",
 		Short: "Remove a person from one organization (--org) or every organization (--all-orgs)",
 		Long: `Offboard a person: remove their membership (with their role memberships) and
 cancel their invites, in one organization (--org, or the key's current one)
 or in every organization the key sees (--all-orgs). The address is matched
-ignoring case. An organization's only owner is never removed: that
-organization is reported as failed and left as it is.
+ignoring case. PostHog removes no owner: with --demote-owner an owner is
+demoted to admin first, then removed; without it, and always for an
+organization's only owner, that organization is reported as failed and its
+membership left as it is.
 
 Everything is read first and shown; on a terminal you confirm once, otherwise
 --yes is needed. Organizations are then worked on at once (up to
@@ -62,57 +65,58 @@ Everything is read first and shown; on a terminal you confirm once, otherwise
 				orgs = []*posthogapi.Organization{o}
 			}
 			plans := eachOrgRun(ctx, a.concurrency, orgs, func(ctx context.Context, o *posthogapi.Organization) *offboardPlan {
-				return planOffboard(ctx, c, o, email)
+				return planOffboard(ctx, c, o, email, demoteOwner)
 			})
-			var results []Result
 			removals, cancels := 0, 0
 			for _, p := range plans {
+				if p.err == nil && p.member != nil && p.refusal == "" {
+					removals++
+				}
+				if p.err == nil {
+					cancels += len(p.invites)
+				}
+			}
+			changes := make([][]Result, len(plans))
+			if dryRun || removals+cancels == 0 {
+				for i, p := range plans {
+					changes[i] = p.results(StatusDryRun)
+				}
+			} else {
+				if err := a.confirm(yes, fmt.Sprintf("Offboard %s: remove from %d organization(s), cancel %d invite(s)", email, removals, cancels)); err != nil {
+					return err
+				}
+				changes = eachOrgRun(ctx, a.concurrency, plans, func(ctx context.Context, p *offboardPlan) []Result {
+					if p.err != nil {
+						return nil
+					}
+					return p.apply(ctx, c)
+				})
+			}
+			var results []Result
+			for i, p := range plans {
 				switch {
 				case p.err != nil:
 					st, d := outcome(p.err)
 					results = append(results, Result{Organization: p.org.Name, Action: "read", Target: email, Status: st, Detail: d})
-					continue
 				case p.member == nil && len(p.invites) == 0:
-					results = append(results, Result{Organization: p.org.Name, Action: "remove member", Target: email, Status: StatusSkipped, Detail: "not a member, no invite"})
-					continue
+					results = append(results, Result{Organization: p.org.Name, Action: actionRemove, Target: email, Status: StatusSkipped, Detail: "not a member, no invite"})
 				case p.refusal != "":
-					results = append(results, Result{Organization: p.org.Name, Action: "remove member", Target: p.member.User.Email, Status: StatusFailed, Detail: p.refusal})
-				case p.member != nil:
-					removals++
+					results = append(results, Result{Organization: p.org.Name, Action: actionRemove, Target: p.member.User.Email, Status: StatusFailed, Detail: p.refusal})
 				}
-				cancels += len(p.invites)
-			}
-			if dryRun || removals+cancels == 0 {
-				for _, p := range plans {
-					results = append(results, p.results(StatusDryRun)...)
-				}
-				return a.report(results)
-			}
-			if err := a.confirm(yes, fmt.Sprintf("Offboard %s: remove from %d organization(s), cancel %d invite(s)", email, removals, cancels)); err != nil {
-				return err
-			}
-			done := eachOrgRun(ctx, a.concurrency, orgs, func(ctx context.Context, o *posthogapi.Organization) []Result {
-				for _, p := range plans {
-					if p.org == o && p.err == nil {
-						return p.apply(ctx, c)
-					}
-				}
-				return nil
-			})
-			for _, rs := range done {
-				results = append(results, rs...)
+				results = append(results, changes[i]...)
 			}
 			return a.report(results)
 		}),
 	}
 	cmd.Flags().BoolVar(&allOrgs, "all-orgs", false, "offboard from every organization the key sees")
+	cmd.Flags().BoolVar(&demoteOwner, "demote-owner", false, "demote an owner to admin first (never an organization's only owner)")
 	dryRunFlag(cmd, &dryRun)
 	yesFlag(cmd, &yes)
 	return cmd
 }
 
 // planOffboard reads what offboarding email means in o.
-func planOffboard(ctx context.Context, c *posthogapi.Client, o *posthogapi.Organization, email string) *offboardPlan {
+func planOffboard(ctx context.Context, c *posthogapi.Client, o *posthogapi.Organization, email string, demoteOwner bool) *offboardPlan {
 	p := &offboardPlan{org: o}
 	m, err := findMember(ctx, c, o.ID, email)
 	if err != nil {
@@ -131,6 +135,11 @@ func planOffboard(ctx context.Context, c *posthogapi.Client, o *posthogapi.Organ
 				return p
 			}
 			p.refusal = "the only owner: make someone else owner first"
+			return p
+		}
+		p.demote = demoteOwner
+		if !demoteOwner {
+			p.refusal = "an owner: PostHog removes no owner (--demote-owner demotes them first)"
 		}
 	}
 	return p
@@ -142,28 +151,48 @@ func (p *offboardPlan) results(st Status) []Result {
 		return nil
 	}
 	var rs []Result
-	if p.member != nil && p.refusal == "" {
-		rs = append(rs, Result{Organization: p.org.Name, Action: "remove member", Target: p.member.User.Email, Status: st, Detail: p.member.Level.String()})
-	}
 	for _, inv := range p.invites {
-		rs = append(rs, Result{Organization: p.org.Name, Action: "cancel invite", Target: inv.TargetEmail, Status: st, Detail: inv.ID.String()})
+		rs = append(rs, Result{Organization: p.org.Name, Action: actionCancelInvite, Target: inv.TargetEmail, Status: st, Detail: inv.ID.String()})
+	}
+	if p.member != nil && p.refusal == "" {
+		if p.demote {
+			rs = append(rs, Result{Organization: p.org.Name, Action: actionDemote, Target: p.member.User.Email, Status: st, Detail: "owner -> admin"})
+		}
+		rs = append(rs, Result{Organization: p.org.Name, Action: actionRemove, Target: p.member.User.Email, Status: st, Detail: p.member.Level.String()})
 	}
 	return rs
 }
 
-// apply makes the plan's changes: invites first, then the membership.
+// The actions of an offboarding.
+const (
+	actionCancelInvite = "cancel invite"
+	actionDemote       = "demote to admin"
+	actionRemove       = "remove member"
+)
+
+// apply makes the plan's changes: invites first, then the membership (an
+// owner demoted first; the removal is skipped when the demotion failed).
 func (p *offboardPlan) apply(ctx context.Context, c *posthogapi.Client) []Result {
 	rs := p.results(StatusDone)
+	demoted := true
 	for i := range rs {
 		var err error
-		if rs[i].Action == "cancel invite" {
+		switch rs[i].Action {
+		case actionCancelInvite:
 			id, _ := posthogapi.ParseID[posthogapi.InviteID](rs[i].Detail)
 			err = c.Invites.Delete(ctx, p.org.ID, id)
-		} else {
+		case actionDemote:
+			_, err = c.Members.Update(ctx, p.org.ID, p.member.User.UUID, &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin})
+			demoted = err == nil
+		default:
+			if !demoted {
+				rs[i].Status, rs[i].Detail = StatusSkipped, "the demotion before it did not succeed"
+				continue
+			}
 			err = c.Members.Delete(ctx, p.org.ID, p.member.User.UUID)
 		}
 		if err != nil {
-			rs[i].Status, rs[i].Detail = outcome(err)
+			rs[i] = rs[i].with(err)
 		}
 	}
 	return rs
@@ -171,7 +200,7 @@ func (p *offboardPlan) apply(ctx context.Context, c *posthogapi.Client) []Result
 
 // eachOrgRun runs fn for every organization, up to --concurrency at once, and
 // returns the results in the organizations' order.
-func eachOrgRun[T any](ctx context.Context, limit int, orgs []*posthogapi.Organization, fn func(context.Context, *posthogapi.Organization) T) []T {
+func eachOrgRun[O, T any](ctx context.Context, limit int, orgs []O, fn func(context.Context, O) T) []T {
 	out := make([]T, len(orgs))
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup

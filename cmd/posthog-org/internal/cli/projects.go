@@ -48,7 +48,7 @@ func (a *App) projectsCommand() *cobra.Command {
 				return a.report([]Result{r})
 			}
 			p, err := a.client.Projects.Create(ctx, org.ID, &posthogapi.ProjectCreate{Name: name})
-			r.Status, r.Detail = outcome(err)
+			r = r.with(err)
 			if err == nil {
 				r.Detail = strconv.FormatInt(int64(p.ID), 10)
 			}
@@ -86,8 +86,10 @@ func (a *App) projectsCommand() *cobra.Command {
 				r.Status = StatusDryRun
 			default:
 				_, err = a.client.Projects.Update(ctx, org.ID, id, &posthogapi.ProjectUpdate{Name: &name})
-				if r.Status, _ = outcome(err); err != nil {
-					r.Detail = oneLine(err)
+				if err != nil {
+					r = r.with(err)
+				} else {
+					r.Status = StatusDone
 				}
 			}
 			return a.report([]Result{r})

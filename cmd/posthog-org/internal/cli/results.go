@@ -27,6 +27,8 @@ type Result struct {
 	Target       string `json:"target"`
 	Status       Status `json:"status"`
 	Detail       string `json:"detail,omitempty"`
+
+	err error // the failure, for the error line of a single change
 }
 
 var resultColumns = []output.Column[Result]{
@@ -35,6 +37,14 @@ var resultColumns = []output.Column[Result]{
 	{Header: "target", Value: func(r Result) string { return r.Target }},
 	{Header: "status", Value: func(r Result) string { return string(r.Status) }},
 	{Header: "detail", Value: func(r Result) string { return r.Detail }},
+}
+
+// with returns r with its status and detail set from a write's error (nil:
+// done).
+func (r Result) with(err error) Result {
+	r.Status, r.Detail = outcome(err)
+	r.err = err
+	return r
 }
 
 // outcome turns a write's error into its status and detail.
@@ -67,7 +77,7 @@ func (a *App) report(results []Result) error {
 	var first Result
 	for _, r := range results {
 		switch r.Status {
-		case StatusDone:
+		case StatusDone, StatusDryRun:
 			done++
 		case StatusFailed, StatusUnknown:
 			if bad == 0 {
@@ -78,6 +88,9 @@ func (a *App) report(results []Result) error {
 	}
 	if bad == 0 {
 		return nil
+	}
+	if len(results) == 1 && first.err != nil {
+		return fmt.Errorf("%s %s: %w", first.Action, first.Target, first.err)
 	}
 	err := fmt.Errorf("%d of %d changes %s (first: %s %s: %s)", bad, len(results), "failed or have an unknown outcome", first.Action, first.Target, first.Detail)
 	if done > 0 {

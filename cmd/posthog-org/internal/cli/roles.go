@@ -58,7 +58,7 @@ func (a *App) rolesCommand() *cobra.Command {
 				return a.report([]Result{r})
 			}
 			role, err := a.client.Roles.Create(ctx, org.ID, &posthogapi.RoleCreate{Name: name})
-			r.Status, r.Detail = outcome(err)
+			r = r.with(err)
 			if err == nil {
 				r.Detail = role.ID.String()
 			}
@@ -90,7 +90,7 @@ Asks for confirmation on a terminal; needs --yes otherwise.`,
 			if err := a.confirm(deleteYes, fmt.Sprintf("Delete role %s (%d members) in %s", role.Name, len(role.Members), org.Name)); err != nil {
 				return err
 			}
-			r.Status, r.Detail = outcome(a.client.Roles.Delete(ctx, org.ID, role.ID))
+			r = r.with(a.client.Roles.Delete(ctx, org.ID, role.ID))
 			return a.report([]Result{r})
 		}),
 	}
@@ -238,9 +238,9 @@ func (a *App) changeRoleMembers(ctx context.Context, roleRef string, emails []st
 			r.Status = StatusDryRun
 		case add:
 			_, err := a.client.Roles.AddUser(ctx, org.ID, role.ID, memberByEmail(members, e).User.UUID)
-			r.Status, r.Detail = outcome(err)
+			r = r.with(err)
 		default:
-			r.Status, r.Detail = outcome(a.client.Roles.RemoveMembership(ctx, org.ID, role.ID, rm.ID))
+			r = r.with(a.client.Roles.RemoveMembership(ctx, org.ID, role.ID, rm.ID))
 		}
 		results = append(results, r)
 	}
