@@ -107,6 +107,8 @@ type Client struct {
 	Organizations *OrganizationsService
 	// Members manages organization members.
 	Members *MembersService
+	// Users reads the key's own user (Users.Me).
+	Users *UsersService
 	// BatchExports manages batch exports.
 	BatchExports *BatchExportsService
 	// ProjectBatchExports manages the batch exports of one project, with
@@ -193,6 +195,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	c.ResourceTransfers = (*ResourceTransfersService)(&c.common)
 	c.PersonalAPIKeys = (*PersonalAPIKeysService)(&c.common)
 	c.RoleExternalReferences = (*RoleExternalReferencesService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
 	return c, nil
 }
 

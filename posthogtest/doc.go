@@ -74,6 +74,14 @@
 //	  without a transaction (WithAtomicBulk-      posthog/settings/data_stores.py (no ATOMIC_REQUESTS)
 //	  Invites: all-or-nothing)
 //	delegate invites (201)                      posthog/api/organization_invite.py delegate
+//	email addresses: an invite's domain         posthog/api/organization_invite.py
+//	  lower-cased; invite create matches          OrganizationInviteSerializer.validate_target_email,
+//	  members and earlier invites exactly;        .create; posthog/models/organization_invite.py
+//	  accepting matches any case; new accounts    OrganizationInvite.validate, .use;
+//	  lower-cased whole; seeded (older)           posthog/models/user.py UserManager.create_user;
+//	  accounts keep the local part's case         posthog/helpers/email_utils.py EmailNormalizer
+//	the key's user (/api/users/@me/ only,       posthog/api/user.py UserViewSet.get_object,
+//	  user:read), its unexpired invites            UserSerializer.get_pending_invites
 //	roles: names unique per organization,       ee/api/rbac/role.py RoleSerializer, RoleViewSet,
 //	  created_by null when created by the API,    RoleMembershipSerializer, RoleMembershipViewSet
 //	  memberships of members only

@@ -276,14 +276,14 @@ func (rc *reqCtx) createInvite(o *org, ni *newInvite) *invite {
 	s := rc.s
 	if ni.combine {
 		for _, old := range s.orgInvites(o) {
-			if !strings.EqualFold(old.email, ni.email) || s.inviteExpired(old) {
+			if old.email != ni.email || s.inviteExpired(old) {
 				continue
 			}
 			ni.level = max(ni.level, old.level)
 			ni.projectAccess = combineAccess(ni.projectAccess, old.projectAccess)
 		}
 	}
-	s.deleteInvites(o, ni.email, nil)
+	s.deleteInvitesExact(o, ni.email)
 	now := s.now()
 	inv := &invite{
 		id: s.newID(), org: o, email: ni.email, firstName: ni.firstName, emailingAttempt: ni.sendEmail,
@@ -350,7 +350,7 @@ func handleInviteCreate(rc *reqCtx) {
 	if !ok {
 		return
 	}
-	if o.memberWithEmail(ni.email) {
+	if o.memberWithExactEmail(ni.email) {
 		rc.invalid("invalid_input", "A user with this email address already belongs to the organization.", "")
 		return
 	}
@@ -406,7 +406,7 @@ func handleInviteBulk(rc *reqCtx) {
 		// Transactional (WithAtomicBulkInvites): a failing item leaves
 		// nothing behind.
 		for _, ni := range parsed {
-			if o.memberWithEmail(ni.email) {
+			if o.memberWithExactEmail(ni.email) {
 				rc.invalid("invalid_input", "A user with this email address already belongs to the organization.", "")
 				return
 			}
@@ -417,7 +417,7 @@ func handleInviteBulk(rc *reqCtx) {
 		// PostHog: posthog/api/organization_invite.py
 		// OrganizationInviteSerializer.create refuses a member's address
 		// while the items before it are already created.
-		if nonAtomic && o.memberWithEmail(ni.email) {
+		if nonAtomic && o.memberWithExactEmail(ni.email) {
 			rc.invalid("invalid_input", "A user with this email address already belongs to the organization.", "")
 			return
 		}
@@ -451,7 +451,7 @@ func handleInviteDelegate(rc *reqCtx) {
 		rc.forbidden("You cannot invite a user with a higher permission level than your own.")
 		return
 	}
-	if o.memberWithEmail(email) {
+	if o.memberWithExactEmail(email) {
 		rc.invalid("invalid_input", "A user with this email address already belongs to the organization.", "")
 		return
 	}
@@ -499,6 +499,10 @@ type Invite struct {
 	CreatedAt    time.Time
 	// SetupDelegation is set on invites made by the delegate endpoint.
 	SetupDelegation bool
+	// Expired is set on an invite older than PostHog's validity (three
+	// days): PostHog still lists it (with is_expired), but it cannot be
+	// accepted.
+	Expired bool
 }
 
 func (inv *invite) public() Invite {
@@ -535,7 +539,7 @@ func (s *Server) AddInvite(orgID posthogapi.OrganizationID, seed InviteSeed) Inv
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
-	email := strings.TrimSpace(seed.Email)
+	email := inviteAddress(seed.Email)
 	if email == "" {
 		panic("posthogtest: AddInvite needs an email")
 	}
@@ -551,7 +555,7 @@ func (s *Server) AddInvite(orgID posthogapi.OrganizationID, seed InviteSeed) Inv
 	if seed.CreatedAt.IsZero() {
 		at = s.now()
 	}
-	s.deleteInvites(o, email, nil)
+	s.deleteInvitesExact(o, email)
 	inv := &invite{
 		id: s.newID(), org: o, email: email, firstName: seed.FirstName, emailingAttempt: true,
 		level: int(level), createdBy: by, createdAt: at, updatedAt: at, message: seed.Message,
@@ -562,7 +566,10 @@ func (s *Server) AddInvite(orgID posthogapi.OrganizationID, seed InviteSeed) Inv
 	return inv.public()
 }
 
-// Invites returns the organization's invites, newest first.
+// Invites returns the organization's invites, newest first, expired ones
+// included (Invite.Expired), as PostHog's invite list has them
+// (posthog/api/organization_invite.py OrganizationInviteViewSet filters no
+// expiry). PendingInvites returns only those that can still be accepted.
 func (s *Server) Invites(orgID posthogapi.OrganizationID) []Invite {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -570,11 +577,7 @@ func (s *Server) Invites(orgID posthogapi.OrganizationID) []Invite {
 	if o == nil {
 		return nil
 	}
-	var out []Invite
-	for _, inv := range sortedBy(s.orgInvites(o), func(a, b *invite) bool { return a.createdAt.After(b.createdAt) }) {
-		out = append(out, inv.public())
-	}
-	return out
+	return s.sortedInvites(o)
 }
 
 // AcceptInvite accepts an invite as its invitee would in the browser: the
@@ -611,7 +614,10 @@ func (s *Server) AcceptInvite(orgID posthogapi.OrganizationID, inviteID posthoga
 		}
 	}
 	if u == nil {
-		seed.Email = inv.email
+		// A new account's address is lower-cased whole (PostHog:
+		// posthog/models/user.py UserManager.create_user,
+		// EmailNormalizer.normalize).
+		seed.Email = strings.ToLower(inv.email)
 		if seed.FirstName == "" {
 			seed.FirstName = inv.firstName
 		}

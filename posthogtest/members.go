@@ -70,7 +70,11 @@ func handleMemberList(rc *reqCtx) {
 		}
 		return a.joinedAt.After(b.joinedAt)
 	})
-	var out []map[string]any
+	type hit struct {
+		m     *membership
+		match string
+	}
+	var out []hit
 	for _, m := range members {
 		if email != "" && m.user.email != email {
 			continue
@@ -85,14 +89,14 @@ func handleMemberList(rc *reqCtx) {
 			// fewer members than PostHog may for a misspelt query.
 			s := strings.ToLower(search)
 			u := m.user
-			if !strings.Contains(u.email, s) && !strings.Contains(strings.ToLower(u.firstName+" "+u.lastName), s) {
+			if !strings.Contains(strings.ToLower(u.email), s) && !strings.Contains(strings.ToLower(u.firstName+" "+u.lastName), s) {
 				continue
 			}
 			match = "exact"
 		}
-		out = append(out, memberJSON(m, match))
+		out = append(out, hit{m, match})
 	}
-	page(rc, out)
+	pageOf(rc, out, func(h hit) map[string]any { return memberJSON(h.m, h.match) })
 }
 
 // memberTarget resolves the {organization_id} and {user_uuid} ("@me"

@@ -43,6 +43,9 @@ type Server struct {
 	throttle *throttle
 	// legacyUnscoped lets keys without scopes do anything (LegacyUnscopedKeys).
 	legacyUnscoped bool
+	// latency is how long each request waits before it is handled
+	// (WithLatency).
+	latency time.Duration
 }
 
 // Option configures a Server.
@@ -206,6 +209,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Body:   string(body),
 		Header: r.Header.Clone(),
 		APIKey: bearer(r),
+	}
+	if !s.wait(r) {
+		s.record(rec, 0)
+		return
 	}
 	f := s.takeFault(r)
 	if f != nil && f.Delay > 0 {
@@ -380,6 +387,12 @@ func (rc *reqCtx) fields() map[string]json.RawMessage {
 // page answers a limit/offset page of items with PostHog's absolute next and
 // previous links.
 func page[T any](rc *reqCtx, items []T) {
+	pageOf(rc, items, func(x T) T { return x })
+}
+
+// pageOf is page for items rendered one by one: only the page's items are
+// rendered, so a long list costs its page, not its length.
+func pageOf[T, U any](rc *reqCtx, items []T, render func(T) U) {
 	q := rc.r.URL.Query()
 	limit, offset := 100, 0
 	if v := q.Get("limit"); v != "" {
@@ -394,15 +407,15 @@ func page[T any](rc *reqCtx, items []T) {
 	}
 	total := len(items)
 	lo, hi := min(offset, total), min(offset+limit, total)
-	results := items[lo:hi]
-	if results == nil {
-		results = []T{}
+	results := make([]U, 0, hi-lo)
+	for _, x := range items[lo:hi] {
+		results = append(results, render(x))
 	}
 	body := struct {
 		Count    int     `json:"count"`
 		Next     *string `json:"next"`
 		Previous *string `json:"previous"`
-		Results  []T     `json:"results"`
+		Results  []U     `json:"results"`
 	}{Count: total, Results: results}
 	if offset+limit < total {
 		next := rc.pageURL(limit, offset+limit)

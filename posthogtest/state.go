@@ -28,6 +28,7 @@ type user struct {
 	socialAuth    bool
 	emailVerified bool
 	lastLogin     *time.Time
+	dateJoined    time.Time
 	role          string
 	currentOrg    *org
 }
@@ -130,7 +131,11 @@ func (s *Server) DefaultOrganization() Organization {
 	return s.defOrg.public()
 }
 
-// AddUser adds a user who belongs to no organization yet.
+// AddUser adds a user who belongs to no organization yet. The address is
+// stored trimmed, with its domain lower-cased and its local part as given
+// (Ann@Example.COM becomes Ann@example.com), as PostHog holds accounts from
+// before it lower-cased whole addresses; an account PostHog creates today
+// (AcceptInvite for a new user) is lower-cased whole.
 func (s *Server) AddUser(seed UserSeed) User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -200,13 +205,14 @@ func (s *Server) addUser(seed UserSeed) *user {
 	u := &user{
 		id:            s.nextUserID,
 		uuid:          s.newID(),
-		email:         strings.ToLower(strings.TrimSpace(seed.Email)),
+		email:         userAddress(seed.Email),
 		firstName:     seed.FirstName,
 		lastName:      seed.LastName,
 		twoFA:         seed.Is2FAEnabled,
 		socialAuth:    seed.HasSocialAuth,
 		emailVerified: true,
 		lastLogin:     seed.LastLogin,
+		dateJoined:    s.now(),
 	}
 	s.nextUserID++
 	u.distinctID = s.newSecret("")

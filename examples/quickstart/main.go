@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hogkit/posthogapi"
@@ -39,7 +40,7 @@ func main() {
 func seed(srv *posthogtest.Server) {
 	org := srv.DefaultOrganization()
 	for _, name := range []string{"Ada", "Grace", "Linus", "Margaret", "Ken"} {
-		u := srv.AddUser(posthogtest.UserSeed{Email: name + "@example.com", FirstName: name})
+		u := srv.AddUser(posthogtest.UserSeed{Email: strings.ToLower(name) + "@example.com", FirstName: name})
 		srv.AddMember(org.ID, u.UUID, posthogtest.LevelMember)
 	}
 }
