@@ -155,6 +155,13 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 	"key": func(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Setenv("POSTHOG_PERSONAL_API_KEY", server(ts).NewAPIKey(args...))
 	},
+	// subst-org FILE: replace ORG_ID in FILE with the default organization's ID.
+	"subst-org": func(ts *testscript.TestScript, neg bool, args []string) {
+		path := ts.MkAbs(args[0])
+		b, err := os.ReadFile(path)
+		ts.Check(err)
+		ts.Check(os.WriteFile(path, []byte(strings.ReplaceAll(string(b), "ORG_ID", server(ts).DefaultOrganization().ID.String())), 0o644))
+	},
 	// cp-key FILE: write POSTHOG_PERSONAL_API_KEY's value into FILE.
 	"cp-key": func(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(ts.Getenv("POSTHOG_PERSONAL_API_KEY")+"\n"), 0o600))

@@ -55,7 +55,7 @@ func (a *App) membersCommand() *cobra.Command {
 		Use:   "set-level EMAIL LEVEL",
 		Short: "Set a member's level (member, admin or owner)",
 		Long: `Set a member's level: member, admin or owner. The organization's only owner
-is never demoted; make someone else owner first.`,
+is never demoted (make someone else owner first), nor the key's own user.`,
 		Example: `  posthog-org members set-level ann@example.com admin
   posthog-org members set-level ann@example.com member --org acme --dry-run`,
 		Args: exactArgs("EMAIL", "LEVEL"),
@@ -74,6 +74,9 @@ is never demoted; make someone else owner first.`,
 				r.Status, r.Detail = StatusSkipped, "already "+level.String()
 				return a.report([]Result{r})
 			case level < m.Level:
+				if err := selfCheck(ctx, a.client, m, "demote"); err != nil {
+					return err
+				}
 				if err := lastOwnerCheck(ctx, a.client, org, m, "demote"); err != nil {
 					return err
 				}
@@ -102,7 +105,8 @@ is never demoted; make someone else owner first.`,
 		Use:   "remove EMAIL",
 		Short: "Remove a member from the organization",
 		Long: `Remove a member from the organization (their role memberships go with it).
-PostHog removes no owner: demote an owner to admin first (set-level). Asks for confirmation on a
+PostHog removes no owner: demote an owner to admin first (set-level). The
+key's own user is never removed (it would lock the key out). Asks for confirmation on a
 terminal; needs --yes otherwise.`,
 		Example: `  posthog-org members remove ann@example.com
   posthog-org members remove ann@example.com --org acme --yes`,
@@ -110,6 +114,9 @@ terminal; needs --yes otherwise.`,
 		RunE: a.run(func(ctx context.Context, args []string) error {
 			org, m, err := a.member(ctx, args[0])
 			if err != nil {
+				return err
+			}
+			if err := selfCheck(ctx, a.client, m, "remove"); err != nil {
 				return err
 			}
 			if err := lastOwnerCheck(ctx, a.client, org, m, "remove"); err != nil {

@@ -31,7 +31,7 @@ or in every organization the key sees (--all-orgs). The address is matched
 ignoring case. PostHog removes no owner: with --demote-owner an owner is
 demoted to admin first, then removed; without it, and always for an
 organization's only owner, that organization is reported as failed and its
-membership left as it is.
+membership left as it is. The key's own user is never removed.
 
 Everything is read first and shown; on a terminal you confirm once, otherwise
 --yes is needed. Organizations are then worked on at once (up to
@@ -124,11 +124,20 @@ func planOffboard(ctx context.Context, c *posthogapi.Client, o *posthogapi.Organ
 		return p
 	}
 	p.member = m
+	if m != nil {
+		if err := selfCheck(ctx, c, m, "remove"); err != nil {
+			if !isUsage(err) {
+				p.err = err
+				return p
+			}
+			p.refusal = "the key's own user: removing it would lock this key out"
+		}
+	}
 	if p.invites, err = c.Invites.ListByEmail(ctx, o.ID, email); err != nil && !errors.Is(err, posthogapi.ErrPermissionDenied) {
 		p.err = err
 		return p
 	}
-	if m != nil && m.Level == posthogapi.MembershipLevelOwner {
+	if m != nil && p.refusal == "" && m.Level == posthogapi.MembershipLevelOwner {
 		if err := lastOwnerCheck(ctx, c, o, m, "remove"); err != nil {
 			if !isUsage(err) {
 				p.err = err

@@ -208,3 +208,19 @@ func checkEmailOrUUID(s string) (string, error) {
 	}
 	return checkEmail(s)
 }
+
+// selfCheck refuses to remove or demote the key's own user, which would
+// lock the key out. A key without the user:read scope cannot tell who it
+// is; PostHog itself then still refuses a change of one's own level.
+func selfCheck(ctx context.Context, c *posthogapi.Client, m *posthogapi.OrganizationMember, what string) error {
+	me, err := c.Users.Me(ctx)
+	switch {
+	case errors.Is(err, posthogapi.ErrPermissionDenied):
+		return nil
+	case err != nil:
+		return fmt.Errorf("reading the key's own user: %w", err)
+	case me.UUID == m.User.UUID:
+		return usagef("refusing to %s %s: the key's own user (it would lock this key out)", what, m.User.Email)
+	}
+	return nil
+}

@@ -134,6 +134,7 @@ self-hosted instance; the default is US Cloud.
 		a.projectsCommand(),
 		a.auditCommand(),
 		a.offboardCommand(),
+		a.accessCommand(),
 	)
 	return root
 }
