@@ -175,7 +175,11 @@ func auditOrg(ctx context.Context, c *posthogapi.Client, o *posthogapi.Organizat
 		}
 		rows = append(rows, r)
 	}
-	slices.SortFunc(rows, func(x, y AuditRow) int { return cmp.Compare(strings.ToLower(x.Email), strings.ToLower(y.Email)) })
+	keys := make(map[string]string, len(rows))
+	for _, r := range rows {
+		keys[r.Email] = strings.ToLower(r.Email)
+	}
+	slices.SortFunc(rows, func(x, y AuditRow) int { return cmp.Compare(keys[x.Email], keys[y.Email]) })
 	return rows, nil
 }
 

@@ -149,6 +149,7 @@ func readInviteCSV(file string) ([]posthogapi.InviteCreate, error) {
 func parseInviteCSV(name string, r io.Reader) ([]posthogapi.InviteCreate, error) {
 	cr := csv.NewReader(r)
 	cr.TrimLeadingSpace = true
+	cr.FieldsPerRecord = -1 // level and first_name may be left off a row
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, usagef("%s: empty file (want a header row with email[,level,first_name])", name)

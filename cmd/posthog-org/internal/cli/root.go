@@ -88,7 +88,9 @@ func Main(ctx context.Context, args []string, s Streams) int {
 // generating the reference pages.
 func NewRootCommand() *cobra.Command {
 	a := &App{io: Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv}}
-	return a.rootCommand()
+	root := a.rootCommand()
+	root.InitDefaultCompletionCmd()
+	return root
 }
 
 func (a *App) rootCommand() *cobra.Command {

@@ -49,6 +49,7 @@ func New(w io.Writer, mode Mode, tty bool, total int, desc string) *Bar {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionSetRenderBlankState(true),
 	)}
 }
 
