@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -201,11 +202,22 @@ func (a *App) api() (*posthogapi.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	// As many connections as the reads made at once (--concurrency
+	// organizations, each with its member pages and role list): the SDK's
+	// default of 32 would make an audit of 20 organizations wait for
+	// connections over HTTP/1.1. Over HTTP/2 (PostHog Cloud) they are
+	// streams of one connection. The rate budget bounds the requests.
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	conns := a.concurrency * (maxPagesAtOnce + 1)
+	t.MaxConnsPerHost, t.MaxIdleConnsPerHost, t.MaxIdleConns = conns, conns, conns
+	t.ForceAttemptHTTP2 = true
+	a.closers = append(a.closers, t.CloseIdleConnections)
 	opts := []posthogapi.Option{
 		posthogapi.WithUserAgent("posthog-org/" + Version),
+		posthogapi.WithHTTPClient(&http.Client{Transport: t}),
 		// Pages of one list are fetched ahead, as many as a 1,000-member
 		// organization has after its first page.
-		posthogapi.WithPrefetch(10),
+		posthogapi.WithPrefetch(maxPagesAtOnce),
 	}
 	if host := strings.TrimSpace(a.io.Getenv(EnvHost)); host != "" {
 		opts = append(opts, posthogapi.WithBaseURL(host))
