@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -232,9 +233,7 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 				found = true
 			}
 		}
-		if found == neg {
-			ts.Fatalf("is-member %v: %v", args, found)
-		}
+		expect(ts, neg, found, "is-member %v: %v", args, found)
 	},
 	// is-invited [-org NAME] EMAIL N: EMAIL has exactly N invites.
 	"is-invited": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -268,20 +267,13 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 				}
 			}
 		}
-		if found == neg {
-			ts.Fatalf("in-role %v: %v", args, found)
-		}
+		expect(ts, neg, found, "in-role %v: %v", args, found)
 	},
 	// has-role [-org NAME] ROLE: the role exists.
 	"has-role": func(ts *testscript.TestScript, neg bool, args []string) {
 		org, args := orgArg(ts, args)
-		found := false
-		for _, r := range server(ts).Roles(org) {
-			found = found || r.Name == args[0]
-		}
-		if found == neg {
-			ts.Fatalf("has-role %s: %v", args[0], found)
-		}
+		found := slices.ContainsFunc(server(ts).Roles(org), func(r posthogtest.Role) bool { return r.Name == args[0] })
+		expect(ts, neg, found, "has-role %s: %v", args[0], found)
 	},
 	// project-id [-org NAME] NAME VAR: set $VAR to the project's ID.
 	"project-id": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -297,13 +289,8 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 	// has-project [-org NAME] NAME: a project has this name.
 	"has-project": func(ts *testscript.TestScript, neg bool, args []string) {
 		org, args := orgArg(ts, args)
-		found := false
-		for _, p := range server(ts).Projects(org) {
-			found = found || p.Name == args[0]
-		}
-		if found == neg {
-			ts.Fatalf("has-project %s: %v", args[0], found)
-		}
+		found := slices.ContainsFunc(server(ts).Projects(org), func(p posthogtest.Project) bool { return p.Name == args[0] })
+		expect(ts, neg, found, "has-project %s: %v", args[0], found)
 	},
 }
 
@@ -314,4 +301,12 @@ func orgArg(ts *testscript.TestScript, args []string) (posthogapi.OrganizationID
 		return orgByName(ts, args[1]), args[2:]
 	}
 	return server(ts).DefaultOrganization().ID, args
+}
+
+// expect fails the script when found disagrees with the command's sense
+// (neg: "!" before it).
+func expect(ts *testscript.TestScript, neg, found bool, format string, args ...any) {
+	if found == neg {
+		ts.Fatalf(format, args...)
+	}
 }

@@ -199,17 +199,23 @@ that would remove or demote every owner).`,
 }
 
 func (a *App) printPlan(plan *access.ChangePlan) error {
+	rows := make([][]string, 0, len(plan.Changes))
+	for _, c := range plan.Changes {
+		rows = append(rows, changeRow(c, "planned", ""))
+	}
+	return a.printChanges(plan, rows, plan.String())
+}
+
+// printChanges prints a plan or a report: v in JSON, rows in CSV, text (the
+// access package's own) in a table.
+func (a *App) printChanges(v any, rows [][]string, text string) error {
 	switch a.format {
 	case output.JSON:
-		return output.PrintJSON(a.io.Out, plan)
+		return output.PrintJSON(a.io.Out, v)
 	case output.CSV:
-		rows := make([][]string, 0, len(plan.Changes))
-		for _, c := range plan.Changes {
-			rows = append(rows, changeRow(c, "planned", ""))
-		}
 		return output.PrintRows(a.io.Out, output.CSV, changeHeaders, rows)
 	}
-	_, err := io.WriteString(a.io.Out, plan.String())
+	_, err := io.WriteString(a.io.Out, text)
 	return err
 }
 
@@ -312,18 +318,11 @@ func destructive(p *access.ChangePlan) int {
 }
 
 func (a *App) printReport(rep *access.Report) error {
-	switch a.format {
-	case output.JSON:
-		return output.PrintJSON(a.io.Out, rep)
-	case output.CSV:
-		rows := make([][]string, 0, len(rep.Results))
-		for _, r := range rep.Results {
-			rows = append(rows, changeRow(r.Change, string(r.Status), r.Error))
-		}
-		return output.PrintRows(a.io.Out, output.CSV, changeHeaders, rows)
+	rows := make([][]string, 0, len(rep.Results))
+	for _, r := range rep.Results {
+		rows = append(rows, changeRow(r.Change, string(r.Status), r.Error))
 	}
-	_, err := io.WriteString(a.io.Out, rep.String())
-	return err
+	return a.printChanges(rep, rows, rep.String())
 }
 
 // readAccessFile reads and checks an access file: JSON when its name ends

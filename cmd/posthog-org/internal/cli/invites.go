@@ -34,23 +34,10 @@ func (a *App) invitesCommand() *cobra.Command {
 		Aliases: []string{"invite"},
 		Short:   "List, create (one or from a CSV file) and cancel invites",
 	}
-	cmd.AddCommand(&cobra.Command{
-		Use:     "list",
-		Short:   "List the organization's invites (pending and expired)",
-		Example: `  posthog-org invites list --org acme`,
-		Args:    noArgs,
-		RunE: a.run(func(ctx context.Context, _ []string) error {
-			org, err := a.org(ctx)
-			if err != nil {
-				return err
-			}
-			invs, err := collect(a.client.Invites.All(ctx, org.ID, nil))
-			if err != nil {
-				return err
-			}
-			return output.Print(a.io.Out, a.format, nonNil(invs), inviteColumns)
-		}),
-	}, a.inviteCreateCommand(), a.inviteBulkCommand(), a.inviteCancelCommand())
+	cmd.AddCommand(listCommand(a, "List the organization's invites (pending and expired)", `  posthog-org invites list --org acme`,
+		func(ctx context.Context, c *posthogapi.Client, org posthogapi.OrganizationID) ([]*posthogapi.OrganizationInvite, error) {
+			return collect(c.Invites.All(ctx, org, nil))
+		}, inviteColumns), a.inviteCreateCommand(), a.inviteBulkCommand(), a.inviteCancelCommand())
 	return cmd
 }
 

@@ -140,24 +140,11 @@ terminal; needs --yes otherwise.`,
 	dryRunFlag(remove, &dryRun)
 	yesFlag(remove, &yes)
 
-	cmd.AddCommand(&cobra.Command{
-		Use:   "list",
-		Short: "List the organization's members",
-		Example: `  posthog-org members list
+	cmd.AddCommand(listCommand(a, "List the organization's members", `  posthog-org members list
   posthog-org members list --org acme -o csv`,
-		Args: noArgs,
-		RunE: a.run(func(ctx context.Context, _ []string) error {
-			org, err := a.org(ctx)
-			if err != nil {
-				return err
-			}
-			members, err := collect(a.client.Members.All(ctx, org.ID, &posthogapi.MemberListOptions{Order: posthogapi.MemberOrderJoinedAt}))
-			if err != nil {
-				return err
-			}
-			return output.Print(a.io.Out, a.format, nonNil(members), memberColumns)
-		}),
-	}, &cobra.Command{
+		func(ctx context.Context, c *posthogapi.Client, org posthogapi.OrganizationID) ([]*posthogapi.OrganizationMember, error) {
+			return collect(c.Members.All(ctx, org, &posthogapi.MemberListOptions{Order: posthogapi.MemberOrderJoinedAt}))
+		}, memberColumns), &cobra.Command{
 		Use:   "get EMAIL",
 		Short: "Show one member, by email or user UUID",
 		Example: `  posthog-org members get ann@example.com
@@ -168,10 +155,7 @@ terminal; needs --yes otherwise.`,
 			if err != nil {
 				return err
 			}
-			if a.format == output.JSON {
-				return output.PrintJSON(a.io.Out, m)
-			}
-			return output.Print(a.io.Out, a.format, []*posthogapi.OrganizationMember{m}, memberColumns)
+			return printOne(a, m, memberColumns)
 		}),
 	}, setLevel, remove)
 	return cmd

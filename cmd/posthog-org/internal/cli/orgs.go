@@ -29,7 +29,7 @@ func (a *App) orgsCommand() *cobra.Command {
 		Aliases: []string{"organizations", "org"},
 		Short:   "List and show the organizations the key can see",
 	}
-	cmd.AddCommand(&cobra.Command{
+	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the organizations the key can see",
 		Example: `  posthog-org orgs list
@@ -46,7 +46,8 @@ func (a *App) orgsCommand() *cobra.Command {
 			}
 			return output.Print(a.io.Out, a.format, nonNil(orgs), orgColumns)
 		}),
-	}, &cobra.Command{
+	}
+	cmd.AddCommand(list, &cobra.Command{
 		Use:   "get",
 		Short: "Show one organization (--org, or the key's current one)",
 		Example: `  posthog-org orgs get
@@ -57,13 +58,41 @@ func (a *App) orgsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if a.format == output.JSON {
-				return output.PrintJSON(a.io.Out, o)
-			}
-			return output.Print(a.io.Out, a.format, []*posthogapi.Organization{o}, orgColumns)
+			return printOne(a, o, orgColumns)
 		}),
 	})
 	return cmd
+}
+
+// listCommand is a "list" command printing what list returns for the
+// organization (--org).
+func listCommand[T any](a *App, short, example string, list func(context.Context, *posthogapi.Client, posthogapi.OrganizationID) ([]*T, error), cols []output.Column[*T]) *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Short:   short,
+		Example: example,
+		Args:    noArgs,
+		RunE: a.run(func(ctx context.Context, _ []string) error {
+			org, err := a.org(ctx)
+			if err != nil {
+				return err
+			}
+			items, err := list(ctx, a.client, org.ID)
+			if err != nil {
+				return err
+			}
+			return output.Print(a.io.Out, a.format, nonNil(items), cols)
+		}),
+	}
+}
+
+// printOne prints one object: as PostHog sent it in JSON, as one row
+// otherwise.
+func printOne[T any](a *App, v T, cols []output.Column[T]) error {
+	if a.format == output.JSON {
+		return output.PrintJSON(a.io.Out, v)
+	}
+	return output.Print(a.io.Out, a.format, []T{v}, cols)
 }
 
 // nonNil returns s, or an empty slice for nil, so that JSON prints [].

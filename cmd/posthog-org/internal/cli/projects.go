@@ -62,19 +62,11 @@ func (a *App) projectsCommand() *cobra.Command {
 		Example: `  posthog-org projects update 12345 --name "Web app (EU)"`,
 		Args:    exactArgs("ID"),
 		RunE: a.run(func(ctx context.Context, args []string) error {
-			id, err := projectID(args[0])
-			if err != nil {
-				return err
-			}
 			name, err := projectName(newName)
 			if err != nil {
 				return err
 			}
-			org, err := a.org(ctx)
-			if err != nil {
-				return err
-			}
-			p, err := a.client.Projects.Get(ctx, org.ID, id)
+			org, p, err := a.project(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -85,7 +77,7 @@ func (a *App) projectsCommand() *cobra.Command {
 			case updateDry:
 				r.Status = StatusDryRun
 			default:
-				_, err = a.client.Projects.Update(ctx, org.ID, id, &posthogapi.ProjectUpdate{Name: &name})
+				_, err = a.client.Projects.Update(ctx, org.ID, p.ID, &posthogapi.ProjectUpdate{Name: &name})
 				if err != nil {
 					r = r.with(err)
 				} else {
@@ -98,37 +90,16 @@ func (a *App) projectsCommand() *cobra.Command {
 	update.Flags().StringVar(&newName, "name", "", "the project's new name")
 	_ = update.MarkFlagRequired("name")
 	dryRunFlag(update, &updateDry)
-	cmd.AddCommand(&cobra.Command{
-		Use:     "list",
-		Short:   "List the organization's projects",
-		Example: `  posthog-org projects list --org acme`,
-		Args:    noArgs,
-		RunE: a.run(func(ctx context.Context, _ []string) error {
-			org, err := a.org(ctx)
-			if err != nil {
-				return err
-			}
-			ps, err := collect(a.client.Projects.All(ctx, org.ID, nil))
-			if err != nil {
-				return err
-			}
-			return output.Print(a.io.Out, a.format, nonNil(ps), projectColumns)
-		}),
-	}, &cobra.Command{
+	cmd.AddCommand(listCommand(a, "List the organization's projects", `  posthog-org projects list --org acme`,
+		func(ctx context.Context, c *posthogapi.Client, org posthogapi.OrganizationID) ([]*posthogapi.ProjectBasic, error) {
+			return collect(c.Projects.All(ctx, org, nil))
+		}, projectColumns), &cobra.Command{
 		Use:     "get ID",
 		Short:   "Show a project",
 		Example: `  posthog-org projects get 12345 -o json`,
 		Args:    exactArgs("ID"),
 		RunE: a.run(func(ctx context.Context, args []string) error {
-			id, err := projectID(args[0])
-			if err != nil {
-				return err
-			}
-			org, err := a.org(ctx)
-			if err != nil {
-				return err
-			}
-			p, err := a.client.Projects.Get(ctx, org.ID, id)
+			_, p, err := a.project(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -162,6 +133,20 @@ func printProjectJSON(w io.Writer, p *posthogapi.Project) error {
 		}
 	}
 	return output.PrintJSON(w, m)
+}
+
+// project resolves the organization and one of its projects by ID.
+func (a *App) project(ctx context.Context, ref string) (*posthogapi.Organization, *posthogapi.Project, error) {
+	id, err := projectID(ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	org, err := a.org(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := a.client.Projects.Get(ctx, org.ID, id)
+	return org, p, err
 }
 
 func projectID(s string) (posthogapi.ProjectID, error) {

@@ -74,11 +74,7 @@ Asks for confirmation on a terminal; needs --yes otherwise.`,
 		Example: `  posthog-org roles delete Contractors --yes`,
 		Args:    exactArgs("ROLE"),
 		RunE: a.run(func(ctx context.Context, args []string) error {
-			org, err := a.org(ctx)
-			if err != nil {
-				return err
-			}
-			role, err := findRole(ctx, a.client, org.ID, args[0])
+			org, role, err := a.role(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -97,24 +93,21 @@ Asks for confirmation on a terminal; needs --yes otherwise.`,
 	dryRunFlag(del, &deleteDry)
 	yesFlag(del, &deleteYes)
 
-	cmd.AddCommand(&cobra.Command{
-		Use:     "list",
-		Short:   "List the organization's roles",
-		Example: `  posthog-org roles list`,
-		Args:    noArgs,
-		RunE: a.run(func(ctx context.Context, _ []string) error {
-			org, err := a.org(ctx)
-			if err != nil {
-				return err
-			}
-			roles, err := collect(a.client.Roles.All(ctx, org.ID, nil))
-			if err != nil {
-				return err
-			}
-			return output.Print(a.io.Out, a.format, nonNil(roles), roleColumns)
-		}),
-	}, create, del, a.roleMembersCommand())
+	cmd.AddCommand(listCommand(a, "List the organization's roles", `  posthog-org roles list`,
+		func(ctx context.Context, c *posthogapi.Client, org posthogapi.OrganizationID) ([]*posthogapi.Role, error) {
+			return collect(c.Roles.All(ctx, org, nil))
+		}, roleColumns), create, del, a.roleMembersCommand())
 	return cmd
+}
+
+// role resolves the organization and one of its roles by name or ID.
+func (a *App) role(ctx context.Context, ref string) (*posthogapi.Organization, *posthogapi.Role, error) {
+	org, err := a.org(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	role, err := findRole(ctx, a.client, org.ID, ref)
+	return org, role, err
 }
 
 // roleName checks a role name as PostHog does before sending it.
@@ -168,11 +161,7 @@ organization. Asks for confirmation on a terminal; needs --yes otherwise.`,
 		Example: `  posthog-org roles members list Engineering`,
 		Args:    exactArgs("ROLE"),
 		RunE: a.run(func(ctx context.Context, args []string) error {
-			org, err := a.org(ctx)
-			if err != nil {
-				return err
-			}
-			role, err := findRole(ctx, a.client, org.ID, args[0])
+			_, role, err := a.role(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -189,11 +178,7 @@ func (a *App) changeRoleMembers(ctx context.Context, roleRef string, emails []st
 			return err
 		}
 	}
-	org, err := a.org(ctx)
-	if err != nil {
-		return err
-	}
-	role, err := findRole(ctx, a.client, org.ID, roleRef)
+	org, role, err := a.role(ctx, roleRef)
 	if err != nil {
 		return err
 	}
