@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -231,9 +232,12 @@ func (a *App) api() (*posthogapi.Client, error) {
 		ropts.ContextTimeoutEnabled = true
 		ropts.MaxRetries = -1
 		ropts.DialTimeout = time.Second
+		// go-redis's own log lines would repeat redislimit's warning.
+		redis.SetLogger(quietRedis{})
 		rdb := redis.NewClient(ropts)
 		a.closers = append(a.closers, func() { _ = rdb.Close() })
-		rl, err := redislimit.New(rdb, key, redislimit.FallbackLocal, redislimit.WithProcesses(a.redisProcs))
+		rl, err := redislimit.New(rdb, key, redislimit.FallbackLocal, redislimit.WithProcesses(a.redisProcs),
+			redislimit.WithLogger(slog.New(slog.NewTextHandler(a.io.Err, &slog.HandlerOptions{ReplaceAttr: dropTime}))))
 		if err != nil {
 			return nil, fmt.Errorf("shared rate budget: %w", err)
 		}
@@ -246,6 +250,19 @@ func (a *App) api() (*posthogapi.Client, error) {
 	}
 	a.client = c
 	return c, nil
+}
+
+// quietRedis drops go-redis's log lines.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
+
+// dropTime leaves the time out of log lines on stderr.
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
 }
 
 // redactURL removes a Redis URL (which may hold a password) from a message.
