@@ -19,7 +19,8 @@ import (
 //
 // PostHog keeps at most one pending invite per email address and
 // organization: creating an invite deletes the earlier ones for the same
-// address. An invite expires after three days (OrganizationInvite.IsExpired)
+// address (exactly the same: PostHog lower-cases an invite's domain, keeps
+// its local part, and compares the whole address as stored). An invite expires after three days (OrganizationInvite.IsExpired)
 // but stays listed until it is deleted or replaced.
 type InvitesService service
 

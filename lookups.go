@@ -14,7 +14,10 @@ import (
 // GetByEmail returns the organization's member whose account email is
 // email. The match is exact and case-sensitive, as PostHog's `email`
 // filter is (posthog/api/organization_member.py filters user__email): a
-// member who signed up as Ann@Example.com is not found as ann@example.com.
+// member whose account is stored as Ann@example.com (accounts from before
+// PostHog lower-cased whole addresses keep the local part's case; new ones
+// are lower case, posthog/models/user.py UserManager.create_user) is not
+// found as ann@example.com. Package access compares without case.
 // The answer is checked here too, so the rule holds whatever the server.
 // No such member is an error wrapping ErrNotFound; an organization that
 // the key cannot see (a wrong ID) is an error wrapping ErrInvalidArgument
@@ -38,10 +41,13 @@ func (s *MembersService) GetByEmail(ctx context.Context, org OrganizationID, ema
 
 // ListByEmail returns the organization's invites (pending and expired) for
 // email. PostHog has no filter for this, so every page of invites is read.
-// Addresses are compared case-insensitively, as PostHog compares an
-// invite's target_email (target_email__iexact in
-// posthog/models/organization_invite.py): inviting Ann@Example.com
-// replaces an invite for ann@example.com. No invite is an empty slice, not
+// Addresses are compared case-insensitively, as PostHog matches an invite
+// to the person accepting it (target_email__iexact in
+// posthog/models/organization_invite.py OrganizationInvite.use). Creating
+// an invite is stricter: it replaces only the invites whose target_email is
+// exactly the new one once its domain is lower-cased
+// (posthog/api/organization_invite.py), so inviting ann@example.com leaves
+// an invite for Ann@example.com in place. No invite is an empty slice, not
 // an error; an organization the key cannot see is an error wrapping
 // ErrInvalidArgument.
 //

@@ -31,8 +31,9 @@ const (
 	// RemoveFromRole takes a role from a member (with Prune only).
 	RemoveFromRole ChangeKind = "remove_from_role"
 	// CancelInvite deletes a pending invite: for a person the state does
-	// not list (with Prune only), or a second invite for a listed person
-	// at another level.
+	// not list (with Prune only; also the invite of a member being
+	// removed), or another invite of a listed person at a level above
+	// theirs (one they could join with).
 	CancelInvite ChangeKind = "cancel_invite"
 	// Demote lowers a member's level (From → To).
 	Demote ChangeKind = "demote"

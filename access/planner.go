@@ -176,10 +176,9 @@ func (pl *planner) org(idx int, d *Organization, cur *orgState) error {
 			pl.hold(idx, key, Held{Reason: NeedsPrune, Organization: orgID, Email: m.email, Roles: extra,
 				Detail: fmt.Sprintf("%s is in roles the state does not list (%s); Prune removes them", m.email, strings.Join(extra, ", "))}, nil)
 		}
-		if pl.prune {
-			// A member's own pending invites can never be accepted.
-			pl.cancelPending(idx, key, cur)
-		}
+		// A member's own pending invite is left alone: it cannot be
+		// accepted while they are a member (PostHog: "You already are a
+		// member of this organization."), and it goes when they are removed.
 	}
 
 	// Members the state does not list.
@@ -213,6 +212,9 @@ func (pl *planner) org(idx int, d *Organization, cur *orgState) error {
 			c := base
 			c.Kind, c.Email, c.User = RemoveMember, m.email, m.user
 			pl.add(idx, key, "", c, demote)
+			// Their own pending invites go too: after the removal they
+			// would let them back in.
+			pl.cancelPending(idx, key, cur)
 		}
 	}
 
@@ -283,9 +285,12 @@ func (pl *planner) invitee(idx int, key string, p *Person, cur *orgState, isOwne
 		invite = pl.add(idx, key, "", c)
 	}
 	for i, inv := range pending {
-		if i == keep || (invite != nil && inv.TargetEmail == pending[keep].TargetEmail) {
-			// Kept, or deleted by the re-invite (PostHog deletes the
-			// address's earlier invites, matching it exactly).
+		if i == keep || (invite != nil && inv.TargetEmail == pending[keep].TargetEmail) || inv.Level <= level.Membership() {
+			// Kept, deleted by the re-invite (PostHog deletes the
+			// address's earlier invites, matching it exactly), or another
+			// spelling at the level or below: accepting one deletes the
+			// others, and a lower level is raised by the next run. Only an
+			// invite above the level is cancelled.
 			continue
 		}
 		c := base

@@ -24,6 +24,8 @@ type orgState struct {
 	// duplicates are EmailKeys that more than one member holds (accounts
 	// from before PostHog lower-cased addresses).
 	duplicates map[string]bool
+	// sortedRoles caches roleList.
+	sortedRoles []*role
 }
 
 type member struct {
@@ -41,21 +43,26 @@ type role struct {
 
 // roleList returns the roles sorted by key.
 func (cur *orgState) roleList() []*role {
-	out := make([]*role, 0, len(cur.roles))
-	for _, k := range sortedKeys(cur.roles) {
-		out = append(out, cur.roles[k])
-	}
-	return out
-}
-
-// pending returns the newest unexpired invite for key, or nil.
-func (cur *orgState) pending(key string) *posthogapi.OrganizationInvite {
-	for i := range cur.invites[key] {
-		if !cur.invites[key][i].IsExpired {
-			return &cur.invites[key][i]
+	if cur.sortedRoles == nil {
+		cur.sortedRoles = make([]*role, 0, len(cur.roles))
+		for _, k := range sortedKeys(cur.roles) {
+			cur.sortedRoles = append(cur.sortedRoles, cur.roles[k])
 		}
 	}
-	return nil
+	return cur.sortedRoles
+}
+
+// pending returns the unexpired invite for key with the highest level (the
+// newest of those), or nil: the most the person can join as.
+func (cur *orgState) pending(key string) *posthogapi.OrganizationInvite {
+	var best *posthogapi.OrganizationInvite
+	for i := range cur.invites[key] {
+		inv := &cur.invites[key][i]
+		if !inv.IsExpired && (best == nil || inv.Level > best.Level) {
+			best = inv
+		}
+	}
+	return best
 }
 
 // readAll reads the key's user and every organization of orgs, all at
@@ -136,8 +143,40 @@ func readAll(ctx context.Context, c *posthogapi.Client, orgs []posthogapi.Organi
 	return me, states, nil
 }
 
+// listedMember, listedRole and listedRoleMembership are the parts of
+// PostHog's answers the planner uses: decoding only them keeps reading a
+// large organization cheap.
+type (
+	listedUser struct {
+		UUID  posthogapi.UserUUID `json:"uuid"`
+		Email string              `json:"email"`
+	}
+	listedMember struct {
+		User  listedUser                 `json:"user"`
+		Level posthogapi.MembershipLevel `json:"level"`
+	}
+	listedRoleMembership struct {
+		ID   posthogapi.RoleMembershipID `json:"id"`
+		User listedUser                  `json:"user"`
+	}
+	listedRole struct {
+		ID      posthogapi.RoleID      `json:"id"`
+		Name    string                 `json:"name"`
+		Members []listedRoleMembership `json:"members"`
+	}
+)
+
+// orgPath is the path of one of the organization's lists.
+func (st *orgState) orgPath(list string) string {
+	return "/api/organizations/" + st.id.String() + "/" + list + "/"
+}
+
 func (st *orgState) readMembers(ctx context.Context, c *posthogapi.Client) error {
-	for m, err := range c.Members.All(ctx, st.id, &posthogapi.MemberListOptions{Order: posthogapi.MemberOrderJoinedAt}) {
+	if st.id.IsZero() {
+		return fmt.Errorf("%w: zero organization id", posthogapi.ErrInvalidArgument)
+	}
+	opts := &posthogapi.MemberListOptions{Order: posthogapi.MemberOrderJoinedAt}
+	for m, err := range posthogapi.ListAll[listedMember](ctx, c, st.orgPath("members"), opts) {
 		if err != nil {
 			return err
 		}
@@ -167,11 +206,11 @@ func (st *orgState) readInvites(ctx context.Context, c *posthogapi.Client) error
 }
 
 func (st *orgState) readRoles(ctx context.Context, c *posthogapi.Client) error {
-	for r, err := range c.Roles.All(ctx, st.id, nil) {
+	for r, err := range posthogapi.ListAll[listedRole](ctx, c, st.orgPath("roles"), nil) {
 		if err != nil {
 			return err
 		}
-		rr := &role{id: r.ID, name: r.Name, members: map[posthogapi.UserUUID]posthogapi.RoleMembershipID{}}
+		rr := &role{id: r.ID, name: r.Name, members: make(map[posthogapi.UserUUID]posthogapi.RoleMembershipID, len(r.Members))}
 		for _, rm := range r.Members {
 			rr.members[rm.User.UUID] = rm.ID
 		}

@@ -181,15 +181,19 @@ func checkEmail(org posthogapi.OrganizationID, email string) error {
 }
 
 // Export reads the current access of the given organizations into a
-// State: every member with their level and roles, every pending invite as
-// a person at the invite's level (without roles: they cannot have any
-// yet), and every role as a definition. Expired invites grant nothing and
+// State: every member with their level and roles, every person with a
+// pending invite at the invite's level (the highest, if they have several;
+// without roles: they cannot have any yet), and every role as a
+// definition. Expired invites grant nothing and
 // are left out. Everything is sorted (organizations as given, people by
 // EmailKey, roles by name), so two exports of the same state are equal
 // byte for byte. Planning an exported state changes nothing.
 //
 // It makes the reads Plan makes (see Plan), with the same scopes; the
-// organizations' names come from the key's user (Users.Me).
+// organizations' names come from the key's user (Users.Me). In the rare
+// organization where two accounts hold the same address in different case
+// (accounts from before PostHog lower-cased addresses), both are exported,
+// and such a file does not validate until a person has resolved them.
 //
 // API: GET /api/users/{uuid}/ (scope user:read)
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)

@@ -15,6 +15,7 @@ import (
 // PostHog/posthog; reference/posthog-api.md is in the project's shared
 // folder.
 const (
+	srcUser           = "PH posthog/api/user.py UserSerializer; posthog/models/user.py User.team"
 	srcMethodFields   = "reference/posthog-api.md §2.1, §7: SerializerMethodFields are typed string by drf-spectacular"
 	srcBatchExports   = "reference/posthog-api.md §2.8; PH posthog/batch_exports/http.py"
 	srcBatchTests     = "PH posthog/batch_exports/http.py (test, run_test_step, run_test_step_new actions)"
@@ -79,6 +80,10 @@ var schemaExceptions = []schemaException{
 		"a boolean", "a SerializerMethodField typed string by the schema", srcRoles),
 	propertyEx("Role", "created_by", `{"allOf":[{"$ref":"#/components/schemas/UserBasic"}],"readOnly":true,"nullable":true}`,
 		"null for roles created through the API", "the role serializer's create sets only the organization (fidelity item 14)", srcRoles),
+	propertyEx("User", "role_at_organization", `{"type":"string","enum":["engineering","data","product","founder","leadership","marketing","sales","other"],"nullable":true}`,
+		"null for a user who did not say", "a ChoiceField with required=False; the model column is nullable and DRF renders None as null", srcUser),
+	propertyEx("User", "team", `{"allOf":[{"$ref":"#/components/schemas/TeamBasic"}],"readOnly":true,"nullable":true}`,
+		"null when the user's current organization has no project", "User.team is None without a project; the schema does not mark the field nullable", srcUser),
 
 	// Organizations.
 	requestEx("POST "+opOrgID+"environments_rollback/", `{"type":"object","additionalProperties":{"type":"integer"}}`,

@@ -7,8 +7,9 @@ import (
 )
 
 // Methods on routes outside /api/organizations/ (ProjectBatchExports, on
-// /api/projects/{project_id}/..., and the same service on
-// /api/environments/{environment_id}/...) are checked against the project
+// /api/projects/{project_id}/..., the same service on
+// /api/environments/{environment_id}/..., and Users.Me on
+// /api/users/{uuid}/) are checked against the project
 // and environment operations of the full schema: the operation exists, and
 // the scope the doc names is the schema's.
 
@@ -26,6 +27,9 @@ func projectOperations(t *testing.T) map[operation][]string {
 		for op, scopes := range schemaOpsUnder(t, schemaPath, "/api/environments/") {
 			projectOps[op] = scopes
 		}
+		for op, scopes := range schemaOpsUnder(t, schemaPath, "/api/users/") {
+			projectOps[op] = scopes
+		}
 	})
 	return projectOps
 }
@@ -34,7 +38,7 @@ func projectOperations(t *testing.T) map[operation][]string {
 // schema, and fails t if its scope disagrees with the schema's.
 func checkProjectAPILine(t *testing.T, l apiLine) bool {
 	t.Helper()
-	if !strings.HasPrefix(l.raw, "/api/projects/") && !strings.HasPrefix(l.raw, "/api/environments/") {
+	if !strings.HasPrefix(l.raw, "/api/projects/") && !strings.HasPrefix(l.raw, "/api/environments/") && !strings.HasPrefix(l.raw, "/api/users/") {
 		return false
 	}
 	scopes, ok := projectOperations(t)[l.op]

@@ -53,7 +53,7 @@ type apiLine struct {
 	method string // the Go method carrying it, as RolesService.List
 }
 
-var apiLineRe = regexp.MustCompile(`^API: (GET|POST|PUT|PATCH|DELETE) (/api/(?:organizations|projects|environments)/\S*) \(scope ([^)]+)\)$`)
+var apiLineRe = regexp.MustCompile(`^API: (GET|POST|PUT|PATCH|DELETE) (/api/(?:organizations|projects|environments|users)/\S*) \(scope ([^)]+)\)$`)
 
 // codeAPILines parses the SDK package's source and returns every API: line
 // in the doc comments of exported methods.

@@ -13,6 +13,13 @@
 //	// ... run the code under test with c ...
 //	for _, r := range srv.Requests() { ... }
 //
+// Requests logs everything received; Writes keeps the writes (method, path,
+// body, status), and Snapshot gives an organization's members, pending and
+// expired invites and roles in a stable order, for "what changed" checks.
+// InvitesCreated counts the invites the API created per address (more than
+// one: someone was invited twice). WithLatency delays every answer, to count
+// a program's round trips.
+//
 // The server starts with one user (the default user, owner@example.com) who
 // owns one organization (the default organization). NewAPIKey makes keys
 // for that user; AddUser, AddOrganization and AddMember seed more.

@@ -21,17 +21,25 @@ func registerMembers(s *Server) {
 	s.route("GET "+base+"{user_uuid}/github_login/{$}", "organization_member:read", handleMemberGithubLogin)
 }
 
-func memberJSON(m *membership, matchType string) map[string]any {
-	out := map[string]any{
-		"id": m.id, "user": userBasicJSON(m.user), "level": m.level,
-		"joined_at": m.joinedAt, "updated_at": m.updatedAt,
-		"is_2fa_enabled": m.user.twoFA, "has_social_auth": m.user.socialAuth,
-		"last_login": m.user.lastLogin,
+// memberOut is OrganizationMemberSerializer's answer.
+type memberOut struct {
+	ID              uuid.UUID  `json:"id"`
+	User            any        `json:"user"`
+	Level           int        `json:"level"`
+	JoinedAt        time.Time  `json:"joined_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	Is2FAEnabled    bool       `json:"is_2fa_enabled"`
+	HasSocialAuth   bool       `json:"has_social_auth"`
+	LastLogin       *time.Time `json:"last_login"`
+	SearchMatchType string     `json:"search_match_type,omitempty"`
+}
+
+func memberJSON(m *membership, matchType string) *memberOut {
+	return &memberOut{
+		ID: m.id, User: userBasicJSON(m.user), Level: m.level, JoinedAt: m.joinedAt, UpdatedAt: m.updatedAt,
+		Is2FAEnabled: m.user.twoFA, HasSocialAuth: m.user.socialAuth, LastLogin: m.user.lastLogin,
+		SearchMatchType: matchType,
 	}
-	if matchType != "" {
-		out["search_match_type"] = matchType
-	}
-	return out
 }
 
 func handleMemberList(rc *reqCtx) {
@@ -64,17 +72,12 @@ func handleMemberList(rc *reqCtx) {
 	}
 	// PostHog: the email filter is an exact user__email match.
 	email := q.Get("email")
-	members := sortedBy(o.members, func(a, b *membership) bool {
-		if order == "joined_at" {
-			return a.joinedAt.Before(b.joinedAt)
-		}
-		return a.joinedAt.After(b.joinedAt)
-	})
+	members := byJoinTime(o.members, order == "joined_at")
 	type hit struct {
 		m     *membership
 		match string
 	}
-	var out []hit
+	out := make([]hit, 0, len(members))
 	for _, m := range members {
 		if email != "" && m.user.email != email {
 			continue
@@ -96,7 +99,37 @@ func handleMemberList(rc *reqCtx) {
 		}
 		out = append(out, hit{m, match})
 	}
-	pageOf(rc, out, func(h hit) map[string]any { return memberJSON(h.m, h.match) })
+	pageOf(rc, out, func(h hit) *memberOut { return memberJSON(h.m, h.match) })
+}
+
+// byJoinTime returns members sorted by join time, oldest first when asc,
+// as a stable sort would. Members are usually stored in join order already:
+// then it only checks that (and reverses for newest first), which keeps a
+// page of a large organization from costing a sort of all of it.
+func byJoinTime(members []*membership, asc bool) []*membership {
+	increasing := true
+	for i := 1; i < len(members); i++ {
+		if !members[i-1].joinedAt.Before(members[i].joinedAt) {
+			increasing = false
+			break
+		}
+	}
+	switch {
+	case increasing && asc:
+		return members
+	case increasing:
+		out := make([]*membership, len(members))
+		for i, m := range members {
+			out[len(members)-1-i] = m
+		}
+		return out
+	}
+	return sortedBy(members, func(a, b *membership) bool {
+		if asc {
+			return a.joinedAt.Before(b.joinedAt)
+		}
+		return a.joinedAt.After(b.joinedAt)
+	})
 }
 
 // memberTarget resolves the {organization_id} and {user_uuid} ("@me"

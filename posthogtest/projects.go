@@ -194,7 +194,7 @@ type productIntent struct {
 
 type projectActivity struct {
 	id        uuid.UUID
-	user      map[string]any // UserBasic as it was then
+	user      any // UserBasic as it was then
 	activity  string
 	changes   []map[string]any
 	name      string

@@ -357,7 +357,23 @@ func (rc *reqCtx) requireLevel(m *membership, level int) bool {
 	return false
 }
 
-func userBasicJSON(u *user) map[string]any {
+// userBasicOut is PostHog's UserBasicSerializer answer (a struct, not a
+// map: member pages hold a hundred of them).
+type userBasicOut struct {
+	ID                 int64     `json:"id"`
+	UUID               uuid.UUID `json:"uuid"`
+	DistinctID         string    `json:"distinct_id"`
+	FirstName          string    `json:"first_name"`
+	LastName           string    `json:"last_name"`
+	Email              string    `json:"email"`
+	IsEmailVerified    bool      `json:"is_email_verified"`
+	HedgehogConfig     any       `json:"hedgehog_config"`
+	RoleAtOrganization any       `json:"role_at_organization"`
+}
+
+// userBasicJSON is u as UserBasicSerializer writes it, a snapshot; nil (JSON
+// null) for no user.
+func userBasicJSON(u *user) any {
 	if u == nil {
 		return nil
 	}
@@ -365,9 +381,8 @@ func userBasicJSON(u *user) map[string]any {
 	if u.role != "" {
 		role = u.role
 	}
-	return map[string]any{
-		"id": u.id, "uuid": u.uuid, "distinct_id": u.distinctID, "first_name": u.firstName,
-		"last_name": u.lastName, "email": u.email, "is_email_verified": u.emailVerified,
-		"hedgehog_config": nil, "role_at_organization": role,
+	return &userBasicOut{
+		ID: u.id, UUID: u.uuid, DistinctID: u.distinctID, FirstName: u.firstName,
+		LastName: u.lastName, Email: u.email, IsEmailVerified: u.emailVerified, RoleAtOrganization: role,
 	}
 }
