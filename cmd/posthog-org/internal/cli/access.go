@@ -266,10 +266,7 @@ some changes were made and others failed or are unknown.`,
 					}
 				}
 			}
-			bar := a.bar(len(plan.Changes), "applying")
 			rep, applyErr := access.Apply(ctx, a.client, plan, &access.ApplyOptions{DryRun: dryRun})
-			bar.Add(len(plan.Changes))
-			bar.Done()
 			if rep == nil {
 				return applyErr
 			}

@@ -245,10 +245,7 @@ func (a *App) invite(ctx context.Context, invs []posthogapi.InviteCreate, dryRun
 		results = append(results, r)
 	}
 	if len(send) > 0 {
-		bar := a.bar(len(send), "inviting")
 		rep, err := a.client.Invites.BulkChunked(ctx, org.ID, send)
-		bar.Add(len(send))
-		bar.Done()
 		if rep == nil {
 			return err
 		}

@@ -64,9 +64,12 @@ Everything is read first and shown; on a terminal you confirm once, otherwise
 				}
 				orgs = []*posthogapi.Organization{o}
 			}
+			bar := a.bar(len(orgs), "reading organizations")
 			plans := eachOrgRun(ctx, a.concurrency, orgs, func(ctx context.Context, o *posthogapi.Organization) *offboardPlan {
+				defer bar.Add(1)
 				return planOffboard(ctx, c, o, email, demoteOwner)
 			})
+			bar.Done()
 			removals, cancels := 0, 0
 			for _, p := range plans {
 				if p.err == nil && p.member != nil && p.refusal == "" {
@@ -85,12 +88,15 @@ Everything is read first and shown; on a terminal you confirm once, otherwise
 				if err := a.confirm(yes, fmt.Sprintf("Offboard %s: remove from %d organization(s), cancel %d invite(s)", email, removals, cancels)); err != nil {
 					return err
 				}
+				bar := a.bar(len(plans), "offboarding")
 				changes = eachOrgRun(ctx, a.concurrency, plans, func(ctx context.Context, p *offboardPlan) []Result {
+					defer bar.Add(1)
 					if p.err != nil {
 						return nil
 					}
 					return p.apply(ctx, c)
 				})
+				bar.Done()
 			}
 			var results []Result
 			for i, p := range plans {
