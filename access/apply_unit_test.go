@@ -37,7 +37,9 @@ func mockClient(t *testing.T) (*posthogapi.Client, *httpmock.MockTransport) {
 	return c, mt
 }
 
-func orgURL(path string) string { return mockBase + "/api/organizations/" + mockOrg.String() + "/" + path }
+func orgURL(path string) string {
+	return mockBase + "/api/organizations/" + mockOrg.String() + "/" + path
+}
 
 const gateway504 = `<html><body>504 Gateway Time-out</body></html>`
 

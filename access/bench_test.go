@@ -3,7 +3,6 @@ package access_test
 import (
 	"context"
 	"fmt"
-	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -153,18 +152,4 @@ func BenchmarkApplyRateLimit(b *testing.B) {
 	}
 	b.ReportMetric(bound.Seconds(), "bound-s")
 	b.ReportMetric((total/time.Duration(b.N)).Seconds()/bound.Seconds(), "x-bound")
-}
-
-// cpuSeconds is the CPU time the Go runtime estimates this process has
-// spent (user code and garbage collection).
-func cpuSeconds() float64 {
-	samples := []metrics.Sample{{Name: "/cpu/classes/user:cpu-seconds"}, {Name: "/cpu/classes/gc/total:cpu-seconds"}}
-	metrics.Read(samples)
-	total := 0.0
-	for _, s := range samples {
-		if s.Value.Kind() == metrics.KindFloat64 {
-			total += s.Value.Float64()
-		}
-	}
-	return total
 }

@@ -73,7 +73,8 @@
 //     (posthog/api/organization_member.py, user__email).
 //
 // So the plan re-invites with the address as the existing invite stores it
-// (so PostHog replaces it), cancels a second invite spelt differently,
+// (so PostHog replaces it), cancels another invite spelt differently when
+// it would let the person join above their level (PostHog keeps both),
 // never invites someone who is a member under another case (PostHog would
 // create an invite nobody can accept), and reads whole lists instead of
 // filtering by email. An address that two accounts of one organization

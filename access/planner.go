@@ -153,7 +153,7 @@ func (pl *planner) org(idx int, d *Organization, cur *orgState) error {
 				pl.add(idx, key, rk, c, created[rk])
 			default:
 				if _, in := r.members[m.user]; !in {
-					c.RoleID = r.id
+					c.RoleID, c.Role = r.id, r.name
 					pl.add(idx, key, rk, c)
 				}
 			}
