@@ -103,7 +103,7 @@ people.csv:
   bob@example.com,,Bob`,
 		Args: noArgs,
 		RunE: a.run(func(ctx context.Context, _ []string) error {
-			invs, err := readInviteCSV(file)
+			invs, err := readInviteCSV(file, a.io.In)
 			if err != nil {
 				return err
 			}
@@ -117,10 +117,10 @@ people.csv:
 }
 
 // readInviteCSV reads and checks the whole invite file.
-func readInviteCSV(file string) ([]posthogapi.InviteCreate, error) {
+func readInviteCSV(file string, stdin io.Reader) ([]posthogapi.InviteCreate, error) {
 	var r io.Reader
 	if file == "-" {
-		r = os.Stdin
+		r = stdin
 	} else {
 		f, err := os.Open(file)
 		if err != nil {
