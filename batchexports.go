@@ -147,8 +147,8 @@ func (s BatchExportRunStatus) Finished() bool {
 type BatchExport struct {
 	ID BatchExportID `json:"id"`
 	// TeamID is the project (team) whose data is exported.
-	TeamID int64  `json:"team_id"`
-	Name   string `json:"name"`
+	TeamID ProjectID `json:"team_id"`
+	Name   string    `json:"name"`
 	// Model is nil (or "") when PostHog stored none; PostHog then exports
 	// events.
 	Model       *BatchExportModel      `json:"model"`
@@ -268,8 +268,8 @@ type BatchExportRun struct {
 // DestinationConfig is the typed config of one destination type:
 // AwsS3Config, S3CompatibleConfig, SnowflakeConfig, PostgresConfig,
 // RedshiftConfig, BigQueryConfig, DatabricksConfig, AzureBlobConfig,
-// HTTPConfig, WorkflowsConfig or NoOpConfig (S3Config only decodes legacy
-// exports). Fields left at their zero value are not sent, so in an update
+// HTTPConfig, WorkflowsConfig or NoOpConfig. S3Config, which only decodes
+// legacy exports, is none: writing it does not compile. Fields left at their zero value are not sent, so in an update
 // only the settings you set change (PostHog merges the config).
 type DestinationConfig interface {
 	// DestinationType is the type the config is for.
@@ -338,12 +338,6 @@ func (d *BatchExportDestinationRequest) validate(create bool) error {
 			ErrInvalidArgument, DestinationAwsS3, DestinationS3Compatible)
 	}
 	if !isNilConfig(d.Config) {
-		if _, legacy := d.Config.(S3Config); legacy {
-			return fmt.Errorf("%w: S3Config is the deprecated 'S3' destination; use AwsS3Config or S3CompatibleConfig", ErrInvalidArgument)
-		}
-		if _, legacy := d.Config.(*S3Config); legacy {
-			return fmt.Errorf("%w: S3Config is the deprecated 'S3' destination; use AwsS3Config or S3CompatibleConfig", ErrInvalidArgument)
-		}
 		if d.Config.DestinationType() != t {
 			return fmt.Errorf("%w: %T is not a config for destination type %s", ErrInvalidArgument, d.Config, t)
 		}
@@ -578,11 +572,13 @@ func configString(cfg any) string {
 }
 
 // S3Config is the config of the legacy S3 destination type, kept to decode
-// existing exports (see BatchExportDestination.DecodeConfig).
+// existing exports (see BatchExportDestination.DecodeConfig). It is not a
+// DestinationConfig, so a request carrying one does not compile: PostHog
+// refuses every write of the 'S3' destination type (a destination whose
+// Type is DestinationS3 is refused before sending).
 //
-// Deprecated: PostHog refuses every write of the 'S3' destination type, and
-// Create, Update, Replace and the test steps refuse an S3Config before
-// sending. Use AwsS3Config or S3CompatibleConfig with an integration.
+// Deprecated: only for reading existing exports. Write AwsS3Config or
+// S3CompatibleConfig with an integration.
 type S3Config struct {
 	BucketName string `json:"bucket_name,omitempty"`
 	Region     string `json:"region,omitempty"`
@@ -606,9 +602,6 @@ type S3Config struct {
 	ExcludeEvents             []string `json:"exclude_events,omitempty"`
 	IncludeEvents             []string `json:"include_events,omitempty"`
 }
-
-// DestinationType returns DestinationS3.
-func (S3Config) DestinationType() DestinationType { return DestinationS3 }
 
 // String describes the config with credentials redacted.
 func (c S3Config) String() string { return configString(c) }
@@ -1359,8 +1352,11 @@ func (s *BatchExportsService) Unpause(ctx context.Context, org OrganizationID, i
 // Backfill exports a past data interval again.
 //
 // Deprecated: PostHog replaced this endpoint with
-// /api/projects/{project_id}/batch_exports/{id}/backfills/, which is not
-// under /api/organizations/; newer PostHog versions no longer serve it.
+// /api/projects/{project_id}/batch_exports/{id}/backfills/
+// (ProjectBatchExports.CreateBackfill). The newest BatchExportViewSet
+// (products/batch_exports/backend/api/batch_export.py) has no backfill
+// action: a current PostHog answers 404 (ErrNotFound). Only older
+// self-hosted servers serve it.
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/backfill/ (scope batch_export:write)
 func (s *BatchExportsService) Backfill(ctx context.Context, org OrganizationID, id BatchExportID, req *BatchExportBackfillRequest) (*BatchExportBackfillResult, error) {

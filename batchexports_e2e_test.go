@@ -267,10 +267,6 @@ func TestBatchExportE2EScopes(t *testing.T) {
 			_, err := readOnly.BatchExports.Unpause(ctx, org, be.ID, nil)
 			return err
 		},
-		"backfill": func() error {
-			_, err := readOnly.BatchExports.Backfill(ctx, org, be.ID, nil)
-			return err
-		},
 	}
 	for name, call := range writes {
 		if err := call(); !errors.As(err, &se) || se.Scope != "batch_export:write" {
@@ -416,16 +412,39 @@ func TestBatchExportE2ERunsAndListing(t *testing.T) {
 	if be.LatestRuns[0].ID != last.ID || be.LatestRuns[1].Status != posthogapi.RunStatusCompleted {
 		t.Errorf("order: %v then %v", be.LatestRuns[0].Status, be.LatestRuns[1].Status)
 	}
+}
 
-	// The deprecated backfill still answers a backfill ID.
+// TestFidelityDecOpen_OrganizationBackfillNotFound: the newest server has
+// no organization-level backfill action, so posthogtest answers 404 there
+// (server-fidelity-2026-12, still open from November);
+// WithLegacyBatchExportBackfill serves the older action, which still
+// answers a backfill ID.
+func TestFidelityDecOpen_OrganizationBackfillNotFound(t *testing.T) {
+	ctx := context.Background()
 	end := time.Now().UTC().Truncate(time.Hour)
 	start := end.Add(-3 * time.Hour)
-	bf, err := c.BatchExports.Backfill(ctx, org, posthogapi.BatchExportID(ids[1]), &posthogapi.BatchExportBackfillRequest{StartAt: &start, EndAt: &end})
-	if err != nil || bf.BackfillID == "" {
-		t.Fatalf("backfill = %+v, %v", bf, err)
-	}
-	if _, err := c.BatchExports.Backfill(ctx, org, posthogapi.BatchExportID(ids[1]), nil); !errors.Is(err, posthogapi.ErrValidation) {
-		t.Errorf("backfill without end on S3: %v", err)
+	for _, legacy := range []bool{false, true} {
+		var opts []posthogtest.Option
+		if legacy {
+			opts = append(opts, posthogtest.WithLegacyBatchExportBackfill())
+		}
+		srv := posthogtest.NewServer(opts...)
+		org := srv.DefaultOrganization().ID
+		c := e2eClient(t, srv, srv.NewAPIKey("batch_export:write"))
+		be, err := c.BatchExports.Create(ctx, org, &posthogapi.BatchExportCreate{
+			Name: "noop", Interval: posthogapi.IntervalHour, Destination: posthogapi.NewBatchExportDestination(posthogapi.NoOpConfig{}),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bf, err := c.BatchExports.Backfill(ctx, org, be.ID, &posthogapi.BatchExportBackfillRequest{StartAt: &start, EndAt: &end})
+		switch {
+		case !legacy && !errors.Is(err, posthogapi.ErrNotFound):
+			t.Errorf("newest server: backfill = %+v, %v; want ErrNotFound", bf, err)
+		case legacy && (err != nil || bf.BackfillID == ""):
+			t.Errorf("legacy server: backfill = %+v, %v", bf, err)
+		}
+		srv.Close()
 	}
 }
 

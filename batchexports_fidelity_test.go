@@ -30,8 +30,6 @@ func TestFidelity01_DestinationRulesClientSide(t *testing.T) {
 		create, update string // "" when allowed, else a substring of the error
 	}{
 		{"legacy S3 type", BatchExportDestinationRequest{Type: DestinationS3, RawConfig: map[string]any{"bucket_name": "b"}}, "use AwsS3 (AwsS3Config)", "S3Compatible (S3CompatibleConfig)"},
-		{"legacy S3Config", in(NewBatchExportDestination(S3Config{BucketName: "b"}), 1), "deprecated", "deprecated"},
-		{"legacy S3Config as AwsS3", in(BatchExportDestinationRequest{Type: DestinationAwsS3, Config: &S3Config{}}, 1), "use AwsS3Config", "use AwsS3Config"},
 		{"AwsS3 without integration", NewBatchExportDestination(s3), "integration is required for AwsS3", ""},
 		{"AwsS3 integration null", BatchExportDestinationRequest{Config: s3, IntegrationID: Null[ProjectIntegrationID]()}, "integration is required for AwsS3", "integration is required for AwsS3"},
 		{"AwsS3 with integration", in(NewBatchExportDestination(s3), 1), "", ""},
@@ -85,7 +83,7 @@ func TestFidelity01_NothingSentWhenRefused(t *testing.T) {
 	if _, err := c.BatchExports.RunTestStepNew(ctx, OrganizationID(beOrg), &BatchExportTestStepRequest{BatchExportCreate: pg}); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("run_test_step_new postgres without integration: %v", err)
 	}
-	s3 := BatchExportCreate{Name: "n", Interval: IntervalHour, Destination: NewBatchExportDestination(S3Config{BucketName: "b", AWSSecretAccessKey: "x"})}
+	s3 := BatchExportCreate{Name: "n", Interval: IntervalHour, Destination: BatchExportDestinationRequest{Type: DestinationS3, RawConfig: map[string]any{"bucket_name": "b", "aws_secret_access_key": "x"}}}
 	if _, err := c.BatchExports.Replace(ctx, OrganizationID(beOrg), BatchExportID(beID), &s3); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("replace legacy S3: %v", err)
 	}

@@ -697,7 +697,7 @@ func TestBatchExportSecretsNotPrinted(t *testing.T) {
 	}
 	create := BatchExportCreate{
 		Name:        "n",
-		Destination: NewBatchExportDestination(S3Config{AWSSecretAccessKey: secret}),
+		Destination: BatchExportDestinationRequest{Type: DestinationS3, RawConfig: map[string]any{"aws_secret_access_key": secret}},
 		Interval:    IntervalHour,
 	}
 	create.Destination.RawConfig = map[string]any{"password": secret, "nested": map[string]any{"token": secret}}
@@ -758,7 +758,7 @@ func TestBatchExportEnums(t *testing.T) {
 		cfg  DestinationConfig
 		want DestinationType
 	}{
-		{S3Config{}, DestinationS3}, {SnowflakeConfig{}, DestinationSnowflake}, {PostgresConfig{}, DestinationPostgres},
+		{SnowflakeConfig{}, DestinationSnowflake}, {PostgresConfig{}, DestinationPostgres},
 		{RedshiftConfig{}, DestinationRedshift}, {BigQueryConfig{}, DestinationBigQuery}, {&DatabricksConfig{}, DestinationDatabricks},
 		{AzureBlobConfig{}, DestinationAzureBlob}, {HTTPConfig{}, DestinationHTTP}, {WorkflowsConfig{}, DestinationWorkflows}, {NoOpConfig{}, DestinationNoOp},
 	} {
@@ -769,7 +769,7 @@ func TestBatchExportEnums(t *testing.T) {
 	if !RunStatusCompleted.Finished() || RunStatusRunning.Finished() || RunStatusStarting.Finished() || !RunStatusFailedBilling.Finished() {
 		t.Error("Finished is wrong")
 	}
-	if d := NewBatchExportDestination((*S3Config)(nil)); d.Type != "" || d.validate(true) == nil {
+	if d := NewBatchExportDestination((*AwsS3Config)(nil)); d.Type != "" || d.validate(true) == nil {
 		t.Errorf("nil config pointer: %+v", d)
 	}
 	var none *BatchExport

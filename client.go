@@ -296,6 +296,9 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if !c.cfg.legacyUnscopedKey && c.scopeless(r.method, u.EscapedPath()) {
+		return 0, &UnsupportedActionError{Method: r.method, Path: u.Path}
+	}
 	var body any // retryablehttp takes []byte and replays identical bytes
 	if r.body != nil {
 		b, err := marshalJSON(r.body)

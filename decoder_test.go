@@ -182,7 +182,7 @@ var notDecoded = map[string]bool{
 	"ProjectBatchExportsService": true, // a service, never JSON
 	"ProjectIntegrationCreate":   true, // a request with an interface config, only encoded
 	"Client":                     true, "APIError": true, "ScopeError": true, "RateLimitError": true,
-	"TransportError": true, "DecodeError": true, "RateLimiter": true, "WaitCaps": true, "RateWindow": true, "StorageError": true,
+	"TransportError": true, "DecodeError": true, "UnsupportedActionError": true, "RateLimiter": true, "WaitCaps": true, "RateWindow": true, "StorageError": true,
 }
 
 // TestDecoderTypesCovered parses the package's sources and checks that every

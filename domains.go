@@ -420,8 +420,11 @@ func (s *DomainsService) Delete(ctx context.Context, org OrganizationID, id Doma
 // "already_verified". It needs an admin.
 //
 // PostHog requires no scope for this action, which means personal API keys
-// are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported
-// (only legacy keys created without scopes get through).
+// are rejected: the call sends nothing and returns an
+// *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// Today's PostHog has no unscoped keys (migration 1052 gave every one the
+// "*" scope), so no personal API key gets through; WithLegacyUnscopedKey
+// sends it for a self-hosted PostHog older than that migration.
 //
 // API: POST /api/organizations/{organization_id}/domains/{id}/verify/ (scope none; personal API keys rejected)
 func (s *DomainsService) Verify(ctx context.Context, org OrganizationID, id DomainID) (*OrganizationDomain, error) {
@@ -446,8 +449,11 @@ func (s *DomainsService) Verify(ctx context.Context, org OrganizationID, id Doma
 // to the organization (else a 403). It needs an admin.
 //
 // PostHog requires no scope for this action, which means personal API keys
-// are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported
-// (only legacy keys created without scopes get through).
+// are rejected: the call sends nothing and returns an
+// *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// Today's PostHog has no unscoped keys (migration 1052 gave every one the
+// "*" scope), so no personal API key gets through; WithLegacyUnscopedKey
+// sends it for a self-hosted PostHog older than that migration.
 //
 // API: POST /api/organizations/{organization_id}/domains/{id}/scim/token/ (scope none; personal API keys rejected)
 func (s *DomainsService) SCIMToken(ctx context.Context, org OrganizationID, id DomainID) (*SCIMToken, error) {
@@ -469,8 +475,11 @@ func (s *DomainsService) SCIMToken(ctx context.Context, org OrganizationID, id D
 // the domain.
 //
 // PostHog requires no scope for this action, which means personal API keys
-// are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported
-// (only legacy keys created without scopes get through).
+// are rejected: the call sends nothing and returns an
+// *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// Today's PostHog has no unscoped keys (migration 1052 gave every one the
+// "*" scope), so no personal API key gets through; WithLegacyUnscopedKey
+// sends it for a self-hosted PostHog older than that migration.
 //
 // API: GET /api/organizations/{organization_id}/domains/{id}/scim/logs/ (scope none; personal API keys rejected)
 func (s *DomainsService) ListSCIMLogs(ctx context.Context, org OrganizationID, id DomainID, opts *SCIMLogOptions) (*Page[SCIMRequestLog], error) {
@@ -491,8 +500,11 @@ func (s *DomainsService) ListSCIMLogs(ctx context.Context, org OrganizationID, i
 // page).
 //
 // PostHog requires no scope for this action, which means personal API keys
-// are rejected: with one, the iterator yields ErrPersonalAPIKeyNotSupported
-// (only legacy keys created without scopes get through).
+// are rejected: the iterator sends nothing and yields an
+// *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// Today's PostHog has no unscoped keys (migration 1052 gave every one the
+// "*" scope); WithLegacyUnscopedKey sends it for a self-hosted PostHog
+// older than that migration.
 //
 // API: GET /api/organizations/{organization_id}/domains/{id}/scim/logs/ (scope none; personal API keys rejected)
 func (s *DomainsService) AllSCIMLogs(ctx context.Context, org OrganizationID, id DomainID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {

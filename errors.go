@@ -83,7 +83,10 @@ var (
 	// errors.As with *ScopeError gives the scope.
 	ErrMissingScope = &APIError{kind: kindMissingScope, StatusCode: http.StatusForbidden, Detail: "API key missing required scope"}
 	// ErrPersonalAPIKeyNotSupported matches 403 "This action does not support
-	// Personal API Key access": the endpoint needs a session or OAuth token.
+	// personal API key access": the action declares no API scope, so PostHog
+	// refuses every personal API key (only a browser session gets through).
+	// It also matches the *UnsupportedActionError of such a method, returned
+	// before sending.
 	ErrPersonalAPIKeyNotSupported = &APIError{kind: kindPAKNotSupported, StatusCode: http.StatusForbidden, Detail: "this action does not support personal API key access"}
 	// ErrOrganizationNotAllowed matches 403 "API key does not have access to
 	// the requested organization: ID <uuid>.": the key is limited to other

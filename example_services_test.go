@@ -142,7 +142,7 @@ func ExampleProjectBatchExportsService() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(be.Name, "in project", be.TeamID == int64(target.ID))
+	fmt.Println(be.Name, "in project", be.TeamID == target.ID)
 
 	end := time.Date(2026, 1, 15, 8, 0, 0, 0, time.UTC)
 	if _, err := c.ProjectBatchExports.CreateBackfill(ctx, target.ID, be.ID, &posthogapi.BatchExportBackfillCreate{

@@ -10,9 +10,12 @@ import (
 // FeatureFlagsService works on feature flags across the organization's projects: /api/organizations/{organization_id}/feature_flags/.
 //
 // PostHog marks these actions INTERNAL (no API key scope), which means
-// personal API keys with scopes are rejected: with one, every call returns
-// ErrPersonalAPIKeyNotSupported. They work with credentials PostHog lets
-// through unscoped actions (a legacy personal API key without scopes).
+// every personal API key is rejected: every call sends nothing and returns
+// an *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// Today's PostHog has no unscoped keys (migration 1052 gave every one the
+// "*" scope); WithLegacyUnscopedKey sends them for a self-hosted PostHog
+// older than that migration, where a legacy key without scopes gets
+// through.
 type FeatureFlagsService service
 
 // MaxFeatureFlagKeyLength is the longest feature flag key PostHog accepts.
@@ -25,7 +28,7 @@ type OrganizationFeatureFlag struct {
 	// FlagID is the flag's ID in its project.
 	FlagID int64 `json:"flag_id"`
 	// TeamID is the environment (team) the flag belongs to.
-	TeamID int64 `json:"team_id"`
+	TeamID ProjectID `json:"team_id"`
 	// CreatedBy is nil when the creator is unknown.
 	CreatedBy *UserBasic `json:"created_by"`
 	// Filters are the flag's release conditions, variants and payloads.

@@ -35,6 +35,10 @@ func newMockClient(t *testing.T, opts ...Option) (*Client, *httpmock.MockTranspo
 		WithHTTPClient(&http.Client{Transport: mt}),
 		WithRetryWaitMin(time.Millisecond),
 		WithMaxRetryWait(50 * time.Millisecond),
+		// The mock stands for any server: requests of actions without a
+		// scope are sent to it (the default refusal is tested in
+		// scopeless_test.go).
+		WithLegacyUnscopedKey(),
 	}
 	c, err := NewClient(testKey, append(base, opts...)...)
 	if err != nil {

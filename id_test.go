@@ -80,29 +80,46 @@ func TestIDGoString(t *testing.T) {
 // plain uuid.UUID parameters all of them compiled, and PostHog's 404 read as
 // "already gone" to idempotent clean-up code.
 func TestWrongIDsDoNotCompile(t *testing.T) {
+	checkCompileErrors(t, "wrongids", 15)
+}
+
+// TestLegacyS3DestinationDoesNotCompile compiles testdata/legacys3: writing
+// a legacy S3Config destination (PostHog refuses the 'S3' type) is a
+// compile error, while decoding an existing S3 export into an S3Config and
+// writing an AwsS3Config compile (issue 15, deliverable 6).
+func TestLegacyS3DestinationDoesNotCompile(t *testing.T) {
+	checkCompileErrors(t, "legacys3", 5)
+}
+
+// checkCompileErrors builds testdata/<dir>/<dir>.go: each line marked
+// "// ERROR " must be a compile error saying "cannot use", and no other
+// line may be one; at least min lines are marked.
+func checkCompileErrors(t *testing.T, dir string, min int) {
+	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Fatalf("the go command is needed to compile testdata/wrongids: %v", err)
+		t.Fatalf("the go command is needed to compile testdata/%s: %v", dir, err)
 	}
-	src, err := os.ReadFile("testdata/wrongids/wrongids.go")
+	src, err := os.ReadFile("testdata/" + dir + "/" + dir + ".go")
 	if err != nil {
 		t.Fatal(err)
 	}
+	lines := strings.Split(string(src), "\n")
 	want := map[int]bool{}
-	for i, line := range strings.Split(string(src), "\n") {
+	for i, line := range lines {
 		if strings.Contains(line, "// ERROR ") {
 			want[i+1] = true
 		}
 	}
-	if len(want) < 15 {
-		t.Fatalf("only %d ERROR lines in testdata/wrongids", len(want))
+	if len(want) < min {
+		t.Fatalf("only %d ERROR lines in testdata/%s", len(want), dir)
 	}
-	out, err := exec.Command(goBin, "build", "-gcflags=-e", "-o", os.DevNull, "./testdata/wrongids/").CombinedOutput()
+	out, err := exec.Command(goBin, "build", "-gcflags=-e", "-o", os.DevNull, "./testdata/"+dir+"/").CombinedOutput()
 	if err == nil {
-		t.Fatal("testdata/wrongids compiled: some wrong ID is accepted")
+		t.Fatalf("testdata/%s compiled: some ERROR line is accepted", dir)
 	}
 	got := map[int]bool{}
-	re := regexp.MustCompile(`wrongids\.go:(\d+):\d+: (.*)`)
+	re := regexp.MustCompile(regexp.QuoteMeta(dir) + `\.go:(\d+):\d+: (.*)`)
 	for _, m := range re.FindAllStringSubmatch(string(out), -1) {
 		n, _ := strconv.Atoi(m[1])
 		if !strings.Contains(m[2], "cannot use") {
@@ -112,7 +129,7 @@ func TestWrongIDsDoNotCompile(t *testing.T) {
 	}
 	for n := range want {
 		if !got[n] {
-			t.Errorf("line %d compiles: %s", n, strings.TrimSpace(strings.Split(string(src), "\n")[n-1]))
+			t.Errorf("line %d compiles: %s", n, strings.TrimSpace(lines[n-1]))
 		}
 	}
 	for n := range got {

@@ -503,8 +503,11 @@ func (s *IdentityProviderConfigsService) Delete(ctx context.Context, org Organiz
 // admin.
 //
 // PostHog requires no scope for this action, which means personal API keys
-// are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported
-// (only legacy keys created without scopes get through).
+// are rejected: the call sends nothing and returns an
+// *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// Today's PostHog has no unscoped keys (migration 1052 gave every one the
+// "*" scope), so no personal API key gets through; WithLegacyUnscopedKey
+// sends it for a self-hosted PostHog older than that migration.
 //
 // API: POST /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/token/ (scope none; personal API keys rejected)
 func (s *IdentityProviderConfigsService) SCIMToken(ctx context.Context, org OrganizationID, id IdentityProviderConfigID) (*IdPSCIMToken, error) {
@@ -524,8 +527,11 @@ func (s *IdentityProviderConfigsService) SCIMToken(ctx context.Context, org Orga
 // can read it.
 //
 // PostHog requires no scope for this action, which means personal API keys
-// are rejected: with one, the call returns ErrPersonalAPIKeyNotSupported
-// (only legacy keys created without scopes get through).
+// are rejected: the call sends nothing and returns an
+// *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// Today's PostHog has no unscoped keys (migration 1052 gave every one the
+// "*" scope), so no personal API key gets through; WithLegacyUnscopedKey
+// sends it for a self-hosted PostHog older than that migration.
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/logs/ (scope none; personal API keys rejected)
 func (s *IdentityProviderConfigsService) ListSCIMLogs(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, opts *SCIMLogOptions) (*Page[SCIMRequestLog], error) {
@@ -540,8 +546,11 @@ func (s *IdentityProviderConfigsService) ListSCIMLogs(ctx context.Context, org O
 // opts.Page on, page by page, with the guards of Domains.AllSCIMLogs.
 //
 // PostHog requires no scope for this action, which means personal API keys
-// are rejected: with one, the iterator yields ErrPersonalAPIKeyNotSupported
-// (only legacy keys created without scopes get through).
+// are rejected: the iterator sends nothing and yields an
+// *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// Today's PostHog has no unscoped keys (migration 1052 gave every one the
+// "*" scope); WithLegacyUnscopedKey sends it for a self-hosted PostHog
+// older than that migration.
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/logs/ (scope none; personal API keys rejected)
 func (s *IdentityProviderConfigsService) AllSCIMLogs(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {

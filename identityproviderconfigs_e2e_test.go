@@ -49,7 +49,10 @@ func TestFidelity02_DomainSAMLFieldsIgnoredOnNewestServer(t *testing.T) {
 	if cfgs := srv.IdentityProviderConfigs(org); len(cfgs) != 0 {
 		t.Errorf("domain update created configs: %+v", cfgs)
 	}
-	legacyKey := e2eClient(t, srv, srv.NewAPIKey())
+	legacyKey, err := srv.Client(srv.NewAPIKey(), posthogapi.WithMaxRetries(0), posthogapi.WithLegacyUnscopedKey())
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, err = legacyKey.Domains.SCIMToken(ctx, org, d.ID)
 	if !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("domain scim/token on the newest server: %v, want ErrNotFound", err)

@@ -74,7 +74,7 @@ func (l *ProjectAccessLevel) UnmarshalJSON(b []byte) error {
 // Numbers stored by older versions are read back as names.
 type ProjectAccess struct {
 	// ID is the project's (team's) ID.
-	ID    int64              `json:"id"`
+	ID    ProjectID          `json:"id"`
 	Level ProjectAccessLevel `json:"level"`
 }
 

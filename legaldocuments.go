@@ -279,9 +279,10 @@ func (s *LegalDocumentsService) Delete(ctx context.Context, org OrganizationID, 
 // while the document is not signed yet.
 //
 // PostHog requires no scope for this action, which means personal API keys
-// with scopes are rejected: with one, the call returns
-// ErrPersonalAPIKeyNotSupported. It works with credentials PostHog lets
-// through unscoped actions (a legacy personal API key without scopes).
+// are rejected: the call sends nothing and returns an
+// *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// WithLegacyUnscopedKey sends it for a self-hosted PostHog older than
+// migration 1052, where a legacy key without scopes gets through.
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/{id}/download/ (scope none; personal API keys rejected)
 func (s *LegalDocumentsService) DownloadURL(ctx context.Context, org OrganizationID, id LegalDocumentID) (*url.URL, error) {
@@ -311,9 +312,10 @@ func (s *LegalDocumentsService) DownloadURL(ctx context.Context, org Organizatio
 // 200 (an expired URL is a 403): call Download again.
 //
 // PostHog requires no scope for this action, which means personal API keys
-// with scopes are rejected: with one, the call returns
-// ErrPersonalAPIKeyNotSupported. It works with credentials PostHog lets
-// through unscoped actions (a legacy personal API key without scopes).
+// are rejected: the call sends nothing and returns an
+// *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// WithLegacyUnscopedKey sends it for a self-hosted PostHog older than
+// migration 1052, where a legacy key without scopes gets through.
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/{id}/download/ (scope none; personal API keys rejected)
 func (s *LegalDocumentsService) Download(ctx context.Context, org OrganizationID, id LegalDocumentID, w io.Writer) (int64, error) {

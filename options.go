@@ -28,6 +28,9 @@ type config struct {
 	maxErrorBody      int64
 	limiter           Limiter
 	prefetch          int
+	// legacyUnscopedKey sends the requests of actions without a scope
+	// (WithLegacyUnscopedKey).
+	legacyUnscopedKey bool
 }
 
 func defaultConfig() config {

@@ -140,7 +140,7 @@ type Organization struct {
 
 // OrganizationTeam is an environment (team) listed in Organization.Teams.
 type OrganizationTeam struct {
-	ID           int64          `json:"id"`
+	ID           ProjectID      `json:"id"`
 	UUID         uuid.UUID      `json:"uuid"`
 	Organization OrganizationID `json:"organization"`
 	ProjectID    ProjectID      `json:"project_id"`
@@ -365,16 +365,16 @@ func (s *OrganizationsService) Delete(ctx context.Context, id OrganizationID) er
 // ErrPersonalAPIKeyNotSupported.
 //
 // API: POST /api/organizations/{id}/environments_rollback/ (scope none; personal API keys rejected)
-func (s *OrganizationsService) EnvironmentsRollback(ctx context.Context, id OrganizationID, mapping map[int64]int64) (*EnvironmentsRollbackResult, error) {
+func (s *OrganizationsService) EnvironmentsRollback(ctx context.Context, id OrganizationID, mapping map[ProjectID]ProjectID) (*EnvironmentsRollbackResult, error) {
 	if err := checkID("organization id", id); err != nil {
 		return nil, err
 	}
 	if len(mapping) == 0 {
 		return nil, fmt.Errorf("%w: empty environment mapping", ErrInvalidArgument)
 	}
-	body := make(map[string]int64, len(mapping))
+	body := make(map[string]ProjectID, len(mapping))
 	for from, to := range mapping {
-		body[strconv.FormatInt(from, 10)] = to
+		body[strconv.FormatInt(int64(from), 10)] = to
 	}
 	r := new(EnvironmentsRollbackResult)
 	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: escapePath(id.String(), "environments_rollback"), body: body, out: r}); err != nil {

@@ -87,7 +87,7 @@ func TestE2EOrganizationErrors(t *testing.T) {
 	if !errors.As(err, &se) || se.Scope != "organization:write" {
 		t.Fatalf("update with read key: %v", err)
 	}
-	_, err = c.Organizations.EnvironmentsRollback(ctx, org.ID, map[int64]int64{1: 2})
+	_, err = c.Organizations.EnvironmentsRollback(ctx, org.ID, map[posthogapi.ProjectID]posthogapi.ProjectID{1: 2})
 	if !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
 		t.Fatalf("rollback: %v", err)
 	}

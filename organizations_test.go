@@ -184,7 +184,7 @@ func TestOrganizationsEnvironmentsRollback(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder("POST", api(orgID.String()+"/environments_rollback/"), respond(t, 202,
 		`{"success": true, "message": "Migration started"}`, "", `{"2": 2, "116911": 2}`))
-	r, err := c.Organizations.EnvironmentsRollback(context.Background(), OrganizationID(orgID), map[int64]int64{2: 2, 116911: 2})
+	r, err := c.Organizations.EnvironmentsRollback(context.Background(), OrganizationID(orgID), map[ProjectID]ProjectID{2: 2, 116911: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestOrganizationsValidation(t *testing.T) {
 			return err
 		},
 		"nil rollback org": func() error {
-			_, err := c.Organizations.EnvironmentsRollback(ctx, OrganizationID(uuid.Nil), map[int64]int64{1: 1})
+			_, err := c.Organizations.EnvironmentsRollback(ctx, OrganizationID(uuid.Nil), map[ProjectID]ProjectID{1: 1})
 			return err
 		},
 	} {

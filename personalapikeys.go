@@ -12,9 +12,11 @@ import (
 // The list is read-only and never carries a key's secret, only its masked
 // hint, its scopes and where they apply. PostHog
 // (posthog/api/organization_personal_api_key.py) marks the route INTERNAL,
-// so personal API keys with scopes are rejected: with one, the call returns
-// ErrPersonalAPIKeyNotSupported. Only credentials PostHog lets through
-// INTERNAL routes (a legacy personal API key without scopes) can call it.
+// so every personal API key is rejected: the call sends nothing and
+// returns an *UnsupportedActionError (it matches
+// ErrPersonalAPIKeyNotSupported). Today's PostHog has no unscoped keys
+// (migration 1052); WithLegacyUnscopedKey sends it for a self-hosted
+// PostHog older than that migration, where a legacy key gets through.
 // The caller must be an organization admin (403 otherwise), and the
 // organization must have the organization security settings feature (402
 // otherwise).
@@ -72,8 +74,8 @@ type PersonalAPIKeyAccessScope struct {
 
 // PersonalAPIKeyProject is a project a key is scoped to.
 type PersonalAPIKeyProject struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
+	ID   ProjectID `json:"id"`
+	Name string    `json:"name"`
 }
 
 func personalAPIKeysPath(org OrganizationID) (string, error) {

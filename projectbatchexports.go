@@ -111,10 +111,22 @@ type BatchExportBackfillsOptions struct {
 // daily and weekly exports, and as an RFC 3339 time with an offset for the
 // others (see BackfillTime). EndAt must not be in the future. An empty
 // StartAt (from the beginning of the data) needs a PostHog feature flag.
+// An empty EndAt (backfill until caught up with real time) is allowed only
+// for HTTP and NoOp exports (see ErrBackfillWithoutEnd).
 type BatchExportBackfillCreate struct {
 	StartAt string `json:"start_at,omitempty"`
 	EndAt   string `json:"end_at,omitempty"`
 }
+
+// ErrBackfillWithoutEnd is returned by ProjectBatchExports.CreateBackfill,
+// before the backfill is sent, for a backfill without EndAt of an export
+// whose destination is not HTTP or NoOp. PostHog refuses such a backfill
+// with a 500, not a 400: products/batch_exports/backend/service.py
+// backfill_export raises BatchExportWithNoEndNotAllowedError, which is no
+// APIException, and create_backfill calls it outside the try that would
+// turn it into "Backfilling a BatchExport with no end date is not
+// allowed". It wraps ErrInvalidArgument.
+var ErrBackfillWithoutEnd = fmt.Errorf("%w: a backfill without end_at is only possible for HTTP and NoOp batch exports (PostHog answers 500 for the others)", ErrInvalidArgument)
 
 // BackfillTime formats t for a BatchExportBackfillCreate of an export
 // whose interval is shorter than a day.
@@ -180,7 +192,7 @@ type BatchExportBackfill struct {
 	// known (newer PostHog versions).
 	TotalRecordsCount *int64 `json:"total_records_count,omitempty"`
 	// Team is the project (team) ID.
-	Team int64 `json:"team"`
+	Team ProjectID `json:"team"`
 	// BatchExport is the ID of the export backfilled.
 	BatchExport BatchExportID `json:"batch_export"`
 }
@@ -414,8 +426,13 @@ func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project Projec
 
 // CreateBackfill starts exporting a past data interval again and returns
 // the new backfill's ID. PostHog answers 429 when the project already runs
-// as many backfills as it allows.
+// as many backfills as it allows. A backfill without EndAt first reads the
+// export (one GET) and is refused with ErrBackfillWithoutEnd, without
+// sending it, unless the export's destination is HTTP or NoOp: PostHog
+// would answer 500.
 //
+// API: GET /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:read)
 // API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project ProjectID, id BatchExportID, req *BatchExportBackfillCreate) (*BatchExportBackfillResult, error) {
@@ -425,6 +442,16 @@ func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project
 	}
 	if err := req.validate(); err != nil {
 		return nil, err
+	}
+	if req.EndAt == "" {
+		be, err := s.Get(ctx, project, id)
+		if err != nil {
+			return nil, err
+		}
+		// PostHog: products/batch_exports/backend/service.py backfill_export.
+		if t := be.Destination.Type; t != DestinationHTTP && t != DestinationNoOp {
+			return nil, fmt.Errorf("%w: export %s has a %s destination", ErrBackfillWithoutEnd, id, t)
+		}
 	}
 	r := new(BatchExportBackfillResult)
 	if err := s.call(ctx, http.MethodPost, p, nil, req, r); err != nil {

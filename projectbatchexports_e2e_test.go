@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -236,5 +237,60 @@ func TestProjectBatchExports_Backfills(t *testing.T) {
 	_, err = c.ProjectBatchExports.CreateBackfill(ctx, proj.ID, be.ID, &posthogapi.BatchExportBackfillCreate{StartAt: "yesterday"})
 	if !errors.Is(err, posthogapi.ErrInvalidArgument) {
 		t.Errorf("unparsable start: %v", err)
+	}
+}
+
+// TestFidelityDec03_BackfillWithoutEndRefusedBeforeSending: PostHog
+// answers a backfill without end_at of an export that is not HTTP (or
+// NoOp) with a 500 (server-fidelity-2026-12 item 3). The SDK reads the
+// export and refuses before sending the backfill (ErrBackfillWithoutEnd,
+// an ErrInvalidArgument); posthogtest answers the raw request 500 as
+// PostHog does, and nothing is created; a NoOp export takes it.
+func TestFidelityDec03_BackfillWithoutEndRefusedBeforeSending(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := e2eServer(t, "batch_export:write", "integration:read")
+	proj := srv.AddProject(org, "P")
+	integ := srv.SeedIntegration(proj.ID, posthogtest.IntegrationAWSS3, "exports")
+	dest := posthogapi.NewBatchExportDestination(posthogapi.AwsS3Config{BucketName: "b", Region: "eu-west-1", Prefix: "p/"})
+	dest.IntegrationID = posthogapi.NewNullable(integ)
+	s3, err := c.ProjectBatchExports.Create(ctx, proj.ID, &posthogapi.BatchExportCreate{Name: "s3", Interval: posthogapi.IntervalHour, Destination: dest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := posthogapi.BackfillTime(time.Now().UTC().Truncate(time.Hour).Add(-3 * time.Hour))
+	before := len(srv.Requests())
+	_, err = c.ProjectBatchExports.CreateBackfill(ctx, proj.ID, s3.ID, &posthogapi.BatchExportBackfillCreate{StartAt: start})
+	if !errors.Is(err, posthogapi.ErrBackfillWithoutEnd) || !errors.Is(err, posthogapi.ErrInvalidArgument) || !strings.Contains(err.Error(), "500") {
+		t.Fatalf("backfill without end of an AwsS3 export = %v, want ErrBackfillWithoutEnd", err)
+	}
+	for _, r := range srv.Requests()[before:] {
+		if r.Method != http.MethodGet {
+			t.Errorf("sent %s %s", r.Method, r.Path)
+		}
+	}
+
+	// The raw request, as PostHog answers it.
+	req, _ := http.NewRequest(http.MethodPost, srv.URL()+"/api/projects/"+strconv.FormatInt(int64(proj.ID), 10)+"/batch_exports/"+s3.ID.String()+"/backfills/",
+		strings.NewReader(`{"start_at":"`+start+`"}`))
+	req.Header.Set("Authorization", "Bearer "+srv.NewAPIKey("batch_export:write"))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("raw backfill without end = %d, want 500", resp.StatusCode)
+	}
+	if p, err := c.ProjectBatchExports.ListBackfills(ctx, proj.ID, s3.ID, nil); err != nil || len(p.Results) != 0 {
+		t.Errorf("backfills = %+v, %v; want none", p, err)
+	}
+
+	noop, err := c.ProjectBatchExports.Create(ctx, proj.ID, noopExport("noop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := c.ProjectBatchExports.CreateBackfill(ctx, proj.ID, noop.ID, &posthogapi.BatchExportBackfillCreate{StartAt: start}); err != nil || res.BackfillID == "" {
+		t.Errorf("NoOp backfill without end = %+v, %v", res, err)
 	}
 }

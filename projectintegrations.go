@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"regexp"
 	"strconv"
 	"time"
 )
@@ -20,8 +21,8 @@ import (
 // PostHog lets any project member's personal API key with
 // integration:write create one (posthog/api/integration.py
 // IntegrationSerializer.create). Each kind has its own config: the S3
-// kinds take a plain name and access key (AWSS3IntegrationConfig,
-// S3CompatibleIntegrationConfig); the others are sent as an
+// kinds take a plain name and an access key, or for aws-s3 a role ARN
+// (AWSS3IntegrationConfig, S3CompatibleIntegrationConfig); the others are sent as an
 // IntegrationConfigMap, and several of them (OAuth kinds, key-file uploads)
 // cannot be created with an API key at all.
 
@@ -45,6 +46,10 @@ const (
 	ProjectIntegrationEmail                     ProjectIntegrationKind = "email"
 	ProjectIntegrationTwilio                    ProjectIntegrationKind = "twilio"
 )
+
+// projectIntegrationSlackPostHogCode is a kind PostHog keeps among its
+// choices but refuses to create.
+const projectIntegrationSlackPostHogCode ProjectIntegrationKind = "slack-posthog-code"
 
 // ProjectIntegration is a project integration as PostHog sends it. PostHog
 // never sends its secrets (they are kept apart from Config).
@@ -143,17 +148,60 @@ type ProjectIntegrationConfig interface {
 }
 
 // AWSS3IntegrationConfig is the config of an aws-s3 integration: a name
-// unique among the project's aws-s3 integrations and an access key. PostHog
-// checks the key with AWS STS and keeps only the name and the AWS account
-// ID in the integration's visible config. Printing it redacts the key.
+// unique among the project's aws-s3 integrations and either an access key
+// (AccessKeyID and SecretAccessKey) or the ARN of a role in your AWS account
+// (RoleARN), never both: PostHog uses the role as soon as aws_role_arn is
+// sent and ignores the key. PostHog checks a key with AWS STS and keeps
+// only the name and the AWS account ID in the integration's visible
+// config; for a role it checks the ARN's form (AWSRoleARNPattern), that no
+// other organization uses the role, and that its own AWS role can assume
+// it with the external ID AWSRoleExternalID(organization) and not without
+// one. Printing it redacts the key.
 type AWSS3IntegrationConfig struct {
 	Name            string `json:"name"`
-	AccessKeyID     string `json:"aws_access_key_id"`
-	SecretAccessKey string `json:"aws_secret_access_key"`
+	AccessKeyID     string `json:"aws_access_key_id,omitempty"`
+	SecretAccessKey string `json:"aws_secret_access_key,omitempty"`
+	// RoleARN is the role PostHog assumes (arn:aws:iam::<12-digit
+	// account>:role/<name>), instead of an access key.
+	RoleARN string `json:"aws_role_arn,omitempty"`
 }
 
 func (AWSS3IntegrationConfig) integrationKind() ProjectIntegrationKind {
 	return ProjectIntegrationAWSS3
+}
+
+// AWSRoleARNPattern is the form PostHog requires of an aws-s3 integration's
+// role ARN (PostHog's AWS_ROLE_ARN_RE, posthog/models/integration/aws.py).
+const AWSRoleARNPattern = `^arn:aws(-[a-z-]+)?:iam::\d{12}:role/.+`
+
+var awsRoleARNRE = regexp.MustCompile(AWSRoleARNPattern)
+
+// AWSRoleExternalID is the external ID PostHog gives when it assumes the
+// role of an aws-s3 integration of the organization: "posthog-" and the
+// organization's ID (posthog/models/integration/aws.py
+// AWSRoleBasedIntegration.integration_from_config). The role's trust policy
+// must require it.
+func AWSRoleExternalID(org OrganizationID) string { return "posthog-" + org.String() }
+
+// validate checks the config as PostHog's integration_from_config does, in
+// its order and with its messages.
+func (c AWSS3IntegrationConfig) validate() error {
+	hasKey := c.AccessKeyID != "" || c.SecretAccessKey != ""
+	switch {
+	case c.Name == "":
+		return fmt.Errorf("%w: A name is required for AWS integration", ErrInvalidArgument)
+	case c.RoleARN != "" && hasKey:
+		return fmt.Errorf("%w: an aws-s3 integration takes either an access key or a role ARN, not both (PostHog would use the role and ignore the key)", ErrInvalidArgument)
+	case c.RoleARN != "":
+		if !awsRoleARNRE.MatchString(c.RoleARN) {
+			return fmt.Errorf("%w: AWS role ARN is not valid (it must match %s)", ErrInvalidArgument, AWSRoleARNPattern)
+		}
+	case c.AccessKeyID == "":
+		return fmt.Errorf("%w: Access key ID is required for AWS integration (or set RoleARN)", ErrInvalidArgument)
+	case c.SecretAccessKey == "":
+		return fmt.Errorf("%w: Secret access key is required for AWS integration", ErrInvalidArgument)
+	}
+	return nil
 }
 
 var s3IntegrationSecrets = []string{"aws_access_key_id", "aws_secret_access_key"}
@@ -248,14 +296,23 @@ func (c *ProjectIntegrationCreate) validate() error {
 	if k := c.Config.integrationKind(); k == "" && (c.Kind == ProjectIntegrationAWSS3 || c.Kind == ProjectIntegrationS3Compatible) {
 		return fmt.Errorf("%w: use AWSS3IntegrationConfig or S3CompatibleIntegrationConfig for a %s integration", ErrInvalidArgument, c.Kind)
 	}
+	if c.Kind == projectIntegrationSlackPostHogCode {
+		// PostHog: posthog/api/integration.py IntegrationSerializer.validate_kind.
+		return fmt.Errorf("%w: This integration kind is deprecated and can no longer be created", ErrInvalidArgument)
+	}
 	switch cfg := c.Config.(type) {
 	case AWSS3IntegrationConfig:
-		if cfg.Name == "" || cfg.AccessKeyID == "" || cfg.SecretAccessKey == "" {
-			return fmt.Errorf("%w: an aws-s3 integration needs a name, an access key ID and a secret access key", ErrInvalidArgument)
-		}
+		return cfg.validate()
 	case S3CompatibleIntegrationConfig:
-		if cfg.Name == "" || cfg.EndpointURL == "" || cfg.AccessKeyID == "" || cfg.SecretAccessKey == "" {
-			return fmt.Errorf("%w: an s3-compatible integration needs a name, an endpoint URL, an access key ID and a secret access key", ErrInvalidArgument)
+		// PostHog: posthog/models/integration/aws.py
+		// S3CompatibleIntegration.integration_from_config (endpoint last).
+		for _, f := range []struct{ v, what string }{
+			{cfg.Name, "A name"}, {cfg.AccessKeyID, "Access key ID"},
+			{cfg.SecretAccessKey, "Secret access key"}, {cfg.EndpointURL, "Endpoint URL"},
+		} {
+			if f.v == "" {
+				return fmt.Errorf("%w: %s is required for S3-compatible integration", ErrInvalidArgument, f.what)
+			}
 		}
 	}
 	return nil
@@ -283,8 +340,12 @@ func (s *IntegrationsService) CreateForProject(ctx context.Context, project Proj
 	return in, nil
 }
 
-// DeleteForProject deletes an integration of the project. Organization
-// admins may delete any; other members the ones they created. PostHog
+// DeleteForProject deletes an integration of the project. It needs a
+// project admin (PostHog's IntegrationManagementPermission: 403 "You don't
+// have sufficient permissions in the project." otherwise); do not count on
+// a member being able to delete one they created (PostHog's creator
+// exception, Integration.can_be_managed_by_creator, is described for
+// Google accounts and not known to cover other kinds). PostHog
 // refuses (400, ErrValidation) while a batch export, an enabled data
 // pipeline or an active workflow uses it, naming them: "This integration is
 // used by batch exports: ... Update them to use a different integration

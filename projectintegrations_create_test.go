@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/jarcoal/httpmock"
 )
 
@@ -48,5 +50,82 @@ func TestIntegrations_CreateForProject(t *testing.T) {
 	}
 	if n := mt.GetTotalCallCount(); n != 2 {
 		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+// TestFidelityDec02_AWSS3RoleConfig: an aws-s3 integration is made from an
+// access key or from a role ARN, never both, and the ARN must match
+// PostHog's AWS_ROLE_ARN_RE; the role-based body carries no key
+// (server-fidelity-2026-12 item 2).
+func TestFidelityDec02_AWSS3RoleConfig(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	const arn = "arn:aws:iam::123456789012:role/posthog-exports"
+	mt.RegisterResponder(http.MethodPost, mockBase+"/api/projects/5/integrations/", respond(t, 201,
+		`{"id":9,"kind":"aws-s3","config":{"name":"prod","aws_role_arn":"`+arn+`"},"display_name":"prod (AWS role '`+arn+`')","created_at":"2026-01-01T00:00:00Z","created_by":null,"errors":""}`,
+		"", `{"kind":"aws-s3","config":{"name":"prod","aws_role_arn":"`+arn+`"}}`))
+	in, err := c.Integrations.CreateForProject(ctx, 5, &ProjectIntegrationCreate{Kind: ProjectIntegrationAWSS3, Config: AWSS3IntegrationConfig{Name: "prod", RoleARN: arn}})
+	if err != nil || in.Config["aws_role_arn"] != arn {
+		t.Fatalf("CreateForProject = %+v, %v", in, err)
+	}
+	for name, tc := range map[string]struct {
+		cfg  AWSS3IntegrationConfig
+		want string
+	}{
+		"both":          {AWSS3IntegrationConfig{Name: "n", AccessKeyID: "a", SecretAccessKey: "s", RoleARN: arn}, "not both"},
+		"role and id":   {AWSS3IntegrationConfig{Name: "n", AccessKeyID: "a", RoleARN: arn}, "not both"},
+		"no name":       {AWSS3IntegrationConfig{RoleARN: arn}, "A name is required for AWS integration"},
+		"user ARN":      {AWSS3IntegrationConfig{Name: "n", RoleARN: "arn:aws:iam::123456789012:user/bob"}, "AWS role ARN is not valid"},
+		"short account": {AWSS3IntegrationConfig{Name: "n", RoleARN: "arn:aws:iam::1234:role/x"}, "AWS role ARN is not valid"},
+		"no role name":  {AWSS3IntegrationConfig{Name: "n", RoleARN: "arn:aws:iam::123456789012:role/"}, "AWS role ARN is not valid"},
+		"neither":       {AWSS3IntegrationConfig{Name: "n"}, "Access key ID is required for AWS integration"},
+		"no secret":     {AWSS3IntegrationConfig{Name: "n", AccessKeyID: "a"}, "Secret access key is required for AWS integration"},
+	} {
+		_, err := c.Integrations.CreateForProject(ctx, 5, &ProjectIntegrationCreate{Kind: ProjectIntegrationAWSS3, Config: tc.cfg})
+		if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+	for _, ok := range []string{arn, "arn:aws-us-gov:iam::123456789012:role/path/to/role", "arn:aws-cn:iam::123456789012:role/r"} {
+		if err := (AWSS3IntegrationConfig{Name: "n", RoleARN: ok}).validate(); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	if got := AWSRoleExternalID(OrganizationID(uuid.MustParse("0190c2e5-8e6f-7000-8000-00000000a001"))); got != "posthog-0190c2e5-8e6f-7000-8000-00000000a001" {
+		t.Errorf("AWSRoleExternalID = %q", got)
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+// TestFidelityDec05_DeprecatedIntegrationKindRefused: PostHog's
+// validate_kind refuses slack-posthog-code; the SDK does before sending.
+func TestFidelityDec05_DeprecatedIntegrationKindRefused(t *testing.T) {
+	c, mt := newMockClient(t)
+	_, err := c.Integrations.CreateForProject(context.Background(), 5, &ProjectIntegrationCreate{Kind: "slack-posthog-code", Config: IntegrationConfigMap{"code": "x"}})
+	if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "deprecated and can no longer be created") {
+		t.Errorf("slack-posthog-code: %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// TestFidelityDec06_S3IntegrationFieldMessages: one message per missing
+// field, in PostHog's order (name, access key ID, secret, then the
+// endpoint of an s3-compatible integration).
+func TestFidelityDec06_S3IntegrationFieldMessages(t *testing.T) {
+	c, _ := newMockClient(t)
+	for want, cfg := range map[string]S3CompatibleIntegrationConfig{
+		"A name is required for S3-compatible integration":            {EndpointURL: "https://e"},
+		"Access key ID is required for S3-compatible integration":     {Name: "n"},
+		"Secret access key is required for S3-compatible integration": {Name: "n", AccessKeyID: "a"},
+		"Endpoint URL is required for S3-compatible integration":      {Name: "n", AccessKeyID: "a", SecretAccessKey: "s"},
+	} {
+		_, err := c.Integrations.CreateForProject(context.Background(), 5, &ProjectIntegrationCreate{Kind: ProjectIntegrationS3Compatible, Config: cfg})
+		if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%+v: %v, want %q", cfg, err, want)
+		}
 	}
 }

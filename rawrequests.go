@@ -27,7 +27,9 @@ import (
 // configured host or the API. query is a struct with `url` tags (as
 // ListOptions) or a url.Values; body is encoded as JSON; a 2xx answer's JSON
 // is decoded into out (a pointer), unless out is nil or the answer is 204.
-// method is GET, POST, PUT, PATCH or DELETE.
+// method is GET, POST, PUT, PATCH or DELETE. The actions this package
+// knows to declare no API scope are refused with an *UnsupportedActionError
+// here too, unless the client was made WithLegacyUnscopedKey.
 func (c *Client) Do(ctx context.Context, method, path string, query, body, out any) error {
 	switch method {
 	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:

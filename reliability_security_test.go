@@ -235,7 +235,7 @@ func TestReliability17_PresignedRedirectNotFollowedWithKey(t *testing.T) {
 		http.Redirect(w, r, presigned, http.StatusFound)
 	}))
 	defer api.Close()
-	c := loopClient(t, api.URL, WithLogger(env.logger()))
+	c := loopClient(t, api.URL, WithLogger(env.logger()), WithLegacyUnscopedKey())
 	doc := "0196a3b4-0000-7000-8000-0000000000dd"
 	_, err := c.do(context.Background(), &request{method: http.MethodGet, path: escapePath(relOrgID.String(), "legal_documents", doc, "download")})
 	scanErr(t, err)

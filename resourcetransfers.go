@@ -10,9 +10,12 @@ import (
 // ResourceTransfersService copies resources (dashboards, insights and what they depend on) between the organization's projects: /api/organizations/{organization_id}/resource_transfers/.
 //
 // PostHog marks these actions INTERNAL (no API key scope), which means
-// personal API keys with scopes are rejected: with one, every call returns
-// ErrPersonalAPIKeyNotSupported. They work with credentials PostHog lets
-// through unscoped actions (a legacy personal API key without scopes).
+// every personal API key is rejected: every call sends nothing and returns
+// an *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
+// Today's PostHog has no unscoped keys (migration 1052 gave every one the
+// "*" scope); WithLegacyUnscopedKey sends them for a self-hosted PostHog
+// older than that migration, where a legacy key without scopes gets
+// through.
 type ResourceTransfersService service
 
 // ResourceKind names a kind of transferable resource, as PostHog's
@@ -31,8 +34,8 @@ const (
 // ResourceTransferRequest is the body of ResourceTransfers.Preview: the
 // resource to copy and the two environments (teams) of the organization.
 type ResourceTransferRequest struct {
-	SourceTeamID      int64        `json:"source_team_id"`
-	DestinationTeamID int64        `json:"destination_team_id"`
+	SourceTeamID      ProjectID    `json:"source_team_id"`
+	DestinationTeamID ProjectID    `json:"destination_team_id"`
 	ResourceKind      ResourceKind `json:"resource_kind"`
 	// ResourceID is the resource's primary key, as a string.
 	ResourceID string `json:"resource_id"`
@@ -40,8 +43,8 @@ type ResourceTransferRequest struct {
 
 // ResourceTransfer is the body of ResourceTransfers.Transfer.
 type ResourceTransfer struct {
-	SourceTeamID      int64        `json:"source_team_id"`
-	DestinationTeamID int64        `json:"destination_team_id"`
+	SourceTeamID      ProjectID    `json:"source_team_id"`
+	DestinationTeamID ProjectID    `json:"destination_team_id"`
 	ResourceKind      ResourceKind `json:"resource_kind"`
 	ResourceID        string       `json:"resource_id"`
 	// Substitutions use existing destination resources instead of copying
@@ -61,7 +64,7 @@ type ResourceSubstitution struct {
 // ResourceSearch is the body of ResourceTransfers.Search.
 type ResourceSearch struct {
 	// TeamID is the environment (team) to search.
-	TeamID       int64        `json:"team_id"`
+	TeamID       ProjectID    `json:"team_id"`
 	ResourceKind ResourceKind `json:"resource_kind"`
 	// Q matches names (and bodies) without case; "" lists the kind.
 	Q string `json:"q,omitempty"`
@@ -108,7 +111,7 @@ type TransferredResource struct {
 	Kind ResourceKind `json:"kind"`
 	ID   string       `json:"id"`
 	// TeamID is the destination environment (team).
-	TeamID int64 `json:"team_id"`
+	TeamID ProjectID `json:"team_id"`
 }
 
 // ResourceSearchResult is the answer of ResourceTransfers.Search: at most
@@ -117,12 +120,14 @@ type ResourceSearchResult struct {
 	Results []ResourceRef `json:"results"`
 }
 
-func checkTransfer(source, dest int64, kind ResourceKind, id string) error {
+func checkTransfer(source, dest ProjectID, kind ResourceKind, id string) error {
 	switch {
 	case strings.TrimSpace(string(kind)) == "":
 		return fmt.Errorf("%w: resource kind is empty", ErrInvalidArgument)
 	case strings.TrimSpace(id) == "":
 		return fmt.Errorf("%w: resource id is empty", ErrInvalidArgument)
+	case source <= 0 || dest <= 0:
+		return fmt.Errorf("%w: source and destination team IDs must be positive", ErrInvalidArgument)
 	case source == dest:
 		return fmt.Errorf("%w: source and destination teams must be different", ErrInvalidArgument)
 	}

@@ -17,6 +17,8 @@ import (
 // Reading needs organization:read; creating and deleting need
 // organization:write and an organization admin (PostHog's
 // posthog/api/role_external_reference.py RoleExternalReferenceViewSet).
+// Lookup declares no scope on PostHog and is refused to personal API keys
+// (see Lookup).
 // References cannot be changed: delete one and create another.
 type RoleExternalReferencesService service
 
@@ -223,7 +225,18 @@ func (s *RoleExternalReferencesService) Delete(ctx context.Context, org Organiza
 // Lookup finds the reference of one external role, or returns nil and no
 // error when there is none.
 //
-// API: GET /api/organizations/{organization_id}/role_external_references/lookup/ (scope organization:read)
+// PostHog's lookup action declares no API scope (posthog/api/role_external_reference.py
+// RoleExternalReferenceViewSet.lookup, a plain @action without
+// required_scopes, and the viewset adds it to no scope_object_read_actions),
+// so today's PostHog refuses it to every personal API key: 403 "This action
+// does not support personal API key access". Lookup therefore sends
+// nothing and returns an *UnsupportedActionError (it matches
+// ErrPersonalAPIKeyNotSupported), unless the client was made
+// WithLegacyUnscopedKey for an older self-hosted PostHog. With a personal
+// API key, find a reference with List or All instead: filter by Provider
+// and ProviderOrganizationID and compare the role ID or slug (any case).
+//
+// API: GET /api/organizations/{organization_id}/role_external_references/lookup/ (scope none; personal API keys rejected)
 func (s *RoleExternalReferencesService) Lookup(ctx context.Context, org OrganizationID, l *RoleExternalReferenceLookup) (*RoleExternalReference, error) {
 	p, err := roleExternalReferencesPath(org, "lookup")
 	if err != nil {

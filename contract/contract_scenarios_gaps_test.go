@@ -49,7 +49,7 @@ func contractGaps(ctx context.Context, e *contractEnv) error {
 	if err := drain(c.RoleExternalReferences.All(ctx, org, nil)); err != nil {
 		return fail("RoleExternalReferences.All", err)
 	}
-	if _, err := c.RoleExternalReferences.Lookup(ctx, org, &posthogapi.RoleExternalReferenceLookup{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleSlug: "fe"}); err != nil {
+	if _, err := e.legacy.RoleExternalReferences.Lookup(ctx, org, &posthogapi.RoleExternalReferenceLookup{Provider: "github", ProviderOrganizationID: "acme", ProviderRoleSlug: "fe"}); err != nil {
 		return fail("RoleExternalReferences.Lookup", err)
 	}
 	if err := c.RoleExternalReferences.Delete(ctx, org, ref.ID); err != nil {

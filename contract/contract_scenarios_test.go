@@ -91,7 +91,7 @@ func contractOrganizations(ctx context.Context, e *contractEnv) error {
 	if _, err := c.Organizations.Replace(ctx, o.ID, &posthogapi.OrganizationCreate{Name: "Replaced"}); err != nil {
 		return fail("Organizations.Replace", err)
 	}
-	if _, err := e.legacy.Organizations.EnvironmentsRollback(ctx, o.ID, map[int64]int64{1: 2}); err != nil {
+	if _, err := e.legacy.Organizations.EnvironmentsRollback(ctx, o.ID, map[posthogapi.ProjectID]posthogapi.ProjectID{1: 2}); err != nil {
 		return fail("Organizations.EnvironmentsRollback", err)
 	}
 	if err := c.Organizations.Delete(ctx, o.ID); err != nil {
@@ -147,7 +147,7 @@ func contractInvites(ctx context.Context, e *contractEnv) error {
 	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{
 		TargetEmail: "ann@example.com", FirstName: "Ann", Level: posthogapi.MembershipLevelAdmin,
 		Message:               posthogapi.Ptr("Welcome"),
-		PrivateProjectAccess:  []posthogapi.ProjectAccess{{ID: int64(p.ID), Level: posthogapi.ProjectAccessMember}},
+		PrivateProjectAccess:  []posthogapi.ProjectAccess{{ID: p.ID, Level: posthogapi.ProjectAccessMember}},
 		SendEmail:             posthogapi.Ptr(false),
 		CombinePendingInvites: true,
 	})

@@ -24,11 +24,15 @@ type apiKey struct {
 
 // LegacyUnscopedKeys makes keys with no scopes at all behave as PostHog's
 // older servers treated legacy personal API keys: allowed everything, even
-// actions that take no personal API key. Without it (the default) such a
-// key is refused everywhere, as the newest server's APIScopePermission
-// does (posthog/permissions.py has no legacy shortcut any more). Whether
-// unscoped keys still exist on PostHog Cloud is not known; use this option
-// only to test code meant for an older self-hosted PostHog.
+// actions that take no personal API key. It models only a self-hosted
+// PostHog older than migration 1052_migrate_legacy_personal_api_key_scopes:
+// that migration gave every key without scopes the scope "*", and the
+// newest APIScopePermission (posthog/permissions.py) has no legacy
+// shortcut, so on PostHog Cloud and every current server no key is
+// unscoped and actions without a scope refuse every personal API key.
+// Without this option (the default) a key with no scopes is refused
+// everywhere, as the newest server would refuse it. Clients made with
+// Server.Client on such a server are made posthogapi.WithLegacyUnscopedKey.
 func LegacyUnscopedKeys() Option { return func(s *Server) { s.legacyUnscoped = true } }
 
 // NewAPIKey returns a new personal API key of the default user with the
@@ -98,12 +102,21 @@ func (rc *reqCtx) authenticate() bool {
 		return true
 	}
 	raw := bearer(rc.r)
+	// PostHog: the first authenticator of posthog/api/routing.py
+	// get_authenticators names the WWW-Authenticate challenge of every 401
+	// (DRF APIView.get_authenticate_header); the newest one points OAuth
+	// clients at the protected resource metadata.
+	challenge := func() {
+		rc.w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+rc.s.URL()+`/.well-known/oauth-protected-resource"`)
+	}
 	if raw == "" {
+		challenge()
 		rc.error(http.StatusUnauthorized, "authentication_error", "not_authenticated", "Authentication credentials were not provided.", "")
 		return false
 	}
 	k, ok := rc.s.keys[raw]
 	if !ok {
+		challenge()
 		rc.error(http.StatusUnauthorized, "authentication_error", "authentication_failed", "Personal API key found in request Authorization header is invalid.", "")
 		return false
 	}
@@ -126,7 +139,9 @@ func (rc *reqCtx) checkScope(scope string) bool {
 		return true
 	}
 	if scope == noScope {
-		rc.forbidden("This action does not support Personal API Key access")
+		// PostHog: posthog/permissions.py APIScopePermission.has_permission
+		// (newest wording, "personal API key" in lower case).
+		rc.forbidden("This action does not support personal API key access")
 		return false
 	}
 	if !rc.checkTeamAndOrg() {

@@ -49,13 +49,31 @@ func registerBatchExports(s *Server) {
 	s.route("DELETE "+base+"{id}/{$}", write, handleBatchExportDelete)
 	s.route("POST "+base+"{id}/pause/{$}", write, handleBatchExportPause(true))
 	s.route("POST "+base+"{id}/unpause/{$}", write, handleBatchExportPause(false))
-	s.route("POST "+base+"{id}/backfill/{$}", write, handleBatchExportBackfill)
+	// PostHog: the newest BatchExportViewSet (products/batch_exports/backend/api/batch_export.py)
+	// has no backfill action, so the route is not found (404); older
+	// servers (posthog/batch_exports/http.py) served it.
+	if areaState[batchExportsState](s).legacyBackfill {
+		s.route("POST "+base+"{id}/backfill/{$}", write, handleBatchExportBackfill)
+	}
 	s.route("GET "+base+"{id}/logs/{$}", noScope, handleBatchExportLogs)
 	s.route("POST "+base+"{id}/run_test_step/{$}", write, handleBatchExportRunTestStep(true))
 }
 
 type batchExportsState struct {
 	exports []*batchExport
+	// legacyBackfill serves the organization-level backfill action
+	// (WithLegacyBatchExportBackfill).
+	legacyBackfill bool
+}
+
+// WithLegacyBatchExportBackfill makes the server serve
+// POST /api/organizations/{organization_id}/batch_exports/{id}/backfill/, the
+// action older PostHog versions had (posthog/batch_exports/http.py
+// BatchExportViewSet.backfill) and the newest one no longer has: without
+// this option the route answers 404, as the newest server does. Backfills
+// of today's PostHog are made under /api/projects/{project_id}/batch_exports/.
+func WithLegacyBatchExportBackfill() Option {
+	return func(s *Server) { areaState[batchExportsState](s).legacyBackfill = true }
 }
 
 type batchExport struct {
@@ -799,9 +817,19 @@ func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage
 				rc.invalid("invalid_input", "'filters' should be an array of filters", "filters")
 				return false
 			}
+			// PostHog: products/batch_exports/backend/api/batch_export.py
+			// BatchExportSerializer.validate_filters.
 			for _, item := range list {
-				if _, ok := item.(map[string]any); !ok {
+				m, ok := item.(map[string]any)
+				if !ok {
 					rc.invalid("invalid_input", "Each filter must be an object", "filters")
+					return false
+				}
+				_, start := m["data_interval_start"]
+				_, end := m["data_interval_end"]
+				if start || end {
+					rc.invalid("invalid_input", "'data_interval_start' and 'data_interval_end' are run attributes and not 'filters'."+
+						" Trigger a backfill if you wish to manually control which periods to batch export.", "filters")
 					return false
 				}
 			}
@@ -1049,7 +1077,7 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 	if prev != nil {
 		merged = mergeConfig(prev.config, cfg)
 	}
-	if !rc.checkDestinationIntegration(typ, cfg, merged, integration, given, prev) {
+	if !rc.checkDestinationIntegration(typ, cfg, merged, integration, given, prev, be.teamID) {
 		return false
 	}
 	be.destType = typ
@@ -1073,8 +1101,9 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 // BatchExportSerializer.validate_destination: the HTTP URL allow-list, the
 // integration each type needs (always, or on create: prev == nil), its
 // kind, sticky integrations, and the S3 family's input checks. integration
-// is the one the body names (nil when none or null).
-func (rc *reqCtx) checkDestinationIntegration(typ string, cfg, merged map[string]any, integration *projectIntegration, given bool, prev *batchExport) bool {
+// is the one the body names (nil when none or null); teamID is the
+// export's project.
+func (rc *reqCtx) checkDestinationIntegration(typ string, cfg, merged map[string]any, integration *projectIntegration, given bool, prev *batchExport, teamID int64) bool {
 	fail := func(msg string) bool {
 		rc.invalid("invalid_input", msg, "destination")
 		return false
@@ -1177,8 +1206,102 @@ func (rc *reqCtx) checkDestinationIntegration(typ string, cfg, merged map[string
 				return fail("A 'host' is required when using an AWS Redshift integration: set it to the cluster or workgroup endpoint.")
 			}
 		}
+		if merged["mode"] == "COPY" {
+			if msg := rc.redshiftCopyProblem(merged, prev, teamID); msg != "" {
+				return fail(msg)
+			}
+		}
 	}
 	return true
+}
+
+// redshiftCopyProblem checks the copy_inputs of a Redshift export in COPY
+// mode and returns PostHog's message, or "" when they are fine: the four
+// inputs, integration IDs that stay integrations once set and name an aws-s3
+// integration of the project, inline bucket credentials with both keys,
+// and an authorization that is an integration, both keys or a non-blank
+// IAM role.
+// PostHog: products/batch_exports/backend/api/batch_export.py
+// BatchExportSerializer.validate_destination (Redshift COPY) and
+// _coerce_integration_id.
+func (rc *reqCtx) redshiftCopyProblem(merged map[string]any, prev *batchExport, teamID int64) string {
+	copyInputs, _ := merged["copy_inputs"].(map[string]any)
+	if len(copyInputs) == 0 {
+		return "Missing required inputs for 'COPY'"
+	}
+	for _, k := range []string{"s3_bucket", "region_name", "authorization", "bucket_credentials"} {
+		if _, ok := copyInputs[k]; !ok {
+			return "Missing required input for 'COPY'"
+		}
+	}
+	var existing map[string]any
+	if prev != nil {
+		existing, _ = prev.config["copy_inputs"].(map[string]any)
+	}
+	for _, name := range []string{"bucket_credentials", "authorization"} {
+		id, isID := copyIntegrationID(copyInputs[name])
+		if _, wasID := copyIntegrationID(existing[name]); prev != nil && !isID && wasID {
+			return fmt.Sprintf("Cannot switch '%s' from an integration to inline credentials. "+
+				"Send a different integration ID to swap, or omit the field to keep the current one.", name)
+		}
+		if !isID {
+			continue
+		}
+		in := areaState[projectIntegrationsState](rc.s).byID(teamID, id)
+		if in == nil || in.kind != IntegrationAWSS3 {
+			return fmt.Sprintf("'%s' does not reference an AWS S3 integration of this project.", name)
+		}
+	}
+	hasKeys := func(v any) bool {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return false
+		}
+		_, a := m["aws_access_key_id"]
+		_, b := m["aws_secret_access_key"]
+		return a && b
+	}
+	if _, isID := copyIntegrationID(copyInputs["bucket_credentials"]); !isID && !hasKeys(copyInputs["bucket_credentials"]) {
+		return "Missing required bucket credentials for 'COPY'"
+	}
+	if _, isID := copyIntegrationID(copyInputs["authorization"]); !isID {
+		switch v := copyInputs["authorization"].(type) {
+		case map[string]any:
+			if !hasKeys(v) {
+				return "Missing required credentials for 'COPY'"
+			}
+		case string:
+			if strings.TrimSpace(v) == "" {
+				return "Missing required IAM role for 'COPY'"
+			}
+		default:
+			return "Authorization for 'COPY' must be an IAM role ARN, AWS credentials, or an integration ID."
+		}
+	}
+	return ""
+}
+
+// copyIntegrationID reads an integration ID inside copy_inputs: a JSON
+// integer or a string of digits (never a boolean).
+// PostHog: batch_export.py _coerce_integration_id.
+func copyIntegrationID(v any) (int64, bool) {
+	switch x := v.(type) {
+	case float64:
+		if x == float64(int64(x)) {
+			return int64(x), true
+		}
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n, true
+		}
+	case string:
+		if x != "" && strings.Trim(x, "0123456789") == "" {
+			if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+				return n, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // coerceConfigValue checks a config value against its declared kind,

@@ -3,6 +3,7 @@ package posthogtest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -252,5 +253,64 @@ func TestBatchExportServerLogsHandler(t *testing.T) {
 	pv["id"] = uuid.NewString()
 	if w = callHandler(t, srv, handleBatchExportLogs, "GET", "/logs/", "", pv); w.Code != 404 {
 		t.Errorf("unknown export: %d", w.Code)
+	}
+}
+
+// TestBatchExportFiltersNotRunAttributes: a filter naming the run's data
+// interval is refused (PostHog's BatchExportSerializer.validate_filters).
+func TestBatchExportFiltersNotRunAttributes(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	path := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/batch_exports/"
+	st, _, got := call(t, srv, srv.NewAPIKey("batch_export:write"), "POST", path,
+		`{"name":"n","interval":"hour","destination":{"type":"NoOp","config":{}},"filters":[{"key":"x","type":"event","data_interval_start":"2026-01-01"}]}`)
+	if st != 400 || got["attr"] != "filters" || got["detail"] != "'data_interval_start' and 'data_interval_end' are run attributes and not 'filters'. Trigger a backfill if you wish to manually control which periods to batch export." {
+		t.Errorf("%d %v", st, got)
+	}
+}
+
+// TestBatchExportRedshiftCopyRules drives the COPY checks of PostHog's
+// BatchExportSerializer.validate_destination (Redshift) through raw
+// requests: the inputs, integration IDs naming an aws-s3 integration of the
+// project, inline credentials with both keys, the authorization's forms,
+// and integrations that stay integrations.
+func TestBatchExportRedshiftCopyRules(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	org := srv.DefaultOrganization().ID
+	p := srv.AddProject(org, "P")
+	other := srv.AddProject(org, "Q")
+	redshift := srv.SeedIntegration(p.ID, IntegrationAWSRedshift, "rs")
+	s3 := srv.SeedIntegration(p.ID, IntegrationAWSS3, "stage")
+	foreign := srv.SeedIntegration(other.ID, IntegrationAWSS3, "elsewhere")
+	key := srv.NewAPIKey("batch_export:write")
+	base := fmt.Sprintf("/api/projects/%d/batch_exports/", p.ID)
+	body := func(copyInputs string) string {
+		return fmt.Sprintf(`{"name":"rs","interval":"hour","destination":{"type":"Redshift","integration_id":%d,"config":{"database":"db","mode":"COPY"%s}}}`, redshift, copyInputs)
+	}
+	keys := `{"aws_access_key_id":"a","aws_secret_access_key":"s"}`
+	for _, tc := range []struct{ copy, detail string }{
+		{``, "Missing required inputs for 'COPY'"},
+		{`,"copy_inputs":{"s3_bucket":"b","region_name":"r","authorization":"arn"}`, "Missing required input for 'COPY'"},
+		{fmt.Sprintf(`,"copy_inputs":{"s3_bucket":"b","region_name":"r","authorization":"arn","bucket_credentials":%d}`, foreign), "'bucket_credentials' does not reference an AWS S3 integration of this project."},
+		{fmt.Sprintf(`,"copy_inputs":{"s3_bucket":"b","region_name":"r","authorization":"%d","bucket_credentials":%d}`, redshift, s3), "'authorization' does not reference an AWS S3 integration of this project."},
+		{`,"copy_inputs":{"s3_bucket":"b","region_name":"r","authorization":"arn","bucket_credentials":{"aws_access_key_id":"a"}}`, "Missing required bucket credentials for 'COPY'"},
+		{`,"copy_inputs":{"s3_bucket":"b","region_name":"r","authorization":{"aws_access_key_id":"a"},"bucket_credentials":` + keys + `}`, "Missing required credentials for 'COPY'"},
+		{`,"copy_inputs":{"s3_bucket":"b","region_name":"r","authorization":"  ","bucket_credentials":` + keys + `}`, "Missing required IAM role for 'COPY'"},
+		{`,"copy_inputs":{"s3_bucket":"b","region_name":"r","authorization":true,"bucket_credentials":` + keys + `}`, "Authorization for 'COPY' must be an IAM role ARN, AWS credentials, or an integration ID."},
+	} {
+		st, _, got := call(t, srv, key, "POST", base, body(tc.copy))
+		if st != 400 || got["detail"] != tc.detail {
+			t.Errorf("%s: %d %v, want %q", tc.copy, st, got, tc.detail)
+		}
+	}
+	st, _, got := call(t, srv, key, "POST", base, body(fmt.Sprintf(`,"host":"rs.example","copy_inputs":{"s3_bucket":"b","region_name":"r","authorization":"arn:aws:iam::123456789012:role/r","bucket_credentials":%d}`, s3)))
+	if st != 201 {
+		t.Fatalf("valid COPY export: %d %v", st, got)
+	}
+	id := got["id"].(string)
+	st, _, got = call(t, srv, key, "PATCH", base+id+"/", fmt.Sprintf(`{"destination":{"type":"Redshift","integration_id":%d,"config":{"copy_inputs":{"s3_bucket":"b","region_name":"r","authorization":"arn","bucket_credentials":%s}}}}`, redshift, keys))
+	if st != 400 || got["detail"] != "Cannot switch 'bucket_credentials' from an integration to inline credentials. Send a different integration ID to swap, or omit the field to keep the current one." {
+		t.Errorf("integration to inline: %d %v", st, got)
 	}
 }

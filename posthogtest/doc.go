@@ -40,7 +40,10 @@
 //	  INTERNAL; actions without required          .has_permission
 //	  scopes refuse personal API keys
 //	keys without scopes refused; allowed        posthog/permissions.py APIScopePermission (newest;
-//	  everything with LegacyUnscopedKeys          older versions had the legacy shortcut)
+//	  everything with LegacyUnscopedKeys          older versions had the legacy shortcut);
+//	  (older self-hosted servers only)            posthog/migrations/1052_migrate_legacy_personal_api_key_scopes.py
+//	401 with WWW-Authenticate: Bearer           posthog/api/routing.py get_authenticators (DRF
+//	  resource_metadata="…"                       APIView.get_authenticate_header)
 //	organization-level 403s: key not scoped to  posthog/permissions.py
 //	  the organization, project-scoped key on     _check_organization_personal_api_key_restrictions
 //	  an organization route, organization that
@@ -122,9 +125,22 @@
 //	                                              Integration.IntegrationKind;
 //	                                              posthog/api/scoped_related_fields.py
 //	                                              TeamScopedPrimaryKeyRelatedField
-//	project integrations: create aws-s3 and     IntegrationSerializer.create; IntegrationViewSet
-//	  s3-compatible, delete unless a batch        perform_destroy, IntegrationManagementPermission
-//	  export uses it
+//	project integrations: create aws-s3 (key    IntegrationSerializer.validate_kind, create,
+//	  or role ARN) and s3-compatible with         _build_integration; IntegrationViewSet perform_destroy,
+//	  per-field messages, kind choices,           IntegrationManagementPermission;
+//	  delete by project admins unless a batch     posthog/models/integration/aws.py (AWS_ROLE_ARN_RE,
+//	  export uses it                              AWSRoleBasedIntegration, AWSCredentialsIntegration,
+//	                                              S3CompatibleIntegration); posthog/models/integration/common.py
+//	                                              _return_non_empty_str_from_config;
+//	                                              posthog/models/integration/model.py Integration.IntegrationKind
+//	project backfills: dates, beginning of      products/batch_exports/backend/api/batch_export.py
+//	  time, 500 without end_at on non-HTTP        create_backfill, validate_date_input,
+//	  exports                                     BatchExportBackfillViewSet; products/batch_exports/backend/service.py
+//	                                              backfill_export
+//	no organization-level backfill (404 unless  products/batch_exports/backend/api/batch_export.py
+//	  WithLegacyBatchExportBackfill)              BatchExportViewSet (newest: no backfill action)
+//	OAuth applications of the organization      posthog/api/oauth_application.py
+//	                                              OrganizationOAuthApplicationViewSet
 //	organization integrations: read, delete,    posthog/api/organization_integration.py
 //	  environment mapping
 //	domains: unique, verification, JIT,         posthog/api/organization_domain.py
@@ -157,6 +173,176 @@
 //	resource transfers (INTERNAL scope)         posthog/api/resource_transfer.py
 //	                                              ResourceTransferViewSet
 //
+// # Rules of the newest server, by area
+//
+// Issue 15's audit read, for each area below, the newest server's
+// serializer, viewset, permissions and model constraints. Every validation
+// and permission rule found there is one line: the test that proves the fake
+// applies it, or "difference" when the list of differences below says why it
+// does not. (Organizations, members, invites, roles, projects, proxy records
+// and domains are audited in their own lines elsewhere.)
+//
+// Scopes and authentication (posthog/permissions.py APIScopePermission,
+// posthog/auth.py PersonalAPIKeyAuthentication):
+//   - missing or unknown key: 401 not_authenticated / authentication_failed,
+//     with WWW-Authenticate: TestAuthErrors, TestFidelityDecOpen_WWWAuthenticateOn401
+//   - action without required scopes: 403 "This action does not support
+//     personal API key access" to every key: TestFidelityDecOpen_PersonalAPIKeyLowerCase,
+//     TestFidelityDec01_RoleExternalReferenceLookupRefusedToKeys
+//   - key without scopes refused on every action (migration 1052): TestFidelityDec07_UnscopedKeysRefusedOnNewestServer,
+//     TestFidelity09_UnscopedKeysRefusedByDefault
+//   - x:write grants x:read; "*" grants all but INTERNAL objects; missing
+//     scope 403 "API key missing required scope '<scope>'": TestScopes
+//   - organization refusing personal API keys for non-admins, project-scoped
+//     key on an organization route, key scoped to other organizations:
+//     TestFidelity14_OrganizationLevel403s
+//   - OAuth and ID-JAG tokens without scopes, project secret API keys: difference
+//     (the fake has personal API keys only)
+//   - throttles 480/minute and 4800/hour with Retry-After: TestRateLimit,
+//     TestFidelity14_ThrottleDetailAndRetryAfter
+//
+// Batch exports of the organization, the project and the environment
+// (products/batch_exports/backend/api/batch_export.py BatchExportSerializer,
+// BatchExportViewSet, BatchExportRunViewSet, BatchExportBackfillViewSet;
+// products/batch_exports/backend/service.py):
+//   - batch_export:read / :write per action, test and test steps included:
+//     TestBatchExportE2EScopes, TestFidelity08_TestStepScopes
+//   - field types, choices (interval, model, destination type), offsets
+//     and the intervals they apply to, timezone, filters, hogql_query:
+//     TestBatchExportServerValidationBodies, TestBatchExportServerSchemaFromHogQL
+//   - filters naming the run's data interval: TestBatchExportFiltersNotRunAttributes
+//   - Redshift: sticky integration, its kind, a host for AWS Redshift
+//     integrations, and in COPY mode the four inputs, integration IDs of
+//     the project's aws-s3 integrations that stay integrations, inline
+//     credentials with both keys, the authorization's forms:
+//     TestBatchExportRedshiftCopyRules, TestFidelity01_IntegrationKindAndProject
+//   - legacy S3 type refused on create: TestFidelity01_LegacyS3RefusedOnCreate
+//   - integration required per destination type, of the right kind and
+//     project: TestFidelity01_IntegrationRequiredOnCreate, TestFidelity01_IntegrationKindAndProject,
+//     TestFidelity01_IntegrationRequiredOnUpdateDiffers
+//   - credential fields unknown, required and typed config fields:
+//     TestFidelity01_CredentialFieldsAreUnknown, TestBatchExportE2EServerValidation
+//   - HTTP destination URL allow-list, HTTP exports events only:
+//     TestFidelity01_HTTPDestinationURL, TestBatchExportE2EServerValidation
+//   - destination type cannot change: TestBatchExportE2EServerValidation
+//   - exports of other organizations and projects do not exist:
+//     TestBatchExportE2EOtherOrganization, TestProjectBatchExports_ProjectAccess
+//   - runs and backfills in cursor pages, latest runs: TestProjectBatchExports_RunsCursorPages,
+//     TestBatchExportE2ERunsAndListing, TestProjectBackfillRules
+//   - /api/environments/ serves the same exports: TestEnvironmentBatchExports_SameExportsAsProject
+//   - no organization-level backfill action (404): TestFidelityDecOpen_OrganizationBackfillNotFound
+//   - backfill: "BatchExport not found.", beginning of time behind a flag,
+//     naive and malformed datetimes, dates for daily and weekly exports, the
+//     weekly weekday, start before end, end not in the future, invalid
+//     cursor: TestProjectBackfillRules, TestProjectBatchExports_Backfills
+//   - backfill without end_at of a non-HTTP, non-NoOp export: 500:
+//     TestFidelityDec03_BackfillWithoutEndRefusedBeforeSending
+//   - cancel only a running or starting backfill: TestProjectBatchExports_Backfills
+//   - logs: no scope (personal API keys refused), parameter checks:
+//     TestBatchExportServerLogsHandler
+//   - S3 destinations: blank bucket, region or prefix, file format and
+//     compression, integration of the S3 kind: TestFidelity01_IntegrationKindAndProject,
+//     TestBatchExportServerValidationBodies
+//   - concurrent backfill limit per team (429), Data Pipelines add-on,
+//     feature flags (higher frequencies, hogql model), a filter's type
+//     among SUPPORTED_FILTER_TYPES, inline Snowflake credentials of
+//     exports made before integrations, SSRF checks: difference
+//
+// Project integrations (posthog/api/integration.py, posthog/models/integration/):
+//   - integration:read lists and reads, other teams' integrations do not
+//     exist: TestProjectIntegrationsServer, TestProjectIntegrationsListGet
+//   - kind is a choice (invalid_choice on kind), slack-posthog-code refused,
+//     kinds the API cannot create "Kind not supported":
+//     TestFidelityDec05_UnknownIntegrationKind
+//   - aws-s3 from a name and an access key, or from a name and a role ARN
+//     matching AWS_ROLE_ARN_RE and used by no other organization:
+//     TestFidelityDec02_AWSS3RoleBasedIntegration
+//   - one message per missing field, in PostHog's order (aws-s3,
+//     s3-compatible): TestFidelityDec06_AWSFieldMessages
+//   - name unique per team and kind: TestIntegrations_CreateUseDelete
+//   - any project member creates with integration:write:
+//     TestFidelityDec04_IntegrationDeleteNeedsProjectAdmin, TestIntegrations_CreateNeedsWriteScope
+//   - delete needs a project admin ("You don't have sufficient permissions
+//     in the project."): TestFidelityDec04_IntegrationDeleteNeedsProjectAdmin
+//   - delete refused while a batch export uses it: TestIntegrations_CreateUseDelete
+//   - AWS STS checks, the SSRF check of s3-compatible endpoints, the creator
+//     exception, the kind filter's choice check, other kinds: difference
+//
+// Organization integrations (posthog/api/organization_integration.py):
+//   - organization_integration:read / :write, environment mapping without a
+//     scope, mapping only for connectable kinds, projects of the
+//     organization: TestIntegrationE2EPermissions, TestIntegrationEnvironmentMappingHandler
+//   - mapping creates a vercel integration in each mapped project; delete
+//     removes the organization's vercel project integrations:
+//     TestOrganizationIntegrationVercelProjectIntegrations
+//   - Vercel calls and the unpaid-invoice 409: difference
+//
+// Role external references (posthog/api/role_external_reference.py):
+//   - organization:read lists, organization:write and an admin create and
+//     delete: TestRoleExternalReferenceRules
+//   - lookup declares no scope: TestFidelityDec01_RoleExternalReferenceLookupRefusedToKeys
+//   - lookup query: provider and provider organization required, slug or
+//     ID: TestRoleExternalReferenceLookupRules
+//   - fields required, trimmed, provider 32 and others 255 characters, role
+//     of the organization: TestRoleExternalReferenceRules, TestRoleExternalReferenceFieldsTrimmed
+//   - duplicate slug or ID per provider and provider organization, any case:
+//     TestRoleExternalReferenceRules
+//   - list filters (provider, provider organization any case, role_id) and
+//     order: TestRoleExternalReferenceRules
+//   - references go with their role: TestRoleExternalReferencesCascadeE2E
+//   - role_id that is not a UUID, TimeSensitiveActionPermission: difference
+//
+// Identity provider configurations (posthog/api/identity_provider_config.py):
+//   - organization:read reads, admins write: TestIdentityProviderConfigRules
+//   - choices, HTTPS issuer, list fields, domains of the organization, OIDC
+//     settings on OIDC configurations, OIDC/SCIM/XAA plan features:
+//     TestIdentityProviderConfigRules
+//   - overlapping configurations on verified domains, lifecycle, delete
+//     while unscoped (unscoped_config): TestFidelity02_IdentityProviderConfigLifecycle
+//   - SCIM token (no scope; SCIM feature and enabled config), SCIM logs
+//     (admins, page numbers): TestFidelity02_IdentityProviderConfigSCIMToken,
+//     TestFidelity02_IdentityProviderConfigSCIMLogsPagination
+//   - SSRF check of the ID-JAG and OIDC URLs: difference
+//
+// Personal API keys of the organization (posthog/api/organization_personal_api_key.py):
+//   - INTERNAL (no personal API key), admins only, premium feature 402,
+//     masked values, keys of the organization's members, order by last use
+//     then creation with never-used keys first: TestFidelity14_PersonalAPIKeysE2E
+//   - access_scope all / organization / projects with the organization's
+//     projects: TestPersonalAPIKeysAccessScope
+//
+// OAuth applications (posthog/api/oauth_application.py):
+//   - organization:read, any member, the organization's applications newest
+//     first: TestOAuthApplicationsE2E
+//   - create, update and delete: difference (not served)
+//
+// Legal documents (products/legal_documents/backend/presentation/):
+//   - legal_document:read / :write, download without a scope, admins and
+//     owners only: TestLegalDocumentsE2EPermissions
+//   - document type choice, company name, address for a DPA, email, DPA
+//     mode, one document per type, BAA add-on: TestLegalDocumentsE2EServerValidation,
+//     TestLegalDocumentsE2E
+//   - signed documents cannot be deleted, download 404 until signed:
+//     TestLegalDocumentAnswers, TestLegalDocumentsE2EDownload
+//   - representative name and title required, a DPA mode required for a
+//     DPA: difference
+//
+// Resource transfers (posthog/api/resource_transfer.py):
+//   - INTERNAL (no personal API key), teams of the organization, known and
+//     mutable kinds, different teams, resources of the source team:
+//     TestResourceTransferAnswers, TestResourceTransfersE2E
+//   - substitutions keep the resource's kind: TestResourceTransferSubstitutionKindMismatch
+//   - per-project access control (member of both teams, viewer in the
+//     source, editor in the destination): difference
+//
+// Organization feature flags (posthog/api/organization_feature_flag.py):
+//   - INTERNAL (no personal API key), flags of the organization's projects
+//     by key, deleted ones skipped, GET of copy_flags 405: TestFeatureFlagsE2E
+//   - copy: its own {"error"} bodies for missing fields and an unknown
+//     flag, unknown target projects in "failed": TestFeatureFlagCopyRules
+//   - copy's per-flag editor access check, projects outside the
+//     organization: difference
+//
 // Faults (InjectFault: lost answers, statuses after commit, cut bodies,
 // database_unavailable) stand for what a network or PostHog's
 // infrastructure may do; they are not rules of PostHog's code.
@@ -177,7 +363,8 @@
 //     made.
 //   - Batch export destination without "type" on PATCH, and the legacy S3
 //     type on servers without an S3 workflow: PostHog answers 500; the fake
-//     answers a 400 (the SDK refuses both before sending).
+//     answers a 400 (the SDK refuses both before sending). A backfill
+//     without end_at of a non-HTTP export is answered 500 as PostHog does.
 //   - Project-level batch exports: the per-team limit of concurrent
 //     backfills is not modelled.
 //   - Organization PUT: self-hosted PostHog without its multi-organization
@@ -186,19 +373,66 @@
 //     and mapping, and the 409 while invoices are unpaid, are not modelled.
 //   - Project integrations: the kind filter's choice validation is not
 //     made. Only aws-s3 and s3-compatible ones are created through the API
-//     (other kinds answer 400 "Kind not supported": PostHog contacts their
-//     provider or runs an OAuth flow); an aws-s3 key is not checked with
-//     AWS STS (its account ID is recorded as 000000000000), and an
-//     s3-compatible endpoint gets no SSRF check. Who may delete one:
-//     organization admins, or its creator (PostHog's
-//     Integration.can_be_managed_by_creator may be narrower).
+//     (other valid kinds answer 400 "Kind not supported": PostHog contacts
+//     their provider or runs an OAuth flow); an aws-s3 key is not checked
+//     with AWS STS (its account ID is recorded as 000000000000), a role ARN
+//     is not assumed (PostHog assumes it with the external ID
+//     posthog-<organization id> and refuses a role that lets it in without
+//     one), and an s3-compatible endpoint gets no SSRF check ("Invalid
+//     endpoint URL: ..."). Deleting needs a project admin here; PostHog's
+//     Integration.can_be_managed_by_creator also lets some creators delete
+//     their own (its comments name Google accounts; its body was not
+//     found), so the fake is stricter for those.
 //   - Role external references: TimeSensitiveActionPermission (session
-//     re-authentication) is not modelled.
+//     re-authentication) is not modelled; it applies only to session
+//     logins, never to personal API keys. A role_id filter that is not a
+//     UUID is a 400 here; PostHog's queryset raises Django's
+//     ValidationError from the filter (a 500 or a 400 depending on its
+//     exception handling).
+//   - Invite create's scope: the newest indexed OrganizationInviteViewSet
+//     (posthog/api/organization_invite.py, @459cacf) builds its create
+//     permissions in dangerously_get_permissions without
+//     APIScopePermission, so PostHog may let any personal API key create
+//     invites; a newer view (the one with delegate) is not indexed. The
+//     fake requires organization_member:write, the safe side
+//     (server-fidelity-2026-12 item 8).
+//   - Organization feature flag copies: PostHog looks the source flag and
+//     the target projects up by project ID without limiting them to the
+//     organization in the path, and checks the caller's editor access to
+//     the source flag ("You do not have permission to copy this flag.");
+//     the fake knows only the organization's projects and checks no
+//     per-flag access.
+//   - Resource transfers and feature flag copies: PostHog's project access
+//     control (UserAccessControl: member of each team, viewer of the source
+//     resources, editor in the destination) is not modelled; every member
+//     of the organization has full access to every project here.
+//   - OAuth applications: one version of PostHog's oauth_application.py
+//     also creates, updates and deletes them (admins); the fake serves the
+//     list only, as the SDK does.
+//   - Legal documents: one version of serializers.py requires
+//     representative_name, representative_title and, for a DPA, a dpa_mode
+//     of pretty or lawyer, while the views.py read no longer passes them
+//     on; the fake accepts them missing (unverified which is current).
+//   - WWW-Authenticate: the resource_metadata URL is
+//     <server>/.well-known/oauth-protected-resource here; PostHog's exact
+//     path was not read.
+//   - Batch exports: the concurrent backfill limit per team (429 "Too many
+//     concurrent batch export backfills for this team.", checked before
+//     the dates) is not modelled; neither is the check that each filter's
+//     type is one of service.py's SUPPORTED_FILTER_TYPES (the list was not
+//     read), nor the inline Snowflake password or private key of exports
+//     made before integrations (new ones need an integration). HogQL
+//     queries are checked for UNIONs, JOINs and the events table only;
+//     PostHog's validate_hogql_query also refuses CTEs, subqueries and
+//     fields batch exports cannot read, and its Workflows destination
+//     needs a feature flag.
 //   - Rate limits apply only with WithRateLimit, as PostHog applies them
 //     only when RATE_LIMIT_ENABLED; the diagnose cooldown always applies.
 //   - Bulk invites: an invalid item is reported with its field's attr;
 //     PostHog flattens list errors into a body without attr.
-//   - Unverified either way: whether unscoped keys still exist on PostHog
-//     Cloud (LegacyUnscopedKeys), whether bulk invites run in a transaction
-//     (WithAtomicBulkInvites), and which legal document fields are current.
+//   - LegacyUnscopedKeys and WithLegacyBatchExportBackfill model older
+//     self-hosted servers only: no current PostHog has unscoped keys
+//     (migration 1052) or the organization-level backfill action.
+//   - Unverified either way: whether bulk invites run in a transaction
+//     (WithAtomicBulkInvites).
 package posthogtest

@@ -54,3 +54,42 @@ func TestDocTableNamesEverySource(t *testing.T) {
 		t.Errorf("only %d PostHog source citations found in comments; the scan is broken", cited)
 	}
 }
+
+// TestDocRulesNameExistingTests fails when the package doc's list of rules
+// by area names a test that does not exist in this module (posthogtest's
+// tests or the SDK's, one directory up), so that each rule's line points at
+// a test that proves it.
+func TestDocRulesNameExistingTests(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := filepath.Glob("../*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defined := map[string]bool{}
+	funcRe := regexp.MustCompile(`(?m)^func (Test\w+)\(`)
+	for _, f := range append(files, up...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range funcRe.FindAllStringSubmatch(string(b), -1) {
+			defined[m[1]] = true
+		}
+	}
+	named := regexp.MustCompile(`\bTest[A-Z]\w+`).FindAllString(string(doc), -1)
+	if len(named) < 40 {
+		t.Fatalf("doc.go names only %d tests", len(named))
+	}
+	for _, n := range named {
+		if !defined[n] {
+			t.Errorf("doc.go names %s, which no test file defines", n)
+		}
+	}
+}

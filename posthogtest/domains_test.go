@@ -49,7 +49,7 @@ func TestDomainRoutesOnTheWire(t *testing.T) {
 		t.Errorf("bare detail body = %v", body)
 	}
 	status, body = rawCall(t, srv, key, "POST", base+id+"/verify/", "{}")
-	if status != 403 || !strings.Contains(fmt.Sprint(body), "does not support Personal API Key access") {
+	if status != 403 || !strings.Contains(fmt.Sprint(body), "does not support personal API key access") {
 		t.Errorf("verify with a scoped key: %d %v", status, body)
 	}
 	status, _ = rawCall(t, srv, key, "DELETE", base+id+"/", "")

@@ -3,6 +3,8 @@ package posthogtest
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -160,8 +162,20 @@ func handleIntegrationDelete(rc *reqCtx) {
 			break
 		}
 	}
+	// PostHog: OrganizationIntegrationViewSet.perform_destroy also deletes
+	// every project integration of kind vercel in the organization.
+	pst := areaState[projectIntegrationsState](rc.s)
+	projects := areaState[projectsState](rc.s)
+	pst.items = slices.DeleteFunc(pst.items, func(x *projectIntegration) bool {
+		p := projects.byID(x.teamID)
+		return x.kind == integrationVercel && p != nil && p.orgID == in.org.id
+	})
 	rc.noContent()
 }
+
+// integrationVercel is the project integration kind PostHog links to an
+// organization's Vercel integration.
+const integrationVercel ProjectIntegrationKind = "vercel"
 
 // handleIntegrationEnvironmentMapping maps Vercel environments to projects.
 // PostHog answers its own 400s as a bare {"detail"}. (With personal API
@@ -199,6 +213,22 @@ func handleIntegrationEnvironmentMapping(rc *reqCtx) {
 		if !projects[int64(id)] {
 			rc.detailOnly(http.StatusBadRequest, fmt.Sprintf("Project %d does not belong to this organization.", id))
 			return
+		}
+	}
+	// PostHog: environment_mapping get_or_creates a vercel project
+	// integration (integration_id the project's ID, config type
+	// connectable) in each mapped project.
+	pst := areaState[projectIntegrationsState](rc.s)
+	for _, id := range []int64{int64(production), int64(preview), int64(development)} {
+		exists := slices.ContainsFunc(pst.items, func(x *projectIntegration) bool {
+			return x.teamID == id && x.kind == integrationVercel && x.externalID == strconv.FormatInt(id, 10)
+		})
+		if !exists {
+			pst.lastID++
+			pst.items = append(pst.items, &projectIntegration{
+				id: pst.lastID, teamID: id, kind: integrationVercel, externalID: strconv.FormatInt(id, 10),
+				displayName: "ID: " + strconv.FormatInt(id, 10), config: map[string]any{"type": "connectable"}, createdAt: rc.s.now(),
+			})
 		}
 	}
 	in.config["environment_mapping"] = map[string]any{"production": production, "preview": preview, "development": development}

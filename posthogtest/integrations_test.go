@@ -2,6 +2,7 @@ package posthogtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -37,7 +38,7 @@ func TestIntegrationServerBodies(t *testing.T) {
 
 	// Environment mapping rejects personal API keys before anything else.
 	status, body := rawCall(t, srv, key, "PATCH", base+in.ID.String()+"/environment-mapping/", `{"production": 1}`)
-	if status != 403 || body["detail"] != "This action does not support Personal API Key access" {
+	if status != 403 || body["detail"] != "This action does not support personal API key access" {
 		t.Errorf("environment mapping: %d %v", status, body)
 	}
 	if status, body = rawCall(t, srv, key, "GET", base+"nope/", ""); status != 404 || body["code"] != "not_found" {
@@ -94,4 +95,44 @@ func TestIntegrationAddPanicsForUnknownOrganization(t *testing.T) {
 		}
 	}()
 	srv.AddIntegration(posthogapi.OrganizationID(uuid.New()), "vercel", nil)
+}
+
+// TestOrganizationIntegrationVercelProjectIntegrations: mapping Vercel
+// environments creates one vercel integration in each mapped project (once),
+// and deleting the organization integration deletes the organization's
+// vercel project integrations (PostHog's OrganizationIntegrationViewSet
+// .environment_mapping and .perform_destroy).
+func TestOrganizationIntegrationVercelProjectIntegrations(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	org := srv.DefaultOrganization().ID
+	p := srv.AddProject(org, "P")
+	q := srv.AddProject(org, "Q")
+	srv.SeedIntegration(q.ID, IntegrationAWSS3, "keep")
+	conn := srv.AddIntegration(org, "vercel", map[string]any{"type": "connectable"})
+	pv := map[string]string{"organization_id": org.String(), "id": uuid.UUID(conn.ID).String()}
+	body := fmt.Sprintf(`{"production": %d, "preview": %d}`, p.ID, q.ID)
+	for range 2 {
+		if w := callHandler(t, srv, handleIntegrationEnvironmentMapping, "PATCH", "/", body, pv); w.Code != 200 {
+			t.Fatalf("mapping: %d %s", w.Code, w.Body)
+		}
+	}
+	vercel := func(id posthogapi.ProjectID) int {
+		n := 0
+		for _, in := range srv.ProjectIntegrations(id) {
+			if in.Kind == "vercel" {
+				n++
+			}
+		}
+		return n
+	}
+	if vercel(p.ID) != 1 || vercel(q.ID) != 1 {
+		t.Fatalf("vercel project integrations: %d in P, %d in Q", vercel(p.ID), vercel(q.ID))
+	}
+	if w := callHandler(t, srv, handleIntegrationDelete, "DELETE", "/", "", pv); w.Code != 204 {
+		t.Fatalf("delete: %d %s", w.Code, w.Body)
+	}
+	if vercel(p.ID) != 0 || vercel(q.ID) != 0 || len(srv.ProjectIntegrations(q.ID)) != 1 {
+		t.Errorf("after delete: P %v, Q %v", srv.ProjectIntegrations(p.ID), srv.ProjectIntegrations(q.ID))
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -165,5 +166,32 @@ func TestAddInviteAndAccept(t *testing.T) {
 	}
 	if len(srv.Members(org)) != 2 {
 		t.Errorf("members = %+v", srv.Members(org))
+	}
+}
+
+// TestFidelityDec08_InviteCreateNeedsMemberWriteScope: whether PostHog
+// checks a scope on invite create is uncertain (server-fidelity-2026-12
+// item 8); the fake stays on the safe side and requires
+// organization_member:write, which doc.go lists among its differences.
+func TestFidelityDec08_InviteCreateNeedsMemberWriteScope(t *testing.T) {
+	srv := posthogtest.NewServer()
+	defer srv.Close()
+	path := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/invites/"
+	body := `{"target_email":"new@example.com","level":1}`
+	for _, scope := range []string{"organization_member:read", "organization:write"} {
+		st, got := rawCall(t, srv, srv.NewAPIKey(scope), "POST", path, body)
+		if m, _ := got.(map[string]any); st != 403 || m["detail"] != "API key missing required scope 'organization_member:write'" {
+			t.Errorf("%s: %d %v", scope, st, got)
+		}
+	}
+	if st, got := rawCall(t, srv, srv.NewAPIKey("organization_member:write"), "POST", path, body); st != 201 {
+		t.Errorf("organization_member:write: %d %v", st, got)
+	}
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), "Invite create's scope") {
+		t.Error("doc.go does not list the invite create scope among the differences")
 	}
 }

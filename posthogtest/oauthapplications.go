@@ -57,6 +57,11 @@ func (s *Server) AddOAuthApplication(orgID posthogapi.OrganizationID, seed OAuth
 	return posthogapi.OAuthApplicationID(a.id)
 }
 
+// handleOAuthApplicationList lists the organization's OAuth applications to
+// any member with organization:read, newest first.
+// PostHog: posthog/api/oauth_application.py OrganizationOAuthApplicationViewSet
+// (scope_object "organization", order_by("-created"), filtered by the
+// organization) and OrganizationOAuthApplicationSerializer.
 func handleOAuthApplicationList(rc *reqCtx) {
 	o, _ := rc.orgFromPath()
 	if o == nil {

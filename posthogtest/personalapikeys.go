@@ -100,10 +100,7 @@ func handlePersonalAPIKeyList(rc *reqCtx) {
 	})
 	out := make([]map[string]any, 0, len(keys))
 	for _, k := range keys {
-		access := map[string]any{"type": "all"}
-		if len(k.orgs) > 0 {
-			access = map[string]any{"type": "organization"}
-		}
+		access := rc.s.keyAccessScope(k, o)
 		scopes := k.scopes
 		if scopes == nil {
 			scopes = []string{}
@@ -118,6 +115,27 @@ func handlePersonalAPIKeyList(rc *reqCtx) {
 		})
 	}
 	page(rc, out)
+}
+
+// keyAccessScope is the key's access_scope in organization o: the
+// projects of o it is scoped to, else "all" for a key scoped to nothing,
+// else "organization".
+// PostHog: posthog/api/organization_personal_api_key.py
+// OrganizationPersonalAPIKeySerializer.get_access_scope.
+func (s *Server) keyAccessScope(k *apiKey, o *org) map[string]any {
+	var projects []map[string]any
+	for _, id := range k.teams {
+		if p := areaState[projectsState](s).byID(id); p != nil && p.orgID == o.id {
+			projects = append(projects, map[string]any{"id": id, "name": p.name})
+		}
+	}
+	switch {
+	case len(projects) > 0:
+		return map[string]any{"type": "projects", "projects": projects}
+	case len(k.orgs) == 0 && len(k.teams) == 0:
+		return map[string]any{"type": "all"}
+	}
+	return map[string]any{"type": "organization"}
 }
 
 func descNullsFirst(aNull, bNull bool) int {

@@ -371,8 +371,16 @@ func handleProjectBackfillCreate(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	be := rc.projectExport(o, p, "batch_export_id")
+	// PostHog: BatchExportBackfillViewSet.create raises
+	// NotFound("BatchExport not found.") for an export of another project.
+	var be *batchExport
+	if id, err := uuid.Parse(rc.r.PathValue("batch_export_id")); err == nil {
+		if x := areaState[batchExportsState](rc.s).find(o.id, id); x != nil && x.teamID == p.id {
+			be = x
+		}
+	}
 	if be == nil {
+		rc.error(http.StatusNotFound, "invalid_request", "not_found", "BatchExport not found.", "")
 		return
 	}
 	f := rc.fields()
@@ -403,9 +411,14 @@ func handleProjectBackfillCreate(rc *reqCtx) {
 			return
 		}
 	} else if be.destType != "HTTP" && be.destType != "NoOp" {
-		// PostHog: service.py backfill_export raises
-		// BatchExportWithNoEndNotAllowedError.
-		rc.invalid("invalid_input", "Backfilling a BatchExport with no end date is not allowed", "")
+		// PostHog: products/batch_exports/backend/service.py backfill_export
+		// raises BatchExportWithNoEndNotAllowedError, and create_backfill
+		// (products/batch_exports/backend/api/batch_export.py) calls it
+		// outside its try when start_at or end_at is missing; the error
+		// derives from BatchExportServiceError(Exception), not from an
+		// APIException, so PostHog answers 500 (the except that would map it
+		// to 400 is dead code). Nothing is created.
+		rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
 		return
 	}
 	bf := &batchExportBackfill{id: rc.s.newID(), export: be, startAt: start, endAt: end, status: "Starting", createdAt: now, lastUpdatedAt: now}

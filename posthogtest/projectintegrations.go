@@ -1,13 +1,16 @@
 package posthogtest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hogkit/posthogapi"
 )
 
@@ -65,9 +68,11 @@ type projectIntegrationsState struct {
 }
 
 type projectIntegration struct {
-	id          int64
-	teamID      int64
-	kind        ProjectIntegrationKind
+	id     int64
+	teamID int64
+	kind   ProjectIntegrationKind
+	// externalID is the model's integration_id (not in the answer).
+	externalID  string
 	displayName string
 	config      map[string]any
 	createdAt   time.Time
@@ -208,44 +213,111 @@ func handleProjectIntegrationGet(rc *reqCtx) {
 	rc.json(http.StatusOK, projectIntegrationJSON(in))
 }
 
-// handleProjectIntegrationCreate creates an aws-s3 or s3-compatible
-// integration from a name and an access key.
-// PostHog: posthog/api/integration.py IntegrationSerializer.create (any
-// member of the project may create one: IntegrationViewSet
-// dangerously_get_permissions), and posthog/models/integration
-// AWSS3Integration / S3CompatibleIntegration.integration_from_config.
+// integrationKinds are the choices of Integration.kind (PH
+// posthog/models/integration/model.py Integration.IntegrationKind).
+var integrationKinds = map[string]bool{
+	"anthropic": true, "apns": true, "aws-redshift": true, "aws-s3": true, "azure-blob": true,
+	"bing-ads": true, "clickup": true, "customerio-app": true, "customerio-track": true,
+	"customerio-webhook": true, "databricks": true, "ebay": true, "email": true, "firebase": true,
+	"github": true, "gitlab": true, "google-ads": true, "google-analytics": true,
+	"google-calendar": true, "google-cloud-service-account": true, "google-cloud-storage": true,
+	"google-pubsub": true, "google-search-console": true, "google-sheets": true, "hubspot": true,
+	"instagram": true, "intercom": true, "jira": true, "linear": true, "linkedin-ads": true,
+	"meta-ads": true, "pardot": true, "pinterest-ads": true, "postgresql": true, "posthog": true,
+	"reddit-ads": true, "resend": true, "s3-compatible": true, "salesforce": true, "slack": true,
+	"slack-posthog-code": true, "snapchat": true, "snowflake": true, "stripe": true,
+	"tiktok-ads": true, "twilio": true, "vercel": true, "youtube-analytics": true,
+}
+
+// awsRoleARN is PostHog's AWS_ROLE_ARN_RE (posthog/models/integration/aws.py),
+// which Python's re.match anchors at the start only.
+var awsRoleARN = regexp.MustCompile(`^arn:aws(-[a-z-]+)?:iam::\d{12}:role/.+`)
+
+// handleProjectIntegrationCreate creates an aws-s3 integration (from an
+// access key or from a role ARN) or an s3-compatible one; other valid kinds
+// answer "Kind not supported" here.
+// PostHog: posthog/api/integration.py IntegrationSerializer.validate_kind,
+// create and _build_integration (any member of the project may create one:
+// IntegrationViewSet dangerously_get_permissions), and
+// posthog/models/integration/aws.py AWSCredentialsIntegration,
+// AWSRoleBasedIntegration and S3CompatibleIntegration.integration_from_config
+// with posthog/models/integration/common.py _return_non_empty_str_from_config.
 func handleProjectIntegrationCreate(rc *reqCtx) {
 	p := rc.projectFromProjectPath()
 	if p == nil {
 		return
 	}
 	var body struct {
-		Kind   *string        `json:"kind"`
-		Config map[string]any `json:"config"`
+		Kind   json.RawMessage `json:"kind"`
+		Config map[string]any  `json:"config"`
 	}
 	if !rc.decode(&body) {
 		return
 	}
-	// PostHog: IntegrationSerializer (kind is a required model field).
+	// PostHog: IntegrationSerializer, kind a required model choices field
+	// (DRF ChoiceField), then validate_kind.
 	if body.Kind == nil {
 		rc.required("kind")
 		return
 	}
-	str := func(k string) (string, bool) {
-		v, ok := body.Config[k].(string)
-		return v, ok && v != ""
+	if isNull(body.Kind) {
+		rc.invalid("null", "This field may not be null.", "kind")
+		return
 	}
-	name, okName := str("name")
-	_, okKey := str("aws_access_key_id")
-	_, okSecret := str("aws_secret_access_key")
+	kind := drfText(body.Kind)
+	if !integrationKinds[kind] {
+		rc.invalid("invalid_choice", fmt.Sprintf("\"%s\" is not a valid choice.", kind), "kind")
+		return
+	}
+	if kind == "slack-posthog-code" {
+		rc.invalid("invalid_input", "This integration kind is deprecated and can no longer be created.", "kind")
+		return
+	}
+	// required is common._return_non_empty_str_from_config: a non-empty
+	// string, else "<what> is required for <kind> integration".
+	required := func(key, what, kindName string) (string, bool) {
+		if v, ok := body.Config[key].(string); ok && v != "" {
+			return v, true
+		}
+		rc.invalid("invalid_input", what+" is required for "+kindName+" integration", "")
+		return "", false
+	}
 	st := areaState[projectIntegrationsState](rc.s)
+	var name, display string
 	var cfg map[string]any
-	var display string
-	switch ProjectIntegrationKind(*body.Kind) {
+	switch ProjectIntegrationKind(kind) {
 	case IntegrationAWSS3:
-		// PostHog: IntegrationSerializer.create (aws-s3).
-		if !okName || !okKey || !okSecret {
-			rc.invalid("invalid", "Name, access key ID, and secret access key must be provided", "")
+		var ok bool
+		if name, ok = required("name", "A name", "AWS"); !ok {
+			return
+		}
+		if _, role := body.Config["aws_role_arn"]; role {
+			// PostHog: AWSRoleBasedIntegration.integration_from_config.
+			arn, ok := required("aws_role_arn", "A valid role ARN", "AWS")
+			if !ok {
+				return
+			}
+			if rc.s.awsRoleInOtherOrg(arn, p.orgID) {
+				// PostHog: is_unique_aws_role_by_organization_id.
+				rc.invalid("invalid_input", "Cannot create AWS integration: Invalid role", "")
+				return
+			}
+			if !awsRoleARN.MatchString(arn) {
+				// PostHog: validate_aws_role_arn (before it asks AWS STS to
+				// assume the role with external id posthog-<organization
+				// id>, which the fake cannot).
+				rc.invalid("invalid_input", "AWS role ARN is not valid", "")
+				return
+			}
+			cfg = map[string]any{"name": name, "aws_role_arn": arn}
+			display = fmt.Sprintf("%s (AWS role '%s')", name, arn)
+			break
+		}
+		// PostHog: AWSCredentialsIntegration.integration_from_config.
+		if _, ok := required("aws_access_key_id", "Access key ID", "AWS"); !ok {
+			return
+		}
+		if _, ok := required("aws_secret_access_key", "Secret access key", "AWS"); !ok {
 			return
 		}
 		// PostHog validates the key with AWS STS GetCallerIdentity and keeps
@@ -253,38 +325,66 @@ func handleProjectIntegrationCreate(rc *reqCtx) {
 		cfg = map[string]any{"name": name, "aws_account_id": "000000000000"}
 		display = name + " (AWS account 000000000000)"
 	case IntegrationS3Compatible:
-		endpoint, okEndpoint := str("endpoint_url")
-		// PostHog: IntegrationSerializer.create (s3-compatible).
-		if !okName || !okEndpoint || !okKey || !okSecret {
-			rc.invalid("invalid", "Name, endpoint URL, access key ID, and secret access key must be provided", "")
+		// PostHog: S3CompatibleIntegration.integration_from_config (the
+		// endpoint is checked last).
+		var ok bool
+		if name, ok = required("name", "A name", "S3-compatible"); !ok {
+			return
+		}
+		if _, ok := required("aws_access_key_id", "Access key ID", "S3-compatible"); !ok {
+			return
+		}
+		if _, ok := required("aws_secret_access_key", "Secret access key", "S3-compatible"); !ok {
+			return
+		}
+		endpoint, ok := required("endpoint_url", "Endpoint URL", "S3-compatible")
+		if !ok {
 			return
 		}
 		cfg = map[string]any{"name": name, "endpoint_url": endpoint}
 		display = name + " (access key, " + endpoint + ")"
 	default:
+		// PostHog creates the other kinds by contacting their provider or
+		// through an OAuth flow; the fake does not.
 		rc.invalid("invalid", "Kind not supported", "")
 		return
 	}
-	// PostHog: integration_from_config raises DuplicateNameError for a
-	// name already used in the project (the name is the integration_id).
+	// PostHog: aws.py _create_unique_named_integration raises
+	// DuplicateNameError for a name already used in the project (the name is
+	// the integration_id, unique per team and kind).
 	for _, in := range st.items {
-		if in.teamID == p.id && string(in.kind) == *body.Kind && in.config["name"] == name {
+		if in.teamID == p.id && string(in.kind) == kind && in.config["name"] == name {
 			rc.invalid("invalid", fmt.Sprintf("An integration named '%s' already exists", name), "")
 			return
 		}
 	}
 	st.lastID++
 	in := &projectIntegration{
-		id: st.lastID, teamID: p.id, kind: ProjectIntegrationKind(*body.Kind), displayName: display,
+		id: st.lastID, teamID: p.id, kind: ProjectIntegrationKind(kind), displayName: display,
 		config: cfg, createdAt: rc.s.now(), createdBy: rc.user,
 	}
 	st.items = append(st.items, in)
 	rc.json(http.StatusCreated, projectIntegrationJSON(in))
 }
 
+// awsRoleInOtherOrg reports whether an aws-s3 or aws-redshift integration of
+// another organization holds the role ARN.
+// PostHog: posthog/models/integration/aws.py is_unique_aws_role_by_organization_id.
+func (s *Server) awsRoleInOtherOrg(arn string, orgID uuid.UUID) bool {
+	projects := areaState[projectsState](s)
+	for _, in := range areaState[projectIntegrationsState](s).items {
+		if (in.kind != IntegrationAWSS3 && in.kind != IntegrationAWSRedshift) || in.config["aws_role_arn"] != arn {
+			continue
+		}
+		if p := projects.byID(in.teamID); p != nil && p.orgID != orgID {
+			return true
+		}
+	}
+	return false
+}
+
 // handleProjectIntegrationDelete deletes an integration no batch export
-// uses. Organization admins may delete any; other members only those they
-// created.
+// uses. Only project admins may delete one.
 // PostHog: posthog/api/integration.py IntegrationViewSet.perform_destroy and
 // IntegrationManagementPermission.has_object_permission.
 func handleProjectIntegrationDelete(rc *reqCtx) {
@@ -302,9 +402,14 @@ func handleProjectIntegrationDelete(rc *reqCtx) {
 		rc.notFound()
 		return
 	}
+	// PostHog: IntegrationManagementPermission inherits
+	// TeamMemberStrictManagementPermission (posthog/permissions.py) and its
+	// message; Integration.can_be_managed_by_creator (the creator exception
+	// PostHog's comments describe for Google account removal) is not
+	// modelled: the fake refuses every member below admin (stricter).
 	o := rc.s.orgByID(p.orgID)
-	if m := o.membership(rc.user); m == nil || (m.level < LevelAdmin && in.createdBy != rc.user) {
-		rc.forbidden("You do not have permission to perform this action.")
+	if m := o.membership(rc.user); m == nil || m.level < LevelAdmin {
+		rc.forbidden("You don't have sufficient permissions in the project.")
 		return
 	}
 	// PostHog: perform_destroy refuses while batch exports use it, naming

@@ -147,6 +147,9 @@ type transferRequest struct {
 	root          *TransferableResource
 	dag           []*TransferableResource // dependencies first
 	substitutions map[ResourceKey]ResourceKey
+	// mismatch is the first substitution whose kinds differ, as PostHog
+	// reports it once the source resource and its dependencies are found.
+	mismatch string
 }
 
 // transferBody validates a preview or transfer body as PostHog's
@@ -190,6 +193,9 @@ func (rc *reqCtx) transferBody(withSubstitutions bool) *transferRequest {
 					}
 				}
 				tr.substitutions[ResourceKey{k[0], k[1]}] = ResourceKey{k[2], k[3]}
+				if k[0] != k[2] && tr.mismatch == "" {
+					tr.mismatch = "Substitution kind mismatch: cannot substitute " + k[0] + " with " + k[2]
+				}
 			}
 		}
 	}
@@ -275,6 +281,12 @@ func displayName(r *TransferableResource) string {
 func handleResourceTransfer(rc *reqCtx) {
 	tr := rc.transferBody(true)
 	if tr == nil {
+		return
+	}
+	// PostHog: posthog/api/resource_transfer.py ResourceTransferViewSet.transfer
+	// refuses a substitution of another kind.
+	if tr.mismatch != "" {
+		rc.invalid("invalid", tr.mismatch, "")
 		return
 	}
 	st := areaState[transferState](rc.s)

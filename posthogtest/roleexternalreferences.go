@@ -22,11 +22,15 @@ func init() { areaRegistrations = append(areaRegistrations, registerRoleExternal
 
 func registerRoleExternalReferences(s *Server) {
 	const base = "/api/organizations/{organization_id}/role_external_references/"
-	// PostHog: RoleExternalReferenceViewSet scope_object "organization";
-	// the lookup action is a read (GET).
+	// PostHog: RoleExternalReferenceViewSet scope_object "organization".
 	s.route("GET "+base+"{$}", "organization:read", handleRoleExtRefList)
 	s.route("POST "+base+"{$}", "organization:write", handleRoleExtRefCreate)
-	s.route("GET "+base+"lookup/{$}", "organization:read", handleRoleExtRefLookup)
+	// PostHog: RoleExternalReferenceViewSet.lookup is a plain @action with
+	// no required_scopes and the viewset sets no scope_object_read_actions,
+	// so ScopeBasePermission._get_required_scopes finds none and
+	// APIScopePermission.has_permission (posthog/permissions.py) refuses
+	// every personal API key.
+	s.route("GET "+base+"lookup/{$}", noScope, handleRoleExtRefLookup)
 	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleRoleExtRefDelete)
 }
 
@@ -136,7 +140,9 @@ func handleRoleExtRefCreate(rc *reqCtx) {
 		return
 	}
 	// PostHog: RoleExternalReferenceSerializer over the model's
-	// CharFields (provider 32, the others 255; slug nullable and blank).
+	// CharFields (provider 32, the others 255; slug nullable and blank),
+	// which DRF's CharField trims (trim_whitespace) before checking them.
+	trimStrings(f, "provider", "provider_organization_id", "provider_role_id", "provider_role_slug", "provider_role_name")
 	provider, ok := rc.stringField(f, "provider", true, 32)
 	if !ok {
 		return
@@ -188,6 +194,19 @@ func handleRoleExtRefCreate(rc *reqCtx) {
 	}
 	st.refs = append(st.refs, r)
 	rc.json(http.StatusCreated, roleExtRefJSON(r))
+}
+
+// trimStrings replaces the named string fields of f by their value
+// without surrounding whitespace, as DRF's CharField (trim_whitespace, the
+// default) reads them; other values are left for the field checks.
+// PostHog: rest_framework/fields.py CharField.to_internal_value.
+func trimStrings(f map[string]json.RawMessage, names ...string) {
+	for _, n := range names {
+		var v string
+		if raw, ok := f[n]; ok && json.Unmarshal(raw, &v) == nil {
+			f[n], _ = json.Marshal(strings.TrimSpace(v))
+		}
+	}
 }
 
 // orgRoleField reads the required "role" field: the UUID of one of the

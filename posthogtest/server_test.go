@@ -72,7 +72,7 @@ func TestScopes(t *testing.T) {
 		{nil, "GET", "/api/organizations/" + org + "/members/", 403, "API key missing required scope 'organization_member:read'"}, // no legacy shortcut
 		{[]string{"organization:read"}, "GET", "/api/organizations/" + org + "/members/", 403, "API key missing required scope 'organization_member:read'"},
 		{[]string{"organization_member:read"}, "PATCH", "/api/organizations/" + org + "/", 403, "API key missing required scope 'organization:write'"},
-		{[]string{"*"}, "POST", "/api/organizations/" + org + "/environments_rollback/", 403, "This action does not support Personal API Key access"},
+		{[]string{"*"}, "POST", "/api/organizations/" + org + "/environments_rollback/", 403, "This action does not support personal API key access"},
 	} {
 		st, _, body := call(t, srv, srv.NewAPIKey(tc.scopes...), tc.method, tc.path, "{}")
 		if st != tc.want || tc.detail != "" && body["detail"] != tc.detail {

@@ -3,13 +3,14 @@
 // admin rights, which members have not turned on two-factor authentication,
 // and which invites have been pending for more than N days.
 //
-//	audit [-days 7] [-org <uuid>] [-keys] [-json]
+//	audit [-days 7] [-org <uuid>] [-keys [-legacy-key]] [-json]
 //
 // With -keys it also lists the members' personal API keys with their scopes
 // (masked, never the secret). PostHog serves that list only to organization
 // admins, on plans with the organization security settings, and only to a
-// legacy personal API key without scopes (or a browser session): with a
-// scoped key the report says the keys are not readable.
+// browser session or, on a self-hosted PostHog older than migration 1052, a
+// legacy personal API key without scopes (say so with -legacy-key): with any
+// other key the report says the keys are not readable, and nothing is sent.
 //
 // It runs against POSTHOG_PERSONAL_API_KEY / POSTHOG_HOST, or against an
 // in-memory PostHog when no key is set. It needs the scopes
@@ -98,8 +99,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	orgFlag := fs.String("org", "", "audit only the organization with this `uuid`")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	keys := fs.Bool("keys", false, "also list members' personal API keys and their scopes")
+	legacyKey := fs.Bool("legacy-key", false, "the key is a legacy key without scopes on a self-hosted PostHog older than migration 1052 (needed by -keys)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: audit [-days N] [-org UUID] [-keys] [-json]")
+		fmt.Fprintln(stderr, "usage: audit [-days N] [-org UUID] [-keys [-legacy-key]] [-json]")
 		fmt.Fprintln(stderr, "Reports every member's level, 2FA and roles, owners and admins, members without 2FA, and stale invites,")
 		fmt.Fprintln(stderr, "in every organization the key can see (or -org).")
 		fs.PrintDefaults()
@@ -132,7 +134,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	defer env.Close()
 
-	reports, err := audit(ctx, env.Client, only, time.Duration(*days)*24*time.Hour, env.Now, *keys)
+	c := env.Client
+	if *legacyKey {
+		if c, err = env.ClientWith(posthogapi.WithLegacyUnscopedKey()); err != nil {
+			fmt.Fprintln(stderr, "audit:", err)
+			return 1
+		}
+	}
+	reports, err := audit(ctx, c, only, time.Duration(*days)*24*time.Hour, env.Now, *keys)
 	if err != nil {
 		fmt.Fprintln(stderr, "audit:", err)
 		return 1

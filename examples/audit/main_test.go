@@ -89,7 +89,7 @@ func TestAuditKeys(t *testing.T) {
 
 	env := map[string]string{"POSTHOG_PERSONAL_API_KEY": srv.NewAPIKey(), "POSTHOG_HOST": srv.URL()}
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"-json", "-keys"}, &out, &errb, func(k string) string { return env[k] }); code != 0 {
+	if code := run(context.Background(), []string{"-json", "-keys", "-legacy-key"}, &out, &errb, func(k string) string { return env[k] }); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	if strings.Contains(out.String(), devKey) {

@@ -22,6 +22,7 @@ type Env struct {
 	// Now is the current time: the demo server's fixed clock, or the real one.
 	Now   time.Time
 	opts  []posthogapi.Option
+	key   string
 	close func()
 }
 
@@ -29,6 +30,12 @@ type Env struct {
 // user agent), authenticated with key.
 func (e *Env) NewClient(key string) (*posthogapi.Client, error) {
 	return posthogapi.NewClient(key, e.opts...)
+}
+
+// ClientWith returns another client for the same PostHog and key, with
+// more options.
+func (e *Env) ClientWith(opts ...posthogapi.Option) (*posthogapi.Client, error) {
+	return posthogapi.NewClient(e.key, append(append([]posthogapi.Option(nil), e.opts...), opts...)...)
 }
 
 // Close stops the in-memory server, if any.
@@ -55,20 +62,21 @@ func Connect(name string, getenv func(string) string, out io.Writer, seed func(*
 		if err != nil {
 			return nil, err
 		}
-		return &Env{Client: c, Now: time.Now(), opts: opts}, nil
+		return &Env{Client: c, Now: time.Now(), opts: opts, key: key}, nil
 	}
 	srv := posthogtest.NewServer(posthogtest.WithDeterministicIDs(), posthogtest.WithFixedClock(DemoTime))
 	if seed != nil {
 		seed(srv)
 	}
 	opts := []posthogapi.Option{posthogapi.WithBaseURL(srv.URL()), posthogapi.WithUserAgent("posthogapi-example-" + name)}
-	c, err := posthogapi.NewClient(srv.NewAPIKey(scopes...), opts...)
+	key := srv.NewAPIKey(scopes...)
+	c, err := posthogapi.NewClient(key, opts...)
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
 	fmt.Fprintf(out, "%s is not set: running against an in-memory PostHog (posthogtest).\n", posthogapi.EnvAPIKey)
-	return &Env{Client: c, Server: srv, Now: DemoTime, opts: opts, close: srv.Close}, nil
+	return &Env{Client: c, Server: srv, Now: DemoTime, opts: opts, key: key, close: srv.Close}, nil
 }
 
 // Parse parses a command line into fs, which reports errors and -h on its
