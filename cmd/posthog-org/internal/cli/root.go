@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -21,8 +22,19 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Version is the command's version, printed by --version.
+// Version is the command's version when built from a checkout, printed by
+// --version; a binary installed with go install at a tagged version prints
+// that version instead (see version).
 const Version = "0.1.0"
+
+// version is the module version the binary was built at (go install
+// ...@v1.2.3), or Version for a build from a checkout.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return strings.TrimPrefix(bi.Main.Version, "v")
+	}
+	return Version
+}
 
 // The environment variables posthog-org reads.
 const (
@@ -109,7 +121,7 @@ printed. POSTHOG_HOST selects EU Cloud (https://eu.posthog.com) or a
 self-hosted instance; the default is US Cloud.
 
 ` + exitCodesHelp,
-		Version:           Version,
+		Version:           version(),
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		DisableAutoGenTag: true,
@@ -214,7 +226,7 @@ func (a *App) api() (*posthogapi.Client, error) {
 	t.ForceAttemptHTTP2 = true
 	a.closers = append(a.closers, t.CloseIdleConnections)
 	opts := []posthogapi.Option{
-		posthogapi.WithUserAgent("posthog-org/" + Version),
+		posthogapi.WithUserAgent("posthog-org/" + version()),
 		posthogapi.WithHTTPClient(&http.Client{Transport: t}),
 		// Pages of one list are fetched ahead, as many as a 1,000-member
 		// organization has after its first page.
