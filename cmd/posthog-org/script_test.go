@@ -216,6 +216,18 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 			ts.Fatalf("writes: got %d, want %d: %v", got, want, seen)
 		}
 	},
+	// reads PATH N: the server received exactly N GETs of PATH.
+	"reads": func(ts *testscript.TestScript, neg bool, args []string) {
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		got := 0
+		for _, r := range server(ts).Requests() {
+			if r.Method == "GET" && r.Path == args[0] {
+				got++
+			}
+		}
+		expect(ts, neg, got == want, "reads %s: got %d, want %d", args[0], got, want)
+	},
 	// requests N: the server received exactly N requests (any method).
 	"requests": func(ts *testscript.TestScript, neg bool, args []string) {
 		want, err := strconv.Atoi(args[0])

@@ -74,7 +74,7 @@ is never demoted (make someone else owner first), nor the key's own user.`,
 				r.Status, r.Detail = StatusSkipped, "already "+level.String()
 				return a.report([]Result{r})
 			case level < m.Level:
-				if err := selfCheck(ctx, a.client, m, "demote"); err != nil {
+				if err := a.selfCheck(ctx, m, "demote"); err != nil {
 					return err
 				}
 				if err := lastOwnerCheck(ctx, a.client, org, m, "demote"); err != nil {
@@ -116,7 +116,7 @@ terminal; needs --yes otherwise.`,
 			if err != nil {
 				return err
 			}
-			if err := selfCheck(ctx, a.client, m, "remove"); err != nil {
+			if err := a.selfCheck(ctx, m, "remove"); err != nil {
 				return err
 			}
 			if err := lastOwnerCheck(ctx, a.client, org, m, "remove"); err != nil {

@@ -67,7 +67,7 @@ Everything is read first and shown; on a terminal you confirm once, otherwise
 			bar := a.bar(len(orgs), "reading organizations")
 			plans := eachOrgRun(ctx, a.concurrency, orgs, func(ctx context.Context, o *posthogapi.Organization) *offboardPlan {
 				defer bar.Add(1)
-				return planOffboard(ctx, c, o, email, demoteOwner)
+				return a.planOffboard(ctx, o, email, demoteOwner)
 			})
 			bar.Done()
 			removals, cancels := 0, 0
@@ -122,7 +122,8 @@ Everything is read first and shown; on a terminal you confirm once, otherwise
 }
 
 // planOffboard reads what offboarding email means in o.
-func planOffboard(ctx context.Context, c *posthogapi.Client, o *posthogapi.Organization, email string, demoteOwner bool) *offboardPlan {
+func (a *App) planOffboard(ctx context.Context, o *posthogapi.Organization, email string, demoteOwner bool) *offboardPlan {
+	c := a.client
 	p := &offboardPlan{org: o}
 	m, err := findMember(ctx, c, o.ID, email)
 	if err != nil {
@@ -131,7 +132,7 @@ func planOffboard(ctx context.Context, c *posthogapi.Client, o *posthogapi.Organ
 	}
 	p.member = m
 	if m != nil {
-		if err := selfCheck(ctx, c, m, "remove"); err != nil {
+		if err := a.selfCheck(ctx, m, "remove"); err != nil {
 			if !isUsage(err) {
 				p.err = err
 				return p

@@ -212,15 +212,32 @@ func checkEmailOrUUID(s string) (string, error) {
 // selfCheck refuses to remove or demote the key's own user, which would
 // lock the key out. A key without the user:read scope cannot tell who it
 // is; PostHog itself then still refuses a change of one's own level.
-func selfCheck(ctx context.Context, c *posthogapi.Client, m *posthogapi.OrganizationMember, what string) error {
-	me, err := c.Users.Me(ctx)
+func (a *App) selfCheck(ctx context.Context, m *posthogapi.OrganizationMember, what string) error {
+	me, known, err := a.self(ctx)
 	switch {
-	case errors.Is(err, posthogapi.ErrPermissionDenied):
-		return nil
 	case err != nil:
 		return fmt.Errorf("reading the key's own user: %w", err)
-	case me.UUID == m.User.UUID:
+	case known && me == m.User.UUID:
 		return usagef("refusing to %s %s: the key's own user (it would lock this key out)", what, m.User.Email)
 	}
 	return nil
+}
+
+// self returns the key's own user, read once (Users.Me); known is false
+// when the key may not read it (no user:read scope).
+func (a *App) self(ctx context.Context) (posthogapi.UserUUID, bool, error) {
+	a.selfMu.Lock()
+	defer a.selfMu.Unlock()
+	if !a.selfRead {
+		u, err := a.client.Users.Me(ctx)
+		switch {
+		case errors.Is(err, posthogapi.ErrPermissionDenied):
+		case err != nil:
+			return posthogapi.UserUUID{}, false, err
+		default:
+			a.selfUUID, a.selfKnown = u.UUID, true
+		}
+		a.selfRead = true
+	}
+	return a.selfUUID, a.selfKnown, nil
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hogkit/posthogapi"
@@ -71,6 +72,10 @@ type App struct {
 
 	client  *posthogapi.Client
 	closers []func()
+
+	selfMu              sync.Mutex // guards the key's own user, read once
+	selfRead, selfKnown bool
+	selfUUID            posthogapi.UserUUID
 }
 
 // Main runs the command with args (without the program name) and returns
