@@ -1186,32 +1186,11 @@ type batchExportUnpauseBody struct {
 	Backfill bool `json:"backfill"`
 }
 
-func batchExportsPath(org OrganizationID, action ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "batch_exports"}, action...)...), nil
-}
-
-func batchExportPath(org OrganizationID, id BatchExportID, action ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	if err := checkID("batch export id", id); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "batch_exports", id.String()}, action...)...), nil
-}
-
 // List returns one page of the organization's batch exports, newest first.
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/ (scope batch_export:read)
 func (s *BatchExportsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[BatchExport], error) {
-	p, err := batchExportsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[BatchExport](ctx, s.client, p, opts)
+	return list[BatchExport](ctx, s.client, at("organizations", org, "batch_exports"), opts)
 }
 
 // All iterates over every batch export of the organization, fetching pages
@@ -1219,26 +1198,14 @@ func (s *BatchExportsService) List(ctx context.Context, org OrganizationID, opts
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/ (scope batch_export:read)
 func (s *BatchExportsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*BatchExport, error] {
-	p, err := batchExportsPath(org)
-	if err != nil {
-		return func(yield func(*BatchExport, error) bool) { yield(nil, err) }
-	}
-	return all[BatchExport](ctx, s.client, p, opts)
+	return iterate[BatchExport](ctx, s.client, at("organizations", org, "batch_exports"), opts)
 }
 
 // Get returns one batch export, with its latest runs.
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:read)
 func (s *BatchExportsService) Get(ctx context.Context, org OrganizationID, id BatchExportID) (*BatchExport, error) {
-	p, err := batchExportPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	b := new(BatchExport)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: b}); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return get[BatchExport](ctx, s.client, at("organizations", org, "batch_exports", id), nil)
 }
 
 // Create creates a batch export in the key owner's current project. PostHog
@@ -1250,18 +1217,7 @@ func (s *BatchExportsService) Get(ctx context.Context, org OrganizationID, id Ba
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/ (scope batch_export:write)
 func (s *BatchExportsService) Create(ctx context.Context, org OrganizationID, be *BatchExportCreate) (*BatchExport, error) {
-	p, err := batchExportsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	if err := be.validate(true); err != nil {
-		return nil, err
-	}
-	b := new(BatchExport)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: be, out: b}); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return send[BatchExport](ctx, s.client, http.MethodPost, at("organizations", org, "batch_exports").check(be.validate(true)), be)
 }
 
 // Update changes the fields set in upd (PATCH). A destination config is
@@ -1269,18 +1225,7 @@ func (s *BatchExportsService) Create(ctx context.Context, org OrganizationID, be
 //
 // API: PATCH /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
 func (s *BatchExportsService) Update(ctx context.Context, org OrganizationID, id BatchExportID, upd *BatchExportUpdate) (*BatchExport, error) {
-	p, err := batchExportPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := upd.validate(); err != nil {
-		return nil, err
-	}
-	b := new(BatchExport)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPatch, path: p, body: upd, out: b}); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return send[BatchExport](ctx, s.client, http.MethodPatch, at("organizations", org, "batch_exports", id).check(upd.validate()), upd)
 }
 
 // Replace sends all of the export's settings (PUT): name, destination and
@@ -1290,18 +1235,7 @@ func (s *BatchExportsService) Update(ctx context.Context, org OrganizationID, id
 //
 // API: PUT /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
 func (s *BatchExportsService) Replace(ctx context.Context, org OrganizationID, id BatchExportID, be *BatchExportReplace) (*BatchExport, error) {
-	p, err := batchExportPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := be.validate(false); err != nil {
-		return nil, err
-	}
-	b := new(BatchExport)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPut, path: p, body: be, out: b}); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return send[BatchExport](ctx, s.client, http.MethodPut, at("organizations", org, "batch_exports", id).check(be.validate(false)), be)
 }
 
 // Delete deletes the batch export: PostHog stops its schedule and cancels
@@ -1309,12 +1243,7 @@ func (s *BatchExportsService) Replace(ctx context.Context, org OrganizationID, i
 //
 // API: DELETE /api/organizations/{organization_id}/batch_exports/{id}/ (scope batch_export:write)
 func (s *BatchExportsService) Delete(ctx context.Context, org OrganizationID, id BatchExportID) error {
-	p, err := batchExportPath(org, id)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "batch_exports", id))
 }
 
 // Pause stops scheduling runs of the export. Pausing a paused export is not
@@ -1322,15 +1251,7 @@ func (s *BatchExportsService) Delete(ctx context.Context, org OrganizationID, id
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/pause/ (scope batch_export:write)
 func (s *BatchExportsService) Pause(ctx context.Context, org OrganizationID, id BatchExportID) (*BatchExportPauseState, error) {
-	p, err := batchExportPath(org, id, "pause")
-	if err != nil {
-		return nil, err
-	}
-	st := new(BatchExportPauseState)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, out: st}); err != nil {
-		return nil, err
-	}
-	return st, nil
+	return send[BatchExportPauseState](ctx, s.client, http.MethodPost, at("organizations", org, "batch_exports", id, "pause"), nil)
 }
 
 // Unpause resumes scheduling runs; opts may be nil. With opts.Backfill,
@@ -1338,15 +1259,7 @@ func (s *BatchExportsService) Pause(ctx context.Context, org OrganizationID, id 
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
 func (s *BatchExportsService) Unpause(ctx context.Context, org OrganizationID, id BatchExportID, opts *BatchExportUnpauseOptions) (*BatchExportPauseState, error) {
-	p, err := batchExportPath(org, id, "unpause")
-	if err != nil {
-		return nil, err
-	}
-	st := new(BatchExportPauseState)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: opts.body(), out: st}); err != nil {
-		return nil, err
-	}
-	return st, nil
+	return send[BatchExportPauseState](ctx, s.client, http.MethodPost, at("organizations", org, "batch_exports", id, "unpause"), opts.body())
 }
 
 // Backfill exports a past data interval again.
@@ -1360,21 +1273,17 @@ func (s *BatchExportsService) Unpause(ctx context.Context, org OrganizationID, i
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/backfill/ (scope batch_export:write)
 func (s *BatchExportsService) Backfill(ctx context.Context, org OrganizationID, id BatchExportID, req *BatchExportBackfillRequest) (*BatchExportBackfillResult, error) {
-	p, err := batchExportPath(org, id, "backfill")
-	if err != nil {
-		return nil, err
-	}
 	if req == nil {
 		req = &BatchExportBackfillRequest{}
 	}
+	return send[BatchExportBackfillResult](ctx, s.client, http.MethodPost, at("organizations", org, "batch_exports", id, "backfill").check(req.validate()), req)
+}
+
+func (req *BatchExportBackfillRequest) validate() error {
 	if req.StartAt != nil && req.EndAt != nil && !req.StartAt.Before(*req.EndAt) {
-		return nil, fmt.Errorf("%w: backfill start_at must be before end_at", ErrInvalidArgument)
+		return fmt.Errorf("%w: backfill start_at must be before end_at", ErrInvalidArgument)
 	}
-	r := new(BatchExportBackfillResult)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: req, out: r}); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return nil
 }
 
 // ListLogs returns one page of the export's log entries, newest first.
@@ -1383,14 +1292,7 @@ func (s *BatchExportsService) Backfill(ctx context.Context, org OrganizationID, 
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
 func (s *BatchExportsService) ListLogs(ctx context.Context, org OrganizationID, id BatchExportID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
-	p, err := batchExportPath(org, id, "logs")
-	if err != nil {
-		return nil, err
-	}
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	return listPage[BatchExportLogEntry](ctx, s.client, p, opts)
+	return list[BatchExportLogEntry](ctx, s.client, at("organizations", org, "batch_exports", id, "logs").check(opts.validate()), opts)
 }
 
 // AllLogs iterates over the export's log entries matching opts, newest
@@ -1398,14 +1300,7 @@ func (s *BatchExportsService) ListLogs(ctx context.Context, org OrganizationID, 
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
 func (s *BatchExportsService) AllLogs(ctx context.Context, org OrganizationID, id BatchExportID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
-	p, err := batchExportPath(org, id, "logs")
-	if err == nil {
-		err = opts.validate()
-	}
-	if err != nil {
-		return errSeq[BatchExportLogEntry](err)
-	}
-	return all[BatchExportLogEntry](ctx, s.client, p, opts)
+	return iterate[BatchExportLogEntry](ctx, s.client, at("organizations", org, "batch_exports", id, "logs").check(opts.validate()), opts)
 }
 
 // Test lists the steps PostHog runs to check a destination of type dest
@@ -1415,18 +1310,14 @@ func (s *BatchExportsService) AllLogs(ctx context.Context, org OrganizationID, i
 //
 // API: GET /api/organizations/{organization_id}/batch_exports/test/ (scope batch_export:read; older servers INTERNAL)
 func (s *BatchExportsService) Test(ctx context.Context, org OrganizationID, dest DestinationType) (*BatchExportDestinationTest, error) {
-	p, err := batchExportsPath(org, "test")
-	if err != nil {
-		return nil, err
-	}
+	return get[BatchExportDestinationTest](ctx, s.client, at("organizations", org, "batch_exports", "test").check(dest.validate()), batchExportTestQuery{Destination: dest})
+}
+
+func (dest DestinationType) validate() error {
 	if !dest.Valid() {
-		return nil, fmt.Errorf("%w: unknown batch export destination type %q", ErrInvalidArgument, dest)
+		return fmt.Errorf("%w: unknown batch export destination type %q", ErrInvalidArgument, dest)
 	}
-	t := new(BatchExportDestinationTest)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, query: batchExportTestQuery{Destination: dest}, out: t}); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return nil
 }
 
 // RunTestStep runs one destination test step for an existing export, with
@@ -1436,11 +1327,7 @@ func (s *BatchExportsService) Test(ctx context.Context, org OrganizationID, dest
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/{id}/run_test_step/ (scope batch_export:write; older servers INTERNAL)
 func (s *BatchExportsService) RunTestStep(ctx context.Context, org OrganizationID, id BatchExportID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
-	p, err := batchExportPath(org, id, "run_test_step")
-	if err != nil {
-		return nil, err
-	}
-	return s.runTestStep(ctx, p, req, false)
+	return send[BatchExportTestStep](ctx, s.client, http.MethodPost, at("organizations", org, "batch_exports", id, "run_test_step").check(req.validate(false)), req)
 }
 
 // RunTestStepNew runs one destination test step for an export that is not
@@ -1449,28 +1336,17 @@ func (s *BatchExportsService) RunTestStep(ctx context.Context, org OrganizationI
 //
 // API: POST /api/organizations/{organization_id}/batch_exports/run_test_step_new/ (scope batch_export:write; older servers INTERNAL)
 func (s *BatchExportsService) RunTestStepNew(ctx context.Context, org OrganizationID, req *BatchExportTestStepRequest) (*BatchExportTestStep, error) {
-	p, err := batchExportsPath(org, "run_test_step_new")
-	if err != nil {
-		return nil, err
-	}
-	return s.runTestStep(ctx, p, req, true)
+	return send[BatchExportTestStep](ctx, s.client, http.MethodPost, at("organizations", org, "batch_exports", "run_test_step_new").check(req.validate(true)), req)
 }
 
-// runTestStep validates req as a new export (create) or as the full body of
-// a stored one, and posts it.
-func (s *BatchExportsService) runTestStep(ctx context.Context, p string, req *BatchExportTestStepRequest, create bool) (*BatchExportTestStep, error) {
+// validate checks req as a new export (create) or as the full body of a
+// stored one.
+func (req *BatchExportTestStepRequest) validate(create bool) error {
 	if req == nil {
-		return nil, fmt.Errorf("%w: nil test step request", ErrInvalidArgument)
+		return fmt.Errorf("%w: nil test step request", ErrInvalidArgument)
 	}
 	if req.Step < 0 {
-		return nil, fmt.Errorf("%w: negative test step", ErrInvalidArgument)
+		return fmt.Errorf("%w: negative test step", ErrInvalidArgument)
 	}
-	if err := req.BatchExportCreate.validate(create); err != nil {
-		return nil, err
-	}
-	st := new(BatchExportTestStep)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: req, out: st}); err != nil {
-		return nil, err
-	}
-	return st, nil
+	return req.BatchExportCreate.validate(create)
 }

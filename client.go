@@ -1,7 +1,10 @@
 // Package posthogapi is a typed client for PostHog's organization management
 // API: organizations, members, invites, roles, projects, batch exports,
-// domains, proxy records, organization integrations and legal documents, all
-// under /api/organizations/.
+// domains, proxy records, organization integrations and legal documents
+// under /api/organizations/, and the project routes organization
+// automation needs (a project's batch exports, runs and backfills under
+// /api/projects/ and /api/environments/, its integrations). Client.Do
+// reaches any other /api/ endpoint through the same request path.
 //
 // A Client is safe for concurrent use by many goroutines. It sends the
 // personal API key only to the configured host, retries only when a retry
@@ -96,7 +99,8 @@ const (
 type Client struct {
 	cfg     config
 	baseURL *url.URL
-	// apiPrefix is baseURL's path joined with "/api/organizations/".
+	// apiPrefix is baseURL's path joined with "/api/": every request's
+	// path is below it.
 	apiPrefix string
 	rc        *retryablehttp.Client
 	gate      *retryGate
@@ -174,7 +178,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, baseURL: base, gate: &retryGate{}}
-	c.apiPrefix = strings.TrimSuffix(base.Path, "/") + "/api/organizations/"
+	c.apiPrefix = strings.TrimSuffix(base.Path, "/") + "/api/"
 	c.rc = c.newRetryClient()
 	c.common.client = c
 	c.Organizations = (*OrganizationsService)(&c.common)
@@ -270,24 +274,26 @@ func (c *Client) sameOrigin(u *url.URL) bool {
 // request describes one logical API call.
 type request struct {
 	method string
-	// path is the escaped path below /api/organizations/ (no leading slash),
-	// or a full URL when absolute is set.
+	// path is the escaped path below /api/ (no leading slash), as at
+	// builds it, or a full URL when absolute is set.
 	path     string
 	absolute *url.URL
-	query    any
-	body     any
+	// query is a url-tagged struct (go-querystring) or url.Values.
+	query any
+	body  any
 	// out receives the decoded 2xx body; nil discards it.
 	out any
 	// noRedirect makes a 3xx answer the result of the call instead of
-	// following it: do returns its status with a nil error and sets
-	// location to its Location, resolved against the request URL. Nothing
-	// is sent to the redirect target.
+	// following it (see policyFor): do returns its status with a nil error
+	// and sets location to its Location, resolved against the request URL.
+	// Nothing is sent to the redirect target.
 	noRedirect bool
 	location   *url.URL
 }
 
 // do runs a request through the shared path: URL building, JSON encoding,
-// retries, error mapping and decoding. It returns the HTTP status.
+// the call's policy (retries, redirects: policyFor), error mapping and
+// decoding. It returns the HTTP status.
 func (c *Client) do(ctx context.Context, r *request) (int, error) {
 	if ctx == nil {
 		return 0, fmt.Errorf("%w: nil context", ErrInvalidArgument)
@@ -307,8 +313,7 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 		}
 		body = b
 	}
-	st := &callState{method: r.method, path: u.Path, noRedirect: r.noRedirect, start: time.Now()}
-	ctx = context.WithValue(ctx, callStateKey{}, st)
+	cl := c.newCall(r.method, u.Path, policyFor(r))
 	// The request gets the URL built above as it is: printing it for
 	// NewRequest to parse it back cost as much as the rest of the call's
 	// own work. (NewRequest also drops an empty port from the Host header.)
@@ -323,10 +328,10 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 	}
 	req.Header.Set("User-Agent", c.cfg.userAgent)
 
-	if err := c.pace(ctx, st); err != nil {
-		return 0, c.transportError(ctx, st, r.method, u.Path, err)
+	if err := c.pace(ctx, cl); err != nil {
+		return 0, c.transportError(ctx, cl, err)
 	}
-	resp, err := c.rc.Do(req)
+	resp, err := cl.rc.Do(req)
 	if err != nil {
 		if resp != nil {
 			// retryablehttp can hand back the last answer with the error
@@ -334,13 +339,13 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 			// closed already, closing again is harmless.
 			closeBody(resp.Body)
 		}
-		return 0, c.transportError(ctx, st, r.method, u.Path, err)
+		return 0, c.transportError(ctx, cl, err)
 	}
 	defer closeBody(resp.Body)
 
-	if r.noRedirect && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		loc, err := u.Parse(st.location)
-		if st.location == "" || err != nil {
+	if !cl.policy.followRedirects && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		loc, err := u.Parse(cl.location)
+		if cl.location == "" || err != nil {
 			// A parse error would quote the Location, which may carry a
 			// signature: keep it out of the error.
 			return resp.StatusCode, &DecodeError{StatusCode: resp.StatusCode, Method: r.method, Path: u.Path, Err: errors.New("redirect without a usable Location")}
@@ -349,13 +354,13 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 		return resp.StatusCode, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if r.method == http.MethodDelete && resp.StatusCode == http.StatusNotFound && st.unknownOutcome {
-			// An earlier attempt of this idempotent DELETE may have run
-			// before its answer was lost; the resource being gone now is
-			// the outcome the caller asked for.
+		if resp.StatusCode == http.StatusNotFound && cl.policy.goneIsDone && cl.unknownOutcome {
+			// An earlier attempt of this DELETE may have run before its
+			// answer was lost; the resource being gone now is the outcome
+			// the caller asked for.
 			return http.StatusNoContent, nil
 		}
-		return resp.StatusCode, c.newAPIError(resp, r.method, u.Path, st.attempts)
+		return resp.StatusCode, c.newAPIError(resp, r.method, u.Path, cl.attempts)
 	}
 	if r.out == nil || resp.StatusCode == http.StatusNoContent {
 		return resp.StatusCode, nil
@@ -366,11 +371,11 @@ func (c *Client) do(ctx context.Context, r *request) (int, error) {
 	return resp.StatusCode, nil
 }
 
-// buildURL joins the base URL, the API prefix, the escaped path and the
-// query. The path must be made of escaped segments (escapePath): an empty
-// segment or a dot segment ("." or "..", escaped or not) is refused, so that
-// no value can leave the /api/organizations/ prefix once a server or a proxy
-// normalizes the path.
+// buildURL is the one URL builder: the base URL, /api/, the escaped path
+// (at, or Client.Do's checked path) and the query. An empty segment or a
+// dot segment ("." or "..", escaped or not) is refused, so that no value
+// can leave the API once a server or a proxy normalizes the path. An
+// absolute URL (a validated next link) is used as it is.
 func (c *Client) buildURL(r *request) (*url.URL, error) {
 	if r.absolute != nil {
 		return r.absolute, nil
@@ -386,8 +391,12 @@ func (c *Client) buildURL(r *request) (*url.URL, error) {
 	}
 	u.Path = unescaped
 	u.RawPath = p
-	if r.query != nil {
-		v, err := query.Values(r.query)
+	switch q := r.query.(type) {
+	case nil:
+	case url.Values:
+		u.RawQuery = q.Encode()
+	default:
+		v, err := query.Values(q)
 		if err != nil {
 			return nil, fmt.Errorf("%w: encoding query: %v", ErrInvalidArgument, err)
 		}
@@ -396,13 +405,13 @@ func (c *Client) buildURL(r *request) (*url.URL, error) {
 	return &u, nil
 }
 
-// checkPath validates a relative API path built by escapePath: no segment
-// may be empty or a dot segment, nor become one where a proxy or the server
+// checkPath validates a relative API path built by at: no segment may be
+// empty or a dot segment, nor become one where a proxy or the server
 // decodes an escaped "/" (or treats "\" as one) before normalizing the
 // path.
 func checkPath(p string) error {
 	if p == "" {
-		return nil // the collection itself: /api/organizations/
+		return nil // the API root: only Do's own checks refuse it
 	}
 	for seg := range strings.SplitSeq(strings.TrimSuffix(p, "/"), "/") {
 		v, err := url.PathUnescape(seg) // no copy when seg has no escape
@@ -440,7 +449,7 @@ func hasDotSegment(v string) bool {
 // matchable, and a write whose answer was lost is marked ErrOutcomeUnknown.
 // The *url.Error layer is dropped: its URL may be a foreign redirect target
 // (a presigned URL); Method and Path say which call failed.
-func (c *Client) transportError(ctx context.Context, st *callState, method, path string, err error) error {
+func (c *Client) transportError(ctx context.Context, cl *call, err error) error {
 	var rle *RateLimitError
 	if errors.As(err, &rle) {
 		return rle
@@ -453,10 +462,10 @@ func (c *Client) transportError(ctx context.Context, st *callState, method, path
 		err = fmt.Errorf("%w (%v)", ctxErr, err)
 	}
 	return &TransportError{
-		Method:         method,
-		Path:           path,
-		Attempts:       st.attempts,
-		OutcomeUnknown: !isIdempotent(method) && st.unknownOutcome,
+		Method:         cl.method,
+		Path:           cl.path,
+		Attempts:       cl.attempts,
+		OutcomeUnknown: !cl.policy.resendUnknown && cl.unknownOutcome,
 		Err:            &redactedError{msg: c.redact(err.Error()), err: err},
 	}
 }
@@ -589,26 +598,6 @@ func readCapped(r io.Reader, n int64) []byte {
 
 // logger returns the configured logger; nil means silent.
 func (c *Client) logger() *slog.Logger { return c.cfg.logger }
-
-// escapePath joins path segments below /api/organizations/, escaping each
-// one so that no value can add a segment, a query or a fragment, and ends
-// with the trailing slash PostHog's routes use.
-func escapePath(segments ...string) string {
-	var b strings.Builder
-	for _, s := range segments {
-		b.WriteString(url.PathEscape(s))
-		b.WriteByte('/')
-	}
-	return b.String()
-}
-
-// checkID rejects the nil UUID, which can only be a caller's mistake.
-func checkID[T ~[16]byte](name string, id T) error {
-	if id == (T{}) {
-		return fmt.Errorf("%w: %s is the nil UUID", ErrInvalidArgument, name)
-	}
-	return nil
-}
 
 // checkSegment validates a free-form path value (such as a feature flag
 // key): not empty, not a dot segment (nor holding one between slashes or

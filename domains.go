@@ -284,32 +284,11 @@ func (u *DomainUpdate) validate() error {
 	return nil
 }
 
-func domainsPath(org OrganizationID) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(org.String(), "domains"), nil
-}
-
-func domainPath(org OrganizationID, id DomainID, action ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	if err := checkID("domain id", id); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "domains", id.String()}, action...)...), nil
-}
-
 // List returns one page of the organization's domains, sorted by name.
 //
 // API: GET /api/organizations/{organization_id}/domains/ (scope organization:read)
 func (s *DomainsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[OrganizationDomain], error) {
-	p, err := domainsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[OrganizationDomain](ctx, s.client, p, opts)
+	return list[OrganizationDomain](ctx, s.client, at("organizations", org, "domains"), opts)
 }
 
 // All iterates over every domain of the organization, fetching pages as
@@ -317,26 +296,14 @@ func (s *DomainsService) List(ctx context.Context, org OrganizationID, opts *Lis
 //
 // API: GET /api/organizations/{organization_id}/domains/ (scope organization:read)
 func (s *DomainsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*OrganizationDomain, error] {
-	p, err := domainsPath(org)
-	if err != nil {
-		return func(yield func(*OrganizationDomain, error) bool) { yield(nil, err) }
-	}
-	return all[OrganizationDomain](ctx, s.client, p, opts)
+	return iterate[OrganizationDomain](ctx, s.client, at("organizations", org, "domains"), opts)
 }
 
 // Get returns one domain.
 //
 // API: GET /api/organizations/{organization_id}/domains/{id}/ (scope organization:read)
 func (s *DomainsService) Get(ctx context.Context, org OrganizationID, id DomainID) (*OrganizationDomain, error) {
-	p, err := domainPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	d := new(OrganizationDomain)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: d}); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return get[OrganizationDomain](ctx, s.client, at("organizations", org, "domains", id), nil)
 }
 
 // Create adds an unverified domain to the organization. It needs an admin.
@@ -345,18 +312,7 @@ func (s *DomainsService) Get(ctx context.Context, org OrganizationID, id DomainI
 //
 // API: POST /api/organizations/{organization_id}/domains/ (scope organization:write)
 func (s *DomainsService) Create(ctx context.Context, org OrganizationID, d *DomainCreate) (*OrganizationDomain, error) {
-	p, err := domainsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	if err := d.validate(); err != nil {
-		return nil, err
-	}
-	out := new(OrganizationDomain)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: d, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return send[OrganizationDomain](ctx, s.client, http.MethodPost, at("organizations", org, "domains").check(d.validate()), d)
 }
 
 // Update changes the fields set in upd (PATCH). It needs an admin.
@@ -376,18 +332,7 @@ func (s *DomainsService) Replace(ctx context.Context, org OrganizationID, id Dom
 }
 
 func (s *DomainsService) write(ctx context.Context, method string, org OrganizationID, id DomainID, upd *DomainUpdate) (*OrganizationDomain, error) {
-	p, err := domainPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := upd.validate(); err != nil {
-		return nil, err
-	}
-	d := new(OrganizationDomain)
-	if _, err := s.client.do(ctx, &request{method: method, path: p, body: upd, out: d}); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return send[OrganizationDomain](ctx, s.client, method, at("organizations", org, "domains", id).check(upd.validate()), upd)
 }
 
 // CodeWouldBlockSelf is the APIError Code of Domains.Delete when PostHog
@@ -405,12 +350,7 @@ const CodeWouldBlockSelf = "would_block_self"
 //
 // API: DELETE /api/organizations/{organization_id}/domains/{id}/ (scope organization:write)
 func (s *DomainsService) Delete(ctx context.Context, org OrganizationID, id DomainID) error {
-	p, err := domainPath(org, id)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "domains", id))
 }
 
 // Verify asks PostHog to check the domain's DNS TXT record
@@ -428,15 +368,7 @@ func (s *DomainsService) Delete(ctx context.Context, org OrganizationID, id Doma
 //
 // API: POST /api/organizations/{organization_id}/domains/{id}/verify/ (scope none; personal API keys rejected)
 func (s *DomainsService) Verify(ctx context.Context, org OrganizationID, id DomainID) (*OrganizationDomain, error) {
-	p, err := domainPath(org, id, "verify")
-	if err != nil {
-		return nil, err
-	}
-	d := new(OrganizationDomain)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: struct{}{}, out: d}); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return send[OrganizationDomain](ctx, s.client, http.MethodPost, at("organizations", org, "domains", id, "verify"), struct{}{})
 }
 
 // SCIMToken replaces the domain's SCIM bearer token and returns the new one;
@@ -457,15 +389,7 @@ func (s *DomainsService) Verify(ctx context.Context, org OrganizationID, id Doma
 //
 // API: POST /api/organizations/{organization_id}/domains/{id}/scim/token/ (scope none; personal API keys rejected)
 func (s *DomainsService) SCIMToken(ctx context.Context, org OrganizationID, id DomainID) (*SCIMToken, error) {
-	p, err := domainPath(org, id, "scim", "token")
-	if err != nil {
-		return nil, err
-	}
-	t := new(SCIMToken)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: struct{}{}, out: t}); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return send[SCIMToken](ctx, s.client, http.MethodPost, at("organizations", org, "domains", id, "scim", "token"), struct{}{})
 }
 
 // ListSCIMLogs returns one page of the domain's SCIM request log, newest
@@ -483,11 +407,7 @@ func (s *DomainsService) SCIMToken(ctx context.Context, org OrganizationID, id D
 //
 // API: GET /api/organizations/{organization_id}/domains/{id}/scim/logs/ (scope none; personal API keys rejected)
 func (s *DomainsService) ListSCIMLogs(ctx context.Context, org OrganizationID, id DomainID, opts *SCIMLogOptions) (*Page[SCIMRequestLog], error) {
-	p, err := domainPath(org, id, "scim", "logs")
-	if err != nil {
-		return nil, err
-	}
-	return scimLogPage(ctx, s.client, p, opts)
+	return list[SCIMRequestLog](ctx, s.client, at("organizations", org, "domains", id, "scim", "logs").check(opts.validate()), opts)
 }
 
 // AllSCIMLogs iterates over the domain's SCIM request log from opts.Page
@@ -508,28 +428,14 @@ func (s *DomainsService) ListSCIMLogs(ctx context.Context, org OrganizationID, i
 //
 // API: GET /api/organizations/{organization_id}/domains/{id}/scim/logs/ (scope none; personal API keys rejected)
 func (s *DomainsService) AllSCIMLogs(ctx context.Context, org OrganizationID, id DomainID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
-	p, err := domainPath(org, id, "scim", "logs")
-	return scimLogsAll(ctx, s.client, p, err, opts)
+	return scimLogsAll(ctx, s.client, at("organizations", org, "domains", id, "scim", "logs"), opts)
 }
 
-// scimLogPage fetches one page of a SCIM request log (domains and identity
-// provider configurations page theirs alike).
-func scimLogPage(ctx context.Context, c *Client, path string, opts *SCIMLogOptions) (*Page[SCIMRequestLog], error) {
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	return listPage[SCIMRequestLog](ctx, c, path, opts)
-}
-
-// scimLogsAll iterates over a SCIM request log page by page; pathErr is the
-// error of building path, yielded first.
-func scimLogsAll(ctx context.Context, c *Client, path string, pathErr error, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
-	err := pathErr
-	if err == nil {
-		err = opts.validate()
-	}
-	if err != nil {
-		return errSeq[SCIMRequestLog](err)
+// scimLogsAll iterates over the SCIM request log at r (domains and
+// identity provider configurations page theirs alike), page by page.
+func scimLogsAll(ctx context.Context, c *Client, r route, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
+	if r = r.check(opts.validate()); r.err != nil {
+		return errSeq[SCIMRequestLog](r.err)
 	}
 	var q SCIMLogOptions
 	if opts != nil {
@@ -546,7 +452,7 @@ func scimLogsAll(ctx context.Context, c *Client, path string, pathErr error, opt
 	fetch := func(page int) (*Page[SCIMRequestLog], error) {
 		cur := q
 		cur.Page = page
-		return listPage[SCIMRequestLog](ctx, c, path, &cur)
+		return list[SCIMRequestLog](ctx, c, r, &cur)
 	}
-	return pageNumberAll(c.apiPrefix+path, q.Page, fetch, func(l *SCIMRequestLog) uuid.UUID { return l.ID })
+	return pageNumberAll(c.apiPrefix+r.path, q.Page, fetch, func(l *SCIMRequestLog) uuid.UUID { return l.ID })
 }

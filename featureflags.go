@@ -122,6 +122,11 @@ type FeatureFlagCopyFailure struct {
 	Errors any `json:"errors"`
 }
 
+// flagKey is a feature flag key in a path.
+type flagKey string
+
+func (k flagKey) segment() (string, error) { return string(k), checkFlagKey(string(k)) }
+
 func checkFlagKey(key string) error {
 	if err := checkSegment("feature flag key", key); err != nil {
 		return err
@@ -154,18 +159,11 @@ func (c *FeatureFlagCopy) validate() error {
 //
 // API: GET /api/organizations/{organization_id}/feature_flags/{feature_flag_key}/ (scope none; personal API keys rejected)
 func (s *FeatureFlagsService) Get(ctx context.Context, org OrganizationID, key string) ([]OrganizationFeatureFlag, error) {
-	if err := checkID("organization id", org); err != nil {
+	flags, err := get[[]OrganizationFeatureFlag](ctx, s.client, at("organizations", org, "feature_flags", flagKey(key)), nil)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkFlagKey(key); err != nil {
-		return nil, err
-	}
-	flags := []OrganizationFeatureFlag{}
-	p := escapePath(org.String(), "feature_flags", key)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: &flags}); err != nil {
-		return nil, err
-	}
-	return flags, nil
+	return *flags, nil
 }
 
 // Copy copies a feature flag, with the cohorts it uses, from one project
@@ -176,16 +174,5 @@ func (s *FeatureFlagsService) Get(ctx context.Context, org OrganizationID, key s
 //
 // API: POST /api/organizations/{organization_id}/feature_flags/copy_flags/ (scope none; personal API keys rejected)
 func (s *FeatureFlagsService) Copy(ctx context.Context, org OrganizationID, cp *FeatureFlagCopy) (*FeatureFlagCopyResult, error) {
-	if err := checkID("organization id", org); err != nil {
-		return nil, err
-	}
-	if err := cp.validate(); err != nil {
-		return nil, err
-	}
-	r := new(FeatureFlagCopyResult)
-	p := escapePath(org.String(), "feature_flags", "copy_flags")
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: cp, out: r}); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return send[FeatureFlagCopyResult](ctx, s.client, http.MethodPost, at("organizations", org, "feature_flags", "copy_flags").check(cp.validate()), cp)
 }

@@ -106,3 +106,14 @@ func assertNoCanary(t *testing.T, s string) {
 
 // netOpError is a failure to connect: the request never left.
 var netOpError = net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+
+// escapePath is the path below /api/organizations/ of raw segments, escaped
+// by the one path builder (at) as the services' paths are: the reliability
+// tests and fuzz targets probe the shared request path with it.
+func escapePath(segments ...string) string {
+	pieces := []any{"organizations"}
+	for _, s := range segments {
+		pieces = append(pieces, s)
+	}
+	return at(pieces...).path
+}

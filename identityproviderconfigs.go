@@ -325,7 +325,7 @@ func (c idpCommon) validate() error {
 		}
 	}
 	for _, id := range c.domains {
-		if err := checkID("organization domain id", id); err != nil {
+		if err := id.validate(); err != nil {
 			return err
 		}
 	}
@@ -365,33 +365,12 @@ func (u *IdentityProviderConfigUpdate) validate() error {
 	}.validate()
 }
 
-func idpConfigsPath(org OrganizationID) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(org.String(), "identity_provider_configs"), nil
-}
-
-func idpConfigPath(org OrganizationID, id IdentityProviderConfigID, action ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	if err := checkID("identity provider config id", id); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "identity_provider_configs", id.String()}, action...)...), nil
-}
-
 // List returns one page of the organization's identity provider
 // configurations, oldest first.
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/ (scope organization:read)
 func (s *IdentityProviderConfigsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[IdentityProviderConfig], error) {
-	p, err := idpConfigsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[IdentityProviderConfig](ctx, s.client, p, opts)
+	return list[IdentityProviderConfig](ctx, s.client, at("organizations", org, "identity_provider_configs"), opts)
 }
 
 // All iterates over every identity provider configuration of the
@@ -399,26 +378,14 @@ func (s *IdentityProviderConfigsService) List(ctx context.Context, org Organizat
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/ (scope organization:read)
 func (s *IdentityProviderConfigsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*IdentityProviderConfig, error] {
-	p, err := idpConfigsPath(org)
-	if err != nil {
-		return func(yield func(*IdentityProviderConfig, error) bool) { yield(nil, err) }
-	}
-	return all[IdentityProviderConfig](ctx, s.client, p, opts)
+	return iterate[IdentityProviderConfig](ctx, s.client, at("organizations", org, "identity_provider_configs"), opts)
 }
 
 // Get returns one identity provider configuration.
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/{id}/ (scope organization:read)
 func (s *IdentityProviderConfigsService) Get(ctx context.Context, org OrganizationID, id IdentityProviderConfigID) (*IdentityProviderConfig, error) {
-	p, err := idpConfigPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	out := new(IdentityProviderConfig)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return get[IdentityProviderConfig](ctx, s.client, at("organizations", org, "identity_provider_configs", id), nil)
 }
 
 // Create adds an identity provider configuration. It needs an admin. With
@@ -430,18 +397,7 @@ func (s *IdentityProviderConfigsService) Get(ctx context.Context, org Organizati
 //
 // API: POST /api/organizations/{organization_id}/identity_provider_configs/ (scope organization:write)
 func (s *IdentityProviderConfigsService) Create(ctx context.Context, org OrganizationID, c *IdentityProviderConfigCreate) (*IdentityProviderConfig, error) {
-	p, err := idpConfigsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.validate(); err != nil {
-		return nil, err
-	}
-	out := new(IdentityProviderConfig)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: c, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return send[IdentityProviderConfig](ctx, s.client, http.MethodPost, at("organizations", org, "identity_provider_configs").check(c.validate()), c)
 }
 
 // Update changes the fields set in upd (PATCH). It needs an admin. The
@@ -463,18 +419,7 @@ func (s *IdentityProviderConfigsService) Replace(ctx context.Context, org Organi
 }
 
 func (s *IdentityProviderConfigsService) write(ctx context.Context, method string, org OrganizationID, id IdentityProviderConfigID, upd *IdentityProviderConfigUpdate) (*IdentityProviderConfig, error) {
-	p, err := idpConfigPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := upd.validate(); err != nil {
-		return nil, err
-	}
-	out := new(IdentityProviderConfig)
-	if _, err := s.client.do(ctx, &request{method: method, path: p, body: upd, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return send[IdentityProviderConfig](ctx, s.client, method, at("organizations", org, "identity_provider_configs", id).check(upd.validate()), upd)
 }
 
 // CodeUnscopedConfig is the APIError Code of IdentityProviderConfigs.Delete
@@ -488,12 +433,7 @@ const CodeUnscopedConfig = "unscoped_config"
 //
 // API: DELETE /api/organizations/{organization_id}/identity_provider_configs/{id}/ (scope organization:write)
 func (s *IdentityProviderConfigsService) Delete(ctx context.Context, org OrganizationID, id IdentityProviderConfigID) error {
-	p, err := idpConfigPath(org, id)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "identity_provider_configs", id))
 }
 
 // SCIMToken replaces the configuration's SCIM bearer token and returns the
@@ -511,15 +451,7 @@ func (s *IdentityProviderConfigsService) Delete(ctx context.Context, org Organiz
 //
 // API: POST /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/token/ (scope none; personal API keys rejected)
 func (s *IdentityProviderConfigsService) SCIMToken(ctx context.Context, org OrganizationID, id IdentityProviderConfigID) (*IdPSCIMToken, error) {
-	p, err := idpConfigPath(org, id, "scim", "token")
-	if err != nil {
-		return nil, err
-	}
-	t := new(IdPSCIMToken)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: struct{}{}, out: t}); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return send[IdPSCIMToken](ctx, s.client, http.MethodPost, at("organizations", org, "identity_provider_configs", id, "scim", "token"), struct{}{})
 }
 
 // ListSCIMLogs returns one page of the configuration's SCIM request log,
@@ -535,11 +467,7 @@ func (s *IdentityProviderConfigsService) SCIMToken(ctx context.Context, org Orga
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/logs/ (scope none; personal API keys rejected)
 func (s *IdentityProviderConfigsService) ListSCIMLogs(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, opts *SCIMLogOptions) (*Page[SCIMRequestLog], error) {
-	p, err := idpConfigPath(org, id, "scim", "logs")
-	if err != nil {
-		return nil, err
-	}
-	return scimLogPage(ctx, s.client, p, opts)
+	return list[SCIMRequestLog](ctx, s.client, at("organizations", org, "identity_provider_configs", id, "scim", "logs").check(opts.validate()), opts)
 }
 
 // AllSCIMLogs iterates over the configuration's SCIM request log from
@@ -554,6 +482,5 @@ func (s *IdentityProviderConfigsService) ListSCIMLogs(ctx context.Context, org O
 //
 // API: GET /api/organizations/{organization_id}/identity_provider_configs/{id}/scim/logs/ (scope none; personal API keys rejected)
 func (s *IdentityProviderConfigsService) AllSCIMLogs(ctx context.Context, org OrganizationID, id IdentityProviderConfigID, opts *SCIMLogOptions) iter.Seq2[*SCIMRequestLog, error] {
-	p, err := idpConfigPath(org, id, "scim", "logs")
-	return scimLogsAll(ctx, s.client, p, err, opts)
+	return scimLogsAll(ctx, s.client, at("organizations", org, "identity_provider_configs", id, "scim", "logs"), opts)
 }

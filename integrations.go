@@ -68,32 +68,11 @@ func (m *IntegrationEnvironmentMapping) validate() error {
 	return nil
 }
 
-func integrationsPath(org OrganizationID) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(org.String(), "integrations"), nil
-}
-
-func integrationPath(org OrganizationID, id IntegrationID, action ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	if err := checkID("integration id", id); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "integrations", id.String()}, action...)...), nil
-}
-
 // List returns one page of the organization's integrations.
 //
 // API: GET /api/organizations/{organization_id}/integrations/ (scope organization_integration:read)
 func (s *IntegrationsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[OrganizationIntegration], error) {
-	p, err := integrationsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[OrganizationIntegration](ctx, s.client, p, opts)
+	return list[OrganizationIntegration](ctx, s.client, at("organizations", org, "integrations"), opts)
 }
 
 // All iterates over every integration of the organization, fetching pages
@@ -101,26 +80,14 @@ func (s *IntegrationsService) List(ctx context.Context, org OrganizationID, opts
 //
 // API: GET /api/organizations/{organization_id}/integrations/ (scope organization_integration:read)
 func (s *IntegrationsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*OrganizationIntegration, error] {
-	p, err := integrationsPath(org)
-	if err != nil {
-		return func(yield func(*OrganizationIntegration, error) bool) { yield(nil, err) }
-	}
-	return all[OrganizationIntegration](ctx, s.client, p, opts)
+	return iterate[OrganizationIntegration](ctx, s.client, at("organizations", org, "integrations"), opts)
 }
 
 // Get returns one integration.
 //
 // API: GET /api/organizations/{organization_id}/integrations/{id}/ (scope organization_integration:read)
 func (s *IntegrationsService) Get(ctx context.Context, org OrganizationID, id IntegrationID) (*OrganizationIntegration, error) {
-	p, err := integrationPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	in := new(OrganizationIntegration)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: in}); err != nil {
-		return nil, err
-	}
-	return in, nil
+	return get[OrganizationIntegration](ctx, s.client, at("organizations", org, "integrations", id), nil)
 }
 
 // Delete disconnects the integration (for a marketplace install, PostHog
@@ -130,12 +97,7 @@ func (s *IntegrationsService) Get(ctx context.Context, org OrganizationID, id In
 //
 // API: DELETE /api/organizations/{organization_id}/integrations/{id}/ (scope organization_integration:write)
 func (s *IntegrationsService) Delete(ctx context.Context, org OrganizationID, id IntegrationID) error {
-	p, err := integrationPath(org, id)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "integrations", id))
 }
 
 // EnvironmentMapping sets which projects a connectable integration's
@@ -147,16 +109,5 @@ func (s *IntegrationsService) Delete(ctx context.Context, org OrganizationID, id
 //
 // API: PATCH /api/organizations/{organization_id}/integrations/{id}/environment-mapping/ (scope none; personal API keys rejected)
 func (s *IntegrationsService) EnvironmentMapping(ctx context.Context, org OrganizationID, id IntegrationID, m *IntegrationEnvironmentMapping) (*OrganizationIntegration, error) {
-	p, err := integrationPath(org, id, "environment-mapping")
-	if err != nil {
-		return nil, err
-	}
-	if err := m.validate(); err != nil {
-		return nil, err
-	}
-	in := new(OrganizationIntegration)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPatch, path: p, body: m, out: in}); err != nil {
-		return nil, err
-	}
-	return in, nil
+	return send[OrganizationIntegration](ctx, s.client, http.MethodPatch, at("organizations", org, "integrations", id, "environment-mapping").check(m.validate()), m)
 }

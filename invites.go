@@ -212,23 +212,12 @@ func validateBatch(invites []InviteCreate, offset int) error {
 	return nil
 }
 
-func invitesPath(org OrganizationID, action ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "invites"}, action...)...), nil
-}
-
 // List returns one page of the organization's invites, newest first,
 // expired ones included.
 //
 // API: GET /api/organizations/{organization_id}/invites/ (scope organization_member:read)
 func (s *InvitesService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[OrganizationInvite], error) {
-	p, err := invitesPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[OrganizationInvite](ctx, s.client, p, opts)
+	return list[OrganizationInvite](ctx, s.client, at("organizations", org, "invites"), opts)
 }
 
 // All iterates over every invite of the organization, fetching pages as
@@ -236,11 +225,7 @@ func (s *InvitesService) List(ctx context.Context, org OrganizationID, opts *Lis
 //
 // API: GET /api/organizations/{organization_id}/invites/ (scope organization_member:read)
 func (s *InvitesService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*OrganizationInvite, error] {
-	p, err := invitesPath(org)
-	if err != nil {
-		return func(yield func(*OrganizationInvite, error) bool) { yield(nil, err) }
-	}
-	return all[OrganizationInvite](ctx, s.client, p, opts)
+	return iterate[OrganizationInvite](ctx, s.client, at("organizations", org, "invites"), opts)
 }
 
 // Create invites one person, replacing any earlier invite for the same
@@ -253,33 +238,14 @@ func (s *InvitesService) All(ctx context.Context, org OrganizationID, opts *List
 //
 // API: POST /api/organizations/{organization_id}/invites/ (scope organization_member:write)
 func (s *InvitesService) Create(ctx context.Context, org OrganizationID, inv *InviteCreate) (*OrganizationInvite, error) {
-	p, err := invitesPath(org)
-	if err != nil {
-		return nil, err
-	}
-	if err := inv.validate(); err != nil {
-		return nil, err
-	}
-	out := new(OrganizationInvite)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: inv, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return send[OrganizationInvite](ctx, s.client, http.MethodPost, at("organizations", org, "invites").check(inv.validate()), inv)
 }
 
 // Delete deletes an invite. Any member of the organization can.
 //
 // API: DELETE /api/organizations/{organization_id}/invites/{id}/ (scope organization_member:write)
 func (s *InvitesService) Delete(ctx context.Context, org OrganizationID, id InviteID) error {
-	if err := checkID("invite id", id); err != nil {
-		return err
-	}
-	p, err := invitesPath(org, id.String())
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "invites", id))
 }
 
 // Bulk creates up to MaxBulkInvites invites in one call; more is an error
@@ -299,25 +265,26 @@ func (s *InvitesService) Delete(ctx context.Context, org OrganizationID, id Invi
 //
 // API: POST /api/organizations/{organization_id}/invites/bulk/ (scope organization_member:write)
 func (s *InvitesService) Bulk(ctx context.Context, org OrganizationID, invites []InviteCreate) ([]OrganizationInvite, error) {
-	p, err := invitesPath(org, "bulk")
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case len(invites) == 0:
-		return nil, fmt.Errorf("%w: no invites", ErrInvalidArgument)
-	case len(invites) > MaxBulkInvites:
-		return nil, fmt.Errorf("%w: %d invites; PostHog takes at most %d per bulk call (use BulkChunked)", ErrInvalidArgument, len(invites), MaxBulkInvites)
-	}
-	if err := validateBatch(invites, 0); err != nil {
-		return nil, err
-	}
-	return s.bulk(ctx, p, invites)
+	return s.bulk(ctx, at("organizations", org, "invites", "bulk").check(checkBulk(invites)), invites)
 }
 
-func (s *InvitesService) bulk(ctx context.Context, p string, invites []InviteCreate) ([]OrganizationInvite, error) {
+// checkBulk checks the invites of one Bulk call.
+func checkBulk(invites []InviteCreate) error {
+	switch {
+	case len(invites) == 0:
+		return fmt.Errorf("%w: no invites", ErrInvalidArgument)
+	case len(invites) > MaxBulkInvites:
+		return fmt.Errorf("%w: %d invites; PostHog takes at most %d per bulk call (use BulkChunked)", ErrInvalidArgument, len(invites), MaxBulkInvites)
+	}
+	return validateBatch(invites, 0)
+}
+
+func (s *InvitesService) bulk(ctx context.Context, r route, invites []InviteCreate) ([]OrganizationInvite, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
 	var raw json.RawMessage
-	status, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: invites, out: &raw})
+	status, err := s.client.do(ctx, &request{method: http.MethodPost, path: r.path, body: invites, out: &raw})
 	if err != nil {
 		var de *DecodeError
 		if errors.As(err, &de) && errors.Is(de.Err, io.EOF) {
@@ -330,7 +297,7 @@ func (s *InvitesService) bulk(ctx context.Context, p string, invites []InviteCre
 		return created, nil
 	}
 	if err := json.Unmarshal(raw, &created); err != nil {
-		return nil, &DecodeError{StatusCode: status, Method: http.MethodPost, Path: s.client.apiPrefix + p, Err: err}
+		return nil, &DecodeError{StatusCode: status, Method: http.MethodPost, Path: s.client.apiPrefix + r.path, Err: err}
 	}
 	return created, nil
 }
@@ -523,23 +490,10 @@ func (e *partialBulkError) Is(target error) bool { return target == ErrOutcomeUn
 //
 // API: POST /api/organizations/{organization_id}/invites/bulk/ (scope organization_member:write)
 func (s *InvitesService) BulkChunked(ctx context.Context, org OrganizationID, invites []InviteCreate) (*BulkInviteReport, error) {
-	p, err := invitesPath(org, "bulk")
-	if err != nil {
-		return nil, err
-	}
-	if len(invites) == 0 {
-		return nil, fmt.Errorf("%w: no invites", ErrInvalidArgument)
-	}
-	if err := validateBatch(invites, 0); err != nil {
-		return nil, err
-	}
-	seen := make(map[string]int, len(invites))
-	for i := range invites {
-		key := inviteKey(invites[i].TargetEmail)
-		if j, dup := seen[key]; dup {
-			return nil, fmt.Errorf("%w: invites %d and %d are both for %s", ErrInvalidArgument, j, i, invites[i].TargetEmail)
-		}
-		seen[key] = i
+	bulk := at("organizations", org, "invites", "bulk")
+	seen, err := checkChunked(invites)
+	if bulk = bulk.check(err); bulk.err != nil {
+		return nil, bulk.err
 	}
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
@@ -559,7 +513,7 @@ func (s *InvitesService) BulkChunked(ctx context.Context, org OrganizationID, in
 			continue
 		}
 		c.Sent = true
-		c.Created, c.Err = s.bulk(ctx, p, invites[start:end])
+		c.Created, c.Err = s.bulk(ctx, bulk, invites[start:end])
 		if c.Err == nil {
 			c.Results = chunkResults(invites, start, end, InviteCreated)
 			attachCreated(c.Results, c.Created)
@@ -570,6 +524,27 @@ func (s *InvitesService) BulkChunked(ctx context.Context, org OrganizationID, in
 		r.Chunks = append(r.Chunks, c)
 	}
 	return r, r.Err()
+}
+
+// checkChunked checks the invites of a BulkChunked call: at least one, each
+// valid, no address twice. It returns the index of each address (by
+// inviteKey).
+func checkChunked(invites []InviteCreate) (map[string]int, error) {
+	if len(invites) == 0 {
+		return nil, fmt.Errorf("%w: no invites", ErrInvalidArgument)
+	}
+	if err := validateBatch(invites, 0); err != nil {
+		return nil, err
+	}
+	seen := make(map[string]int, len(invites))
+	for i := range invites {
+		key := inviteKey(invites[i].TargetEmail)
+		if j, dup := seen[key]; dup {
+			return nil, fmt.Errorf("%w: invites %d and %d are both for %s", ErrInvalidArgument, j, i, invites[i].TargetEmail)
+		}
+		seen[key] = i
+	}
+	return seen, nil
 }
 
 // inviteKey is how BulkChunked compares addresses: trimmed, case folded.
@@ -715,16 +690,5 @@ func newInvite(listed []OrganizationInvite, before map[string][]OrganizationInvi
 //
 // API: POST /api/organizations/{organization_id}/invites/delegate/ (scope organization_member:write)
 func (s *InvitesService) Delegate(ctx context.Context, org OrganizationID, d *InviteDelegate) (*OrganizationInvite, error) {
-	p, err := invitesPath(org, "delegate")
-	if err != nil {
-		return nil, err
-	}
-	if err := d.validate(); err != nil {
-		return nil, err
-	}
-	out := new(OrganizationInvite)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: d, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return send[OrganizationInvite](ctx, s.client, http.MethodPost, at("organizations", org, "invites", "delegate").check(d.validate()), d)
 }

@@ -181,29 +181,11 @@ func looksLikeEmail(s string) bool {
 	return ok && local != "" && domain != "" && !strings.ContainsAny(s, " \t\r\n") && !strings.Contains(domain, "@")
 }
 
-func legalDocumentsPath(org OrganizationID, rest ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "legal_documents"}, rest...)...), nil
-}
-
-func legalDocumentPath(org OrganizationID, id LegalDocumentID, rest ...string) (string, error) {
-	if err := checkID("legal document id", id); err != nil {
-		return "", err
-	}
-	return legalDocumentsPath(org, append([]string{id.String()}, rest...)...)
-}
-
 // List returns one page of the organization's legal documents.
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/ (scope legal_document:read)
 func (s *LegalDocumentsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[LegalDocument], error) {
-	p, err := legalDocumentsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[LegalDocument](ctx, s.client, p, opts)
+	return list[LegalDocument](ctx, s.client, at("organizations", org, "legal_documents"), opts)
 }
 
 // All iterates over every legal document of the organization, fetching
@@ -211,26 +193,14 @@ func (s *LegalDocumentsService) List(ctx context.Context, org OrganizationID, op
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/ (scope legal_document:read)
 func (s *LegalDocumentsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*LegalDocument, error] {
-	p, err := legalDocumentsPath(org)
-	if err != nil {
-		return func(yield func(*LegalDocument, error) bool) { yield(nil, err) }
-	}
-	return all[LegalDocument](ctx, s.client, p, opts)
+	return iterate[LegalDocument](ctx, s.client, at("organizations", org, "legal_documents"), opts)
 }
 
 // Get returns one legal document.
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/{id}/ (scope legal_document:read)
 func (s *LegalDocumentsService) Get(ctx context.Context, org OrganizationID, id LegalDocumentID) (*LegalDocument, error) {
-	p, err := legalDocumentPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	d := new(LegalDocument)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: d}); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return get[LegalDocument](ctx, s.client, at("organizations", org, "legal_documents", id), nil)
 }
 
 // Create submits a legal document; PostHog sends it out for signature. An
@@ -240,18 +210,7 @@ func (s *LegalDocumentsService) Get(ctx context.Context, org OrganizationID, id 
 //
 // API: POST /api/organizations/{organization_id}/legal_documents/ (scope legal_document:write)
 func (s *LegalDocumentsService) Create(ctx context.Context, org OrganizationID, doc *LegalDocumentCreate) (*LegalDocument, error) {
-	p, err := legalDocumentsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	if err := doc.validate(); err != nil {
-		return nil, err
-	}
-	d := new(LegalDocument)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: doc, out: d}); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return send[LegalDocument](ctx, s.client, http.MethodPost, at("organizations", org, "legal_documents").check(doc.validate()), doc)
 }
 
 // Delete deletes an unsigned legal document after voiding its signing
@@ -262,12 +221,7 @@ func (s *LegalDocumentsService) Create(ctx context.Context, org OrganizationID, 
 //
 // API: DELETE /api/organizations/{organization_id}/legal_documents/{id}/ (scope legal_document:write)
 func (s *LegalDocumentsService) Delete(ctx context.Context, org OrganizationID, id LegalDocumentID) error {
-	p, err := legalDocumentPath(org, id)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "legal_documents", id))
 }
 
 // DownloadURL returns the short-lived presigned object-storage URL of the
@@ -286,17 +240,17 @@ func (s *LegalDocumentsService) Delete(ctx context.Context, org OrganizationID, 
 //
 // API: GET /api/organizations/{organization_id}/legal_documents/{id}/download/ (scope none; personal API keys rejected)
 func (s *LegalDocumentsService) DownloadURL(ctx context.Context, org OrganizationID, id LegalDocumentID) (*url.URL, error) {
-	p, err := legalDocumentPath(org, id, "download")
-	if err != nil {
-		return nil, err
+	rt := at("organizations", org, "legal_documents", id, "download")
+	if rt.err != nil {
+		return nil, rt.err
 	}
-	r := &request{method: http.MethodGet, path: p, noRedirect: true}
+	r := &request{method: http.MethodGet, path: rt.path, noRedirect: true}
 	status, err := s.client.do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	if r.location == nil {
-		return nil, &DecodeError{StatusCode: status, Method: http.MethodGet, Path: s.client.apiPrefix + p,
+		return nil, &DecodeError{StatusCode: status, Method: http.MethodGet, Path: s.client.apiPrefix + rt.path,
 			Err: fmt.Errorf("expected a redirect to the document, got %d", status)}
 	}
 	return r.location, nil

@@ -79,7 +79,7 @@ func (s *InvitesService) ListByEmail(ctx context.Context, org OrganizationID, em
 // API: GET /api/organizations/{organization_id}/roles/ (scope organization:read)
 // API: GET /api/organizations/{organization_id}/roles/{role_id}/role_memberships/ (scope organization:read)
 func (s *RolesService) ListForUser(ctx context.Context, org OrganizationID, user UserUUID) ([]Role, error) {
-	if err := checkID("user uuid", user); err != nil {
+	if err := user.validate(); err != nil {
 		return nil, err
 	}
 	if _, err := s.client.Members.Get(ctx, org, user); err != nil {
@@ -129,7 +129,7 @@ var ErrNotOrganizationMember = errors.New("posthogapi: not the UUID of a member'
 // API: DELETE /api/organizations/{organization_id}/roles/{role_id}/role_memberships/{id}/ (scope organization:write)
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
 func (s *RolesService) RemoveUser(ctx context.Context, org OrganizationID, role RoleID, user UserUUID) error {
-	if err := checkID("user uuid", user); err != nil {
+	if err := user.validate(); err != nil {
 		return err
 	}
 	m, err := s.findUser(ctx, org, role, user)

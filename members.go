@@ -131,35 +131,11 @@ type ScopedAPIKey struct {
 	LastUsedAt *time.Time `json:"last_used_at"`
 }
 
-func memberPath(org OrganizationID, user UserUUID, action ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	if err := checkID("user uuid", user); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "members", user.String()}, action...)...), nil
-}
-
-func membersPath(org OrganizationID) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(org.String(), "members"), nil
-}
-
 // List returns one page of the organization's members.
 //
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
 func (s *MembersService) List(ctx context.Context, org OrganizationID, opts *MemberListOptions) (*Page[OrganizationMember], error) {
-	p, err := membersPath(org)
-	if err != nil {
-		return nil, err
-	}
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	return listPage[OrganizationMember](ctx, s.client, p, opts)
+	return list[OrganizationMember](ctx, s.client, at("organizations", org, "members").check(opts.validate()), opts)
 }
 
 // All iterates over every member of the organization, fetching pages as
@@ -167,14 +143,7 @@ func (s *MembersService) List(ctx context.Context, org OrganizationID, opts *Mem
 //
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
 func (s *MembersService) All(ctx context.Context, org OrganizationID, opts *MemberListOptions) iter.Seq2[*OrganizationMember, error] {
-	p, err := membersPath(org)
-	if err == nil {
-		err = opts.validate()
-	}
-	if err != nil {
-		return func(yield func(*OrganizationMember, error) bool) { yield(nil, err) }
-	}
-	return all[OrganizationMember](ctx, s.client, p, opts)
+	return iterate[OrganizationMember](ctx, s.client, at("organizations", org, "members").check(opts.validate()), opts)
 }
 
 // Get returns the member whose user has the given UUID. PostHog has no
@@ -184,9 +153,9 @@ func (s *MembersService) All(ctx context.Context, org OrganizationID, opts *Memb
 //
 // API: GET /api/organizations/{organization_id}/members/ (scope organization_member:read)
 func (s *MembersService) Get(ctx context.Context, org OrganizationID, user UserUUID) (*OrganizationMember, error) {
-	p, err := memberPath(org, user)
-	if err != nil {
-		return nil, err
+	r := at("organizations", org, "members", user)
+	if r.err != nil {
+		return nil, r.err
 	}
 	for m, err := range s.All(ctx, org, nil) {
 		if err != nil {
@@ -199,7 +168,7 @@ func (s *MembersService) Get(ctx context.Context, org OrganizationID, user UserU
 	return nil, &APIError{
 		StatusCode: http.StatusNotFound, Type: "invalid_request", Code: "not_found",
 		Detail: "no member with this user UUID", Method: http.MethodGet,
-		Path: s.client.apiPrefix + p, Attempts: 1,
+		Path: s.client.apiPrefix + r.path, Attempts: 1,
 	}
 }
 
@@ -223,18 +192,14 @@ func (s *MembersService) Replace(ctx context.Context, org OrganizationID, user U
 }
 
 func (s *MembersService) write(ctx context.Context, method string, org OrganizationID, user UserUUID, upd *MemberUpdate) (*OrganizationMember, error) {
-	p, err := memberPath(org, user)
-	if err != nil {
-		return nil, err
-	}
+	return send[OrganizationMember](ctx, s.client, method, at("organizations", org, "members", user).check(upd.validate()), upd)
+}
+
+func (upd *MemberUpdate) validate() error {
 	if upd == nil || !upd.Level.Valid() {
-		return nil, fmt.Errorf("%w: membership level must be 1, 8 or 15", ErrInvalidArgument)
+		return fmt.Errorf("%w: membership level must be 1, 8 or 15", ErrInvalidArgument)
 	}
-	m := new(OrganizationMember)
-	if _, err := s.client.do(ctx, &request{method: method, path: p, body: upd, out: m}); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return nil
 }
 
 // Delete removes the user from the organization (a member may remove
@@ -246,12 +211,7 @@ func (s *MembersService) write(ctx context.Context, method string, org Organizat
 //
 // API: DELETE /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
 func (s *MembersService) Delete(ctx context.Context, org OrganizationID, user UserUUID) error {
-	p, err := memberPath(org, user)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "members", user))
 }
 
 // ScopedAPIKeys reports the member's personal API keys that can reach this
@@ -261,15 +221,7 @@ func (s *MembersService) Delete(ctx context.Context, org OrganizationID, user Us
 //
 // API: GET /api/organizations/{organization_id}/members/{user__uuid}/scoped_api_keys/ (scope none; personal API keys rejected)
 func (s *MembersService) ScopedAPIKeys(ctx context.Context, org OrganizationID, user UserUUID) (*MemberScopedAPIKeys, error) {
-	p, err := memberPath(org, user, "scoped_api_keys")
-	if err != nil {
-		return nil, err
-	}
-	k := new(MemberScopedAPIKeys)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: k}); err != nil {
-		return nil, err
-	}
-	return k, nil
+	return get[MemberScopedAPIKeys](ctx, s.client, at("organizations", org, "members", user, "scoped_api_keys"), nil)
 }
 
 // MemberGithubLogin is the answer of Members.GithubLogin.
@@ -284,13 +236,5 @@ type MemberGithubLogin struct {
 //
 // API: GET /api/organizations/{organization_id}/members/{user__uuid}/github_login/ (scope organization_member:read)
 func (s *MembersService) GithubLogin(ctx context.Context, org OrganizationID, user UserUUID) (*MemberGithubLogin, error) {
-	p, err := memberPath(org, user, "github_login")
-	if err != nil {
-		return nil, err
-	}
-	g := new(MemberGithubLogin)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: g}); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return get[MemberGithubLogin](ctx, s.client, at("organizations", org, "members", user, "github_login"), nil)
 }

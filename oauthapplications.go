@@ -23,23 +23,12 @@ type OrganizationOAuthApplication struct {
 	Updated    time.Time `json:"updated"`
 }
 
-func oauthApplicationsPath(org OrganizationID) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(org.String(), "oauth_applications"), nil
-}
-
 // List returns one page of the organization's OAuth applications, newest
 // first.
 //
 // API: GET /api/organizations/{organization_id}/oauth_applications/ (scope organization:read)
 func (s *OAuthApplicationsService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[OrganizationOAuthApplication], error) {
-	p, err := oauthApplicationsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[OrganizationOAuthApplication](ctx, s.client, p, opts)
+	return list[OrganizationOAuthApplication](ctx, s.client, at("organizations", org, "oauth_applications"), opts)
 }
 
 // All iterates over every OAuth application of the organization, fetching
@@ -47,9 +36,5 @@ func (s *OAuthApplicationsService) List(ctx context.Context, org OrganizationID,
 //
 // API: GET /api/organizations/{organization_id}/oauth_applications/ (scope organization:read)
 func (s *OAuthApplicationsService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*OrganizationOAuthApplication, error] {
-	p, err := oauthApplicationsPath(org)
-	if err != nil {
-		return func(yield func(*OrganizationOAuthApplication, error) bool) { yield(nil, err) }
-	}
-	return all[OrganizationOAuthApplication](ctx, s.client, p, opts)
+	return iterate[OrganizationOAuthApplication](ctx, s.client, at("organizations", org, "oauth_applications"), opts)
 }

@@ -252,7 +252,7 @@ func checkOrgName(name string) error {
 //
 // API: GET /api/organizations/ (scope organization:read)
 func (s *OrganizationsService) List(ctx context.Context, opts *ListOptions) (*Page[Organization], error) {
-	return listPage[Organization](ctx, s.client, "", opts)
+	return list[Organization](ctx, s.client, at("organizations"), opts)
 }
 
 // All iterates over every organization the key can see, fetching pages as
@@ -260,17 +260,14 @@ func (s *OrganizationsService) List(ctx context.Context, opts *ListOptions) (*Pa
 //
 // API: GET /api/organizations/ (scope organization:read)
 func (s *OrganizationsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Organization, error] {
-	return all[Organization](ctx, s.client, "", opts)
+	return iterate[Organization](ctx, s.client, at("organizations"), opts)
 }
 
 // Get returns one organization.
 //
 // API: GET /api/organizations/{id}/ (scope organization:read)
 func (s *OrganizationsService) Get(ctx context.Context, id OrganizationID) (*Organization, error) {
-	if err := checkID("organization id", id); err != nil {
-		return nil, err
-	}
-	return s.get(ctx, id.String())
+	return get[Organization](ctx, s.client, at("organizations", id), nil)
 }
 
 // GetCurrent returns the key owner's current organization (PostHog's
@@ -278,15 +275,7 @@ func (s *OrganizationsService) Get(ctx context.Context, id OrganizationID) (*Org
 //
 // API: GET /api/organizations/{id}/ (scope organization:read)
 func (s *OrganizationsService) GetCurrent(ctx context.Context) (*Organization, error) {
-	return s.get(ctx, currentOrganization)
-}
-
-func (s *OrganizationsService) get(ctx context.Context, id string) (*Organization, error) {
-	o := new(Organization)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: escapePath(id), out: o}); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return get[Organization](ctx, s.client, at("organizations", currentOrganization), nil)
 }
 
 // Create creates an organization; the key's user becomes its owner. On
@@ -295,31 +284,14 @@ func (s *OrganizationsService) get(ctx context.Context, id string) (*Organizatio
 //
 // API: POST /api/organizations/ (scope organization:write)
 func (s *OrganizationsService) Create(ctx context.Context, org *OrganizationCreate) (*Organization, error) {
-	if err := org.validate(); err != nil {
-		return nil, err
-	}
-	o := new(Organization)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, body: org, out: o}); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return send[Organization](ctx, s.client, http.MethodPost, at("organizations").check(org.validate()), org)
 }
 
 // Update changes the fields set in upd (PATCH). It needs an admin.
 //
 // API: PATCH /api/organizations/{id}/ (scope organization:write)
 func (s *OrganizationsService) Update(ctx context.Context, id OrganizationID, upd *OrganizationUpdate) (*Organization, error) {
-	if err := checkID("organization id", id); err != nil {
-		return nil, err
-	}
-	if err := upd.validate(); err != nil {
-		return nil, err
-	}
-	o := new(Organization)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPatch, path: escapePath(id.String()), body: upd, out: o}); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return send[Organization](ctx, s.client, http.MethodPatch, at("organizations", id).check(upd.validate()), upd)
 }
 
 // Replace replaces the organization's writable fields (PUT): fields left
@@ -333,28 +305,14 @@ func (s *OrganizationsService) Update(ctx context.Context, id OrganizationID, up
 //
 // API: PUT /api/organizations/{id}/ (scope organization:write)
 func (s *OrganizationsService) Replace(ctx context.Context, id OrganizationID, org *OrganizationReplace) (*Organization, error) {
-	if err := checkID("organization id", id); err != nil {
-		return nil, err
-	}
-	if err := org.validate(); err != nil {
-		return nil, err
-	}
-	o := new(Organization)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPut, path: escapePath(id.String()), body: org, out: o}); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return send[Organization](ctx, s.client, http.MethodPut, at("organizations", id).check(org.validate()), org)
 }
 
 // Delete deletes the organization and everything in it. Only an owner can.
 //
 // API: DELETE /api/organizations/{id}/ (scope organization:write)
 func (s *OrganizationsService) Delete(ctx context.Context, id OrganizationID) error {
-	if err := checkID("organization id", id); err != nil {
-		return err
-	}
-	_, err := s.client.do(ctx, &request{method: http.MethodDelete, path: escapePath(id.String())})
-	return err
+	return del(ctx, s.client, at("organizations", id))
 }
 
 // EnvironmentsRollback starts the migration that folds environments back
@@ -366,19 +324,13 @@ func (s *OrganizationsService) Delete(ctx context.Context, id OrganizationID) er
 //
 // API: POST /api/organizations/{id}/environments_rollback/ (scope none; personal API keys rejected)
 func (s *OrganizationsService) EnvironmentsRollback(ctx context.Context, id OrganizationID, mapping map[ProjectID]ProjectID) (*EnvironmentsRollbackResult, error) {
-	if err := checkID("organization id", id); err != nil {
-		return nil, err
-	}
+	r := at("organizations", id, "environments_rollback")
 	if len(mapping) == 0 {
-		return nil, fmt.Errorf("%w: empty environment mapping", ErrInvalidArgument)
+		r = r.check(fmt.Errorf("%w: empty environment mapping", ErrInvalidArgument))
 	}
 	body := make(map[string]ProjectID, len(mapping))
 	for from, to := range mapping {
 		body[strconv.FormatInt(int64(from), 10)] = to
 	}
-	r := new(EnvironmentsRollbackResult)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: escapePath(id.String(), "environments_rollback"), body: body, out: r}); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return send[EnvironmentsRollbackResult](ctx, s.client, http.MethodPost, r, body)
 }

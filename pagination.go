@@ -58,17 +58,11 @@ func WithPrefetch(n int) Option {
 	}
 }
 
-// listPage fetches one page of path with opts as the query.
-func listPage[T any](ctx context.Context, c *Client, path string, opts any) (*Page[T], error) {
-	p := new(Page[T])
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: opts, out: p}); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// all returns an iterator over every item of a limit/offset list, starting
-// at opts. The first URL is built when all is called (later changes to opts
+// allFrom returns an iterator over every item of a list whose pages are
+// {next, results} (limit/offset lists, and cursor lists, whose links are
+// not offset shaped, so no page is fetched ahead), starting at the built
+// URL first, or yielding buildErr. iterate builds first from a route and
+// opts when it is called (later changes to opts
 // have no effect, and opts is never modified); pages are fetched as the loop
 // asks for items. The iterator follows PostHog's absolute `next` links only
 // when they stay on the configured scheme, host and API path; it yields an
@@ -83,15 +77,6 @@ func listPage[T any](ctx context.Context, c *Client, path string, opts any) (*Pa
 // progress checks hold for every page, and an error on a page is yielded
 // after the items of the pages before it. Leaving the loop cancels the
 // fetches in flight and waits for them.
-func all[T any](ctx context.Context, c *Client, path string, opts any) iter.Seq2[*T, error] {
-	first, buildErr := c.buildURL(&request{path: path, query: opts})
-	return allFrom[T](ctx, c, first, buildErr)
-}
-
-// allFrom is all starting at the built URL first (or yielding buildErr).
-// It serves any list whose pages are {next, results}: limit/offset lists,
-// and cursor lists (whose links are not offset shaped, so no page is
-// fetched ahead).
 func allFrom[T any](ctx context.Context, c *Client, first *url.URL, buildErr error) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
 		if buildErr != nil {

@@ -78,13 +78,6 @@ type PersonalAPIKeyProject struct {
 	Name string    `json:"name"`
 }
 
-func personalAPIKeysPath(org OrganizationID) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(org.String(), "personal_api_keys"), nil
-}
-
 // List returns one page of the personal API keys of the organization's
 // members that can reach the organization or one of its projects (unscoped
 // keys, keys scoped to it, keys scoped to one of its projects), keys never
@@ -94,11 +87,7 @@ func personalAPIKeysPath(org OrganizationID) (string, error) {
 //
 // API: GET /api/organizations/{organization_id}/personal_api_keys/ (scope none; personal API keys rejected)
 func (s *PersonalAPIKeysService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[OrganizationPersonalAPIKey], error) {
-	p, err := personalAPIKeysPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[OrganizationPersonalAPIKey](ctx, s.client, p, opts)
+	return list[OrganizationPersonalAPIKey](ctx, s.client, at("organizations", org, "personal_api_keys"), opts)
 }
 
 // All iterates over the personal API keys List returns, fetching pages as
@@ -106,9 +95,5 @@ func (s *PersonalAPIKeysService) List(ctx context.Context, org OrganizationID, o
 //
 // API: GET /api/organizations/{organization_id}/personal_api_keys/ (scope none; personal API keys rejected)
 func (s *PersonalAPIKeysService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*OrganizationPersonalAPIKey, error] {
-	p, err := personalAPIKeysPath(org)
-	if err != nil {
-		return func(yield func(*OrganizationPersonalAPIKey, error) bool) { yield(nil, err) }
-	}
-	return all[OrganizationPersonalAPIKey](ctx, s.client, p, opts)
+	return iterate[OrganizationPersonalAPIKey](ctx, s.client, at("organizations", org, "personal_api_keys"), opts)
 }

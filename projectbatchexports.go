@@ -2,10 +2,10 @@ package posthogapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -210,47 +210,13 @@ type BatchExportCancelResult struct {
 	Cancelled bool `json:"cancelled"`
 }
 
-func (s *ProjectBatchExportsService) exportsPath(project ProjectID, action ...string) (string, error) {
-	if err := checkProjectID(project); err != nil {
-		return "", err
-	}
-	routes := s.routes
-	if routes == "" {
-		routes = "projects"
-	}
-	return "/api/" + escapePath(append([]string{routes, strconv.FormatInt(int64(project), 10), "batch_exports"}, action...)...), nil
-}
-
-func (s *ProjectBatchExportsService) exportPath(project ProjectID, id BatchExportID, action ...string) (string, error) {
-	if err := checkID("batch export id", id); err != nil {
-		return "", err
-	}
-	return s.exportsPath(project, append([]string{id.String()}, action...)...)
-}
-
-func (s *ProjectBatchExportsService) backfillPath(project ProjectID, exportID BatchExportID, backfillID BatchExportBackfillID, action ...string) (string, error) {
-	if err := checkID("backfill id", backfillID); err != nil {
-		return "", err
-	}
-	return s.exportPath(project, exportID, append([]string{"backfills", backfillID.String()}, action...)...)
-}
-
-// call runs one request on an /api/ path, as Client.Do does.
-func (s *ProjectBatchExportsService) call(ctx context.Context, method, path string, q, body, out any) error {
-	return s.client.Do(ctx, method, path, q, body, out)
-}
-
 // List returns one page of the project's batch exports, newest first
 // (PostHog leaves Workflows exports out).
 //
 // API: GET /api/projects/{project_id}/batch_exports/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) List(ctx context.Context, project ProjectID, opts *ListOptions) (*Page[BatchExport], error) {
-	p, err := s.exportsPath(project)
-	if err != nil {
-		return nil, err
-	}
-	return ListPage[BatchExport](ctx, s.client, p, opts)
+	return list[BatchExport](ctx, s.client, at(s.routes, project, "batch_exports"), opts)
 }
 
 // All iterates over every batch export of the project, fetching pages as
@@ -259,11 +225,7 @@ func (s *ProjectBatchExportsService) List(ctx context.Context, project ProjectID
 // API: GET /api/projects/{project_id}/batch_exports/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) All(ctx context.Context, project ProjectID, opts *ListOptions) iter.Seq2[*BatchExport, error] {
-	p, err := s.exportsPath(project)
-	if err != nil {
-		return func(yield func(*BatchExport, error) bool) { yield(nil, err) }
-	}
-	return ListAll[BatchExport](ctx, s.client, p, opts)
+	return iterate[BatchExport](ctx, s.client, at(s.routes, project, "batch_exports"), opts)
 }
 
 // Get returns one batch export of the project, with its latest runs.
@@ -271,15 +233,7 @@ func (s *ProjectBatchExportsService) All(ctx context.Context, project ProjectID,
 // API: GET /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) Get(ctx context.Context, project ProjectID, id BatchExportID) (*BatchExport, error) {
-	p, err := s.exportPath(project, id)
-	if err != nil {
-		return nil, err
-	}
-	b := new(BatchExport)
-	if err := s.call(ctx, http.MethodGet, p, nil, nil, b); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return get[BatchExport](ctx, s.client, at(s.routes, project, "batch_exports", id), nil)
 }
 
 // Create creates a batch export in the project. PostHog needs the Data
@@ -289,18 +243,7 @@ func (s *ProjectBatchExportsService) Get(ctx context.Context, project ProjectID,
 // API: POST /api/projects/{project_id}/batch_exports/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Create(ctx context.Context, project ProjectID, be *BatchExportCreate) (*BatchExport, error) {
-	p, err := s.exportsPath(project)
-	if err != nil {
-		return nil, err
-	}
-	if err := be.validate(true); err != nil {
-		return nil, err
-	}
-	b := new(BatchExport)
-	if err := s.call(ctx, http.MethodPost, p, nil, be, b); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return send[BatchExport](ctx, s.client, http.MethodPost, at(s.routes, project, "batch_exports").check(be.validate(true)), be)
 }
 
 // Update changes the fields set in upd (PATCH). A destination config is
@@ -309,18 +252,7 @@ func (s *ProjectBatchExportsService) Create(ctx context.Context, project Project
 // API: PATCH /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
 // API: PATCH /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Update(ctx context.Context, project ProjectID, id BatchExportID, upd *BatchExportUpdate) (*BatchExport, error) {
-	p, err := s.exportPath(project, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := upd.validate(); err != nil {
-		return nil, err
-	}
-	b := new(BatchExport)
-	if err := s.call(ctx, http.MethodPatch, p, nil, upd, b); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return send[BatchExport](ctx, s.client, http.MethodPatch, at(s.routes, project, "batch_exports", id).check(upd.validate()), upd)
 }
 
 // Replace sends all of the export's settings (PUT): name, destination and
@@ -331,18 +263,7 @@ func (s *ProjectBatchExportsService) Update(ctx context.Context, project Project
 // API: PUT /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
 // API: PUT /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Replace(ctx context.Context, project ProjectID, id BatchExportID, be *BatchExportReplace) (*BatchExport, error) {
-	p, err := s.exportPath(project, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := be.validate(false); err != nil {
-		return nil, err
-	}
-	b := new(BatchExport)
-	if err := s.call(ctx, http.MethodPut, p, nil, be, b); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return send[BatchExport](ctx, s.client, http.MethodPut, at(s.routes, project, "batch_exports", id).check(be.validate(false)), be)
 }
 
 // Delete deletes the batch export: PostHog stops its schedule and cancels
@@ -351,11 +272,7 @@ func (s *ProjectBatchExportsService) Replace(ctx context.Context, project Projec
 // API: DELETE /api/projects/{project_id}/batch_exports/{id}/ (scope batch_export:write)
 // API: DELETE /api/environments/{environment_id}/batch_exports/{id}/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Delete(ctx context.Context, project ProjectID, id BatchExportID) error {
-	p, err := s.exportPath(project, id)
-	if err != nil {
-		return err
-	}
-	return s.call(ctx, http.MethodDelete, p, nil, nil, nil)
+	return del(ctx, s.client, at(s.routes, project, "batch_exports", id))
 }
 
 // Pause stops scheduling runs of the export. Pausing a paused export is not
@@ -364,15 +281,7 @@ func (s *ProjectBatchExportsService) Delete(ctx context.Context, project Project
 // API: POST /api/projects/{project_id}/batch_exports/{id}/pause/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/{id}/pause/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Pause(ctx context.Context, project ProjectID, id BatchExportID) (*BatchExportPauseState, error) {
-	p, err := s.exportPath(project, id, "pause")
-	if err != nil {
-		return nil, err
-	}
-	st := new(BatchExportPauseState)
-	if err := s.call(ctx, http.MethodPost, p, nil, nil, st); err != nil {
-		return nil, err
-	}
-	return st, nil
+	return send[BatchExportPauseState](ctx, s.client, http.MethodPost, at(s.routes, project, "batch_exports", id, "pause"), nil)
 }
 
 // Unpause resumes scheduling runs; opts may be nil.
@@ -380,15 +289,7 @@ func (s *ProjectBatchExportsService) Pause(ctx context.Context, project ProjectI
 // API: POST /api/projects/{project_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/{id}/unpause/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportUnpauseOptions) (*BatchExportPauseState, error) {
-	p, err := s.exportPath(project, id, "unpause")
-	if err != nil {
-		return nil, err
-	}
-	st := new(BatchExportPauseState)
-	if err := s.call(ctx, http.MethodPost, p, nil, opts.body(), st); err != nil {
-		return nil, err
-	}
-	return st, nil
+	return send[BatchExportPauseState](ctx, s.client, http.MethodPost, at(s.routes, project, "batch_exports", id, "unpause"), opts.body())
 }
 
 // ListRuns returns one page of the export's runs. Runs are paged with a
@@ -398,14 +299,7 @@ func (s *ProjectBatchExportsService) Unpause(ctx context.Context, project Projec
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportRunsOptions) (*Page[BatchExportRun], error) {
-	p, err := s.exportPath(project, id, "runs")
-	if err != nil {
-		return nil, err
-	}
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	return ListPage[BatchExportRun](ctx, s.client, p, opts)
+	return list[BatchExportRun](ctx, s.client, at(s.routes, project, "batch_exports", id, "runs").check(opts.validate()), opts)
 }
 
 // AllRuns iterates over the export's runs matching opts, following the
@@ -414,14 +308,77 @@ func (s *ProjectBatchExportsService) ListRuns(ctx context.Context, project Proje
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportRunsOptions) iter.Seq2[*BatchExportRun, error] {
-	p, err := s.exportPath(project, id, "runs")
-	if err == nil {
-		err = opts.validate()
+	return iterate[BatchExportRun](ctx, s.client, at(s.routes, project, "batch_exports", id, "runs").check(opts.validate()), opts)
+}
+
+// GetRun returns one run of the export. PostHog looks runs up among those
+// created in the last 7 days (BatchExportRunViewSet.safely_get_queryset
+// applies the list's default window to every action), so an older run
+// answers 404 (ErrNotFound).
+//
+// API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/{id}/ (scope batch_export:read)
+// API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/{id}/ (scope batch_export:read)
+func (s *ProjectBatchExportsService) GetRun(ctx context.Context, project ProjectID, exportID BatchExportID, runID BatchExportRunID) (*BatchExportRun, error) {
+	return get[BatchExportRun](ctx, s.client, at(s.routes, project, "batch_exports", exportID, "runs", runID), nil)
+}
+
+// RetryRun exports the run's data interval again: PostHog starts a
+// backfill of that one interval (BatchExportRunViewSet.retry) and answers
+// its ID. Like every POST, it is not re-sent once it may have reached
+// PostHog: a lost answer is ErrOutcomeUnknown (list the backfills to see
+// whether it started). Only runs of the last 7 days can be retried (see
+// GetRun).
+//
+// API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/{id}/retry/ (scope batch_export:write)
+// API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/{id}/retry/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) RetryRun(ctx context.Context, project ProjectID, exportID BatchExportID, runID BatchExportRunID) (*BatchExportBackfillResult, error) {
+	return send[BatchExportBackfillResult](ctx, s.client, http.MethodPost, at(s.routes, project, "batch_exports", exportID, "runs", runID, "retry"), nil)
+}
+
+// CancelRun cancels a starting or running run; PostHog answers 400
+// (ErrValidation) for a run in another status
+// (BatchExportRunViewSet.cancel).
+//
+// API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/runs/{id}/cancel/ (scope batch_export:write)
+// API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/runs/{id}/cancel/ (scope batch_export:write)
+func (s *ProjectBatchExportsService) CancelRun(ctx context.Context, project ProjectID, exportID BatchExportID, runID BatchExportRunID) (*BatchExportCancelResult, error) {
+	return send[BatchExportCancelResult](ctx, s.client, http.MethodPost, at(s.routes, project, "batch_exports", exportID, "runs", runID, "cancel"), nil)
+}
+
+// ListRunLogs returns one page of the log entries of one run of the
+// export, newest first: the export's log (ListLogs) with opts.InstanceID
+// set to the run's ID (the rest of opts applies; opts is not modified).
+// PostHog's own run route, runs/{id}/logs/, is not used: it reads the log
+// under the run's ID instead of the export's, and pages the entries with
+// the runs' cursor pagination, which needs a database query
+// (BatchExportRunViewSet with LogEntryMixin.logs). Personal API keys are
+// rejected, as for ListLogs.
+//
+// API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+// API: GET /api/environments/{environment_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+func (s *ProjectBatchExportsService) ListRunLogs(ctx context.Context, project ProjectID, exportID BatchExportID, runID BatchExportRunID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
+	q, err := runLogsOptions(runID, opts)
+	return list[BatchExportLogEntry](ctx, s.client, at(s.routes, project, "batch_exports", exportID, "logs").check(err), q)
+}
+
+// AllRunLogs iterates over the log entries of one run of the export (see
+// ListRunLogs).
+//
+// API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+// API: GET /api/environments/{environment_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
+func (s *ProjectBatchExportsService) AllRunLogs(ctx context.Context, project ProjectID, exportID BatchExportID, runID BatchExportRunID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
+	q, err := runLogsOptions(runID, opts)
+	return iterate[BatchExportLogEntry](ctx, s.client, at(s.routes, project, "batch_exports", exportID, "logs").check(err), q)
+}
+
+// runLogsOptions is a copy of opts keeping only the entries of run.
+func runLogsOptions(run BatchExportRunID, opts *BatchExportLogsOptions) (*BatchExportLogsOptions, error) {
+	var q BatchExportLogsOptions
+	if opts != nil {
+		q = *opts
 	}
-	if err != nil {
-		return func(yield func(*BatchExportRun, error) bool) { yield(nil, err) }
-	}
-	return ListAll[BatchExportRun](ctx, s.client, p, opts)
+	q.InstanceID = run.String()
+	return &q, errors.Join(run.validate(), q.validate())
 }
 
 // CreateBackfill starts exporting a past data interval again and returns
@@ -436,14 +393,8 @@ func (s *ProjectBatchExportsService) AllRuns(ctx context.Context, project Projec
 // API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project ProjectID, id BatchExportID, req *BatchExportBackfillCreate) (*BatchExportBackfillResult, error) {
-	p, err := s.exportPath(project, id, "backfills")
-	if err != nil {
-		return nil, err
-	}
-	if err := req.validate(); err != nil {
-		return nil, err
-	}
-	if req.EndAt == "" {
+	r := at(s.routes, project, "batch_exports", id, "backfills").check(req.validate())
+	if r.err == nil && req.EndAt == "" {
 		be, err := s.Get(ctx, project, id)
 		if err != nil {
 			return nil, err
@@ -453,11 +404,7 @@ func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project
 			return nil, fmt.Errorf("%w: export %s has a %s destination", ErrBackfillWithoutEnd, id, t)
 		}
 	}
-	r := new(BatchExportBackfillResult)
-	if err := s.call(ctx, http.MethodPost, p, nil, req, r); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return send[BatchExportBackfillResult](ctx, s.client, http.MethodPost, r, req)
 }
 
 // ListBackfills returns one page of the export's backfills. Backfills are
@@ -466,11 +413,7 @@ func (s *ProjectBatchExportsService) CreateBackfill(ctx context.Context, project
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportBackfillsOptions) (*Page[BatchExportBackfill], error) {
-	p, err := s.exportPath(project, id, "backfills")
-	if err != nil {
-		return nil, err
-	}
-	return ListPage[BatchExportBackfill](ctx, s.client, p, opts)
+	return list[BatchExportBackfill](ctx, s.client, at(s.routes, project, "batch_exports", id, "backfills"), opts)
 }
 
 // AllBackfills iterates over the export's backfills, following the cursor
@@ -479,11 +422,7 @@ func (s *ProjectBatchExportsService) ListBackfills(ctx context.Context, project 
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportBackfillsOptions) iter.Seq2[*BatchExportBackfill, error] {
-	p, err := s.exportPath(project, id, "backfills")
-	if err != nil {
-		return func(yield func(*BatchExportBackfill, error) bool) { yield(nil, err) }
-	}
-	return ListAll[BatchExportBackfill](ctx, s.client, p, opts)
+	return iterate[BatchExportBackfill](ctx, s.client, at(s.routes, project, "batch_exports", id, "backfills"), opts)
 }
 
 // GetBackfill returns one backfill of the export.
@@ -491,15 +430,7 @@ func (s *ProjectBatchExportsService) AllBackfills(ctx context.Context, project P
 // API: GET /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/ (scope batch_export:read)
 // API: GET /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/{id}/ (scope batch_export:read)
 func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project ProjectID, exportID BatchExportID, backfillID BatchExportBackfillID) (*BatchExportBackfill, error) {
-	p, err := s.backfillPath(project, exportID, backfillID)
-	if err != nil {
-		return nil, err
-	}
-	b := new(BatchExportBackfill)
-	if err := s.call(ctx, http.MethodGet, p, nil, nil, b); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return get[BatchExportBackfill](ctx, s.client, at(s.routes, project, "batch_exports", exportID, "backfills", backfillID), nil)
 }
 
 // CancelBackfill cancels a starting or running backfill; PostHog answers
@@ -508,15 +439,7 @@ func (s *ProjectBatchExportsService) GetBackfill(ctx context.Context, project Pr
 // API: POST /api/projects/{project_id}/batch_exports/{batch_export_id}/backfills/{id}/cancel/ (scope batch_export:write)
 // API: POST /api/environments/{environment_id}/batch_exports/{batch_export_id}/backfills/{id}/cancel/ (scope batch_export:write)
 func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project ProjectID, exportID BatchExportID, backfillID BatchExportBackfillID) (*BatchExportCancelResult, error) {
-	p, err := s.backfillPath(project, exportID, backfillID, "cancel")
-	if err != nil {
-		return nil, err
-	}
-	r := new(BatchExportCancelResult)
-	if err := s.call(ctx, http.MethodPost, p, nil, nil, r); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return send[BatchExportCancelResult](ctx, s.client, http.MethodPost, at(s.routes, project, "batch_exports", exportID, "backfills", backfillID, "cancel"), nil)
 }
 
 // ListLogs returns one page of the export's log entries, newest first.
@@ -526,14 +449,7 @@ func (s *ProjectBatchExportsService) CancelBackfill(ctx context.Context, project
 // API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
 // API: GET /api/environments/{environment_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
 func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportLogsOptions) (*Page[BatchExportLogEntry], error) {
-	p, err := s.exportPath(project, id, "logs")
-	if err != nil {
-		return nil, err
-	}
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	return ListPage[BatchExportLogEntry](ctx, s.client, p, opts)
+	return list[BatchExportLogEntry](ctx, s.client, at(s.routes, project, "batch_exports", id, "logs").check(opts.validate()), opts)
 }
 
 // AllLogs iterates over the export's log entries matching opts (personal
@@ -542,12 +458,5 @@ func (s *ProjectBatchExportsService) ListLogs(ctx context.Context, project Proje
 // API: GET /api/projects/{project_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
 // API: GET /api/environments/{environment_id}/batch_exports/{id}/logs/ (scope none; personal API keys rejected)
 func (s *ProjectBatchExportsService) AllLogs(ctx context.Context, project ProjectID, id BatchExportID, opts *BatchExportLogsOptions) iter.Seq2[*BatchExportLogEntry, error] {
-	p, err := s.exportPath(project, id, "logs")
-	if err == nil {
-		err = opts.validate()
-	}
-	if err != nil {
-		return func(yield func(*BatchExportLogEntry, error) bool) { yield(nil, err) }
-	}
-	return ListAll[BatchExportLogEntry](ctx, s.client, p, opts)
+	return iterate[BatchExportLogEntry](ctx, s.client, at(s.routes, project, "batch_exports", id, "logs").check(opts.validate()), opts)
 }

@@ -240,6 +240,98 @@ func TestProjectBatchExports_Backfills(t *testing.T) {
 	}
 }
 
+// TestProjectBatchExports_RunOperations gets, cancels and retries runs on
+// both routes, with PostHog's refusals: cancelling a run that is not
+// starting or running (400), a run older than the 7-day window (404), and
+// a personal API key on the log (PostHog has no scope for it).
+func TestProjectBatchExports_RunOperations(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	clock := now
+	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys(), posthogtest.WithClock(func() time.Time { return clock }))
+	defer srv.Close()
+	org := posthogapi.OrganizationID(uuid.UUID(srv.DefaultOrganization().ID))
+	c := e2eClient(t, srv, srv.NewAPIKey())
+	proj := srv.AddProject(org, "P")
+	be, err := c.ProjectBatchExports.Create(ctx, proj.ID, noopExport("runs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := srv.AddBatchExportRun(org, be.ID, posthogapi.RunStatusCompleted)
+	clock = now.Add(8 * 24 * time.Hour)
+	running := srv.AddBatchExportRun(org, be.ID, posthogapi.RunStatusRunning)
+	done := srv.AddBatchExportRun(org, be.ID, posthogapi.RunStatusFailed)
+
+	for _, svc := range []*posthogapi.ProjectBatchExportsService{c.ProjectBatchExports, c.EnvironmentBatchExports} {
+		r, err := svc.GetRun(ctx, proj.ID, be.ID, done.ID)
+		if err != nil || r.ID != done.ID || r.Status != posthogapi.RunStatusFailed || r.BatchExport != be.ID {
+			t.Fatalf("GetRun = %+v, %v", r, err)
+		}
+		if _, err := svc.GetRun(ctx, proj.ID, be.ID, old.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+			t.Errorf("run older than 7 days: %v, want ErrNotFound", err)
+		}
+		_, err = svc.CancelRun(ctx, proj.ID, be.ID, done.ID)
+		var apiErr *posthogapi.APIError
+		if !errors.As(err, &apiErr) || !errors.Is(err, posthogapi.ErrValidation) || apiErr.Detail != "Cannot cancel a run that is in 'Failed' status" {
+			t.Errorf("cancel a failed run: %v", err)
+		}
+	}
+	if res, err := c.EnvironmentBatchExports.CancelRun(ctx, proj.ID, be.ID, running.ID); err != nil || !res.Cancelled {
+		t.Fatalf("CancelRun = %+v, %v", res, err)
+	}
+	if r, err := c.ProjectBatchExports.GetRun(ctx, proj.ID, be.ID, running.ID); err != nil || r.Status != posthogapi.RunStatusCancelled || r.FinishedAt == nil {
+		t.Errorf("cancelled run = %+v, %v", r, err)
+	}
+
+	res, err := c.ProjectBatchExports.RetryRun(ctx, proj.ID, be.ID, done.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bid, err := uuid.Parse(res.BackfillID)
+	if err != nil {
+		t.Fatalf("backfill id %q: %v", res.BackfillID, err)
+	}
+	bf, err := c.ProjectBatchExports.GetBackfill(ctx, proj.ID, be.ID, posthogapi.BatchExportBackfillID(bid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bf.StartAt == nil || !bf.StartAt.Equal(done.DataIntervalStart) || bf.EndAt == nil || !bf.EndAt.Equal(done.DataIntervalEnd) || bf.BatchExport != be.ID {
+		t.Errorf("the retry's backfill = %+v, want the run's interval %s - %s", bf, done.DataIntervalStart, done.DataIntervalEnd)
+	}
+	if _, err := c.ProjectBatchExports.RetryRun(ctx, proj.ID, be.ID, old.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("retry a run older than 7 days: %v", err)
+	}
+
+	srv.ResetRequests()
+	if _, err := c.ProjectBatchExports.ListRunLogs(ctx, proj.ID, be.ID, done.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := drainErr(c.EnvironmentBatchExports.AllRunLogs(ctx, proj.ID, be.ID, done.ID, nil)); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[0].Query.Get("instance_id") != done.ID.String() || !strings.HasPrefix(reqs[1].Path, "/api/environments/") {
+		t.Errorf("run log requests = %+v", reqs)
+	}
+	scoped := e2eClient(t, srv, srv.NewAPIKey("batch_export:read"))
+	if _, err := scoped.ProjectBatchExports.ListRunLogs(ctx, proj.ID, be.ID, done.ID, nil); !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
+		t.Errorf("run log with a personal API key: %v", err)
+	}
+	if _, err := scoped.ProjectBatchExports.CancelRun(ctx, proj.ID, be.ID, done.ID); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("cancel with batch_export:read: %v", err)
+	}
+}
+
+// drainErr reads an iterator to its end and returns its first error.
+func drainErr[T any](seq func(func(*T, error) bool)) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // TestFidelityDec03_BackfillWithoutEndRefusedBeforeSending: PostHog
 // answers a backfill without end_at of an export that is not HTTP (or
 // NoOp) with a 500 (server-fidelity-2026-12 item 3). The SDK reads the

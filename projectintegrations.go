@@ -6,7 +6,6 @@ import (
 	"iter"
 	"net/http"
 	"regexp"
-	"strconv"
 	"time"
 )
 
@@ -83,32 +82,12 @@ type ProjectIntegrationListOptions struct {
 	Kind ProjectIntegrationKind `url:"kind,omitempty"`
 }
 
-// projectIntegrationsPath is the /api/ path of a project's integrations
-// (or of one, with id).
-func projectIntegrationsPath(project ProjectID, id *ProjectIntegrationID) (string, error) {
-	if err := checkProjectID(project); err != nil {
-		return "", err
-	}
-	segs := []string{"projects", strconv.FormatInt(int64(project), 10), "integrations"}
-	if id != nil {
-		if *id <= 0 {
-			return "", fmt.Errorf("%w: integration id must be positive", ErrInvalidArgument)
-		}
-		segs = append(segs, strconv.FormatInt(int64(*id), 10))
-	}
-	return "/api/" + escapePath(segs...), nil
-}
-
 // ListForProject returns one page of the project's integrations, oldest
 // first.
 //
 // API: GET /api/projects/{project_id}/integrations/ (scope integration:read)
 func (s *IntegrationsService) ListForProject(ctx context.Context, project ProjectID, opts *ProjectIntegrationListOptions) (*Page[ProjectIntegration], error) {
-	p, err := projectIntegrationsPath(project, nil)
-	if err != nil {
-		return nil, err
-	}
-	return ListPage[ProjectIntegration](ctx, s.client, p, opts)
+	return list[ProjectIntegration](ctx, s.client, at("projects", project, "integrations"), opts)
 }
 
 // AllForProject iterates over every integration of the project, fetching
@@ -117,26 +96,14 @@ func (s *IntegrationsService) ListForProject(ctx context.Context, project Projec
 //
 // API: GET /api/projects/{project_id}/integrations/ (scope integration:read)
 func (s *IntegrationsService) AllForProject(ctx context.Context, project ProjectID, opts *ProjectIntegrationListOptions) iter.Seq2[*ProjectIntegration, error] {
-	p, err := projectIntegrationsPath(project, nil)
-	if err != nil {
-		return func(yield func(*ProjectIntegration, error) bool) { yield(nil, err) }
-	}
-	return ListAll[ProjectIntegration](ctx, s.client, p, opts)
+	return iterate[ProjectIntegration](ctx, s.client, at("projects", project, "integrations"), opts)
 }
 
 // GetForProject returns one integration of the project.
 //
 // API: GET /api/projects/{project_id}/integrations/{id}/ (scope integration:read)
 func (s *IntegrationsService) GetForProject(ctx context.Context, project ProjectID, id ProjectIntegrationID) (*ProjectIntegration, error) {
-	p, err := projectIntegrationsPath(project, &id)
-	if err != nil {
-		return nil, err
-	}
-	in := new(ProjectIntegration)
-	if err := s.client.Do(ctx, http.MethodGet, p, nil, nil, in); err != nil {
-		return nil, err
-	}
-	return in, nil
+	return get[ProjectIntegration](ctx, s.client, at("projects", project, "integrations", id), nil)
 }
 
 // ProjectIntegrationConfig is the config of a ProjectIntegrationCreate:
@@ -326,18 +293,7 @@ func (c *ProjectIntegrationCreate) validate() error {
 //
 // API: POST /api/projects/{project_id}/integrations/ (scope integration:write)
 func (s *IntegrationsService) CreateForProject(ctx context.Context, project ProjectID, req *ProjectIntegrationCreate) (*ProjectIntegration, error) {
-	p, err := projectIntegrationsPath(project, nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := req.validate(); err != nil {
-		return nil, err
-	}
-	in := new(ProjectIntegration)
-	if err := s.client.Do(ctx, http.MethodPost, p, nil, req, in); err != nil {
-		return nil, err
-	}
-	return in, nil
+	return send[ProjectIntegration](ctx, s.client, http.MethodPost, at("projects", project, "integrations").check(req.validate()), req)
 }
 
 // DeleteForProject deletes an integration of the project. It needs a
@@ -353,9 +309,5 @@ func (s *IntegrationsService) CreateForProject(ctx context.Context, project Proj
 //
 // API: DELETE /api/projects/{project_id}/integrations/{id}/ (scope integration:write)
 func (s *IntegrationsService) DeleteForProject(ctx context.Context, project ProjectID, id ProjectIntegrationID) error {
-	p, err := projectIntegrationsPath(project, &id)
-	if err != nil {
-		return err
-	}
-	return s.client.Do(ctx, http.MethodDelete, p, nil, nil, nil)
+	return del(ctx, s.client, at("projects", project, "integrations", id))
 }

@@ -477,30 +477,6 @@ type ProjectActivityChange struct {
 
 // ----- validation ------------------------------------------------------------
 
-func checkProjectID(id ProjectID) error {
-	if id <= 0 {
-		return fmt.Errorf("%w: project id must be positive, not %d", ErrInvalidArgument, id)
-	}
-	return nil
-}
-
-func projectsPath(org OrganizationID) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(org.String(), "projects"), nil
-}
-
-func projectPath(org OrganizationID, id ProjectID, action ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	if err := checkProjectID(id); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "projects", strconv.FormatInt(int64(id), 10)}, action...)...), nil
-}
-
 func checkProjectName(name string) error {
 	switch {
 	case strings.TrimSpace(name) == "":
@@ -630,11 +606,7 @@ func (o *ProjectActivityOptions) validate() error {
 //
 // API: GET /api/organizations/{organization_id}/projects/ (scope project:read)
 func (s *ProjectsService) List(ctx context.Context, org OrganizationID, opts *ProjectListOptions) (*Page[ProjectBasic], error) {
-	p, err := projectsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[ProjectBasic](ctx, s.client, p, opts)
+	return list[ProjectBasic](ctx, s.client, at("organizations", org, "projects"), opts)
 }
 
 // All iterates over every project of the organization that the key's user
@@ -642,22 +614,14 @@ func (s *ProjectsService) List(ctx context.Context, org OrganizationID, opts *Pr
 //
 // API: GET /api/organizations/{organization_id}/projects/ (scope project:read)
 func (s *ProjectsService) All(ctx context.Context, org OrganizationID, opts *ProjectListOptions) iter.Seq2[*ProjectBasic, error] {
-	p, err := projectsPath(org)
-	if err != nil {
-		return func(yield func(*ProjectBasic, error) bool) { yield(nil, err) }
-	}
-	return all[ProjectBasic](ctx, s.client, p, opts)
+	return iterate[ProjectBasic](ctx, s.client, at("organizations", org, "projects"), opts)
 }
 
 // Get returns a project with all its settings.
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/ (scope project:read)
 func (s *ProjectsService) Get(ctx context.Context, org OrganizationID, id ProjectID) (*Project, error) {
-	p, err := projectPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodGet, p, nil)
+	return get[Project](ctx, s.client, at("organizations", org, "projects", id), nil)
 }
 
 // Create creates a project (with its main environment) in the organization.
@@ -667,14 +631,7 @@ func (s *ProjectsService) Get(ctx context.Context, org OrganizationID, id Projec
 //
 // API: POST /api/organizations/{organization_id}/projects/ (scope project:write)
 func (s *ProjectsService) Create(ctx context.Context, org OrganizationID, project *ProjectCreate) (*Project, error) {
-	p, err := projectsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	if err := project.validate(); err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodPost, p, project)
+	return send[Project](ctx, s.client, http.MethodPost, at("organizations", org, "projects").check(project.validate()), project)
 }
 
 // Update changes the settings set in upd (PATCH). PostHog requires
@@ -683,14 +640,7 @@ func (s *ProjectsService) Create(ctx context.Context, org OrganizationID, projec
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
 func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id ProjectID, upd *ProjectUpdate) (*Project, error) {
-	p, err := projectPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := upd.validate(); err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodPatch, p, upd)
+	return send[Project](ctx, s.client, http.MethodPatch, at("organizations", org, "projects", id).check(upd.validate()), upd)
 }
 
 // Replace sends the project's settings with PUT. PostHog has no required
@@ -707,14 +657,7 @@ func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id Pro
 //
 // API: PUT /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
 func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id ProjectID, project *ProjectReplace) (*Project, error) {
-	p, err := projectPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := project.validate(); err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodPut, p, project)
+	return send[Project](ctx, s.client, http.MethodPut, at("organizations", org, "projects", id).check(project.validate()), project)
 }
 
 // Delete deletes the project and all its data; it needs an admin. Newer
@@ -723,12 +666,7 @@ func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id Pr
 //
 // API: DELETE /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
 func (s *ProjectsService) Delete(ctx context.Context, org OrganizationID, id ProjectID) error {
-	p, err := projectPath(org, id)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "projects", id))
 }
 
 // ListActivity returns one page of the project's activity log, newest
@@ -739,14 +677,7 @@ func (s *ProjectsService) Delete(ctx context.Context, org OrganizationID, id Pro
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/activity/ (scope none; personal API keys rejected)
 func (s *ProjectsService) ListActivity(ctx context.Context, org OrganizationID, id ProjectID, opts *ProjectActivityOptions) (*Page[ProjectActivity], error) {
-	p, err := projectPath(org, id, "activity")
-	if err != nil {
-		return nil, err
-	}
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	return s.activityPage(ctx, p, opts)
+	return s.activityPage(ctx, at("organizations", org, "projects", id, "activity").check(opts.validate()), opts)
 }
 
 // AllActivity iterates over the project's activity log, newest first,
@@ -757,12 +688,9 @@ func (s *ProjectsService) ListActivity(ctx context.Context, org OrganizationID, 
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/activity/ (scope none; personal API keys rejected)
 func (s *ProjectsService) AllActivity(ctx context.Context, org OrganizationID, id ProjectID, opts *ProjectActivityOptions) iter.Seq2[*ProjectActivity, error] {
-	p, err := projectPath(org, id, "activity")
-	if err == nil {
-		err = opts.validate()
-	}
-	if err != nil {
-		return errSeq[ProjectActivity](err)
+	r := at("organizations", org, "projects", id, "activity").check(opts.validate())
+	if r.err != nil {
+		return errSeq[ProjectActivity](r.err)
 	}
 	var q ProjectActivityOptions
 	if opts != nil {
@@ -771,15 +699,15 @@ func (s *ProjectsService) AllActivity(ctx context.Context, org OrganizationID, i
 	fetch := func(page int) (*Page[ProjectActivity], error) {
 		cur := q
 		cur.Page = page
-		return s.activityPage(ctx, p, &cur)
+		return s.activityPage(ctx, r, &cur)
 	}
-	return pageNumberAll(s.client.apiPrefix+p, q.Page, fetch, func(a *ProjectActivity) uuid.UUID { return a.ID })
+	return pageNumberAll(s.client.apiPrefix+r.path, q.Page, fetch, func(a *ProjectActivity) uuid.UUID { return a.ID })
 }
 
 // activityPage fetches one activity page and converts it to a Page.
-func (s *ProjectsService) activityPage(ctx context.Context, path string, opts *ProjectActivityOptions) (*Page[ProjectActivity], error) {
-	a := new(projectActivityPage)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: path, query: opts, out: a}); err != nil {
+func (s *ProjectsService) activityPage(ctx context.Context, r route, opts *ProjectActivityOptions) (*Page[ProjectActivity], error) {
+	a, err := get[projectActivityPage](ctx, s.client, r, opts)
+	if err != nil {
 		return nil, err
 	}
 	return &Page[ProjectActivity]{Count: a.TotalCount, Next: a.Next, Previous: a.Previous, Results: a.Results}, nil
@@ -791,14 +719,7 @@ func (s *ProjectsService) activityPage(ctx context.Context, path string, opts *P
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/add_product_intent/ (scope project:read)
 func (s *ProjectsService) AddProductIntent(ctx context.Context, org OrganizationID, id ProjectID, intent *ProductIntentCreate) (*Project, error) {
-	p, err := projectPath(org, id, "add_product_intent")
-	if err != nil {
-		return nil, err
-	}
-	if err := intent.validate(); err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodPatch, p, intent)
+	return send[Project](ctx, s.client, http.MethodPatch, at("organizations", org, "projects", id, "add_product_intent").check(intent.validate()), intent)
 }
 
 // CompleteProductOnboarding marks a product's onboarding as completed for
@@ -809,14 +730,7 @@ func (s *ProjectsService) AddProductIntent(ctx context.Context, org Organization
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/complete_product_onboarding/ (scope project:read)
 func (s *ProjectsService) CompleteProductOnboarding(ctx context.Context, org OrganizationID, id ProjectID, intent *ProductIntentCreate) (*Project, error) {
-	p, err := projectPath(org, id, "complete_product_onboarding")
-	if err != nil {
-		return nil, err
-	}
-	if err := intent.validate(); err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodPatch, p, intent)
+	return send[Project](ctx, s.client, http.MethodPatch, at("organizations", org, "projects", id, "complete_product_onboarding").check(intent.validate()), intent)
 }
 
 // changeOrganizationBody is the body of Projects.ChangeOrganization.
@@ -832,14 +746,7 @@ type changeOrganizationBody struct {
 //
 // API: POST /api/organizations/{organization_id}/projects/{id}/change_organization/ (scope none; personal API keys rejected)
 func (s *ProjectsService) ChangeOrganization(ctx context.Context, org OrganizationID, id ProjectID, target OrganizationID) (*Project, error) {
-	p, err := projectPath(org, id, "change_organization")
-	if err != nil {
-		return nil, err
-	}
-	if err := checkID("target organization id", target); err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodPost, p, changeOrganizationBody{OrganizationID: target})
+	return send[Project](ctx, s.client, http.MethodPost, at("organizations", org, "projects", id, "change_organization").check(target.validate()), changeOrganizationBody{OrganizationID: target})
 }
 
 // DeleteSecretTokenBackup forgets the project's previous secret token
@@ -861,15 +768,7 @@ func (s *ProjectsService) DeleteSecretTokenBackup(ctx context.Context, org Organ
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/is_generating_demo_data/ (scope none; personal API keys rejected)
 func (s *ProjectsService) IsGeneratingDemoData(ctx context.Context, org OrganizationID, id ProjectID) (*ProjectDemoDataStatus, error) {
-	p, err := projectPath(org, id, "is_generating_demo_data")
-	if err != nil {
-		return nil, err
-	}
-	st := new(ProjectDemoDataStatus)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: st}); err != nil {
-		return nil, err
-	}
-	return st, nil
+	return get[ProjectDemoDataStatus](ctx, s.client, at("organizations", org, "projects", id, "is_generating_demo_data"), nil)
 }
 
 // ResetToken replaces the project's public API token (Project.APIToken)
@@ -909,17 +808,5 @@ func (s *ProjectsService) GenerateConversationsPublicToken(ctx context.Context, 
 // action runs a project action that takes no body and answers the project.
 // PostHog reads no body for these actions, so none is sent.
 func (s *ProjectsService) action(ctx context.Context, method string, org OrganizationID, id ProjectID, name string) (*Project, error) {
-	p, err := projectPath(org, id, name)
-	if err != nil {
-		return nil, err
-	}
-	return s.send(ctx, method, p, nil)
-}
-
-func (s *ProjectsService) send(ctx context.Context, method, path string, body any) (*Project, error) {
-	pr := new(Project)
-	if _, err := s.client.do(ctx, &request{method: method, path: path, body: body, out: pr}); err != nil {
-		return nil, err
-	}
-	return pr, nil
+	return send[Project](ctx, s.client, method, at("organizations", org, "projects", id, name), nil)
 }

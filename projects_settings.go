@@ -2,7 +2,6 @@ package posthogapi
 
 import (
 	"context"
-	"net/http"
 )
 
 // Project settings actions of the newest organization router (PostHog's
@@ -32,13 +31,9 @@ type EventIngestionRestriction struct {
 //
 // API: GET /api/organizations/{organization_id}/projects/{id}/event_ingestion_restrictions/ (scope project:read)
 func (s *ProjectsService) ListEventIngestionRestrictions(ctx context.Context, org OrganizationID, projectID ProjectID) ([]EventIngestionRestriction, error) {
-	p, err := projectPath(org, projectID, "event_ingestion_restrictions")
+	out, err := get[[]EventIngestionRestriction](ctx, s.client, at("organizations", org, "projects", projectID, "event_ingestion_restrictions"), nil)
 	if err != nil {
 		return nil, err
 	}
-	out := []EventIngestionRestriction{}
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: &out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return *out, nil
 }

@@ -226,37 +226,12 @@ func (u *ProxyRecordUpdate) validate() error {
 	return nil
 }
 
-func proxyRecordsPath(org OrganizationID) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(org.String(), "proxy_records"), nil
-}
-
-func proxyRecordPath(org OrganizationID, id ProxyRecordID, action ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	if err := checkID("proxy record id", id); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "proxy_records", id.String()}, action...)...), nil
-}
-
 // List returns every proxy record of the organization, newest first, with
 // the plan's limit. The list is not paginated.
 //
 // API: GET /api/organizations/{organization_id}/proxy_records/ (scope organization:read)
 func (s *ProxyRecordsService) List(ctx context.Context, org OrganizationID) (*ProxyRecordList, error) {
-	p, err := proxyRecordsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	l := new(ProxyRecordList)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: l}); err != nil {
-		return nil, err
-	}
-	return l, nil
+	return get[ProxyRecordList](ctx, s.client, at("organizations", org, "proxy_records"), nil)
 }
 
 // Create adds a proxy record in the waiting state; point the domain's
@@ -266,25 +241,14 @@ func (s *ProxyRecordsService) List(ctx context.Context, org OrganizationID) (*Pr
 //
 // API: POST /api/organizations/{organization_id}/proxy_records/ (scope organization:write)
 func (s *ProxyRecordsService) Create(ctx context.Context, org OrganizationID, record *ProxyRecordCreate) (*ProxyRecord, error) {
-	p, err := proxyRecordsPath(org)
-	if err != nil {
-		return nil, err
-	}
-	if err := record.validate(); err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodPost, p, record)
+	return send[ProxyRecord](ctx, s.client, http.MethodPost, at("organizations", org, "proxy_records").check(record.validate()), record)
 }
 
 // Get returns one proxy record.
 //
 // API: GET /api/organizations/{organization_id}/proxy_records/{id}/ (scope organization:read)
 func (s *ProxyRecordsService) Get(ctx context.Context, org OrganizationID, id ProxyRecordID) (*ProxyRecord, error) {
-	p, err := proxyRecordPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodGet, p, nil)
+	return get[ProxyRecord](ctx, s.client, at("organizations", org, "proxy_records", id), nil)
 }
 
 // Update changes the record's domain (PATCH) on older servers; newer
@@ -294,14 +258,7 @@ func (s *ProxyRecordsService) Get(ctx context.Context, org OrganizationID, id Pr
 //
 // API: PATCH /api/organizations/{organization_id}/proxy_records/{id}/ (scope organization:write)
 func (s *ProxyRecordsService) Update(ctx context.Context, org OrganizationID, id ProxyRecordID, upd *ProxyRecordUpdate) (*ProxyRecord, error) {
-	p, err := proxyRecordPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := upd.validate(); err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodPatch, p, upd)
+	return send[ProxyRecord](ctx, s.client, http.MethodPatch, at("organizations", org, "proxy_records", id).check(upd.validate()), upd)
 }
 
 // Replace sets the record's domain (PUT) on older servers; newer servers
@@ -311,14 +268,7 @@ func (s *ProxyRecordsService) Update(ctx context.Context, org OrganizationID, id
 //
 // API: PUT /api/organizations/{organization_id}/proxy_records/{id}/ (scope organization:write)
 func (s *ProxyRecordsService) Replace(ctx context.Context, org OrganizationID, id ProxyRecordID, record *ProxyRecordReplace) (*ProxyRecord, error) {
-	p, err := proxyRecordPath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := record.validate(); err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodPut, p, record)
+	return send[ProxyRecord](ctx, s.client, http.MethodPut, at("organizations", org, "proxy_records", id).check(record.validate()), record)
 }
 
 // proxyDeleteResult is PostHog's answer to a proxy record DELETE.
@@ -333,11 +283,7 @@ type proxyDeleteResult struct {
 //
 // API: DELETE /api/organizations/{organization_id}/proxy_records/{id}/ (scope organization:write)
 func (s *ProxyRecordsService) Delete(ctx context.Context, org OrganizationID, id ProxyRecordID) error {
-	p, err := proxyRecordPath(org, id)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p, out: new(proxyDeleteResult)})
+	_, err := send[proxyDeleteResult](ctx, s.client, http.MethodDelete, at("organizations", org, "proxy_records", id), nil)
 	return err
 }
 
@@ -350,11 +296,7 @@ func (s *ProxyRecordsService) Delete(ctx context.Context, org OrganizationID, id
 //
 // API: POST /api/organizations/{organization_id}/proxy_records/{id}/retry/ (scope none; personal API keys rejected)
 func (s *ProxyRecordsService) Retry(ctx context.Context, org OrganizationID, id ProxyRecordID) (*ProxyRecord, error) {
-	p, err := proxyRecordPath(org, id, "retry")
-	if err != nil {
-		return nil, err
-	}
-	return s.send(ctx, http.MethodPost, p, nil)
+	return send[ProxyRecord](ctx, s.client, http.MethodPost, at("organizations", org, "proxy_records", id, "retry"), nil)
 }
 
 // Diagnose runs PostHog's checks on a proxy (CNAME, certificate provider,
@@ -369,21 +311,5 @@ func (s *ProxyRecordsService) Retry(ctx context.Context, org OrganizationID, id 
 //
 // API: POST /api/organizations/{organization_id}/proxy_records/{id}/diagnose/ (scope none; personal API keys rejected)
 func (s *ProxyRecordsService) Diagnose(ctx context.Context, org OrganizationID, id ProxyRecordID) (*ProxyDiagnosticReport, error) {
-	p, err := proxyRecordPath(org, id, "diagnose")
-	if err != nil {
-		return nil, err
-	}
-	r := new(ProxyDiagnosticReport)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, out: r}); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-func (s *ProxyRecordsService) send(ctx context.Context, method, path string, body any) (*ProxyRecord, error) {
-	r := new(ProxyRecord)
-	if _, err := s.client.do(ctx, &request{method: method, path: path, body: body, out: r}); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return send[ProxyDiagnosticReport](ctx, s.client, http.MethodPost, at("organizations", org, "proxy_records", id, "diagnose"), nil)
 }

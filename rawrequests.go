@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/google/go-querystring/query"
 )
 
 // Do calls any PostHog endpoint, including those this package does not
@@ -36,11 +34,11 @@ func (c *Client) Do(ctx context.Context, method, path string, query, body, out a
 	default:
 		return fmt.Errorf("%w: method %q is not one of GET, POST, PUT, PATCH, DELETE", ErrInvalidArgument, method)
 	}
-	u, err := c.apiURL(path, query)
-	if err != nil {
-		return err
+	r := rawRoute(path)
+	if r.err != nil {
+		return r.err
 	}
-	_, err = c.do(ctx, &request{method: method, absolute: u, body: body, out: out})
+	_, err := c.do(ctx, &request{method: method, path: r.path, query: query, body: body, out: out})
 	return err
 }
 
@@ -49,15 +47,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query, body, out a
 // as T, through Client.Do's request path and path rules. opts is the query:
 // a *ListOptions, a struct embedding ListOptions, a url.Values, or nil.
 func ListPage[T any](ctx context.Context, c *Client, path string, opts any) (*Page[T], error) {
-	u, err := c.apiURL(path, opts)
-	if err != nil {
-		return nil, err
-	}
-	p := new(Page[T])
-	if _, err := c.do(ctx, &request{method: http.MethodGet, absolute: u, out: p}); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return list[T](ctx, c, rawRoute(path), opts)
 }
 
 // ListAll iterates over every item of any PostHog list paginated with
@@ -67,8 +57,7 @@ func ListPage[T any](ctx context.Context, c *Client, path string, opts any) (*Pa
 // configured host and under /api/, and an error is yielded once and ends
 // the iteration.
 func ListAll[T any](ctx context.Context, c *Client, path string, opts any) iter.Seq2[*T, error] {
-	u, err := c.apiURL(path, opts)
-	return allFrom[T](ctx, c, u, err)
+	return iterate[T](ctx, c, rawRoute(path), opts)
 }
 
 // IgnoreNotFound returns nil when err is a 404 answer (errors.Is(err,
@@ -86,50 +75,37 @@ func IgnoreNotFound(err error) error {
 	return err
 }
 
-// apiRoot is the base URL's path joined with "/api/".
-func (c *Client) apiRoot() string {
-	return strings.TrimSuffix(c.baseURL.Path, "/") + "/api/"
-}
-
-// apiURL builds the URL of an API path (starting with /api/, escaped) on
-// the base URL, with q (a url-tagged struct or url.Values) as its query.
-// The path is checked as buildURL checks service paths.
-func (c *Client) apiURL(path string, q any) (*url.URL, error) {
+// rawRoute checks a caller's API path (Client.Do, ListPage, ListAll) and
+// makes it a route below /api/ for the one URL builder, which checks it
+// again as every path (no empty or dot segment). The path must start with
+// /api/ and name an endpoint below it, hold no query or fragment, and no
+// space or control character, raw or escaped (%00 is refused as a raw NUL
+// is). A segment that decodes to an escaped dot segment (%252e%252e, which
+// a proxy or server that decodes twice reads as "..") is refused too.
+func rawRoute(path string) route {
 	rest, ok := strings.CutPrefix(path, "/api/")
 	if !ok {
-		return nil, fmt.Errorf("%w: path must start with /api/", ErrInvalidArgument)
+		return route{err: fmt.Errorf("%w: path must start with /api/", ErrInvalidArgument)}
 	}
 	if strings.ContainsAny(rest, "?#") {
-		return nil, fmt.Errorf("%w: path must not hold a query or fragment; pass the query separately", ErrInvalidArgument)
-	}
-	for _, r := range rest {
-		if r <= ' ' || r == 0x7f {
-			return nil, fmt.Errorf("%w: path holds a space or control character", ErrInvalidArgument)
-		}
+		return route{err: fmt.Errorf("%w: path must not hold a query or fragment; pass the query separately", ErrInvalidArgument)}
 	}
 	if rest == "" {
-		return nil, fmt.Errorf("%w: path names no endpoint below /api/", ErrInvalidArgument)
+		return route{err: fmt.Errorf("%w: path names no endpoint below /api/", ErrInvalidArgument)}
 	}
-	if err := checkPath(rest); err != nil {
-		return nil, err
-	}
-	raw := c.apiRoot() + rest
-	unescaped, err := url.PathUnescape(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%w: bad path escape", ErrInvalidArgument)
-	}
-	u := *c.baseURL
-	u.Path, u.RawPath = unescaped, raw
-	switch v := q.(type) {
-	case nil:
-	case url.Values:
-		u.RawQuery = v.Encode()
-	default:
-		vals, err := query.Values(q)
+	for seg := range strings.SplitSeq(rest, "/") {
+		v, err := url.PathUnescape(seg)
 		if err != nil {
-			return nil, fmt.Errorf("%w: encoding query: %v", ErrInvalidArgument, err)
+			return route{err: fmt.Errorf("%w: bad path escape", ErrInvalidArgument)}
 		}
-		u.RawQuery = vals.Encode()
+		if strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			return route{err: fmt.Errorf("%w: path holds a space or control character", ErrInvalidArgument)}
+		}
+		if strings.Contains(v, "%") {
+			if twice, err := url.PathUnescape(v); err == nil && hasDotSegment(twice) {
+				return route{err: fmt.Errorf("%w: a path segment decodes twice to a dot segment", ErrInvalidArgument)}
+			}
+		}
 	}
-	return &u, nil
+	return route{path: rest}
 }

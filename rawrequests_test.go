@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -164,4 +166,116 @@ func TestIgnoreNotFound(t *testing.T) {
 			t.Errorf("IgnoreNotFound(%v) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
+}
+
+// TestDo_RefusesEscapedControlAndDoubleEncodedDots closes two gaps found by
+// probing Client.Do: a segment that decodes to a control character (%00)
+// is refused as a raw one is, and a segment that decodes twice to a dot
+// segment (%252e%252e, which a proxy decoding twice reads as "..") is
+// refused instead of going out. Harmless double escapes go out unchanged.
+func TestDo_RefusesEscapedControlAndDoubleEncodedDots(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.RequestURI)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	c, err := NewClient(testKey, WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, p := range []string{
+		"/api/x/%00/", "/api/x/a%00b/", "/api/x/%0d%0aHost:%20evil/", "/api/x/%7f/", "/api/x/%09/", "/api/x/%20/",
+		"/api/x/\x00/", "/api/x/%252e%252e/y/", "/api/x/%252E%252e/", "/api/x/%252e/", "/api/x/a%252f%252e%252e/",
+		"/api/x/%25252e/%252e%252e/",
+	} {
+		if err := c.Do(ctx, http.MethodGet, p, nil, nil, nil); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Do(%q) = %v, want ErrInvalidArgument", p, err)
+		}
+		if _, err := ListPage[map[string]any](ctx, c, p, nil); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("ListPage(%q) = %v, want ErrInvalidArgument", p, err)
+		}
+		for _, err := range ListAll[map[string]any](ctx, c, p, nil) {
+			if !errors.Is(err, ErrInvalidArgument) {
+				t.Errorf("ListAll(%q) = %v, want ErrInvalidArgument", p, err)
+			}
+		}
+	}
+	if len(got) != 0 {
+		t.Fatalf("refused paths were sent: %q", got)
+	}
+	// What is not a control character or a dot segment, even escaped
+	// twice, goes out byte for byte as the caller escaped it.
+	for _, p := range []string{"/api/x/%252f/", "/api/x/%25252e%25252e/", "/api/x/a%2520b/", "/api/x/%2e%2ex/"} {
+		if err := c.Do(ctx, http.MethodGet, p, nil, nil, nil); err != nil {
+			t.Errorf("Do(%q) = %v", p, err)
+		}
+	}
+	want := []string{"/api/x/%252f/", "/api/x/%25252e%25252e/", "/api/x/a%2520b/", "/api/x/%2e%2ex/"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("sent %q, want %q", got, want)
+	}
+}
+
+// FuzzDoPath: whatever path Client.Do accepts becomes a URL, as the client
+// sends it, on the base URL's host, under /ph/api/ after any normalization,
+// with no segment that holds a control character once decoded or that is a
+// dot segment once decoded twice; whatever it refuses wraps
+// ErrInvalidArgument.
+func FuzzDoPath(f *testing.F) {
+	for _, s := range []string{"/api/x/", "/api/x/%00/", "/api/x/%252e%252e/", "/api/%2e%2e/", "/api/a/b/", "/api/x y/",
+		"/api/x/%25252e/", "/api/\\..\\/", "/api/a%2F..%2F..%2Fb/", "/api/x/%0a/", "/api/%zz/", "/api/x/%u002e/"} {
+		f.Add(s)
+	}
+	c := fuzzClient(f)
+	f.Fuzz(func(t *testing.T, p string) {
+		r := rawRoute(p)
+		var u *url.URL
+		err := r.err
+		if err == nil {
+			u, err = c.buildURL(&request{path: r.path})
+		}
+		if err != nil {
+			if !errors.Is(err, ErrInvalidArgument) {
+				t.Fatalf("%q: %v", p, err)
+			}
+			return
+		}
+		v, err := url.Parse(u.String())
+		if err != nil {
+			t.Fatalf("%q: sent URL %q does not parse: %v", p, u, err)
+		}
+		if v.Host != "posthog.example" || v.RawQuery != "" || v.Fragment != "" {
+			t.Fatalf("%q: sent %q", p, v)
+		}
+		if !strings.HasPrefix(path.Clean(v.Path)+"/", "/ph/api/") {
+			t.Fatalf("%q: path %q leaves /ph/api/", p, v.Path)
+		}
+		for _, seg := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(v.EscapedPath(), "/ph/api/"), "/"), "/") {
+			once, err := url.PathUnescape(seg)
+			if err != nil {
+				t.Fatalf("%q: segment %q does not unescape", p, seg)
+			}
+			if strings.ContainsFunc(once, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+				t.Fatalf("%q: segment %q holds a control character", p, seg)
+			}
+			for _, v := range []string{once, unescapeOr(once)} {
+				for _, part := range append(strings.FieldsFunc(v, func(r rune) bool { return r == '/' || r == '\\' }), v) {
+					if part == "." || part == ".." {
+						t.Fatalf("%q: segment %q is a dot segment decoded", p, seg)
+					}
+				}
+			}
+		}
+	})
+}
+
+// unescapeOr is s path-unescaped, or s when it does not unescape.
+func unescapeOr(s string) string {
+	if v, err := url.PathUnescape(s); err == nil {
+		return v
+	}
+	return s
 }

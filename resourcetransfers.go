@@ -166,13 +166,6 @@ func (r *ResourceSearch) validate() error {
 	return nil
 }
 
-func resourceTransfersPath(org OrganizationID, action string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(org.String(), "resource_transfers", action), nil
-}
-
 // Preview lists what transferring the resource would copy, with
 // suggestions from earlier transfers. Nothing is changed. Teams outside
 // the organization, unknown or immutable kinds are a 400; a resource not
@@ -181,18 +174,7 @@ func resourceTransfersPath(org OrganizationID, action string) (string, error) {
 //
 // API: POST /api/organizations/{organization_id}/resource_transfers/preview/ (scope none; personal API keys rejected)
 func (s *ResourceTransfersService) Preview(ctx context.Context, org OrganizationID, req *ResourceTransferRequest) (*ResourceTransferPreview, error) {
-	p, err := resourceTransfersPath(org, "preview")
-	if err != nil {
-		return nil, err
-	}
-	if err := req.validate(); err != nil {
-		return nil, err
-	}
-	out := new(ResourceTransferPreview)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: req, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return send[ResourceTransferPreview](ctx, s.client, http.MethodPost, at("organizations", org, "resource_transfers", "preview").check(req.validate()), req)
 }
 
 // Transfer copies the resource and what it depends on into the destination
@@ -203,34 +185,12 @@ func (s *ResourceTransfersService) Preview(ctx context.Context, org Organization
 //
 // API: POST /api/organizations/{organization_id}/resource_transfers/transfer/ (scope none; personal API keys rejected)
 func (s *ResourceTransfersService) Transfer(ctx context.Context, org OrganizationID, t *ResourceTransfer) (*ResourceTransferResult, error) {
-	p, err := resourceTransfersPath(org, "transfer")
-	if err != nil {
-		return nil, err
-	}
-	if err := t.validate(); err != nil {
-		return nil, err
-	}
-	out := new(ResourceTransferResult)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: t, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return send[ResourceTransferResult](ctx, s.client, http.MethodPost, at("organizations", org, "resource_transfers", "transfer").check(t.validate()), t)
 }
 
 // Search finds resources of a kind in a team, to pick as substitutions.
 //
 // API: POST /api/organizations/{organization_id}/resource_transfers/search/ (scope none; personal API keys rejected)
 func (s *ResourceTransfersService) Search(ctx context.Context, org OrganizationID, q *ResourceSearch) (*ResourceSearchResult, error) {
-	p, err := resourceTransfersPath(org, "search")
-	if err != nil {
-		return nil, err
-	}
-	if err := q.validate(); err != nil {
-		return nil, err
-	}
-	out := new(ResourceSearchResult)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: q, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return send[ResourceSearchResult](ctx, s.client, http.MethodPost, at("organizations", org, "resource_transfers", "search").check(q.validate()), q)
 }

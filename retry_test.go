@@ -228,3 +228,24 @@ func TestRetriedBodyIdentical(t *testing.T) {
 		t.Fatalf("bodies = %q", bodies)
 	}
 }
+
+// TestPolicyFor: the per-call policy, decided in one place from the
+// request: which methods may be re-sent after an unknown outcome, when a
+// 404 is a DELETE's success, and which call does not follow redirects.
+func TestPolicyFor(t *testing.T) {
+	for _, tc := range []struct {
+		r    request
+		want policy
+	}{
+		{request{method: http.MethodGet}, policy{resendUnknown: true, followRedirects: true}},
+		{request{method: http.MethodGet, noRedirect: true}, policy{resendUnknown: true}},
+		{request{method: http.MethodPut}, policy{resendUnknown: true, followRedirects: true}},
+		{request{method: http.MethodDelete}, policy{resendUnknown: true, goneIsDone: true, followRedirects: true}},
+		{request{method: http.MethodPost}, policy{followRedirects: true}},
+		{request{method: http.MethodPatch}, policy{followRedirects: true}},
+	} {
+		if got := policyFor(&tc.r); got != tc.want {
+			t.Errorf("policyFor(%s, noRedirect %v) = %+v, want %+v", tc.r.method, tc.r.noRedirect, got, tc.want)
+		}
+	}
+}

@@ -69,7 +69,7 @@ func (c *RoleExternalReferenceCreate) validate() error {
 	if c == nil {
 		return fmt.Errorf("%w: nil role external reference", ErrInvalidArgument)
 	}
-	if err := checkID("role id", c.Role); err != nil {
+	if err := c.Role.validate(); err != nil {
 		return err
 	}
 	fields := []struct {
@@ -157,22 +157,11 @@ func (l *RoleExternalReferenceLookup) validate() error {
 	return nil
 }
 
-func roleExternalReferencesPath(org OrganizationID, rest ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "role_external_references"}, rest...)...), nil
-}
-
 // List returns one page of the organization's role external references.
 //
 // API: GET /api/organizations/{organization_id}/role_external_references/ (scope organization:read)
 func (s *RoleExternalReferencesService) List(ctx context.Context, org OrganizationID, opts *RoleExternalReferenceListOptions) (*Page[RoleExternalReference], error) {
-	p, err := roleExternalReferencesPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[RoleExternalReference](ctx, s.client, p, opts.query())
+	return list[RoleExternalReference](ctx, s.client, at("organizations", org, "role_external_references"), opts.query())
 }
 
 // All iterates over the organization's role external references, fetching
@@ -180,11 +169,7 @@ func (s *RoleExternalReferencesService) List(ctx context.Context, org Organizati
 //
 // API: GET /api/organizations/{organization_id}/role_external_references/ (scope organization:read)
 func (s *RoleExternalReferencesService) All(ctx context.Context, org OrganizationID, opts *RoleExternalReferenceListOptions) iter.Seq2[*RoleExternalReference, error] {
-	p, err := roleExternalReferencesPath(org)
-	if err != nil {
-		return func(yield func(*RoleExternalReference, error) bool) { yield(nil, err) }
-	}
-	return all[RoleExternalReference](ctx, s.client, p, opts.query())
+	return iterate[RoleExternalReference](ctx, s.client, at("organizations", org, "role_external_references"), opts.query())
 }
 
 // Create maps an external role to a PostHog role of the organization. It
@@ -192,18 +177,7 @@ func (s *RoleExternalReferencesService) All(ctx context.Context, org Organizatio
 //
 // API: POST /api/organizations/{organization_id}/role_external_references/ (scope organization:write)
 func (s *RoleExternalReferencesService) Create(ctx context.Context, org OrganizationID, c *RoleExternalReferenceCreate) (*RoleExternalReference, error) {
-	p, err := roleExternalReferencesPath(org)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.validate(); err != nil {
-		return nil, err
-	}
-	out := new(RoleExternalReference)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: c, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return send[RoleExternalReference](ctx, s.client, http.MethodPost, at("organizations", org, "role_external_references").check(c.validate()), c)
 }
 
 // Delete removes a role external reference (the PostHog role stays). It
@@ -211,15 +185,7 @@ func (s *RoleExternalReferencesService) Create(ctx context.Context, org Organiza
 //
 // API: DELETE /api/organizations/{organization_id}/role_external_references/{id}/ (scope organization:write)
 func (s *RoleExternalReferencesService) Delete(ctx context.Context, org OrganizationID, id RoleExternalReferenceID) error {
-	if err := checkID("role external reference id", id); err != nil {
-		return err
-	}
-	p, err := roleExternalReferencesPath(org, id.String())
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "role_external_references", id))
 }
 
 // Lookup finds the reference of one external role, or returns nil and no
@@ -238,17 +204,10 @@ func (s *RoleExternalReferencesService) Delete(ctx context.Context, org Organiza
 //
 // API: GET /api/organizations/{organization_id}/role_external_references/lookup/ (scope none; personal API keys rejected)
 func (s *RoleExternalReferencesService) Lookup(ctx context.Context, org OrganizationID, l *RoleExternalReferenceLookup) (*RoleExternalReference, error) {
-	p, err := roleExternalReferencesPath(org, "lookup")
-	if err != nil {
-		return nil, err
-	}
-	if err := l.validate(); err != nil {
-		return nil, err
-	}
-	var out struct {
+	out, err := get[struct {
 		Reference *RoleExternalReference `json:"reference"`
-	}
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, query: l, out: &out}); err != nil {
+	}](ctx, s.client, at("organizations", org, "role_external_references", "lookup").check(l.validate()), l)
+	if err != nil {
 		return nil, err
 	}
 	return out.Reference, nil

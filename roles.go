@@ -98,36 +98,11 @@ func checkRoleName(name string) error {
 	return nil
 }
 
-func rolesPath(org OrganizationID, rest ...string) (string, error) {
-	if err := checkID("organization id", org); err != nil {
-		return "", err
-	}
-	return escapePath(append([]string{org.String(), "roles"}, rest...)...), nil
-}
-
-func rolePath(org OrganizationID, role RoleID, rest ...string) (string, error) {
-	if err := checkID("role id", role); err != nil {
-		return "", err
-	}
-	return rolesPath(org, append([]string{role.String()}, rest...)...)
-}
-
-func roleMembershipPath(org OrganizationID, role RoleID, membership RoleMembershipID) (string, error) {
-	if err := checkID("role membership id", membership); err != nil {
-		return "", err
-	}
-	return rolePath(org, role, "role_memberships", membership.String())
-}
-
 // List returns one page of the organization's roles.
 //
 // API: GET /api/organizations/{organization_id}/roles/ (scope organization:read)
 func (s *RolesService) List(ctx context.Context, org OrganizationID, opts *ListOptions) (*Page[Role], error) {
-	p, err := rolesPath(org)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[Role](ctx, s.client, p, opts)
+	return list[Role](ctx, s.client, at("organizations", org, "roles"), opts)
 }
 
 // All iterates over every role of the organization, fetching pages as
@@ -135,26 +110,14 @@ func (s *RolesService) List(ctx context.Context, org OrganizationID, opts *ListO
 //
 // API: GET /api/organizations/{organization_id}/roles/ (scope organization:read)
 func (s *RolesService) All(ctx context.Context, org OrganizationID, opts *ListOptions) iter.Seq2[*Role, error] {
-	p, err := rolesPath(org)
-	if err != nil {
-		return func(yield func(*Role, error) bool) { yield(nil, err) }
-	}
-	return all[Role](ctx, s.client, p, opts)
+	return iterate[Role](ctx, s.client, at("organizations", org, "roles"), opts)
 }
 
 // Get returns one role with its members.
 //
 // API: GET /api/organizations/{organization_id}/roles/{id}/ (scope organization:read)
 func (s *RolesService) Get(ctx context.Context, org OrganizationID, id RoleID) (*Role, error) {
-	p, err := rolePath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	r := new(Role)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: r}); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return get[Role](ctx, s.client, at("organizations", org, "roles", id), nil)
 }
 
 // Create creates a role. It needs an admin. A name already used by another
@@ -163,36 +126,14 @@ func (s *RolesService) Get(ctx context.Context, org OrganizationID, id RoleID) (
 //
 // API: POST /api/organizations/{organization_id}/roles/ (scope organization:write)
 func (s *RolesService) Create(ctx context.Context, org OrganizationID, role *RoleCreate) (*Role, error) {
-	p, err := rolesPath(org)
-	if err != nil {
-		return nil, err
-	}
-	if err := role.validate(); err != nil {
-		return nil, err
-	}
-	r := new(Role)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: role, out: r}); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return send[Role](ctx, s.client, http.MethodPost, at("organizations", org, "roles").check(role.validate()), role)
 }
 
 // Update changes the fields set in upd (PATCH). It needs an admin.
 //
 // API: PATCH /api/organizations/{organization_id}/roles/{id}/ (scope organization:write)
 func (s *RolesService) Update(ctx context.Context, org OrganizationID, id RoleID, upd *RoleUpdate) (*Role, error) {
-	p, err := rolePath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := upd.validate(); err != nil {
-		return nil, err
-	}
-	r := new(Role)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPatch, path: p, body: upd, out: r}); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return send[Role](ctx, s.client, http.MethodPatch, at("organizations", org, "roles", id).check(upd.validate()), upd)
 }
 
 // Replace replaces the role's writable fields (PUT); the name is the only
@@ -200,30 +141,14 @@ func (s *RolesService) Update(ctx context.Context, org OrganizationID, id RoleID
 //
 // API: PUT /api/organizations/{organization_id}/roles/{id}/ (scope organization:write)
 func (s *RolesService) Replace(ctx context.Context, org OrganizationID, id RoleID, role *RoleReplace) (*Role, error) {
-	p, err := rolePath(org, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := role.validate(); err != nil {
-		return nil, err
-	}
-	r := new(Role)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPut, path: p, body: role, out: r}); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return send[Role](ctx, s.client, http.MethodPut, at("organizations", org, "roles", id).check(role.validate()), role)
 }
 
 // Delete deletes the role and its memberships. It needs an admin.
 //
 // API: DELETE /api/organizations/{organization_id}/roles/{id}/ (scope organization:write)
 func (s *RolesService) Delete(ctx context.Context, org OrganizationID, id RoleID) error {
-	p, err := rolePath(org, id)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "roles", id))
 }
 
 // ListMemberships returns one page of the role's memberships, oldest
@@ -232,11 +157,7 @@ func (s *RolesService) Delete(ctx context.Context, org OrganizationID, id RoleID
 //
 // API: GET /api/organizations/{organization_id}/roles/{role_id}/role_memberships/ (scope organization:read)
 func (s *RolesService) ListMemberships(ctx context.Context, org OrganizationID, role RoleID, opts *ListOptions) (*Page[RoleMembership], error) {
-	p, err := rolePath(org, role, "role_memberships")
-	if err != nil {
-		return nil, err
-	}
-	return listPage[RoleMembership](ctx, s.client, p, opts)
+	return list[RoleMembership](ctx, s.client, at("organizations", org, "roles", role, "role_memberships"), opts)
 }
 
 // AllMemberships iterates over every membership of the role, fetching
@@ -244,11 +165,7 @@ func (s *RolesService) ListMemberships(ctx context.Context, org OrganizationID, 
 //
 // API: GET /api/organizations/{organization_id}/roles/{role_id}/role_memberships/ (scope organization:read)
 func (s *RolesService) AllMemberships(ctx context.Context, org OrganizationID, role RoleID, opts *ListOptions) iter.Seq2[*RoleMembership, error] {
-	p, err := rolePath(org, role, "role_memberships")
-	if err != nil {
-		return func(yield func(*RoleMembership, error) bool) { yield(nil, err) }
-	}
-	return all[RoleMembership](ctx, s.client, p, opts)
+	return iterate[RoleMembership](ctx, s.client, at("organizations", org, "roles", role, "role_memberships"), opts)
 }
 
 // GetMembership returns one membership of the role, by the role
@@ -256,15 +173,7 @@ func (s *RolesService) AllMemberships(ctx context.Context, org OrganizationID, r
 //
 // API: GET /api/organizations/{organization_id}/roles/{role_id}/role_memberships/{id}/ (scope organization:read)
 func (s *RolesService) GetMembership(ctx context.Context, org OrganizationID, role RoleID, id RoleMembershipID) (*RoleMembership, error) {
-	p, err := roleMembershipPath(org, role, id)
-	if err != nil {
-		return nil, err
-	}
-	m := new(RoleMembership)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, path: p, out: m}); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return get[RoleMembership](ctx, s.client, at("organizations", org, "roles", role, "role_memberships", id), nil)
 }
 
 // AddUser gives the role to the organization member whose user has the
@@ -274,18 +183,7 @@ func (s *RolesService) GetMembership(ctx context.Context, org OrganizationID, ro
 //
 // API: POST /api/organizations/{organization_id}/roles/{role_id}/role_memberships/ (scope organization:write)
 func (s *RolesService) AddUser(ctx context.Context, org OrganizationID, role RoleID, user UserUUID) (*RoleMembership, error) {
-	p, err := rolePath(org, role, "role_memberships")
-	if err != nil {
-		return nil, err
-	}
-	if err := checkID("user uuid", user); err != nil {
-		return nil, err
-	}
-	m := new(RoleMembership)
-	if _, err := s.client.do(ctx, &request{method: http.MethodPost, path: p, body: &roleMembershipCreate{UserUUID: user}, out: m}); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return send[RoleMembership](ctx, s.client, http.MethodPost, at("organizations", org, "roles", role, "role_memberships").check(user.validate()), &roleMembershipCreate{UserUUID: user})
 }
 
 // RemoveMembership takes the role away from a member, by the role membership's
@@ -293,10 +191,5 @@ func (s *RolesService) AddUser(ctx context.Context, org OrganizationID, role Rol
 //
 // API: DELETE /api/organizations/{organization_id}/roles/{role_id}/role_memberships/{id}/ (scope organization:write)
 func (s *RolesService) RemoveMembership(ctx context.Context, org OrganizationID, role RoleID, id RoleMembershipID) error {
-	p, err := roleMembershipPath(org, role, id)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.do(ctx, &request{method: http.MethodDelete, path: p})
-	return err
+	return del(ctx, s.client, at("organizations", org, "roles", role, "role_memberships", id))
 }

@@ -17,12 +17,18 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// callState follows one logical call across its attempts. All its users
-// (the retry policy, the backoff and the transport) run on the calling
-// goroutine, one attempt after another.
-type callState struct {
+// call is one logical API call on its way through go-retryablehttp: the
+// policy decided for it (policyFor) and what its attempts have learned.
+// go-retryablehttp's callbacks for the call (CheckRetry, PrepareRetry) and
+// the round trip that logs each attempt are the call's own methods, bound
+// when the call starts (newCall): they read the call's state directly, and
+// nothing travels in the context. The attempts run one after another on the
+// calling goroutine.
+type call struct {
+	c      *Client
 	method string
 	path   string
+	policy policy
 	// start is when the call began; no retry starts after
 	// start+MaxRetryElapsed.
 	start time.Time
@@ -35,18 +41,97 @@ type callState struct {
 	// wait is the wait before the next attempt, decided by checkRetry (the
 	// server's hint or the backoff) and slept by prepareRetry.
 	wait time.Duration
-	// noRedirect: hand a 3xx back to the caller instead of following it;
-	// location is then the answer's Location, taken out of the response so
-	// that net/http neither follows it nor quotes it in an error.
-	noRedirect bool
-	location   string
+	// location is the Location of the 3xx answer of a call that does not
+	// follow redirects (see RoundTrip).
+	location string
+	// rc runs the attempts: the client's retry settings with the call's
+	// callbacks. hc is its http.Client: the client's, with the call's
+	// redirect rule, sending through the call (RoundTrip) to next, the
+	// client's transport.
+	rc   retryablehttp.Client
+	hc   http.Client
+	next http.RoundTripper
 }
 
-type callStateKey struct{}
+// policy is what one call may do, decided in one place: policyFor.
+type policy struct {
+	// resendUnknown: an attempt whose outcome is unknown (sent, then its
+	// answer lost, or a 5xx) may be sent again. Only where a repeat cannot
+	// duplicate a write (isIdempotent); otherwise the call ends with
+	// ErrOutcomeUnknown. Any method is re-sent when PostHog certainly did
+	// not run it (a 429, a failure to connect).
+	resendUnknown bool
+	// goneIsDone: a 404 after an attempt whose outcome is unknown is the
+	// call's success (a DELETE that an earlier attempt did).
+	goneIsDone bool
+	// followRedirects: same-origin redirects are followed (others are
+	// refused: ErrForeignHost). Without it a 3xx is the call's answer, and
+	// do hands its Location to the caller without following it
+	// (LegalDocuments.DownloadURL: a presigned URL on another host).
+	followRedirects bool
+}
 
-func stateFrom(ctx context.Context) *callState {
-	st, _ := ctx.Value(callStateKey{}).(*callState)
-	return st
+// policyFor decides the policy of a request: what its method allows, and
+// what the request asks for.
+func policyFor(r *request) policy {
+	return policy{
+		resendUnknown:   isIdempotent(r.method),
+		goneIsDone:      r.method == http.MethodDelete,
+		followRedirects: !r.noRedirect,
+	}
+}
+
+// newCall starts a call of method on path (the URL's path, for errors and
+// logs) under policy p.
+func (c *Client) newCall(method, path string, p policy) *call {
+	cl := &call{c: c, method: method, path: path, policy: p, start: time.Now()}
+	cl.hc = *c.rc.HTTPClient
+	cl.next, cl.hc.Transport = cl.hc.Transport, cl
+	cl.rc = retryablehttp.Client{
+		HTTPClient:   &cl.hc,
+		RetryWaitMin: c.rc.RetryWaitMin,
+		RetryWaitMax: c.rc.RetryWaitMax,
+		RetryMax:     c.rc.RetryMax,
+		CheckRetry:   cl.checkRetry,
+		Backoff:      noBackoff,
+		PrepareRetry: cl.prepareRetry,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return cl
+}
+
+// RoundTrip sends one attempt of the call (or a redirect within it) through
+// the client's transport, and logs it with its attempt number. For a call
+// that does not follow redirects, it takes the Location out of a 3xx
+// answer into cl.location, so that net/http neither follows it nor parses
+// and quotes it in an error.
+func (cl *call) RoundTrip(req *http.Request) (*http.Response, error) {
+	l := cl.c.logger()
+	var start time.Time
+	if l != nil {
+		start = time.Now()
+	}
+	resp, err := cl.next.RoundTrip(req)
+	if err == nil && !cl.policy.followRedirects && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		cl.location = resp.Header.Get("Location")
+		resp.Header.Del("Location")
+	}
+	if l == nil {
+		return resp, err
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
+		slog.Duration("duration", time.Since(start)),
+		slog.Int("attempt", cl.attempts+1),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", cl.c.redact(sanitizeError(err).Error())))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	l.LogAttrs(req.Context(), slog.LevelDebug, "posthogapi request", attrs...)
+	return resp, err
 }
 
 // isIdempotent reports whether re-sending method cannot duplicate a write.
@@ -58,8 +143,10 @@ func isIdempotent(method string) bool {
 	return false
 }
 
-// newRetryClient builds the retryablehttp client: our retry policy and
-// backoff, its logger off, and errors passed through untouched.
+// newRetryClient builds the client's retry settings and its http.Client
+// (the caller's, copied, over authTransport, refusing foreign redirects).
+// No call runs on it: each call runs on its own retryablehttp.Client made
+// from it with the call's callbacks (newCall).
 func (c *Client) newRetryClient() *retryablehttp.Client {
 	var hc http.Client
 	if c.cfg.httpClient != nil {
@@ -107,10 +194,6 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 		RetryWaitMin: c.cfg.retryWaitMin,
 		RetryWaitMax: c.cfg.maxRetryWait,
 		RetryMax:     c.cfg.maxRetries,
-		CheckRetry:   c.checkRetry,
-		Backoff:      noBackoff,
-		PrepareRetry: c.prepareRetry,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 }
 
@@ -173,10 +256,12 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r2.Header[k] = v
 	}
 	r2.Header["Authorization"] = t.authorization
-	start := time.Now()
 	resp, err := t.base.RoundTrip(r2)
 	if resp != nil && resp.Request == nil {
-		resp.Request = r2 // the retry backoff reads the call state from it
+		// net/http's Transport sets it; a custom one may not. A redirect
+		// within the attempt finds the attempt's deadline through it
+		// (attemptContext).
+		resp.Request = r2
 	}
 	if cancel != nil {
 		if err != nil && r2.Context().Err() != nil && ctx.Err() == nil {
@@ -193,28 +278,6 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			// context ends with it (EOF, an error or Close).
 			resp.Body = &deadlineBody{rc: resp.Body, cancel: cancel, ctx: r2.Context(), parent: ctx, timeout: t.timeout}
 		}
-	}
-	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		if st := stateFrom(ctx); st != nil && st.noRedirect {
-			st.location = resp.Header.Get("Location")
-			resp.Header.Del("Location") // a 3xx without Location is returned as is
-		}
-	}
-	if l := t.c.logger(); l != nil {
-		attrs := []slog.Attr{
-			slog.String("method", req.Method),
-			slog.String("path", req.URL.Path),
-			slog.Duration("duration", time.Since(start)),
-		}
-		if st := stateFrom(ctx); st != nil {
-			attrs = append(attrs, slog.Int("attempt", st.attempts+1))
-		}
-		if err != nil {
-			attrs = append(attrs, slog.String("error", t.c.redact(sanitizeError(err).Error())))
-		} else {
-			attrs = append(attrs, slog.Int("status", resp.StatusCode))
-		}
-		l.LogAttrs(ctx, slog.LevelDebug, "posthogapi request", attrs...)
 	}
 	return resp, err
 }
@@ -278,18 +341,16 @@ func (b *deadlineBody) Close() error {
 	return err
 }
 
-// checkRetry is the retry policy. GET, HEAD, PUT and DELETE are retried
-// after transport errors, 429, 500, 502, 503 and 504. POST and PATCH are
-// retried only when PostHog certainly did not run them: after a 429
+// checkRetry applies the call's policy after each attempt. A call that may
+// resend an unknown outcome (policy.resendUnknown: GET, HEAD, PUT, DELETE)
+// is retried after transport errors, 429, 500, 502, 503 and 504; any other
+// (POST, PATCH) only when PostHog certainly did not run it: after a 429
 // (throttled before the view runs) or a failure to connect. Nothing is
 // retried after the context ends, after a TLS certificate error, or when
 // the next attempt would start after MaxRetryElapsed. It also decides the
 // wait before the next attempt (st.wait), which prepareRetry sleeps.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	st := stateFrom(ctx)
-	if st == nil {
-		st = &callState{start: time.Now()}
-	}
+func (st *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	c := st.c
 	st.attempts++
 	if err != nil {
 		switch {
@@ -302,14 +363,14 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 			// The request may have been sent and run; the answer is lost.
 			st.unknownOutcome = true
 		}
-		if ctx.Err() != nil || st.unknownOutcome && !isIdempotent(st.method) {
+		if ctx.Err() != nil || st.unknownOutcome && !st.policy.resendUnknown {
 			return false, nil
 		}
 		reason := "no answer"
 		if !st.unknownOutcome {
 			reason = "connect failed"
 		}
-		return c.schedule(ctx, st, c.expBackoff(st.attempts), reason, 0), nil
+		return st.schedule(ctx, c.expBackoff(st.attempts), reason, 0), nil
 	}
 	if ctx.Err() != nil {
 		return false, nil // never retry after the deadline or a cancel
@@ -329,10 +390,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 		wait = max(wait, c.cfg.retryWaitMin) // Retry-After: 0 is no hot loop
 		c.pauseAll(ctx, time.Now().Add(wait))
-		return c.schedule(ctx, st, wait, "rate limited", resp.StatusCode), nil
+		return st.schedule(ctx, wait, "rate limited", resp.StatusCode), nil
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		st.unknownOutcome = true
-		if !isIdempotent(st.method) {
+		if !st.policy.resendUnknown {
 			return false, nil
 		}
 		wait := c.expBackoff(st.attempts)
@@ -342,14 +403,15 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 			}
 			wait = max(hint, c.cfg.retryWaitMin)
 		}
-		return c.schedule(ctx, st, wait, "server error", resp.StatusCode), nil
+		return st.schedule(ctx, wait, "server error", resp.StatusCode), nil
 	}
 	return false, nil
 }
 
 // schedule decides whether one more attempt fits (retries left, and it
 // would start before MaxRetryElapsed), records its wait and logs it.
-func (c *Client) schedule(ctx context.Context, st *callState, wait time.Duration, reason string, status int) bool {
+func (st *call) schedule(ctx context.Context, wait time.Duration, reason string, status int) bool {
+	c := st.c
 	if st.attempts > c.cfg.maxRetries {
 		return false
 	}
@@ -376,17 +438,13 @@ func noBackoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration { retu
 
 // prepareRetry runs before each retry: it sleeps the wait checkRetry chose,
 // then paces the attempt like a first one.
-func (c *Client) prepareRetry(req *http.Request) error {
+func (st *call) prepareRetry(req *http.Request) error {
 	ctx := req.Context()
-	st := stateFrom(ctx)
-	if st == nil {
-		return nil
-	}
 	if err := sleepCtx(ctx, st.wait); err != nil {
 		return err
 	}
 	st.wait = 0
-	return c.pace(ctx, st)
+	return st.c.pace(ctx, st)
 }
 
 // pauseAll holds back the calls sharing the client's Limiter (or, without
@@ -404,7 +462,7 @@ func (c *Client) pauseAll(ctx context.Context, until time.Time) {
 // gate shared by the client's goroutines is open. A pause longer than
 // MaxRetryWait, or a budget wait longer than MaxRetryElapsed, is not
 // waited: pace returns a *RateLimitError at once, and nothing is sent.
-func (c *Client) pace(ctx context.Context, st *callState) error {
+func (c *Client) pace(ctx context.Context, st *call) error {
 	var (
 		d   time.Duration
 		err error

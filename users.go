@@ -2,7 +2,6 @@ package posthogapi
 
 import (
 	"context"
-	"net/http"
 	"time"
 )
 
@@ -78,13 +77,5 @@ type UserPendingInvite struct {
 //
 // API: GET /api/users/{uuid}/ (scope user:read)
 func (s *UsersService) Me(ctx context.Context) (*User, error) {
-	u, err := s.client.apiURL("/api/users/@me/", nil)
-	if err != nil {
-		return nil, err
-	}
-	out := new(User)
-	if _, err := s.client.do(ctx, &request{method: http.MethodGet, absolute: u, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return get[User](ctx, s.client, at("users", "@me"), nil)
 }

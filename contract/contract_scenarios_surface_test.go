@@ -70,6 +70,14 @@ func projectBatchExportExceptions() []schemaException {
 			`{"backfill_id": "<uuid>"}`, "the schema says a BatchExportBackfill", src+" BatchExportBackfillViewSet.create"),
 		propertyEx("BatchExportBackfill", "progress", `{"type":"object","nullable":true,"readOnly":true,"properties":{"total_runs":{"type":"integer","nullable":true},"finished_runs":{"type":"integer","nullable":true},"progress":{"type":"number","nullable":true}}}`,
 			"{total_runs, finished_runs, progress} or null", "the schema types the SerializerMethodField as a string", src+" BatchExportBackfillSerializer.get_progress"),
+		requestEx("POST "+runs+"{id}/retry/", noBody,
+			"no body", "the schema requires a BatchExportRun body the action never reads", src+" BatchExportRunViewSet.retry"),
+		responseEx("POST "+runs+"{id}/retry/", 200, `{"type":"object","required":["backfill_id"],"properties":{"backfill_id":{"type":"string"}}}`,
+			`{"backfill_id": "<id>"}`, `the schema says "No response body"`, src+" BatchExportRunViewSet.retry"),
+		requestEx("POST "+runs+"{id}/cancel/", noBody,
+			"no body", "the schema requires a BatchExportRun body the action never reads", src+" BatchExportRunViewSet.cancel"),
+		responseEx("POST "+runs+"{id}/cancel/", 200, `{"type":"object","required":["cancelled"],"properties":{"cancelled":{"type":"boolean"}}}`,
+			`{"cancelled": true}`, `the schema says "No response body"`, src+" BatchExportRunViewSet.cancel"),
 		requestEx("POST "+backfills+"{id}/cancel/", noBody,
 			"no body", "the schema requires a BatchExportBackfill body the action never reads", src+" BatchExportBackfillViewSet.cancel"),
 		responseEx("POST "+backfills+"{id}/cancel/", 200, `{"type":"object","required":["cancelled"],"properties":{"cancelled":{"type":"boolean"}}}`,
@@ -133,6 +141,22 @@ func contractBatchExportsOf(ctx context.Context, e *contractEnv, svc func(*posth
 	}
 	if err := drain(svc(c).AllRuns(ctx, proj.ID, be.ID, nil)); err != nil {
 		return fail("ProjectBatchExports.AllRuns", err)
+	}
+	running := e.srv.AddBatchExportRun(e.org.ID, be.ID, posthogapi.RunStatusRunning)
+	if _, err := svc(c).GetRun(ctx, proj.ID, be.ID, running.ID); err != nil {
+		return fail("ProjectBatchExports.GetRun", err)
+	}
+	if _, err := svc(c).CancelRun(ctx, proj.ID, be.ID, running.ID); err != nil {
+		return fail("ProjectBatchExports.CancelRun", err)
+	}
+	if _, err := svc(c).RetryRun(ctx, proj.ID, be.ID, running.ID); err != nil {
+		return fail("ProjectBatchExports.RetryRun", err)
+	}
+	if _, err := svc(e.legacy).ListRunLogs(ctx, proj.ID, be.ID, running.ID, &posthogapi.BatchExportLogsOptions{Level: []posthogapi.BatchExportLogLevel{posthogapi.LogLevelError}}); err != nil {
+		return fail("ProjectBatchExports.ListRunLogs", err)
+	}
+	if err := drain(svc(e.legacy).AllRunLogs(ctx, proj.ID, be.ID, running.ID, nil)); err != nil {
+		return fail("ProjectBatchExports.AllRunLogs", err)
 	}
 	hour := now.Truncate(time.Hour)
 	res, err := svc(c).CreateBackfill(ctx, proj.ID, be.ID, &posthogapi.BatchExportBackfillCreate{

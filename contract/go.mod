@@ -5,7 +5,7 @@ go 1.25
 require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/google/uuid v1.6.0
-	github.com/hogkit/posthogapi v0.0.0
+	github.com/hogkit/posthogapi v0.2.0
 	go.yaml.in/yaml/v4 v4.0.0
 )
 

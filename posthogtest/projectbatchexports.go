@@ -49,6 +49,9 @@ func registerProjectBatchExportRoutes(s *Server, base string) {
 	s.route("POST "+base+"{id}/unpause/{$}", write, withProjectBatchExport(handleBatchExportPause(false)))
 	s.route("GET "+base+"{id}/logs/{$}", noScope, withProjectBatchExport(handleBatchExportLogs))
 	s.route("GET "+base+"{batch_export_id}/runs/{$}", read, handleProjectBatchExportRuns)
+	s.route("GET "+base+"{batch_export_id}/runs/{id}/{$}", read, handleProjectRunGet)
+	s.route("POST "+base+"{batch_export_id}/runs/{id}/retry/{$}", write, handleProjectRunRetry)
+	s.route("POST "+base+"{batch_export_id}/runs/{id}/cancel/{$}", write, handleProjectRunCancel)
 	s.route("POST "+base+"{batch_export_id}/backfills/{$}", write, handleProjectBackfillCreate)
 	s.route("GET "+base+"{batch_export_id}/backfills/{$}", read, handleProjectBackfillList)
 	s.route("GET "+base+"{batch_export_id}/backfills/{id}/{$}", read, handleProjectBackfillGet)
@@ -531,13 +534,82 @@ func handleProjectBackfillCancel(rc *reqCtx) {
 	if bf == nil {
 		return
 	}
-	if bf.status != "Running" && bf.status != "Starting" {
-		rc.invalid("invalid_input", fmt.Sprintf("Cannot cancel a backfill that is in '%s' status", bf.status), "")
+	cancelActive(rc, "backfill", &bf.status, &bf.finishedAt, &bf.lastUpdatedAt)
+}
+
+// cancelActive cancels a starting or running backfill or run (what), as
+// the cancel actions of BatchExportBackfillViewSet and
+// BatchExportRunViewSet do: 400 for any other status, else the status
+// becomes Cancelled and the answer is {"cancelled": true}.
+func cancelActive(rc *reqCtx, what string, status *string, finishedAt **time.Time, lastUpdatedAt *time.Time) {
+	if *status != "Running" && *status != "Starting" {
+		rc.invalid("invalid_input", fmt.Sprintf("Cannot cancel a %s that is in '%s' status", what, *status), "")
 		return
 	}
 	now := rc.s.now()
-	bf.status, bf.finishedAt, bf.lastUpdatedAt = "Cancelled", &now, now
+	*status, *finishedAt, *lastUpdatedAt = "Cancelled", &now, now
 	rc.json(http.StatusOK, map[string]bool{"cancelled": true})
+}
+
+// runFromPath resolves {id} to a run of the export {batch_export_id}, among
+// the runs created in the last 7 days: BatchExportRunViewSet applies the
+// list's default created_at window (after "-7d", before now) to every
+// action, so an older run is 404. (PostHog also reads after and before
+// there; the SDK sends neither to these routes.)
+// PostHog: batch_export.py BatchExportRunViewSet.safely_get_queryset.
+// The run's own logs route (runs/{id}/logs/, LogEntryMixin.logs) is not
+// served: PostHog reads the log under the run's ID and pages the entries
+// with RunsCursorPagination, which needs a queryset; the SDK reads a run's
+// log as the export's log filtered by instance_id.
+func (rc *reqCtx) runFromPath() (*batchExport, *batchExportRun) {
+	o, p := rc.teamProjectFromPath()
+	if o == nil {
+		return nil, nil
+	}
+	be := rc.projectExport(o, p, "batch_export_id")
+	if be == nil {
+		return nil, nil
+	}
+	now := rc.s.now()
+	r := fromPath(rc, "id", func(id uuid.UUID) *batchExportRun {
+		for _, r := range be.runs {
+			if r.id == id && !r.createdAt.Before(now.Add(-7*24*time.Hour)) && !r.createdAt.After(now) {
+				return r
+			}
+		}
+		return nil
+	})
+	return be, r
+}
+
+func handleProjectRunGet(rc *reqCtx) {
+	if be, r := rc.runFromPath(); r != nil {
+		rc.json(http.StatusOK, batchExportRunJSON(be, r))
+	}
+}
+
+// handleProjectRunRetry starts a backfill of the run's data interval and
+// answers its ID with 200. PostHog: batch_export.py
+// BatchExportRunViewSet.retry (service.py backfill_export).
+func handleProjectRunRetry(rc *reqCtx) {
+	be, r := rc.runFromPath()
+	if r == nil {
+		return
+	}
+	now := rc.s.now()
+	end := r.dataIntervalEnd
+	bf := &batchExportBackfill{id: rc.s.newID(), export: be, startAt: r.dataIntervalStart, endAt: &end, status: "Starting", createdAt: now, lastUpdatedAt: now}
+	st := areaState[projectBatchExportsState](rc.s)
+	st.backfills = append(st.backfills, bf)
+	rc.json(http.StatusOK, map[string]string{"backfill_id": bf.id.String()})
+}
+
+// handleProjectRunCancel cancels a starting or running run.
+// PostHog: batch_export.py BatchExportRunViewSet.cancel.
+func handleProjectRunCancel(rc *reqCtx) {
+	if _, r := rc.runFromPath(); r != nil {
+		cancelActive(rc, "run", &r.status, &r.finishedAt, &r.lastUpdatedAt)
+	}
 }
 
 // ProjectBatchExports returns the batch exports of the project (team) that
