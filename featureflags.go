@@ -9,13 +9,15 @@ import (
 
 // FeatureFlagsService works on feature flags across the organization's projects: /api/organizations/{organization_id}/feature_flags/.
 //
-// PostHog marks these actions INTERNAL (no API key scope), which means
-// every personal API key is rejected: every call sends nothing and returns
-// an *UnsupportedActionError (it matches ErrPersonalAPIKeyNotSupported).
-// Today's PostHog has no unscoped keys (migration 1052 gave every one the
-// "*" scope); WithLegacyUnscopedKey sends them for a self-hosted PostHog
-// older than that migration, where a legacy key without scopes gets
-// through.
+// PostHog's view has the scope object INTERNAL. Get's action declares no
+// scope, so every personal API key is rejected there: Get sends nothing and
+// returns an *UnsupportedActionError (it matches
+// ErrPersonalAPIKeyNotSupported). Today's PostHog has no unscoped keys
+// (migration 1052 gave every one the "*" scope); WithLegacyUnscopedKey
+// sends it for a self-hosted PostHog older than that migration, where a
+// legacy key without scopes gets through. Copy's action declares
+// feature_flag:write in the newest PostHog, which a key must name: "*" does
+// not stand for a scope on an INTERNAL view.
 type FeatureFlagsService service
 
 // MaxFeatureFlagKeyLength is the longest feature flag key PostHog accepts.
@@ -172,7 +174,13 @@ func (s *FeatureFlagsService) Get(ctx context.Context, org OrganizationID, key s
 // fail the call: check FeatureFlagCopyResult.Failed. A missing source flag
 // is a 400.
 //
-// API: POST /api/organizations/{organization_id}/feature_flags/copy_flags/ (scope none; personal API keys rejected)
+// The key must name the scope feature_flag:write: the newest PostHog
+// declares it on this action (OrganizationFeatureFlagView.copy_flags) of a
+// viewset whose scope object is INTERNAL, where "*" does not stand for it,
+// so a key with only "*" gets 403 ErrMissingScope. Older servers declared
+// no scope and refuse every personal API key (ErrPersonalAPIKeyNotSupported).
+//
+// API: POST /api/organizations/{organization_id}/feature_flags/copy_flags/ (scope feature_flag:write, which "*" does not grant)
 func (s *FeatureFlagsService) Copy(ctx context.Context, org OrganizationID, cp *FeatureFlagCopy) (*FeatureFlagCopyResult, error) {
 	return send[FeatureFlagCopyResult](ctx, s.client, http.MethodPost, at("organizations", org, "feature_flags", "copy_flags").check(cp.validate()), cp)
 }

@@ -22,12 +22,14 @@ func TestFeatureFlagsE2E(t *testing.T) {
 	elsewhere := srv.AddOrganization("Elsewhere", srv.DefaultUser().UUID)
 	srv.AddFeatureFlag(elsewhere.ID, posthogtest.FeatureFlagSeed{ProjectID: 9, Key: odd})
 
-	// These actions are INTERNAL: scoped keys are refused, even with every scope.
+	// The view is INTERNAL: retrieve refuses scoped keys, even with every
+	// scope; copy needs feature_flag:write named, which "*" does not stand
+	// for (TestFidelityDecScope_FeatureFlagsCopy).
 	scoped, _ := srv.Client(srv.NewAPIKey("*"))
 	if _, err := scoped.FeatureFlags.Get(ctx, org, odd); !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
 		t.Fatalf("scoped get: %v", err)
 	}
-	if _, err := scoped.FeatureFlags.Copy(ctx, org, &posthogapi.FeatureFlagCopy{FeatureFlagKey: odd, FromProject: 1, TargetProjectIDs: []posthogapi.ProjectID{2}}); !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
+	if _, err := scoped.FeatureFlags.Copy(ctx, org, &posthogapi.FeatureFlagCopy{FeatureFlagKey: odd, FromProject: 1, TargetProjectIDs: []posthogapi.ProjectID{2}}); !errors.Is(err, posthogapi.ErrMissingScope) {
 		t.Fatalf("scoped copy: %v", err)
 	}
 
@@ -82,5 +84,58 @@ func TestFeatureFlagsE2E(t *testing.T) {
 	// GET of the copy_flags path is the action's 405.
 	if _, err := c.FeatureFlags.Get(ctx, org, "copy_flags"); !errors.As(err, &ae) || ae.StatusCode != 405 {
 		t.Errorf("GET copy_flags: %v", err)
+	}
+}
+
+// TestFidelityDecScope_FeatureFlagsCopy: the newest PostHog's
+// OrganizationFeatureFlagView.copy_flags declares required_scopes
+// ["feature_flag:write"] on a view whose scope object is INTERNAL
+// (organization_feature_flag.py, read_file id 54535175027), so
+// APIScopePermission lets only a key naming that scope through: "*" and
+// feature_flag:read get 403 "API key missing required scope
+// 'feature_flag:write'". The client sends the request (it is no longer
+// refused before sending) and a feature_flag:write key copies the flag.
+func TestFidelityDecScope_FeatureFlagsCopy(t *testing.T) {
+	ctx := context.Background()
+	srv := posthogtest.NewServer()
+	defer srv.Close()
+	org := srv.DefaultOrganization().ID
+	srv.AddFeatureFlag(org, posthogtest.FeatureFlagSeed{ProjectID: 1, Key: "beta", Name: "Beta", Active: true})
+	srv.AddFeatureFlag(org, posthogtest.FeatureFlagSeed{ProjectID: 2, Key: "other", Name: "Other"})
+	cp := &posthogapi.FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []posthogapi.ProjectID{2}}
+	for _, scopes := range [][]string{{"*"}, {"feature_flag:read"}, {"organization:write", "project:write"}} {
+		c, err := srv.Client(srv.NewAPIKey(scopes...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.FeatureFlags.Copy(ctx, org, cp)
+		var se *posthogapi.ScopeError
+		if !errors.Is(err, posthogapi.ErrMissingScope) || !errors.As(err, &se) || se.Scope != "feature_flag:write" {
+			t.Errorf("key %v: Copy = %v, want missing scope feature_flag:write", scopes, err)
+		}
+	}
+	sent := 0
+	for _, r := range srv.Requests() {
+		if r.Method == "POST" && r.Status == 403 {
+			sent++
+		}
+	}
+	if sent != 3 {
+		t.Errorf("%d refused copies reached the server, want 3 (none refused before sending)", sent)
+	}
+	c, err := srv.Client(srv.NewAPIKey("feature_flag:write"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.FeatureFlags.Copy(ctx, org, cp)
+	if err != nil {
+		t.Fatalf("feature_flag:write key: %v", err)
+	}
+	if len(r.Success) != 1 || r.Success[0].Key != "beta" || len(r.Failed) != 0 {
+		t.Errorf("copy = %+v", r)
+	}
+	// Retrieve stays closed to every key, feature_flag:write included.
+	if _, err := c.FeatureFlags.Get(ctx, org, "beta"); !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
+		t.Errorf("Get = %v", err)
 	}
 }

@@ -324,7 +324,7 @@ func (s *ProjectBatchExportsService) GetRun(ctx context.Context, project Project
 
 // RetryRun exports the run's data interval again: PostHog starts a
 // backfill of that one interval (BatchExportRunViewSet.retry) and answers
-// its ID. Like every POST, it is not re-sent once it may have reached
+// its ID (201). Like every POST, it is not re-sent once it may have reached
 // PostHog: a lost answer is ErrOutcomeUnknown (list the backfills to see
 // whether it started). Only runs of the last 7 days can be retried (see
 // GetRun).

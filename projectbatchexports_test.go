@@ -39,7 +39,7 @@ func TestProjectBatchExports_RunOperations(t *testing.T) {
 	}{{"projects", c.ProjectBatchExports}, {"environments", c.EnvironmentBatchExports}} {
 		base := mockBase + "/api/" + tc.routes + "/7/batch_exports/" + export.String() + "/"
 		mt.RegisterResponder(http.MethodGet, base+"runs/"+run.String()+"/", respond(t, 200, runJSON, "", ""))
-		mt.RegisterResponder(http.MethodPost, base+"runs/"+run.String()+"/retry/", noBody(respond(t, 200, `{"backfill_id":"`+backfill+`"}`, "", "")))
+		mt.RegisterResponder(http.MethodPost, base+"runs/"+run.String()+"/retry/", noBody(respond(t, 201, `{"backfill_id":"`+backfill+`"}`, "", "")))
 		mt.RegisterResponder(http.MethodPost, base+"runs/"+run.String()+"/cancel/", noBody(respond(t, 200, `{"cancelled":true}`, "", "")))
 		mt.RegisterResponder(http.MethodGet, base+"logs/", respond(t, 200,
 			`{"count":1,"next":null,"previous":null,"results":[{"team_id":7,"log_source":"batch_exports","log_source_id":"`+export.String()+`","instance_id":"`+run.String()+`","timestamp":"2026-12-01T11:00:00Z","level":"INFO","message":"done"}]}`,

@@ -26,7 +26,6 @@ var scopelessActions = []struct{ method, path string }{
 	{"POST", "organizations/*/domains/*/scim/token/"},
 	{"GET", "organizations/*/domains/*/scim/logs/"},
 	{"GET", "organizations/*/feature_flags/*/"},
-	{"POST", "organizations/*/feature_flags/copy_flags/"},
 	{"POST", "organizations/*/identity_provider_configs/*/scim/token/"},
 	{"GET", "organizations/*/identity_provider_configs/*/scim/logs/"},
 	{"PATCH", "organizations/*/integrations/*/environment-mapping/"},

@@ -147,12 +147,23 @@ func (rc *reqCtx) checkScope(scope string) bool {
 	if !rc.checkTeamAndOrg() {
 		return false
 	}
-	if hasScope(rc.key.scopes, scope) {
+	want, internal := strings.CutSuffix(scope, internalViewsetMark)
+	if hasScope(rc.key.scopes, want, !internal) {
 		return true
 	}
-	rc.forbidden(fmt.Sprintf("API key missing required scope '%s'", scope))
+	rc.forbidden(fmt.Sprintf("API key missing required scope '%s'", want))
 	return false
 }
+
+// internalViewsetMark ends the scope of an action whose viewset's
+// scope_object is "INTERNAL" but which names required_scopes itself:
+// PostHog's APIScopePermission.has_permission (posthog/permissions.py) lets
+// "*" stand for a required scope only when the viewset's scope_object is
+// not "INTERNAL", so there only a key naming the scope gets through.
+const internalViewsetMark = " on an INTERNAL viewset"
+
+// onInternalViewset returns the route scope of such an action.
+func onInternalViewset(scope string) string { return scope + internalViewsetMark }
 
 // checkTeamAndOrg mirrors APIScopePermission.check_team_and_org_permissions
 // and _check_organization_personal_api_key_restrictions
@@ -203,10 +214,14 @@ func (rc *reqCtx) pathOrg() *org {
 	return rc.s.orgByID(id)
 }
 
-func hasScope(have []string, want string) bool {
+// hasScope reports whether the scopes in have grant want: the scope itself, its
+// :write for a :read, or "*" when starGrants (every viewset but an
+// INTERNAL one). PostHog: posthog/permissions.py
+// APIScopePermission.has_permission.
+func hasScope(have []string, want string, starGrants bool) bool {
 	obj, action, _ := strings.Cut(want, ":")
 	for _, h := range have {
-		if h == "*" || h == want {
+		if (h == "*" && starGrants) || h == want {
 			return true
 		}
 		if action == "read" && h == obj+":write" {

@@ -21,7 +21,8 @@ import (
 // domain; SAML and SCIM live on identity provider configurations
 // (identityproviderconfigs.go), so the serializer has no SAML/SCIM fields
 // (DRF drops them from bodies) and there is no scim/token action; verify and
-// scim/logs have no scope, so only legacy keys (no scopes) reach them.
+// scim/logs have no scope, so every personal API key is refused there
+// (keys without scopes reach them only with LegacyUnscopedKeys).
 //
 // WithLegacyDomainSSO serves the older organization_domain.py instead
 // (@0a516bc6: SAML and SCIM settings on the domain, scim/token, no

@@ -12,8 +12,14 @@ func init() { areaRegistrations = append(areaRegistrations, registerFeatureFlags
 
 func registerFeatureFlags(s *Server) {
 	const base = "/api/organizations/{organization_id}/feature_flags/"
-	// PostHog's OrganizationFeatureFlagView has scope_object "INTERNAL".
-	s.route("POST "+base+"copy_flags/{$}", noScope, handleFeatureFlagCopy)
+	// PostHog: organization_feature_flag.py OrganizationFeatureFlagView
+	// (newest, products/feature_flags/backend/api/, read_file id
+	// 54535175027) has scope_object "INTERNAL"; its copy_flags action names
+	// required_scopes ["feature_flag:write"], which only a key naming that
+	// scope has ("*" does not stand for it on an INTERNAL viewset,
+	// posthog/permissions.py APIScopePermission.has_permission); retrieve
+	// names none, so every personal API key is refused there.
+	s.route("POST "+base+"copy_flags/{$}", onInternalViewset("feature_flag:write"), handleFeatureFlagCopy)
 	s.route("GET "+base+"{feature_flag_key}/{$}", noScope, handleFeatureFlagRetrieve)
 }
 

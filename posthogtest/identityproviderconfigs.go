@@ -20,7 +20,8 @@ import (
 // organizations/{id}/identity_provider_configs/): scope_object
 // "organization"; reads for any member, writes for admins
 // (OrganizationAdminWritePermissions); scim/token and scim/logs have no
-// scope, so only legacy keys (no scopes) reach them. Knowingly more lenient:
+// scope, so every personal API key is refused there (keys without scopes
+// reach them only with LegacyUnscopedKeys). Knowingly more lenient:
 // the SSRF check of the ID-JAG and OIDC URLs (is_url_allowed) is not made.
 // Not served with WithLegacyDomainSSO.
 

@@ -589,7 +589,7 @@ func handleProjectRunGet(rc *reqCtx) {
 }
 
 // handleProjectRunRetry starts a backfill of the run's data interval and
-// answers its ID with 200. PostHog: batch_export.py
+// answers its ID with 201. PostHog: batch_export.py
 // BatchExportRunViewSet.retry (service.py backfill_export).
 func handleProjectRunRetry(rc *reqCtx) {
 	be, r := rc.runFromPath()
@@ -601,7 +601,7 @@ func handleProjectRunRetry(rc *reqCtx) {
 	bf := &batchExportBackfill{id: rc.s.newID(), export: be, startAt: r.dataIntervalStart, endAt: &end, status: "Starting", createdAt: now, lastUpdatedAt: now}
 	st := areaState[projectBatchExportsState](rc.s)
 	st.backfills = append(st.backfills, bf)
-	rc.json(http.StatusOK, map[string]string{"backfill_id": bf.id.String()})
+	rc.json(http.StatusCreated, map[string]string{"backfill_id": bf.id.String()})
 }
 
 // handleProjectRunCancel cancels a starting or running run.

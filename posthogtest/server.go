@@ -46,7 +46,13 @@ type Server struct {
 	// latency is how long each request waits before it is handled
 	// (WithLatency).
 	latency time.Duration
+	// routeScopes are the routes with the scope each requires, in the
+	// order registered; doc.go's scope table is checked against them.
+	routeScopes []routeScope
 }
+
+// routeScope is one registered route and the scope it requires.
+type routeScope struct{ pattern, scope string }
 
 // Option configures a Server.
 type Option func(*Server)
@@ -173,6 +179,7 @@ const noScope = ""
 // route registers pattern ("METHOD /api/organizations/...", with the
 // trailing slash) behind authentication and the scope check.
 func (s *Server) route(pattern, scope string, h handler) {
+	s.routeScopes = append(s.routeScopes, routeScope{pattern, scope})
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		rc := r.Context().Value(reqCtxKey{}).(*reqCtx)
 		if !rc.authenticate() {
