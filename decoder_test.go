@@ -174,6 +174,15 @@ var decoderTypes = map[string]func() any{
 	"RoleCreate":                         func() any { return new(RoleCreate) },
 	"RoleUpdate":                         func() any { return new(RoleUpdate) },
 	"[]OrganizationInvite":               func() any { return new([]OrganizationInvite) },
+	"Page[OrganizationPersonalAPIKey]":   func() any { return new(Page[OrganizationPersonalAPIKey]) },
+	"OrganizationPersonalAPIKey":         func() any { return new(OrganizationPersonalAPIKey) },
+	"PersonalAPIKeyOwner":                func() any { return new(PersonalAPIKeyOwner) },
+	"PersonalAPIKeyAccessScope":          func() any { return new(PersonalAPIKeyAccessScope) },
+	"PersonalAPIKeyProject":              func() any { return new(PersonalAPIKeyProject) },
+	"EventIngestionRestriction":          func() any { return new(EventIngestionRestriction) },
+	"Page[RoleExternalReference]":        func() any { return new(Page[RoleExternalReference]) },
+	"RoleExternalReference":              func() any { return new(RoleExternalReference) },
+	"RoleExternalReferenceCreate":        func() any { return new(RoleExternalReferenceCreate) },
 }
 
 // notDecoded are exported struct types that are never JSON: errors, the
@@ -181,7 +190,9 @@ var decoderTypes = map[string]func() any{
 var notDecoded = map[string]bool{
 	"ProjectBatchExportsService": true, // a service, never JSON
 	"ProjectIntegrationCreate":   true, // a request with an interface config, only encoded
-	"Client":                     true, "APIError": true, "ScopeError": true, "RateLimitError": true,
+	// Query parameters, never JSON.
+	"RoleExternalReferenceListOptions": true, "RoleExternalReferenceLookup": true,
+	"Client": true, "APIError": true, "ScopeError": true, "RateLimitError": true,
 	"TransportError": true, "DecodeError": true, "UnsupportedActionError": true, "RateLimiter": true, "WaitCaps": true, "RateWindow": true, "StorageError": true,
 }
 

@@ -13,18 +13,6 @@ import (
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
-func wantAPIError(t *testing.T, err error, status int, code, attr string) *posthogapi.APIError {
-	t.Helper()
-	var ae *posthogapi.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("err = %v, want an *APIError", err)
-	}
-	if ae.StatusCode != status || ae.Code != code || ae.Attr != attr {
-		t.Fatalf("err = %v (status %d code %q attr %q), want %d %q %q", err, ae.StatusCode, ae.Code, ae.Attr, status, code, attr)
-	}
-	return ae
-}
-
 func TestDomainE2ELifecycle(t *testing.T) {
 	ctx := context.Background()
 	srv, org, c := legacySSOServer(t, "organization:write") // SAML on domains: older servers

@@ -11,8 +11,7 @@ import (
 
 func TestFeatureFlagsE2E(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
-	defer srv.Close()
+	srv := e2eStart(t, posthogtest.LegacyUnscopedKeys())
 	org := srv.DefaultOrganization().ID
 	odd := "beta/rollout?v=2#x %"
 	srv.AddFeatureFlag(org, posthogtest.FeatureFlagSeed{ProjectID: 1, Key: odd, Name: "Beta", Active: true})
@@ -97,18 +96,14 @@ func TestFeatureFlagsE2E(t *testing.T) {
 // refused before sending) and a feature_flag:write key copies the flag.
 func TestFidelityDecScope_FeatureFlagsCopy(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer()
-	defer srv.Close()
+	srv := e2eStart(t)
 	org := srv.DefaultOrganization().ID
 	srv.AddFeatureFlag(org, posthogtest.FeatureFlagSeed{ProjectID: 1, Key: "beta", Name: "Beta", Active: true})
 	srv.AddFeatureFlag(org, posthogtest.FeatureFlagSeed{ProjectID: 2, Key: "other", Name: "Other"})
 	cp := &posthogapi.FeatureFlagCopy{FeatureFlagKey: "beta", FromProject: 1, TargetProjectIDs: []posthogapi.ProjectID{2}}
 	for _, scopes := range [][]string{{"*"}, {"feature_flag:read"}, {"organization:write", "project:write"}} {
-		c, err := srv.Client(srv.NewAPIKey(scopes...))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = c.FeatureFlags.Copy(ctx, org, cp)
+		c := retryingClient(t, srv, srv.NewAPIKey(scopes...))
+		_, err := c.FeatureFlags.Copy(ctx, org, cp)
 		var se *posthogapi.ScopeError
 		if !errors.Is(err, posthogapi.ErrMissingScope) || !errors.As(err, &se) || se.Scope != "feature_flag:write" {
 			t.Errorf("key %v: Copy = %v, want missing scope feature_flag:write", scopes, err)
@@ -123,10 +118,7 @@ func TestFidelityDecScope_FeatureFlagsCopy(t *testing.T) {
 	if sent != 3 {
 		t.Errorf("%d refused copies reached the server, want 3 (none refused before sending)", sent)
 	}
-	c, err := srv.Client(srv.NewAPIKey("feature_flag:write"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := retryingClient(t, srv, srv.NewAPIKey("feature_flag:write"))
 	r, err := c.FeatureFlags.Copy(ctx, org, cp)
 	if err != nil {
 		t.Fatalf("feature_flag:write key: %v", err)

@@ -117,3 +117,9 @@ func escapePath(segments ...string) string {
 	}
 	return at(pieces...).path
 }
+
+func jsonResponse(status int, body string) *http.Response {
+	r := httpmock.NewStringResponse(status, body)
+	r.Header.Set("Content-Type", "application/json")
+	return r
+}

@@ -7,19 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/posthogtest"
 )
-
-// legacySSOServer is e2eServer on a posthogtest that behaves like the older
-// PostHog with SAML and SCIM on domains (posthogtest.WithLegacyDomainSSO).
-func legacySSOServer(t *testing.T, scopes ...string) (*posthogtest.Server, posthogapi.OrganizationID, *posthogapi.Client) {
-	t.Helper()
-	srv := posthogtest.NewServer(posthogtest.WithLegacyDomainSSO(), posthogtest.LegacyUnscopedKeys())
-	t.Cleanup(srv.Close)
-	return srv, posthogapi.OrganizationID(uuid.UUID(srv.DefaultOrganization().ID)), e2eClient(t, srv, srv.NewAPIKey(scopes...))
-}
 
 // Item 2 of server-fidelity-2026-11.md: on the newest server a domain update
 // with SAML/SCIM settings answers 200 and changes nothing (DRF drops the
@@ -49,10 +39,7 @@ func TestFidelity02_DomainSAMLFieldsIgnoredOnNewestServer(t *testing.T) {
 	if cfgs := srv.IdentityProviderConfigs(org); len(cfgs) != 0 {
 		t.Errorf("domain update created configs: %+v", cfgs)
 	}
-	legacyKey, err := srv.Client(srv.NewAPIKey(), posthogapi.WithMaxRetries(0), posthogapi.WithLegacyUnscopedKey())
-	if err != nil {
-		t.Fatal(err)
-	}
+	legacyKey := retryingClient(t, srv, srv.NewAPIKey(), posthogapi.WithMaxRetries(0), posthogapi.WithLegacyUnscopedKey())
 	_, err = legacyKey.Domains.SCIMToken(ctx, org, d.ID)
 	if !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("domain scim/token on the newest server: %v, want ErrNotFound", err)
@@ -203,9 +190,7 @@ func TestFidelity02_IdentityProviderConfigLifecycle(t *testing.T) {
 // Item 2: the SCIM token of an identity provider configuration.
 func TestFidelity02_IdentityProviderConfigSCIMToken(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys()) // the legacy key below reaches the action
-	t.Cleanup(srv.Close)
-	org, c := srv.DefaultOrganization().ID, e2eClient(t, srv, srv.NewAPIKey("*"))
+	srv, org, c := e2eServerWith(t, []posthogtest.Option{posthogtest.LegacyUnscopedKeys()}, "*") // the legacy key below reaches the action
 	cfg, err := c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeSCIM)})
 	if err != nil {
 		t.Fatal(err)
@@ -246,10 +231,7 @@ func TestFidelity02_IdentityProviderConfigSCIMToken(t *testing.T) {
 // at most 100), and shown on the domains it applies to.
 func TestFidelity02_IdentityProviderConfigSCIMLogsPagination(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys()) // the legacy key below reaches the action
-	t.Cleanup(srv.Close)
-	org := srv.DefaultOrganization().ID
-	c := e2eClient(t, srv, srv.NewAPIKey())
+	srv, org, c := e2eLegacyServer(t) // the legacy key below reaches the action
 	dom := srv.AddDomain(org, "example.com")
 	cfg, err := c.IdentityProviderConfigs.Create(ctx, org, &posthogapi.IdentityProviderConfigCreate{
 		ConfigScope: posthogapi.Ptr(posthogapi.IdPConfigScopeSCIM), OrganizationDomainIDs: []posthogapi.DomainID{dom.ID},

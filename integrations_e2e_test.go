@@ -11,18 +11,14 @@ import (
 )
 
 func TestIntegrationE2ELifecycle(t *testing.T) {
-	srv := posthogtest.NewServer()
-	defer srv.Close()
+	srv := e2eStart(t)
 	ctx := context.Background()
 	org := srv.DefaultOrganization().ID
 	owner := srv.DefaultUser()
 	seeded := srv.AddIntegration(org, "vercel", map[string]any{"type": "connectable", "account": "acme"})
 	srv.AddIntegration(srv.AddOrganization("Elsewhere", posthogapi.UserUUID(uuid.Nil)).ID, "vercel", nil)
 
-	c, err := srv.Client(srv.NewAPIKey("organization_integration:write"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := retryingClient(t, srv, srv.NewAPIKey("organization_integration:write"))
 	page, err := c.Integrations.List(ctx, org, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -76,8 +72,7 @@ func TestIntegrationE2ELifecycle(t *testing.T) {
 }
 
 func TestIntegrationE2EPermissions(t *testing.T) {
-	srv := posthogtest.NewServer()
-	defer srv.Close()
+	srv := e2eStart(t)
 	ctx := context.Background()
 	org := srv.DefaultOrganization().ID
 	in := srv.AddIntegration(org, "vercel", nil)

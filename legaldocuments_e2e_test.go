@@ -27,7 +27,7 @@ func dpa() *posthogapi.LegalDocumentCreate {
 
 func TestLegalDocumentsE2E(t *testing.T) {
 	ctx := context.Background()
-	srv, c := areaDServer(t, "legal_document:write")
+	srv, c := newServerClient(t, "legal_document:write")
 	org := srv.DefaultOrganization().ID
 
 	d, err := c.LegalDocuments.Create(ctx, org, dpa())
@@ -111,8 +111,7 @@ func TestLegalDocumentsE2E(t *testing.T) {
 }
 
 func TestLegalDocumentsE2EServerValidation(t *testing.T) {
-	srv := posthogtest.NewServer()
-	defer srv.Close()
+	srv := e2eStart(t)
 	org := srv.DefaultOrganization().ID
 	key := srv.NewAPIKey("legal_document:write")
 	post := func(body string) (int, string) {
@@ -142,7 +141,7 @@ func TestLegalDocumentsE2EServerValidation(t *testing.T) {
 
 func TestLegalDocumentsE2EPermissions(t *testing.T) {
 	ctx := context.Background()
-	srv, c := areaDServer(t, "legal_document:write")
+	srv, c := newServerClient(t, "legal_document:write")
 	org := srv.DefaultOrganization().ID
 	d, err := c.LegalDocuments.Create(ctx, org, dpa())
 	if err != nil {
@@ -206,8 +205,7 @@ func (rs *recordingStorage) seen() []http.Header {
 
 func TestLegalDocumentsE2EDownload(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
-	defer srv.Close()
+	srv := e2eStart(t, posthogtest.LegacyUnscopedKeys())
 	org := srv.DefaultOrganization().ID
 	writer, _ := srv.Client(srv.NewAPIKey("legal_document:write"))
 	d, err := writer.LegalDocuments.Create(ctx, org, dpa())

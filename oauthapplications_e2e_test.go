@@ -11,7 +11,7 @@ import (
 
 func TestOAuthApplicationsE2E(t *testing.T) {
 	ctx := context.Background()
-	srv, c := areaDServer(t, "organization:read")
+	srv, c := newServerClient(t, "organization:read")
 	org := srv.DefaultOrganization().ID
 	p, err := c.OAuthApplications.List(ctx, org, nil)
 	if err != nil || p.Count != 0 || p.Results == nil {

@@ -10,17 +10,6 @@ import (
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
-func newServerClient(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client) {
-	t.Helper()
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := srv.Client(srv.NewAPIKey(scopes...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
-}
-
 func TestE2EOrganizationLifecycle(t *testing.T) {
 	_, c := newServerClient(t, "organization:write")
 	ctx := context.Background()
@@ -122,108 +111,37 @@ func TestE2EOrganizationErrors(t *testing.T) {
 	}
 }
 
-func TestE2EMembers(t *testing.T) {
-	srv, c := newServerClient(t, "organization_member:write")
+func TestFidelity07_OrganizationNewestFields(t *testing.T) {
 	ctx := context.Background()
-	org := srv.DefaultOrganization()
-	var users []posthogtest.User
-	for i := 0; i < 7; i++ {
-		u := srv.AddUser(posthogtest.UserSeed{FirstName: "user", Is2FAEnabled: i%2 == 0})
-		srv.AddMember(org.ID, u.UUID, posthogtest.LevelMember)
-		users = append(users, u)
-	}
-
-	page, err := c.Members.List(ctx, org.ID, &posthogapi.MemberListOptions{ListOptions: posthogapi.ListOptions{Limit: 3}})
-	if err != nil || page.Count != 8 || len(page.Results) != 3 || page.Next == "" || page.Previous != "" {
-		t.Fatalf("page = %+v, %v", page, err)
-	}
-	seen := map[uuid.UUID]bool{}
-	for m, err := range c.Members.All(ctx, org.ID, &posthogapi.MemberListOptions{ListOptions: posthogapi.ListOptions{Limit: 3}}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen[uuid.UUID(m.User.UUID)] = true
-	}
-	if len(seen) != 8 {
-		t.Fatalf("All saw %d members", len(seen))
-	}
-
-	byEmail, err := c.Members.List(ctx, org.ID, &posthogapi.MemberListOptions{Email: users[2].Email})
-	if err != nil || byEmail.Count != 1 || byEmail.Results[0].User.UUID != users[2].UUID {
-		t.Fatalf("email filter = %+v, %v", byEmail, err)
-	}
-	search, err := c.Members.List(ctx, org.ID, &posthogapi.MemberListOptions{Search: users[3].Email})
-	if err != nil || search.Count != 1 || search.Results[0].SearchMatchType != posthogapi.SearchMatchExact {
-		t.Fatalf("search = %+v, %v", search, err)
-	}
-
-	m, err := c.Members.Get(ctx, org.ID, users[4].UUID)
-	if err != nil || m.User.Email != users[4].Email {
-		t.Fatalf("get = %+v, %v", m, err)
-	}
-	m, err = c.Members.Update(ctx, org.ID, users[4].UUID, &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelAdmin})
-	if err != nil || m.Level != posthogapi.MembershipLevelAdmin {
-		t.Fatalf("update = %+v, %v", m, err)
-	}
-	m, err = c.Members.Replace(ctx, org.ID, users[4].UUID, &posthogapi.MemberUpdate{Level: posthogapi.MembershipLevelMember})
-	if err != nil || m.Level != posthogapi.MembershipLevelMember {
-		t.Fatalf("replace = %+v, %v", m, err)
-	}
-	if err := c.Members.Delete(ctx, org.ID, users[4].UUID); err != nil {
+	srv, org, c := e2eServer(t, "organization:write")
+	role := uuid.New()
+	o, err := c.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{
+		EnforceVerifiedDomains:      posthogapi.Ptr(true),
+		MembersCanCreateProjects:    posthogapi.NewNullable(true),
+		MembersCanSeeOrgMembers:     posthogapi.Ptr(false),
+		IsAITrainingOptedIn:         posthogapi.NewNullable(true),
+		AcknowledgeAITrainingNotice: posthogapi.Ptr(true),
+		DefaultRoleID:               posthogapi.NewNullable(posthogapi.RoleID(role)),
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Members.Get(ctx, org.ID, users[4].UUID); !errors.Is(err, posthogapi.ErrNotFound) {
-		t.Fatalf("get after delete: %v", err)
+	if !o.EnforceVerifiedDomains || o.MembersCanCreateProjects == nil || !*o.MembersCanCreateProjects || o.MembersCanSeeOrgMembers ||
+		o.IsAITrainingOptedIn == nil || !*o.IsAITrainingOptedIn || o.DefaultRoleID == nil || o.DefaultRoleID.UUID() != role {
+		t.Errorf("updated = %+v", o)
 	}
-	if err := c.Members.Delete(ctx, org.ID, users[4].UUID); !errors.Is(err, posthogapi.ErrNotFound) {
-		t.Fatalf("delete twice: %v", err)
+	if o.IsAITrainingLocked == nil || o.IsAITrainingCTAShown == nil || o.IsHIPAA == nil || o.IsPendingDeletion == nil || *o.IsPendingDeletion {
+		t.Errorf("read-only fields = %+v", o)
 	}
-	if _, err := c.Members.ScopedAPIKeys(ctx, org.ID, users[0].UUID); !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
-		t.Fatalf("scoped keys: %v", err)
+	got, err := c.Organizations.Get(ctx, org)
+	if err != nil || !got.EnforceVerifiedDomains || got.MembersCanSeeOrgMembers {
+		t.Errorf("read back = %+v, %v", got, err)
 	}
-}
-
-func TestE2EMemberLevelRules(t *testing.T) {
-	srv := posthogtest.NewServer()
-	defer srv.Close()
-	ctx := context.Background()
-	org := srv.DefaultOrganization()
-	owner := srv.DefaultUser()
-	admin := srv.AddUser(posthogtest.UserSeed{Email: "admin@example.com"})
-	member := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
-	srv.AddMember(org.ID, admin.UUID, posthogtest.LevelAdmin)
-	srv.AddMember(org.ID, member.UUID, posthogtest.LevelMember)
-
-	mc, _ := srv.Client(srv.NewAPIKeyFor(member.UUID, "organization_member:write"))
-	ac, _ := srv.Client(srv.NewAPIKeyFor(admin.UUID, "organization_member:write"))
-	oc, _ := srv.Client(srv.NewAPIKey("organization_member:write"))
-
-	level := func(l posthogapi.MembershipLevel) *posthogapi.MemberUpdate { return &posthogapi.MemberUpdate{Level: l} }
-	if _, err := mc.Members.Update(ctx, org.ID, admin.UUID, level(posthogapi.MembershipLevelMember)); !errors.Is(err, posthogapi.ErrPermissionDenied) {
-		t.Errorf("member demoting admin: %v", err)
-	}
-	if _, err := ac.Members.Update(ctx, org.ID, member.UUID, level(posthogapi.MembershipLevelOwner)); !errors.Is(err, posthogapi.ErrPermissionDenied) {
-		t.Errorf("admin making owner: %v", err)
-	}
-	if _, err := ac.Members.Update(ctx, org.ID, admin.UUID, level(posthogapi.MembershipLevelMember)); !errors.Is(err, posthogapi.ErrPermissionDenied) {
-		t.Errorf("changing own level: %v", err)
-	}
-	if _, err := ac.Members.Update(ctx, org.ID, member.UUID, level(posthogapi.MembershipLevelAdmin)); err != nil {
-		t.Errorf("admin promoting member: %v", err)
-	}
-	// An owner making another member owner keeps their own ownership
-	// (fidelity item 3: the newest validate_update no longer demotes).
-	if _, err := oc.Members.Update(ctx, org.ID, admin.UUID, level(posthogapi.MembershipLevelOwner)); err != nil {
-		t.Fatalf("owner grant: %v", err)
-	}
-	for _, m := range srv.Members(org.ID) {
-		if m.User.UUID == owner.UUID && m.Level != posthogtest.LevelOwner {
-			t.Errorf("granting owner level = %d", m.Level)
-		}
-	}
-	// Members may leave on their own.
-	lc, _ := srv.Client(srv.NewAPIKeyFor(member.UUID, "organization_member:write"))
-	if err := lc.Members.Delete(ctx, org.ID, member.UUID); err != nil {
-		t.Errorf("self removal: %v", err)
+	// is_member_join_email_enabled is read-only on the newest server: a
+	// body that sends it changes nothing.
+	key := srv.NewAPIKey("organization:write")
+	st, _, body := rawCall(t, srv, key, "PATCH", "/api/organizations/"+org.String()+"/", `{"is_member_join_email_enabled": false}`)
+	if st != 200 || body["is_member_join_email_enabled"] != true {
+		t.Errorf("legacy field: %d %v", st, body["is_member_join_email_enabled"])
 	}
 }

@@ -3,6 +3,7 @@ package posthogapi_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -13,14 +14,10 @@ import (
 
 func newProjectsServer(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client, posthogapi.OrganizationID) {
 	t.Helper()
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := e2eStart(t)
 	// A plan without a project limit, so projects can be added and PUT.
 	srv.SetProjectLimit(srv.DefaultOrganization().ID, 0)
-	c, err := srv.Client(srv.NewAPIKey(scopes...))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := retryingClient(t, srv, srv.NewAPIKey(scopes...))
 	return srv, c, posthogapi.OrganizationID(uuid.UUID(srv.DefaultOrganization().ID))
 }
 
@@ -182,10 +179,7 @@ func TestProjectsE2EScopes(t *testing.T) {
 		t.Errorf("delete with project:read: %v", err)
 	}
 
-	other, err := srv.Client(srv.NewAPIKey("organization:read"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := retryingClient(t, srv, srv.NewAPIKey("organization:read"))
 	if _, err := other.Projects.List(ctx, org, nil); !errors.As(err, &se) || se.Scope != "project:read" {
 		t.Errorf("list with organization:read: %v", err)
 	}
@@ -278,10 +272,7 @@ func TestProjectsE2EPermissions(t *testing.T) {
 	p := srv.AddProject(org, "Seeded")
 	m := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
 	srv.AddMember(org, m.UUID, posthogtest.LevelMember)
-	c, err := srv.Client(srv.NewAPIKeyFor(m.UUID, "project:write"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := retryingClient(t, srv, srv.NewAPIKeyFor(m.UUID, "project:write"))
 	got, err := c.Projects.Get(ctx, org, p.ID)
 	if err != nil || got.EffectiveMembershipLevel == nil || *got.EffectiveMembershipLevel != posthogapi.MembershipLevelMember {
 		t.Fatalf("member get: %+v, %v", got, err)
@@ -302,11 +293,143 @@ func TestProjectsE2EPermissions(t *testing.T) {
 	}
 
 	other := srv.AddOrganization("Other", posthogapi.UserUUID(uuid.Nil))
-	owner, err := srv.Client(srv.NewAPIKey("project:read"))
+	owner := retryingClient(t, srv, srv.NewAPIKey("project:read"))
+	if _, err := owner.Projects.Get(ctx, other.ID, p.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("project under another organization: %v, want ErrNotFound", err)
+	}
+}
+
+func TestFidelity14_EventIngestionRestrictionsE2E(t *testing.T) {
+	srv, org, c := e2eServer(t, "project:read")
+	ctx := context.Background()
+	p := srv.AddProject(org, "Web")
+	rs, err := c.Projects.ListEventIngestionRestrictions(ctx, org, p.ID)
+	if err != nil || rs == nil || len(rs) != 0 {
+		t.Fatalf("empty = %#v, %v", rs, err)
+	}
+	srv.AddEventIngestionRestriction(org, p.ID, posthogtest.EventIngestionRestriction{RestrictionType: "drop_event_from_ingestion", DistinctIDs: []string{"bot"}})
+	rs, err = c.Projects.ListEventIngestionRestrictions(ctx, org, p.ID)
+	if err != nil || len(rs) != 1 || rs[0].RestrictionType != "drop_event_from_ingestion" || rs[0].DistinctIDs[0] != "bot" || rs[0].EventNames == nil {
+		t.Fatalf("restrictions = %+v, %v", rs, err)
+	}
+	if _, err := e2eClient(t, srv, srv.NewAPIKey("organization:read")).Projects.ListEventIngestionRestrictions(ctx, org, p.ID); !errors.Is(err, posthogapi.ErrMissingScope) {
+		t.Errorf("without project:read: %v", err)
+	}
+	if _, err := c.Projects.ListEventIngestionRestrictions(ctx, org, p.ID+1000); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("unknown project: %v", err)
+	}
+}
+
+func TestFidelity05_ProjectReplaceRefusedByPlanLimit(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := e2eServer(t, "project:write")
+	p, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Web"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := owner.Projects.Get(ctx, other.ID, p.ID); !errors.Is(err, posthogapi.ErrNotFound) {
-		t.Errorf("project under another organization: %v, want ErrNotFound", err)
+	const limitMsg = "You have reached the maximum limit of allowed projects for your current plan. Upgrade your plan to be able to create and manage more projects."
+	_, err = c.Projects.Replace(ctx, org, p.ID, &posthogapi.ProjectCreate{Name: "Web"})
+	if ae := wantAPIError(t, err, 403, "permission_denied", ""); ae.Detail != limitMsg {
+		t.Errorf("PUT on the default plan: %v", err)
+	}
+	if _, err := c.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Web app")}); err != nil {
+		t.Errorf("PATCH is not limited: %v", err)
+	}
+	if _, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Second"}); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("second project on the default plan: %v", err)
+	}
+	srv.SetProjectLimit(org, 0)
+	if _, err := c.Projects.Replace(ctx, org, p.ID, &posthogapi.ProjectCreate{Name: "Web"}); err != nil {
+		t.Errorf("PUT without a limit: %v", err)
+	}
+}
+
+func TestFidelity06_ProjectNamesUniquePerOrganization(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := e2eServer(t, "project:write")
+	srv.SetProjectLimit(org, 0)
+	if _, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Web"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "  wEB "})
+	ae := wantAPIError(t, err, 409, "conflict", "")
+	if !errors.Is(err, posthogapi.ErrConflict) || ae.Detail != `There is already a project called "wEB" in this organization. Choose a different name.` {
+		t.Errorf("duplicate: %v", err)
+	}
+	mobile, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: " Mobile "})
+	if err != nil || mobile.Name != "Mobile" {
+		t.Fatalf("stripped name: %+v, %v", mobile, err)
+	}
+	if _, err := c.Projects.Update(ctx, org, mobile.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("web")}); !errors.Is(err, posthogapi.ErrConflict) {
+		t.Errorf("rename to a used name: %v", err)
+	}
+	if _, err := c.Projects.Update(ctx, org, mobile.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("MOBILE")}); err != nil {
+		t.Errorf("renaming a project to itself in other case: %v", err)
+	}
+	other := srv.AddOrganization("Other", posthogapi.UserUUID(uuid.Nil))
+	srv.SetProjectLimit(other.ID, 0)
+	if _, err := c.Projects.Create(ctx, other.ID, &posthogapi.ProjectCreate{Name: "Web"}); err != nil {
+		t.Errorf("same name in another organization: %v", err)
+	}
+	// The name is optional on create; each default is unique.
+	key := srv.NewAPIKey("project:write")
+	path := "/api/organizations/" + org.String() + "/projects/"
+	names := map[string]bool{}
+	for range 2 {
+		st, _, body := rawCall(t, srv, key, "POST", path, `{}`)
+		name, _ := body["name"].(string)
+		if st != 201 || name == "" || names[name] {
+			t.Fatalf("default name: %d %v", st, body)
+		}
+		names[name] = true
+	}
+	if st, _, body := rawCall(t, srv, key, "POST", path, `{"name": "`+strings.Repeat("n", 201)+`"}`); st != 400 || body["code"] != "max_length" {
+		t.Errorf("201 characters: %d %v", st, body)
+	}
+}
+
+// TestProjectsAllActivityE2E walks a project's activity log with
+// AllActivity and checks it against ListActivity's pages: same entries,
+// same order, and Count is the total.
+func TestProjectsAllActivityE2E(t *testing.T) {
+	srv, org, c := e2eLegacyServer(t)
+	srv.SetProjectLimit(org, 0)
+	ctx := context.Background()
+	p, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Activity"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		if _, err := c.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr(fmt.Sprintf("Activity %d", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var paged []string
+	total := -1
+	for page := 1; ; page++ {
+		pg, err := c.Projects.ListActivity(ctx, org, p.ID, &posthogapi.ProjectActivityOptions{Limit: 3, Page: page})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total = pg.Count
+		for _, a := range pg.Results {
+			paged = append(paged, a.ID.String())
+		}
+		if pg.Next == "" {
+			break
+		}
+	}
+	if total != 7 || len(paged) != 7 {
+		t.Fatalf("count %d, %d entries; want 7 (create and 6 updates)", total, len(paged))
+	}
+	var walked []string
+	for a, err := range c.Projects.AllActivity(ctx, org, p.ID, &posthogapi.ProjectActivityOptions{Limit: 3}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		walked = append(walked, a.ID.String())
+	}
+	if fmt.Sprint(walked) != fmt.Sprint(paged) {
+		t.Errorf("AllActivity = %v, pages = %v", walked, paged)
 	}
 }

@@ -3,6 +3,7 @@ package posthogapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"reflect"
@@ -558,5 +559,149 @@ func TestProjectSettingsAcceptEdgeValues(t *testing.T) {
 		if err := s.validate(); err != nil {
 			t.Errorf("%d: %v", i, err)
 		}
+	}
+}
+
+func TestFidelity14_EventIngestionRestrictions(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder("GET", api(beOrg.String()+"/projects/12/event_ingestion_restrictions/"), respond(t, 200,
+		`[{"restriction_type":"drop_event_from_ingestion","distinct_ids":["bot"],"session_ids":[],"event_names":["$pageview"],"event_uuids":[],"pipelines":["analytics"]},
+		  {"restriction_type":"skip_person_processing","distinct_ids":["x"]}]`, "", ""))
+	rs, err := c.Projects.ListEventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].RestrictionType != "drop_event_from_ingestion" || rs[0].DistinctIDs[0] != "bot" || rs[0].EventNames[0] != "$pageview" ||
+		rs[0].Pipelines[0] != "analytics" || rs[1].RestrictionType != "skip_person_processing" || rs[1].SessionIDs != nil {
+		t.Errorf("restrictions = %+v", rs)
+	}
+	if _, err := c.Projects.ListEventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 0); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("project 0: %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+// activityEntries returns a JSON list of activity entries whose IDs end in
+// the given two-digit numbers.
+func activityEntries(ids ...int) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf(`{"id": "0195a1b2-0000-7000-8000-0000000000%02d", "user": null, "unread": false,
+			"organization_id": null, "was_impersonated": false, "is_system": false, "activity": "updated",
+			"item_id": "42", "scope": "Team", "detail": null, "created_at": "2025-03-01T09:00:00Z"}`, id)
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+// activityPager answers the page the request names (1-based) from pages and
+// records each request as "page/limit".
+func activityPager(t *testing.T, pages []string, seen *[]string) httpmock.Responder {
+	t.Helper()
+	return func(req *http.Request) (*http.Response, error) {
+		q := req.URL.Query()
+		*seen = append(*seen, q.Get("page")+"/"+q.Get("limit"))
+		n := 0
+		if _, err := fmt.Sscan(q.Get("page"), &n); err != nil || n < 1 || n > len(pages) {
+			return httpmock.NewStringResponse(404, `{"type":"invalid_request","code":"not_found","detail":"Invalid page.","attr":null}`), nil
+		}
+		return httpmock.NewStringResponse(200, pages[n-1]), nil
+	}
+}
+
+func TestProjectsAllActivityWalksPageNumbers(t *testing.T) {
+	c, mt := newMockClient(t)
+	var seen []string
+	// PostHog's links go off the host here: the iterator must only read
+	// them as "there is more" and ask for page n+1 itself.
+	pages := []string{
+		`{"results": ` + activityEntries(1, 2) + `, "next": "https://evil.example/x?page=2", "previous": null, "total_count": 5}`,
+		`{"results": ` + activityEntries(3, 4) + `, "next": "https://evil.example/x?page=3", "previous": "p", "total_count": 5}`,
+		`{"results": ` + activityEntries(5) + `, "next": null, "previous": "p", "total_count": 5}`,
+	}
+	mt.RegisterResponder(http.MethodGet, api(projOrg.String()+"/projects/42/activity/"), activityPager(t, pages, &seen))
+	opts := &ProjectActivityOptions{Limit: 2}
+	seq := c.Projects.AllActivity(context.Background(), OrganizationID(projOrg), 42, opts)
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Fatalf("AllActivity fetched %d pages before iteration", n)
+	}
+	opts.Limit = 50 // changes after the call have no effect
+	var got []string
+	for a, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, a.ID.String()[34:])
+	}
+	if strings.Join(got, ",") != "01,02,03,04,05" || strings.Join(seen, ",") != "1/2,2/2,3/2" {
+		t.Errorf("ids = %v, requests = %v", got, seen)
+	}
+	if opts.Page != 0 {
+		t.Errorf("options modified: %+v", opts)
+	}
+
+	// ListActivity answers the same pages as Page, total_count as Count.
+	p, err := c.Projects.ListActivity(context.Background(), OrganizationID(projOrg), 42, &ProjectActivityOptions{Limit: 2, Page: 3})
+	if err != nil || p.Count != 5 || len(p.Results) != 1 || p.Next != "" || p.Previous != "p" {
+		t.Fatalf("ListActivity = %+v, %v", p, err)
+	}
+
+	// Starting at a page, and stopping on break after one request.
+	seen = nil
+	n := 0
+	for _, err := range c.Projects.AllActivity(context.Background(), OrganizationID(projOrg), 42, &ProjectActivityOptions{Limit: 2, Page: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 3 || strings.Join(seen, ",") != "2/2,3/2" {
+		t.Errorf("from page 2: n = %d, requests = %v", n, seen)
+	}
+	seen = nil
+	for range seq {
+		break
+	}
+	if len(seen) != 1 {
+		t.Errorf("break: requests = %v", seen)
+	}
+}
+
+func TestProjectsAllActivityStallsAndErrors(t *testing.T) {
+	cases := map[string][]string{
+		"empty page with next": {`{"results": [], "next": "n?page=2", "total_count": 9}`},
+		"same page again": {
+			`{"results": ` + activityEntries(1) + `, "next": "n?page=2", "total_count": 9}`,
+			`{"results": ` + activityEntries(1) + `, "next": "n?page=3", "total_count": 9}`,
+		},
+		"next points back": {`{"results": ` + activityEntries(1) + `, "next": "https://posthog.example/x?page=1", "total_count": 9}`},
+	}
+	for name, pages := range cases {
+		t.Run(name, func(t *testing.T) {
+			c, mt := newMockClient(t)
+			var seen []string
+			mt.RegisterResponder(http.MethodGet, api(projOrg.String()+"/projects/42/activity/"), activityPager(t, pages, &seen))
+			var errs []error
+			for a, err := range c.Projects.AllActivity(context.Background(), OrganizationID(projOrg), 42, nil) {
+				if err != nil {
+					errs = append(errs, err)
+				} else if a == nil {
+					t.Fatal("nil item without error")
+				}
+			}
+			if len(errs) != 1 || !errors.Is(errs[0], ErrPaginationStalled) || len(seen) > len(pages) {
+				t.Fatalf("errors = %v, requests = %v", errs, seen)
+			}
+		})
+	}
+
+	c, mt := newMockClient(t)
+	var errs []error
+	for _, err := range c.Projects.AllActivity(context.Background(), OrganizationID(projOrg), 42, &ProjectActivityOptions{Page: -1}) {
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidArgument) || mt.GetTotalCallCount() != 0 {
+		t.Errorf("invalid options: errors = %v, %d requests", errs, mt.GetTotalCallCount())
 	}
 }

@@ -12,12 +12,7 @@ import (
 )
 
 func TestProxyRecordsE2ELifecycle(t *testing.T) {
-	srv := posthogtest.NewServer()
-	defer srv.Close()
-	c, err := srv.Client(srv.NewAPIKey("organization:write"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := newServerClient(t, "organization:write")
 	ctx := context.Background()
 	org := srv.DefaultOrganization().ID
 
@@ -105,12 +100,7 @@ func TestProxyRecordsE2ELifecycle(t *testing.T) {
 }
 
 func TestProxyRecordsE2EStatusAndMessage(t *testing.T) {
-	srv := posthogtest.NewServer()
-	defer srv.Close()
-	c, err := srv.Client(srv.NewAPIKey("organization:read"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := newServerClient(t, "organization:read")
 	org := srv.DefaultOrganization().ID
 	r := srv.AddProxyRecord(org, "e.example.com")
 	srv.SetProxyRecordStatus(org, r.ID, posthogtest.ProxyErroring)
@@ -125,17 +115,13 @@ func TestProxyRecordsE2EStatusAndMessage(t *testing.T) {
 }
 
 func TestProxyRecordsE2EScopesAndKeys(t *testing.T) {
-	srv := posthogtest.NewServer()
-	defer srv.Close()
+	srv := e2eStart(t)
 	ctx := context.Background()
 	org := srv.DefaultOrganization().ID
 	r := srv.AddProxyRecord(org, "e.example.com")
 	srv.SetProxyRecordStatus(org, r.ID, posthogtest.ProxyErroring)
 
-	reader, err := srv.Client(srv.NewAPIKey("organization:read"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	reader := retryingClient(t, srv, srv.NewAPIKey("organization:read"))
 	var se *posthogapi.ScopeError
 	if _, err := reader.ProxyRecords.Create(ctx, org, &posthogapi.ProxyRecordCreate{Domain: "x.example.com"}); !errors.As(err, &se) || se.Scope != "organization:write" {
 		t.Errorf("create with organization:read: %v", err)
@@ -143,18 +129,12 @@ func TestProxyRecordsE2EScopesAndKeys(t *testing.T) {
 	if err := reader.ProxyRecords.Delete(ctx, org, r.ID); !errors.As(err, &se) || se.Scope != "organization:write" {
 		t.Errorf("delete with organization:read: %v", err)
 	}
-	projects, err := srv.Client(srv.NewAPIKey("project:write"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	projects := retryingClient(t, srv, srv.NewAPIKey("project:write"))
 	if _, err := projects.ProxyRecords.List(ctx, org); !errors.As(err, &se) || se.Scope != "organization:read" {
 		t.Errorf("list with project:write: %v", err)
 	}
 
-	admin, err := srv.Client(srv.NewAPIKey("*"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := retryingClient(t, srv, srv.NewAPIKey("*"))
 	if _, err := admin.ProxyRecords.Retry(ctx, org, r.ID); !errors.Is(err, posthogapi.ErrPersonalAPIKeyNotSupported) {
 		t.Errorf("retry: %v, want ErrPersonalAPIKeyNotSupported", err)
 	}
@@ -170,14 +150,11 @@ func TestProxyRecordsE2EScopesAndKeys(t *testing.T) {
 
 	m := srv.AddUser(posthogtest.UserSeed{Email: "member@example.com"})
 	srv.AddMember(org, m.UUID, posthogtest.LevelMember)
-	member, err := srv.Client(srv.NewAPIKeyFor(m.UUID, "organization:write"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	member := retryingClient(t, srv, srv.NewAPIKeyFor(m.UUID, "organization:write"))
 	if l, err := member.ProxyRecords.List(ctx, org); err != nil || len(l.Results) != 1 {
 		t.Errorf("member list = %+v, %v", l, err)
 	}
-	_, err = member.ProxyRecords.Create(ctx, org, &posthogapi.ProxyRecordCreate{Domain: "x.example.com"})
+	_, err := member.ProxyRecords.Create(ctx, org, &posthogapi.ProxyRecordCreate{Domain: "x.example.com"})
 	if !errors.Is(err, posthogapi.ErrPermissionDenied) || errors.As(err, &se) {
 		t.Errorf("member create: %v, want a 403 that is not a scope error", err)
 	}

@@ -11,8 +11,7 @@ import (
 
 func TestResourceTransfersE2E(t *testing.T) {
 	ctx := context.Background()
-	srv := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
-	defer srv.Close()
+	srv := e2eStart(t, posthogtest.LegacyUnscopedKeys())
 	org := srv.DefaultOrganization().ID
 	cohort := srv.AddTransferableResource(org, posthogtest.TransferableResource{TeamID: 1, Kind: "Cohort", Name: "Power users"})
 	action := srv.AddTransferableResource(org, posthogtest.TransferableResource{TeamID: 1, Kind: "Action", Name: "Signed up"})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/posthogtest"
 )
@@ -53,12 +54,8 @@ func TestFidelityDec01_RoleExternalReferenceLookupRefusedToKeys(t *testing.T) {
 	}
 
 	// An older self-hosted server with an unscoped key.
-	old := posthogtest.NewServer(posthogtest.LegacyUnscopedKeys())
-	defer old.Close()
-	legacy, err := old.Client(old.NewAPIKey())
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := e2eStart(t, posthogtest.LegacyUnscopedKeys())
+	legacy := retryingClient(t, old, old.NewAPIKey())
 	oldOrg := old.DefaultOrganization().ID
 	oldRole := old.AddRole(oldOrg, "Frontend")
 	ref, err := legacy.RoleExternalReferences.Create(ctx, oldOrg, &posthogapi.RoleExternalReferenceCreate{
@@ -98,5 +95,86 @@ func TestRoleExternalReferenceFieldsTrimmed(t *testing.T) {
 	})
 	if !errors.Is(err, posthogapi.ErrValidation) {
 		t.Errorf("duplicate with spaces: %v", err)
+	}
+}
+
+func TestRoleExternalReferencesE2E(t *testing.T) {
+	srv, org, c := e2eServer(t, "organization:write")
+	ctx := context.Background()
+	role := srv.AddRole(org, "Frontend")
+	slug := "frontend-team"
+	in := &posthogapi.RoleExternalReferenceCreate{
+		Provider: "github", ProviderOrganizationID: "Acme", ProviderRoleID: "12345", ProviderRoleSlug: &slug,
+		ProviderRoleName: "Frontend Team", Role: role.ID,
+	}
+	ref, err := c.RoleExternalReferences.Create(ctx, org, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.ID == posthogapi.RoleExternalReferenceID(uuid.Nil) || ref.Role != role.ID || ref.CreatedBy == nil || ref.ProviderRoleSlug == nil || *ref.ProviderRoleSlug != slug {
+		t.Errorf("created = %+v", ref)
+	}
+	// The same provider role ID in another case of the organization is a
+	// duplicate (RoleExternalReferenceSerializer.validate).
+	dup := *in
+	dup.ProviderOrganizationID, dup.ProviderRoleSlug = "ACME", nil
+	if _, err := c.RoleExternalReferences.Create(ctx, org, &dup); !errors.Is(err, posthogapi.ErrValidation) {
+		t.Errorf("duplicate: %v", err)
+	}
+	// A role of another organization does not exist here.
+	elsewhere := srv.AddRole(srv.AddOrganization("Other", srv.DefaultUser().UUID).ID, "X")
+	other := *in
+	other.ProviderRoleID, other.ProviderRoleSlug, other.Role = "999", nil, elsewhere.ID
+	var apiErr *posthogapi.APIError
+	if _, err := c.RoleExternalReferences.Create(ctx, org, &other); !errors.As(err, &apiErr) || apiErr.Attr != "role" {
+		t.Errorf("foreign role: %v", err)
+	}
+
+	p, err := c.RoleExternalReferences.List(ctx, org, &posthogapi.RoleExternalReferenceListOptions{RoleID: role.ID})
+	if err != nil || p.Count != 1 {
+		t.Fatalf("list = %+v, %v", p, err)
+	}
+	if p, err := c.RoleExternalReferences.List(ctx, org, &posthogapi.RoleExternalReferenceListOptions{Provider: "slack"}); err != nil || p.Count != 0 {
+		t.Errorf("filtered list = %+v, %v", p, err)
+	}
+
+	// Read-only keys cannot write; members cannot write.
+	ro := e2eClient(t, srv, srv.NewAPIKey("organization:read"))
+	if err := ro.RoleExternalReferences.Delete(ctx, org, ref.ID); !errors.Is(err, posthogapi.ErrMissingScope) {
+		t.Errorf("read-only delete: %v", err)
+	}
+	bob := srv.AddUser(posthogtest.UserSeed{Email: "bob@example.com"})
+	srv.AddMember(org, bob.UUID, posthogtest.LevelMember)
+	if err := e2eClient(t, srv, srv.NewAPIKeyFor(bob.UUID, "organization:write")).RoleExternalReferences.Delete(ctx, org, ref.ID); !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("member delete: %v", err)
+	}
+
+	if err := c.RoleExternalReferences.Delete(ctx, org, ref.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RoleExternalReferences.Delete(ctx, org, ref.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("second delete: %v", err)
+	}
+	if n := srv.RoleExternalReferences(org); n != 0 {
+		t.Errorf("%d references left", n)
+	}
+}
+
+// TestRoleExternalReferencesCascadeE2E: deleting a role deletes its
+// references (the model's on_delete=CASCADE).
+func TestRoleExternalReferencesCascadeE2E(t *testing.T) {
+	srv, org, c := e2eServer(t, "organization:write")
+	ctx := context.Background()
+	role := srv.AddRole(org, "Ops")
+	if _, err := c.RoleExternalReferences.Create(ctx, org, &posthogapi.RoleExternalReferenceCreate{
+		Provider: "slack", ProviderOrganizationID: "T1", ProviderRoleID: "C1", ProviderRoleName: "#ops", Role: role.ID,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Roles.Delete(ctx, org, role.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.RoleExternalReferences(org); n != 0 {
+		t.Errorf("%d references survive their role", n)
 	}
 }

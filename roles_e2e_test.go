@@ -10,20 +10,9 @@ import (
 	"github.com/hogkit/posthogapi/posthogtest"
 )
 
-func areaDServer(t *testing.T, scopes ...string) (*posthogtest.Server, *posthogapi.Client) {
-	t.Helper()
-	srv := posthogtest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := srv.Client(srv.NewAPIKey(scopes...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
-}
-
 func TestRolesE2E(t *testing.T) {
 	ctx := context.Background()
-	srv, c := areaDServer(t, "organization:write", "organization_member:write")
+	srv, c := newServerClient(t, "organization:write", "organization_member:write")
 	org := srv.DefaultOrganization().ID
 	mo := srv.AddUser(posthogtest.UserSeed{Email: "mo@example.com", FirstName: "Mo"})
 	srv.AddMember(org, mo.UUID, posthogtest.LevelMember)
@@ -153,7 +142,7 @@ func TestRolesE2E(t *testing.T) {
 
 func TestRolesE2EMemberRemovalDropsRoleMemberships(t *testing.T) {
 	ctx := context.Background()
-	srv, c := areaDServer(t, "organization:write", "organization_member:write")
+	srv, c := newServerClient(t, "organization:write", "organization_member:write")
 	org := srv.DefaultOrganization().ID
 	mo := srv.AddUser(posthogtest.UserSeed{Email: "mo@example.com"})
 	srv.AddMember(org, mo.UUID, posthogtest.LevelMember)
@@ -178,7 +167,7 @@ func TestRolesE2EMemberRemovalDropsRoleMemberships(t *testing.T) {
 
 func TestRolesE2EPermissions(t *testing.T) {
 	ctx := context.Background()
-	srv, owner := areaDServer(t, "organization:write")
+	srv, owner := newServerClient(t, "organization:write")
 	org := srv.DefaultOrganization().ID
 	r, err := owner.Roles.Create(ctx, org, &posthogapi.RoleCreate{Name: "Readers"})
 	if err != nil {
@@ -231,5 +220,18 @@ func TestRolesE2EPermissions(t *testing.T) {
 	other := srv.AddOrganization("Other", mo.UUID)
 	if _, err := owner.Roles.Get(ctx, other.ID, r.ID); !errors.Is(err, posthogapi.ErrNotFound) {
 		t.Errorf("foreign organization: %v", err)
+	}
+}
+
+func TestFidelity10_ValidationCodeInvalidIsInvalidInput(t *testing.T) {
+	ctx := context.Background()
+	_, org, c := e2eServer(t, "organization:write")
+	r, err := c.Roles.Create(ctx, org, &posthogapi.RoleCreate{Name: "Ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Roles.AddUser(ctx, org, r.ID, posthogapi.UserUUID(uuid.New()))
+	if ae := wantAPIError(t, err, 400, "invalid_input", ""); ae.Detail != "User does not exist." {
+		t.Errorf("unknown user: %v", err)
 	}
 }

@@ -186,22 +186,34 @@ func (p *ChangePlan) String() string {
 		return "no plan\n"
 	}
 	var b strings.Builder
-	var org posthogapi.OrganizationID
-	header := func(id posthogapi.OrganizationID) {
-		if id != org || b.Len() == 0 {
-			org = id
-			fmt.Fprintf(&b, "organization %s:\n", id)
+	// Organizations in the order they come, each with its changes and then
+	// what it holds back.
+	var orgs []posthogapi.OrganizationID
+	seen := map[posthogapi.OrganizationID]bool{}
+	note := func(id posthogapi.OrganizationID) {
+		if !seen[id] {
+			seen[id] = true
+			orgs = append(orgs, id)
 		}
 	}
-	for i := range p.Changes {
-		c := &p.Changes[i]
-		header(c.Organization)
-		fmt.Fprintf(&b, "  %3d. %s\n", c.ID, c.String())
+	for _, c := range p.Changes {
+		note(c.Organization)
 	}
-	for i := range p.Held {
-		h := &p.Held[i]
-		header(h.Organization)
-		fmt.Fprintf(&b, "     - %s\n", h.String())
+	for _, h := range p.Held {
+		note(h.Organization)
+	}
+	for _, id := range orgs {
+		fmt.Fprintf(&b, "organization %s:\n", id)
+		for i := range p.Changes {
+			if c := &p.Changes[i]; c.Organization == id {
+				fmt.Fprintf(&b, "  %3d. %s\n", c.ID, c.String())
+			}
+		}
+		for i := range p.Held {
+			if h := &p.Held[i]; h.Organization == id {
+				fmt.Fprintf(&b, "     - %s\n", h.String())
+			}
+		}
 	}
 	counts := map[ChangeKind]int{}
 	for _, c := range p.Changes {

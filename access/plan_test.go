@@ -292,3 +292,31 @@ func TestParseStateRefusesUnknownFields(t *testing.T) {
 		t.Errorf("same person twice: err = %v", err)
 	}
 }
+
+func TestPlanTwoOrganizations(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	other := w.srv.AddOrganization("Other", w.srv.DefaultUser().UUID).ID
+	w.member("ann@example.com", posthogapi.MembershipLevelMember)
+	desired := &access.State{Organizations: []access.Organization{
+		{ID: other, People: []access.Person{{Email: "owner@example.com", Level: access.LevelOwner}, {Email: "x@example.com"}}},
+		{ID: w.org, People: []access.Person{{Email: "owner@example.com", Level: access.LevelOwner}, {Email: "y@example.com"}}},
+	}}
+	plan, err := access.Plan(ctx, w.c, desired, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "organization " + other.String() + ":\n    1. invite x@example.com as member\n" +
+		"organization " + w.org.String() + ":\n    2. invite y@example.com as member\n" +
+		"     - needs_prune: ann@example.com (member) is a member the state does not list; Prune removes them\n" +
+		"plan: 2 changes (2 invite), 1 held\n"
+	if plan.String() != want {
+		t.Errorf("plan:\n%s\nwant:\n%s", plan, want)
+	}
+	if _, err := access.Apply(ctx, w.c, plan, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.srv.PendingInvites(other)) != 1 || len(w.srv.PendingInvites(w.org)) != 1 {
+		t.Error("invites not in their organizations")
+	}
+}

@@ -159,9 +159,9 @@ func (pl *planner) org(idx int, d *Organization, cur *orgState) error {
 			}
 		}
 		var extra []string
-		for _, r := range cur.roleList() {
-			rm, in := r.members[m.user]
-			if !in || wantRoles[roleKey(r.name)] {
+		for _, r := range cur.rolesOfUser(m.user) {
+			rm := r.members[m.user]
+			if wantRoles[roleKey(r.name)] {
 				continue
 			}
 			if pl.prune {

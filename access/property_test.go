@@ -241,6 +241,7 @@ func TestPropertyPlanApplyPlan(t *testing.T) {
 		sc := newScenario(seed)
 		srv, org, c := sc.build(t)
 		converge(t, sc, srv, org, c, fmt.Sprintf("seed %d", seed))
+		srv.Close() // now, not at the end: hundreds of servers would run out of files
 	}
 }
 
@@ -248,7 +249,7 @@ func TestPropertyExportThenPlan(t *testing.T) {
 	ctx := context.Background()
 	for seed := int64(1); seed <= int64(propSeeds()); seed++ {
 		sc := newScenario(seed)
-		_, org, c := sc.build(t)
+		srv, org, c := sc.build(t)
 		st, err := access.Export(ctx, c, org)
 		if err != nil {
 			t.Fatal(err)
@@ -260,6 +261,7 @@ func TestPropertyExportThenPlan(t *testing.T) {
 				t.Fatalf("seed %d prune %v: export then plan:\n%s\n%s %v", seed, prune, b, plan, err)
 			}
 		}
+		srv.Close()
 	}
 }
 
@@ -313,6 +315,7 @@ func TestPropertyFaultAtEveryWrite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		srv.Close()
 		for k, wr := range writes {
 			skip := 0
 			for _, prev := range writes[:k] {
@@ -352,6 +355,7 @@ func TestPropertyFaultAtEveryWrite(t *testing.T) {
 						t.Errorf("%s: %s invited %d times", label, p, n)
 					}
 				}
+				fsrv.Close()
 			}
 		}
 	}

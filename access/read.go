@@ -26,6 +26,21 @@ type orgState struct {
 	duplicates map[string]bool
 	// sortedRoles caches roleList.
 	sortedRoles []*role
+	// rolesOf are each member's roles, in roleList's order (rolesOfUser).
+	rolesOf map[posthogapi.UserUUID][]*role
+}
+
+// rolesOfUser returns the roles user is in, sorted by name.
+func (cur *orgState) rolesOfUser(user posthogapi.UserUUID) []*role {
+	if cur.rolesOf == nil {
+		cur.rolesOf = map[posthogapi.UserUUID][]*role{}
+		for _, r := range cur.roleList() {
+			for u := range r.members {
+				cur.rolesOf[u] = append(cur.rolesOf[u], r)
+			}
+		}
+	}
+	return cur.rolesOf[user]
 }
 
 type member struct {

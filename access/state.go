@@ -235,10 +235,8 @@ func (cur *orgState) export(name string) Organization {
 	for _, k := range sortedKeys(cur.members) {
 		m := cur.members[k]
 		p := Person{Email: m.email, Level: LevelOf(m.level)}
-		for _, r := range cur.roleList() {
-			if _, in := r.members[m.user]; in {
-				p.Roles = append(p.Roles, r.name)
-			}
+		for _, r := range cur.rolesOfUser(m.user) {
+			p.Roles = append(p.Roles, r.name)
 		}
 		o.People = append(o.People, p)
 	}

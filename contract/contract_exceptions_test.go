@@ -60,8 +60,8 @@ var schemaExceptions = []schemaException{
 		"a UUID or @current (Organizations.GetCurrent)", `the schema types {id} as a UUID; the viewset resolves "@current" to the user's current organization`,
 		"PH posthog/api/organization.py OrganizationViewSet.get_object (\"@current\" is the user's current organization)"),
 	pathParamEx("GET /api/users/{uuid}/", "uuid", `{"type":"string","anyOf":[{"format":"uuid"},{"enum":["@me"]}]}`,
-		"a UUID or @me (Users.Me)", `the schema types {uuid} as a UUID; the viewset resolves "@me" to the requesting user`,
-		"PH posthog/api/user.py UserViewSet.get_object (\"@me\" is the request's user)"),
+		"@me (Users.Me)", `the schema types {uuid} as a UUID; the viewset resolves "@me" to the requesting user, and refuses other UUIDs to non-staff`,
+		"PH posthog/api/user.py UserViewSet.get_object"),
 	// Component properties.
 	propertyEx("BatchExportDestination", "type", `{"type":"string","enum":["S3","Snowflake","Postgres","Redshift","BigQuery","Databricks","AzureBlob","Workflows","HTTP","NoOp","AwsS3","S3Compatible","FileDownload"]}`,
 		"also AwsS3, S3Compatible and FileDownload", "the schemas predate the AwsS3/S3Compatible split; today's server refuses new S3 exports",

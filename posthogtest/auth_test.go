@@ -9,8 +9,7 @@ import (
 // challenge, Bearer with the protected resource metadata; answers that are
 // not 401 carry none (server-fidelity-2026-12, still open from November).
 func TestFidelityDecOpen_WWWAuthenticateOn401(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	want := `Bearer resource_metadata="` + srv.URL() + `/.well-known/oauth-protected-resource"`
 	for _, key := range []string{"", "phx_not_a_key"} {
 		st, h, _ := call(t, srv, key, "GET", "/api/organizations/", "")
@@ -28,8 +27,7 @@ func TestFidelityDecOpen_WWWAuthenticateOn401(t *testing.T) {
 // a scope reads "personal API key" in lower case, as the newest
 // APIScopePermission writes it.
 func TestFidelityDecOpen_PersonalAPIKeyLowerCase(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	org := srv.DefaultOrganization().ID.String()
 	st, _, body := call(t, srv, srv.NewAPIKey("*"), "POST", "/api/organizations/"+org+"/environments_rollback/", `{"1":2}`)
 	if st != 403 || body["detail"] != "This action does not support personal API key access" || body["code"] != "permission_denied" {
@@ -62,5 +60,47 @@ func TestFidelityDec07_UnscopedKeysRefusedOnNewestServer(t *testing.T) {
 			t.Errorf("legacy: %d %v, %d %v", st1, b1, st2, b2)
 		}
 		srv.Close()
+	}
+}
+
+func TestAuthErrors(t *testing.T) {
+	srv := newTestServer(t)
+	st, _, body := call(t, srv, "", "GET", "/api/organizations/", "")
+	if st != 401 || body["code"] != "not_authenticated" || body["type"] != "authentication_error" {
+		t.Fatalf("no key: %d %v", st, body)
+	}
+	st, _, body = call(t, srv, "phx_wrong", "GET", "/api/organizations/", "")
+	if st != 401 || body["code"] != "authentication_failed" {
+		t.Fatalf("bad key: %d %v", st, body)
+	}
+	key := srv.NewAPIKey("organization:read")
+	srv.RevokeAPIKey(key)
+	if st, _, _ = call(t, srv, key, "GET", "/api/organizations/", ""); st != 401 {
+		t.Fatalf("revoked key: %d", st)
+	}
+}
+
+func TestScopes(t *testing.T) {
+	srv := newTestServer(t)
+	org := srv.DefaultOrganization().ID.String()
+	for _, tc := range []struct {
+		scopes []string
+		method string
+		path   string
+		want   int
+		detail string
+	}{
+		{[]string{"organization:read"}, "GET", "/api/organizations/" + org + "/", 200, ""},
+		{[]string{"organization:write"}, "GET", "/api/organizations/" + org + "/", 200, ""}, // write implies read
+		{[]string{"*"}, "GET", "/api/organizations/" + org + "/members/", 200, ""},
+		{nil, "GET", "/api/organizations/" + org + "/members/", 403, "API key missing required scope 'organization_member:read'"}, // no legacy shortcut
+		{[]string{"organization:read"}, "GET", "/api/organizations/" + org + "/members/", 403, "API key missing required scope 'organization_member:read'"},
+		{[]string{"organization_member:read"}, "PATCH", "/api/organizations/" + org + "/", 403, "API key missing required scope 'organization:write'"},
+		{[]string{"*"}, "POST", "/api/organizations/" + org + "/environments_rollback/", 403, "This action does not support personal API key access"},
+	} {
+		st, _, body := call(t, srv, srv.NewAPIKey(tc.scopes...), tc.method, tc.path, "{}")
+		if st != tc.want || tc.detail != "" && body["detail"] != tc.detail {
+			t.Errorf("%v %s %s: %d %v", tc.scopes, tc.method, tc.path, st, body)
+		}
 	}
 }

@@ -1,12 +1,8 @@
 package posthogtest
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,59 +11,12 @@ import (
 	"github.com/hogkit/posthogapi"
 )
 
-// rawCall sends a request to srv with key and decodes the JSON answer (nil
-// for an empty body).
-func rawCall(t *testing.T, srv *Server, key, method, path, body string) (int, map[string]any) {
-	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, srv.URL()+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if len(bytes.TrimSpace(b)) == 0 {
-		return resp.StatusCode, nil
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s %s: answer %q is not a JSON object", method, path, b)
-	}
-	return resp.StatusCode, m
-}
-
-// callHandler runs h directly as the default user (for routes that reject
-// personal API keys before the handler runs).
-func callHandler(t *testing.T, s *Server, h handler, method, target, body string, pathValues map[string]string) *httptest.ResponseRecorder {
-	t.Helper()
-	w := httptest.NewRecorder()
-	r := httptest.NewRequest(method, target, strings.NewReader(body))
-	for k, v := range pathValues {
-		r.SetPathValue(k, v)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rc := &reqCtx{s: s, w: w, r: r, body: []byte(body), key: &apiKey{user: s.defUser}, user: s.defUser}
-	h(rc)
-	return w
-}
-
 // s3Dest is a valid destination for the field cases (it needs no
 // integration).
 const s3Dest = `{"type": "NoOp", "config": {}}`
 
 func TestBatchExportServerValidationBodies(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	key := srv.NewAPIKey("batch_export:write")
 	path := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/batch_exports/"
 	proj := srv.AddProject(srv.DefaultOrganization().ID, "Main").ID
@@ -124,8 +73,7 @@ func TestBatchExportServerValidationBodies(t *testing.T) {
 }
 
 func TestBatchExportServerStatusesAndSecrets(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	key := srv.NewAPIKey("*")
 	org := srv.DefaultOrganization().ID
 	base := "/api/organizations/" + org.String() + "/batch_exports/"
@@ -183,8 +131,7 @@ func TestBatchExportServerStatusesAndSecrets(t *testing.T) {
 }
 
 func TestBatchExportServerSchemaFromHogQL(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	key := srv.NewAPIKey("batch_export:write")
 	base := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/batch_exports/"
 	status, body := rawCall(t, srv, key, "POST", base, `{"name": "q", "interval": "hour", "destination": {"type": "NoOp", "config": {}},
@@ -206,8 +153,7 @@ func TestBatchExportServerSchemaFromHogQL(t *testing.T) {
 }
 
 func TestBatchExportServerAddRunPanics(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	org := srv.DefaultOrganization().ID
 	func() {
 		defer func() {
@@ -230,8 +176,7 @@ func TestBatchExportServerAddRunPanics(t *testing.T) {
 }
 
 func TestBatchExportServerLogsHandler(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	org := srv.DefaultOrganization().ID
 	key := srv.NewAPIKey("batch_export:write")
 	_, body := rawCall(t, srv, key, "POST", "/api/organizations/"+org.String()+"/batch_exports/",
@@ -259,8 +204,7 @@ func TestBatchExportServerLogsHandler(t *testing.T) {
 // TestBatchExportFiltersNotRunAttributes: a filter naming the run's data
 // interval is refused (PostHog's BatchExportSerializer.validate_filters).
 func TestBatchExportFiltersNotRunAttributes(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	path := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/batch_exports/"
 	st, _, got := call(t, srv, srv.NewAPIKey("batch_export:write"), "POST", path,
 		`{"name":"n","interval":"hour","destination":{"type":"NoOp","config":{}},"filters":[{"key":"x","type":"event","data_interval_start":"2026-01-01"}]}`)
@@ -275,8 +219,7 @@ func TestBatchExportFiltersNotRunAttributes(t *testing.T) {
 // project, inline credentials with both keys, the authorization's forms,
 // and integrations that stay integrations.
 func TestBatchExportRedshiftCopyRules(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	org := srv.DefaultOrganization().ID
 	p := srv.AddProject(org, "P")
 	other := srv.AddProject(org, "Q")
@@ -312,5 +255,165 @@ func TestBatchExportRedshiftCopyRules(t *testing.T) {
 	st, _, got = call(t, srv, key, "PATCH", base+id+"/", fmt.Sprintf(`{"destination":{"type":"Redshift","integration_id":%d,"config":{"copy_inputs":{"s3_bucket":"b","region_name":"r","authorization":"arn","bucket_credentials":%s}}}}`, redshift, keys))
 	if st != 400 || got["detail"] != "Cannot switch 'bucket_credentials' from an integration to inline credentials. Send a different integration ID to swap, or omit the field to keep the current one." {
 		t.Errorf("integration to inline: %d %v", st, got)
+	}
+}
+
+// fidelityServer has a project (the organization's first, where batch
+// exports go) with one integration of each batch export kind, and another
+// organization's project with an aws-s3 integration.
+func fidelityServer(t *testing.T, scopes ...string) (srv *Server, key, base string, ids map[ProjectIntegrationKind]int64, foreign int64) {
+	t.Helper()
+	srv = newTestServer(t)
+	org := srv.DefaultOrganization().ID
+	proj := srv.AddProject(org, "Main").ID
+	ids = map[ProjectIntegrationKind]int64{}
+	for _, k := range []ProjectIntegrationKind{IntegrationAWSS3, IntegrationS3Compatible, IntegrationAWSRedshift, IntegrationPostgreSQL,
+		IntegrationSnowflake, IntegrationDatabricks, IntegrationAzureBlob, IntegrationGoogleCloudServiceAccount} {
+		ids[k] = int64(srv.SeedIntegration(proj, k, string(k)))
+	}
+	other := srv.AddOrganization("Other", srv.DefaultUser().UUID)
+	foreign = int64(srv.SeedIntegration(srv.AddProject(other.ID, "Theirs").ID, IntegrationAWSS3, "theirs"))
+	return srv, srv.NewAPIKey(scopes...), "/api/organizations/" + org.String() + "/batch_exports/", ids, foreign
+}
+
+func destBody(typ, config string, integration int64) string {
+	in := ""
+	if integration != 0 {
+		in = `, "integration_id": ` + strconv.FormatInt(integration, 10)
+	}
+	return `{"name": "x", "interval": "hour", "destination": {"type": "` + typ + `", "config": ` + config + in + `}}`
+}
+
+func wantDestError(t *testing.T, status int, body map[string]any, attr, detail string) {
+	t.Helper()
+	if status != http.StatusBadRequest || body["attr"] != attr || body["detail"] != detail || body["code"] != "invalid_input" {
+		t.Errorf("got %d %v\nwant attr %q detail %q", status, body, attr, detail)
+	}
+}
+
+const (
+	s3Cfg         = `{"bucket_name": "b", "region": "r", "prefix": "p"}`
+	snowflakeCfg  = `{"database": "d", "warehouse": "w", "schema": "s"}`
+	databricksCfg = `{"http_path": "/sql", "catalog": "c", "schema": "s", "table_name": "t"}`
+)
+
+func TestFidelity01_LegacyS3RefusedOnCreate(t *testing.T) {
+	srv, key, base, ids, _ := fidelityServer(t, "batch_export:write")
+	status, body := rawCall(t, srv, key, "POST", base, destBody("S3", `{"bucket_name": "b", "region": "r", "prefix": "p", "aws_access_key_id": "AKIA", "aws_secret_access_key": "x"}`, ids[IntegrationAWSS3]))
+	wantDestError(t, status, body, "destination",
+		"The 'S3' destination type is deprecated and can no longer be used. Use 'AwsS3' for AWS S3, or 'S3Compatible' for S3-compatible storage.")
+	if got := srv.BatchExports(srv.DefaultOrganization().ID); len(got) != 0 {
+		t.Errorf("created %v", got)
+	}
+}
+
+func TestFidelity01_CredentialFieldsAreUnknown(t *testing.T) {
+	srv, key, base, ids, _ := fidelityServer(t, "batch_export:write")
+	for _, tc := range []struct{ typ, cfg, want string }{
+		{"AwsS3", `{"bucket_name": "b", "region": "r", "prefix": "p", "aws_access_key_id": "A", "aws_secret_access_key": "S"}`, "'aws_access_key_id', 'aws_secret_access_key'"},
+		{"S3Compatible", `{"bucket_name": "b", "region": "r", "prefix": "p", "endpoint_url": "https://r2"}`, "'endpoint_url'"},
+		{"Snowflake", `{"database": "d", "warehouse": "w", "schema": "s", "account": "a", "user": "u", "password": "p"}`, "'account', 'password', 'user'"},
+	} {
+		kind := map[string]ProjectIntegrationKind{"AwsS3": IntegrationAWSS3, "S3Compatible": IntegrationS3Compatible, "Snowflake": IntegrationSnowflake}[tc.typ]
+		status, body := rawCall(t, srv, key, "POST", base, destBody(tc.typ, tc.cfg, ids[kind]))
+		wantDestError(t, status, body, "destination__non_field_errors", "Configuration has unknown field/s: "+tc.want)
+	}
+}
+
+func TestFidelity01_IntegrationRequiredOnCreate(t *testing.T) {
+	srv, key, base, _, _ := fidelityServer(t, "batch_export:write")
+	for _, tc := range []struct{ typ, cfg, detail string }{
+		{"AwsS3", s3Cfg, "Integration is required for AwsS3 batch exports"},
+		{"S3Compatible", s3Cfg, "Integration is required for S3Compatible batch exports"},
+		{"BigQuery", `{"dataset_id": "d"}`, "Integration is required for BigQuery batch exports"},
+		{"Databricks", databricksCfg, "Integration is required for Databricks batch exports"},
+		{"AzureBlob", `{"container_name": "c"}`, "Integration is required for Azure Blob batch exports"},
+		{"Postgres", `{"database": "d"}`, "Integration is required for Postgres batch exports"},
+		{"Snowflake", snowflakeCfg, "Integration is required for Snowflake batch exports"},
+		{"Redshift", `{"database": "d"}`, "Integration is required for Redshift batch exports"},
+	} {
+		status, body := rawCall(t, srv, key, "POST", base, destBody(tc.typ, tc.cfg, 0))
+		wantDestError(t, status, body, "destination", tc.detail)
+	}
+}
+
+func TestFidelity01_IntegrationRequiredOnUpdateDiffers(t *testing.T) {
+	srv, key, base, ids, _ := fidelityServer(t, "batch_export:write")
+	create := func(typ, cfg string, kind ProjectIntegrationKind) string {
+		t.Helper()
+		status, body := rawCall(t, srv, key, "POST", base, destBody(typ, cfg, ids[kind]))
+		if status != http.StatusCreated {
+			t.Fatalf("create %s: %d %v", typ, status, body)
+		}
+		return base + body["id"].(string) + "/"
+	}
+	s3 := create("AwsS3", s3Cfg, IntegrationAWSS3)
+	// A PATCH without integration_id keeps the linked one; null removes it.
+	status, body := rawCall(t, srv, key, "PATCH", s3, `{"destination": {"type": "AwsS3", "config": {"region": "eu"}}}`)
+	if status != http.StatusOK || body["destination"].(map[string]any)["integration"] != float64(ids[IntegrationAWSS3]) {
+		t.Errorf("patch keeping integration: %d %v", status, body)
+	}
+	status, body = rawCall(t, srv, key, "PATCH", s3, `{"destination": {"type": "AwsS3", "config": {}, "integration_id": null}}`)
+	wantDestError(t, status, body, "destination", "Integration is required for AwsS3 batch exports")
+
+	// BigQuery needs it in every request carrying the destination.
+	bq := create("BigQuery", `{"dataset_id": "d"}`, IntegrationGoogleCloudServiceAccount)
+	status, body = rawCall(t, srv, key, "PATCH", bq, `{"destination": {"type": "BigQuery", "config": {"table_id": "t"}}}`)
+	wantDestError(t, status, body, "destination", "Integration is required for BigQuery batch exports")
+
+	// Snowflake's integration is sticky.
+	sf := create("Snowflake", snowflakeCfg, IntegrationSnowflake)
+	status, body = rawCall(t, srv, key, "PATCH", sf, `{"destination": {"type": "Snowflake", "config": {"role": "r"}}}`)
+	wantDestError(t, status, body, "destination",
+		"Cannot remove the integration from a Snowflake batch export that uses one. Re-send its `integration` to keep it (or a different one to swap).")
+
+	// Postgres may be edited without one.
+	pg := create("Postgres", `{"database": "d"}`, IntegrationPostgreSQL)
+	if status, body := rawCall(t, srv, key, "PATCH", pg, `{"destination": {"type": "Postgres", "config": {"schema": "s"}}}`); status != http.StatusOK {
+		t.Errorf("postgres patch: %d %v", status, body)
+	}
+}
+
+func TestFidelity01_IntegrationKindAndProject(t *testing.T) {
+	srv, key, base, ids, foreign := fidelityServer(t, "batch_export:write")
+	status, body := rawCall(t, srv, key, "POST", base, destBody("AwsS3", s3Cfg, ids[IntegrationS3Compatible]))
+	wantDestError(t, status, body, "destination", "Integration provided is not an AWS S3 integration (got kind='s3-compatible')")
+	status, body = rawCall(t, srv, key, "POST", base, destBody("Databricks", databricksCfg, ids[IntegrationSnowflake]))
+	wantDestError(t, status, body, "destination", "Integration is not a Databricks integration.")
+	status, body = rawCall(t, srv, key, "POST", base, destBody("BigQuery", `{"dataset_id": "d"}`, ids[IntegrationAWSS3]))
+	wantDestError(t, status, body, "destination", "Integration is not a Google Cloud service account integration.")
+	// Another project's integration does not exist for this request.
+	status, body = rawCall(t, srv, key, "POST", base, destBody("AwsS3", s3Cfg, foreign))
+	if status != http.StatusBadRequest || body["code"] != "does_not_exist" || body["attr"] != "destination__integration_id" {
+		t.Errorf("foreign integration: %d %v", status, body)
+	}
+	if status, body := rawCall(t, srv, key, "POST", base, destBody("S3Compatible", s3Cfg, ids[IntegrationS3Compatible])); status != http.StatusCreated {
+		t.Errorf("s3-compatible: %d %v", status, body)
+	}
+}
+
+func TestFidelity01_HTTPDestinationURL(t *testing.T) {
+	srv, key, base, _, _ := fidelityServer(t, "batch_export:write")
+	status, body := rawCall(t, srv, key, "POST", base, destBody("HTTP", `{"url": "http://169.254.169.254/", "token": "t"}`, 0))
+	wantDestError(t, status, body, "destination", "Invalid destination URL: http://169.254.169.254/")
+	if status, body := rawCall(t, srv, key, "POST", base, destBody("HTTP", `{"url": "https://eu.i.posthog.com/batch/", "token": "t"}`, 0)); status != http.StatusCreated {
+		t.Errorf("eu url: %d %v", status, body)
+	}
+}
+
+func TestFidelity08_TestStepScopes(t *testing.T) {
+	srv, _, base, ids, _ := fidelityServer(t)
+	read, write := srv.NewAPIKey("batch_export:read"), srv.NewAPIKey("batch_export:write")
+	if status, body := rawCall(t, srv, read, "GET", base+"test/?destination=AwsS3", ""); status != http.StatusOK {
+		t.Errorf("test with :read: %d %v", status, body)
+	}
+	step := `{"step": 0, "name": "x", "interval": "hour", "destination": {"type": "AwsS3", "config": ` + s3Cfg +
+		`, "integration_id": ` + strconv.FormatInt(ids[IntegrationAWSS3], 10) + `}}`
+	status, body := rawCall(t, srv, read, "POST", base+"run_test_step_new/", step)
+	if status != http.StatusForbidden || body["detail"] != "API key missing required scope 'batch_export:write'" {
+		t.Errorf("run_test_step_new with :read: %d %v", status, body)
+	}
+	if status, body := rawCall(t, srv, write, "POST", base+"run_test_step_new/", step); status != http.StatusOK {
+		t.Errorf("run_test_step_new with :write: %d %v", status, body)
 	}
 }

@@ -537,7 +537,7 @@
 //	POST /api/projects/{project_id}/integrations/ | integration:write | integration.py IntegrationViewSet.create #54498230460
 //	GET /api/projects/{project_id}/integrations/{id}/ | integration:read | integration.py IntegrationViewSet.retrieve #54498230460
 //	DELETE /api/projects/{project_id}/integrations/{id}/ | integration:write | integration.py IntegrationViewSet.destroy #54498230460
-//	GET /api/users/{uuid}/ | user:read | user.py UserViewSet.retrieve #11336802
+//	GET /api/users/{uuid}/ | user:read | user.py UserViewSet.retrieve (scope_object "user", retrieve a read action; "@me" only for non-staff) #71491252191
 //
 // # Where the fake is knowingly more lenient than the server
 //

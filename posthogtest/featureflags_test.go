@@ -11,8 +11,7 @@ import (
 // {"error"} bodies for missing fields and an unknown source flag, and a
 // target project that does not exist reported in "failed".
 func TestFeatureFlagCopyRules(t *testing.T) {
-	srv := NewServer(LegacyUnscopedKeys())
-	defer srv.Close()
+	srv := newTestServer(t, LegacyUnscopedKeys())
 	org := srv.DefaultOrganization().ID
 	p := srv.AddProject(org, "P")
 	srv.AddFeatureFlag(org, FeatureFlagSeed{ProjectID: p.ID, Key: "beta", Active: true})

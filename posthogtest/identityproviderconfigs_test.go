@@ -12,8 +12,7 @@ import (
 // organization, OIDC settings on an OIDC configuration, and the plan's OIDC,
 // SCIM and XAA features.
 func TestIdentityProviderConfigRules(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	org := srv.DefaultOrganization().ID
 	base := "/api/organizations/" + org.String() + "/identity_provider_configs/"
 	admin := srv.NewAPIKey("organization:write")

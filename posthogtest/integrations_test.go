@@ -12,8 +12,7 @@ import (
 )
 
 func TestIntegrationServerBodies(t *testing.T) {
-	srv := NewServer(WithDeterministicIDs())
-	defer srv.Close()
+	srv := newTestServer(t, WithDeterministicIDs())
 	org := srv.DefaultOrganization().ID
 	in := srv.AddIntegration(org, "vercel", map[string]any{"type": "connectable"})
 	if !strings.HasPrefix(in.IntegrationID, "icfg_") || in.Kind != "vercel" || in.OrganizationID != org {
@@ -53,8 +52,7 @@ func TestIntegrationServerBodies(t *testing.T) {
 }
 
 func TestIntegrationEnvironmentMappingHandler(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	org := srv.DefaultOrganization().ID
 	plain := srv.AddIntegration(org, "vercel", nil)
 	conn := srv.AddIntegration(org, "vercel", map[string]any{"type": "connectable"})
@@ -87,8 +85,7 @@ func TestIntegrationEnvironmentMappingHandler(t *testing.T) {
 }
 
 func TestIntegrationAddPanicsForUnknownOrganization(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	defer func() {
 		if recover() == nil {
 			t.Error("no panic")
@@ -103,8 +100,7 @@ func TestIntegrationAddPanicsForUnknownOrganization(t *testing.T) {
 // vercel project integrations (PostHog's OrganizationIntegrationViewSet
 // .environment_mapping and .perform_destroy).
 func TestOrganizationIntegrationVercelProjectIntegrations(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	org := srv.DefaultOrganization().ID
 	p := srv.AddProject(org, "P")
 	q := srv.AddProject(org, "Q")

@@ -15,8 +15,7 @@ func TestLegalDocumentAnswers(t *testing.T) {
 	var clock atomic.Int64 // seconds since the start
 	start := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
 	now := func() time.Time { return start.Add(time.Duration(clock.Load()) * time.Second) }
-	s := NewServer(LegacyUnscopedKeys(), WithClock(now), WithLegalDocumentStorage("https://bucket.example.com/"))
-	defer s.Close()
+	s := newTestServer(t, LegacyUnscopedKeys(), WithClock(now), WithLegalDocumentStorage("https://bucket.example.com/"))
 	org := s.DefaultOrganization().ID
 	docs := "/api/organizations/" + org.String() + "/legal_documents/"
 	key := s.NewAPIKey("legal_document:write")

@@ -14,8 +14,7 @@ import (
 // weekly export's weekday, start before end, an end in the future, and a
 // cursor that does not decode.
 func TestProjectBackfillRules(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	org := srv.DefaultOrganization().ID
 	p := srv.AddProject(org, "P")
 	key := srv.NewAPIKey("batch_export:write")

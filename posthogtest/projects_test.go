@@ -20,8 +20,7 @@ func projectCall(t *testing.T, s *Server, h handler, method string, org uuid.UUI
 }
 
 func TestProjectTokenActions(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := newTestServer(t)
 	org := s.DefaultOrganization().ID
 	p := s.AddProject(org, "Web")
 	if !strings.HasPrefix(p.APIToken, "phc_") || p.SecretAPIToken != "" {
@@ -86,8 +85,7 @@ func TestProjectTokenActions(t *testing.T) {
 }
 
 func TestProjectTokenActionsNeedAdmin(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := newTestServer(t)
 	org := s.DefaultOrganization().ID
 	p := s.AddProject(org, "Web")
 	s.mu.Lock()
@@ -106,8 +104,7 @@ func TestProjectTokenActionsNeedAdmin(t *testing.T) {
 }
 
 func TestProjectDemoData(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := newTestServer(t)
 	org := s.DefaultOrganization().ID
 	p := s.AddProject(org, "Demo")
 	_, body := projectCall(t, s, handleProjectDemoData, "GET", uuid.UUID(org), int64(p.ID), "is_generating_demo_data/", "")
@@ -122,8 +119,7 @@ func TestProjectDemoData(t *testing.T) {
 }
 
 func TestProjectChangeOrganization(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := newTestServer(t)
 	org := s.DefaultOrganization().ID
 	p := s.AddProject(org, "Web")
 	target := s.AddOrganization("Target", posthogapi.UserUUID(uuid.Nil))
@@ -159,8 +155,7 @@ func TestProjectChangeOrganization(t *testing.T) {
 }
 
 func TestProjectIDNotANumber(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := newTestServer(t)
 	org := s.DefaultOrganization().ID
 	code, body := sessionCall(t, s, handleProjectGet, "GET", "/api/organizations/x/projects/abc/", "", "organization_id", org.String(), "id", "abc")
 	if code != http.StatusBadRequest || body["detail"] != "Field 'id' expected a number but got 'abc'." {
@@ -169,8 +164,7 @@ func TestProjectIDNotANumber(t *testing.T) {
 }
 
 func TestProjectSettingValidation(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := newTestServer(t)
 	org := s.DefaultOrganization().ID
 	p := s.AddProject(org, "Web")
 	for _, tc := range []struct {
@@ -205,8 +199,7 @@ func TestProjectSettingValidation(t *testing.T) {
 }
 
 func TestProjectCompleteOnboardingErrorShape(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := newTestServer(t)
 	org := s.DefaultOrganization().ID
 	p := s.AddProject(org, "Web")
 	code, body := projectCall(t, s, handleProjectIntent(true), "PATCH", uuid.UUID(org), int64(p.ID), "complete_product_onboarding/", `{}`)

@@ -18,8 +18,7 @@ func proxyCall(t *testing.T, s *Server, h handler, org, id uuid.UUID, action str
 }
 
 func TestProxyRetry(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := newTestServer(t)
 	org := s.DefaultOrganization().ID
 	r := s.AddProxyRecord(org, "e.example.com")
 
@@ -49,8 +48,7 @@ func TestProxyRetry(t *testing.T) {
 func TestProxyDiagnoseCooldown(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Date(2025, 4, 2, 12, 0, 0, 0, time.UTC)
-	s := NewServer(WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now }))
-	defer s.Close()
+	s := newTestServer(t, WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now }))
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 	org := s.DefaultOrganization().ID
 	r := s.AddProxyRecord(org, "e.example.com")
@@ -93,8 +91,7 @@ func TestProxyDiagnoseCooldown(t *testing.T) {
 }
 
 func TestProxyActionsNeedAdmin(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := newTestServer(t)
 	org := s.DefaultOrganization().ID
 	r := s.AddProxyRecord(org, "e.example.com")
 	s.SetProxyRecordStatus(org, r.ID, ProxyErroring)

@@ -3,8 +3,7 @@ package posthogtest
 import "testing"
 
 func TestResourceTransferAnswers(t *testing.T) {
-	s := NewServer(LegacyUnscopedKeys())
-	defer s.Close()
+	s := newTestServer(t, LegacyUnscopedKeys())
 	org := s.DefaultOrganization().ID
 	base := "/api/organizations/" + org.String() + "/resource_transfers/"
 	id := s.AddTransferableResource(org, TransferableResource{TeamID: 1, Kind: "Insight", Name: "Signups"})
@@ -36,8 +35,7 @@ func TestResourceTransferAnswers(t *testing.T) {
 // the resource's kind (PostHog's ResourceTransferViewSet.transfer), and
 // nothing is copied when it does not.
 func TestResourceTransferSubstitutionKindMismatch(t *testing.T) {
-	s := NewServer(LegacyUnscopedKeys())
-	defer s.Close()
+	s := newTestServer(t, LegacyUnscopedKeys())
 	org := s.DefaultOrganization().ID
 	id := s.AddTransferableResource(org, TransferableResource{TeamID: 1, Kind: "Insight", Name: "Signups"})
 	s.AddTransferableResource(org, TransferableResource{TeamID: 2, Kind: "Cohort", Name: "Anyone"})

@@ -12,8 +12,7 @@ import (
 // organization, the case-insensitive duplicate checks, the list filters and
 // order, and delete.
 func TestRoleExternalReferenceRules(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	org := srv.DefaultOrganization().ID
 	base := "/api/organizations/" + org.String() + "/role_external_references/"
 	role := srv.AddRole(org, "Frontend")
@@ -88,8 +87,7 @@ func TestRoleExternalReferenceRules(t *testing.T) {
 // RoleLookupQuerySerializer: provider and provider_organization_id required
 // and not blank, then a slug or an ID.
 func TestRoleExternalReferenceLookupRules(t *testing.T) {
-	srv := NewServer(LegacyUnscopedKeys())
-	defer srv.Close()
+	srv := newTestServer(t, LegacyUnscopedKeys())
 	base := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/role_external_references/lookup/"
 	key := srv.NewAPIKey()
 	for q, want := range map[string][3]any{

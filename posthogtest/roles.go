@@ -120,17 +120,26 @@ func dropRoleMemberships(s *Server, o *org, m *membership) {
 	}
 }
 
-func roleMembershipJSON(rm *roleMembership) map[string]any {
-	return map[string]any{
-		"id": rm.id, "role_id": rm.roleID,
-		"organization_member": memberJSON(rm.member, ""),
-		"user":                userBasicJSON(rm.member.user),
-		"joined_at":           rm.joinedAt, "updated_at": rm.updatedAt,
+// roleMembershipOut is RoleMembershipSerializer's answer (a struct: a role
+// list embeds every membership of every role).
+type roleMembershipOut struct {
+	ID                 uuid.UUID  `json:"id"`
+	RoleID             uuid.UUID  `json:"role_id"`
+	OrganizationMember *memberOut `json:"organization_member"`
+	User               any        `json:"user"`
+	JoinedAt           time.Time  `json:"joined_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
+}
+
+func roleMembershipJSON(rm *roleMembership) *roleMembershipOut {
+	return &roleMembershipOut{
+		ID: rm.id, RoleID: rm.roleID, OrganizationMember: memberJSON(rm.member, ""),
+		User: userBasicJSON(rm.member.user), JoinedAt: rm.joinedAt, UpdatedAt: rm.updatedAt,
 	}
 }
 
 func roleJSON(o *org, r *role) map[string]any {
-	members := []map[string]any{}
+	members := []*roleMembershipOut{}
 	for _, rm := range r.members {
 		members = append(members, roleMembershipJSON(rm))
 	}
@@ -294,7 +303,7 @@ func handleRoleMembershipList(rc *reqCtx) {
 	}
 	// PostHog filters memberships by role; an unknown role is an empty
 	// list, not a 404.
-	var out []map[string]any
+	var out []*roleMembershipOut
 	if r := rc.membershipRole(o); r != nil {
 		for _, rm := range r.members {
 			out = append(out, roleMembershipJSON(rm))

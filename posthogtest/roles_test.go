@@ -6,8 +6,7 @@ import (
 )
 
 func TestRoleValidationAnswers(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := newTestServer(t)
 	key := s.NewAPIKey("organization:write")
 	roles := "/api/organizations/" + s.DefaultOrganization().ID.String() + "/roles/"
 	st, b := areaDCall(t, s, key, "POST", roles, `{}`)

@@ -165,7 +165,6 @@ func TestFidelityDecScope_EveryRouteRefusesKeysWithoutItsScope(t *testing.T) {
 		"{role_id}", "0190c2e5-8e6f-7000-8000-0000000000ab",
 		"{batch_export_id}", "0190c2e5-8e6f-7000-8000-0000000000ac",
 		"{feature_flag_key}", "some-flag",
-		"{uuid}", "@me",
 		"{id}", "0190c2e5-8e6f-7000-8000-0000000000ad",
 		"{$}", "",
 	)

@@ -1,7 +1,6 @@
 package posthogtest
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -9,81 +8,8 @@ import (
 	"time"
 )
 
-// call sends a raw request to srv and decodes the JSON answer.
-func call(t *testing.T, srv *Server, key, method, path, body string) (int, http.Header, map[string]any) {
-	t.Helper()
-	req, err := http.NewRequest(method, srv.URL()+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("%s %s: answer is not a JSON object: %q", method, path, raw)
-		}
-	}
-	return resp.StatusCode, resp.Header, out
-}
-
-func TestAuthErrors(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
-	st, _, body := call(t, srv, "", "GET", "/api/organizations/", "")
-	if st != 401 || body["code"] != "not_authenticated" || body["type"] != "authentication_error" {
-		t.Fatalf("no key: %d %v", st, body)
-	}
-	st, _, body = call(t, srv, "phx_wrong", "GET", "/api/organizations/", "")
-	if st != 401 || body["code"] != "authentication_failed" {
-		t.Fatalf("bad key: %d %v", st, body)
-	}
-	key := srv.NewAPIKey("organization:read")
-	srv.RevokeAPIKey(key)
-	if st, _, _ = call(t, srv, key, "GET", "/api/organizations/", ""); st != 401 {
-		t.Fatalf("revoked key: %d", st)
-	}
-}
-
-func TestScopes(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
-	org := srv.DefaultOrganization().ID.String()
-	for _, tc := range []struct {
-		scopes []string
-		method string
-		path   string
-		want   int
-		detail string
-	}{
-		{[]string{"organization:read"}, "GET", "/api/organizations/" + org + "/", 200, ""},
-		{[]string{"organization:write"}, "GET", "/api/organizations/" + org + "/", 200, ""}, // write implies read
-		{[]string{"*"}, "GET", "/api/organizations/" + org + "/members/", 200, ""},
-		{nil, "GET", "/api/organizations/" + org + "/members/", 403, "API key missing required scope 'organization_member:read'"}, // no legacy shortcut
-		{[]string{"organization:read"}, "GET", "/api/organizations/" + org + "/members/", 403, "API key missing required scope 'organization_member:read'"},
-		{[]string{"organization_member:read"}, "PATCH", "/api/organizations/" + org + "/", 403, "API key missing required scope 'organization:write'"},
-		{[]string{"*"}, "POST", "/api/organizations/" + org + "/environments_rollback/", 403, "This action does not support personal API key access"},
-	} {
-		st, _, body := call(t, srv, srv.NewAPIKey(tc.scopes...), tc.method, tc.path, "{}")
-		if st != tc.want || tc.detail != "" && body["detail"] != tc.detail {
-			t.Errorf("%v %s %s: %d %v", tc.scopes, tc.method, tc.path, st, body)
-		}
-	}
-}
-
 func TestRoutingLikePostHog(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	key := srv.NewAPIKey("*")
 	org := srv.DefaultOrganization().ID.String()
 	if st, _, body := call(t, srv, key, "GET", "/api/organizations/"+org, ""); st != 200 || body["id"] != org {
@@ -113,8 +39,7 @@ func TestRoutingLikePostHog(t *testing.T) {
 }
 
 func TestPaginationLinks(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	org := srv.DefaultOrganization().ID
 	for i := 0; i < 4; i++ {
 		u := srv.AddUser(UserSeed{})
@@ -135,9 +60,34 @@ func TestPaginationLinks(t *testing.T) {
 	}
 }
 
+func TestRequestLog(t *testing.T) {
+	srv := newTestServer(t)
+	key := srv.NewAPIKey("*")
+	call(t, srv, key, "POST", "/api/organizations/?x=1", `{"name": "Logged"}`)
+	reqs := srv.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("log = %+v", reqs)
+	}
+	r := reqs[0]
+	if r.Method != "POST" || r.Path != "/api/organizations/" || r.Query.Get("x") != "1" || r.Body != `{"name": "Logged"}` || r.APIKey != key || r.Status != 201 {
+		t.Fatalf("entry = %+v", r)
+	}
+	srv.ResetRequests()
+	if len(srv.Requests()) != 0 {
+		t.Fatal("not reset")
+	}
+}
+
+func TestDeterministicIDs(t *testing.T) {
+	a := newTestServer(t, WithDeterministicIDs())
+	b := newTestServer(t, WithDeterministicIDs())
+	if a.DefaultOrganization().ID != b.DefaultOrganization().ID || a.NewAPIKey() != b.NewAPIKey() {
+		t.Fatal("IDs differ between runs")
+	}
+}
+
 func TestFaults(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
+	srv := newTestServer(t)
 	key := srv.NewAPIKey("*")
 	srv.InjectFault(Fault{Method: "GET", Path: "/api/organizations/", Times: 2, Status: 429, RetryAfter: "7"})
 	for i := 0; i < 2; i++ {
@@ -183,57 +133,5 @@ func TestFaults(t *testing.T) {
 	call(t, srv, key, "GET", "/api/organizations/", "")
 	if time.Since(start) < 30*time.Millisecond {
 		t.Fatal("delay not applied")
-	}
-}
-
-func TestRequestLog(t *testing.T) {
-	srv := NewServer()
-	defer srv.Close()
-	key := srv.NewAPIKey("*")
-	call(t, srv, key, "POST", "/api/organizations/?x=1", `{"name": "Logged"}`)
-	reqs := srv.Requests()
-	if len(reqs) != 1 {
-		t.Fatalf("log = %+v", reqs)
-	}
-	r := reqs[0]
-	if r.Method != "POST" || r.Path != "/api/organizations/" || r.Query.Get("x") != "1" || r.Body != `{"name": "Logged"}` || r.APIKey != key || r.Status != 201 {
-		t.Fatalf("entry = %+v", r)
-	}
-	srv.ResetRequests()
-	if len(srv.Requests()) != 0 {
-		t.Fatal("not reset")
-	}
-}
-
-func TestRateLimit(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	srv := NewServer(WithRateLimit(3, 0), WithClock(func() time.Time { return now }))
-	defer srv.Close()
-	key := srv.NewAPIKey("*")
-	for i := 0; i < 3; i++ {
-		if st, _, _ := call(t, srv, key, "GET", "/api/organizations/", ""); st != 200 {
-			t.Fatalf("request %d: %d", i, st)
-		}
-	}
-	st, h, body := call(t, srv, key, "GET", "/api/organizations/", "")
-	if st != 429 || h.Get("Retry-After") != "60" || body["detail"] != "Request was throttled. Expected available in 60 seconds." {
-		t.Fatalf("throttled: %d %v %v", st, h, body)
-	}
-	if st, _, _ := call(t, srv, srv.NewAPIKey("*"), "GET", "/api/organizations/", ""); st != 200 {
-		t.Fatal("another key was throttled")
-	}
-	now = now.Add(time.Minute)
-	if st, _, _ := call(t, srv, key, "GET", "/api/organizations/", ""); st != 200 {
-		t.Fatalf("after a minute: %d", st)
-	}
-}
-
-func TestDeterministicIDs(t *testing.T) {
-	a := NewServer(WithDeterministicIDs())
-	defer a.Close()
-	b := NewServer(WithDeterministicIDs())
-	defer b.Close()
-	if a.DefaultOrganization().ID != b.DefaultOrganization().ID || a.NewAPIKey() != b.NewAPIKey() {
-		t.Fatal("IDs differ between runs")
 	}
 }

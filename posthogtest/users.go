@@ -11,14 +11,14 @@ import (
 func init() { areaRegistrations = append(areaRegistrations, registerUsers) }
 
 func registerUsers(s *Server) {
-	s.route("GET /api/users/{uuid}/{$}", "user:read", handleUserGet)
+	s.route("GET /api/users/{user_uuid}/{$}", "user:read", handleUserGet)
 }
 
 // handleUserGet answers the key's user for "@me". Another UUID is refused
 // as PostHog refuses it to anyone but instance staff (this fake has none).
 // PostHog: posthog/api/user.py UserViewSet.get_object.
 func handleUserGet(rc *reqCtx) {
-	if rc.r.PathValue("uuid") != "@me" {
+	if rc.r.PathValue("user_uuid") != "@me" {
 		rc.forbidden("As a non-staff user you're only allowed to access the `@me` user instance.")
 		return
 	}
@@ -62,6 +62,11 @@ func (s *Server) userJSON(u *user) map[string]any {
 		"scene_personalisation": []any{}, "theme_mode": nil, "hedgehog_config": nil,
 		"allow_sidebar_suggestions": nil, "role_at_organization": role,
 		"pending_invites": s.pendingInvitesFor(u),
+		// Newest server: no impersonation or re-authentication on a key's
+		// request; the key itself is a credential not yet reviewed; no
+		// organization locks notifications here.
+		"is_impersonated_read_only": nil, "is_impersonated_reason": nil, "fresh_reauth_expires_at": nil,
+		"requires_credential_review": true, "notification_locks": []any{},
 	}
 }
 

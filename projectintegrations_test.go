@@ -129,3 +129,82 @@ func TestFidelityDec06_S3IntegrationFieldMessages(t *testing.T) {
 		}
 	}
 }
+
+const projectIntegrationJSON = `{"id": 7, "kind": "aws-s3", "config": {"region": "eu-west-1"}, "created_at": "2026-01-02T03:04:05Z",
+	"created_by": {"id": 1, "uuid": "0191e8a4-0000-7000-8000-000000000001", "email": "a@example.com", "first_name": "A"},
+	"errors": "", "display_name": "AWS prod", "files_write_requestable": false, "installation_shared": null, "installation_status": null}`
+
+func TestProjectIntegrationsListGet(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	mt.RegisterResponder("GET", mockBase+"/api/projects/42/integrations/",
+		respond(t, 200, `{"count": 1, "next": null, "previous": null, "results": [`+projectIntegrationJSON+`]}`, "kind=aws-s3&limit=5", ""))
+	p, err := c.Integrations.ListForProject(ctx, 42, &ProjectIntegrationListOptions{ListOptions: ListOptions{Limit: 5}, Kind: ProjectIntegrationAWSS3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Count != 1 || len(p.Results) != 1 {
+		t.Fatalf("page = %+v", p)
+	}
+	in := p.Results[0]
+	if in.ID != 7 || in.Kind != ProjectIntegrationAWSS3 || in.DisplayName != "AWS prod" || in.Config["region"] != "eu-west-1" ||
+		in.CreatedBy == nil || in.CreatedBy.Email != "a@example.com" || in.CreatedAt.Year() != 2026 || in.Errors != "" ||
+		in.FilesWriteRequestable == nil || *in.FilesWriteRequestable || in.InstallationStatus != nil {
+		t.Errorf("integration = %+v", in)
+	}
+	mt.RegisterResponder("GET", mockBase+"/api/projects/42/integrations/7/", respond(t, 200, projectIntegrationJSON, "", ""))
+	got, err := c.Integrations.GetForProject(ctx, 42, 7)
+	if err != nil || got.ID != 7 {
+		t.Fatalf("get = %+v, %v", got, err)
+	}
+	for name, call := range map[string]func() error{
+		"list project 0": func() error { _, err := c.Integrations.ListForProject(ctx, 0, nil); return err },
+		"get project -1": func() error { _, err := c.Integrations.GetForProject(ctx, -1, 7); return err },
+		"get id 0":       func() error { _, err := c.Integrations.GetForProject(ctx, 42, 0); return err },
+		"all project 0": func() error {
+			for _, err := range c.Integrations.AllForProject(ctx, 0, nil) {
+				return err
+			}
+			return nil
+		},
+	} {
+		if err := call(); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 2 {
+		t.Errorf("%d requests", n)
+	}
+}
+
+func TestProjectIntegrationsAllFollowsOnlyItsOwnLinks(t *testing.T) {
+	c, mt := newMockClient(t)
+	page := func(next string) string {
+		return `{"count": 3, "next": ` + next + `, "previous": null, "results": [` + projectIntegrationJSON + `]}`
+	}
+	mt.RegisterResponder("GET", mockBase+"/api/projects/42/integrations/",
+		func(req *http.Request) (*http.Response, error) {
+			switch req.URL.RawQuery {
+			case "limit=1":
+				return jsonResponse(200, page(`"`+mockBase+`/api/projects/42/integrations/?limit=1&offset=1"`)), nil
+			case "limit=1&offset=1":
+				return jsonResponse(200, page(`"`+mockBase+`/api/projects/43/integrations/?limit=1&offset=2"`)), nil
+			}
+			return jsonResponse(404, `{}`), nil
+		})
+	var n int
+	var last error
+	for in, err := range c.Integrations.AllForProject(context.Background(), 42, &ProjectIntegrationListOptions{ListOptions: ListOptions{Limit: 1}}) {
+		if err != nil {
+			last = err
+			break
+		}
+		if in.ID != 7 {
+			t.Errorf("item %+v", in)
+		}
+		n++
+	}
+	if n != 2 || !errors.Is(last, ErrForeignHost) {
+		t.Errorf("items %d, err %v", n, last)
+	}
+}

@@ -9,66 +9,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// Unit tests for the routes of the newest organization router that the SDK
-// covered last (server-fidelity item 14, "Coverage gaps").
-
-const orgPAKJSON = `{
-  "owner": {"first_name": "Ada", "last_name": "Admin", "email": "ada@example.com"},
-  "mask_value": "phx_...1a2b",
-  "scopes": ["insight:read", "project:write"],
-  "access_scope": {"type": "projects", "projects": [{"id": 7, "name": "Web"}]},
-  "last_used_at": null,
-  "created_at": "2026-01-02T03:04:05Z"
-}`
-
-func TestFidelity14_PersonalAPIKeysList(t *testing.T) {
-	c, mt := newMockClient(t)
-	mt.RegisterResponder("GET", api(beOrg.String()+"/personal_api_keys/"), respond(t, 200,
-		`{"count": 1, "next": null, "previous": null, "results": [`+orgPAKJSON+`]}`, "limit=10", ""))
-	p, err := c.PersonalAPIKeys.List(context.Background(), OrganizationID(beOrg), &ListOptions{Limit: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Count != 1 || len(p.Results) != 1 {
-		t.Fatalf("page = %+v", p)
-	}
-	k := p.Results[0]
-	if k.Owner.Email != "ada@example.com" || k.Owner.FirstName != "Ada" || k.MaskValue == nil || *k.MaskValue != "phx_...1a2b" ||
-		len(k.Scopes) != 2 || k.Scopes[1] != "project:write" || k.LastUsedAt != nil || !k.CreatedAt.Equal(mustTime(t, "2026-01-02T03:04:05Z")) {
-		t.Errorf("key = %+v", k)
-	}
-	if k.AccessScope.Type != PersonalAPIKeyAccessProjects || len(k.AccessScope.Projects) != 1 || k.AccessScope.Projects[0] != (PersonalAPIKeyProject{7, "Web"}) {
-		t.Errorf("access_scope = %+v", k.AccessScope)
-	}
-}
-
-func TestFidelity14_PersonalAPIKeysAllAndRejection(t *testing.T) {
-	c, mt := newMockClient(t)
-	mt.RegisterResponder("GET", api(beOrg.String()+"/personal_api_keys/"), respond(t, 403,
-		`{"type":"authentication_error","code":"permission_denied","detail":"This action does not support personal API key access","attr":null}`, "", ""))
-	n := 0
-	for _, err := range c.PersonalAPIKeys.All(context.Background(), OrganizationID(beOrg), nil) {
-		n++
-		if !errors.Is(err, ErrPersonalAPIKeyNotSupported) {
-			t.Errorf("err = %v, want ErrPersonalAPIKeyNotSupported", err)
-		}
-	}
-	if n != 1 {
-		t.Errorf("iterator yielded %d times", n)
-	}
-	for _, err := range c.PersonalAPIKeys.All(context.Background(), OrganizationID(uuid.Nil), nil) {
-		if !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("nil org: %v", err)
-		}
-	}
-	if _, err := c.PersonalAPIKeys.List(context.Background(), OrganizationID(uuid.Nil), nil); !errors.Is(err, ErrInvalidArgument) {
-		t.Errorf("nil org: %v", err)
-	}
-	if n := mt.GetTotalCallCount(); n != 1 {
-		t.Errorf("%d requests, want 1", n)
-	}
-}
-
 var (
 	rerID   = uuid.MustParse("7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
 	rerRole = uuid.MustParse("1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f")
@@ -175,45 +115,4 @@ func TestRoleExternalReferencesValidation(t *testing.T) {
 	if n := mt.GetTotalCallCount(); n != 0 {
 		t.Errorf("%d requests sent for invalid input", n)
 	}
-}
-
-func TestFidelity14_EventIngestionRestrictions(t *testing.T) {
-	c, mt := newMockClient(t)
-	mt.RegisterResponder("GET", api(beOrg.String()+"/projects/12/event_ingestion_restrictions/"), respond(t, 200,
-		`[{"restriction_type":"drop_event_from_ingestion","distinct_ids":["bot"],"session_ids":[],"event_names":["$pageview"],"event_uuids":[],"pipelines":["analytics"]},
-		  {"restriction_type":"skip_person_processing","distinct_ids":["x"]}]`, "", ""))
-	rs, err := c.Projects.ListEventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 12)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rs) != 2 || rs[0].RestrictionType != "drop_event_from_ingestion" || rs[0].DistinctIDs[0] != "bot" || rs[0].EventNames[0] != "$pageview" ||
-		rs[0].Pipelines[0] != "analytics" || rs[1].RestrictionType != "skip_person_processing" || rs[1].SessionIDs != nil {
-		t.Errorf("restrictions = %+v", rs)
-	}
-	if _, err := c.Projects.ListEventIngestionRestrictions(context.Background(), OrganizationID(beOrg), 0); !errors.Is(err, ErrInvalidArgument) {
-		t.Errorf("project 0: %v", err)
-	}
-	if n := mt.GetTotalCallCount(); n != 1 {
-		t.Errorf("%d requests, want 1", n)
-	}
-}
-
-// The decoder tests (decoder_test.go) cover the types of this area too.
-func init() {
-	for name, f := range map[string]func() any{
-		"Page[OrganizationPersonalAPIKey]": func() any { return new(Page[OrganizationPersonalAPIKey]) },
-		"OrganizationPersonalAPIKey":       func() any { return new(OrganizationPersonalAPIKey) },
-		"PersonalAPIKeyOwner":              func() any { return new(PersonalAPIKeyOwner) },
-		"PersonalAPIKeyAccessScope":        func() any { return new(PersonalAPIKeyAccessScope) },
-		"PersonalAPIKeyProject":            func() any { return new(PersonalAPIKeyProject) },
-		"EventIngestionRestriction":        func() any { return new(EventIngestionRestriction) },
-		"Page[RoleExternalReference]":      func() any { return new(Page[RoleExternalReference]) },
-		"RoleExternalReference":            func() any { return new(RoleExternalReference) },
-		"RoleExternalReferenceCreate":      func() any { return new(RoleExternalReferenceCreate) },
-	} {
-		decoderTypes[name] = f
-	}
-	// Query parameters, never JSON.
-	notDecoded["RoleExternalReferenceListOptions"] = true
-	notDecoded["RoleExternalReferenceLookup"] = true
 }
