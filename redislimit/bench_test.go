@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -41,9 +40,11 @@ var benchWindows = []posthogapi.RateWindow{{Requests: 48, Per: 6 * time.Second},
 // (connections queue, posthogtest handles one request at a time).
 const benchMargin = 250 * time.Millisecond
 
-func serverWindows() []posthogtest.RateWindow {
-	out := make([]posthogtest.RateWindow, len(benchWindows))
-	for i, w := range benchWindows {
+func serverWindows() []posthogtest.RateWindow { return toServerWindows(benchWindows) }
+
+func toServerWindows(windows []posthogapi.RateWindow) []posthogtest.RateWindow {
+	out := make([]posthogtest.RateWindow, len(windows))
+	for i, w := range windows {
 		out[i] = posthogtest.RateWindow{Requests: w.Requests, Per: w.Per}
 	}
 	return out
@@ -52,34 +53,12 @@ func serverWindows() []posthogtest.RateWindow {
 // slotTime returns when the n-th request (0-based) may go out at the
 // earliest under the windows, counted from the first: the rate-limit bound.
 func slotTime(n int, windows []posthogapi.RateWindow) time.Duration {
-	sends := make([]time.Duration, 0, n+1)
-	for i := 0; i <= n; i++ {
-		var at time.Duration
-		if i > 0 {
-			at = sends[i-1]
-		}
-		for _, w := range windows {
-			if i >= w.Requests {
-				at = max(at, sends[i-w.Requests]+w.Per)
-			}
-		}
-		sends = append(sends, at)
-	}
-	return sends[n]
+	return posthogtest.EarliestSlot(n, toServerWindows(windows)...)
 }
 
 // maxInWindow returns the most times found in any span [t, t+per).
 func maxInWindow(times []time.Time, per time.Duration) int {
-	times = slices.Clone(times)
-	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
-	best, lo := 0, 0
-	for hi := range times {
-		for times[hi].Sub(times[lo]) >= per {
-			lo++
-		}
-		best = max(best, hi-lo+1)
-	}
-	return best
+	return posthogtest.MostInWindow(times, per)
 }
 
 // seedMembers adds n users as members of org and returns their UUIDs.
