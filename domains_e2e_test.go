@@ -378,3 +378,31 @@ func TestDomainE2ENotFound(t *testing.T) {
 		t.Errorf("non-member list: %v", err)
 	}
 }
+
+// enforce_verified_domains is one setting: written by Organizations.Update
+// or by the seeding helper, shown by Organizations.Get and read by the
+// domain delete guard.
+func TestFidelityDec11_EnforceVerifiedDomainsOneState(t *testing.T) {
+	ctx := context.Background()
+	srv, c := newServerClient(t, "organization:write")
+	org := srv.DefaultOrganization().ID
+	own := srv.AddDomain(org, "example.com") // owner@example.com
+	srv.VerifyDomain(org, own.ID)
+	if _, err := c.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{EnforceVerifiedDomains: posthogapi.Ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	wantAPIError(t, c.Domains.Delete(ctx, org, own.ID), 400, posthogapi.CodeWouldBlockSelf, "")
+	if _, err := c.Organizations.Update(ctx, org, &posthogapi.OrganizationUpdate{EnforceVerifiedDomains: posthogapi.Ptr(false)}); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetEnforceVerifiedDomains(org, true)
+	got, err := c.Organizations.Get(ctx, org)
+	if err != nil || !got.EnforceVerifiedDomains {
+		t.Fatalf("after SetEnforceVerifiedDomains: %+v, %v, want enforce_verified_domains true", got, err)
+	}
+	wantAPIError(t, c.Domains.Delete(ctx, org, own.ID), 400, posthogapi.CodeWouldBlockSelf, "")
+	srv.SetEnforceVerifiedDomains(org, false)
+	if err := c.Domains.Delete(ctx, org, own.ID); err != nil {
+		t.Errorf("delete with the setting off: %v", err)
+	}
+}

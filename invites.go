@@ -231,7 +231,9 @@ func (s *InvitesService) All(ctx context.Context, org OrganizationID, opts *List
 // Create invites one person, replacing any earlier invite for the same
 // address. PostHog answers 400 when the address already belongs to a
 // member, and 403 when the level is above the inviter's or when the
-// organization lets only admins invite.
+// organization lets only admins invite. When the invitee joins, PostHog
+// also gives them the organization's default role (DefaultRoleID), if it
+// has one.
 //
 // It needs organization_member:write; PostHog versions up to late 2025
 // checked no scope for this call.
@@ -254,10 +256,12 @@ func (s *InvitesService) Delete(ctx context.Context, org OrganizationID, id Invi
 // when one invite is invalid (a 400 or 403). An address that already
 // belongs to a member is refused (400) only while PostHog creates the
 // invites one by one, with no transaction around them
-// (posthog/api/organization_invite.py, bulk), so the invites before it are
-// most likely kept: after an error, "creates none of it" is not
-// guaranteed. List the invites before sending any again, or use
-// BulkChunked, which does.
+// (posthog/api/organization_invite.py, bulk; its database settings open no
+// transaction per request either), so the invites before it are kept, and
+// their emails sent: after such an error, "creates none of it" does not
+// hold. List the invites before sending any again, or use BulkChunked,
+// which does. An address listed twice yields one invite (each create
+// deletes the earlier invites for its address).
 //
 // It returns the created invites in the order sent. PostHog answers 201
 // with the list (posthog/api/organization_invite.py, bulk); an answer

@@ -552,3 +552,26 @@ func bulkUnderFault(t *testing.T, nonAtomic bool, wf writeFault, chunk int, poli
 	}
 	return len(again)
 }
+
+// Settled: PostHog's bulk invites are not atomic, and the default server
+// behaves so (WithAtomicBulkInvites models no current server); an address
+// listed twice yields one invite.
+func TestFidelityDecSettled_BulkInvitesNotAtomic(t *testing.T) {
+	srv := posthogtest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client(srv.NewAPIKey("organization_member:write"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := srv.DefaultOrganization().ID
+	_, err = c.Invites.Bulk(context.Background(), org, []posthogapi.InviteCreate{
+		{TargetEmail: "a@example.com"}, {TargetEmail: "a@example.com"}, {TargetEmail: "owner@example.com"}, {TargetEmail: "b@example.com"},
+	})
+	if !errors.Is(err, posthogapi.ErrValidation) {
+		t.Fatalf("err = %v, want the member's address refused", err)
+	}
+	invites := srv.Invites(org)
+	if len(invites) != 1 || invites[0].Email != "a@example.com" || srv.InvitesCreated(org, "a@example.com") != 2 {
+		t.Errorf("invites kept = %+v (a created %d times), want one for a@example.com", invites, srv.InvitesCreated(org, "a@example.com"))
+	}
+}

@@ -469,8 +469,14 @@ func TestInviteBulkChunkedStopsWhenContextEnds(t *testing.T) {
 	echo := echoBulk(t, 201, &got)
 	mt.RegisterResponder(http.MethodPost, inviteAPI("bulk/"), func(req *http.Request) (*http.Response, error) {
 		resp, err := echo(req)
-		cancel() // the context ends while the first chunk is answered
-		return resp, err
+		if err != nil {
+			return resp, err
+		}
+		// The context ends once the first chunk's answer has been read (when
+		// its body is closed), not while it is in flight: cancelling in the
+		// responder raced with the client reading the answer.
+		resp.Body = cancelOnClose{resp.Body, cancel}
+		return resp, nil
 	})
 	r, err := c.Invites.BulkChunked(ctx, OrganizationID(testOrg), makeInvites(50))
 	if !errors.Is(err, context.Canceled) {
@@ -555,4 +561,16 @@ func TestProjectAccessLevelDecoding(t *testing.T) {
 	if string(b) != `{"id":9,"level":"admin"}` {
 		t.Errorf("encoded %s", b)
 	}
+}
+
+// cancelOnClose cancels a context when the answer's body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }

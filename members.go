@@ -185,6 +185,9 @@ func (s *MembersService) Update(ctx context.Context, org OrganizationID, user Us
 }
 
 // Replace sets the member's writable fields (PUT); the level is the only one.
+// PostHog does not require the level even on PUT (the model has a default)
+// and answers 400 code "null" to a null level; this client always sends a
+// valid level.
 //
 // API: PUT /api/organizations/{organization_id}/members/{user__uuid}/ (scope organization_member:write)
 func (s *MembersService) Replace(ctx context.Context, org OrganizationID, user UserUUID, upd *MemberReplace) (*OrganizationMember, error) {

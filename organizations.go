@@ -116,11 +116,14 @@ type Organization struct {
 	// EnforceVerifiedDomains: only users with an email address of one of
 	// the organization's verified domains may join or stay (newest servers).
 	EnforceVerifiedDomains bool `json:"enforce_verified_domains"`
-	// MembersCanCreateProjects lets members below admin create projects;
-	// admins and owners always can.
+	// MembersCanCreateProjects lets members below admin create projects
+	// (with the member-safe settings only; PostHog honours it on plans with
+	// the invite-settings feature); admins and owners always can.
 	MembersCanCreateProjects *bool `json:"members_can_create_projects"`
-	// MembersCanSeeOrgMembers false makes members below admin see only
-	// themselves in the member list.
+	// MembersCanSeeOrgMembers false narrows, for members below admin, the
+	// members shown in role answers to those with access to a project they
+	// can access (only themselves when they can access none). The member
+	// list itself is not filtered by it.
 	MembersCanSeeOrgMembers bool `json:"members_can_see_org_members"`
 	// IsAITrainingOptedIn: the organization allows its data to be used to
 	// train PostHog AI models (nil: not decided).
@@ -238,11 +241,13 @@ func (u *OrganizationUpdate) validate() error {
 	return nil
 }
 
+// checkOrgName checks a name as PostHog does, after trimming surrounding
+// space (which PostHog strips before storing it).
 func checkOrgName(name string) error {
 	switch n := len([]rune(strings.TrimSpace(name))); {
 	case n == 0:
 		return fmt.Errorf("%w: organization name is empty", ErrInvalidArgument)
-	case len([]rune(name)) > 64:
+	case n > 64:
 		return fmt.Errorf("%w: organization name is longer than 64 characters", ErrInvalidArgument)
 	}
 	return nil
@@ -281,6 +286,12 @@ func (s *OrganizationsService) GetCurrent(ctx context.Context) (*Organization, e
 // Create creates an organization; the key's user becomes its owner. On
 // self-hosted instances without multi-organization support PostHog answers
 // 403.
+//
+// PostHog creates the organization's first project with it (named
+// "Default project"; the answer lists it in Projects and Teams). A program
+// that then creates "its" project creates a second one, which a plan
+// without multiple projects refuses (403 from Projects.Create): configure
+// the first project with Projects.Update instead.
 //
 // API: POST /api/organizations/ (scope organization:write)
 func (s *OrganizationsService) Create(ctx context.Context, org *OrganizationCreate) (*Organization, error) {
@@ -321,6 +332,13 @@ func (s *OrganizationsService) Delete(ctx context.Context, id OrganizationID) er
 // admin. PostHog requires no scope for this action, which means personal
 // API keys are rejected: with one, the call returns
 // ErrPersonalAPIKeyNotSupported.
+//
+// PostHog accepts one rollback per organization: a second request answers
+// 400 "Environments rollback has already been requested for this
+// organization.". An empty mapping answers 400 "Environment mappings are
+// required", and IDs (sources or targets) that are not environments of the
+// organization answer 400 "Environments not found: {...}"; nothing is
+// started then.
 //
 // API: POST /api/organizations/{id}/environments_rollback/ (scope none; personal API keys rejected)
 func (s *OrganizationsService) EnvironmentsRollback(ctx context.Context, id OrganizationID, mapping map[ProjectID]ProjectID) (*EnvironmentsRollbackResult, error) {

@@ -3,6 +3,7 @@ package posthogapi_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -143,5 +144,51 @@ func TestFidelity07_OrganizationNewestFields(t *testing.T) {
 	st, _, body := rawCall(t, srv, key, "PATCH", "/api/organizations/"+org.String()+"/", `{"is_member_join_email_enabled": false}`)
 	if st != 200 || body["is_member_join_email_enabled"] != true {
 		t.Errorf("legacy field: %d %v", st, body["is_member_join_email_enabled"])
+	}
+}
+
+func TestFidelityDec09_OrganizationCreateBootstrapsProject(t *testing.T) {
+	srv, c := newServerClient(t, "organization:write", "project:write")
+	ctx := context.Background()
+	created, err := c.Organizations.Create(ctx, &posthogapi.OrganizationCreate{Name: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	projects := srv.Projects(created.ID)
+	if len(projects) != 1 || len(created.Projects) != 1 || len(created.Teams) != 1 ||
+		created.Projects[0].ID != projects[0].ID {
+		t.Fatalf("a new organization has projects %+v (answer: %+v, teams %+v), want its first one", projects, created.Projects, created.Teams)
+	}
+	// On a plan without multiple projects, creating "its" project is the
+	// second one: refused, as on PostHog.
+	_, err = c.Projects.Create(ctx, created.ID, &posthogapi.ProjectCreate{Name: "Its project"})
+	if !errors.Is(err, posthogapi.ErrPermissionDenied) {
+		t.Errorf("second project on a free plan: %v, want ErrPermissionDenied", err)
+	}
+	// The first project is there to configure instead.
+	if _, err := c.Projects.Update(ctx, created.ID, projects[0].ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Its project")}); err != nil {
+		t.Errorf("rename the first project: %v", err)
+	}
+}
+
+func TestFidelityDec18_OrganizationNamesTrimmed(t *testing.T) {
+	srv, c := newServerClient(t, "organization:write")
+	ctx := context.Background()
+	created, err := c.Organizations.Create(ctx, &posthogapi.OrganizationCreate{Name: "  Acme  "})
+	if err != nil || created.Name != "Acme" {
+		t.Fatalf("create: %+v, %v", created, err)
+	}
+	updated, err := c.Organizations.Update(ctx, created.ID, &posthogapi.OrganizationUpdate{Name: posthogapi.Ptr(" Acme Inc ")})
+	if err != nil || updated.Name != "Acme Inc" {
+		t.Fatalf("update: %+v, %v", updated, err)
+	}
+	// 64 characters plus spaces fit: the limit applies after trimming.
+	if _, err := c.Organizations.Update(ctx, created.ID, &posthogapi.OrganizationUpdate{Name: posthogapi.Ptr(" " + strings.Repeat("a", 64) + " ")}); err != nil {
+		t.Errorf("64 characters with spaces: %v", err)
+	}
+	for _, o := range srv.Organizations() {
+		if o.ID == created.ID && o.Name != strings.Repeat("a", 64) {
+			t.Errorf("stored name %q", o.Name)
+		}
 	}
 }

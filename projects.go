@@ -308,16 +308,20 @@ type ProjectSettings struct {
 	DataAttributes []string `json:"data_attributes,omitzero"`
 	// PersonDisplayNameProperties are person properties (each at most 400
 	// characters) used to name people in the UI.
-	PersonDisplayNameProperties         Nullable[[]string]       `json:"person_display_name_properties,omitzero"`
-	CorrelationConfig                   Nullable[map[string]any] `json:"correlation_config,omitzero"`
-	AutocaptureOptOut                   Nullable[bool]           `json:"autocapture_opt_out,omitzero"`
-	AutocaptureExceptionsOptIn          Nullable[bool]           `json:"autocapture_exceptions_opt_in,omitzero"`
-	AutocaptureWebVitalsOptIn           Nullable[bool]           `json:"autocapture_web_vitals_opt_in,omitzero"`
-	AutocaptureWebVitalsAllowedMetrics  Nullable[[]string]       `json:"autocapture_web_vitals_allowed_metrics,omitzero"`
-	AutocaptureExceptionsErrorsToIgnore Nullable[[]string]       `json:"autocapture_exceptions_errors_to_ignore,omitzero"`
-	CaptureConsoleLogOptIn              Nullable[bool]           `json:"capture_console_log_opt_in,omitzero"`
-	CapturePerformanceOptIn             Nullable[bool]           `json:"capture_performance_opt_in,omitzero"`
-	SessionRecordingOptIn               *bool                    `json:"session_recording_opt_in,omitempty"`
+	PersonDisplayNameProperties        Nullable[[]string]       `json:"person_display_name_properties,omitzero"`
+	CorrelationConfig                  Nullable[map[string]any] `json:"correlation_config,omitzero"`
+	AutocaptureOptOut                  Nullable[bool]           `json:"autocapture_opt_out,omitzero"`
+	AutocaptureExceptionsOptIn         Nullable[bool]           `json:"autocapture_exceptions_opt_in,omitzero"`
+	AutocaptureWebVitalsOptIn          Nullable[bool]           `json:"autocapture_web_vitals_opt_in,omitzero"`
+	AutocaptureWebVitalsAllowedMetrics Nullable[[]string]       `json:"autocapture_web_vitals_allowed_metrics,omitzero"`
+	// AutocaptureExceptionsErrorsToIgnore is a list whose JSON, as Python
+	// writes it (", " between items, non-ASCII escaped), is at most 300
+	// characters; PostHog refuses null and longer lists (400), and so does
+	// this client before sending.
+	AutocaptureExceptionsErrorsToIgnore Nullable[[]string] `json:"autocapture_exceptions_errors_to_ignore,omitzero"`
+	CaptureConsoleLogOptIn              Nullable[bool]     `json:"capture_console_log_opt_in,omitzero"`
+	CapturePerformanceOptIn             Nullable[bool]     `json:"capture_performance_opt_in,omitzero"`
+	SessionRecordingOptIn               *bool              `json:"session_recording_opt_in,omitempty"`
 	// SessionRecordingSampleRate is a decimal string with at most one digit
 	// before and two after the point, between "0.00" and "1.00".
 	SessionRecordingSampleRate Nullable[string] `json:"session_recording_sample_rate,omitzero"`
@@ -330,8 +334,12 @@ type ProjectSettings struct {
 	SurveyConfig                                Nullable[map[string]any] `json:"survey_config,omitzero"`
 	AccessControl                               *bool                    `json:"access_control,omitempty"`
 	WeekStartDay                                Nullable[WeekStartDay]   `json:"week_start_day,omitzero"`
-	PrimaryDashboard                            Nullable[int64]          `json:"primary_dashboard,omitzero"`
-	LiveEventsColumns                           Nullable[[]string]       `json:"live_events_columns,omitzero"`
+	// PrimaryDashboard is a dashboard of the project. PostHog refuses it
+	// on project creation, even null (400 "Primary dashboard cannot be set
+	// on project creation."), so Projects.Create refuses it before sending;
+	// set it with Update or Replace.
+	PrimaryDashboard  Nullable[int64]    `json:"primary_dashboard,omitzero"`
+	LiveEventsColumns Nullable[[]string] `json:"live_events_columns,omitzero"`
 	// RecordingDomains are the origins allowed to record (each at most 200
 	// characters); empty allows all.
 	RecordingDomains            Nullable[[]string]       `json:"recording_domains,omitzero"`
@@ -560,7 +568,40 @@ func (ps *ProjectSettings) validate() error {
 	if v, ok := ps.BusinessModel.Get(); ok && !v.Valid() {
 		return fmt.Errorf("%w: unknown business model %q", ErrInvalidArgument, v)
 	}
+	// PostHog: posthog/api/team/settings_validation.py validate_team_attrs.
+	if ps.AutocaptureExceptionsErrorsToIgnore.IsNull() {
+		return fmt.Errorf("%w: autocapture_exceptions_errors_to_ignore cannot be null (PostHog wants a list; send an empty one to clear it)", ErrInvalidArgument)
+	}
+	if v, ok := ps.AutocaptureExceptionsErrorsToIgnore.Get(); ok {
+		if n := pythonJSONListLen(v); n > 300 {
+			return fmt.Errorf("%w: autocapture_exceptions_errors_to_ignore is %d characters as JSON, PostHog allows at most 300 (configure more in posthog-js)", ErrInvalidArgument, n)
+		}
+	}
 	return nil
+}
+
+// pythonJSONListLen is len(json.dumps(items)) in Python, as PostHog
+// measures autocapture_exceptions_errors_to_ignore: ", " between items,
+// every character outside printable ASCII escaped (\uXXXX, a surrogate
+// pair beyond the BMP; \n, \" and the like in two characters).
+func pythonJSONListLen(items []string) int {
+	n := 2 + 2*max(len(items)-1, 0)
+	for _, s := range items {
+		n += 2
+		for _, r := range s {
+			switch {
+			case r == '"' || r == '\\' || r == '\n' || r == '\r' || r == '\t' || r == '\b' || r == '\f':
+				n += 2
+			case r >= 0x20 && r < 0x7f:
+				n++
+			case r > 0xffff:
+				n += 12
+			default:
+				n += 6
+			}
+		}
+	}
+	return n
 }
 
 func (c *ProjectCreate) validate() error {
@@ -571,6 +612,19 @@ func (c *ProjectCreate) validate() error {
 		return err
 	}
 	return c.ProjectSettings.validate()
+}
+
+// validateCreate is validate plus the rule of creation only: PostHog
+// refuses primary_dashboard on project creation, even null.
+// PostHog: posthog/api/team/settings_validation.py validate_team_attrs.
+func (c *ProjectCreate) validateCreate() error {
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if !c.PrimaryDashboard.IsZero() {
+		return fmt.Errorf("%w: primary_dashboard cannot be set on project creation (PostHog answers 400); set it with Projects.Update", ErrInvalidArgument)
+	}
+	return nil
 }
 
 func (u *ProjectUpdate) validate() error {
@@ -625,18 +679,42 @@ func (s *ProjectsService) Get(ctx context.Context, org OrganizationID, id Projec
 }
 
 // Create creates a project (with its main environment) in the organization.
-// PostHog requires an organization admin unless the project is a demo
-// (IsDemo), which any member may create, and limits how many projects a
-// plan may have (403 beyond it). The answer is 201 with the new project.
+// PostHog first checks how many projects the plan allows (403 "You have
+// reached the maximum limit of allowed projects..." beyond it; remember
+// that a new organization already has its first project), then who may
+// create: an organization admin, or a plain member when the
+// organization's MembersCanCreateProjects is on (403 "You need to be an
+// organization admin or above to create new projects." otherwise); a demo
+// project (IsDemo) any member may create. A member below admin may set
+// only the member-safe settings on create (name, is_demo,
+// completed_snippet_onboarding, has_completed_onboarding_for,
+// session_recording_opt_in, autocapture_exceptions_opt_in,
+// autocapture_web_vitals_opt_in, autocapture_web_vitals_allowed_metrics,
+// surveys_opt_in, and the settings outside PostHog's team config:
+// product_description, slack_incoming_webhook): any other answers 403
+// "Only organization admins can set these settings on project creation:
+// ...". PrimaryDashboard cannot be set on create and is refused before
+// sending. The answer is 201 with the new project.
 //
 // API: POST /api/organizations/{organization_id}/projects/ (scope project:write)
 func (s *ProjectsService) Create(ctx context.Context, org OrganizationID, project *ProjectCreate) (*Project, error) {
-	return send[Project](ctx, s.client, http.MethodPost, at("organizations", org, "projects").check(project.validate()), project)
+	return send[Project](ctx, s.client, http.MethodPost, at("organizations", org, "projects").check(project.validateCreate()), project)
 }
 
 // Update changes the settings set in upd (PATCH). PostHog requires
 // project:write from personal API keys (project:read is enough only for
 // some settings changed from PostHog's UI).
+//
+// A member below project admin may send only the member-safe settings
+// (completed_snippet_onboarding, has_completed_onboarding_for,
+// session_recording_opt_in, autocapture_exceptions_opt_in,
+// autocapture_web_vitals_opt_in, autocapture_web_vitals_allowed_metrics,
+// surveys_opt_in, primary_dashboard, and product_description and
+// slack_incoming_webhook, which are outside PostHog's team config). Any
+// other setting, Name and AccessControl included, answers 403 "Only project
+// admins can modify these settings: <sorted list>" (ErrPermissionDenied),
+// even when its value is unchanged: PostHog checks which fields are sent,
+// not what they change. The same holds for Replace.
 //
 // API: PATCH /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
 func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id ProjectID, upd *ProjectUpdate) (*Project, error) {
@@ -653,7 +731,9 @@ func (s *ProjectsService) Update(ctx context.Context, org OrganizationID, id Pro
 // every organization on a free plan), PUT answers 403 "You have reached
 // the maximum limit of allowed projects for your current plan..."
 // (ErrPermissionDenied), while PATCH keeps working. A name used by another
-// project of the organization answers 409 (ErrConflict).
+// project of the organization answers 409 (ErrConflict). Replace always
+// sends the name, which only project admins may send: a plain member gets
+// 403 (use Update with member-safe settings instead).
 //
 // API: PUT /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
 func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id ProjectID, project *ProjectReplace) (*Project, error) {
@@ -661,8 +741,13 @@ func (s *ProjectsService) Replace(ctx context.Context, org OrganizationID, id Pr
 }
 
 // Delete deletes the project and all its data; it needs an admin. Newer
-// servers mark the project as pending deletion and remove its data in the
-// background.
+// servers mark the project as pending deletion and remove it and its data
+// in the background: until then a second Delete answers 400 "This project
+// is already being deleted." (ErrValidation), and its name is free for a
+// new project. PostHog Cloud refuses to delete an organization's last
+// project while the organization has an active subscription (400 "Cannot
+// delete the last project in an organization with an active
+// subscription...").
 //
 // API: DELETE /api/organizations/{organization_id}/projects/{id}/ (scope project:write)
 func (s *ProjectsService) Delete(ctx context.Context, org OrganizationID, id ProjectID) error {

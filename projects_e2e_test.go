@@ -277,7 +277,9 @@ func TestProjectsE2EPermissions(t *testing.T) {
 	if err != nil || got.EffectiveMembershipLevel == nil || *got.EffectiveMembershipLevel != posthogapi.MembershipLevelMember {
 		t.Fatalf("member get: %+v, %v", got, err)
 	}
-	if _, err := c.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{Name: posthogapi.Ptr("Renamed by member")}); err != nil {
+	// A plain member may change only the member-safe settings (see
+	// TestFidelityDec10_MembersCannotChangeAdminSettings).
+	if _, err := c.Projects.Update(ctx, org, p.ID, &posthogapi.ProjectUpdate{ProjectSettings: posthogapi.ProjectSettings{SessionRecordingOptIn: posthogapi.Ptr(true)}}); err != nil {
 		t.Errorf("member update: %v", err)
 	}
 	var se *posthogapi.ScopeError
@@ -431,5 +433,23 @@ func TestProjectsAllActivityE2E(t *testing.T) {
 	}
 	if fmt.Sprint(walked) != fmt.Sprint(paged) {
 		t.Errorf("AllActivity = %v, pages = %v", walked, paged)
+	}
+}
+
+// Documented difference (posthogtest/doc.go): PostHog deletes a project in
+// the background, answering a second DELETE meanwhile with 400; the fake
+// deletes at once, so the second DELETE is a 404 and the name is free.
+func TestFidelityDecAlso_ProjectDeletionAtOnce(t *testing.T) {
+	srv, c, org := newProjectsServer(t, "project:write")
+	ctx := context.Background()
+	p := srv.AddProject(org, "Web")
+	if err := c.Projects.Delete(ctx, org, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Projects.Delete(ctx, org, p.ID); !errors.Is(err, posthogapi.ErrNotFound) {
+		t.Errorf("second delete: %v, want ErrNotFound", err)
+	}
+	if _, err := c.Projects.Create(ctx, org, &posthogapi.ProjectCreate{Name: "Web"}); err != nil {
+		t.Errorf("the deleted project's name: %v", err)
 	}
 }

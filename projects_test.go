@@ -705,3 +705,49 @@ func TestProjectsAllActivityStallsAndErrors(t *testing.T) {
 		t.Errorf("invalid options: errors = %v, %d requests", errs, mt.GetTotalCallCount())
 	}
 }
+
+func TestFidelityDec15_CreateRefusesPrimaryDashboard(t *testing.T) {
+	c, mt := newMockClient(t)
+	ctx := context.Background()
+	for _, v := range []Nullable[int64]{Null[int64](), NewNullable[int64](3)} {
+		_, err := c.Projects.Create(ctx, OrganizationID(projOrg), &ProjectCreate{Name: "P", ProjectSettings: ProjectSettings{PrimaryDashboard: v}})
+		if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "primary_dashboard") {
+			t.Errorf("create with %v: %v", v, err)
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+	// Replace (PUT) updates an existing project: the field is allowed.
+	mt.RegisterResponder("PUT", api(projOrg.String()+"/projects/1/"), respond(t, 200, `{"id": 1}`, "", `{"name": "P", "primary_dashboard": 3}`))
+	if _, err := c.Projects.Replace(ctx, OrganizationID(projOrg), 1, &ProjectReplace{Name: "P", ProjectSettings: ProjectSettings{PrimaryDashboard: NewNullable[int64](3)}}); err != nil {
+		t.Errorf("replace: %v", err)
+	}
+}
+
+func TestFidelityDec17_ErrorsToIgnoreCheckedBeforeSending(t *testing.T) {
+	bad := []ProjectSettings{
+		{AutocaptureExceptionsErrorsToIgnore: Null[[]string]()},
+		{AutocaptureExceptionsErrorsToIgnore: NewNullable([]string{strings.Repeat("x", 297)})},
+		{AutocaptureExceptionsErrorsToIgnore: NewNullable([]string{strings.Repeat("é", 50)})},
+		{AutocaptureExceptionsErrorsToIgnore: NewNullable([]string{strings.Repeat("x", 147), strings.Repeat("y", 147)})},
+	}
+	for i, s := range bad {
+		if err := s.validate(); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%d: %v, want ErrInvalidArgument", i, err)
+		}
+	}
+	ok := []ProjectSettings{
+		{AutocaptureExceptionsErrorsToIgnore: NewNullable([]string{strings.Repeat("x", 296)})},
+		{AutocaptureExceptionsErrorsToIgnore: NewNullable([]string{})},
+		{AutocaptureExceptionsErrorsToIgnore: NewNullable([]string{strings.Repeat("x", 146), strings.Repeat("y", 146)})},
+	}
+	for i, s := range ok {
+		if err := s.validate(); err != nil {
+			t.Errorf("ok %d: %v", i, err)
+		}
+	}
+	if got, want := pythonJSONListLen([]string{"a\"", "😀", "\x01"}), len(`["a\"", "\ud83d\ude00", "\u0001"]`); got != want {
+		t.Errorf("pythonJSONListLen = %d, want %d", got, want)
+	}
+}

@@ -239,6 +239,15 @@ func (s *ProxyRecordsService) List(ctx context.Context, org OrganizationID) (*Pr
 // the plan's limit PostHog answers 400 {"detail": "Maximum of N proxy
 // records per organization."}. Newer servers answer 201, older ones 200.
 //
+// Domains are unique across all of PostHog, not per organization, and
+// PostHog does not check it before writing: a domain that any
+// organization's record already has fails in its database with a 500, and
+// nothing is created. A 500 to a POST may also come after a write, so
+// Create reports it as ErrOutcomeUnknown (never retried); list the
+// organization's records to learn whether the domain is there. The
+// database also limits domains to 64 characters (a 500 too), which Create
+// checks before sending.
+//
 // API: POST /api/organizations/{organization_id}/proxy_records/ (scope organization:write)
 func (s *ProxyRecordsService) Create(ctx context.Context, org OrganizationID, record *ProxyRecordCreate) (*ProxyRecord, error) {
 	return send[ProxyRecord](ctx, s.client, http.MethodPost, at("organizations", org, "proxy_records").check(record.validate()), record)

@@ -159,3 +159,41 @@ func TestProxyRecordsE2EScopesAndKeys(t *testing.T) {
 		t.Errorf("member create: %v, want a 403 that is not a scope error", err)
 	}
 }
+
+func TestFidelityDec12_ProxyDomainUniqueAcrossOrganizations(t *testing.T) {
+	srv := posthogtest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client(srv.NewAPIKey("organization:write"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	org := srv.DefaultOrganization().ID
+	other := srv.AddOrganization("Someone else", posthogapi.UserUUID(srv.AddUser(posthogtest.UserSeed{}).UUID))
+	srv.AddProxyRecord(other.ID, "e.example.com")
+	_, err = c.ProxyRecords.Create(ctx, org, &posthogapi.ProxyRecordCreate{Domain: "e.example.com"})
+	var ae *posthogapi.APIError
+	if !errors.Is(err, posthogapi.ErrOutcomeUnknown) || !errors.As(err, &ae) || ae.StatusCode != 500 {
+		t.Fatalf("taken domain: %v, want a 500 reported as ErrOutcomeUnknown", err)
+	}
+	if got := srv.ProxyRecords(org); len(got) != 0 {
+		t.Errorf("records created: %+v", got)
+	}
+	// Sent once: a POST answered 500 is never retried.
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Method == "POST" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d POSTs sent, want 1", n)
+	}
+	// The seeding helper refuses what the database would refuse.
+	defer func() {
+		if recover() == nil {
+			t.Error("AddProxyRecord accepted a taken domain")
+		}
+	}()
+	srv.AddProxyRecord(org, "e.example.com")
+}

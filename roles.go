@@ -57,7 +57,9 @@ type RoleReplace = RoleCreate
 // Roles.Replace.
 type RoleCreate struct {
 	// Name is required, at most MaxRoleNameLength characters, and unique in
-	// the organization regardless of case.
+	// the organization regardless of case. PostHog strips surrounding space
+	// before it checks and stores the name, so " engineering " duplicates
+	// "Engineering" (400 code "unique").
 	Name string `json:"name"`
 }
 
@@ -88,11 +90,14 @@ func (u *RoleUpdate) validate() error {
 	return nil
 }
 
+// checkRoleName checks a name as PostHog does, after trimming surrounding
+// space (which PostHog strips before its checks, the case-insensitive
+// uniqueness among them).
 func checkRoleName(name string) error {
 	switch {
 	case strings.TrimSpace(name) == "":
 		return fmt.Errorf("%w: role name is empty", ErrInvalidArgument)
-	case len([]rune(name)) > MaxRoleNameLength:
+	case len([]rune(strings.TrimSpace(name))) > MaxRoleNameLength:
 		return fmt.Errorf("%w: role name is longer than %d characters", ErrInvalidArgument, MaxRoleNameLength)
 	}
 	return nil

@@ -235,3 +235,41 @@ func TestFidelity10_ValidationCodeInvalidIsInvalidInput(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 }
+
+// People who join get the organization's default role: by invite
+// acceptance and by AddMember alike (PostHog's User.join).
+func TestFidelityDec14_DefaultRoleGivenOnJoin(t *testing.T) {
+	ctx := context.Background()
+	srv, org, c := e2eServer(t, "organization:write", "organization_member:write")
+	role, err := c.Roles.Create(ctx, org, &posthogapi.RoleCreate{Name: "Engineering"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The raw call keeps the test independent of the update type's field.
+	if err := c.Do(ctx, "PATCH", "/api/organizations/"+org.String()+"/", nil, map[string]any{"default_role_id": role.ID.String()}, nil); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := c.Invites.Create(ctx, org, &posthogapi.InviteCreate{TargetEmail: "new@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invited := srv.AcceptInvite(org, inv.ID, posthogtest.UserSeed{})
+	seeded := srv.AddUser(posthogtest.UserSeed{Email: "seeded@example.com"})
+	srv.AddMember(org, seeded.UUID, posthogtest.LevelMember)
+	got, err := c.Roles.Get(ctx, org, role.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members []posthogapi.UserUUID
+	for _, m := range got.Members {
+		members = append(members, m.User.UUID)
+	}
+	if len(members) != 2 || members[0] != invited.User.UUID || members[1] != seeded.UUID {
+		t.Errorf("default role members = %v, want the invited user then the seeded one", members)
+	}
+	// Changing a member's level is no join: no second role membership.
+	srv.AddMember(org, seeded.UUID, posthogtest.LevelAdmin)
+	if r := srv.Roles(org); len(r) != 1 || len(r[0].Members) != 2 {
+		t.Errorf("after a level change: %+v", r)
+	}
+}

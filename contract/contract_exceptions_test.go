@@ -73,6 +73,8 @@ var schemaExceptions = []schemaException{
 		"an integer", "a SerializerMethodField typed string by the schema; the server counts members", srcMethodFields),
 	propertyEx("Organization", "metadata", `{"type":"object","readOnly":true}`,
 		`an object {"instance_tag": ...}`, "a SerializerMethodField typed string by the schema", srcMethodFields),
+	propertyEx("Organization", "teams", `{"type":"array","readOnly":true,"items":{"type":"object"}}`,
+		"TeamBasic objects whose values may be null (has_completed_onboarding_for of a new project)", "a SerializerMethodField given free-form items ({}), which OpenAPI 3.0 reads as not nullable", srcMethodFields+"; PH posthog/api/organization.py OrganizationSerializer.get_teams"),
 	propertyEx("OrganizationMember", "last_login", `{"type":"string","format":"date-time","readOnly":true,"nullable":true}`,
 		"null for users who never logged in", "the schema does not mark the field nullable; User.last_login is a nullable column", "reference/posthog-api.md §2.2"),
 	propertyEx("ProjectBackwardCompat", "default_modifiers", `{"type":"object","readOnly":true}`,

@@ -91,7 +91,13 @@ func contractOrganizations(ctx context.Context, e *contractEnv) error {
 	if _, err := c.Organizations.Replace(ctx, o.ID, &posthogapi.OrganizationCreate{Name: "Replaced"}); err != nil {
 		return fail("Organizations.Replace", err)
 	}
-	if _, err := e.legacy.Organizations.EnvironmentsRollback(ctx, o.ID, map[posthogapi.ProjectID]posthogapi.ProjectID{1: 2}); err != nil {
+	// The mapping names environments of the organization: its first project
+	// (created with it) has one of the project's ID.
+	if len(o.Projects) == 0 {
+		return fail("Organizations.Create", fmt.Errorf("the new organization has no first project"))
+	}
+	first := o.Projects[0].ID
+	if _, err := e.legacy.Organizations.EnvironmentsRollback(ctx, o.ID, map[posthogapi.ProjectID]posthogapi.ProjectID{first: first}); err != nil {
 		return fail("Organizations.EnvironmentsRollback", err)
 	}
 	if err := c.Organizations.Delete(ctx, o.ID); err != nil {

@@ -28,7 +28,24 @@ import (
 // (@0a516bc6: SAML and SCIM settings on the domain, scim/token, no
 // identity_provider_configs route).
 
-func init() { areaRegistrations = append(areaRegistrations, registerDomains) }
+func init() {
+	areaRegistrations = append(areaRegistrations, registerDomains)
+	orgFeatureSources = append(orgFeatureSources, domainProductFeatures)
+}
+
+// domainProductFeatures shows SetDomainFeatures: automatic_provisioning
+// and scim unless withheld.
+func domainProductFeatures(s *Server, o *org) []map[string]any {
+	f := s.domainFeaturesOf(o)
+	var out []map[string]any
+	if !f.noAutomaticProvisioning {
+		out = append(out, productFeature("automatic_provisioning", "Automatic provisioning", nil))
+	}
+	if !f.noSCIM {
+		out = append(out, productFeature("scim", "SCIM", nil))
+	}
+	return out
+}
 
 // WithLegacyDomainSSO makes the server behave as the older PostHog that kept
 // SAML and SCIM settings on domains (PostHog's organization_domain.py before
@@ -64,8 +81,6 @@ type domainState struct {
 	withheld map[uuid.UUID]domainFeatures
 	// legacy: SAML and SCIM on domains (WithLegacyDomainSSO).
 	legacy bool
-	// enforceVerified lists the organizations with enforce_verified_domains on.
-	enforceVerified map[uuid.UUID]bool
 }
 
 type domainFeatures struct {
@@ -224,12 +239,16 @@ func handleDomainCreate(rc *reqCtx) {
 	if f == nil {
 		return
 	}
-	name, ok := rc.stringField(f, "domain", true, 128)
+	// PostHog: posthog/api/organization_domain.py OrganizationDomainSerializer:
+	// the model's CharField(max_length=128, unique=True) is trimmed, its
+	// UniqueValidator (DRF's message from the model's verbose name) runs
+	// before validate_domain's pattern.
+	name, ok := rc.charField(f, "domain", true, 128)
 	if !ok {
 		return
 	}
 	if rc.s.domainNameTaken(name) {
-		rc.invalid("unique", "domain with this domain already exists.", "domain")
+		rc.invalid("unique", "organization domain with this domain already exists.", "domain")
 		return
 	}
 	if !domainRe.MatchString(name) {
@@ -339,7 +358,7 @@ func handleDomainDelete(rc *reqCtx) {
 		return
 	}
 	st := areaState[domainState](rc.s)
-	if !st.legacy && d.verifiedAt != nil && st.enforceVerified[o.id] && !rc.s.verifiedDomainAdmits(o, d, rc.user.email) {
+	if !st.legacy && d.verifiedAt != nil && o.enforceVerifiedDomains && !rc.s.verifiedDomainAdmits(o, d, rc.user.email) {
 		// PostHog: organization_domain.py OrganizationDomainViewset.destroy
 		// (newest): with enforce_verified_domains on, deleting the domain that
 		// admits the acting user is refused.
@@ -587,8 +606,8 @@ func (s *Server) mustDomain(orgID, id uuid.UUID) *orgDomain {
 	return d
 }
 
-// AddDomain adds an unverified domain to the organization, as an admin's
-// Domains.Create would. It panics if the organization does not exist or
+// AddDomain adds an unverified domain (trimmed) to the organization, as an
+// admin's Domains.Create would. It panics if the organization does not exist or
 // the name is taken or not a domain PostHog accepts.
 func (s *Server) AddDomain(orgID posthogapi.OrganizationID, name string) Domain {
 	s.mu.Lock()
@@ -597,6 +616,7 @@ func (s *Server) AddDomain(orgID posthogapi.OrganizationID, name string) Domain 
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
+	name = strings.TrimSpace(name) // as the API stores it
 	if !domainRe.MatchString(name) || s.domainNameTaken(name) {
 		panic(fmt.Sprintf("posthogtest: cannot add domain %q", name))
 	}

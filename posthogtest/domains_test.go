@@ -111,3 +111,22 @@ func TestSCIMLogPagination(t *testing.T) {
 		}
 	}
 }
+
+func TestFidelityDecAudit_DomainCreateField(t *testing.T) {
+	s := posthogtest.NewServer()
+	defer s.Close()
+	key := s.NewAPIKey("organization:write")
+	path := "/api/organizations/" + s.DefaultOrganization().ID.String() + "/domains/"
+	code, got := rawCall(t, s, key, "POST", path, `{"domain": " example.com "}`)
+	if body, _ := got.(map[string]any); code != 201 || body["domain"] != "example.com" {
+		t.Fatalf("trimmed create: %d %v", code, got)
+	}
+	code, got = rawCall(t, s, key, "POST", path, `{"domain": "example.com"}`)
+	if code != 400 {
+		t.Fatalf("duplicate: %d %v", code, got)
+	}
+	wantError(t, got, "validation_error", "unique", "domain")
+	if body, _ := got.(map[string]any); body["detail"] != "organization domain with this domain already exists." {
+		t.Errorf("detail = %v", body["detail"])
+	}
+}

@@ -3,6 +3,7 @@ package posthogtest
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -38,6 +39,24 @@ func (rc *reqCtx) stringField(f map[string]json.RawMessage, name string, require
 		rc.invalid("blank", "This field may not be blank.", name)
 		return "", false
 	}
+	if maxLen > 0 && utf8.RuneCountInString(v) > maxLen {
+		rc.invalid("max_length", fmt.Sprintf("Ensure this field has no more than %d characters.", maxLen), name)
+		return "", false
+	}
+	return v, true
+}
+
+// charField reads a string field as DRF's CharField does with its default
+// trim_whitespace: the value is stripped first, then checked (blank, and
+// maxLen > 0 on the stripped value), and stored stripped.
+// PostHog: DRF rest_framework/fields.py CharField.to_internal_value and
+// run_validation.
+func (rc *reqCtx) charField(f map[string]json.RawMessage, name string, required bool, maxLen int) (string, bool) {
+	v, ok := rc.stringField(f, name, required, 0)
+	if !ok {
+		return "", false
+	}
+	v = strings.TrimSpace(v)
 	if maxLen > 0 && utf8.RuneCountInString(v) > maxLen {
 		rc.invalid("max_length", fmt.Sprintf("Ensure this field has no more than %d characters.", maxLen), name)
 		return "", false
@@ -182,6 +201,58 @@ func (rc *reqCtx) intField(f map[string]json.RawMessage, name string, required b
 	}
 	*dst = v
 	return true
+}
+
+// levelField reads a membership level as DRF's ChoiceField for the model's
+// PositiveSmallIntegerField(choices=Level.choices) does: absent keeps *dst
+// (the field has a default, so it is never required), null is 400 code
+// "null", and the value is looked up by Python's str() of it, so "8" (a
+// string) is level 8 while 8.0 or true are not valid choices.
+// PostHog: posthog/models/organization.py OrganizationMembership.level; DRF
+// rest_framework/fields.py ChoiceField.to_internal_value.
+func (rc *reqCtx) levelField(f map[string]json.RawMessage, name string, dst *int) bool {
+	raw, present := f[name]
+	if !present {
+		return true
+	}
+	if isNull(raw) {
+		rc.invalid("null", "This field may not be null.", name)
+		return false
+	}
+	text := pythonStr(raw)
+	for _, level := range []int{LevelMember, LevelAdmin, LevelOwner} {
+		if text == fmt.Sprint(level) {
+			*dst = level
+			return true
+		}
+	}
+	rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", text), name)
+	return false
+}
+
+// pythonStr is Python's str() of a JSON value as DRF decodes it: strings as
+// they are, True/False, floats with their ".0", other values as JSON.
+func pythonStr(raw json.RawMessage) string {
+	t := strings.TrimSpace(string(raw))
+	var s string
+	switch {
+	case json.Unmarshal(raw, &s) == nil:
+		return s
+	case t == "true":
+		return "True"
+	case t == "false":
+		return "False"
+	case strings.ContainsAny(t, ".eE") && !strings.ContainsAny(t, "[{\""):
+		var f float64
+		if json.Unmarshal(raw, &f) == nil {
+			out := strconv.FormatFloat(f, 'f', -1, 64)
+			if !strings.Contains(out, ".") {
+				out += ".0"
+			}
+			return out
+		}
+	}
+	return t
 }
 
 // jsonInt reads an integer out of a decoded or Go-built JSON value.

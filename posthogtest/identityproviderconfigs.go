@@ -558,17 +558,19 @@ func handleIdPSCIMLogs(rc *reqCtx) {
 // ----- seeding ---------------------------------------------------------------
 
 // SetEnforceVerifiedDomains turns the organization's
-// enforce_verified_domains setting on or off as the domain API sees it: with
-// it on, deleting a verified domain that alone admits the caller's email
-// address answers 400 would_block_self.
+// enforce_verified_domains setting on or off, as Organizations.Update
+// would: it is the one setting that the organization's answers show and
+// the domain API reads (with it on, deleting a verified domain that alone
+// admits the caller's email address answers 400 would_block_self). It
+// panics if there is no such organization.
 func (s *Server) SetEnforceVerifiedDomains(orgID posthogapi.OrganizationID, on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := areaState[domainState](s)
-	if st.enforceVerified == nil {
-		st.enforceVerified = map[uuid.UUID]bool{}
+	o := s.orgByID(uuid.UUID(orgID))
+	if o == nil {
+		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
-	st.enforceVerified[uuid.UUID(orgID)] = on
+	o.enforceVerifiedDomains = on
 }
 
 // SetIdentityProviderFeatures sets whether the organization's plan includes

@@ -68,8 +68,8 @@ func (s *Server) InvitesCreated(orgID posthogapi.OrganizationID, email string) i
 // checked before any invite is created, so a bulk that fails leaves nothing
 // behind, as PostHog would if the request ran in one database transaction.
 //
-// The default is the opposite, because it is what PostHog's code does as far
-// as can be read: its bulk action (posthog/api/organization_invite.py
+// No current PostHog server behaves so: the default is the opposite, what
+// PostHog's code does: its bulk action (posthog/api/organization_invite.py
 // OrganizationInviteViewSet.bulk) runs is_valid on every item first, then
 // save(), which calls OrganizationInviteSerializer.create item by item; the
 // check "A user with this email address already belongs to the
@@ -77,8 +77,8 @@ func (s *Server) InvitesCreated(orgID posthogapi.OrganizationID, email string) i
 // transaction.atomic) nor the database settings (posthog/settings/data_stores.py,
 // no ATOMIC_REQUESTS) open a transaction around it. So by default the items
 // before the first member's address are created and kept, and the answer is
-// the same 400. Use this option to test code against a deployment that does
-// wrap requests in a transaction.
+// the same 400. Use this option only to test code against a deployment
+// changed to wrap requests in a transaction.
 func WithAtomicBulkInvites() Option {
 	return func(s *Server) { areaState[inviteState](s).atomicBulk = true }
 }
@@ -186,8 +186,14 @@ func (rc *reqCtx) parseInvite(o *org, me *membership, f map[string]json.RawMessa
 		return nil, false
 	}
 	ni := &newInvite{email: email, level: LevelMember, sendEmail: true}
-	if !rc.optString(f, "first_name", 30, &ni.firstName) ||
-		!rc.intField(f, "level", false, &ni.level, LevelMember, LevelAdmin, LevelOwner) {
+	// first_name is the model's CharField(max_length=30): trimmed, then
+	// checked.
+	if firstName, ok := rc.charField(f, "first_name", false, 30); !ok {
+		return nil, false
+	} else if _, present := f["first_name"]; present {
+		ni.firstName = firstName
+	}
+	if !rc.levelField(f, "level", &ni.level) {
 		return nil, false
 	}
 	if ni.level > me.level {
@@ -589,7 +595,8 @@ func (s *Server) Invites(orgID posthogapi.OrganizationID) []Invite {
 // AcceptInvite accepts an invite as its invitee would in the browser: the
 // user with the invite's email (created from seed when there is none; the
 // seed's Email is ignored) joins the organization at the invite's level,
-// and the invite and any other invite for that address are deleted. It
+// and the invite and any other invite for that address are deleted; the
+// organization's default role, if it has one, is given to them. It
 // panics if there is no such invite, if it has expired, or if the user is
 // already a member, as PostHog refuses those.
 func (s *Server) AcceptInvite(orgID posthogapi.OrganizationID, inviteID posthogapi.InviteID, seed UserSeed) Member {
@@ -629,7 +636,9 @@ func (s *Server) AcceptInvite(orgID posthogapi.OrganizationID, inviteID posthoga
 		}
 		u = s.addUser(seed)
 	}
-	m := s.addMembership(o, u, inv.level)
+	// PostHog: posthog/models/organization_invite.py OrganizationInvite.use
+	// calls User.join.
+	m := s.join(o, u, inv.level)
 	s.deleteInvites(o, inv.email, nil)
 	return Member{ID: posthogapi.MembershipID(m.id), User: u.public(), Level: posthogapi.MembershipLevel(m.level)}
 }

@@ -169,6 +169,17 @@ func TestAddInviteAndAccept(t *testing.T) {
 	}
 }
 
+func TestFidelityDecAudit_InviteFirstNameTrimmed(t *testing.T) {
+	srv := posthogtest.NewServer()
+	defer srv.Close()
+	key := srv.NewAPIKey("organization_member:write")
+	path := "/api/organizations/" + srv.DefaultOrganization().ID.String() + "/invites/"
+	status, got := rawCall(t, srv, key, "POST", path, `{"target_email": "a@example.com", "first_name": "  `+strings.Repeat("n", 30)+`  "}`)
+	if body, _ := got.(map[string]any); status != 201 || body["first_name"] != strings.Repeat("n", 30) {
+		t.Errorf("padded first name: %d %v", status, got)
+	}
+}
+
 // TestFidelityDec08_InviteCreateNeedsMemberWriteScope: whether PostHog
 // checks a scope on invite create is uncertain (server-fidelity-2026-12
 // item 8); the fake stays on the safe side and requires

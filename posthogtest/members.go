@@ -14,8 +14,8 @@ func init() { areaRegistrations = append(areaRegistrations, registerMembers) }
 func registerMembers(s *Server) {
 	const base = "/api/organizations/{organization_id}/members/"
 	s.route("GET "+base+"{$}", "organization_member:read", handleMemberList)
-	s.route("PATCH "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate(false))
-	s.route("PUT "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate(true))
+	s.route("PATCH "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate)
+	s.route("PUT "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate)
 	s.route("DELETE "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberDelete)
 	s.route("GET "+base+"{user_uuid}/scoped_api_keys/{$}", noScope, handleMemberScopedKeys)
 	s.route("GET "+base+"{user_uuid}/github_login/{$}", "organization_member:read", handleMemberGithubLogin)
@@ -163,44 +163,46 @@ func (rc *reqCtx) memberTarget() (o *org, me, target *membership) {
 	return o, me, target
 }
 
-func handleMemberUpdate(put bool) handler {
-	return func(rc *reqCtx) {
-		_, me, target := rc.memberTarget()
-		if target == nil || !rc.mayEditMember(me, target) {
-			return
-		}
-		f := rc.fields()
-		if f == nil {
-			return
-		}
-		if _, present := f["level"]; present || put {
-			level := target.level
-			if !rc.intField(f, "level", true, &level, LevelMember, LevelAdmin, LevelOwner) {
-				return
-			}
-			// PostHog: posthog/api/organization_member.py
-			// OrganizationMemberSerializer.update runs validate_update with
-			// the level whenever the body has one, changed or not
-			// (posthog/models/organization.py
-			// OrganizationMembership.validate_update).
-			switch {
-			case target == me:
-				rc.forbidden("You can't change your own access level.")
-				return
-			case level == LevelOwner && me.level != LevelOwner:
-				rc.forbidden("You can only make another member owner if you're this organization's owner.")
-				return
-			case level != LevelOwner && level > me.level:
-				rc.forbidden("You can only change access level of others to lower or equal to your current one.")
-				return
-			}
-			// Granting owner keeps the granter an owner (the newest
-			// validate_update no longer demotes them).
-			target.level = level
-		}
-		target.updatedAt = rc.s.now()
-		rc.json(http.StatusOK, memberJSON(target, ""))
+// handleMemberUpdate serves PATCH and PUT alike (no field is required).
+func handleMemberUpdate(rc *reqCtx) {
+	_, me, target := rc.memberTarget()
+	if target == nil || !rc.mayEditMember(me, target) {
+		return
 	}
+	f := rc.fields()
+	if f == nil {
+		return
+	}
+	// PostHog: posthog/api/organization_member.py
+	// OrganizationMemberSerializer: level has a model default, so even
+	// PUT does not require it.
+	if _, present := f["level"]; present {
+		level := target.level
+		if !rc.levelField(f, "level", &level) {
+			return
+		}
+		// PostHog: posthog/api/organization_member.py
+		// OrganizationMemberSerializer.update runs validate_update with
+		// the level whenever the body has one, changed or not
+		// (posthog/models/organization.py
+		// OrganizationMembership.validate_update).
+		switch {
+		case target == me:
+			rc.forbidden("You can't change your own access level.")
+			return
+		case level == LevelOwner && me.level != LevelOwner:
+			rc.forbidden("You can only make another member owner if you're this organization's owner.")
+			return
+		case level != LevelOwner && level > me.level:
+			rc.forbidden("You can only change access level of others to lower or equal to your current one.")
+			return
+		}
+		// Granting owner keeps the granter an owner (the newest
+		// validate_update no longer demotes them).
+		target.level = level
+	}
+	target.updatedAt = rc.s.now()
+	rc.json(http.StatusOK, memberJSON(target, ""))
 }
 
 // mayEditMember answers 403 unless me may update or remove target. PostHog:
@@ -250,7 +252,15 @@ func (s *Server) removeMembership(o *org, m *membership) {
 		}
 	}
 	if m.user.currentOrg == o {
+		// PostHog: posthog/models/user.py User.leave makes the user's first
+		// remaining organization the current one.
 		m.user.currentOrg = nil
+		for _, other := range s.orgs {
+			if !other.deleted && other.membership(m.user) != nil {
+				m.user.currentOrg = other
+				break
+			}
+		}
 	}
 	for _, hook := range onMemberRemoved {
 		hook(s, o, m)
@@ -260,6 +270,27 @@ func (s *Server) removeMembership(o *org, m *membership) {
 // onMemberRemoved hooks let other areas (roles) drop what belonged to a
 // removed member.
 var onMemberRemoved []func(*Server, *org, *membership)
+
+// onMemberJoined hooks let other areas (roles) give a user who joins an
+// organization what PostHog gives them.
+var onMemberJoined []func(*Server, *org, *membership)
+
+// join makes u a member of o at level as PostHog's User.join does: the
+// membership, the joined organization as the user's current one, then the
+// organization's default role (hooks). A user who is already a member
+// keeps the membership, at the new level.
+// PostHog: posthog/models/user.py User.join.
+func (s *Server) join(o *org, u *user, level int) *membership {
+	if m := o.membership(u); m != nil {
+		return s.addMembership(o, u, level)
+	}
+	m := s.addMembership(o, u, level)
+	u.currentOrg = o
+	for _, hook := range onMemberJoined {
+		hook(s, o, m)
+	}
+	return m
+}
 
 func handleMemberScopedKeys(rc *reqCtx) {
 	o, _, target := rc.memberTarget()

@@ -1,9 +1,15 @@
 package posthogtest
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -21,7 +27,7 @@ func registerOrganizations(s *Server) {
 	s.route("POST "+base+"{id}/environments_rollback/{$}", noScope, handleOrgRollback)
 }
 
-func orgJSON(o *org, viewer *user) map[string]any {
+func orgJSON(s *Server, o *org, viewer *user) map[string]any {
 	var level any
 	if m := o.membership(viewer); m != nil {
 		level = m.level
@@ -37,7 +43,7 @@ func orgJSON(o *org, viewer *user) map[string]any {
 		"id": o.id, "name": o.name, "slug": o.slug, "logo_media_id": o.logoMediaID,
 		"created_at": o.createdAt, "updated_at": o.updatedAt, "membership_level": level,
 		"plugins_access_level": o.pluginsAccessLevel, "teams": teams, "projects": projects,
-		"available_product_features":        o.availableFeatures,
+		"available_product_features":        s.availableFeatures(o),
 		"is_member_join_email_enabled":      o.memberJoinEmail,
 		"metadata":                          map[string]any{"instance_tag": o.metadataInstanceTag},
 		"customer_id":                       o.customerID,
@@ -63,6 +69,33 @@ func orgJSON(o *org, viewer *user) map[string]any {
 	}
 }
 
+// orgFeatureSources give the billing features that each area's plan
+// helpers (SetProjectLimit, SetMaxProxyRecords, SetDomainFeatures) grant an
+// organization, so that available_product_features shows the plan the
+// server enforces: one fact, one state.
+var orgFeatureSources []func(s *Server, o *org) []map[string]any
+
+// productFeature is one entry of available_product_features, shaped as
+// PostHog's ProductFeature (posthog/models/organization.py); names are this
+// server's.
+func productFeature(key, name string, limit any) map[string]any {
+	return map[string]any{"key": key, "name": name, "description": "", "unit": nil, "limit": limit, "note": nil, "is_plan_default": true}
+}
+
+// availableFeatures lists the features the organization's rules assume:
+// the two this server takes as available everywhere (invite settings,
+// access control), then those of the plan helpers.
+func (s *Server) availableFeatures(o *org) []map[string]any {
+	out := []map[string]any{
+		productFeature("organization_invite_settings", "Invite settings", nil),
+		productFeature("access_control", "Access control", nil),
+	}
+	for _, src := range orgFeatureSources {
+		out = append(out, src(s, o)...)
+	}
+	return out
+}
+
 // orgTeams and orgProjects list the teams and projects shown in an
 // organization; the projects area fills them in when it is present.
 var (
@@ -79,7 +112,7 @@ func handleOrgList(rc *reqCtx) {
 		if len(rc.key.orgs) > 0 && !containsUUID(rc.key.orgs, o.id) {
 			continue
 		}
-		out = append(out, orgJSON(o, rc.user))
+		out = append(out, orgJSON(rc.s, o, rc.user))
 	}
 	page(rc, out)
 }
@@ -98,7 +131,9 @@ func handleOrgCreate(rc *reqCtx) {
 	if f == nil {
 		return
 	}
-	name, ok := rc.stringField(f, "name", true, 64)
+	// PostHog: posthog/api/organization.py OrganizationSerializer (name is
+	// the model's CharField(max_length=64): trimmed, then checked).
+	name, ok := rc.charField(f, "name", true, 64)
 	if !ok {
 		return
 	}
@@ -116,7 +151,13 @@ func handleOrgCreate(rc *reqCtx) {
 	settings.pluginsAccessLevel, settings.metadataInstanceTag, settings.isActive = created.pluginsAccessLevel, created.metadataInstanceTag, created.isActive
 	*created = settings
 	rc.user.currentOrg = created
-	rc.json(http.StatusCreated, orgJSON(created, rc.user))
+	// PostHog: posthog/api/organization.py OrganizationSerializer.create
+	// calls posthog/models/organization.py OrganizationManager.bootstrap,
+	// which creates the organization's first project (with its main
+	// environment) and the owner's membership together.
+	p := rc.s.addProject(created, rc.s.defaultProjectName(created), nil)
+	rc.logProjectActivity(p, "created", nil)
+	rc.json(http.StatusCreated, orgJSON(rc.s, created, rc.user))
 }
 
 func handleOrgGet(rc *reqCtx) {
@@ -124,7 +165,7 @@ func handleOrgGet(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	rc.json(http.StatusOK, orgJSON(o, rc.user))
+	rc.json(http.StatusOK, orgJSON(rc.s, o, rc.user))
 }
 
 func handleOrgUpdate(put bool) handler {
@@ -139,7 +180,7 @@ func handleOrgUpdate(put bool) handler {
 		}
 		next := *o
 		if _, present := f["name"]; present || put {
-			name, ok := rc.stringField(f, "name", true, 64)
+			name, ok := rc.charField(f, "name", true, 64)
 			if !ok {
 				return
 			}
@@ -150,7 +191,7 @@ func handleOrgUpdate(put bool) handler {
 		}
 		next.updatedAt = rc.s.now()
 		*o = next
-		rc.json(http.StatusOK, orgJSON(o, rc.user))
+		rc.json(http.StatusOK, orgJSON(rc.s, o, rc.user))
 	}
 }
 
@@ -174,6 +215,15 @@ func handleOrgDelete(rc *reqCtx) {
 	rc.noContent()
 }
 
+// rollbackState records the organizations whose environments rollback was
+// requested (PostHog keeps the list in Redis).
+type rollbackState struct{ requested map[uuid.UUID]bool }
+
+// handleOrgRollback checks the body as PostHog does: a second request is
+// refused, IDs go through Python's int() (what it cannot convert, or a body
+// that is not an object, is an unhandled error: 500), an empty mapping is
+// refused, and every ID, key or value, must be one of the organization's
+// environments.
 // PostHog: posthog/api/organization.py
 // OrganizationViewSet.environments_rollback.
 func handleOrgRollback(rc *reqCtx) {
@@ -181,17 +231,81 @@ func handleOrgRollback(rc *reqCtx) {
 	if o == nil || !rc.requireLevel(m, LevelAdmin) {
 		return
 	}
-	var mapping map[string]int64
-	if !rc.decode(&mapping) {
+	st := areaState[rollbackState](rc.s)
+	if st.requested[o.id] {
+		rc.invalid("invalid", "Environments rollback has already been requested for this organization.", "")
 		return
 	}
-	for k := range mapping {
-		if _, err := strconv.ParseInt(k, 10, 64); err != nil {
-			rc.invalid("invalid", "Environment IDs must be integers.", "")
+	var mapping map[string]json.RawMessage
+	if len(bytes.TrimSpace(rc.body)) > 0 {
+		var v any
+		if !rc.decode(&v) {
+			return
+		}
+		if json.Unmarshal(rc.body, &mapping) != nil {
+			rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
 			return
 		}
 	}
+	ids := map[int64]bool{}
+	for k, raw := range mapping {
+		key, okKey := pythonInt(json.RawMessage(strconv.Quote(k)))
+		value, okValue := pythonInt(raw)
+		if !okKey || !okValue {
+			rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
+			return
+		}
+		ids[key], ids[value] = true, true
+	}
+	if len(mapping) == 0 {
+		rc.invalid("invalid", "Environment mappings are required", "")
+		return
+	}
+	for _, p := range areaState[projectsState](rc.s).inOrg(o.id) {
+		delete(ids, p.id) // each project's main environment has its ID
+	}
+	if len(ids) > 0 {
+		missing := make([]string, 0, len(ids))
+		for _, id := range slices.Sorted(maps.Keys(ids)) {
+			missing = append(missing, strconv.FormatInt(id, 10))
+		}
+		rc.invalid("invalid", "Environments not found: {"+strings.Join(missing, ", ")+"}", "")
+		return
+	}
+	if st.requested == nil {
+		st.requested = map[uuid.UUID]bool{}
+	}
+	st.requested[o.id] = true
 	rc.json(http.StatusAccepted, map[string]any{"success": true, "message": "Migration started"})
+}
+
+// pythonInt is Python's int() of a JSON value: integers, floats truncated,
+// booleans, and strings holding an integer (surrounding space allowed);
+// anything else fails (ValueError or TypeError in PostHog).
+func pythonInt(raw json.RawMessage) (int64, bool) {
+	if isNull(raw) {
+		return 0, false
+	}
+	var n int64
+	if json.Unmarshal(raw, &n) == nil {
+		return n, true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		return n, err == nil
+	}
+	switch t := strings.TrimSpace(string(raw)); t {
+	case "true":
+		return 1, true
+	case "false":
+		return 0, true
+	}
+	var f float64
+	if json.Unmarshal(raw, &f) != nil || math.IsInf(f, 0) || math.Abs(f) > 1<<62 {
+		return 0, false
+	}
+	return int64(f), true
 }
 
 // applyOrgFields validates and applies the writable organization settings
@@ -202,8 +316,21 @@ func handleOrgRollback(rc *reqCtx) {
 // PostHog: posthog/api/organization.py OrganizationSerializer.
 func (rc *reqCtx) applyOrgFields(o *org, f map[string]json.RawMessage) bool {
 	var ack bool
-	ok := rc.nullableUUIDField(f, "logo_media_id", &o.logoMediaID) &&
-		rc.boolField(f, "enforce_verified_domains", &o.enforceVerifiedDomains) &&
+	var logo *uuid.UUID
+	if !rc.nullableUUIDField(f, "logo_media_id", &logo) {
+		return false
+	}
+	if logo != nil {
+		// PostHog: posthog/api/organization.py OrganizationSerializer
+		// logo_media_id is a PrimaryKeyRelatedField over uploaded media;
+		// this server has none, so every ID is unknown.
+		rc.invalid("does_not_exist", fmt.Sprintf("Invalid pk %q - object does not exist.", logo.String()), "logo_media_id")
+		return false
+	}
+	if _, present := f["logo_media_id"]; present {
+		o.logoMediaID = nil
+	}
+	ok := rc.boolField(f, "enforce_verified_domains", &o.enforceVerifiedDomains) &&
 		rc.nullableBoolField(f, "members_can_create_projects", &o.membersCanCreateProjects) &&
 		rc.boolField(f, "members_can_see_org_members", &o.membersCanSeeMembers) &&
 		rc.nullableBoolField(f, "is_ai_training_opted_in", &o.aiTrainingOptedIn) &&

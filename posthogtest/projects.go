@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +25,21 @@ func init() {
 	areaRegistrations = append(areaRegistrations, registerProjects)
 	orgTeams = orgTeamsJSON
 	orgProjects = orgProjectsJSON
+	orgFeatureSources = append(orgFeatureSources, projectFeatures)
+}
+
+// projectFeatures shows SetProjectLimit as PostHog's plan does: the
+// organizations_projects feature with its limit (null: no limit), absent
+// on a plan of one project (the default).
+func projectFeatures(s *Server, o *org) []map[string]any {
+	limit, ok := areaState[projectsState](s).limits[o.id]
+	switch {
+	case !ok || limit == DefaultProjectLimit:
+		return nil
+	case limit <= 0:
+		return []map[string]any{productFeature("organizations_projects", "Projects", nil)}
+	}
+	return []map[string]any{productFeature("organizations_projects", "Projects", limit)}
 }
 
 func registerProjects(s *Server) {
@@ -138,6 +154,11 @@ func (rc *reqCtx) projectName(f map[string]json.RawMessage, o *org, except *proj
 	if n := len([]rune(name)); n > 200 {
 		rc.invalid("max_length", "Ensure this field has no more than 200 characters.", "name")
 		return "", false
+	}
+	// An unchanged name is not checked again (projects from before the
+	// rule may share a name).
+	if except != nil && name == except.name {
+		return name, true
 	}
 	if rc.s.projectNameTaken(o, name, except) {
 		rc.error(http.StatusConflict, "invalid_request", "conflict",
@@ -382,6 +403,12 @@ const (
 	settingWeekStartDay
 	settingBusinessModel
 	settingDecimal
+	// settingJSON takes any JSON here (a JSONField); validateTeamAttrs
+	// checks it.
+	settingJSON
+	// settingDashboard is a dashboard's primary key; this server has no
+	// dashboards, so only null is valid.
+	settingDashboard
 )
 
 // settingSpec describes one writable project setting: its kind, whether it
@@ -417,7 +444,7 @@ var projectSettingSpecs = []settingSpec{
 	{name: "autocapture_exceptions_opt_in", kind: settingBool, nullable: true, def: "null"},
 	{name: "autocapture_web_vitals_opt_in", kind: settingBool, nullable: true, def: "null"},
 	{name: "autocapture_web_vitals_allowed_metrics", kind: settingStringList, nullable: true, def: "null"},
-	{name: "autocapture_exceptions_errors_to_ignore", kind: settingStringList, nullable: true, def: "null"},
+	{name: "autocapture_exceptions_errors_to_ignore", kind: settingJSON, nullable: true, def: "null"},
 	{name: "capture_console_log_opt_in", kind: settingBool, nullable: true, def: "true"},
 	{name: "capture_performance_opt_in", kind: settingBool, nullable: true, def: "true"},
 	{name: "session_recording_opt_in", kind: settingBool, def: "false"},
@@ -430,7 +457,7 @@ var projectSettingSpecs = []settingSpec{
 	{name: "survey_config", kind: settingObject, nullable: true, def: "null"},
 	{name: "access_control", kind: settingBool, def: "false"},
 	{name: "week_start_day", kind: settingWeekStartDay, nullable: true, def: "null"},
-	{name: "primary_dashboard", kind: settingInt, nullable: true, min: math.MinInt32, max: math.MaxInt32, def: "null"},
+	{name: "primary_dashboard", kind: settingDashboard, nullable: true, def: "null"},
 	{name: "live_events_columns", kind: settingStringList, nullable: true, def: "null"},
 	{name: "recording_domains", kind: settingStringList, nullable: true, maxLen: 200, def: "null"},
 	{name: "inject_web_apps", kind: settingBool, nullable: true, def: "null"},
@@ -485,6 +512,9 @@ func (rc *reqCtx) projectSettings(f map[string]json.RawMessage) (map[string]json
 		v, ok := rc.projectSetting(spec, raw)
 		if !ok {
 			return nil, false
+		}
+		if spec.name == "app_urls" || spec.name == "recording_domains" {
+			v = dropEmptyItems(v)
 		}
 		out[spec.name] = v
 	}
@@ -577,10 +607,47 @@ func (rc *reqCtx) projectSetting(spec settingSpec, raw json.RawMessage) (json.Ra
 		}
 	case settingDecimal:
 		return rc.sampleRate(spec.name, raw)
+	case settingDashboard:
+		// PostHog: DRF rest_framework/relations.py PrimaryKeyRelatedField
+		// (primary_dashboard is a foreign key to a dashboard; none exists
+		// here, so every key is unknown).
+		switch t := drfTypeName(raw); t {
+		case "int", "float":
+			rc.invalid("does_not_exist", fmt.Sprintf("Invalid pk %q - object does not exist.", drfText(raw)), spec.name)
+		case "str":
+			if _, err := strconv.ParseInt(strings.TrimSpace(drfText(raw)), 10, 64); err == nil {
+				rc.invalid("does_not_exist", fmt.Sprintf("Invalid pk %q - object does not exist.", drfText(raw)), spec.name)
+			} else {
+				rc.invalid("incorrect_type", "Incorrect type. Expected pk value, received str.", spec.name)
+			}
+		default:
+			rc.invalid("incorrect_type", "Incorrect type. Expected pk value, received "+t+".", spec.name)
+		}
+		return nil, false
 	}
 	var buf bytes.Buffer
 	_ = json.Compact(&buf, raw)
 	return buf.Bytes(), true
+}
+
+// dropEmptyItems removes null and "" items from a list of strings, as
+// PostHog's validate_app_urls and validate_recording_domains do (null stays
+// null).
+// PostHog: posthog/api/project.py ProjectBackwardCompatSerializer
+// .validate_app_urls, .validate_recording_domains.
+func dropEmptyItems(v json.RawMessage) json.RawMessage {
+	var items []*string
+	if isNull(v) || json.Unmarshal(v, &items) != nil {
+		return v
+	}
+	kept := []string{}
+	for _, it := range items {
+		if it != nil && *it != "" {
+			kept = append(kept, *it)
+		}
+	}
+	b, _ := json.Marshal(kept)
+	return b
 }
 
 // sampleRate validates a DecimalField(max_digits=3, decimal_places=2)
@@ -800,6 +867,11 @@ func handleProjectGet(rc *reqCtx) {
 	rc.json(http.StatusOK, rc.s.projectJSON(p, rc.user))
 }
 
+// PostHog: posthog/api/project.py ProjectViewSet.dangerously_get_permissions
+// runs PremiumMultiProjectPermission (the plan limit) before
+// UserCanCreateProjectPermission (posthog/permissions.py), or before
+// OrganizationMemberPermissions for a demo project; the body is validated
+// after both (fields, then validate_team_attrs).
 func handleProjectCreate(rc *reqCtx) {
 	o, m := rc.orgFromPath()
 	if o == nil {
@@ -809,11 +881,12 @@ func handleProjectCreate(rc *reqCtx) {
 	if f == nil {
 		return
 	}
-	// Demo projects only need membership; others need an admin.
-	if string(bytes.TrimSpace(f["is_demo"])) != "true" && !rc.requireLevel(m, LevelAdmin) {
+	if !rc.planAllowsProject(o, true, f) {
 		return
 	}
-	if !rc.planAllowsProject(o, true, f) {
+	// Demo projects only need membership; others need an admin, or a
+	// member when the organization's members_can_create_projects is on.
+	if string(bytes.TrimSpace(f["is_demo"])) != "true" && !rc.userCanCreateProject(o, m) {
 		return
 	}
 	name := rc.s.defaultProjectName(o)
@@ -825,7 +898,7 @@ func handleProjectCreate(rc *reqCtx) {
 		name = v
 	}
 	settings, ok := rc.projectSettings(f)
-	if !ok {
+	if !ok || !rc.validateTeamAttrs(f, m, nil) {
 		return
 	}
 	p := rc.s.addProject(o, name, settings)
@@ -836,7 +909,7 @@ func handleProjectCreate(rc *reqCtx) {
 // handleProjectUpdate serves PATCH and PUT alike: no project field is
 // required, and fields left out keep their values either way.
 func handleProjectUpdate(rc *reqCtx) {
-	o, _, p := rc.projectFromPath()
+	o, m, p := rc.projectFromPath()
 	if p == nil {
 		return
 	}
@@ -856,7 +929,7 @@ func handleProjectUpdate(rc *reqCtx) {
 		name = v
 	}
 	settings, ok := rc.projectSettings(f)
-	if !ok {
+	if !ok || !rc.validateTeamAttrs(f, m, p) {
 		return
 	}
 	var changes []map[string]any
@@ -1147,4 +1220,130 @@ func generateConversationsToken(rc *reqCtx, p *project) map[string]any {
 	cs["widget_public_token"] = token
 	p.settings["conversations_settings"], _ = json.Marshal(cs)
 	return teamChange("conversations_settings", nil, nil)
+}
+
+// ----- who may set what ------------------------------------------------------
+
+// teamConfigAdminFields is PostHog's TEAM_CONFIG_ADMIN_FIELDS_SET: every
+// team config field (TEAM_CONFIG_FIELDS) except the member-safe ones
+// (TEAM_CONFIG_MEMBER_FIELDS: completed_snippet_onboarding,
+// has_completed_onboarding_for, onboarding_tasks, session_recording_opt_in,
+// autocapture_exceptions_opt_in, autocapture_web_vitals_opt_in,
+// autocapture_web_vitals_allowed_metrics, surveys_opt_in,
+// primary_dashboard), plus is_demo, app_urls, access_control and name. It
+// names the fields this server does not store too, so that a plain member
+// sending one is refused as PostHog refuses them.
+// PostHog: posthog/api/team/team_config.py TEAM_CONFIG_ADMIN_FIELDS_SET.
+var teamConfigAdminFields = map[string]bool{}
+
+func init() {
+	for _, name := range strings.Fields(`app_urls anonymize_ips test_account_filters
+		test_account_filters_default_checked path_cleaning_filters is_demo timezone data_attributes
+		person_display_name_properties correlation_config autocapture_opt_out
+		autocapture_exceptions_errors_to_ignore capture_console_log_opt_in logs_settings
+		capture_performance_opt_in session_recording_sample_rate
+		session_recording_minimum_duration_milliseconds session_recording_linked_flag
+		session_recording_network_payload_capture_config session_recording_masking_config
+		session_recording_url_trigger_config session_recording_url_blocklist_config
+		session_recording_event_trigger_config session_recording_trigger_match_type_config
+		session_recording_trigger_groups session_recording_retention_period session_replay_config
+		survey_config week_start_day live_events_columns recording_domains
+		cookieless_server_hash_mode human_friendly_comparison_periods inject_web_apps extra_settings
+		modifiers heatmaps_opt_in flags_persistence_default feature_flag_confirmation_enabled
+		feature_flag_confirmation_message default_evaluation_contexts_enabled
+		require_evaluation_contexts feature_flag_policy_config capture_dead_clicks
+		default_data_theme revenue_analytics_config marketing_analytics_config
+		customer_analytics_config base_currency web_analytics_pre_aggregated_tables_enabled
+		receive_org_level_activity_logs business_model conversations_enabled
+		conversations_settings proactive_tasks_enabled workflows_config access_control name`) {
+		teamConfigAdminFields[name] = true
+	}
+}
+
+// userCanCreateProject answers 403 unless the member may create a non-demo
+// project: admins always, plain members when the organization's
+// members_can_create_projects is on (PostHog also needs the organization's
+// invite-settings feature for that; this server takes it as available).
+// PostHog: posthog/permissions.py UserCanCreateProjectPermission.
+func (rc *reqCtx) userCanCreateProject(o *org, m *membership) bool {
+	if m.level >= LevelAdmin || (o.membersCanCreateProjects != nil && *o.membersCanCreateProjects) {
+		return true
+	}
+	rc.forbidden("You need to be an organization admin or above to create new projects.")
+	return false
+}
+
+// validateTeamAttrs applies PostHog's checks on a valid project body, in
+// its order: on update, a member below admin may not send any admin-only
+// setting (present is enough, changed or not); on create, a member below
+// admin may not set them either (is_demo and name excepted);
+// primary_dashboard cannot be sent on create (even null); and
+// autocapture_exceptions_errors_to_ignore must be a list of strings whose
+// JSON (as Python's json.dumps writes it) is at most 300 characters.
+// instance is nil on create. It answers the error itself.
+// PostHog: posthog/api/team/settings_validation.py validate_team_attrs.
+func (rc *reqCtx) validateTeamAttrs(f map[string]json.RawMessage, m *membership, instance *project) bool {
+	var touched []string
+	for name := range f {
+		if teamConfigAdminFields[name] && (instance != nil || (name != "is_demo" && name != "name")) {
+			touched = append(touched, name)
+		}
+	}
+	if len(touched) > 0 && m.level < LevelAdmin {
+		sort.Strings(touched)
+		msg := "Only project admins can modify these settings: "
+		if instance == nil {
+			msg = "Only organization admins can set these settings on project creation: "
+		}
+		rc.forbidden(msg + strings.Join(touched, ", "))
+		return false
+	}
+	if _, present := f["primary_dashboard"]; present && instance == nil {
+		rc.invalid("invalid", "Primary dashboard cannot be set on project creation.", "primary_dashboard")
+		return false
+	}
+	const ignore = "autocapture_exceptions_errors_to_ignore"
+	if raw, present := f[ignore]; present {
+		var items []json.RawMessage
+		if isNull(raw) || json.Unmarshal(raw, &items) != nil {
+			rc.invalid("invalid", "Must provide a list for field: "+ignore+".", "")
+			return false
+		}
+		strs := make([]string, len(items))
+		for i, it := range items {
+			if json.Unmarshal(it, &strs[i]) != nil || isNull(it) {
+				rc.invalid("invalid", "Must provide a list of strings to field: "+ignore+".", "")
+				return false
+			}
+		}
+		if pythonJSONListLen(strs) > 300 {
+			rc.invalid("invalid", "Field "+ignore+" must be less than 300 characters. Complex config should be provided in posthog-js initialization.", "")
+			return false
+		}
+	}
+	return true
+}
+
+// pythonJSONListLen is len(json.dumps(items)) in Python: ", " between
+// items, and every character outside printable ASCII escaped (\uXXXX, a
+// surrogate pair for characters beyond the BMP; \n, \", \\ and the like in
+// two characters).
+func pythonJSONListLen(items []string) int {
+	n := 2 + 2*max(len(items)-1, 0)
+	for _, s := range items {
+		n += 2
+		for _, r := range s {
+			switch {
+			case r == '"' || r == '\\' || r == '\n' || r == '\r' || r == '\t' || r == '\b' || r == '\f':
+				n += 2
+			case r >= 0x20 && r < 0x7f:
+				n++
+			case r > 0xffff:
+				n += 12
+			default:
+				n += 6
+			}
+		}
+	}
+	return n
 }

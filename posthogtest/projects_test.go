@@ -144,7 +144,7 @@ func TestProjectChangeOrganization(t *testing.T) {
 		t.Errorf("projects: from %v to %v", s.Projects(org), s.Projects(target.ID))
 	}
 	s.mu.Lock()
-	fromJSON, toJSON := orgJSON(s.defOrg, s.defUser), orgJSON(s.orgByID(uuid.UUID(target.ID)), s.defUser)
+	fromJSON, toJSON := orgJSON(s, s.defOrg, s.defUser), orgJSON(s, s.orgByID(uuid.UUID(target.ID)), s.defUser)
 	s.mu.Unlock()
 	if len(fromJSON["projects"].([]any)) != 0 || len(toJSON["projects"].([]any)) != 1 || len(toJSON["teams"].([]any)) != 1 {
 		t.Errorf("organization lists: from %v, to %v / %v", fromJSON["projects"], toJSON["projects"], toJSON["teams"])
@@ -236,5 +236,184 @@ func TestProjectRegistryDropsCollectedOrgs(t *testing.T) {
 			t.Fatalf("organization still registered (collected: %v)", wp.Value() == nil)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// memberKey adds a plain member to the default organization and returns a
+// key of theirs with scopes.
+func memberKey(s *Server, level int, scopes ...string) string {
+	u := s.AddUser(UserSeed{})
+	s.AddMember(s.DefaultOrganization().ID, u.UUID, posthogapi.MembershipLevel(level))
+	return s.NewAPIKeyFor(u.UUID, scopes...)
+}
+
+func TestFidelityDec10_MembersCannotChangeAdminSettings(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	s.SetProjectLimit(org, 0) // PUT is refused at the plan limit
+	p := s.AddProject(org, "Web")
+	member := memberKey(s, LevelMember, "project:write")
+	path := fmt.Sprintf("/api/organizations/%s/projects/%d/", org, p.ID)
+	for _, method := range []string{"PATCH", "PUT"} {
+		// Presence is enough: the unchanged name is refused too, and the
+		// list is sorted.
+		code, body := areaDCall(t, s, member, method, path, `{"timezone": "UTC", "name": "Web", "anonymize_ips": false}`)
+		wantError(t, code, body, http.StatusForbidden, "permission_denied", "")
+		if body["detail"] != "Only project admins can modify these settings: anonymize_ips, name, timezone" {
+			t.Errorf("%s detail = %v", method, body["detail"])
+		}
+		// A setting this server does not store is refused the same way.
+		code, body = areaDCall(t, s, member, method, path, `{"capture_dead_clicks": true}`)
+		wantError(t, code, body, http.StatusForbidden, "permission_denied", "")
+		// Member-safe settings pass.
+		if code, body = areaDCall(t, s, member, method, path, `{"session_recording_opt_in": true, "surveys_opt_in": true, "product_description": "x"}`); code != http.StatusOK {
+			t.Errorf("%s member-safe settings: %d %v", method, code, body)
+		}
+	}
+	// A field error is answered before the permission check (DRF validates
+	// the fields, then validate_team_attrs).
+	code, body := areaDCall(t, s, member, "PATCH", path, `{"timezone": "Mars/Base"}`)
+	wantError(t, code, body, http.StatusBadRequest, "invalid_choice", "timezone")
+	// Admins may change them.
+	admin := memberKey(s, LevelAdmin, "project:write")
+	if code, body := areaDCall(t, s, admin, "PATCH", path, `{"name": "Web 2", "timezone": "Europe/Berlin"}`); code != http.StatusOK || body["name"] != "Web 2" {
+		t.Errorf("admin: %d %v", code, body)
+	}
+}
+
+func TestFidelityDec13_WhoMayCreateProjects(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	member := memberKey(s, LevelMember, "project:write")
+	path := fmt.Sprintf("/api/organizations/%s/projects/", org)
+	s.AddProject(org, "Existing")
+	// The plan limit (one project) comes first, even for a member.
+	code, body := areaDCall(t, s, member, "POST", path, `{"name": "Second"}`)
+	wantError(t, code, body, http.StatusForbidden, "permission_denied", "")
+	if !strings.HasPrefix(body["detail"].(string), "You have reached the maximum limit of allowed projects") {
+		t.Errorf("plan limit detail = %v", body["detail"])
+	}
+	s.SetProjectLimit(org, 0)
+	code, body = areaDCall(t, s, member, "POST", path, `{"name": "Second"}`)
+	wantError(t, code, body, http.StatusForbidden, "permission_denied", "")
+	if body["detail"] != "You need to be an organization admin or above to create new projects." {
+		t.Errorf("member detail = %v", body["detail"])
+	}
+	// members_can_create_projects lets members create, named, but not set
+	// admin-only settings.
+	owner := s.NewAPIKey("organization:write")
+	if code, body := areaDCall(t, s, owner, "PATCH", fmt.Sprintf("/api/organizations/%s/", org), `{"members_can_create_projects": true}`); code != http.StatusOK {
+		t.Fatalf("enable members_can_create_projects: %d %v", code, body)
+	}
+	code, body = areaDCall(t, s, member, "POST", path, `{"name": "Second", "timezone": "UTC", "receive_org_level_activity_logs": true}`)
+	wantError(t, code, body, http.StatusForbidden, "permission_denied", "")
+	if body["detail"] != "Only organization admins can set these settings on project creation: receive_org_level_activity_logs, timezone" {
+		t.Errorf("create settings detail = %v", body["detail"])
+	}
+	if code, body = areaDCall(t, s, member, "POST", path, `{"name": "Second", "session_recording_opt_in": true}`); code != http.StatusCreated {
+		t.Errorf("member create: %d %v", code, body)
+	}
+	// A demo project needs membership only, but its settings the same.
+	code, body = areaDCall(t, s, member, "POST", path, `{"name": "Demo", "is_demo": true, "anonymize_ips": true}`)
+	wantError(t, code, body, http.StatusForbidden, "permission_denied", "")
+	if body["detail"] != "Only organization admins can set these settings on project creation: anonymize_ips" {
+		t.Errorf("demo create detail = %v", body["detail"])
+	}
+}
+
+func TestFidelityDec15_PrimaryDashboardNotOnCreate(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	key := s.NewAPIKey("project:write")
+	for _, v := range []string{"null", "7"} {
+		code, body := areaDCall(t, s, key, "POST", fmt.Sprintf("/api/organizations/%s/projects/", org), `{"name": "P", "primary_dashboard": `+v+`}`)
+		if v == "null" {
+			wantError(t, code, body, http.StatusBadRequest, "invalid_input", "primary_dashboard")
+			if body["detail"] != "Primary dashboard cannot be set on project creation." {
+				t.Errorf("detail = %v", body["detail"])
+			}
+		} else {
+			// An unknown dashboard fails the field first (no dashboard exists here).
+			wantError(t, code, body, http.StatusBadRequest, "does_not_exist", "primary_dashboard")
+		}
+	}
+	if len(s.Projects(org)) != 0 {
+		t.Errorf("projects created: %v", s.Projects(org))
+	}
+	p := s.AddProject(org, "Web")
+	path := fmt.Sprintf("/api/organizations/%s/projects/%d/", org, p.ID)
+	if code, body := areaDCall(t, s, key, "PATCH", path, `{"primary_dashboard": null}`); code != http.StatusOK {
+		t.Errorf("clear on update: %d %v", code, body)
+	}
+	code, body := areaDCall(t, s, key, "PATCH", path, `{"primary_dashboard": 12}`)
+	wantError(t, code, body, http.StatusBadRequest, "does_not_exist", "primary_dashboard")
+	if body["detail"] != `Invalid pk "12" - object does not exist.` {
+		t.Errorf("detail = %v", body["detail"])
+	}
+	code, body = areaDCall(t, s, key, "PATCH", path, `{"primary_dashboard": true}`)
+	wantError(t, code, body, http.StatusBadRequest, "incorrect_type", "primary_dashboard")
+}
+
+func TestFidelityDec17_ErrorsToIgnoreAtMost300(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	key := s.NewAPIKey("project:write")
+	p := s.AddProject(org, "Web")
+	path := fmt.Sprintf("/api/organizations/%s/projects/%d/", org, p.ID)
+	// ["xxx…"] is 4 characters plus the string: 296 fits, 297 does not.
+	for n, want := range map[int]int{296: http.StatusOK, 297: http.StatusBadRequest} {
+		code, body := areaDCall(t, s, key, "PATCH", path, `{"autocapture_exceptions_errors_to_ignore": ["`+strings.Repeat("x", n)+`"]}`)
+		if code != want {
+			t.Errorf("%d characters: %d %v", n, code, body)
+		}
+		if want == http.StatusBadRequest {
+			wantError(t, code, body, want, "invalid_input", "")
+			if !strings.HasPrefix(body["detail"].(string), "Field autocapture_exceptions_errors_to_ignore must be less than 300 characters.") {
+				t.Errorf("detail = %v", body["detail"])
+			}
+		}
+	}
+	// Python escapes non-ASCII: 50 "é" are 4+50*6 = 304 characters.
+	code, body := areaDCall(t, s, key, "PATCH", path, `{"autocapture_exceptions_errors_to_ignore": ["`+strings.Repeat("é", 50)+`"]}`)
+	wantError(t, code, body, http.StatusBadRequest, "invalid_input", "")
+	for _, v := range []string{"null", `"x"`, `[1]`} {
+		code, body := areaDCall(t, s, key, "PATCH", path, `{"autocapture_exceptions_errors_to_ignore": `+v+`}`)
+		wantError(t, code, body, http.StatusBadRequest, "invalid_input", "")
+	}
+	if got := pythonJSONListLen([]string{"a", "b\n", "😀"}); got != len(`["a", "b\n", "\ud83d\ude00"]`) {
+		t.Errorf("pythonJSONListLen = %d", got)
+	}
+}
+
+func TestFidelityDecAudit_UnchangedProjectNameNotChecked(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	// Two projects from before names were unique.
+	a := s.AddProject(org, "Web")
+	s.AddProject(org, "web")
+	key := s.NewAPIKey("project:write")
+	path := fmt.Sprintf("/api/organizations/%s/projects/%d/", org, a.ID)
+	if code, body := areaDCall(t, s, key, "PATCH", path, `{"name": "Web"}`); code != http.StatusOK {
+		t.Errorf("unchanged name: %d %v", code, body)
+	}
+	code, body := areaDCall(t, s, key, "PATCH", path, `{"name": "WEB "}`)
+	wantError(t, code, body, http.StatusConflict, "conflict", "")
+}
+
+func TestFidelityDecAudit_EmptyURLsDropped(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	org := s.DefaultOrganization().ID
+	p := s.AddProject(org, "Web")
+	key := s.NewAPIKey("project:write")
+	path := fmt.Sprintf("/api/organizations/%s/projects/%d/", org, p.ID)
+	code, body := areaDCall(t, s, key, "PATCH", path, `{"app_urls": ["https://a.example", "", null], "recording_domains": [null, "https://b.example"]}`)
+	if code != http.StatusOK || fmt.Sprint(body["app_urls"]) != "[https://a.example]" || fmt.Sprint(body["recording_domains"]) != "[https://b.example]" {
+		t.Errorf("%d app_urls %v recording_domains %v", code, body["app_urls"], body["recording_domains"])
 	}
 }

@@ -5,13 +5,29 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/hogkit/posthogapi"
 )
 
-func init() { areaRegistrations = append(areaRegistrations, registerProxyRecords) }
+func init() {
+	areaRegistrations = append(areaRegistrations, registerProxyRecords)
+	orgFeatureSources = append(orgFeatureSources, proxyFeatures)
+}
+
+// proxyFeatures shows SetMaxProxyRecords as the managed_reverse_proxy
+// feature with its limit; without it PostHog allows DefaultMaxProxyRecords.
+// PostHog: posthog/api/proxy_record.py ProxyRecordViewset.max_proxy_records.
+func proxyFeatures(s *Server, o *org) []map[string]any {
+	n, ok := areaState[proxyState](s).maxRecords[o.id]
+	if !ok {
+		return nil
+	}
+	return []map[string]any{productFeature("managed_reverse_proxy", "Managed reverse proxy", n)}
+}
 
 func registerProxyRecords(s *Server) {
 	const base = "/api/organizations/{organization_id}/proxy_records/"
@@ -149,15 +165,37 @@ func (r *proxyRecord) public() ProxyRecord {
 	return out
 }
 
-// AddProxyRecord adds a waiting proxy record for domain to the organization,
-// ignoring the plan's limit. It panics if there is no such organization.
+// AddProxyRecord adds a waiting proxy record for domain (trimmed, as the API
+// stores it) to the organization, ignoring the plan's limit. It panics if there is no such organization, or
+// if PostHog's database could not hold the record: a domain that any
+// organization's record already has, or one longer than 64 characters.
 func (s *Server) AddProxyRecord(orgID posthogapi.OrganizationID, domain string) ProxyRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.orgByID(uuid.UUID(orgID)) == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
+	domain = strings.TrimSpace(domain) // as the API stores it
+	if !areaState[proxyState](s).domainFits(domain) {
+		panic(fmt.Sprintf("posthogtest: proxy record domain %q is taken or longer than 64 characters", domain))
+	}
 	return s.addProxyRecord(uuid.UUID(orgID), domain, nil).public()
+}
+
+// domainFits reports whether the database would store a record for domain:
+// ProxyRecord.domain is a CharField(max_length=64, unique=True), unique
+// across every organization.
+// PostHog: posthog/models/proxy_record.py ProxyRecord.
+func (st *proxyState) domainFits(domain string) bool {
+	if utf8.RuneCountInString(domain) > 64 {
+		return false
+	}
+	for _, r := range st.records {
+		if r.domain == domain {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) addProxyRecord(orgID uuid.UUID, domain string, createdBy *int64) *proxyRecord {
@@ -275,7 +313,11 @@ func handleProxyList(rc *reqCtx) {
 }
 
 // PostHog: posthog/api/proxy_record.py ProxyRecordViewset.create (admins,
-// the plan's max_proxy_records, unique domain).
+// the plan's max_proxy_records). ProxyRecordSerializer declares its own
+// domain field, a plain CharField: trimmed, not blank, with neither a
+// length limit nor a uniqueness validator, so a domain that any
+// organization's record already has, or one over the database's 64
+// characters, fails in the database: 500, nothing created.
 func handleProxyCreate(rc *reqCtx) {
 	o, m := rc.orgFromPath()
 	if o == nil || !rc.requireLevel(m, LevelAdmin) {
@@ -285,13 +327,20 @@ func handleProxyCreate(rc *reqCtx) {
 	if f == nil {
 		return
 	}
-	domain, ok := rc.stringField(f, "domain", true, 64)
+	domain, ok := rc.stringField(f, "domain", true, 0)
 	if !ok {
 		return
 	}
+	domain = strings.TrimSpace(domain)
 	st := areaState[proxyState](rc.s)
 	if n := st.limit(o.id); len(st.inOrg(o.id)) >= n {
 		rc.detailOnly(http.StatusBadRequest, fmt.Sprintf("Maximum of %d proxy records per organization.", n))
+		return
+	}
+	if !st.domainFits(domain) {
+		// PostHog: posthog/models/proxy_record.py ProxyRecord.domain
+		// (IntegrityError or DataError, unhandled).
+		rc.error(http.StatusInternalServerError, "server_error", "error", "A server error occurred.", "")
 		return
 	}
 	uid := rc.user.id

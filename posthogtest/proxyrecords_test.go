@@ -116,3 +116,25 @@ func TestProxyTargetCNAME(t *testing.T) {
 		t.Errorf("cnames %q %q", a, b)
 	}
 }
+
+func TestFidelityDec12_ProxyDomainDatabaseLimits(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	s.SetMaxProxyRecords(s.DefaultOrganization().ID, 10)
+	key := s.NewAPIKey("organization:write")
+	path := "/api/organizations/" + s.DefaultOrganization().ID.String() + "/proxy_records/"
+	// 65 characters: no serializer limit, the database's varchar(64) fails.
+	code, body := areaDCall(t, s, key, "POST", path, `{"domain": "`+strings.Repeat("a", 61)+`.com"}`)
+	wantError(t, code, body, http.StatusInternalServerError, "error", "")
+	// CharField trims: the same domain with spaces is the same row.
+	if code, body = areaDCall(t, s, key, "POST", path, `{"domain": " e.example.com "}`); code != http.StatusCreated || body["domain"] != "e.example.com" {
+		t.Fatalf("trimmed create: %d %v", code, body)
+	}
+	code, body = areaDCall(t, s, key, "POST", path, `{"domain": "e.example.com"}`)
+	wantError(t, code, body, http.StatusInternalServerError, "error", "")
+	code, body = areaDCall(t, s, key, "POST", path, `{"domain": "  "}`)
+	wantError(t, code, body, http.StatusBadRequest, "blank", "domain")
+	if n := len(s.ProxyRecords(s.DefaultOrganization().ID)); n != 1 {
+		t.Errorf("%d records, want 1", n)
+	}
+}

@@ -13,6 +13,28 @@ import (
 func init() {
 	areaRegistrations = append(areaRegistrations, registerRoles)
 	onMemberRemoved = append(onMemberRemoved, dropRoleMemberships)
+	onMemberJoined = append(onMemberJoined, giveDefaultRole)
+}
+
+// giveDefaultRole adds a joining member to the organization's default role
+// (default_role_id), when it names one of its roles.
+// PostHog: posthog/models/user.py User.join (RoleMembership for
+// organization.default_role).
+func giveDefaultRole(s *Server, o *org, m *membership) {
+	if o.defaultRoleID == nil {
+		return
+	}
+	id, err := uuid.Parse(*o.defaultRoleID)
+	if err != nil {
+		return
+	}
+	for _, r := range areaState[roleState](s).orgRoles(o) {
+		if r.id == id {
+			now := s.now()
+			r.members = append(r.members, &roleMembership{id: s.newID(), roleID: r.id, member: m, joinedAt: now, updatedAt: now})
+			return
+		}
+	}
 }
 
 func registerRoles(s *Server) {
@@ -74,8 +96,10 @@ func (s *Server) Roles(orgID posthogapi.OrganizationID) []Role {
 }
 
 // AddRole adds a role to the organization with the given users (who must
-// be members) as its members, and returns it. It panics if the organization
-// does not exist or a user is not a member (a mistake in the test).
+// be members) as its members, and returns it. The name is trimmed, as the
+// API trims it. It panics if the organization does not exist, a user is not
+// a member, or the organization has a role of that name already, ignoring
+// case (mistakes in the test, which the API would refuse).
 func (s *Server) AddRole(orgID posthogapi.OrganizationID, name string, members ...posthogapi.UserUUID) Role {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -84,6 +108,10 @@ func (s *Server) AddRole(orgID posthogapi.OrganizationID, name string, members .
 		panic("posthogtest: no organization " + orgID.String())
 	}
 	st := areaState[roleState](s)
+	name = strings.TrimSpace(name)
+	if st.roleNamed(o, name, nil) != nil {
+		panic("posthogtest: organization " + orgID.String() + " has a role named " + name)
+	}
 	now := s.now()
 	r := &role{id: s.newID(), name: name, createdAt: now, createdBy: s.defUser}
 	out := Role{ID: posthogapi.RoleID(r.id), Name: name}
@@ -138,13 +166,39 @@ func roleMembershipJSON(rm *roleMembership) *roleMembershipOut {
 	}
 }
 
-func roleJSON(o *org, r *role) map[string]any {
+// roleVisibleOnly returns the caller's own membership when the caller may
+// see no other member in role answers, nil when they may see everyone. The
+// list is restricted for a member below admin when the organization turns
+// members_can_see_org_members off; PostHog then shows the members with
+// access to a project the caller can access. This server has no project
+// access rules, so everyone has access to every project: a caller sees
+// everyone when the organization has a project, and only themselves when
+// it has none (PostHog also needs the organization's access control
+// feature for the restriction; this server takes it as available).
+// PostHog: products/access_control/backend/presentation/role.py
+// RoleViewSet.get_serializer_context, RoleMembershipViewSet.safely_get_queryset;
+// posthog/rbac/user_access_control.py restricted_visible_membership_ids,
+// get_project_scoped_visible_membership_ids.
+func (rc *reqCtx) roleVisibleOnly(o *org) *membership {
+	m := o.membership(rc.user)
+	if o.membersCanSeeMembers || m == nil || m.level >= LevelAdmin || len(areaState[projectsState](rc.s).inOrg(o.id)) > 0 {
+		return nil
+	}
+	return m
+}
+
+// roleJSON renders a role; only, when not nil, is the one membership the
+// caller may see (roleVisibleOnly): the others are left out of members,
+// and created_by is null unless it is the caller.
+func roleJSON(o *org, r *role, only *membership) map[string]any {
 	members := []*roleMembershipOut{}
 	for _, rm := range r.members {
-		members = append(members, roleMembershipJSON(rm))
+		if only == nil || rm.member == only {
+			members = append(members, roleMembershipJSON(rm))
+		}
 	}
 	var createdBy any
-	if r.createdBy != nil {
+	if r.createdBy != nil && (only == nil || only.user == r.createdBy) {
 		createdBy = userBasicJSON(r.createdBy)
 	}
 	return map[string]any{
@@ -176,26 +230,38 @@ func handleRoleList(rc *reqCtx) {
 	}
 	var out []map[string]any
 	for _, r := range areaState[roleState](rc.s).orgRoles(o) {
-		out = append(out, roleJSON(o, r))
+		out = append(out, roleJSON(o, r, rc.roleVisibleOnly(o)))
 	}
 	page(rc, out)
 }
 
-// roleName validates the name field as RoleSerializer does: required, at
-// most 200 characters, unique in the organization regardless of case.
-// PostHog: ee/api/rbac/role.py RoleSerializer.validate_name.
+// roleName validates the name field as RoleSerializer does: required,
+// trimmed (a CharField), at most 200 characters, unique in the organization
+// regardless of case, compared after trimming.
+// PostHog: ee/api/rbac/role.py RoleSerializer.validate_name (newest:
+// products/access_control/backend/presentation/role.py
+// RoleSerializer.validate_name).
 func (rc *reqCtx) roleName(o *org, f map[string]json.RawMessage, self *role) (string, bool) {
-	name, ok := rc.stringField(f, "name", true, 200)
+	name, ok := rc.charField(f, "name", true, 200)
 	if !ok {
 		return "", false
 	}
-	for _, r := range areaState[roleState](rc.s).orgRoles(o) {
-		if r != self && strings.EqualFold(r.name, name) {
-			rc.invalid("unique", "There is already a role with this name.", "name")
-			return "", false
-		}
+	if areaState[roleState](rc.s).roleNamed(o, name, self) != nil {
+		rc.invalid("unique", "There is already a role with this name.", "name")
+		return "", false
 	}
 	return name, true
+}
+
+// roleNamed returns the organization's role named name ignoring case,
+// other than self.
+func (st *roleState) roleNamed(o *org, name string, self *role) *role {
+	for _, r := range st.orgRoles(o) {
+		if r != self && strings.EqualFold(r.name, name) {
+			return r
+		}
+	}
+	return nil
 }
 
 func handleRoleCreate(rc *reqCtx) {
@@ -218,7 +284,7 @@ func handleRoleCreate(rc *reqCtx) {
 	// has created_by null.
 	r := &role{id: rc.s.newID(), name: name, createdAt: rc.s.now()}
 	st.roles[o.id] = append(roles, r)
-	rc.json(http.StatusCreated, roleJSON(o, r))
+	rc.json(http.StatusCreated, roleJSON(o, r, rc.roleVisibleOnly(o)))
 }
 
 func handleRoleGet(rc *reqCtx) {
@@ -227,7 +293,7 @@ func handleRoleGet(rc *reqCtx) {
 		return
 	}
 	if r := rc.roleFromPath(o, "id"); r != nil {
-		rc.json(http.StatusOK, roleJSON(o, r))
+		rc.json(http.StatusOK, roleJSON(o, r, rc.roleVisibleOnly(o)))
 	}
 }
 
@@ -252,7 +318,7 @@ func handleRoleUpdate(put bool) handler {
 			}
 			r.name = name
 		}
-		rc.json(http.StatusOK, roleJSON(o, r))
+		rc.json(http.StatusOK, roleJSON(o, r, rc.roleVisibleOnly(o)))
 	}
 }
 
@@ -304,9 +370,12 @@ func handleRoleMembershipList(rc *reqCtx) {
 	// PostHog filters memberships by role; an unknown role is an empty
 	// list, not a 404.
 	var out []*roleMembershipOut
+	only := rc.roleVisibleOnly(o)
 	if r := rc.membershipRole(o); r != nil {
 		for _, rm := range r.members {
-			out = append(out, roleMembershipJSON(rm))
+			if only == nil || rm.member == only {
+				out = append(out, roleMembershipJSON(rm))
+			}
 		}
 	}
 	page(rc, out)
@@ -374,9 +443,10 @@ func handleRoleMembershipCreate(rc *reqCtx) {
 func (rc *reqCtx) roleMembershipFromPath(o *org) (*role, *roleMembership) {
 	r := rc.membershipRole(o)
 	id, err := uuid.Parse(rc.r.PathValue("id"))
+	only := rc.roleVisibleOnly(o)
 	if r != nil && err == nil {
 		for _, rm := range r.members {
-			if rm.id == id {
+			if rm.id == id && (only == nil || rm.member == only) {
 				return r, rm
 			}
 		}

@@ -50,7 +50,6 @@ type org struct {
 	members                []*membership
 	deleted                bool
 	customerID             *string
-	availableFeatures      []map[string]any
 	pluginsAccessLevel     int
 	metadataInstanceTag    string
 	isActive               *bool
@@ -144,6 +143,10 @@ func (s *Server) AddUser(seed UserSeed) User {
 
 // AddOrganization adds an organization owned by the user with the given
 // UUID (the default user when owner is uuid.Nil).
+//
+// The organization has no project (as one whose projects were deleted),
+// unlike one created through the API, which PostHog creates with its first
+// project; add projects with AddProject.
 func (s *Server) AddOrganization(name string, owner posthogapi.UserUUID) Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -151,11 +154,15 @@ func (s *Server) AddOrganization(name string, owner posthogapi.UserUUID) Organiz
 	if owner != posthogapi.UserUUID(uuid.Nil) {
 		u = s.mustUser(uuid.UUID(owner))
 	}
-	return s.addOrg(name, u).public()
+	// The API stores names trimmed (OrganizationSerializer's CharField).
+	return s.addOrg(strings.TrimSpace(name), u).public()
 }
 
 // AddMember makes the user a member of the organization at level (1 member,
-// 8 admin, 15 owner).
+// 8 admin, 15 owner), as joining does: a new member is given the
+// organization's default role, if it has one. For a user who is already a
+// member, it changes the level only. It panics on any other level, which
+// PostHog's database refuses.
 func (s *Server) AddMember(orgID posthogapi.OrganizationID, userUUID posthogapi.UserUUID, level posthogapi.MembershipLevel) Member {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -163,7 +170,10 @@ func (s *Server) AddMember(orgID posthogapi.OrganizationID, userUUID posthogapi.
 	if o == nil {
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
-	m := s.addMembership(o, s.mustUser(uuid.UUID(userUUID)), int(level))
+	if level != LevelMember && level != LevelAdmin && level != LevelOwner {
+		panic(fmt.Sprintf("posthogtest: %d is not a membership level (1, 8 or 15)", level))
+	}
+	m := s.join(o, s.mustUser(uuid.UUID(userUUID)), int(level))
 	return Member{ID: posthogapi.MembershipID(m.id), User: m.user.public(), Level: posthogapi.MembershipLevel(m.level)}
 }
 

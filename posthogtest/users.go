@@ -31,7 +31,7 @@ func handleUserGet(rc *reqCtx) {
 func (s *Server) userJSON(u *user) map[string]any {
 	var current any
 	if u.currentOrg != nil && !u.currentOrg.deleted {
-		current = orgJSON(u.currentOrg, u)
+		current = orgJSON(s, u.currentOrg, u)
 	}
 	orgs := []map[string]any{}
 	for _, o := range s.orgs {
