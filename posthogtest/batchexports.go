@@ -30,8 +30,6 @@ import (
 // destinations only reach PostHog's own /batch/ endpoints. Seed the
 // integrations with SeedIntegration.
 
-func init() { areaRegistrations = append(areaRegistrations, registerBatchExports) }
-
 func registerBatchExports(s *Server) {
 	const base = "/api/organizations/{organization_id}/batch_exports/"
 	const read, write = "batch_export:read", "batch_export:write"
@@ -52,7 +50,7 @@ func registerBatchExports(s *Server) {
 	// PostHog: the newest BatchExportViewSet (products/batch_exports/backend/api/batch_export.py)
 	// has no backfill action, so the route is not found (404); older
 	// servers (posthog/batch_exports/http.py) served it.
-	if areaState[batchExportsState](s).legacyBackfill {
+	if s.areas.batchExports.legacyBackfill {
 		s.route("POST "+base+"{id}/backfill/{$}", write, handleBatchExportBackfill)
 	}
 	s.route("GET "+base+"{id}/logs/{$}", noScope, handleBatchExportLogs)
@@ -73,7 +71,7 @@ type batchExportsState struct {
 // this option the route answers 404, as the newest server does. Backfills
 // of today's PostHog are made under /api/projects/{project_id}/batch_exports/.
 func WithLegacyBatchExportBackfill() Option {
-	return func(s *Server) { areaState[batchExportsState](s).legacyBackfill = true }
+	return func(s *Server) { s.areas.batchExports.legacyBackfill = true }
 }
 
 type batchExport struct {
@@ -150,7 +148,7 @@ func (s *Server) BatchExports(orgID posthogapi.OrganizationID) []BatchExport {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []BatchExport
-	for _, be := range areaState[batchExportsState](s).exports {
+	for _, be := range s.areas.batchExports.exports {
 		if be.deleted || posthogapi.OrganizationID(be.org.id) != orgID {
 			continue
 		}
@@ -172,7 +170,7 @@ func (s *Server) AddBatchExportRun(orgID posthogapi.OrganizationID, exportID pos
 	status := string(runStatus)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	be := areaState[batchExportsState](s).find(uuid.UUID(orgID), uuid.UUID(exportID))
+	be := s.areas.batchExports.find(uuid.UUID(orgID), uuid.UUID(exportID))
 	if be == nil {
 		panic(fmt.Sprintf("posthogtest: no batch export %s in organization %s", exportID, orgID))
 	}
@@ -466,7 +464,7 @@ func handleBatchExportList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	st := areaState[batchExportsState](rc.s)
+	st := &rc.s.areas.batchExports
 	var mine []*batchExport
 	for _, be := range st.exports {
 		// PostHog leaves Workflows exports out of lists.
@@ -495,7 +493,7 @@ func (rc *reqCtx) batchExportFromPath() *batchExport {
 	if o == nil {
 		return nil
 	}
-	return fromPath(rc, "id", func(id uuid.UUID) *batchExport { return areaState[batchExportsState](rc.s).find(o.id, id) })
+	return fromPath(rc, "id", func(id uuid.UUID) *batchExport { return rc.s.areas.batchExports.find(o.id, id) })
 }
 
 func handleBatchExportGet(rc *reqCtx) {
@@ -514,14 +512,14 @@ func handleBatchExportCreate(rc *reqCtx) {
 		return
 	}
 	now := rc.s.now()
-	be := &batchExport{org: o, teamID: batchExportTeamID(o), interval: "hour", timezone: "UTC", createdAt: now, lastUpdatedAt: now}
+	be := &batchExport{org: o, teamID: rc.s.batchExportTeamID(o), interval: "hour", timezone: "UTC", createdAt: now, lastUpdatedAt: now}
 	events := "events"
 	be.model = &events
 	if !rc.applyBatchExport(be, f, false, nil) {
 		return
 	}
 	be.id = rc.s.newID()
-	st := areaState[batchExportsState](rc.s)
+	st := &rc.s.areas.batchExports
 	st.exports = append(st.exports, be)
 	rc.json(http.StatusCreated, batchExportJSON(be))
 }
@@ -669,8 +667,8 @@ func handleBatchExportLogs(rc *reqCtx) {
 
 // batchExportTeamID is the team new exports go to: the organization's first
 // team when the projects area lists one, else team 1.
-func batchExportTeamID(o *org) int64 {
-	for _, t := range orgTeams(o) {
+func (s *Server) batchExportTeamID(o *org) int64 {
+	for _, t := range s.orgTeams(o) {
 		if id, ok := jsonInt(t["id"]); ok {
 			return id
 		}
@@ -1021,7 +1019,7 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 			rc.invalid("incorrect_type", fmt.Sprintf("Incorrect type. Expected pk value, received %s.", pythonType(r)), "destination__"+name)
 			return false
 		}
-		in := areaState[projectIntegrationsState](rc.s).byID(be.teamID, n)
+		in := rc.s.areas.projectIntegrations.byID(be.teamID, n)
 		if in == nil {
 			rc.invalid("does_not_exist", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", n), "destination__"+name)
 			return false
@@ -1130,7 +1128,7 @@ func (rc *reqCtx) checkDestinationIntegration(typ string, cfg, merged map[string
 	case "AwsS3", "S3Compatible":
 		// A PATCH without integration keeps the stored one; null removes it.
 		if integration == nil && !given && prev != nil && prev.integration != nil {
-			integration = areaState[projectIntegrationsState](rc.s).byID(prev.teamID, *prev.integration)
+			integration = rc.s.areas.projectIntegrations.byID(prev.teamID, *prev.integration)
 		}
 		if integration == nil {
 			return fail(fmt.Sprintf("Integration is required for %s batch exports", typ))
@@ -1247,7 +1245,7 @@ func (rc *reqCtx) redshiftCopyProblem(merged map[string]any, prev *batchExport, 
 		if !isID {
 			continue
 		}
-		in := areaState[projectIntegrationsState](rc.s).byID(teamID, id)
+		in := rc.s.areas.projectIntegrations.byID(teamID, id)
 		if in == nil || in.kind != IntegrationAWSS3 {
 			return fmt.Sprintf("'%s' does not reference an AWS S3 integration of this project.", name)
 		}
@@ -1549,7 +1547,7 @@ func handleBatchExportRunTestStep(detail bool) handler {
 			}
 			delete(f, "step")
 		}
-		be := &batchExport{interval: "hour", timezone: "UTC", teamID: batchExportTeamID(o)}
+		be := &batchExport{interval: "hour", timezone: "UTC", teamID: rc.s.batchExportTeamID(o)}
 		var prev *batchExport
 		if stored != nil {
 			// The stored config (its workflow-input keys) fills in what the

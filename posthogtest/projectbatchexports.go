@@ -25,8 +25,6 @@ import (
 // feature flag that allows backfills from the beginning of time (always
 // off here) and the per-team limit of concurrent backfills.
 
-func init() { areaRegistrations = append(areaRegistrations, registerProjectBatchExports) }
-
 func registerProjectBatchExports(s *Server) {
 	// PostHog: products/batch_exports/backend/routes.py
 	// register_legacy_dual_route serves the same views under
@@ -82,7 +80,7 @@ func (rc *reqCtx) teamProjectFromPath() (*org, *project) {
 	id, err := strconv.ParseInt(rc.r.PathValue("project_id"), 10, 64)
 	var p *project
 	if err == nil {
-		p = areaState[projectsState](rc.s).byID(id)
+		p = rc.s.areas.projects.byID(id)
 	}
 	var o *org
 	if p != nil {
@@ -107,7 +105,7 @@ func (rc *reqCtx) teamProjectFromPath() (*org, *project) {
 // PostHog: TeamAndOrgViewSetMixin._filter_queryset_by_parents_lookups.
 func (rc *reqCtx) projectExport(o *org, p *project, name string) *batchExport {
 	return fromPath(rc, name, func(id uuid.UUID) *batchExport {
-		if be := areaState[batchExportsState](rc.s).find(o.id, id); be != nil && be.teamID == p.id {
+		if be := rc.s.areas.batchExports.find(o.id, id); be != nil && be.teamID == p.id {
 			return be
 		}
 		return nil
@@ -137,7 +135,7 @@ func handleProjectBatchExportList(rc *reqCtx) {
 		return
 	}
 	var mine []*batchExport
-	for _, be := range areaState[batchExportsState](rc.s).exports {
+	for _, be := range rc.s.areas.batchExports.exports {
 		// PostHog: BatchExportViewSet.safely_get_queryset leaves Workflows
 		// exports out of lists.
 		if be.org == o && be.teamID == p.id && !be.deleted && be.destType != "Workflows" {
@@ -174,7 +172,7 @@ func handleProjectBatchExportCreate(rc *reqCtx) {
 		return
 	}
 	be.id = rc.s.newID()
-	st := areaState[batchExportsState](rc.s)
+	st := &rc.s.areas.batchExports
 	st.exports = append(st.exports, be)
 	rc.json(http.StatusCreated, batchExportJSON(be))
 }
@@ -378,7 +376,7 @@ func handleProjectBackfillCreate(rc *reqCtx) {
 	// NotFound("BatchExport not found.") for an export of another project.
 	var be *batchExport
 	if id, err := uuid.Parse(rc.r.PathValue("batch_export_id")); err == nil {
-		if x := areaState[batchExportsState](rc.s).find(o.id, id); x != nil && x.teamID == p.id {
+		if x := rc.s.areas.batchExports.find(o.id, id); x != nil && x.teamID == p.id {
 			be = x
 		}
 	}
@@ -425,7 +423,7 @@ func handleProjectBackfillCreate(rc *reqCtx) {
 		return
 	}
 	bf := &batchExportBackfill{id: rc.s.newID(), export: be, startAt: start, endAt: end, status: "Starting", createdAt: now, lastUpdatedAt: now}
-	st := areaState[projectBatchExportsState](rc.s)
+	st := &rc.s.areas.projectBatchExports
 	st.backfills = append(st.backfills, bf)
 	rc.json(http.StatusCreated, map[string]string{"backfill_id": bf.id.String()})
 }
@@ -476,7 +474,7 @@ func handleProjectBackfillList(rc *reqCtx) {
 		return
 	}
 	var mine []*batchExportBackfill
-	for _, bf := range areaState[projectBatchExportsState](rc.s).backfills {
+	for _, bf := range rc.s.areas.projectBatchExports.backfills {
 		if bf.export == be {
 			mine = append(mine, bf)
 		}
@@ -512,7 +510,7 @@ func (rc *reqCtx) backfillFromPath() *batchExportBackfill {
 		return nil
 	}
 	return fromPath(rc, "id", func(id uuid.UUID) *batchExportBackfill {
-		for _, bf := range areaState[projectBatchExportsState](rc.s).backfills {
+		for _, bf := range rc.s.areas.projectBatchExports.backfills {
 			if bf.id == id && bf.export == be {
 				return bf
 			}
@@ -599,7 +597,7 @@ func handleProjectRunRetry(rc *reqCtx) {
 	now := rc.s.now()
 	end := r.dataIntervalEnd
 	bf := &batchExportBackfill{id: rc.s.newID(), export: be, startAt: r.dataIntervalStart, endAt: &end, status: "Starting", createdAt: now, lastUpdatedAt: now}
-	st := areaState[projectBatchExportsState](rc.s)
+	st := &rc.s.areas.projectBatchExports
 	st.backfills = append(st.backfills, bf)
 	rc.json(http.StatusCreated, map[string]string{"backfill_id": bf.id.String()})
 }
@@ -618,7 +616,7 @@ func (s *Server) ProjectBatchExports(projectID posthogapi.ProjectID) []BatchExpo
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []BatchExport
-	for _, be := range areaState[batchExportsState](s).exports {
+	for _, be := range s.areas.batchExports.exports {
 		if be.deleted || be.teamID != int64(projectID) {
 			continue
 		}
