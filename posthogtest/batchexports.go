@@ -464,19 +464,23 @@ func handleBatchExportList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	st := &rc.s.areas.batchExports
+	rc.pageBatchExports(o, func(*batchExport) bool { return true })
+}
+
+// pageBatchExports answers one page of o's exports that keep accepts
+// (all of them for the organization's list, one project's for the
+// project's), newest first, as both list routes do.
+// PostHog: products/batch_exports/backend/api/batch_export.py
+// BatchExportViewSet.safely_get_queryset (Workflows exports are left out
+// of lists; ordering -created_at).
+func (rc *reqCtx) pageBatchExports(o *org, keep func(*batchExport) bool) {
 	var mine []*batchExport
-	for _, be := range st.exports {
-		// PostHog leaves Workflows exports out of lists.
-		if be.org == o && !be.deleted && be.destType != "Workflows" {
+	for _, be := range rc.s.areas.batchExports.exports {
+		if be.org == o && !be.deleted && be.destType != "Workflows" && keep(be) {
 			mine = append(mine, be)
 		}
 	}
-	// Newest first; among equal times, the later created first.
-	for i, j := 0, len(mine)-1; i < j; i, j = i+1, j-1 {
-		mine[i], mine[j] = mine[j], mine[i]
-	}
-	mine = sortedBy(mine, func(a, b *batchExport) bool { return a.createdAt.After(b.createdAt) })
+	mine = newestFirst(mine, func(be *batchExport) time.Time { return be.createdAt })
 	out := make([]map[string]any, 0, len(mine))
 	for _, be := range mine {
 		out = append(out, batchExportJSON(be))

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -112,6 +113,18 @@ func (rc *reqCtx) projectExport(o *org, p *project, name string) *batchExport {
 	})
 }
 
+// parentProjectExport resolves {project_id} and {batch_export_id}, the
+// export a nested route (runs, backfills) belongs to, answering as
+// teamProjectFromPath and projectExport do.
+// PostHog: TeamAndOrgViewSetMixin._filter_queryset_by_parents_lookups.
+func (rc *reqCtx) parentProjectExport() *batchExport {
+	o, p := rc.teamProjectFromPath()
+	if o == nil {
+		return nil
+	}
+	return rc.projectExport(o, p, "batch_export_id")
+}
+
 // withProjectBatchExport serves an organization-level handler for an export
 // of the project: it checks the project and the export, then lets the
 // handler resolve the export again by organization.
@@ -134,23 +147,7 @@ func handleProjectBatchExportList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	var mine []*batchExport
-	for _, be := range rc.s.areas.batchExports.exports {
-		// PostHog: BatchExportViewSet.safely_get_queryset leaves Workflows
-		// exports out of lists.
-		if be.org == o && be.teamID == p.id && !be.deleted && be.destType != "Workflows" {
-			mine = append(mine, be)
-		}
-	}
-	for i, j := 0, len(mine)-1; i < j; i, j = i+1, j-1 {
-		mine[i], mine[j] = mine[j], mine[i]
-	}
-	mine = sortedBy(mine, func(a, b *batchExport) bool { return a.createdAt.After(b.createdAt) })
-	out := make([]map[string]any, 0, len(mine))
-	for _, be := range mine {
-		out = append(out, batchExportJSON(be))
-	}
-	page(rc, out)
+	rc.pageBatchExports(o, func(be *batchExport) bool { return be.teamID == p.id })
 }
 
 // handleProjectBatchExportCreate creates the export in the project named.
@@ -226,11 +223,7 @@ func cursorPage(rc *reqCtx, items []map[string]any, size int) {
 // PostHog: BatchExportRunViewSet (RunsCursorPagination page_size 100,
 // BatchExportRunListQuerySerializer, safely_get_queryset).
 func handleProjectBatchExportRuns(rc *reqCtx) {
-	o, p := rc.teamProjectFromPath()
-	if o == nil {
-		return
-	}
-	be := rc.projectExport(o, p, "batch_export_id")
+	be := rc.parentProjectExport()
 	if be == nil {
 		return
 	}
@@ -465,11 +458,7 @@ func backfillJSON(bf *batchExportBackfill) map[string]any {
 }
 
 func handleProjectBackfillList(rc *reqCtx) {
-	o, p := rc.teamProjectFromPath()
-	if o == nil {
-		return
-	}
-	be := rc.projectExport(o, p, "batch_export_id")
+	be := rc.parentProjectExport()
 	if be == nil {
 		return
 	}
@@ -481,14 +470,11 @@ func handleProjectBackfillList(rc *reqCtx) {
 	}
 	// PostHog: BatchExportBackfillViewSet ordering "-created_at"; created
 	// later first among equal times.
-	for i, j := 0, len(mine)-1; i < j; i, j = i+1, j-1 {
-		mine[i], mine[j] = mine[j], mine[i]
-	}
-	switch rc.r.URL.Query().Get("ordering") {
-	case "created_at":
+	if rc.r.URL.Query().Get("ordering") == "created_at" {
+		slices.Reverse(mine)
 		mine = sortedBy(mine, func(a, b *batchExportBackfill) bool { return a.createdAt.Before(b.createdAt) })
-	default:
-		mine = sortedBy(mine, func(a, b *batchExportBackfill) bool { return a.createdAt.After(b.createdAt) })
+	} else {
+		mine = newestFirst(mine, func(bf *batchExportBackfill) time.Time { return bf.createdAt })
 	}
 	out := make([]map[string]any, 0, len(mine))
 	for _, bf := range mine {
@@ -501,11 +487,7 @@ func handleProjectBackfillList(rc *reqCtx) {
 // PostHog: products/batch_exports/backend/api/batch_export.py
 // BatchExportBackfillViewSet.
 func (rc *reqCtx) backfillFromPath() *batchExportBackfill {
-	o, p := rc.teamProjectFromPath()
-	if o == nil {
-		return nil
-	}
-	be := rc.projectExport(o, p, "batch_export_id")
+	be := rc.parentProjectExport()
 	if be == nil {
 		return nil
 	}
@@ -560,11 +542,7 @@ func cancelActive(rc *reqCtx, what string, status *string, finishedAt **time.Tim
 // with RunsCursorPagination, which needs a queryset; the SDK reads a run's
 // log as the export's log filtered by instance_id.
 func (rc *reqCtx) runFromPath() (*batchExport, *batchExportRun) {
-	o, p := rc.teamProjectFromPath()
-	if o == nil {
-		return nil, nil
-	}
-	be := rc.projectExport(o, p, "batch_export_id")
+	be := rc.parentProjectExport()
 	if be == nil {
 		return nil, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -494,6 +495,15 @@ func sortedBy[T any](items []T, less func(a, b T) bool) []T {
 	out := append([]T(nil), items...)
 	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out
+}
+
+// newestFirst returns items ordered by created time, newest first; among
+// equal times the one later in items (created later) comes first, as
+// PostHog's ordering "-created_at" on auto-increment or time-ordered rows.
+func newestFirst[T any](items []T, created func(T) time.Time) []T {
+	out := slices.Clone(items)
+	slices.Reverse(out)
+	return sortedBy(out, func(a, b T) bool { return created(a).After(created(b)) })
 }
 
 // toUUIDs converts typed IDs to the plain UUIDs the fake keeps.
