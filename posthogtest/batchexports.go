@@ -684,96 +684,149 @@ func (s *Server) batchExportTeamID(o *org) int64 {
 
 // applyBatchExport validates the fields of a create (partial false), PUT
 // (partial false, prev set) or PATCH (partial true) body in PostHog's field
-// order and applies them to be; the first error is answered.
+// order and applies them to be; the first error is answered. Each rule is
+// one step below, naming the PostHog function it mirrors.
 // PostHog: products/batch_exports/backend/api/batch_export.py
 // BatchExportSerializer (fields, intervals, models, create vs update).
 func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage, partial bool, prev *batchExport) bool {
-	present := func(name string) bool { _, ok := f[name]; return ok }
-	need := func(name string) bool {
-		if present(name) {
-			return true
+	b := &batchExportBody{rc: rc, be: be, f: f, partial: partial, prev: prev}
+	for _, step := range []func() bool{
+		b.name, b.model, b.destination, b.interval, b.paused, b.times,
+		b.hogQLQuery, b.filters, b.timezone, b.offsets, b.httpModel,
+	} {
+		if !step() {
+			return false
 		}
-		if !partial {
-			rc.required(name)
-		}
+	}
+	b.foldOffsets()
+	return true
+}
+
+// batchExportBody is one create, PUT or PATCH body being applied to be.
+type batchExportBody struct {
+	rc      *reqCtx
+	be      *batchExport
+	f       map[string]json.RawMessage
+	partial bool
+	prev    *batchExport
+}
+
+func (b *batchExportBody) present(name string) bool { _, ok := b.f[name]; return ok }
+
+// wanted reports whether a required field is to be read: it is in the
+// body, or the body is a full one (create, PUT), where its absence is
+// answered as DRF's required error.
+// PostHog: DRF rest_framework/serializers.py Serializer.to_internal_value
+// (required fields; partial skips them).
+func (b *batchExportBody) wanted(name string) (read, ok bool) {
+	if b.present(name) {
+		return true, true
+	}
+	if b.partial {
+		return false, true
+	}
+	b.rc.required(name)
+	return false, false
+}
+
+// name is a required, non-blank string.
+// PostHog: BatchExportSerializer Meta.fields "name" (model CharField).
+func (b *batchExportBody) name() bool {
+	read, ok := b.wanted("name")
+	if !read {
+		return ok
+	}
+	name, ok := b.rc.beString(b.f["name"], "name", false)
+	if !ok {
 		return false
 	}
-
-	// name
-	if present("name") || !partial {
-		if !need("name") {
-			return false
-		}
-		name, ok := rc.beString(f["name"], "name", false)
-		if !ok {
-			return false
-		}
-		if strings.TrimSpace(name) == "" {
-			rc.invalid("blank", "This field may not be blank.", "name")
-			return false
-		}
-		be.name = name
+	if strings.TrimSpace(name) == "" {
+		b.rc.invalid("blank", "This field may not be blank.", "name")
+		return false
 	}
+	b.be.name = name
+	return true
+}
 
-	// model
-	if raw, ok := f["model"]; ok {
-		if isNull(raw) {
-			be.model = nil
-		} else {
-			m, ok := rc.beString(raw, "model", false)
-			if !ok {
-				return false
-			}
-			if m != "" && !containsString(batchExportModels, m) {
-				rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", m), "model")
-				return false
-			}
-			be.model = &m
-		}
+// model is null or one of the models.
+// PostHog: BatchExportSerializer Meta.fields "model" (BatchExport.Model
+// choices).
+func (b *batchExportBody) model() bool {
+	raw, ok := b.f["model"]
+	if !ok {
+		return true
 	}
-
-	// destination
-	if present("destination") || !partial {
-		if !need("destination") {
-			return false
-		}
-		if !rc.applyDestination(be, f["destination"], partial, prev) {
-			return false
-		}
+	if isNull(raw) {
+		b.be.model = nil
+		return true
 	}
-
-	// interval
-	if present("interval") || !partial {
-		if !need("interval") {
-			return false
-		}
-		iv, ok := rc.beString(f["interval"], "interval", false)
-		if !ok {
-			return false
-		}
-		if !containsString(batchExportIntervals, iv) {
-			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", iv), "interval")
-			return false
-		}
-		be.interval = iv
+	m, ok := b.rc.beString(raw, "model", false)
+	if !ok {
+		return false
 	}
-
-	// paused
-	if raw, ok := f["paused"]; ok {
-		var v bool
-		if json.Unmarshal(raw, &v) != nil || isNull(raw) {
-			rc.invalid("invalid_input", "Must be a valid boolean.", "paused")
-			return false
-		}
-		be.paused = v
+	if m != "" && !containsString(batchExportModels, m) {
+		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", m), "model")
+		return false
 	}
+	b.be.model = &m
+	return true
+}
 
-	// last_paused_at, start_at, end_at
+// destination is required and validated by applyDestination.
+// PostHog: BatchExportSerializer.validate_destination.
+func (b *batchExportBody) destination() bool {
+	read, ok := b.wanted("destination")
+	if !read {
+		return ok
+	}
+	return b.rc.applyDestination(b.be, b.f["destination"], b.partial, b.prev)
+}
+
+// interval is required and one of the intervals.
+// PostHog: BatchExportSerializer.interval (ChoiceField of
+// BATCH_EXPORT_INTERVALS).
+func (b *batchExportBody) interval() bool {
+	read, ok := b.wanted("interval")
+	if !read {
+		return ok
+	}
+	iv, ok := b.rc.beString(b.f["interval"], "interval", false)
+	if !ok {
+		return false
+	}
+	if !containsString(batchExportIntervals, iv) {
+		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", iv), "interval")
+		return false
+	}
+	b.be.interval = iv
+	return true
+}
+
+// paused is a boolean.
+// PostHog: BatchExportSerializer Meta.fields "paused" (DRF BooleanField).
+func (b *batchExportBody) paused() bool {
+	raw, ok := b.f["paused"]
+	if !ok {
+		return true
+	}
+	var v bool
+	if json.Unmarshal(raw, &v) != nil || isNull(raw) {
+		b.rc.invalid("invalid_input", "Must be a valid boolean.", "paused")
+		return false
+	}
+	b.be.paused = v
+	return true
+}
+
+// times reads last_paused_at, start_at and end_at: null or an ISO 8601
+// time.
+// PostHog: BatchExportSerializer Meta.fields (DRF DateTimeField).
+func (b *batchExportBody) times() bool {
 	for _, tf := range []struct {
 		name string
 		dst  **time.Time
-	}{{"last_paused_at", &be.lastPausedAt}, {"start_at", &be.startAt}, {"end_at", &be.endAt}} {
-		raw, ok := f[tf.name]
+	}{{"last_paused_at", &b.be.lastPausedAt}, {"start_at", &b.be.startAt}, {"end_at", &b.be.endAt}} {
+		raw, ok := b.f[tf.name]
 		if !ok {
 			continue
 		}
@@ -787,77 +840,99 @@ func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage
 			t, err = time.Parse(time.RFC3339Nano, s)
 		}
 		if err != nil {
-			rc.invalid("invalid_input", "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].", tf.name)
+			b.rc.invalid("invalid_input", "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].", tf.name)
 			return false
 		}
 		t = t.UTC()
 		*tf.dst = &t
 	}
+	return true
+}
 
-	// hogql_query
-	if raw, ok := f["hogql_query"]; ok {
-		q, ok := rc.beString(raw, "hogql_query", false)
+// hogQLQuery compiles the query into the export's schema.
+// PostHog: HogQLSelectQueryField.to_internal_value.
+func (b *batchExportBody) hogQLQuery() bool {
+	raw, ok := b.f["hogql_query"]
+	if !ok {
+		return true
+	}
+	q, ok := b.rc.beString(raw, "hogql_query", false)
+	if !ok {
+		return false
+	}
+	schema, detail := compileHogQL(q)
+	if detail != "" {
+		b.rc.invalid("invalid_input", detail, "hogql_query")
+		return false
+	}
+	b.be.hogqlQuery = &q
+	b.be.schema = schema
+	return true
+}
+
+// filters is null or a list of objects without run attributes.
+// PostHog: BatchExportSerializer.validate_filters.
+func (b *batchExportBody) filters() bool {
+	raw, ok := b.f["filters"]
+	if !ok {
+		return true
+	}
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	if v != nil {
+		list, ok := v.([]any)
 		if !ok {
+			b.rc.invalid("invalid_input", "'filters' should be an array of filters", "filters")
 			return false
 		}
-		schema, detail := compileHogQL(q)
-		if detail != "" {
-			rc.invalid("invalid_input", detail, "hogql_query")
-			return false
-		}
-		be.hogqlQuery = &q
-		be.schema = schema
-	}
-
-	// filters
-	if raw, ok := f["filters"]; ok {
-		var v any
-		_ = json.Unmarshal(raw, &v)
-		if v != nil {
-			list, ok := v.([]any)
+		for _, item := range list {
+			m, ok := item.(map[string]any)
 			if !ok {
-				rc.invalid("invalid_input", "'filters' should be an array of filters", "filters")
+				b.rc.invalid("invalid_input", "Each filter must be an object", "filters")
 				return false
 			}
-			// PostHog: products/batch_exports/backend/api/batch_export.py
-			// BatchExportSerializer.validate_filters.
-			for _, item := range list {
-				m, ok := item.(map[string]any)
-				if !ok {
-					rc.invalid("invalid_input", "Each filter must be an object", "filters")
-					return false
-				}
-				_, start := m["data_interval_start"]
-				_, end := m["data_interval_end"]
-				if start || end {
-					rc.invalid("invalid_input", "'data_interval_start' and 'data_interval_end' are run attributes and not 'filters'."+
-						" Trigger a backfill if you wish to manually control which periods to batch export.", "filters")
-					return false
-				}
+			_, start := m["data_interval_start"]
+			_, end := m["data_interval_end"]
+			if start || end {
+				b.rc.invalid("invalid_input", "'data_interval_start' and 'data_interval_end' are run attributes and not 'filters'."+
+					" Trigger a backfill if you wish to manually control which periods to batch export.", "filters")
+				return false
 			}
 		}
-		be.filters = v
 	}
+	b.be.filters = v
+	return true
+}
 
-	// timezone
-	if raw, ok := f["timezone"]; ok {
-		if isNull(raw) {
-			be.timezone = "UTC"
-		} else {
-			tz, ok := rc.beString(raw, "timezone", false)
-			if !ok {
-				return false
-			}
-			if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
-				rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", tz), "timezone")
-				return false
-			}
-			be.timezone = tz
-		}
+// timezone is a zone name; null means UTC.
+// PostHog: BatchExportSerializer.timezone (ChoiceField of TIMEZONES) and
+// BatchExportSerializer.validate_timezone.
+func (b *batchExportBody) timezone() bool {
+	raw, ok := b.f["timezone"]
+	if !ok {
+		return true
 	}
+	if isNull(raw) {
+		b.be.timezone = "UTC"
+		return true
+	}
+	tz, ok := b.rc.beString(raw, "timezone", false)
+	if !ok {
+		return false
+	}
+	if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", tz), "timezone")
+		return false
+	}
+	b.be.timezone = tz
+	return true
+}
 
-	// offset_day, offset_hour: checked against the interval of the body,
-	// else the stored one.
+// offsets reads offset_day and offset_hour: null or an integer in range,
+// checked against the interval of the body, else the stored one.
+// PostHog: BatchExportSerializer.offset_day/offset_hour (IntegerField
+// min_value, max_value), validate_offset_day, validate_offset_hour.
+func (b *batchExportBody) offsets() bool {
 	for _, of := range []struct {
 		name      string
 		max       int
@@ -865,10 +940,10 @@ func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage
 		msg       string
 		dst       **int
 	}{
-		{"offset_day", 6, []string{"week"}, "offset_day is not applicable for non-weekly intervals", &be.offsetDay},
-		{"offset_hour", 23, []string{"day", "week"}, "offset_hour is not applicable for non-daily/weekly intervals", &be.offsetHour},
+		{"offset_day", 6, []string{"week"}, "offset_day is not applicable for non-weekly intervals", &b.be.offsetDay},
+		{"offset_hour", 23, []string{"day", "week"}, "offset_hour is not applicable for non-daily/weekly intervals", &b.be.offsetHour},
 	} {
-		raw, ok := f[of.name]
+		raw, ok := b.f[of.name]
 		if !ok {
 			continue
 		}
@@ -878,58 +953,68 @@ func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage
 		}
 		var n int
 		if json.Unmarshal(raw, &n) != nil {
-			rc.invalid("invalid_input", "A valid integer is required.", of.name)
+			b.rc.invalid("invalid_input", "A valid integer is required.", of.name)
 			return false
 		}
 		if n < 0 {
-			rc.invalid("min_value", "Ensure this value is greater than or equal to 0.", of.name)
+			b.rc.invalid("min_value", "Ensure this value is greater than or equal to 0.", of.name)
 			return false
 		}
 		if n > of.max {
-			rc.invalid("max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", of.max), of.name)
+			b.rc.invalid("max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", of.max), of.name)
 			return false
 		}
-		if !containsString(of.intervals, be.interval) {
-			rc.invalid("invalid_input", of.msg, of.name)
+		if !containsString(of.intervals, b.be.interval) {
+			b.rc.invalid("invalid_input", of.msg, of.name)
 			return false
 		}
 		*of.dst = &n
 	}
+	return true
+}
 
-	// Object-level checks.
-	if be.destType == "HTTP" && be.model != nil && *be.model != "" && *be.model != "events" {
-		rc.invalid("invalid_input", "HTTP batch exports only support the events model", "")
+// httpModel refuses an HTTP export of a model other than events.
+// PostHog: BatchExportSerializer.validate.
+func (b *batchExportBody) httpModel() bool {
+	if b.be.destType == "HTTP" && b.be.model != nil && *b.be.model != "" && *b.be.model != "events" {
+		b.rc.invalid("invalid_input", "HTTP batch exports only support the events model", "")
 		return false
 	}
-	// PostHog folds the offsets into one interval offset when the body
-	// names the interval: a daily export keeps only the hour, a weekly one
-	// both (a missing one counts as 0), others none; a full body without
-	// offsets clears them.
-	if present("interval") {
-		zero := 0
-		switch be.interval {
-		case "day":
-			be.offsetDay = nil
-			if !present("offset_hour") && !partial {
-				be.offsetHour = nil
+	return true
+}
+
+// foldOffsets folds the offsets into one interval offset when the body
+// names the interval: a daily export keeps only the hour, a weekly one
+// both (a missing one counts as 0), others none; a full body without
+// offsets clears them.
+// PostHog: BatchExportSerializer.validate (interval_offset).
+func (b *batchExportBody) foldOffsets() {
+	if !b.present("interval") {
+		return
+	}
+	be := b.be
+	switch be.interval {
+	case "day":
+		be.offsetDay = nil
+		if !b.present("offset_hour") && !b.partial {
+			be.offsetHour = nil
+		}
+	case "week":
+		if b.present("offset_day") || b.present("offset_hour") {
+			if be.offsetDay == nil || !b.present("offset_day") {
+				zero := 0
+				be.offsetDay = &zero
 			}
-		case "week":
-			if present("offset_day") || present("offset_hour") {
-				if be.offsetDay == nil || !present("offset_day") {
-					be.offsetDay = &zero
-				}
-				if be.offsetHour == nil || !present("offset_hour") {
-					h := 0
-					be.offsetHour = &h
-				}
-			} else if !partial {
-				be.offsetDay, be.offsetHour = nil, nil
+			if be.offsetHour == nil || !b.present("offset_hour") {
+				zero := 0
+				be.offsetHour = &zero
 			}
-		default:
+		} else if !b.partial {
 			be.offsetDay, be.offsetHour = nil, nil
 		}
+	default:
+		be.offsetDay, be.offsetHour = nil, nil
 	}
-	return true
 }
 
 // beString reads a string field: null and non-strings are 400s.
