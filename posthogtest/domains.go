@@ -183,19 +183,14 @@ func (s *Server) newDomain(o *org, name string) *orgDomain {
 }
 
 func (s *Server) findDomain(o *org, id uuid.UUID) *orgDomain {
-	for _, d := range s.areas.domain.domains {
-		if d.id == id && d.org == o {
-			return d
-		}
-	}
-	return nil
+	return findOrgItem(s.areas.domain.domains, o.id, id)
 }
 
 // domainFromPath resolves the {id} path value within o (404 otherwise).
 // PostHog: posthog/api/organization_domain.py OrganizationDomainViewset
 // (domains of the organization in the path).
 func (rc *reqCtx) domainFromPath(o *org) *orgDomain {
-	return fromPath(rc, "id", func(id uuid.UUID) *orgDomain { return rc.s.findDomain(o, id) })
+	return orgItemFromPath(rc, o, rc.s.areas.domain.domains)
 }
 
 func handleDomainList(rc *reqCtx) {
@@ -203,14 +198,8 @@ func handleDomainList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	var mine []*orgDomain
-	for _, d := range rc.s.areas.domain.domains {
-		if d.org == o {
-			mine = append(mine, d)
-		}
-	}
 	out := []map[string]any{}
-	for _, d := range sortedBy(mine, func(a, b *orgDomain) bool { return a.name < b.name }) {
+	for _, d := range sortedBy(ofOrg(rc.s.areas.domain.domains, o), func(a, b *orgDomain) bool { return a.name < b.name }) {
 		out = append(out, rc.domainJSON(d, ""))
 	}
 	page(rc, out)

@@ -187,18 +187,13 @@ func (rc *reqCtx) idpJSON(c *idpConfig, token string) map[string]any {
 }
 
 func (s *Server) findIdPConfig(o *org, id uuid.UUID) *idpConfig {
-	for _, c := range s.areas.idp.configs {
-		if c.id == id && c.org == o {
-			return c
-		}
-	}
-	return nil
+	return findOrgItem(s.areas.idp.configs, o.id, id)
 }
 
 // PostHog: posthog/api/identity_provider_config.py
 // IdentityProviderConfigViewSet (configs of the organization in the path).
 func (rc *reqCtx) idpFromPath(o *org) *idpConfig {
-	return fromPath(rc, "id", func(id uuid.UUID) *idpConfig { return rc.s.findIdPConfig(o, id) })
+	return orgItemFromPath(rc, o, rc.s.areas.idp.configs)
 }
 
 func handleIdPList(rc *reqCtx) {
@@ -208,10 +203,8 @@ func handleIdPList(rc *reqCtx) {
 	}
 	// PostHog: IdentityProviderConfigViewSet.queryset orders by created_at.
 	out := []map[string]any{}
-	for _, c := range rc.s.areas.idp.configs {
-		if c.org == o {
-			out = append(out, rc.idpJSON(c, ""))
-		}
+	for _, c := range ofOrg(rc.s.areas.idp.configs, o) {
+		out = append(out, rc.idpJSON(c, ""))
 	}
 	page(rc, out)
 }

@@ -128,14 +128,7 @@ func (rc *reqCtx) integrationFromPath() (*orgIntegration, *membership) {
 	if o == nil {
 		return nil, nil
 	}
-	in := fromPath(rc, "id", func(id uuid.UUID) *orgIntegration {
-		for _, in := range rc.s.areas.integrations.items {
-			if in.id == id && in.org == o {
-				return in
-			}
-		}
-		return nil
-	})
+	in := orgItemFromPath(rc, o, rc.s.areas.integrations.items)
 	if in == nil {
 		return nil, nil
 	}

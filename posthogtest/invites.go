@@ -486,13 +486,9 @@ func handleInviteDelete(rc *reqCtx) {
 		rc.notFound()
 		return
 	}
-	st := &rc.s.areas.invite
-	for i, inv := range st.invites {
-		if inv.id == id && inv.org == o {
-			st.invites = append(st.invites[:i], st.invites[i+1:]...)
-			rc.noContent()
-			return
-		}
+	if removeOrgItem(&rc.s.areas.invite.invites, o, id) {
+		rc.noContent()
+		return
 	}
 	rc.notFound()
 }

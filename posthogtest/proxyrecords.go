@@ -102,15 +102,6 @@ func (st *proxyState) inOrg(orgID uuid.UUID) []*proxyRecord {
 	return out
 }
 
-func (st *proxyState) find(orgID, id uuid.UUID) *proxyRecord {
-	for _, r := range st.records {
-		if r.orgID == orgID && r.id == id {
-			return r
-		}
-	}
-	return nil
-}
-
 func (st *proxyState) remove(r *proxyRecord) {
 	for i, x := range st.records {
 		if x == r {
@@ -266,7 +257,7 @@ func (s *Server) SetMaxProxyRecords(orgID posthogapi.OrganizationID, n int) {
 }
 
 func (s *Server) mustProxyRecord(orgID, id uuid.UUID) *proxyRecord {
-	r := s.areas.proxy.find(orgID, id)
+	r := findOrgItem(s.areas.proxy.records, orgID, id)
 	if r == nil {
 		panic(fmt.Sprintf("posthogtest: no proxy record %s in organization %s", id, orgID))
 	}
@@ -280,7 +271,7 @@ func (s *Server) mustProxyRecord(orgID, id uuid.UUID) *proxyRecord {
 // PostHog: posthog/api/proxy_record.py ProxyRecordViewset (records of the
 // organization in the path).
 func (rc *reqCtx) proxyRecordIn(o *org) *proxyRecord {
-	return fromPath(rc, "id", func(id uuid.UUID) *proxyRecord { return rc.s.areas.proxy.find(o.id, id) })
+	return orgItemFromPath(rc, o, rc.s.areas.proxy.records)
 }
 
 // adminProxyRecord resolves the organization and the record for a write:

@@ -282,14 +282,9 @@ func handleRoleExtRefDelete(rc *reqCtx) {
 	id, err := uuid.Parse(rc.r.PathValue("id"))
 	st := &rc.s.areas.roleExtRef
 	st.orgRefs(rc.s, o)
-	if err == nil {
-		for i, r := range st.refs {
-			if r.org == o && r.id == id {
-				st.refs = append(st.refs[:i:i], st.refs[i+1:]...)
-				rc.noContent()
-				return
-			}
-		}
+	if err == nil && removeOrgItem(&st.refs, o, id) {
+		rc.noContent()
+		return
 	}
 	rc.notFound()
 }
