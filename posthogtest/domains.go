@@ -199,7 +199,7 @@ func handleDomainList(rc *reqCtx) {
 		return
 	}
 	out := []map[string]any{}
-	for _, d := range sortedBy(ofOrg(rc.s.areas.domain.domains, o), func(a, b *orgDomain) bool { return a.name < b.name }) {
+	for _, d := range sortedBy(ofOrg(rc.s.areas.domain.domains, o.id), func(a, b *orgDomain) bool { return a.name < b.name }) {
 		out = append(out, rc.domainJSON(d, ""))
 	}
 	page(rc, out)

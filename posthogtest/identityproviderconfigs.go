@@ -203,7 +203,7 @@ func handleIdPList(rc *reqCtx) {
 	}
 	// PostHog: IdentityProviderConfigViewSet.queryset orders by created_at.
 	out := []map[string]any{}
-	for _, c := range ofOrg(rc.s.areas.idp.configs, o) {
+	for _, c := range ofOrg(rc.s.areas.idp.configs, o.id) {
 		out = append(out, rc.idpJSON(c, ""))
 	}
 	page(rc, out)

@@ -90,10 +90,8 @@ func (s *Server) Integrations(orgID posthogapi.OrganizationID) []Integration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Integration
-	for _, in := range s.areas.integrations.items {
-		if posthogapi.OrganizationID(in.org.id) == orgID {
-			out = append(out, in.public())
-		}
+	for _, in := range ofOrg(s.areas.integrations.items, uuid.UUID(orgID)) {
+		out = append(out, in.public())
 	}
 	return out
 }
@@ -111,10 +109,8 @@ func handleIntegrationList(rc *reqCtx) {
 		return
 	}
 	out := []map[string]any{}
-	for _, in := range rc.s.areas.integrations.items {
-		if in.org == o {
-			out = append(out, integrationJSON(in))
-		}
+	for _, in := range ofOrg(rc.s.areas.integrations.items, o.id) {
+		out = append(out, integrationJSON(in))
 	}
 	page(rc, out)
 }

@@ -120,13 +120,7 @@ func (s *Server) inviteJSON(inv *invite) map[string]any {
 }
 
 func (s *Server) orgInvites(o *org) []*invite {
-	var out []*invite
-	for _, inv := range s.areas.invite.invites {
-		if inv.org == o {
-			out = append(out, inv)
-		}
-	}
-	return out
+	return ofOrg(s.areas.invite.invites, o.id)
 }
 
 // deleteInvites removes the organization's invites for email (expired ones

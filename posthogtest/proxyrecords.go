@@ -93,13 +93,7 @@ func (st *proxyState) limit(orgID uuid.UUID) int {
 }
 
 func (st *proxyState) inOrg(orgID uuid.UUID) []*proxyRecord {
-	var out []*proxyRecord
-	for _, r := range st.records {
-		if r.orgID == orgID {
-			out = append(out, r)
-		}
-	}
-	return out
+	return ofOrg(st.records, orgID)
 }
 
 func (st *proxyState) remove(r *proxyRecord) {

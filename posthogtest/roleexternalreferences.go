@@ -65,13 +65,7 @@ func (st *roleExtRefState) orgRefs(s *Server, o *org) []*roleExtRef {
 		roles[r.id] = true
 	}
 	st.refs = slices.DeleteFunc(st.refs, func(r *roleExtRef) bool { return r.org == o && !roles[r.role] })
-	var out []*roleExtRef
-	for _, r := range st.refs {
-		if r.org == o {
-			out = append(out, r)
-		}
-	}
-	return out
+	return ofOrg(st.refs, o.id)
 }
 
 func handleRoleExtRefList(rc *reqCtx) {

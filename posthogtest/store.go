@@ -36,11 +36,12 @@ func orgItemFromPath[T any, P interface {
 	return fromPath(rc, "id", func(id uuid.UUID) *T { return findOrgItem(items, o.id, id) })
 }
 
-// ofOrg returns the items of items that belong to o, in their order.
-func ofOrg[P orgOwned](items []P, o *org) []P {
+// ofOrg returns the items of items that belong to the organization
+// orgID, in their order.
+func ofOrg[P orgOwned](items []P, orgID uuid.UUID) []P {
 	var out []P
 	for _, it := range items {
-		if it.ownerID() == o.id {
+		if it.ownerID() == orgID {
 			out = append(out, it)
 		}
 	}
