@@ -480,12 +480,7 @@ func (rc *reqCtx) pageBatchExports(o *org, keep func(*batchExport) bool) {
 			mine = append(mine, be)
 		}
 	}
-	mine = newestFirst(mine, func(be *batchExport) time.Time { return be.createdAt })
-	out := make([]map[string]any, 0, len(mine))
-	for _, be := range mine {
-		out = append(out, batchExportJSON(be))
-	}
-	page(rc, out)
+	pageOf(rc, newestFirst(mine, func(be *batchExport) time.Time { return be.createdAt }), batchExportJSON)
 }
 
 // batchExportFromPath resolves {organization_id} and {id}, answering 404 for

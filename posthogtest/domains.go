@@ -198,11 +198,8 @@ func handleDomainList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	out := []map[string]any{}
-	for _, d := range sortedBy(ofOrg(rc.s.areas.domain.domains, o.id), func(a, b *orgDomain) bool { return a.name < b.name }) {
-		out = append(out, rc.domainJSON(d, ""))
-	}
-	page(rc, out)
+	mine := sortedBy(ofOrg(rc.s.areas.domain.domains, o.id), func(a, b *orgDomain) bool { return a.name < b.name })
+	pageOf(rc, mine, func(d *orgDomain) map[string]any { return rc.domainJSON(d, "") })
 }
 
 func handleDomainGet(rc *reqCtx) {

@@ -202,11 +202,7 @@ func handleIdPList(rc *reqCtx) {
 		return
 	}
 	// PostHog: IdentityProviderConfigViewSet.queryset orders by created_at.
-	out := []map[string]any{}
-	for _, c := range ofOrg(rc.s.areas.idp.configs, o.id) {
-		out = append(out, rc.idpJSON(c, ""))
-	}
-	page(rc, out)
+	pageOf(rc, ofOrg(rc.s.areas.idp.configs, o.id), func(c *idpConfig) map[string]any { return rc.idpJSON(c, "") })
 }
 
 func handleIdPGet(rc *reqCtx) {

@@ -108,11 +108,7 @@ func handleIntegrationList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	out := []map[string]any{}
-	for _, in := range ofOrg(rc.s.areas.integrations.items, o.id) {
-		out = append(out, integrationJSON(in))
-	}
-	page(rc, out)
+	pageOf(rc, ofOrg(rc.s.areas.integrations.items, o.id), integrationJSON)
 }
 
 // integrationFromPath resolves {organization_id} and {id}; 404 for an

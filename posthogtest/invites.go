@@ -332,11 +332,7 @@ func handleInviteList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	out := []map[string]any{}
-	for _, inv := range sortedBy(rc.s.orgInvites(o), func(a, b *invite) bool { return a.createdAt.After(b.createdAt) }) {
-		out = append(out, rc.s.inviteJSON(inv))
-	}
-	page(rc, out)
+	pageOf(rc, sortedBy(rc.s.orgInvites(o), func(a, b *invite) bool { return a.createdAt.After(b.createdAt) }), rc.s.inviteJSON)
 }
 
 // PostHog: posthog/api/organization_invite.py

@@ -107,11 +107,7 @@ func handleRoleExtRefList(rc *reqCtx) {
 		}
 		return compareStrings(deref(a.providerSlug), deref(b.providerSlug))
 	})
-	out := make([]map[string]any, 0, len(refs))
-	for _, r := range refs {
-		out = append(out, roleExtRefJSON(r))
-	}
-	page(rc, out)
+	pageOf(rc, refs, roleExtRefJSON)
 }
 
 func deref(s *string) string {
