@@ -1184,10 +1184,7 @@ func generateConversationsToken(rc *reqCtx, p *project) map[string]any {
 // names the fields this server does not store too, so that a plain member
 // sending one is refused as PostHog refuses them.
 // PostHog: posthog/api/team/team_config.py TEAM_CONFIG_ADMIN_FIELDS_SET.
-var teamConfigAdminFields = map[string]bool{}
-
-func init() {
-	for _, name := range strings.Fields(`app_urls anonymize_ips test_account_filters
+var teamConfigAdminFields = wordSet(`app_urls anonymize_ips test_account_filters
 		test_account_filters_default_checked path_cleaning_filters is_demo timezone data_attributes
 		person_display_name_properties correlation_config autocapture_opt_out
 		autocapture_exceptions_errors_to_ignore capture_console_log_opt_in logs_settings
@@ -1205,9 +1202,15 @@ func init() {
 		default_data_theme revenue_analytics_config marketing_analytics_config
 		customer_analytics_config base_currency web_analytics_pre_aggregated_tables_enabled
 		receive_org_level_activity_logs business_model conversations_enabled
-		conversations_settings proactive_tasks_enabled workflows_config access_control name`) {
-		teamConfigAdminFields[name] = true
+		conversations_settings proactive_tasks_enabled workflows_config access_control name`)
+
+// wordSet is the set of the space-separated words of list.
+func wordSet(list string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(list) {
+		set[w] = true
 	}
+	return set
 }
 
 // userCanCreateProject answers 403 unless the member may create a non-demo
