@@ -271,11 +271,8 @@ func (rc *reqCtx) proxyRecordIn(o *org) *proxyRecord {
 // adminProxyRecord resolves the organization and the record for a write:
 // PostHog checks the admin level before it looks the record up.
 func (rc *reqCtx) adminProxyRecord() *proxyRecord {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return nil
-	}
-	return rc.proxyRecordIn(o)
+	_, r := adminOrgItem(rc, (*reqCtx).proxyRecordIn)
+	return r
 }
 
 func handleProxyList(rc *reqCtx) {
