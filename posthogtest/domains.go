@@ -213,11 +213,7 @@ func handleDomainGet(rc *reqCtx) {
 }
 
 func handleDomainCreate(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	f := rc.fields()
+	o, f := rc.adminOrgFields()
 	if f == nil {
 		return
 	}

@@ -429,11 +429,7 @@ func (s *Server) setSCIM(c *idpConfig, on bool) string {
 }
 
 func handleIdPCreate(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	f := rc.fields()
+	o, f := rc.adminOrgFields()
 	if f == nil {
 		return
 	}

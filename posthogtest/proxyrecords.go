@@ -297,11 +297,7 @@ func handleProxyList(rc *reqCtx) {
 // organization's record already has, or one over the database's 64
 // characters, fails in the database: 500, nothing created.
 func handleProxyCreate(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	f := rc.fields()
+	o, f := rc.adminOrgFields()
 	if f == nil {
 		return
 	}
