@@ -335,14 +335,22 @@ func handleInviteList(rc *reqCtx) {
 	pageOf(rc, sortedBy(rc.s.orgInvites(o), func(a, b *invite) bool { return a.createdAt.After(b.createdAt) }), rc.s.inviteJSON)
 }
 
+// inviterFields resolves the organization, checks the caller may invite
+// (canInvite), then reads the body's fields: the opening of the invite
+// create and delegate actions. It returns nil fields with the answer
+// already given.
+func (rc *reqCtx) inviterFields() (*org, *membership, map[string]json.RawMessage) {
+	o, me := rc.orgFromPath()
+	if o == nil || !rc.canInvite(o, me) {
+		return nil, nil, nil
+	}
+	return o, me, rc.fields()
+}
+
 // PostHog: posthog/api/organization_invite.py
 // OrganizationInviteSerializer.create.
 func handleInviteCreate(rc *reqCtx) {
-	o, me := rc.orgFromPath()
-	if o == nil || !rc.canInvite(o, me) {
-		return
-	}
-	f := rc.fields()
+	o, me, f := rc.inviterFields()
 	if f == nil {
 		return
 	}
@@ -431,11 +439,7 @@ func handleInviteBulk(rc *reqCtx) {
 // (1000) and step_at_delegation (64) are from PostHog's generated client;
 // the inviter must be allowed to invite an admin.
 func handleInviteDelegate(rc *reqCtx) {
-	o, me := rc.orgFromPath()
-	if o == nil || !rc.canInvite(o, me) {
-		return
-	}
-	f := rc.fields()
+	o, me, f := rc.inviterFields()
 	if f == nil {
 		return
 	}
