@@ -570,10 +570,7 @@ func (d *orgDomain) public() Domain {
 }
 
 func (s *Server) mustDomain(orgID, id uuid.UUID) *orgDomain {
-	o := s.orgByID(orgID)
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(orgID)
 	d := s.findDomain(o, id)
 	if d == nil {
 		panic(fmt.Sprintf("posthogtest: no domain %s in organization %s", id, orgID))
@@ -587,10 +584,7 @@ func (s *Server) mustDomain(orgID, id uuid.UUID) *orgDomain {
 func (s *Server) AddDomain(orgID posthogapi.OrganizationID, name string) Domain {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	name = strings.TrimSpace(name) // as the API stores it
 	if !domainRe.MatchString(name) || s.domainNameTaken(name) {
 		panic(fmt.Sprintf("posthogtest: cannot add domain %q", name))

@@ -533,10 +533,7 @@ func handleIdPSCIMLogs(rc *reqCtx) {
 func (s *Server) SetEnforceVerifiedDomains(orgID posthogapi.OrganizationID, on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	o.enforceVerifiedDomains = on
 }
 

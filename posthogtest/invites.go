@@ -535,10 +535,7 @@ type InviteSeed struct {
 func (s *Server) AddInvite(orgID posthogapi.OrganizationID, seed InviteSeed) Invite {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	email := inviteAddress(seed.Email)
 	if email == "" {
 		panic("posthogtest: AddInvite needs an email")
@@ -590,10 +587,7 @@ func (s *Server) Invites(orgID posthogapi.OrganizationID) []Invite {
 func (s *Server) AcceptInvite(orgID posthogapi.OrganizationID, inviteID posthogapi.InviteID, seed UserSeed) Member {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	var inv *invite
 	for _, x := range s.orgInvites(o) {
 		if posthogapi.InviteID(x.id) == inviteID {

@@ -287,10 +287,7 @@ func (p *project) public() Project {
 func (s *Server) AddProject(orgID posthogapi.OrganizationID, name string) Project {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	return s.addProject(o, name, nil).public()
 }
 

@@ -153,9 +153,7 @@ func (r *proxyRecord) public() ProxyRecord {
 func (s *Server) AddProxyRecord(orgID posthogapi.OrganizationID, domain string) ProxyRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.orgByID(uuid.UUID(orgID)) == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	s.mustOrg(uuid.UUID(orgID))
 	domain = strings.TrimSpace(domain) // as the API stores it
 	if !s.areas.proxy.domainFits(domain) {
 		panic(fmt.Sprintf("posthogtest: proxy record domain %q is taken or longer than 64 characters", domain))
