@@ -222,6 +222,9 @@ func (rc *reqCtx) roleFromPath(o *org, name string) *role {
 	return fromPath(rc, name, func(id uuid.UUID) *role { return rc.s.areas.role.find(o, id) })
 }
 
+// roleIDFromPath resolves the {id} path value to a role of o.
+func (rc *reqCtx) roleIDFromPath(o *org) *role { return rc.roleFromPath(o, "id") }
+
 func handleRoleList(rc *reqCtx) {
 	o, _ := rc.orgFromPath()
 	if o == nil {
@@ -287,18 +290,14 @@ func handleRoleGet(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	if r := rc.roleFromPath(o, "id"); r != nil {
+	if r := rc.roleIDFromPath(o); r != nil {
 		rc.json(http.StatusOK, roleJSON(o, r, rc.roleVisibleOnly(o)))
 	}
 }
 
 func handleRoleUpdate(put bool) handler {
 	return func(rc *reqCtx) {
-		o, me := rc.orgFromPath()
-		if o == nil || !rc.requireLevel(me, LevelAdmin) {
-			return
-		}
-		r := rc.roleFromPath(o, "id")
+		o, r := adminOrgItem(rc, (*reqCtx).roleIDFromPath)
 		if r == nil {
 			return
 		}
@@ -318,11 +317,7 @@ func handleRoleUpdate(put bool) handler {
 }
 
 func handleRoleDelete(rc *reqCtx) {
-	o, me := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(me, LevelAdmin) {
-		return
-	}
-	r := rc.roleFromPath(o, "id")
+	o, r := adminOrgItem(rc, (*reqCtx).roleIDFromPath)
 	if r == nil {
 		return
 	}
