@@ -65,12 +65,7 @@ var destinationTypes = []DestinationType{
 
 // Valid reports whether t is a destination type this package knows.
 func (t DestinationType) Valid() bool {
-	for _, k := range destinationTypes {
-		if t == k {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(destinationTypes, t)
 }
 
 // BatchExportInterval is how often a batch export runs.
@@ -457,10 +452,8 @@ func (d *BatchExportDestinationRequest) checkHTTPURL(t DestinationType) error {
 		return nil
 	}
 	u, _ := raw.(string)
-	for _, allowed := range httpDestinationURLs {
-		if u == allowed {
-			return nil
-		}
+	if slices.Contains(httpDestinationURLs, u) {
+		return nil
 	}
 	return fmt.Errorf("%w: HTTP destination url must be %s", ErrInvalidArgument, strings.Join(httpDestinationURLs, " or "))
 }
