@@ -30,8 +30,6 @@ import (
 // destinations only reach PostHog's own /batch/ endpoints. Seed the
 // integrations with SeedIntegration.
 
-func init() { areaRegistrations = append(areaRegistrations, registerBatchExports) }
-
 func registerBatchExports(s *Server) {
 	const base = "/api/organizations/{organization_id}/batch_exports/"
 	const read, write = "batch_export:read", "batch_export:write"
@@ -52,7 +50,7 @@ func registerBatchExports(s *Server) {
 	// PostHog: the newest BatchExportViewSet (products/batch_exports/backend/api/batch_export.py)
 	// has no backfill action, so the route is not found (404); older
 	// servers (posthog/batch_exports/http.py) served it.
-	if areaState[batchExportsState](s).legacyBackfill {
+	if s.areas.batchExports.legacyBackfill {
 		s.route("POST "+base+"{id}/backfill/{$}", write, handleBatchExportBackfill)
 	}
 	s.route("GET "+base+"{id}/logs/{$}", noScope, handleBatchExportLogs)
@@ -73,7 +71,7 @@ type batchExportsState struct {
 // this option the route answers 404, as the newest server does. Backfills
 // of today's PostHog are made under /api/projects/{project_id}/batch_exports/.
 func WithLegacyBatchExportBackfill() Option {
-	return func(s *Server) { areaState[batchExportsState](s).legacyBackfill = true }
+	return func(s *Server) { s.areas.batchExports.legacyBackfill = true }
 }
 
 type batchExport struct {
@@ -150,7 +148,7 @@ func (s *Server) BatchExports(orgID posthogapi.OrganizationID) []BatchExport {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []BatchExport
-	for _, be := range areaState[batchExportsState](s).exports {
+	for _, be := range s.areas.batchExports.exports {
 		if be.deleted || posthogapi.OrganizationID(be.org.id) != orgID {
 			continue
 		}
@@ -172,7 +170,7 @@ func (s *Server) AddBatchExportRun(orgID posthogapi.OrganizationID, exportID pos
 	status := string(runStatus)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	be := areaState[batchExportsState](s).find(uuid.UUID(orgID), uuid.UUID(exportID))
+	be := s.areas.batchExports.find(uuid.UUID(orgID), uuid.UUID(exportID))
 	if be == nil {
 		panic(fmt.Sprintf("posthogtest: no batch export %s in organization %s", exportID, orgID))
 	}
@@ -466,24 +464,23 @@ func handleBatchExportList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	st := areaState[batchExportsState](rc.s)
+	rc.pageBatchExports(o, func(*batchExport) bool { return true })
+}
+
+// pageBatchExports answers one page of o's exports that keep accepts
+// (all of them for the organization's list, one project's for the
+// project's), newest first, as both list routes do.
+// PostHog: products/batch_exports/backend/api/batch_export.py
+// BatchExportViewSet.safely_get_queryset (Workflows exports are left out
+// of lists; ordering -created_at).
+func (rc *reqCtx) pageBatchExports(o *org, keep func(*batchExport) bool) {
 	var mine []*batchExport
-	for _, be := range st.exports {
-		// PostHog leaves Workflows exports out of lists.
-		if be.org == o && !be.deleted && be.destType != "Workflows" {
+	for _, be := range rc.s.areas.batchExports.exports {
+		if be.org == o && !be.deleted && be.destType != "Workflows" && keep(be) {
 			mine = append(mine, be)
 		}
 	}
-	// Newest first; among equal times, the later created first.
-	for i, j := 0, len(mine)-1; i < j; i, j = i+1, j-1 {
-		mine[i], mine[j] = mine[j], mine[i]
-	}
-	mine = sortedBy(mine, func(a, b *batchExport) bool { return a.createdAt.After(b.createdAt) })
-	out := make([]map[string]any, 0, len(mine))
-	for _, be := range mine {
-		out = append(out, batchExportJSON(be))
-	}
-	page(rc, out)
+	pageOf(rc, newestFirst(mine, func(be *batchExport) time.Time { return be.createdAt }), batchExportJSON)
 }
 
 // batchExportFromPath resolves {organization_id} and {id}, answering 404 for
@@ -495,7 +492,7 @@ func (rc *reqCtx) batchExportFromPath() *batchExport {
 	if o == nil {
 		return nil
 	}
-	return fromPath(rc, "id", func(id uuid.UUID) *batchExport { return areaState[batchExportsState](rc.s).find(o.id, id) })
+	return fromPath(rc, "id", func(id uuid.UUID) *batchExport { return rc.s.areas.batchExports.find(o.id, id) })
 }
 
 func handleBatchExportGet(rc *reqCtx) {
@@ -514,14 +511,14 @@ func handleBatchExportCreate(rc *reqCtx) {
 		return
 	}
 	now := rc.s.now()
-	be := &batchExport{org: o, teamID: batchExportTeamID(o), interval: "hour", timezone: "UTC", createdAt: now, lastUpdatedAt: now}
+	be := &batchExport{org: o, teamID: rc.s.batchExportTeamID(o), interval: "hour", timezone: "UTC", createdAt: now, lastUpdatedAt: now}
 	events := "events"
 	be.model = &events
 	if !rc.applyBatchExport(be, f, false, nil) {
 		return
 	}
 	be.id = rc.s.newID()
-	st := areaState[batchExportsState](rc.s)
+	st := &rc.s.areas.batchExports
 	st.exports = append(st.exports, be)
 	rc.json(http.StatusCreated, batchExportJSON(be))
 }
@@ -669,8 +666,8 @@ func handleBatchExportLogs(rc *reqCtx) {
 
 // batchExportTeamID is the team new exports go to: the organization's first
 // team when the projects area lists one, else team 1.
-func batchExportTeamID(o *org) int64 {
-	for _, t := range orgTeams(o) {
+func (s *Server) batchExportTeamID(o *org) int64 {
+	for _, t := range s.orgTeams(o) {
 		if id, ok := jsonInt(t["id"]); ok {
 			return id
 		}
@@ -682,96 +679,149 @@ func batchExportTeamID(o *org) int64 {
 
 // applyBatchExport validates the fields of a create (partial false), PUT
 // (partial false, prev set) or PATCH (partial true) body in PostHog's field
-// order and applies them to be; the first error is answered.
+// order and applies them to be; the first error is answered. Each rule is
+// one step below, naming the PostHog function it mirrors.
 // PostHog: products/batch_exports/backend/api/batch_export.py
 // BatchExportSerializer (fields, intervals, models, create vs update).
 func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage, partial bool, prev *batchExport) bool {
-	present := func(name string) bool { _, ok := f[name]; return ok }
-	need := func(name string) bool {
-		if present(name) {
-			return true
+	b := &batchExportBody{rc: rc, be: be, f: f, partial: partial, prev: prev}
+	for _, step := range []func() bool{
+		b.name, b.model, b.destination, b.interval, b.paused, b.times,
+		b.hogQLQuery, b.filters, b.timezone, b.offsets, b.httpModel,
+	} {
+		if !step() {
+			return false
 		}
-		if !partial {
-			rc.required(name)
-		}
+	}
+	b.foldOffsets()
+	return true
+}
+
+// batchExportBody is one create, PUT or PATCH body being applied to be.
+type batchExportBody struct {
+	rc      *reqCtx
+	be      *batchExport
+	f       map[string]json.RawMessage
+	partial bool
+	prev    *batchExport
+}
+
+func (b *batchExportBody) present(name string) bool { _, ok := b.f[name]; return ok }
+
+// wanted reports whether a required field is to be read: it is in the
+// body, or the body is a full one (create, PUT), where its absence is
+// answered as DRF's required error.
+// PostHog: DRF rest_framework/serializers.py Serializer.to_internal_value
+// (required fields; partial skips them).
+func (b *batchExportBody) wanted(name string) (read, ok bool) {
+	if b.present(name) {
+		return true, true
+	}
+	if b.partial {
+		return false, true
+	}
+	b.rc.required(name)
+	return false, false
+}
+
+// name is a required, non-blank string.
+// PostHog: BatchExportSerializer Meta.fields "name" (model CharField).
+func (b *batchExportBody) name() bool {
+	read, ok := b.wanted("name")
+	if !read {
+		return ok
+	}
+	name, ok := b.rc.beString(b.f["name"], "name", false)
+	if !ok {
 		return false
 	}
-
-	// name
-	if present("name") || !partial {
-		if !need("name") {
-			return false
-		}
-		name, ok := rc.beString(f["name"], "name", false)
-		if !ok {
-			return false
-		}
-		if strings.TrimSpace(name) == "" {
-			rc.invalid("blank", "This field may not be blank.", "name")
-			return false
-		}
-		be.name = name
+	if strings.TrimSpace(name) == "" {
+		b.rc.invalid("blank", "This field may not be blank.", "name")
+		return false
 	}
+	b.be.name = name
+	return true
+}
 
-	// model
-	if raw, ok := f["model"]; ok {
-		if isNull(raw) {
-			be.model = nil
-		} else {
-			m, ok := rc.beString(raw, "model", false)
-			if !ok {
-				return false
-			}
-			if m != "" && !containsString(batchExportModels, m) {
-				rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", m), "model")
-				return false
-			}
-			be.model = &m
-		}
+// model is null or one of the models.
+// PostHog: BatchExportSerializer Meta.fields "model" (BatchExport.Model
+// choices).
+func (b *batchExportBody) model() bool {
+	raw, ok := b.f["model"]
+	if !ok {
+		return true
 	}
-
-	// destination
-	if present("destination") || !partial {
-		if !need("destination") {
-			return false
-		}
-		if !rc.applyDestination(be, f["destination"], partial, prev) {
-			return false
-		}
+	if isNull(raw) {
+		b.be.model = nil
+		return true
 	}
-
-	// interval
-	if present("interval") || !partial {
-		if !need("interval") {
-			return false
-		}
-		iv, ok := rc.beString(f["interval"], "interval", false)
-		if !ok {
-			return false
-		}
-		if !containsString(batchExportIntervals, iv) {
-			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", iv), "interval")
-			return false
-		}
-		be.interval = iv
+	m, ok := b.rc.beString(raw, "model", false)
+	if !ok {
+		return false
 	}
-
-	// paused
-	if raw, ok := f["paused"]; ok {
-		var v bool
-		if json.Unmarshal(raw, &v) != nil || isNull(raw) {
-			rc.invalid("invalid_input", "Must be a valid boolean.", "paused")
-			return false
-		}
-		be.paused = v
+	if m != "" && !containsString(batchExportModels, m) {
+		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", m), "model")
+		return false
 	}
+	b.be.model = &m
+	return true
+}
 
-	// last_paused_at, start_at, end_at
+// destination is required and validated by applyDestination.
+// PostHog: BatchExportSerializer.validate_destination.
+func (b *batchExportBody) destination() bool {
+	read, ok := b.wanted("destination")
+	if !read {
+		return ok
+	}
+	return b.rc.applyDestination(b.be, b.f["destination"], b.partial, b.prev)
+}
+
+// interval is required and one of the intervals.
+// PostHog: BatchExportSerializer.interval (ChoiceField of
+// BATCH_EXPORT_INTERVALS).
+func (b *batchExportBody) interval() bool {
+	read, ok := b.wanted("interval")
+	if !read {
+		return ok
+	}
+	iv, ok := b.rc.beString(b.f["interval"], "interval", false)
+	if !ok {
+		return false
+	}
+	if !containsString(batchExportIntervals, iv) {
+		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", iv), "interval")
+		return false
+	}
+	b.be.interval = iv
+	return true
+}
+
+// paused is a boolean.
+// PostHog: BatchExportSerializer Meta.fields "paused" (DRF BooleanField).
+func (b *batchExportBody) paused() bool {
+	raw, ok := b.f["paused"]
+	if !ok {
+		return true
+	}
+	var v bool
+	if json.Unmarshal(raw, &v) != nil || isNull(raw) {
+		b.rc.invalid("invalid_input", "Must be a valid boolean.", "paused")
+		return false
+	}
+	b.be.paused = v
+	return true
+}
+
+// times reads last_paused_at, start_at and end_at: null or an ISO 8601
+// time.
+// PostHog: BatchExportSerializer Meta.fields (DRF DateTimeField).
+func (b *batchExportBody) times() bool {
 	for _, tf := range []struct {
 		name string
 		dst  **time.Time
-	}{{"last_paused_at", &be.lastPausedAt}, {"start_at", &be.startAt}, {"end_at", &be.endAt}} {
-		raw, ok := f[tf.name]
+	}{{"last_paused_at", &b.be.lastPausedAt}, {"start_at", &b.be.startAt}, {"end_at", &b.be.endAt}} {
+		raw, ok := b.f[tf.name]
 		if !ok {
 			continue
 		}
@@ -785,77 +835,99 @@ func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage
 			t, err = time.Parse(time.RFC3339Nano, s)
 		}
 		if err != nil {
-			rc.invalid("invalid_input", "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].", tf.name)
+			b.rc.invalid("invalid_input", "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].", tf.name)
 			return false
 		}
 		t = t.UTC()
 		*tf.dst = &t
 	}
+	return true
+}
 
-	// hogql_query
-	if raw, ok := f["hogql_query"]; ok {
-		q, ok := rc.beString(raw, "hogql_query", false)
+// hogQLQuery compiles the query into the export's schema.
+// PostHog: HogQLSelectQueryField.to_internal_value.
+func (b *batchExportBody) hogQLQuery() bool {
+	raw, ok := b.f["hogql_query"]
+	if !ok {
+		return true
+	}
+	q, ok := b.rc.beString(raw, "hogql_query", false)
+	if !ok {
+		return false
+	}
+	schema, detail := compileHogQL(q)
+	if detail != "" {
+		b.rc.invalid("invalid_input", detail, "hogql_query")
+		return false
+	}
+	b.be.hogqlQuery = &q
+	b.be.schema = schema
+	return true
+}
+
+// filters is null or a list of objects without run attributes.
+// PostHog: BatchExportSerializer.validate_filters.
+func (b *batchExportBody) filters() bool {
+	raw, ok := b.f["filters"]
+	if !ok {
+		return true
+	}
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	if v != nil {
+		list, ok := v.([]any)
 		if !ok {
+			b.rc.invalid("invalid_input", "'filters' should be an array of filters", "filters")
 			return false
 		}
-		schema, detail := compileHogQL(q)
-		if detail != "" {
-			rc.invalid("invalid_input", detail, "hogql_query")
-			return false
-		}
-		be.hogqlQuery = &q
-		be.schema = schema
-	}
-
-	// filters
-	if raw, ok := f["filters"]; ok {
-		var v any
-		_ = json.Unmarshal(raw, &v)
-		if v != nil {
-			list, ok := v.([]any)
+		for _, item := range list {
+			m, ok := item.(map[string]any)
 			if !ok {
-				rc.invalid("invalid_input", "'filters' should be an array of filters", "filters")
+				b.rc.invalid("invalid_input", "Each filter must be an object", "filters")
 				return false
 			}
-			// PostHog: products/batch_exports/backend/api/batch_export.py
-			// BatchExportSerializer.validate_filters.
-			for _, item := range list {
-				m, ok := item.(map[string]any)
-				if !ok {
-					rc.invalid("invalid_input", "Each filter must be an object", "filters")
-					return false
-				}
-				_, start := m["data_interval_start"]
-				_, end := m["data_interval_end"]
-				if start || end {
-					rc.invalid("invalid_input", "'data_interval_start' and 'data_interval_end' are run attributes and not 'filters'."+
-						" Trigger a backfill if you wish to manually control which periods to batch export.", "filters")
-					return false
-				}
+			_, start := m["data_interval_start"]
+			_, end := m["data_interval_end"]
+			if start || end {
+				b.rc.invalid("invalid_input", "'data_interval_start' and 'data_interval_end' are run attributes and not 'filters'."+
+					" Trigger a backfill if you wish to manually control which periods to batch export.", "filters")
+				return false
 			}
 		}
-		be.filters = v
 	}
+	b.be.filters = v
+	return true
+}
 
-	// timezone
-	if raw, ok := f["timezone"]; ok {
-		if isNull(raw) {
-			be.timezone = "UTC"
-		} else {
-			tz, ok := rc.beString(raw, "timezone", false)
-			if !ok {
-				return false
-			}
-			if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
-				rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", tz), "timezone")
-				return false
-			}
-			be.timezone = tz
-		}
+// timezone is a zone name; null means UTC.
+// PostHog: BatchExportSerializer.timezone (ChoiceField of TIMEZONES) and
+// BatchExportSerializer.validate_timezone.
+func (b *batchExportBody) timezone() bool {
+	raw, ok := b.f["timezone"]
+	if !ok {
+		return true
 	}
+	if isNull(raw) {
+		b.be.timezone = "UTC"
+		return true
+	}
+	tz, ok := b.rc.beString(raw, "timezone", false)
+	if !ok {
+		return false
+	}
+	if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", tz), "timezone")
+		return false
+	}
+	b.be.timezone = tz
+	return true
+}
 
-	// offset_day, offset_hour: checked against the interval of the body,
-	// else the stored one.
+// offsets reads offset_day and offset_hour: null or an integer in range,
+// checked against the interval of the body, else the stored one.
+// PostHog: BatchExportSerializer.offset_day/offset_hour (IntegerField
+// min_value, max_value), validate_offset_day, validate_offset_hour.
+func (b *batchExportBody) offsets() bool {
 	for _, of := range []struct {
 		name      string
 		max       int
@@ -863,10 +935,10 @@ func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage
 		msg       string
 		dst       **int
 	}{
-		{"offset_day", 6, []string{"week"}, "offset_day is not applicable for non-weekly intervals", &be.offsetDay},
-		{"offset_hour", 23, []string{"day", "week"}, "offset_hour is not applicable for non-daily/weekly intervals", &be.offsetHour},
+		{"offset_day", 6, []string{"week"}, "offset_day is not applicable for non-weekly intervals", &b.be.offsetDay},
+		{"offset_hour", 23, []string{"day", "week"}, "offset_hour is not applicable for non-daily/weekly intervals", &b.be.offsetHour},
 	} {
-		raw, ok := f[of.name]
+		raw, ok := b.f[of.name]
 		if !ok {
 			continue
 		}
@@ -876,58 +948,68 @@ func (rc *reqCtx) applyBatchExport(be *batchExport, f map[string]json.RawMessage
 		}
 		var n int
 		if json.Unmarshal(raw, &n) != nil {
-			rc.invalid("invalid_input", "A valid integer is required.", of.name)
+			b.rc.invalid("invalid_input", "A valid integer is required.", of.name)
 			return false
 		}
 		if n < 0 {
-			rc.invalid("min_value", "Ensure this value is greater than or equal to 0.", of.name)
+			b.rc.invalid("min_value", "Ensure this value is greater than or equal to 0.", of.name)
 			return false
 		}
 		if n > of.max {
-			rc.invalid("max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", of.max), of.name)
+			b.rc.invalid("max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", of.max), of.name)
 			return false
 		}
-		if !containsString(of.intervals, be.interval) {
-			rc.invalid("invalid_input", of.msg, of.name)
+		if !containsString(of.intervals, b.be.interval) {
+			b.rc.invalid("invalid_input", of.msg, of.name)
 			return false
 		}
 		*of.dst = &n
 	}
+	return true
+}
 
-	// Object-level checks.
-	if be.destType == "HTTP" && be.model != nil && *be.model != "" && *be.model != "events" {
-		rc.invalid("invalid_input", "HTTP batch exports only support the events model", "")
+// httpModel refuses an HTTP export of a model other than events.
+// PostHog: BatchExportSerializer.validate.
+func (b *batchExportBody) httpModel() bool {
+	if b.be.destType == "HTTP" && b.be.model != nil && *b.be.model != "" && *b.be.model != "events" {
+		b.rc.invalid("invalid_input", "HTTP batch exports only support the events model", "")
 		return false
 	}
-	// PostHog folds the offsets into one interval offset when the body
-	// names the interval: a daily export keeps only the hour, a weekly one
-	// both (a missing one counts as 0), others none; a full body without
-	// offsets clears them.
-	if present("interval") {
-		zero := 0
-		switch be.interval {
-		case "day":
-			be.offsetDay = nil
-			if !present("offset_hour") && !partial {
-				be.offsetHour = nil
+	return true
+}
+
+// foldOffsets folds the offsets into one interval offset when the body
+// names the interval: a daily export keeps only the hour, a weekly one
+// both (a missing one counts as 0), others none; a full body without
+// offsets clears them.
+// PostHog: BatchExportSerializer.validate (interval_offset).
+func (b *batchExportBody) foldOffsets() {
+	if !b.present("interval") {
+		return
+	}
+	be := b.be
+	switch be.interval {
+	case "day":
+		be.offsetDay = nil
+		if !b.present("offset_hour") && !b.partial {
+			be.offsetHour = nil
+		}
+	case "week":
+		if b.present("offset_day") || b.present("offset_hour") {
+			if be.offsetDay == nil || !b.present("offset_day") {
+				zero := 0
+				be.offsetDay = &zero
 			}
-		case "week":
-			if present("offset_day") || present("offset_hour") {
-				if be.offsetDay == nil || !present("offset_day") {
-					be.offsetDay = &zero
-				}
-				if be.offsetHour == nil || !present("offset_hour") {
-					h := 0
-					be.offsetHour = &h
-				}
-			} else if !partial {
-				be.offsetDay, be.offsetHour = nil, nil
+			if be.offsetHour == nil || !b.present("offset_hour") {
+				zero := 0
+				be.offsetHour = &zero
 			}
-		default:
+		} else if !b.partial {
 			be.offsetDay, be.offsetHour = nil, nil
 		}
+	default:
+		be.offsetDay, be.offsetHour = nil, nil
 	}
-	return true
 }
 
 // beString reads a string field: null and non-strings are 400s.
@@ -1021,7 +1103,7 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 			rc.invalid("incorrect_type", fmt.Sprintf("Incorrect type. Expected pk value, received %s.", pythonType(r)), "destination__"+name)
 			return false
 		}
-		in := areaState[projectIntegrationsState](rc.s).byID(be.teamID, n)
+		in := rc.s.areas.projectIntegrations.byID(be.teamID, n)
 		if in == nil {
 			rc.invalid("does_not_exist", fmt.Sprintf("Invalid pk \"%d\" - object does not exist.", n), "destination__"+name)
 			return false
@@ -1130,7 +1212,7 @@ func (rc *reqCtx) checkDestinationIntegration(typ string, cfg, merged map[string
 	case "AwsS3", "S3Compatible":
 		// A PATCH without integration keeps the stored one; null removes it.
 		if integration == nil && !given && prev != nil && prev.integration != nil {
-			integration = areaState[projectIntegrationsState](rc.s).byID(prev.teamID, *prev.integration)
+			integration = rc.s.areas.projectIntegrations.byID(prev.teamID, *prev.integration)
 		}
 		if integration == nil {
 			return fail(fmt.Sprintf("Integration is required for %s batch exports", typ))
@@ -1247,7 +1329,7 @@ func (rc *reqCtx) redshiftCopyProblem(merged map[string]any, prev *batchExport, 
 		if !isID {
 			continue
 		}
-		in := areaState[projectIntegrationsState](rc.s).byID(teamID, id)
+		in := rc.s.areas.projectIntegrations.byID(teamID, id)
 		if in == nil || in.kind != IntegrationAWSS3 {
 			return fmt.Sprintf("'%s' does not reference an AWS S3 integration of this project.", name)
 		}
@@ -1549,7 +1631,7 @@ func handleBatchExportRunTestStep(detail bool) handler {
 			}
 			delete(f, "step")
 		}
-		be := &batchExport{interval: "hour", timezone: "UTC", teamID: batchExportTeamID(o)}
+		be := &batchExport{interval: "hour", timezone: "UTC", teamID: rc.s.batchExportTeamID(o)}
 		var prev *batchExport
 		if stored != nil {
 			// The stored config (its workflow-input keys) fills in what the

@@ -28,11 +28,6 @@ import (
 // (@0a516bc6: SAML and SCIM settings on the domain, scim/token, no
 // identity_provider_configs route).
 
-func init() {
-	areaRegistrations = append(areaRegistrations, registerDomains)
-	orgFeatureSources = append(orgFeatureSources, domainProductFeatures)
-}
-
 // domainProductFeatures shows SetDomainFeatures: automatic_provisioning
 // and scim unless withheld.
 func domainProductFeatures(s *Server, o *org) []map[string]any {
@@ -54,10 +49,11 @@ func domainProductFeatures(s *Server, o *org) []map[string]any {
 // scim_bearer_token, updates change them, domains/{id}/scim/token/ exists,
 // and /identity_provider_configs/ does not (404).
 func WithLegacyDomainSSO() Option {
-	return func(s *Server) { areaState[domainState](s).legacy = true }
+	return func(s *Server) { s.areas.domain.legacy = true }
 }
 
 func registerDomains(s *Server) {
+	s.orgFeatureSources = append(s.orgFeatureSources, domainProductFeatures)
 	const base = "/api/organizations/{organization_id}/domains/"
 	s.route("GET "+base+"{$}", "organization:read", handleDomainList)
 	s.route("POST "+base+"{$}", "organization:write", handleDomainCreate)
@@ -66,7 +62,7 @@ func registerDomains(s *Server) {
 	s.route("PUT "+base+"{id}/{$}", "organization:write", handleDomainUpdate)
 	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleDomainDelete)
 	s.route("POST "+base+"{id}/verify/{$}", noScope, handleDomainVerify)
-	if areaState[domainState](s).legacy {
+	if s.areas.domain.legacy {
 		// PostHog (older): organization_domain.py OrganizationDomainViewset.scim_token.
 		s.route("POST "+base+"{id}/scim/token/{$}", noScope, handleDomainSCIMToken)
 	} else {
@@ -87,7 +83,7 @@ type domainFeatures struct {
 	noAutomaticProvisioning, noSCIM, noOIDC, noXAA bool
 }
 
-func (s *Server) legacyDomainSSO() bool { return areaState[domainState](s).legacy }
+func (s *Server) legacyDomainSSO() bool { return s.areas.domain.legacy }
 
 type orgDomain struct {
 	id                    uuid.UUID
@@ -167,11 +163,11 @@ func (rc *reqCtx) domainJSON(d *orgDomain, token string) map[string]any {
 }
 
 func (s *Server) domainFeaturesOf(o *org) domainFeatures {
-	return areaState[domainState](s).withheld[o.id]
+	return s.areas.domain.withheld[o.id]
 }
 
 func (s *Server) domainNameTaken(name string) bool {
-	for _, d := range areaState[domainState](s).domains {
+	for _, d := range s.areas.domain.domains {
 		if !d.org.deleted && d.name == name {
 			return true
 		}
@@ -181,25 +177,20 @@ func (s *Server) domainNameTaken(name string) bool {
 
 func (s *Server) newDomain(o *org, name string) *orgDomain {
 	d := &orgDomain{id: s.newID(), org: o, name: name, challenge: s.newSecret("")}
-	st := areaState[domainState](s)
+	st := &s.areas.domain
 	st.domains = append(st.domains, d)
 	return d
 }
 
 func (s *Server) findDomain(o *org, id uuid.UUID) *orgDomain {
-	for _, d := range areaState[domainState](s).domains {
-		if d.id == id && d.org == o {
-			return d
-		}
-	}
-	return nil
+	return findOrgItem(s.areas.domain.domains, o.id, id)
 }
 
 // domainFromPath resolves the {id} path value within o (404 otherwise).
 // PostHog: posthog/api/organization_domain.py OrganizationDomainViewset
 // (domains of the organization in the path).
 func (rc *reqCtx) domainFromPath(o *org) *orgDomain {
-	return fromPath(rc, "id", func(id uuid.UUID) *orgDomain { return rc.s.findDomain(o, id) })
+	return orgItemFromPath(rc, o, rc.s.areas.domain.domains)
 }
 
 func handleDomainList(rc *reqCtx) {
@@ -207,17 +198,8 @@ func handleDomainList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	var mine []*orgDomain
-	for _, d := range areaState[domainState](rc.s).domains {
-		if d.org == o {
-			mine = append(mine, d)
-		}
-	}
-	out := []map[string]any{}
-	for _, d := range sortedBy(mine, func(a, b *orgDomain) bool { return a.name < b.name }) {
-		out = append(out, rc.domainJSON(d, ""))
-	}
-	page(rc, out)
+	mine := sortedBy(ofOrg(rc.s.areas.domain.domains, o.id), func(a, b *orgDomain) bool { return a.name < b.name })
+	pageOf(rc, mine, func(d *orgDomain) map[string]any { return rc.domainJSON(d, "") })
 }
 
 func handleDomainGet(rc *reqCtx) {
@@ -357,7 +339,7 @@ func handleDomainDelete(rc *reqCtx) {
 	if d == nil {
 		return
 	}
-	st := areaState[domainState](rc.s)
+	st := &rc.s.areas.domain
 	if !st.legacy && d.verifiedAt != nil && o.enforceVerifiedDomains && !rc.s.verifiedDomainAdmits(o, d, rc.user.email) {
 		// PostHog: organization_domain.py OrganizationDomainViewset.destroy
 		// (newest): with enforce_verified_domains on, deleting the domain that
@@ -628,7 +610,7 @@ func (s *Server) Domains(orgID posthogapi.OrganizationID) []Domain {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Domain
-	for _, d := range sortedBy(areaState[domainState](s).domains, func(a, b *orgDomain) bool { return a.name < b.name }) {
+	for _, d := range sortedBy(s.areas.domain.domains, func(a, b *orgDomain) bool { return a.name < b.name }) {
 		if posthogapi.OrganizationID(d.org.id) == orgID && !d.org.deleted {
 			out = append(out, d.public())
 		}
@@ -663,7 +645,7 @@ func (s *Server) PublishDNSChallenge(orgID posthogapi.OrganizationID, id posthog
 func (s *Server) SetDomainFeatures(orgID posthogapi.OrganizationID, automaticProvisioning, scim bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := areaState[domainState](s)
+	st := &s.areas.domain
 	if st.withheld == nil {
 		st.withheld = map[uuid.UUID]domainFeatures{}
 	}

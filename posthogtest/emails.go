@@ -59,7 +59,7 @@ func (o *org) memberWithExactEmail(email string) bool {
 // whose target is exactly email, as creating an invite does
 // (OrganizationInviteManager.delete_existing_invites).
 func (s *Server) deleteInvitesExact(o *org, email string) {
-	st := areaState[inviteState](s)
+	st := &s.areas.invite
 	kept := st.invites[:0]
 	for _, inv := range st.invites {
 		if inv.org == o && inv.email == email {

@@ -8,8 +8,6 @@ import (
 	"github.com/hogkit/posthogapi"
 )
 
-func init() { areaRegistrations = append(areaRegistrations, registerFeatureFlags) }
-
 func registerFeatureFlags(s *Server) {
 	const base = "/api/organizations/{organization_id}/feature_flags/"
 	// PostHog: organization_feature_flag.py OrganizationFeatureFlagView
@@ -90,7 +88,7 @@ func (s *Server) FeatureFlags(orgID posthogapi.OrganizationID) []FeatureFlag {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []FeatureFlag
-	for _, f := range areaState[flagState](s).flags[uuid.UUID(orgID)] {
+	for _, f := range s.areas.flag.flags[uuid.UUID(orgID)] {
 		out = append(out, FeatureFlag{ID: f.id, ProjectID: posthogapi.ProjectID(f.projectID), Key: f.key, Name: f.name,
 			Active: f.active, Filters: f.filters, Deleted: f.deleted})
 	}
@@ -99,7 +97,7 @@ func (s *Server) FeatureFlags(orgID posthogapi.OrganizationID) []FeatureFlag {
 
 // addFlag stores f with a fresh ID. Callers hold s.mu.
 func (s *Server) addFlag(orgID uuid.UUID, f *featureFlag) {
-	st := areaState[flagState](s)
+	st := &s.areas.flag
 	if st.flags == nil {
 		st.flags = map[uuid.UUID][]*featureFlag{}
 	}
@@ -120,15 +118,15 @@ func (st *flagState) findFlag(orgID uuid.UUID, project int64, key string) *featu
 	return nil
 }
 
-// projectExists reports whether project belongs to the organization: one
-// of the projects area's projects, or a project with a seeded flag.
-func (st *flagState) projectExists(o *org, project int64) bool {
-	for _, p := range orgProjects(o) {
+// flagProjectExists reports whether project belongs to the organization:
+// one of the projects area's projects, or a project with a seeded flag.
+func (s *Server) flagProjectExists(o *org, project int64) bool {
+	for _, p := range s.orgProjects(o) {
 		if id, ok := jsonInt(p["id"]); ok && id == project {
 			return true
 		}
 	}
-	for _, f := range st.flags[o.id] {
+	for _, f := range s.areas.flag.flags[o.id] {
 		if f.projectID == project {
 			return true
 		}
@@ -191,7 +189,7 @@ func handleFeatureFlagRetrieve(rc *reqCtx) {
 		return
 	}
 	out := []map[string]any{}
-	for _, f := range areaState[flagState](rc.s).flags[o.id] {
+	for _, f := range rc.s.areas.flag.flags[o.id] {
 		if f.key != key || f.deleted {
 			continue
 		}
@@ -234,7 +232,7 @@ func handleFeatureFlagCopy(rc *reqCtx) {
 		rc.flagError(http.StatusBadRequest, "Missing required fields")
 		return
 	}
-	st := areaState[flagState](rc.s)
+	st := &rc.s.areas.flag
 	src := st.findFlag(o.id, body.FromProject, body.FeatureFlagKey)
 	if src == nil {
 		rc.flagError(http.StatusBadRequest, "Feature flag to copy does not exist.")
@@ -242,7 +240,7 @@ func handleFeatureFlagCopy(rc *reqCtx) {
 	}
 	success, failed := []map[string]any{}, []map[string]any{}
 	for _, target := range body.TargetProjectIDs {
-		if !st.projectExists(o, target) {
+		if !rc.s.flagProjectExists(o, target) {
 			failed = append(failed, map[string]any{"project_id": target, "errors": "Target project does not exist."})
 			continue
 		}

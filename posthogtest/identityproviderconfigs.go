@@ -110,7 +110,7 @@ func (rc *reqCtx) configSCIMBaseURL(c *idpConfig) any {
 // and a slug).
 func (s *Server) soleSCIMConfig(d *orgDomain) *idpConfig {
 	var found []*idpConfig
-	for _, c := range areaState[idpState](s).configs {
+	for _, c := range s.areas.idp.configs {
 		if c.scope() == "scim" && c.scimEnabled && c.appliesTo(d) {
 			found = append(found, c)
 		}
@@ -129,7 +129,7 @@ func (s *Server) domainSCIMLogs(d *orgDomain) []*scimLog {
 		return d.logs
 	}
 	logs := slices.Clone(d.logs)
-	for _, c := range areaState[idpState](s).configs {
+	for _, c := range s.areas.idp.configs {
 		if c.appliesTo(d) {
 			logs = append(logs, c.logs...)
 		}
@@ -145,7 +145,7 @@ func (s *Server) verifiedDomainAdmits(o *org, d *orgDomain, email string) bool {
 	if at < 0 {
 		return false
 	}
-	for _, x := range areaState[domainState](s).domains {
+	for _, x := range s.areas.domain.domains {
 		if x != d && x.org == o && x.verifiedAt != nil && strings.EqualFold(x.name, email[at+1:]) {
 			return true
 		}
@@ -156,7 +156,7 @@ func (s *Server) verifiedDomainAdmits(o *org, d *orgDomain, email string) bool {
 // unlinkDomain drops a deleted domain from every configuration.
 // PostHog: LinkedIdentityProviderConfig rows cascade with the domain.
 func (s *Server) unlinkDomain(d *orgDomain) {
-	for _, c := range areaState[idpState](s).configs {
+	for _, c := range s.areas.idp.configs {
 		c.domains = slices.DeleteFunc(c.domains, func(id uuid.UUID) bool { return id == d.id })
 	}
 }
@@ -187,18 +187,13 @@ func (rc *reqCtx) idpJSON(c *idpConfig, token string) map[string]any {
 }
 
 func (s *Server) findIdPConfig(o *org, id uuid.UUID) *idpConfig {
-	for _, c := range areaState[idpState](s).configs {
-		if c.id == id && c.org == o {
-			return c
-		}
-	}
-	return nil
+	return findOrgItem(s.areas.idp.configs, o.id, id)
 }
 
 // PostHog: posthog/api/identity_provider_config.py
 // IdentityProviderConfigViewSet (configs of the organization in the path).
 func (rc *reqCtx) idpFromPath(o *org) *idpConfig {
-	return fromPath(rc, "id", func(id uuid.UUID) *idpConfig { return rc.s.findIdPConfig(o, id) })
+	return orgItemFromPath(rc, o, rc.s.areas.idp.configs)
 }
 
 func handleIdPList(rc *reqCtx) {
@@ -207,13 +202,7 @@ func handleIdPList(rc *reqCtx) {
 		return
 	}
 	// PostHog: IdentityProviderConfigViewSet.queryset orders by created_at.
-	out := []map[string]any{}
-	for _, c := range areaState[idpState](rc.s).configs {
-		if c.org == o {
-			out = append(out, rc.idpJSON(c, ""))
-		}
-	}
-	page(rc, out)
+	pageOf(rc, ofOrg(rc.s.areas.idp.configs, o.id), func(c *idpConfig) map[string]any { return rc.idpJSON(c, "") })
 }
 
 func handleIdPGet(rc *reqCtx) {
@@ -384,7 +373,7 @@ func (s *Server) idpOverlaps(c *idpConfig) bool {
 		return d != nil && d.verifiedAt != nil
 	}
 	orgHasVerified := false
-	for _, d := range areaState[domainState](s).domains {
+	for _, d := range s.areas.domain.domains {
 		if d.org == c.org && d.verifiedAt != nil {
 			orgHasVerified = true
 		}
@@ -395,7 +384,7 @@ func (s *Server) idpOverlaps(c *idpConfig) bool {
 			proposed = append(proposed, id)
 		}
 	}
-	for _, o := range areaState[idpState](s).configs {
+	for _, o := range s.areas.idp.configs {
 		if o.id == c.id || o.org != c.org {
 			continue
 		}
@@ -459,7 +448,7 @@ func handleIdPCreate(rc *reqCtx) {
 	if scim != nil && *scim {
 		token = rc.s.setSCIM(c, true)
 	}
-	st := areaState[idpState](rc.s)
+	st := &rc.s.areas.idp
 	st.configs = append(st.configs, c)
 	rc.json(http.StatusCreated, rc.idpJSON(c, token))
 }
@@ -510,7 +499,7 @@ func handleIdPDelete(rc *reqCtx) {
 			"This identity provider configuration cannot be deleted until it has a feature scope.", "")
 		return
 	}
-	st := areaState[idpState](rc.s)
+	st := &rc.s.areas.idp
 	st.configs = slices.DeleteFunc(st.configs, func(x *idpConfig) bool { return x == c })
 	rc.noContent()
 }
@@ -579,7 +568,7 @@ func (s *Server) SetEnforceVerifiedDomains(orgID posthogapi.OrganizationID, on b
 func (s *Server) SetIdentityProviderFeatures(orgID posthogapi.OrganizationID, oidc, xaa bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := areaState[domainState](s)
+	st := &s.areas.domain
 	if st.withheld == nil {
 		st.withheld = map[uuid.UUID]domainFeatures{}
 	}
@@ -607,7 +596,7 @@ func (s *Server) IdentityProviderConfigs(orgID posthogapi.OrganizationID) []Iden
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []IdentityProviderConfigSummary
-	for _, c := range areaState[idpState](s).configs {
+	for _, c := range s.areas.idp.configs {
 		if posthogapi.OrganizationID(c.org.id) == orgID {
 			out = append(out, IdentityProviderConfigSummary{
 				ID: posthogapi.IdentityProviderConfigID(c.id), Organization: orgID, Name: c.name, ConfigScope: c.scope(),

@@ -18,8 +18,6 @@ import (
 // Not modelled: the Vercel calls PostHog makes on delete and mapping, and
 // the 409 it answers while invoices are unpaid.
 
-func init() { areaRegistrations = append(areaRegistrations, registerIntegrations) }
-
 func registerIntegrations(s *Server) {
 	const base = "/api/organizations/{organization_id}/integrations/"
 	s.route("GET "+base+"{$}", "organization_integration:read", handleIntegrationList)
@@ -82,7 +80,7 @@ func (s *Server) AddIntegration(orgID posthogapi.OrganizationID, kind posthogapi
 		id: s.newID(), org: o, kind: string(kind), integrationID: &ext, config: cfg,
 		createdAt: now, updatedAt: now, createdBy: s.defUser,
 	}
-	st := areaState[integrationsState](s)
+	st := &s.areas.integrations
 	st.items = append(st.items, in)
 	return in.public()
 }
@@ -92,10 +90,8 @@ func (s *Server) Integrations(orgID posthogapi.OrganizationID) []Integration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Integration
-	for _, in := range areaState[integrationsState](s).items {
-		if posthogapi.OrganizationID(in.org.id) == orgID {
-			out = append(out, in.public())
-		}
+	for _, in := range ofOrg(s.areas.integrations.items, uuid.UUID(orgID)) {
+		out = append(out, in.public())
 	}
 	return out
 }
@@ -112,13 +108,7 @@ func handleIntegrationList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	out := []map[string]any{}
-	for _, in := range areaState[integrationsState](rc.s).items {
-		if in.org == o {
-			out = append(out, integrationJSON(in))
-		}
-	}
-	page(rc, out)
+	pageOf(rc, ofOrg(rc.s.areas.integrations.items, o.id), integrationJSON)
 }
 
 // integrationFromPath resolves {organization_id} and {id}; 404 for an
@@ -130,14 +120,7 @@ func (rc *reqCtx) integrationFromPath() (*orgIntegration, *membership) {
 	if o == nil {
 		return nil, nil
 	}
-	in := fromPath(rc, "id", func(id uuid.UUID) *orgIntegration {
-		for _, in := range areaState[integrationsState](rc.s).items {
-			if in.id == id && in.org == o {
-				return in
-			}
-		}
-		return nil
-	})
+	in := orgItemFromPath(rc, o, rc.s.areas.integrations.items)
 	if in == nil {
 		return nil, nil
 	}
@@ -155,7 +138,7 @@ func handleIntegrationDelete(rc *reqCtx) {
 	if in == nil || !rc.requireLevel(m, LevelAdmin) {
 		return
 	}
-	st := areaState[integrationsState](rc.s)
+	st := &rc.s.areas.integrations
 	for i, x := range st.items {
 		if x == in {
 			st.items = append(st.items[:i], st.items[i+1:]...)
@@ -164,8 +147,8 @@ func handleIntegrationDelete(rc *reqCtx) {
 	}
 	// PostHog: OrganizationIntegrationViewSet.perform_destroy also deletes
 	// every project integration of kind vercel in the organization.
-	pst := areaState[projectIntegrationsState](rc.s)
-	projects := areaState[projectsState](rc.s)
+	pst := &rc.s.areas.projectIntegrations
+	projects := &rc.s.areas.projects
 	pst.items = slices.DeleteFunc(pst.items, func(x *projectIntegration) bool {
 		p := projects.byID(x.teamID)
 		return x.kind == integrationVercel && p != nil && p.orgID == in.org.id
@@ -204,7 +187,7 @@ func handleIntegrationEnvironmentMapping(rc *reqCtx) {
 		return
 	}
 	projects := map[int64]bool{}
-	for _, p := range orgProjects(in.org) {
+	for _, p := range rc.s.orgProjects(in.org) {
 		if id, ok := jsonInt(p["id"]); ok {
 			projects[id] = true
 		}
@@ -218,7 +201,7 @@ func handleIntegrationEnvironmentMapping(rc *reqCtx) {
 	// PostHog: environment_mapping get_or_creates a vercel project
 	// integration (integration_id the project's ID, config type
 	// connectable) in each mapped project.
-	pst := areaState[projectIntegrationsState](rc.s)
+	pst := &rc.s.areas.projectIntegrations
 	for _, id := range []int64{int64(production), int64(preview), int64(development)} {
 		exists := slices.ContainsFunc(pst.items, func(x *projectIntegration) bool {
 			return x.teamID == id && x.kind == integrationVercel && x.externalID == strconv.FormatInt(id, 10)

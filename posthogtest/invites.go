@@ -19,8 +19,6 @@ import (
 // members_can_invite is false. Email is taken as available, so an invite
 // with send_email (the default) has emailing_attempt_made set.
 
-func init() { areaRegistrations = append(areaRegistrations, registerInvites) }
-
 func registerInvites(s *Server) {
 	const base = "/api/organizations/{organization_id}/invites/"
 	s.route("GET "+base+"{$}", "organization_member:read", handleInviteList)
@@ -61,7 +59,7 @@ type inviteState struct {
 func (s *Server) InvitesCreated(orgID posthogapi.OrganizationID, email string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return areaState[inviteState](s).created[uuid.UUID(orgID)][strings.ToLower(strings.TrimSpace(email))]
+	return s.areas.invite.created[uuid.UUID(orgID)][strings.ToLower(strings.TrimSpace(email))]
 }
 
 // WithAtomicBulkInvites makes a bulk invite all-or-nothing: every address is
@@ -80,7 +78,7 @@ func (s *Server) InvitesCreated(orgID posthogapi.OrganizationID, email string) i
 // the same 400. Use this option only to test code against a deployment
 // changed to wrap requests in a transaction.
 func WithAtomicBulkInvites() Option {
-	return func(s *Server) { areaState[inviteState](s).atomicBulk = true }
+	return func(s *Server) { s.areas.invite.atomicBulk = true }
 }
 
 type projectAccess struct {
@@ -122,19 +120,13 @@ func (s *Server) inviteJSON(inv *invite) map[string]any {
 }
 
 func (s *Server) orgInvites(o *org) []*invite {
-	var out []*invite
-	for _, inv := range areaState[inviteState](s).invites {
-		if inv.org == o {
-			out = append(out, inv)
-		}
-	}
-	return out
+	return ofOrg(s.areas.invite.invites, o.id)
 }
 
 // deleteInvites removes the organization's invites for email (expired ones
 // too) except keep.
 func (s *Server) deleteInvites(o *org, email string, keep *invite) {
-	st := areaState[inviteState](s)
+	st := &s.areas.invite
 	kept := st.invites[:0]
 	for _, inv := range st.invites {
 		if inv != keep && inv.org == o && strings.EqualFold(inv.email, email) {
@@ -236,7 +228,7 @@ func (rc *reqCtx) parseProjectAccess(o *org, raw json.RawMessage) ([]projectAcce
 		return nil, true
 	}
 	teams := map[int64]bool{}
-	for _, t := range orgTeams(o) {
+	for _, t := range rc.s.orgTeams(o) {
 		switch id := t["id"].(type) {
 		case int64:
 			teams[id] = true
@@ -302,7 +294,7 @@ func (rc *reqCtx) createInvite(o *org, ni *newInvite) *invite {
 		level: ni.level, createdBy: rc.user, createdAt: now, updatedAt: now, message: ni.message,
 		projectAccess: ni.projectAccess, setupDelegation: ni.setupDelegation,
 	}
-	st := areaState[inviteState](s)
+	st := &s.areas.invite
 	st.invites = append(st.invites, inv)
 	if st.created == nil {
 		st.created = map[uuid.UUID]map[string]int{}
@@ -340,11 +332,7 @@ func handleInviteList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	out := []map[string]any{}
-	for _, inv := range sortedBy(rc.s.orgInvites(o), func(a, b *invite) bool { return a.createdAt.After(b.createdAt) }) {
-		out = append(out, rc.s.inviteJSON(inv))
-	}
-	page(rc, out)
+	pageOf(rc, sortedBy(rc.s.orgInvites(o), func(a, b *invite) bool { return a.createdAt.After(b.createdAt) }), rc.s.inviteJSON)
 }
 
 // PostHog: posthog/api/organization_invite.py
@@ -413,7 +401,7 @@ func handleInviteBulk(rc *reqCtx) {
 		}
 		parsed = append(parsed, ni)
 	}
-	nonAtomic := !areaState[inviteState](rc.s).atomicBulk
+	nonAtomic := !rc.s.areas.invite.atomicBulk
 	if !nonAtomic {
 		// Transactional (WithAtomicBulkInvites): a failing item leaves
 		// nothing behind.
@@ -488,13 +476,9 @@ func handleInviteDelete(rc *reqCtx) {
 		rc.notFound()
 		return
 	}
-	st := areaState[inviteState](rc.s)
-	for i, inv := range st.invites {
-		if inv.id == id && inv.org == o {
-			st.invites = append(st.invites[:i], st.invites[i+1:]...)
-			rc.noContent()
-			return
-		}
+	if removeOrgItem(&rc.s.areas.invite.invites, o, id) {
+		rc.noContent()
+		return
 	}
 	rc.notFound()
 }
@@ -573,7 +557,7 @@ func (s *Server) AddInvite(orgID posthogapi.OrganizationID, seed InviteSeed) Inv
 		level: int(level), createdBy: by, createdAt: at, updatedAt: at, message: seed.Message,
 		projectAccess: []projectAccess{},
 	}
-	st := areaState[inviteState](s)
+	st := &s.areas.invite
 	st.invites = append(st.invites, inv)
 	return inv.public()
 }

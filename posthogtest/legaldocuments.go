@@ -15,8 +15,6 @@ import (
 	"github.com/hogkit/posthogapi"
 )
 
-func init() { areaRegistrations = append(areaRegistrations, registerLegalDocuments) }
-
 func registerLegalDocuments(s *Server) {
 	const base = "/api/organizations/{organization_id}/legal_documents/"
 	s.route("GET "+base+"{$}", "legal_document:read", handleLegalDocumentList)
@@ -66,7 +64,7 @@ func (st *legalState) orgDocs(o uuid.UUID) []*legalDoc {
 // presigned URLs under baseURL (such as an httptest server standing in for
 // S3) instead of the server's own storage.
 func WithLegalDocumentStorage(baseURL string) Option {
-	return func(s *Server) { areaState[legalState](s).storageURL = strings.TrimSuffix(baseURL, "/") }
+	return func(s *Server) { s.areas.legal.storageURL = strings.TrimSuffix(baseURL, "/") }
 }
 
 // SetLegalDocumentStorage sets the storage base URL downloads redirect to,
@@ -74,7 +72,7 @@ func WithLegalDocumentStorage(baseURL string) Option {
 func (s *Server) SetLegalDocumentStorage(baseURL string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	areaState[legalState](s).storageURL = strings.TrimSuffix(baseURL, "/")
+	s.areas.legal.storageURL = strings.TrimSuffix(baseURL, "/")
 }
 
 // GrantBAAAddon gives the organization the add-on PostHog requires before
@@ -82,7 +80,7 @@ func (s *Server) SetLegalDocumentStorage(baseURL string) {
 func (s *Server) GrantBAAAddon(orgID posthogapi.OrganizationID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := areaState[legalState](s)
+	st := &s.areas.legal
 	if st.baaAddon == nil {
 		st.baaAddon = map[uuid.UUID]bool{}
 	}
@@ -95,7 +93,7 @@ func (s *Server) GrantBAAAddon(orgID posthogapi.OrganizationID) {
 func (s *Server) SignLegalDocument(orgID posthogapi.OrganizationID, id posthogapi.LegalDocumentID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, d := range areaState[legalState](s).orgDocs(uuid.UUID(orgID)) {
+	for _, d := range s.areas.legal.orgDocs(uuid.UUID(orgID)) {
 		if posthogapi.LegalDocumentID(d.id) == id {
 			d.status = "signed"
 			d.updatedAt = s.now()
@@ -145,7 +143,7 @@ func (rc *reqCtx) legalOrg() *org {
 // (documents of the organization; a non-UUID id is a 404).
 func (rc *reqCtx) legalDocFromPath(o *org) *legalDoc {
 	return fromPath(rc, "id", func(id uuid.UUID) *legalDoc {
-		for _, d := range areaState[legalState](rc.s).orgDocs(o.id) {
+		for _, d := range rc.s.areas.legal.orgDocs(o.id) {
 			if d.id == id {
 				return d
 			}
@@ -159,7 +157,7 @@ func handleLegalDocumentList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	docs := areaState[legalState](rc.s).orgDocs(o.id)
+	docs := rc.s.areas.legal.orgDocs(o.id)
 	out := []map[string]any{}
 	for i := len(docs) - 1; i >= 0; i-- { // newest first
 		out = append(out, legalDocJSON(docs[i]))
@@ -206,7 +204,7 @@ func handleLegalDocumentCreate(rc *reqCtx) {
 	if !rc.optString(f, "dpa_mode", 16, &d.dpaMode) {
 		return
 	}
-	st := areaState[legalState](rc.s)
+	st := &rc.s.areas.legal
 	switch d.docType {
 	case "BAA":
 		if !st.baaAddon[o.id] {
@@ -263,7 +261,7 @@ func handleLegalDocumentDelete(rc *reqCtx) {
 		rc.forbidden("Signed documents can't be deleted from the UI. Contact PostHog support if you need to remove a signed record.")
 		return
 	}
-	st := areaState[legalState](rc.s)
+	st := &rc.s.areas.legal
 	docs := st.orgDocs(o.id)
 	for i, x := range docs {
 		if x == d {
@@ -289,7 +287,7 @@ func handleLegalDocumentDownload(rc *reqCtx) {
 		rc.notFound() // still out for signature
 		return
 	}
-	st := areaState[legalState](rc.s)
+	st := &rc.s.areas.legal
 	base := st.storageURL
 	if base == "" {
 		base = "http://" + rc.r.Host + strings.TrimSuffix(builtinStoragePrefix, "/")
@@ -312,7 +310,7 @@ func handleLegalDocumentDownload(rc *reqCtx) {
 // storageSignature signs an object path and date with the server's
 // storage secret. Callers hold s.mu.
 func (s *Server) storageSignature(obj, date string) string {
-	st := areaState[legalState](s)
+	st := &s.areas.legal
 	if st.secret == nil {
 		st.secret = []byte(s.newSecret("storage-"))
 	}
@@ -351,7 +349,7 @@ func handleBuiltinStorage(w http.ResponseWriter, r *http.Request) {
 		writeS3Error(w, http.StatusForbidden, "AccessDenied", "Request has expired")
 		return
 	}
-	for _, d := range areaState[legalState](s).orgDocs(orgID) {
+	for _, d := range s.areas.legal.orgDocs(orgID) {
 		if d.id == id && d.status == "signed" {
 			w.Header().Set("Content-Type", "application/pdf")
 			_, _ = w.Write(LegalDocumentPDF(posthogapi.OrganizationID(orgID), posthogapi.LegalDocumentID(id)))

@@ -9,8 +9,6 @@ import (
 	"github.com/hogkit/posthogapi"
 )
 
-func init() { areaRegistrations = append(areaRegistrations, registerMembers) }
-
 func registerMembers(s *Server) {
 	const base = "/api/organizations/{organization_id}/members/"
 	s.route("GET "+base+"{$}", "organization_member:read", handleMemberList)
@@ -262,18 +260,10 @@ func (s *Server) removeMembership(o *org, m *membership) {
 			}
 		}
 	}
-	for _, hook := range onMemberRemoved {
+	for _, hook := range s.onMemberRemoved {
 		hook(s, o, m)
 	}
 }
-
-// onMemberRemoved hooks let other areas (roles) drop what belonged to a
-// removed member.
-var onMemberRemoved []func(*Server, *org, *membership)
-
-// onMemberJoined hooks let other areas (roles) give a user who joins an
-// organization what PostHog gives them.
-var onMemberJoined []func(*Server, *org, *membership)
 
 // join makes u a member of o at level as PostHog's User.join does: the
 // membership, the joined organization as the user's current one, then the
@@ -286,7 +276,7 @@ func (s *Server) join(o *org, u *user, level int) *membership {
 	}
 	m := s.addMembership(o, u, level)
 	u.currentOrg = o
-	for _, hook := range onMemberJoined {
+	for _, hook := range s.onMemberJoined {
 		hook(s, o, m)
 	}
 	return m
@@ -313,7 +303,7 @@ type githubLoginState struct{ logins map[uuid.UUID]string }
 func (s *Server) SetGithubLogin(userUUID posthogapi.UserUUID, login string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := areaState[githubLoginState](s)
+	st := &s.areas.githubLogin
 	if st.logins == nil {
 		st.logins = map[uuid.UUID]string{}
 	}
@@ -330,7 +320,7 @@ func handleMemberGithubLogin(rc *reqCtx) {
 		return
 	}
 	var login any
-	if l, ok := areaState[githubLoginState](rc.s).logins[target.user.uuid]; ok {
+	if l, ok := rc.s.areas.githubLogin.logins[target.user.uuid]; ok {
 		login = l
 	}
 	rc.json(http.StatusOK, map[string]any{"github_login": login})

@@ -7,8 +7,6 @@ import (
 	"github.com/hogkit/posthogapi"
 )
 
-func init() { areaRegistrations = append(areaRegistrations, registerOAuthApplications) }
-
 func registerOAuthApplications(s *Server) {
 	s.route("GET /api/organizations/{organization_id}/oauth_applications/{$}", "organization:read", handleOAuthApplicationList)
 }
@@ -40,7 +38,7 @@ type OAuthApplicationSeed struct {
 func (s *Server) AddOAuthApplication(orgID posthogapi.OrganizationID, seed OAuthApplicationSeed) posthogapi.OAuthApplicationID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := areaState[oauthAppState](s)
+	st := &s.areas.oauthApp
 	if st.apps == nil {
 		st.apps = map[uuid.UUID][]*oauthApp{}
 	}
@@ -67,7 +65,7 @@ func handleOAuthApplicationList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	apps := areaState[oauthAppState](rc.s).apps[o.id]
+	apps := rc.s.areas.oauthApp.apps[o.id]
 	out := []map[string]any{}
 	for i := len(apps) - 1; i >= 0; i-- { // newest first, as PostHog orders them
 		a := apps[i]

@@ -14,8 +14,6 @@ import (
 	"github.com/google/uuid"
 )
 
-func init() { areaRegistrations = append(areaRegistrations, registerOrganizations) }
-
 func registerOrganizations(s *Server) {
 	const base = "/api/organizations/"
 	s.route("GET "+base+"{$}", "organization:read", handleOrgList)
@@ -33,10 +31,10 @@ func orgJSON(s *Server, o *org, viewer *user) map[string]any {
 		level = m.level
 	}
 	teams, projects := []any{}, []any{}
-	for _, t := range orgTeams(o) {
+	for _, t := range s.orgTeams(o) {
 		teams = append(teams, t)
 	}
-	for _, p := range orgProjects(o) {
+	for _, p := range s.orgProjects(o) {
 		projects = append(projects, p)
 	}
 	return map[string]any{
@@ -69,12 +67,6 @@ func orgJSON(s *Server, o *org, viewer *user) map[string]any {
 	}
 }
 
-// orgFeatureSources give the billing features that each area's plan
-// helpers (SetProjectLimit, SetMaxProxyRecords, SetDomainFeatures) grant an
-// organization, so that available_product_features shows the plan the
-// server enforces: one fact, one state.
-var orgFeatureSources []func(s *Server, o *org) []map[string]any
-
 // productFeature is one entry of available_product_features, shaped as
 // PostHog's ProductFeature (posthog/models/organization.py); names are this
 // server's.
@@ -90,18 +82,11 @@ func (s *Server) availableFeatures(o *org) []map[string]any {
 		productFeature("organization_invite_settings", "Invite settings", nil),
 		productFeature("access_control", "Access control", nil),
 	}
-	for _, src := range orgFeatureSources {
+	for _, src := range s.orgFeatureSources {
 		out = append(out, src(s, o)...)
 	}
 	return out
 }
-
-// orgTeams and orgProjects list the teams and projects shown in an
-// organization; the projects area fills them in when it is present.
-var (
-	orgTeams    = func(*org) []map[string]any { return nil }
-	orgProjects = func(*org) []map[string]any { return nil }
-)
 
 func handleOrgList(rc *reqCtx) {
 	var out []map[string]any
@@ -231,7 +216,7 @@ func handleOrgRollback(rc *reqCtx) {
 	if o == nil || !rc.requireLevel(m, LevelAdmin) {
 		return
 	}
-	st := areaState[rollbackState](rc.s)
+	st := &rc.s.areas.rollback
 	if st.requested[o.id] {
 		rc.invalid("invalid", "Environments rollback has already been requested for this organization.", "")
 		return
@@ -261,7 +246,7 @@ func handleOrgRollback(rc *reqCtx) {
 		rc.invalid("invalid", "Environment mappings are required", "")
 		return
 	}
-	for _, p := range areaState[projectsState](rc.s).inOrg(o.id) {
+	for _, p := range rc.s.areas.projects.inOrg(o.id) {
 		delete(ids, p.id) // each project's main environment has its ID
 	}
 	if len(ids) > 0 {

@@ -14,8 +14,6 @@ import (
 // OrganizationPersonalAPIKeyViewSet). posthogtest keys are never scoped to
 // projects, so access_scope is "all" or "organization" here.
 
-func init() { areaRegistrations = append(areaRegistrations, registerPersonalAPIKeys) }
-
 func registerPersonalAPIKeys(s *Server) {
 	// PostHog: OrganizationPersonalAPIKeyViewSet has scope_object
 	// "INTERNAL": personal API keys with scopes are rejected.
@@ -34,7 +32,7 @@ type personalAPIKeyState struct {
 func (s *Server) SetPersonalAPIKeyListFeature(orgID posthogapi.OrganizationID, available bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := areaState[personalAPIKeyState](s)
+	st := &s.areas.personalAPIKey
 	if st.withheld == nil {
 		st.withheld = map[uuid.UUID]bool{}
 	}
@@ -63,7 +61,7 @@ func handlePersonalAPIKeyList(rc *reqCtx) {
 	// PostHog: posthog/permissions.py PremiumFeaturePermission checks the
 	// user's current organization and raises EnterpriseFeatureException
 	// (posthog/exceptions.py), a 402.
-	if cur := rc.user.currentOrg; cur != nil && areaState[personalAPIKeyState](rc.s).withheld[cur.id] {
+	if cur := rc.user.currentOrg; cur != nil && rc.s.areas.personalAPIKey.withheld[cur.id] {
 		rc.error(http.StatusPaymentRequired, "invalid_request", "payment_required",
 			"This feature is part of the premium PostHog offering. To use it, subscribe to PostHog Cloud with a generous free tier.", "")
 		return
@@ -125,7 +123,7 @@ func handlePersonalAPIKeyList(rc *reqCtx) {
 func (s *Server) keyAccessScope(k *apiKey, o *org) map[string]any {
 	var projects []map[string]any
 	for _, id := range k.teams {
-		if p := areaState[projectsState](s).byID(id); p != nil && p.orgID == o.id {
+		if p := s.areas.projects.byID(id); p != nil && p.orgID == o.id {
 			projects = append(projects, map[string]any{"id": id, "name": p.name})
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,8 +25,6 @@ import (
 // and backfills are paged with DRF's CursorPagination. Not modelled: the
 // feature flag that allows backfills from the beginning of time (always
 // off here) and the per-team limit of concurrent backfills.
-
-func init() { areaRegistrations = append(areaRegistrations, registerProjectBatchExports) }
 
 func registerProjectBatchExports(s *Server) {
 	// PostHog: products/batch_exports/backend/routes.py
@@ -82,7 +81,7 @@ func (rc *reqCtx) teamProjectFromPath() (*org, *project) {
 	id, err := strconv.ParseInt(rc.r.PathValue("project_id"), 10, 64)
 	var p *project
 	if err == nil {
-		p = areaState[projectsState](rc.s).byID(id)
+		p = rc.s.areas.projects.byID(id)
 	}
 	var o *org
 	if p != nil {
@@ -107,11 +106,23 @@ func (rc *reqCtx) teamProjectFromPath() (*org, *project) {
 // PostHog: TeamAndOrgViewSetMixin._filter_queryset_by_parents_lookups.
 func (rc *reqCtx) projectExport(o *org, p *project, name string) *batchExport {
 	return fromPath(rc, name, func(id uuid.UUID) *batchExport {
-		if be := areaState[batchExportsState](rc.s).find(o.id, id); be != nil && be.teamID == p.id {
+		if be := rc.s.areas.batchExports.find(o.id, id); be != nil && be.teamID == p.id {
 			return be
 		}
 		return nil
 	})
+}
+
+// parentProjectExport resolves {project_id} and {batch_export_id}, the
+// export a nested route (runs, backfills) belongs to, answering as
+// teamProjectFromPath and projectExport do.
+// PostHog: TeamAndOrgViewSetMixin._filter_queryset_by_parents_lookups.
+func (rc *reqCtx) parentProjectExport() *batchExport {
+	o, p := rc.teamProjectFromPath()
+	if o == nil {
+		return nil
+	}
+	return rc.projectExport(o, p, "batch_export_id")
 }
 
 // withProjectBatchExport serves an organization-level handler for an export
@@ -136,23 +147,7 @@ func handleProjectBatchExportList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	var mine []*batchExport
-	for _, be := range areaState[batchExportsState](rc.s).exports {
-		// PostHog: BatchExportViewSet.safely_get_queryset leaves Workflows
-		// exports out of lists.
-		if be.org == o && be.teamID == p.id && !be.deleted && be.destType != "Workflows" {
-			mine = append(mine, be)
-		}
-	}
-	for i, j := 0, len(mine)-1; i < j; i, j = i+1, j-1 {
-		mine[i], mine[j] = mine[j], mine[i]
-	}
-	mine = sortedBy(mine, func(a, b *batchExport) bool { return a.createdAt.After(b.createdAt) })
-	out := make([]map[string]any, 0, len(mine))
-	for _, be := range mine {
-		out = append(out, batchExportJSON(be))
-	}
-	page(rc, out)
+	rc.pageBatchExports(o, func(be *batchExport) bool { return be.teamID == p.id })
 }
 
 // handleProjectBatchExportCreate creates the export in the project named.
@@ -174,7 +169,7 @@ func handleProjectBatchExportCreate(rc *reqCtx) {
 		return
 	}
 	be.id = rc.s.newID()
-	st := areaState[batchExportsState](rc.s)
+	st := &rc.s.areas.batchExports
 	st.exports = append(st.exports, be)
 	rc.json(http.StatusCreated, batchExportJSON(be))
 }
@@ -228,11 +223,7 @@ func cursorPage(rc *reqCtx, items []map[string]any, size int) {
 // PostHog: BatchExportRunViewSet (RunsCursorPagination page_size 100,
 // BatchExportRunListQuerySerializer, safely_get_queryset).
 func handleProjectBatchExportRuns(rc *reqCtx) {
-	o, p := rc.teamProjectFromPath()
-	if o == nil {
-		return
-	}
-	be := rc.projectExport(o, p, "batch_export_id")
+	be := rc.parentProjectExport()
 	if be == nil {
 		return
 	}
@@ -378,7 +369,7 @@ func handleProjectBackfillCreate(rc *reqCtx) {
 	// NotFound("BatchExport not found.") for an export of another project.
 	var be *batchExport
 	if id, err := uuid.Parse(rc.r.PathValue("batch_export_id")); err == nil {
-		if x := areaState[batchExportsState](rc.s).find(o.id, id); x != nil && x.teamID == p.id {
+		if x := rc.s.areas.batchExports.find(o.id, id); x != nil && x.teamID == p.id {
 			be = x
 		}
 	}
@@ -425,7 +416,7 @@ func handleProjectBackfillCreate(rc *reqCtx) {
 		return
 	}
 	bf := &batchExportBackfill{id: rc.s.newID(), export: be, startAt: start, endAt: end, status: "Starting", createdAt: now, lastUpdatedAt: now}
-	st := areaState[projectBatchExportsState](rc.s)
+	st := &rc.s.areas.projectBatchExports
 	st.backfills = append(st.backfills, bf)
 	rc.json(http.StatusCreated, map[string]string{"backfill_id": bf.id.String()})
 }
@@ -467,30 +458,23 @@ func backfillJSON(bf *batchExportBackfill) map[string]any {
 }
 
 func handleProjectBackfillList(rc *reqCtx) {
-	o, p := rc.teamProjectFromPath()
-	if o == nil {
-		return
-	}
-	be := rc.projectExport(o, p, "batch_export_id")
+	be := rc.parentProjectExport()
 	if be == nil {
 		return
 	}
 	var mine []*batchExportBackfill
-	for _, bf := range areaState[projectBatchExportsState](rc.s).backfills {
+	for _, bf := range rc.s.areas.projectBatchExports.backfills {
 		if bf.export == be {
 			mine = append(mine, bf)
 		}
 	}
 	// PostHog: BatchExportBackfillViewSet ordering "-created_at"; created
 	// later first among equal times.
-	for i, j := 0, len(mine)-1; i < j; i, j = i+1, j-1 {
-		mine[i], mine[j] = mine[j], mine[i]
-	}
-	switch rc.r.URL.Query().Get("ordering") {
-	case "created_at":
+	if rc.r.URL.Query().Get("ordering") == "created_at" {
+		slices.Reverse(mine)
 		mine = sortedBy(mine, func(a, b *batchExportBackfill) bool { return a.createdAt.Before(b.createdAt) })
-	default:
-		mine = sortedBy(mine, func(a, b *batchExportBackfill) bool { return a.createdAt.After(b.createdAt) })
+	} else {
+		mine = newestFirst(mine, func(bf *batchExportBackfill) time.Time { return bf.createdAt })
 	}
 	out := make([]map[string]any, 0, len(mine))
 	for _, bf := range mine {
@@ -503,16 +487,12 @@ func handleProjectBackfillList(rc *reqCtx) {
 // PostHog: products/batch_exports/backend/api/batch_export.py
 // BatchExportBackfillViewSet.
 func (rc *reqCtx) backfillFromPath() *batchExportBackfill {
-	o, p := rc.teamProjectFromPath()
-	if o == nil {
-		return nil
-	}
-	be := rc.projectExport(o, p, "batch_export_id")
+	be := rc.parentProjectExport()
 	if be == nil {
 		return nil
 	}
 	return fromPath(rc, "id", func(id uuid.UUID) *batchExportBackfill {
-		for _, bf := range areaState[projectBatchExportsState](rc.s).backfills {
+		for _, bf := range rc.s.areas.projectBatchExports.backfills {
 			if bf.id == id && bf.export == be {
 				return bf
 			}
@@ -562,11 +542,7 @@ func cancelActive(rc *reqCtx, what string, status *string, finishedAt **time.Tim
 // with RunsCursorPagination, which needs a queryset; the SDK reads a run's
 // log as the export's log filtered by instance_id.
 func (rc *reqCtx) runFromPath() (*batchExport, *batchExportRun) {
-	o, p := rc.teamProjectFromPath()
-	if o == nil {
-		return nil, nil
-	}
-	be := rc.projectExport(o, p, "batch_export_id")
+	be := rc.parentProjectExport()
 	if be == nil {
 		return nil, nil
 	}
@@ -599,7 +575,7 @@ func handleProjectRunRetry(rc *reqCtx) {
 	now := rc.s.now()
 	end := r.dataIntervalEnd
 	bf := &batchExportBackfill{id: rc.s.newID(), export: be, startAt: r.dataIntervalStart, endAt: &end, status: "Starting", createdAt: now, lastUpdatedAt: now}
-	st := areaState[projectBatchExportsState](rc.s)
+	st := &rc.s.areas.projectBatchExports
 	st.backfills = append(st.backfills, bf)
 	rc.json(http.StatusCreated, map[string]string{"backfill_id": bf.id.String()})
 }
@@ -618,7 +594,7 @@ func (s *Server) ProjectBatchExports(projectID posthogapi.ProjectID) []BatchExpo
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []BatchExport
-	for _, be := range areaState[batchExportsState](s).exports {
+	for _, be := range s.areas.batchExports.exports {
 		if be.deleted || be.teamID != int64(projectID) {
 			continue
 		}

@@ -28,8 +28,6 @@ import (
 // (channels, github_repos ...), and the per-user visibility of "posthog"
 // connections.
 
-func init() { areaRegistrations = append(areaRegistrations, registerProjectIntegrations) }
-
 func registerProjectIntegrations(s *Server) {
 	const base = "/api/projects/{project_id}/integrations/"
 	// PostHog: posthog/api/integration.py IntegrationViewSet
@@ -98,10 +96,10 @@ type ProjectIntegration struct {
 func (s *Server) SeedIntegration(projectID posthogapi.ProjectID, kind ProjectIntegrationKind, displayName string) posthogapi.ProjectIntegrationID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if areaState[projectsState](s).byID(int64(projectID)) == nil {
+	if s.areas.projects.byID(int64(projectID)) == nil {
 		panic(fmt.Sprintf("posthogtest: no project %d", projectID))
 	}
-	st := areaState[projectIntegrationsState](s)
+	st := &s.areas.projectIntegrations
 	st.lastID++
 	cfg := map[string]any{}
 	if kind == IntegrationAWSRedshift {
@@ -119,7 +117,7 @@ func (s *Server) ProjectIntegrations(projectID posthogapi.ProjectID) []ProjectIn
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []ProjectIntegration
-	for _, in := range areaState[projectIntegrationsState](s).items {
+	for _, in := range s.areas.projectIntegrations.items {
 		if in.teamID == int64(projectID) {
 			out = append(out, ProjectIntegration{ID: posthogapi.ProjectIntegrationID(in.id), ProjectID: posthogapi.ProjectID(in.teamID), Kind: in.kind, DisplayName: in.displayName})
 		}
@@ -167,7 +165,7 @@ func (rc *reqCtx) projectFromProjectPath() *project {
 	id, err := strconv.ParseInt(rc.r.PathValue("project_id"), 10, 64)
 	var p *project
 	if err == nil {
-		p = areaState[projectsState](rc.s).byID(id)
+		p = rc.s.areas.projects.byID(id)
 	}
 	if p == nil {
 		rc.notFound()
@@ -187,7 +185,7 @@ func handleProjectIntegrationList(rc *reqCtx) {
 	kind := rc.r.URL.Query().Get("kind")
 	out := []map[string]any{}
 	// PH IntegrationViewSet.queryset: ordered by created_at, id.
-	for _, in := range areaState[projectIntegrationsState](rc.s).items {
+	for _, in := range rc.s.areas.projectIntegrations.items {
 		if in.teamID == p.id && (kind == "" || string(in.kind) == kind) {
 			out = append(out, projectIntegrationJSON(in))
 		}
@@ -204,7 +202,7 @@ func handleProjectIntegrationGet(rc *reqCtx) {
 	id, err := strconv.ParseInt(rc.r.PathValue("id"), 10, 64)
 	var in *projectIntegration
 	if err == nil {
-		in = areaState[projectIntegrationsState](rc.s).byID(p.id, id)
+		in = rc.s.areas.projectIntegrations.byID(p.id, id)
 	}
 	if in == nil {
 		rc.notFound()
@@ -282,7 +280,7 @@ func handleProjectIntegrationCreate(rc *reqCtx) {
 		rc.invalid("invalid_input", what+" is required for "+kindName+" integration", "")
 		return "", false
 	}
-	st := areaState[projectIntegrationsState](rc.s)
+	st := &rc.s.areas.projectIntegrations
 	var name, display string
 	var cfg map[string]any
 	switch ProjectIntegrationKind(kind) {
@@ -371,8 +369,8 @@ func handleProjectIntegrationCreate(rc *reqCtx) {
 // another organization holds the role ARN.
 // PostHog: posthog/models/integration/aws.py is_unique_aws_role_by_organization_id.
 func (s *Server) awsRoleInOtherOrg(arn string, orgID uuid.UUID) bool {
-	projects := areaState[projectsState](s)
-	for _, in := range areaState[projectIntegrationsState](s).items {
+	projects := &s.areas.projects
+	for _, in := range s.areas.projectIntegrations.items {
 		if (in.kind != IntegrationAWSS3 && in.kind != IntegrationAWSRedshift) || in.config["aws_role_arn"] != arn {
 			continue
 		}
@@ -393,7 +391,7 @@ func handleProjectIntegrationDelete(rc *reqCtx) {
 		return
 	}
 	id, err := strconv.ParseInt(rc.r.PathValue("id"), 10, 64)
-	st := areaState[projectIntegrationsState](rc.s)
+	st := &rc.s.areas.projectIntegrations
 	var in *projectIntegration
 	if err == nil {
 		in = st.byID(p.id, id)
@@ -415,7 +413,7 @@ func handleProjectIntegrationDelete(rc *reqCtx) {
 	// PostHog: perform_destroy refuses while batch exports use it, naming
 	// them sorted (name, or ID when unnamed).
 	var names []string
-	for _, be := range areaState[batchExportsState](rc.s).exports {
+	for _, be := range rc.s.areas.batchExports.exports {
 		if !be.deleted && be.teamID == p.id && be.integration != nil && *be.integration == in.id {
 			n := be.name
 			if n == "" {

@@ -8,31 +8,21 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	_ "time/tzdata" // time zone names are checked with time.LoadLocation on any machine
-	"weak"
 
 	"github.com/google/uuid"
 	"github.com/hogkit/posthogapi"
 )
 
-func init() {
-	areaRegistrations = append(areaRegistrations, registerProjects)
-	orgTeams = orgTeamsJSON
-	orgProjects = orgProjectsJSON
-	orgFeatureSources = append(orgFeatureSources, projectFeatures)
-}
-
 // projectFeatures shows SetProjectLimit as PostHog's plan does: the
 // organizations_projects feature with its limit (null: no limit), absent
 // on a plan of one project (the default).
 func projectFeatures(s *Server, o *org) []map[string]any {
-	limit, ok := areaState[projectsState](s).limits[o.id]
+	limit, ok := s.areas.projects.limits[o.id]
 	switch {
 	case !ok || limit == DefaultProjectLimit:
 		return nil
@@ -43,6 +33,7 @@ func projectFeatures(s *Server, o *org) []map[string]any {
 }
 
 func registerProjects(s *Server) {
+	s.orgFeatureSources = append(s.orgFeatureSources, projectFeatures)
 	const base = "/api/organizations/{organization_id}/projects/"
 	s.route("GET "+base+"{$}", "project:read", handleProjectList)
 	s.route("POST "+base+"{$}", "project:write", handleProjectCreate)
@@ -65,9 +56,8 @@ func registerProjects(s *Server) {
 
 // ----- state -----------------------------------------------------------------
 
-// projectsState is the projects area of one server. It holds no pointer to
-// an org or a user (projects name their organization by ID), so that the
-// registry below never keeps an organization alive.
+// projectsState is the projects area of one server. Projects name their
+// organization by ID, not by pointer.
 type projectsState struct {
 	lastID   int64
 	projects []*project
@@ -94,7 +84,7 @@ const maxProjectsPerOrg = 2000
 func (s *Server) SetProjectLimit(orgID posthogapi.OrganizationID, limit int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := areaState[projectsState](s)
+	st := &s.areas.projects
 	if st.limits == nil {
 		st.limits = map[uuid.UUID]int{}
 	}
@@ -107,7 +97,7 @@ func (s *Server) SetProjectLimit(orgID posthogapi.OrganizationID, limit int) {
 // PUT once the organization has as many non-demo projects as its plan
 // allows. It answers the 403 itself.
 func (rc *reqCtx) planAllowsProject(o *org, create bool, f map[string]json.RawMessage) bool {
-	st := areaState[projectsState](rc.s)
+	st := &rc.s.areas.projects
 	demo, count := false, 0
 	for _, p := range st.inOrg(o.id) {
 		if p.public().IsDemo {
@@ -169,7 +159,7 @@ func (rc *reqCtx) projectName(f map[string]json.RawMessage, o *org, except *proj
 }
 
 func (s *Server) projectNameTaken(o *org, name string, except *project) bool {
-	for _, p := range areaState[projectsState](s).inOrg(o.id) {
+	for _, p := range s.areas.projects.inOrg(o.id) {
 		if p != except && strings.EqualFold(strings.TrimSpace(p.name), name) {
 			return true
 		}
@@ -241,45 +231,11 @@ func (st *projectsState) byID(id int64) *project {
 	return nil
 }
 
-// projectRegistry maps each organization that has held projects to its
-// server's projects state, for the orgTeams and orgProjects hooks (which
-// get only the *org). Keys are weak, and an entry is dropped when its
-// organization is garbage collected, so servers do not leak.
-var projectRegistry = struct {
-	sync.Mutex
-	byOrg map[weak.Pointer[org]]*projectsState
-}{byOrg: map[weak.Pointer[org]]*projectsState{}}
-
-func registerProjectOrg(o *org, st *projectsState) {
-	wp := weak.Make(o)
-	projectRegistry.Lock()
-	defer projectRegistry.Unlock()
-	if _, ok := projectRegistry.byOrg[wp]; ok {
-		return
-	}
-	projectRegistry.byOrg[wp] = st
-	runtime.AddCleanup(o, func(wp weak.Pointer[org]) {
-		projectRegistry.Lock()
-		delete(projectRegistry.byOrg, wp)
-		projectRegistry.Unlock()
-	}, wp)
-}
-
-func projectsStateOf(o *org) *projectsState {
-	projectRegistry.Lock()
-	defer projectRegistry.Unlock()
-	return projectRegistry.byOrg[weak.Make(o)]
-}
-
-// orgTeamsJSON lists an organization's environments (one per project, with
+// orgTeams lists an organization's environments (one per project, with
 // the project's ID) as TeamBasic objects.
-func orgTeamsJSON(o *org) []map[string]any {
-	st := projectsStateOf(o)
-	if st == nil {
-		return nil
-	}
+func (s *Server) orgTeams(o *org) []map[string]any {
 	var out []map[string]any
-	for _, p := range st.inOrg(o.id) {
+	for _, p := range s.areas.projects.inOrg(o.id) {
 		// TeamBasic is ProjectBackwardCompatBasic plus project_id; the
 		// project's main environment shares the project's ID.
 		t := projectBasicJSON(p)
@@ -289,14 +245,10 @@ func orgTeamsJSON(o *org) []map[string]any {
 	return out
 }
 
-// orgProjectsJSON lists an organization's projects as ProjectBasic objects.
-func orgProjectsJSON(o *org) []map[string]any {
-	st := projectsStateOf(o)
-	if st == nil {
-		return nil
-	}
+// orgProjects lists an organization's projects as ProjectBasic objects.
+func (s *Server) orgProjects(o *org) []map[string]any {
 	var out []map[string]any
-	for _, p := range st.inOrg(o.id) {
+	for _, p := range s.areas.projects.inOrg(o.id) {
 		out = append(out, map[string]any{"id": p.id, "organization_id": p.orgID, "name": p.name})
 	}
 	return out
@@ -347,7 +299,7 @@ func (s *Server) Projects(orgID posthogapi.OrganizationID) []Project {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Project
-	for _, p := range areaState[projectsState](s).inOrg(uuid.UUID(orgID)) {
+	for _, p := range s.areas.projects.inOrg(uuid.UUID(orgID)) {
 		out = append(out, p.public())
 	}
 	return out
@@ -359,7 +311,7 @@ func (s *Server) Projects(orgID posthogapi.OrganizationID) []Project {
 func (s *Server) SetProjectGeneratingDemoData(orgID posthogapi.OrganizationID, id posthogapi.ProjectID, generating bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := areaState[projectsState](s).byID(int64(id))
+	p := s.areas.projects.byID(int64(id))
 	if p == nil || posthogapi.OrganizationID(p.orgID) != orgID {
 		panic(fmt.Sprintf("posthogtest: no project %d in organization %s", id, orgID))
 	}
@@ -369,7 +321,7 @@ func (s *Server) SetProjectGeneratingDemoData(orgID posthogapi.OrganizationID, i
 // addProject creates a project with PostHog's defaults, then applies
 // settings (already validated). Callers hold s.mu.
 func (s *Server) addProject(o *org, name string, settings map[string]json.RawMessage) *project {
-	st := areaState[projectsState](s)
+	st := &s.areas.projects
 	now := s.now()
 	st.lastID++
 	p := &project{
@@ -384,7 +336,6 @@ func (s *Server) addProject(o *org, name string, settings map[string]json.RawMes
 		p.settings[k] = v
 	}
 	st.projects = append(st.projects, p)
-	registerProjectOrg(o, st)
 	return p
 }
 
@@ -813,7 +764,7 @@ func (rc *reqCtx) projectFromPath() (*org, *membership, *project) {
 		rc.invalid("invalid", fmt.Sprintf("Field 'id' expected a number but got '%s'.", raw), "")
 		return nil, nil, nil
 	}
-	p := areaState[projectsState](rc.s).byID(id)
+	p := rc.s.areas.projects.byID(id)
 	if p == nil || p.orgID != o.id {
 		rc.notFound()
 		return nil, nil, nil
@@ -850,7 +801,7 @@ func handleProjectList(rc *reqCtx) {
 	}
 	search := strings.ToLower(strings.TrimSpace(rc.r.URL.Query().Get("search")))
 	var out []map[string]any
-	for _, p := range areaState[projectsState](rc.s).inOrg(o.id) {
+	for _, p := range rc.s.areas.projects.inOrg(o.id) {
 		if search != "" && !strings.Contains(strings.ToLower(p.name), search) {
 			continue
 		}
@@ -957,7 +908,7 @@ func handleProjectDelete(rc *reqCtx) {
 	if p == nil || !rc.requireProjectAdmin(m) {
 		return
 	}
-	st := areaState[projectsState](rc.s)
+	st := &rc.s.areas.projects
 	for i, x := range st.projects {
 		if x == p {
 			st.projects = append(st.projects[:i], st.projects[i+1:]...)
@@ -1139,7 +1090,6 @@ func handleProjectChangeOrg(rc *reqCtx) {
 		before := p.orgID
 		p.orgID = target.id
 		p.updatedAt = rc.s.now()
-		registerProjectOrg(target, areaState[projectsState](rc.s))
 		rc.logProjectActivity(p, "updated", []map[string]any{
 			{"type": "Project", "action": "changed", "field": "organization_id", "before": before.String(), "after": target.id.String()},
 		})
@@ -1234,10 +1184,7 @@ func generateConversationsToken(rc *reqCtx, p *project) map[string]any {
 // names the fields this server does not store too, so that a plain member
 // sending one is refused as PostHog refuses them.
 // PostHog: posthog/api/team/team_config.py TEAM_CONFIG_ADMIN_FIELDS_SET.
-var teamConfigAdminFields = map[string]bool{}
-
-func init() {
-	for _, name := range strings.Fields(`app_urls anonymize_ips test_account_filters
+var teamConfigAdminFields = wordSet(`app_urls anonymize_ips test_account_filters
 		test_account_filters_default_checked path_cleaning_filters is_demo timezone data_attributes
 		person_display_name_properties correlation_config autocapture_opt_out
 		autocapture_exceptions_errors_to_ignore capture_console_log_opt_in logs_settings
@@ -1255,9 +1202,15 @@ func init() {
 		default_data_theme revenue_analytics_config marketing_analytics_config
 		customer_analytics_config base_currency web_analytics_pre_aggregated_tables_enabled
 		receive_org_level_activity_logs business_model conversations_enabled
-		conversations_settings proactive_tasks_enabled workflows_config access_control name`) {
-		teamConfigAdminFields[name] = true
+		conversations_settings proactive_tasks_enabled workflows_config access_control name`)
+
+// wordSet is the set of the space-separated words of list.
+func wordSet(list string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(list) {
+		set[w] = true
 	}
+	return set
 }
 
 // userCanCreateProject answers 403 unless the member may create a non-demo

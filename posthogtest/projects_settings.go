@@ -13,8 +13,6 @@ import (
 // have no required scope for API keys, the SDK does not cover them (see
 // README.md, "Not covered"), and posthogtest answers 404 for them.
 
-func init() { areaRegistrations = append(areaRegistrations, registerProjectSettings) }
-
 func registerProjectSettings(s *Server) {
 	const base = "/api/organizations/{organization_id}/projects/{id}/"
 	// PostHog: ProjectViewSet.event_ingestion_restrictions,
@@ -40,11 +38,11 @@ type EventIngestionRestriction struct {
 func (s *Server) AddEventIngestionRestriction(orgID posthogapi.OrganizationID, projectID posthogapi.ProjectID, r EventIngestionRestriction) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := areaState[projectsState](s).byID(int64(projectID))
+	p := s.areas.projects.byID(int64(projectID))
 	if p == nil || posthogapi.OrganizationID(p.orgID) != orgID {
 		panic(fmt.Sprintf("posthogtest: no project %d in organization %s", projectID, orgID))
 	}
-	st := areaState[ingestionRestrictionState](s)
+	st := &s.areas.ingestionRestriction
 	if st.byProject == nil {
 		st.byProject = map[int64][]EventIngestionRestriction{}
 	}
@@ -66,7 +64,7 @@ func handleEventIngestionRestrictions(rc *reqCtx) {
 	// PostHog: posthog/api/team.py team_event_ingestion_restrictions_view,
 	// an unpaginated list, empty filters as [].
 	out := []map[string]any{}
-	for _, r := range areaState[ingestionRestrictionState](rc.s).byProject[p.id] {
+	for _, r := range rc.s.areas.ingestionRestriction.byProject[p.id] {
 		out = append(out, map[string]any{
 			"restriction_type": r.RestrictionType, "distinct_ids": orEmpty(r.DistinctIDs),
 			"session_ids": orEmpty(r.SessionIDs), "event_names": orEmpty(r.EventNames),

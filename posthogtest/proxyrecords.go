@@ -13,16 +13,11 @@ import (
 	"github.com/hogkit/posthogapi"
 )
 
-func init() {
-	areaRegistrations = append(areaRegistrations, registerProxyRecords)
-	orgFeatureSources = append(orgFeatureSources, proxyFeatures)
-}
-
 // proxyFeatures shows SetMaxProxyRecords as the managed_reverse_proxy
 // feature with its limit; without it PostHog allows DefaultMaxProxyRecords.
 // PostHog: posthog/api/proxy_record.py ProxyRecordViewset.max_proxy_records.
 func proxyFeatures(s *Server, o *org) []map[string]any {
-	n, ok := areaState[proxyState](s).maxRecords[o.id]
+	n, ok := s.areas.proxy.maxRecords[o.id]
 	if !ok {
 		return nil
 	}
@@ -30,6 +25,7 @@ func proxyFeatures(s *Server, o *org) []map[string]any {
 }
 
 func registerProxyRecords(s *Server) {
+	s.orgFeatureSources = append(s.orgFeatureSources, proxyFeatures)
 	const base = "/api/organizations/{organization_id}/proxy_records/"
 	s.route("GET "+base+"{$}", "organization:read", handleProxyList)
 	s.route("POST "+base+"{$}", "organization:write", handleProxyCreate)
@@ -97,22 +93,7 @@ func (st *proxyState) limit(orgID uuid.UUID) int {
 }
 
 func (st *proxyState) inOrg(orgID uuid.UUID) []*proxyRecord {
-	var out []*proxyRecord
-	for _, r := range st.records {
-		if r.orgID == orgID {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-func (st *proxyState) find(orgID, id uuid.UUID) *proxyRecord {
-	for _, r := range st.records {
-		if r.orgID == orgID && r.id == id {
-			return r
-		}
-	}
-	return nil
+	return ofOrg(st.records, orgID)
 }
 
 func (st *proxyState) remove(r *proxyRecord) {
@@ -176,7 +157,7 @@ func (s *Server) AddProxyRecord(orgID posthogapi.OrganizationID, domain string) 
 		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
 	}
 	domain = strings.TrimSpace(domain) // as the API stores it
-	if !areaState[proxyState](s).domainFits(domain) {
+	if !s.areas.proxy.domainFits(domain) {
 		panic(fmt.Sprintf("posthogtest: proxy record domain %q is taken or longer than 64 characters", domain))
 	}
 	return s.addProxyRecord(uuid.UUID(orgID), domain, nil).public()
@@ -204,7 +185,7 @@ func (s *Server) addProxyRecord(orgID uuid.UUID, domain string, createdBy *int64
 		id: s.newID(), orgID: orgID, domain: domain, targetCNAME: targetCNAME(orgID, domain),
 		status: ProxyWaiting, createdAt: now, updatedAt: now, createdBy: createdBy,
 	}
-	st := areaState[proxyState](s)
+	st := &s.areas.proxy
 	st.records = append(st.records, r)
 	return r
 }
@@ -214,7 +195,7 @@ func (s *Server) ProxyRecords(orgID posthogapi.OrganizationID) []ProxyRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []ProxyRecord
-	for _, r := range areaState[proxyState](s).inOrg(uuid.UUID(orgID)) {
+	for _, r := range s.areas.proxy.inOrg(uuid.UUID(orgID)) {
 		out = append(out, r.public())
 	}
 	return out
@@ -254,7 +235,7 @@ func (s *Server) SetProxyRecordMessage(orgID posthogapi.OrganizationID, id posth
 func (s *Server) RemoveProxyRecord(orgID posthogapi.OrganizationID, id posthogapi.ProxyRecordID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	areaState[proxyState](s).remove(s.mustProxyRecord(uuid.UUID(orgID), uuid.UUID(id)))
+	s.areas.proxy.remove(s.mustProxyRecord(uuid.UUID(orgID), uuid.UUID(id)))
 }
 
 // SetMaxProxyRecords sets the organization's plan limit on proxy records
@@ -262,7 +243,7 @@ func (s *Server) RemoveProxyRecord(orgID posthogapi.OrganizationID, id posthogap
 func (s *Server) SetMaxProxyRecords(orgID posthogapi.OrganizationID, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := areaState[proxyState](s)
+	st := &s.areas.proxy
 	if st.maxRecords == nil {
 		st.maxRecords = map[uuid.UUID]int{}
 	}
@@ -270,7 +251,7 @@ func (s *Server) SetMaxProxyRecords(orgID posthogapi.OrganizationID, n int) {
 }
 
 func (s *Server) mustProxyRecord(orgID, id uuid.UUID) *proxyRecord {
-	r := areaState[proxyState](s).find(orgID, id)
+	r := findOrgItem(s.areas.proxy.records, orgID, id)
 	if r == nil {
 		panic(fmt.Sprintf("posthogtest: no proxy record %s in organization %s", id, orgID))
 	}
@@ -284,7 +265,7 @@ func (s *Server) mustProxyRecord(orgID, id uuid.UUID) *proxyRecord {
 // PostHog: posthog/api/proxy_record.py ProxyRecordViewset (records of the
 // organization in the path).
 func (rc *reqCtx) proxyRecordIn(o *org) *proxyRecord {
-	return fromPath(rc, "id", func(id uuid.UUID) *proxyRecord { return areaState[proxyState](rc.s).find(o.id, id) })
+	return orgItemFromPath(rc, o, rc.s.areas.proxy.records)
 }
 
 // adminProxyRecord resolves the organization and the record for a write:
@@ -302,7 +283,7 @@ func handleProxyList(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	st := areaState[proxyState](rc.s)
+	st := &rc.s.areas.proxy
 	// Newest first (records are kept in creation order).
 	records := st.inOrg(o.id)
 	results := []map[string]any{}
@@ -332,7 +313,7 @@ func handleProxyCreate(rc *reqCtx) {
 		return
 	}
 	domain = strings.TrimSpace(domain)
-	st := areaState[proxyState](rc.s)
+	st := &rc.s.areas.proxy
 	if n := st.limit(o.id); len(st.inOrg(o.id)) >= n {
 		rc.detailOnly(http.StatusBadRequest, fmt.Sprintf("Maximum of %d proxy records per organization.", n))
 		return
@@ -379,7 +360,7 @@ func handleProxyDelete(rc *reqCtx) {
 	}
 	switch r.status {
 	case ProxyWaiting, ProxyErroring, ProxyTimedOut:
-		areaState[proxyState](rc.s).remove(r)
+		rc.s.areas.proxy.remove(r)
 	default:
 		r.status = ProxyDeleting
 		r.updatedAt = rc.s.now()
@@ -412,7 +393,7 @@ func handleProxyDiagnose(rc *reqCtx) {
 	if r == nil {
 		return
 	}
-	st := areaState[proxyState](rc.s)
+	st := &rc.s.areas.proxy
 	if st.lastDiagnose == nil {
 		st.lastDiagnose = map[proxyDiagnoseKey]time.Time{}
 	}

@@ -11,8 +11,6 @@ import (
 	"github.com/hogkit/posthogapi"
 )
 
-func init() { areaRegistrations = append(areaRegistrations, registerResourceTransfers) }
-
 func registerResourceTransfers(s *Server) {
 	const base = "/api/organizations/{organization_id}/resource_transfers/"
 	// PostHog's ResourceTransferViewSet has scope_object "INTERNAL".
@@ -79,7 +77,7 @@ func (s *Server) AddTransferableResource(orgID posthogapi.OrganizationID, r Tran
 	defer s.mu.Unlock()
 	c := r
 	c.DependsOn = append([]ResourceKey(nil), r.DependsOn...)
-	areaState[transferState](s).add(uuid.UUID(orgID), &c)
+	s.areas.transfer.add(uuid.UUID(orgID), &c)
 	return c.ID
 }
 
@@ -89,7 +87,7 @@ func (s *Server) TransferableResources(orgID posthogapi.OrganizationID, teamID i
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []TransferableResource
-	for _, r := range areaState[transferState](s).resources[uuid.UUID(orgID)] {
+	for _, r := range s.areas.transfer.resources[uuid.UUID(orgID)] {
 		if r.TeamID == teamID {
 			c := *r
 			c.DependsOn = append([]ResourceKey(nil), r.DependsOn...)
@@ -111,12 +109,12 @@ func (st *transferState) find(orgID uuid.UUID, team int64, k ResourceKey) *Trans
 // teamInOrg answers PostHog's 400 unless team is one of the organization's.
 // PostHog: posthog/api/resource_transfer.py ResourceTransferViewSet.
 func (rc *reqCtx) teamInOrg(o *org, team int64) bool {
-	for _, t := range orgTeams(o) {
+	for _, t := range rc.s.orgTeams(o) {
 		if id, ok := jsonInt(t["id"]); ok && id == team {
 			return true
 		}
 	}
-	for _, r := range areaState[transferState](rc.s).resources[o.id] {
+	for _, r := range rc.s.areas.transfer.resources[o.id] {
 		if r.TeamID == team {
 			return true
 		}
@@ -209,7 +207,7 @@ func (rc *reqCtx) transferBody(withSubstitutions bool) *transferRequest {
 	if !rc.kindOK(kind, "transfer") {
 		return nil
 	}
-	st := areaState[transferState](rc.s)
+	st := &rc.s.areas.transfer
 	if tr.root = st.find(o.id, tr.source, ResourceKey{kind, id}); tr.root == nil {
 		rc.error(http.StatusNotFound, "invalid_request", "not_found", kind+" with id "+id+" not found in source team", "")
 		return nil
@@ -249,7 +247,7 @@ func handleResourceTransferPreview(rc *reqCtx) {
 	if tr == nil {
 		return
 	}
-	st := areaState[transferState](rc.s)
+	st := &rc.s.areas.transfer
 	resources := []map[string]any{}
 	for _, r := range tr.dag {
 		if transferKinds[r.Kind] {
@@ -289,7 +287,7 @@ func handleResourceTransfer(rc *reqCtx) {
 		rc.invalid("invalid", tr.mismatch, "")
 		return
 	}
-	st := areaState[transferState](rc.s)
+	st := &rc.s.areas.transfer
 	mapped := map[ResourceKey]ResourceKey{}
 	created := []map[string]any{}
 	for _, r := range tr.dag {
@@ -347,7 +345,7 @@ func handleResourceSearch(rc *reqCtx) {
 	}
 	q = strings.ToLower(strings.TrimSpace(q))
 	results := []map[string]any{}
-	for _, r := range areaState[transferState](rc.s).resources[o.id] {
+	for _, r := range rc.s.areas.transfer.resources[o.id] {
 		if r.TeamID != int64(team) || r.Kind != kind || (q != "" && !strings.Contains(strings.ToLower(r.Name), q)) {
 			continue
 		}

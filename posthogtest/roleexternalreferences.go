@@ -18,8 +18,6 @@ import (
 // posthog/models/role_external_reference.py). Not modelled:
 // TimeSensitiveActionPermission (session re-authentication).
 
-func init() { areaRegistrations = append(areaRegistrations, registerRoleExternalReferences) }
-
 func registerRoleExternalReferences(s *Server) {
 	const base = "/api/organizations/{organization_id}/role_external_references/"
 	// PostHog: RoleExternalReferenceViewSet scope_object "organization".
@@ -63,17 +61,11 @@ func roleExtRefJSON(r *roleExtRef) map[string]any {
 // on_delete=CASCADE).
 func (st *roleExtRefState) orgRefs(s *Server, o *org) []*roleExtRef {
 	roles := map[uuid.UUID]bool{}
-	for _, r := range areaState[roleState](s).orgRoles(o) {
+	for _, r := range s.areas.role.orgRoles(o) {
 		roles[r.id] = true
 	}
 	st.refs = slices.DeleteFunc(st.refs, func(r *roleExtRef) bool { return r.org == o && !roles[r.role] })
-	var out []*roleExtRef
-	for _, r := range st.refs {
-		if r.org == o {
-			out = append(out, r)
-		}
-	}
-	return out
+	return ofOrg(st.refs, o.id)
 }
 
 func handleRoleExtRefList(rc *reqCtx) {
@@ -86,7 +78,7 @@ func handleRoleExtRefList(rc *reqCtx) {
 	// (provider exact, provider_organization_id any case, role_id) and
 	// orders by provider, provider_organization_id, provider_role_slug.
 	var refs []*roleExtRef
-	for _, r := range areaState[roleExtRefState](rc.s).orgRefs(rc.s, o) {
+	for _, r := range rc.s.areas.roleExtRef.orgRefs(rc.s, o) {
 		if p := q.Get("provider"); p != "" && r.provider != p {
 			continue
 		}
@@ -115,11 +107,7 @@ func handleRoleExtRefList(rc *reqCtx) {
 		}
 		return compareStrings(deref(a.providerSlug), deref(b.providerSlug))
 	})
-	out := make([]map[string]any, 0, len(refs))
-	for _, r := range refs {
-		out = append(out, roleExtRefJSON(r))
-	}
-	page(rc, out)
+	pageOf(rc, refs, roleExtRefJSON)
 }
 
 func deref(s *string) string {
@@ -174,7 +162,7 @@ func handleRoleExtRefCreate(rc *reqCtx) {
 		return
 	}
 	// PostHog: RoleExternalReferenceSerializer.validate (non-field errors).
-	st := areaState[roleExtRefState](rc.s)
+	st := &rc.s.areas.roleExtRef
 	for _, r := range st.orgRefs(rc.s, o) {
 		if r.provider != provider || !strings.EqualFold(r.providerOrgID, provOrg) {
 			continue
@@ -226,7 +214,7 @@ func (rc *reqCtx) orgRoleField(o *org, f map[string]json.RawMessage) (uuid.UUID,
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		if id, err := uuid.Parse(s); err == nil {
-			for _, r := range areaState[roleState](rc.s).orgRoles(o) {
+			for _, r := range rc.s.areas.role.orgRoles(o) {
 				if r.id == id {
 					return id, true
 				}
@@ -262,7 +250,7 @@ func handleRoleExtRefLookup(rc *reqCtx) {
 	}
 	// PostHog: RoleExternalReferenceViewSet.lookup, first match or null.
 	var found any
-	for _, r := range areaState[roleExtRefState](rc.s).orgRefs(rc.s, o) {
+	for _, r := range rc.s.areas.roleExtRef.orgRefs(rc.s, o) {
 		if r.provider != q.Get("provider") || !strings.EqualFold(r.providerOrgID, q.Get("provider_organization_id")) {
 			continue
 		}
@@ -282,16 +270,11 @@ func handleRoleExtRefDelete(rc *reqCtx) {
 		return
 	}
 	id, err := uuid.Parse(rc.r.PathValue("id"))
-	st := areaState[roleExtRefState](rc.s)
+	st := &rc.s.areas.roleExtRef
 	st.orgRefs(rc.s, o)
-	if err == nil {
-		for i, r := range st.refs {
-			if r.org == o && r.id == id {
-				st.refs = append(st.refs[:i:i], st.refs[i+1:]...)
-				rc.noContent()
-				return
-			}
-		}
+	if err == nil && removeOrgItem(&st.refs, o, id) {
+		rc.noContent()
+		return
 	}
 	rc.notFound()
 }
@@ -305,5 +288,5 @@ func (s *Server) RoleExternalReferences(orgID posthogapi.OrganizationID) int {
 	if o == nil {
 		return 0
 	}
-	return len(areaState[roleExtRefState](s).orgRefs(s, o))
+	return len(s.areas.roleExtRef.orgRefs(s, o))
 }

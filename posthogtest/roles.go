@@ -10,12 +10,6 @@ import (
 	"github.com/hogkit/posthogapi"
 )
 
-func init() {
-	areaRegistrations = append(areaRegistrations, registerRoles)
-	onMemberRemoved = append(onMemberRemoved, dropRoleMemberships)
-	onMemberJoined = append(onMemberJoined, giveDefaultRole)
-}
-
 // giveDefaultRole adds a joining member to the organization's default role
 // (default_role_id), when it names one of its roles.
 // PostHog: posthog/models/user.py User.join (RoleMembership for
@@ -28,7 +22,7 @@ func giveDefaultRole(s *Server, o *org, m *membership) {
 	if err != nil {
 		return
 	}
-	for _, r := range areaState[roleState](s).orgRoles(o) {
+	for _, r := range s.areas.role.orgRoles(o) {
 		if r.id == id {
 			now := s.now()
 			r.members = append(r.members, &roleMembership{id: s.newID(), roleID: r.id, member: m, joinedAt: now, updatedAt: now})
@@ -38,6 +32,8 @@ func giveDefaultRole(s *Server, o *org, m *membership) {
 }
 
 func registerRoles(s *Server) {
+	s.onMemberRemoved = append(s.onMemberRemoved, dropRoleMemberships)
+	s.onMemberJoined = append(s.onMemberJoined, giveDefaultRole)
 	const base = "/api/organizations/{organization_id}/roles/"
 	s.route("GET "+base+"{$}", "organization:read", handleRoleList)
 	s.route("POST "+base+"{$}", "organization:write", handleRoleCreate)
@@ -85,7 +81,7 @@ func (s *Server) Roles(orgID posthogapi.OrganizationID) []Role {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Role
-	for _, r := range areaState[roleState](s).roles[uuid.UUID(orgID)] {
+	for _, r := range s.areas.role.roles[uuid.UUID(orgID)] {
 		pr := Role{ID: posthogapi.RoleID(r.id), Name: r.name}
 		for _, m := range r.members {
 			pr.Members = append(pr.Members, posthogapi.UserUUID(m.member.user.uuid))
@@ -107,7 +103,7 @@ func (s *Server) AddRole(orgID posthogapi.OrganizationID, name string, members .
 	if o == nil {
 		panic("posthogtest: no organization " + orgID.String())
 	}
-	st := areaState[roleState](s)
+	st := &s.areas.role
 	name = strings.TrimSpace(name)
 	if st.roleNamed(o, name, nil) != nil {
 		panic("posthogtest: organization " + orgID.String() + " has a role named " + name)
@@ -137,7 +133,7 @@ func (st *roleState) orgRoles(o *org) []*role {
 // dropRoleMemberships removes a departing member from every role of the
 // organization, as PostHog's cascade does.
 func dropRoleMemberships(s *Server, o *org, m *membership) {
-	for _, r := range areaState[roleState](s).orgRoles(o) {
+	for _, r := range s.areas.role.orgRoles(o) {
 		kept := r.members[:0]
 		for _, rm := range r.members {
 			if rm.member != m {
@@ -181,7 +177,7 @@ func roleMembershipJSON(rm *roleMembership) *roleMembershipOut {
 // get_project_scoped_visible_membership_ids.
 func (rc *reqCtx) roleVisibleOnly(o *org) *membership {
 	m := o.membership(rc.user)
-	if o.membersCanSeeMembers || m == nil || m.level >= LevelAdmin || len(areaState[projectsState](rc.s).inOrg(o.id)) > 0 {
+	if o.membersCanSeeMembers || m == nil || m.level >= LevelAdmin || len(rc.s.areas.projects.inOrg(o.id)) > 0 {
 		return nil
 	}
 	return m
@@ -214,7 +210,7 @@ func roleJSON(o *org, r *role, only *membership) map[string]any {
 // the path).
 func (rc *reqCtx) roleFromPath(o *org, name string) *role {
 	return fromPath(rc, name, func(id uuid.UUID) *role {
-		for _, r := range areaState[roleState](rc.s).orgRoles(o) {
+		for _, r := range rc.s.areas.role.orgRoles(o) {
 			if r.id == id {
 				return r
 			}
@@ -229,7 +225,7 @@ func handleRoleList(rc *reqCtx) {
 		return
 	}
 	var out []map[string]any
-	for _, r := range areaState[roleState](rc.s).orgRoles(o) {
+	for _, r := range rc.s.areas.role.orgRoles(o) {
 		out = append(out, roleJSON(o, r, rc.roleVisibleOnly(o)))
 	}
 	page(rc, out)
@@ -246,7 +242,7 @@ func (rc *reqCtx) roleName(o *org, f map[string]json.RawMessage, self *role) (st
 	if !ok {
 		return "", false
 	}
-	if areaState[roleState](rc.s).roleNamed(o, name, self) != nil {
+	if rc.s.areas.role.roleNamed(o, name, self) != nil {
 		rc.invalid("unique", "There is already a role with this name.", "name")
 		return "", false
 	}
@@ -277,7 +273,7 @@ func handleRoleCreate(rc *reqCtx) {
 	if !ok {
 		return
 	}
-	st := areaState[roleState](rc.s)
+	st := &rc.s.areas.role
 	roles := st.orgRoles(o)
 	// PostHog: the role serializer's create sets only the organization and
 	// the viewset has no perform_create, so a role created through the API
@@ -331,7 +327,7 @@ func handleRoleDelete(rc *reqCtx) {
 	if r == nil {
 		return
 	}
-	st := areaState[roleState](rc.s)
+	st := &rc.s.areas.role
 	roles := st.orgRoles(o)
 	for i, x := range roles {
 		if x == r {
@@ -352,7 +348,7 @@ func (rc *reqCtx) membershipRole(o *org) *role {
 	if err != nil {
 		return nil
 	}
-	for _, r := range areaState[roleState](rc.s).orgRoles(o) {
+	for _, r := range rc.s.areas.role.orgRoles(o) {
 		if r.id == id {
 			return r
 		}

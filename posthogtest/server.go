@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,7 +39,7 @@ type Server struct {
 	defOrg   *org
 	faults   []*fault
 	requests []Request
-	areas    map[reflect.Type]any
+	areas    areaStates
 	throttle *throttle
 	// legacyUnscoped lets keys without scopes do anything (LegacyUnscopedKeys).
 	legacyUnscoped bool
@@ -49,6 +49,41 @@ type Server struct {
 	// routeScopes are the routes with the scope each requires, in the
 	// order registered; doc.go's scope table is checked against them.
 	routeScopes []routeScope
+
+	// Hooks the areas register (see registerAreas): onMemberRemoved lets an area
+	// (roles) drop what belonged to a removed member; onMemberJoined lets
+	// an area (roles) give a user who joins an organization what PostHog
+	// gives them; orgFeatureSources give the billing features each area's
+	// plan helpers (SetProjectLimit, SetMaxProxyRecords, SetDomainFeatures)
+	// grant an organization, so that available_product_features shows the
+	// plan the server enforces: one fact, one state.
+	onMemberRemoved   []func(*Server, *org, *membership)
+	onMemberJoined    []func(*Server, *org, *membership)
+	orgFeatureSources []func(*Server, *org) []map[string]any
+}
+
+// areaStates holds each API area's state, one typed field per area; a
+// field's zero value is the area's empty state. Callers hold s.mu.
+type areaStates struct {
+	batchExports         batchExportsState
+	projectBatchExports  projectBatchExportsState
+	domain               domainState
+	idp                  idpState
+	flag                 flagState
+	integrations         integrationsState
+	projectIntegrations  projectIntegrationsState
+	invite               inviteState
+	legal                legalState
+	githubLogin          githubLoginState
+	oauthApp             oauthAppState
+	rollback             rollbackState
+	personalAPIKey       personalAPIKeyState
+	projects             projectsState
+	ingestionRestriction ingestionRestrictionState
+	proxy                proxyState
+	transfer             transferState
+	roleExtRef           roleExtRefState
+	role                 roleState
 }
 
 // routeScope is one registered route and the scope it requires.
@@ -91,9 +126,30 @@ func WithRateWindows(windows ...RateWindow) Option {
 	return func(s *Server) { s.throttle = newThrottle(windows) }
 }
 
-// areaRegistrations are the route sets of each API area, added by the area
-// files' init functions.
-var areaRegistrations []func(*Server)
+// registerAreas registers every API area on s, from this one list: each
+// function, in its area's file, adds the area's routes (s.route) and its
+// hooks to this server. Options have run, so an area can read them.
+func (s *Server) registerAreas() {
+	registerBatchExports(s)
+	registerDomains(s) // and registerIdentityProviderConfigs unless WithLegacyDomainSSO
+	registerFeatureFlags(s)
+	registerIntegrations(s)
+	registerInvites(s)
+	registerLegalDocuments(s)
+	registerMembers(s)
+	registerOAuthApplications(s)
+	registerOrganizations(s)
+	registerPersonalAPIKeys(s)
+	registerProjectBatchExports(s)
+	registerProjectIntegrations(s)
+	registerProjects(s)
+	registerProjectSettings(s)
+	registerProxyRecords(s)
+	registerResourceTransfers(s)
+	registerRoleExternalReferences(s)
+	registerRoles(s)
+	registerUsers(s)
+}
 
 // NewServer starts a server on a loopback address. Close it when done.
 func NewServer(opts ...Option) *Server {
@@ -101,7 +157,6 @@ func NewServer(opts ...Option) *Server {
 		mux:        http.NewServeMux(),
 		clock:      time.Now,
 		keys:       map[string]*apiKey{},
-		areas:      map[reflect.Type]any{},
 		nextUserID: 1,
 	}
 	for _, o := range opts {
@@ -109,9 +164,7 @@ func NewServer(opts ...Option) *Server {
 			o(s)
 		}
 	}
-	for _, reg := range areaRegistrations {
-		reg(s)
-	}
+	s.registerAreas()
 	s.defUser = s.addUser(UserSeed{Email: "owner@example.com", FirstName: "Olive", LastName: "Owner", Is2FAEnabled: true})
 	s.defOrg = s.addOrg("Test Organization", s.defUser)
 	s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -153,18 +206,6 @@ func (s *Server) newSecret(prefix string) string {
 	var b [20]byte
 	_, _ = rand.Read(b[:])
 	return prefix + hex.EncodeToString(b[:])
-}
-
-// areaState returns the state of one API area, created on first use.
-// Callers hold s.mu.
-func areaState[T any](s *Server) *T {
-	t := reflect.TypeFor[T]()
-	if v, ok := s.areas[t]; ok {
-		return v.(*T)
-	}
-	v := new(T)
-	s.areas[t] = v
-	return v
 }
 
 // ----- routing ---------------------------------------------------------------
@@ -454,6 +495,15 @@ func sortedBy[T any](items []T, less func(a, b T) bool) []T {
 	out := append([]T(nil), items...)
 	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out
+}
+
+// newestFirst returns items ordered by created time, newest first; among
+// equal times the one later in items (created later) comes first, as
+// PostHog's ordering "-created_at" on auto-increment or time-ordered rows.
+func newestFirst[T any](items []T, created func(T) time.Time) []T {
+	out := slices.Clone(items)
+	slices.Reverse(out)
+	return sortedBy(out, func(a, b T) bool { return created(a).After(created(b)) })
 }
 
 // toUUIDs converts typed IDs to the plain UUIDs the fake keeps.

@@ -8,8 +8,6 @@ import (
 // The key's own user: /api/users/@me/ (PostHog: posthog/api/user.py
 // UserViewSet, scope_object "user", retrieve is a read action).
 
-func init() { areaRegistrations = append(areaRegistrations, registerUsers) }
-
 func registerUsers(s *Server) {
 	s.route("GET /api/users/{user_uuid}/{$}", "user:read", handleUserGet)
 }
@@ -76,7 +74,7 @@ func (s *Server) userJSON(u *user) map[string]any {
 // (target_email__iexact, created within INVITE_DAYS_VALIDITY).
 func (s *Server) pendingInvitesFor(u *user) []map[string]any {
 	out := []map[string]any{}
-	invites := sortedBy(areaState[inviteState](s).invites, func(a, b *invite) bool { return a.createdAt.After(b.createdAt) })
+	invites := sortedBy(s.areas.invite.invites, func(a, b *invite) bool { return a.createdAt.After(b.createdAt) })
 	for _, inv := range invites {
 		if len(out) == 25 {
 			break

@@ -1,0 +1,74 @@
+package posthogtest
+
+import "github.com/google/uuid"
+
+// orgOwned is an item of an area that belongs to one organization and is
+// named by a UUID in paths: the shape that the store helpers below find,
+// list, look up by path and remove, so that an area does not copy them.
+type orgOwned interface {
+	ownerID() uuid.UUID // the organization's ID
+	itemID() uuid.UUID
+}
+
+// findOrgItem returns the item of items with id that belongs to the
+// organization orgID (nil if none).
+func findOrgItem[T any, P interface {
+	*T
+	orgOwned
+}](items []P, orgID, id uuid.UUID) *T {
+	for _, it := range items {
+		if it.itemID() == id && it.ownerID() == orgID {
+			return it
+		}
+	}
+	return nil
+}
+
+// orgItemFromPath resolves the {id} path value to an item of o, answering
+// 404 for an unknown or malformed ID or an item of another organization,
+// as PostHog's viewsets filtered by the organization in the path do.
+// PostHog: posthog/api/routing.py
+// TeamAndOrgViewSetMixin._filter_queryset_by_parents_lookups.
+func orgItemFromPath[T any, P interface {
+	*T
+	orgOwned
+}](rc *reqCtx, o *org, items []P) *T {
+	return fromPath(rc, "id", func(id uuid.UUID) *T { return findOrgItem(items, o.id, id) })
+}
+
+// ofOrg returns the items of items that belong to the organization
+// orgID, in their order.
+func ofOrg[P orgOwned](items []P, orgID uuid.UUID) []P {
+	var out []P
+	for _, it := range items {
+		if it.ownerID() == orgID {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// removeOrgItem removes the item with id that belongs to o from *items,
+// reporting whether there was one.
+func removeOrgItem[P orgOwned](items *[]P, o *org, id uuid.UUID) bool {
+	for i, it := range *items {
+		if it.itemID() == id && it.ownerID() == o.id {
+			*items = append((*items)[:i:i], (*items)[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func (d *orgDomain) ownerID() uuid.UUID       { return d.org.id }
+func (d *orgDomain) itemID() uuid.UUID        { return d.id }
+func (c *idpConfig) ownerID() uuid.UUID       { return c.org.id }
+func (c *idpConfig) itemID() uuid.UUID        { return c.id }
+func (in *orgIntegration) ownerID() uuid.UUID { return in.org.id }
+func (in *orgIntegration) itemID() uuid.UUID  { return in.id }
+func (inv *invite) ownerID() uuid.UUID        { return inv.org.id }
+func (inv *invite) itemID() uuid.UUID         { return inv.id }
+func (r *roleExtRef) ownerID() uuid.UUID      { return r.org.id }
+func (r *roleExtRef) itemID() uuid.UUID       { return r.id }
+func (r *proxyRecord) ownerID() uuid.UUID     { return r.orgID }
+func (r *proxyRecord) itemID() uuid.UUID      { return r.id }
