@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,12 +65,7 @@ var destinationTypes = []DestinationType{
 
 // Valid reports whether t is a destination type this package knows.
 func (t DestinationType) Valid() bool {
-	for _, k := range destinationTypes {
-		if t == k {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(destinationTypes, t)
 }
 
 // BatchExportInterval is how often a batch export runs.
@@ -456,10 +452,8 @@ func (d *BatchExportDestinationRequest) checkHTTPURL(t DestinationType) error {
 		return nil
 	}
 	u, _ := raw.(string)
-	for _, allowed := range httpDestinationURLs {
-		if u == allowed {
-			return nil
-		}
+	if slices.Contains(httpDestinationURLs, u) {
+		return nil
 	}
 	return fmt.Errorf("%w: HTTP destination url must be %s", ErrInvalidArgument, strings.Join(httpDestinationURLs, " or "))
 }
@@ -530,32 +524,17 @@ var secretConfigKeys = map[string]bool{
 
 // redactedConfigString renders a config with secrets replaced, keys sorted.
 func redactedConfigString(cfg map[string]any) string {
-	keys := make([]string, 0, len(cfg))
-	for k := range cfg {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(k)
-		b.WriteByte(':')
+	return fieldsString("", slices.Sorted(maps.Keys(cfg)), func(k string) string {
 		switch v := cfg[k].(type) {
 		case map[string]any:
-			b.WriteString(redactedConfigString(v))
+			return redactedConfigString(v)
 		default:
 			if secretConfigKeys[k] {
-				b.WriteString("[REDACTED]")
-			} else {
-				fmt.Fprint(&b, v)
+				return "[REDACTED]"
 			}
+			return fmt.Sprint(v)
 		}
-	}
-	b.WriteByte('}')
-	return b.String()
+	})
 }
 
 // configString renders a typed config for String methods.

@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -290,12 +291,7 @@ func parseErrorBody(b []byte) errorBody {
 	if eb.Detail == "" && eb.Type == "" && eb.Code == "" {
 		// DRF's default shape: {"field": ["message", ...]}; take the first
 		// field in a stable order.
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if d := jsonText(m[k]); d != "" {
 				eb.Attr, eb.Detail = k, d
 				if k == "non_field_errors" {

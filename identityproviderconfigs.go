@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -229,11 +230,20 @@ func redactedString(typeName string, v any, secrets ...string) string {
 	if json.Unmarshal(b, &m) != nil {
 		return typeName + "{}"
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	return fieldsString(typeName, slices.Sorted(maps.Keys(m)), func(k string) string {
+		val := string(m[k])
+		for _, s := range secrets {
+			if k == s && val != "null" {
+				val = "[REDACTED]"
+			}
+		}
+		return val
+	})
+}
+
+// fieldsString renders typeName{k1:v1 k2:v2 ...} for keys in the given
+// order, each value given by value.
+func fieldsString(typeName string, keys []string, value func(k string) string) string {
 	var sb strings.Builder
 	sb.WriteString(typeName)
 	sb.WriteByte('{')
@@ -243,13 +253,7 @@ func redactedString(typeName string, v any, secrets ...string) string {
 		}
 		sb.WriteString(k)
 		sb.WriteByte(':')
-		val := string(m[k])
-		for _, s := range secrets {
-			if k == s && val != "null" {
-				val = "[REDACTED]"
-			}
-		}
-		sb.WriteString(val)
+		sb.WriteString(value(k))
 	}
 	sb.WriteByte('}')
 	return sb.String()
