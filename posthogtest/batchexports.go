@@ -506,12 +506,20 @@ func handleBatchExportCreate(rc *reqCtx) {
 	if o == nil {
 		return
 	}
+	rc.createBatchExport(o, rc.s.batchExportTeamID(o))
+}
+
+// createBatchExport creates an export of the team teamID in o from the
+// request body, with the model's defaults (hourly, UTC, the events model),
+// and answers 201. It serves the organization and the project endpoints.
+// PostHog: BatchExportSerializer.create.
+func (rc *reqCtx) createBatchExport(o *org, teamID int64) {
 	f := rc.fields()
 	if f == nil {
 		return
 	}
 	now := rc.s.now()
-	be := &batchExport{org: o, teamID: rc.s.batchExportTeamID(o), interval: "hour", timezone: "UTC", createdAt: now, lastUpdatedAt: now}
+	be := &batchExport{org: o, teamID: teamID, interval: "hour", timezone: "UTC", createdAt: now, lastUpdatedAt: now}
 	events := "events"
 	be.model = &events
 	if !rc.applyBatchExport(be, f, false, nil) {
@@ -724,6 +732,22 @@ func (b *batchExportBody) wanted(name string) (read, ok bool) {
 	return false, false
 }
 
+// nullableString reads the optional, nullable string field name: absent,
+// nothing happens; null, onNull runs; a string is returned with set true.
+// ok is false when the value is neither (the 400 is answered).
+func (b *batchExportBody) nullableString(name string, onNull func()) (v string, set, ok bool) {
+	raw, present := b.f[name]
+	if !present {
+		return "", false, true
+	}
+	if isNull(raw) {
+		onNull()
+		return "", false, true
+	}
+	v, ok = b.rc.beString(raw, name, false)
+	return v, ok, ok
+}
+
 // name is a required, non-blank string.
 // PostHog: BatchExportSerializer Meta.fields "name" (model CharField).
 func (b *batchExportBody) name() bool {
@@ -747,17 +771,9 @@ func (b *batchExportBody) name() bool {
 // PostHog: BatchExportSerializer Meta.fields "model" (BatchExport.Model
 // choices).
 func (b *batchExportBody) model() bool {
-	raw, ok := b.f["model"]
-	if !ok {
-		return true
-	}
-	if isNull(raw) {
-		b.be.model = nil
-		return true
-	}
-	m, ok := b.rc.beString(raw, "model", false)
-	if !ok {
-		return false
+	m, set, ok := b.nullableString("model", func() { b.be.model = nil })
+	if !set {
+		return ok
 	}
 	if m != "" && !containsString(batchExportModels, m) {
 		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", m), "model")
@@ -903,17 +919,9 @@ func (b *batchExportBody) filters() bool {
 // PostHog: BatchExportSerializer.timezone (ChoiceField of TIMEZONES) and
 // BatchExportSerializer.validate_timezone.
 func (b *batchExportBody) timezone() bool {
-	raw, ok := b.f["timezone"]
-	if !ok {
-		return true
-	}
-	if isNull(raw) {
-		b.be.timezone = "UTC"
-		return true
-	}
-	tz, ok := b.rc.beString(raw, "timezone", false)
-	if !ok {
-		return false
+	tz, set, ok := b.nullableString("timezone", func() { b.be.timezone = "UTC" })
+	if !set {
+		return ok
 	}
 	if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
 		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", tz), "timezone")

@@ -213,11 +213,7 @@ func handleDomainGet(rc *reqCtx) {
 }
 
 func handleDomainCreate(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	f := rc.fields()
+	o, f := rc.adminOrgFields()
 	if f == nil {
 		return
 	}
@@ -270,11 +266,7 @@ func handleDomainCreate(rc *reqCtx) {
 // handleDomainUpdate serves PATCH and PUT alike: the domain name, the only
 // required field, is read-only on an existing domain.
 func handleDomainUpdate(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	d := rc.domainFromPath(o)
+	o, d := adminOrgItem(rc, (*reqCtx).domainFromPath)
 	if d == nil {
 		return
 	}
@@ -331,11 +323,7 @@ func handleDomainUpdate(rc *reqCtx) {
 }
 
 func handleDomainDelete(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	d := rc.domainFromPath(o)
+	o, d := adminOrgItem(rc, (*reqCtx).domainFromPath)
 	if d == nil {
 		return
 	}
@@ -361,11 +349,7 @@ func handleDomainDelete(rc *reqCtx) {
 // PostHog: posthog/api/organization_domain.py
 // OrganizationDomainViewset.verify.
 func handleDomainVerify(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	d := rc.domainFromPath(o)
+	_, d := adminOrgItem(rc, (*reqCtx).domainFromPath)
 	if d == nil {
 		return
 	}
@@ -385,26 +369,35 @@ func handleDomainVerify(rc *reqCtx) {
 // PostHog: posthog/api/organization_domain.py (older servers' scim/token
 // action; WithLegacyDomainSSO).
 func handleDomainSCIMToken(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	d := rc.domainFromPath(o)
+	o, d := adminOrgItem(rc, (*reqCtx).domainFromPath)
 	if d == nil {
 		return
 	}
-	if rc.s.domainFeaturesOf(o).noSCIM {
-		rc.forbidden("SCIM is not available for this organization")
+	if !rc.newSCIMToken(o, d.scimEnabled, "domain", &d.scimToken) {
 		return
 	}
-	if !d.scimEnabled {
-		rc.detailOnly(http.StatusBadRequest, "SCIM is not enabled for this domain")
-		return
-	}
-	d.scimToken = rc.s.newSecret("phs_scim_")
 	rc.json(http.StatusOK, map[string]any{
 		"scim_enabled": true, "scim_base_url": rc.scimBaseURL(d), "scim_bearer_token": d.scimToken,
 	})
+}
+
+// newSCIMToken answers 403 where the organization has no SCIM and 400
+// where the item (named by what) has SCIM off; otherwise it sets *token to
+// a new bearer token. It serves the scim/token actions of domains (older
+// servers) and identity provider configs, which check in this order.
+// PostHog: posthog/api/organization_domain.py (scim/token action) and
+// IdentityProviderConfigViewSet.scim_token.
+func (rc *reqCtx) newSCIMToken(o *org, enabled bool, what string, token *string) bool {
+	if rc.s.domainFeaturesOf(o).noSCIM {
+		rc.forbidden("SCIM is not available for this organization")
+		return false
+	}
+	if !enabled {
+		rc.detailOnly(http.StatusBadRequest, "SCIM is not enabled for this "+what)
+		return false
+	}
+	*token = rc.s.newSecret("phs_scim_")
+	return true
 }
 
 func scimLogJSON(l *scimLog) map[string]any {
@@ -577,10 +570,7 @@ func (d *orgDomain) public() Domain {
 }
 
 func (s *Server) mustDomain(orgID, id uuid.UUID) *orgDomain {
-	o := s.orgByID(orgID)
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(orgID)
 	d := s.findDomain(o, id)
 	if d == nil {
 		panic(fmt.Sprintf("posthogtest: no domain %s in organization %s", id, orgID))
@@ -594,10 +584,7 @@ func (s *Server) mustDomain(orgID, id uuid.UUID) *orgDomain {
 func (s *Server) AddDomain(orgID posthogapi.OrganizationID, name string) Domain {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	name = strings.TrimSpace(name) // as the API stores it
 	if !domainRe.MatchString(name) || s.domainNameTaken(name) {
 		panic(fmt.Sprintf("posthogtest: cannot add domain %q", name))

@@ -429,11 +429,7 @@ func (s *Server) setSCIM(c *idpConfig, on bool) string {
 }
 
 func handleIdPCreate(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	f := rc.fields()
+	o, f := rc.adminOrgFields()
 	if f == nil {
 		return
 	}
@@ -455,11 +451,7 @@ func handleIdPCreate(rc *reqCtx) {
 
 // handleIdPUpdate serves PATCH and PUT alike: no field is required.
 func handleIdPUpdate(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	c := rc.idpFromPath(o)
+	_, c := adminOrgItem(rc, (*reqCtx).idpFromPath)
 	if c == nil {
 		return
 	}
@@ -485,11 +477,7 @@ func handleIdPUpdate(rc *reqCtx) {
 }
 
 func handleIdPDelete(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	c := rc.idpFromPath(o)
+	_, c := adminOrgItem(rc, (*reqCtx).idpFromPath)
 	if c == nil {
 		return
 	}
@@ -505,24 +493,14 @@ func handleIdPDelete(rc *reqCtx) {
 }
 
 func handleIdPSCIMToken(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	c := rc.idpFromPath(o)
+	o, c := adminOrgItem(rc, (*reqCtx).idpFromPath)
 	if c == nil {
 		return
 	}
 	// PostHog: IdentityProviderConfigViewSet.scim_token.
-	if rc.s.domainFeaturesOf(o).noSCIM {
-		rc.forbidden("SCIM is not available for this organization")
+	if !rc.newSCIMToken(o, c.scimEnabled, "config", &c.scimToken) {
 		return
 	}
-	if !c.scimEnabled {
-		rc.detailOnly(http.StatusBadRequest, "SCIM is not enabled for this config")
-		return
-	}
-	c.scimToken = rc.s.newSecret("phs_scim_")
 	rc.json(http.StatusOK, map[string]any{"scim_enabled": true, "scim_bearer_token": c.scimToken})
 }
 
@@ -555,10 +533,7 @@ func handleIdPSCIMLogs(rc *reqCtx) {
 func (s *Server) SetEnforceVerifiedDomains(orgID posthogapi.OrganizationID, on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	o.enforceVerifiedDomains = on
 }
 

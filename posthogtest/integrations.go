@@ -66,10 +66,7 @@ func (in *orgIntegration) public() Integration {
 func (s *Server) AddIntegration(orgID posthogapi.OrganizationID, kind posthogapi.IntegrationKind, config map[string]any) Integration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	now := s.now()
 	ext := s.newSecret("icfg_")
 	cfg := deepCopyMap(config)

@@ -335,14 +335,22 @@ func handleInviteList(rc *reqCtx) {
 	pageOf(rc, sortedBy(rc.s.orgInvites(o), func(a, b *invite) bool { return a.createdAt.After(b.createdAt) }), rc.s.inviteJSON)
 }
 
+// inviterFields resolves the organization, checks the caller may invite
+// (canInvite), then reads the body's fields: the opening of the invite
+// create and delegate actions. It returns nil fields with the answer
+// already given.
+func (rc *reqCtx) inviterFields() (*org, *membership, map[string]json.RawMessage) {
+	o, me := rc.orgFromPath()
+	if o == nil || !rc.canInvite(o, me) {
+		return nil, nil, nil
+	}
+	return o, me, rc.fields()
+}
+
 // PostHog: posthog/api/organization_invite.py
 // OrganizationInviteSerializer.create.
 func handleInviteCreate(rc *reqCtx) {
-	o, me := rc.orgFromPath()
-	if o == nil || !rc.canInvite(o, me) {
-		return
-	}
-	f := rc.fields()
+	o, me, f := rc.inviterFields()
 	if f == nil {
 		return
 	}
@@ -431,11 +439,7 @@ func handleInviteBulk(rc *reqCtx) {
 // (1000) and step_at_delegation (64) are from PostHog's generated client;
 // the inviter must be allowed to invite an admin.
 func handleInviteDelegate(rc *reqCtx) {
-	o, me := rc.orgFromPath()
-	if o == nil || !rc.canInvite(o, me) {
-		return
-	}
-	f := rc.fields()
+	o, me, f := rc.inviterFields()
 	if f == nil {
 		return
 	}
@@ -531,10 +535,7 @@ type InviteSeed struct {
 func (s *Server) AddInvite(orgID posthogapi.OrganizationID, seed InviteSeed) Invite {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	email := inviteAddress(seed.Email)
 	if email == "" {
 		panic("posthogtest: AddInvite needs an email")
@@ -586,10 +587,7 @@ func (s *Server) Invites(orgID posthogapi.OrganizationID) []Invite {
 func (s *Server) AcceptInvite(orgID posthogapi.OrganizationID, inviteID posthogapi.InviteID, seed UserSeed) Member {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	var inv *invite
 	for _, x := range s.orgInvites(o) {
 		if posthogapi.InviteID(x.id) == inviteID {

@@ -237,11 +237,7 @@ func handleLegalDocumentCreate(rc *reqCtx) {
 }
 
 func handleLegalDocumentGet(rc *reqCtx) {
-	o := rc.legalOrg()
-	if o == nil {
-		return
-	}
-	if d := rc.legalDocFromPath(o); d != nil {
+	if _, d := adminOrgItem(rc, (*reqCtx).legalDocFromPath); d != nil {
 		rc.json(http.StatusOK, legalDocJSON(d))
 	}
 }
@@ -249,11 +245,7 @@ func handleLegalDocumentGet(rc *reqCtx) {
 // PostHog: products/legal_documents/backend/presentation/views.py destroy
 // (signed documents are kept).
 func handleLegalDocumentDelete(rc *reqCtx) {
-	o := rc.legalOrg()
-	if o == nil {
-		return
-	}
-	d := rc.legalDocFromPath(o)
+	o, d := adminOrgItem(rc, (*reqCtx).legalDocFromPath)
 	if d == nil {
 		return
 	}
@@ -275,11 +267,7 @@ func handleLegalDocumentDelete(rc *reqCtx) {
 // PostHog: products/legal_documents/backend/presentation/views.py download
 // (a 302 to a presigned URL).
 func handleLegalDocumentDownload(rc *reqCtx) {
-	o := rc.legalOrg()
-	if o == nil {
-		return
-	}
-	d := rc.legalDocFromPath(o)
+	o, d := adminOrgItem(rc, (*reqCtx).legalDocFromPath)
 	if d == nil {
 		return
 	}

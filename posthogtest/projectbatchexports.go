@@ -157,21 +157,7 @@ func handleProjectBatchExportCreate(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	f := rc.fields()
-	if f == nil {
-		return
-	}
-	now := rc.s.now()
-	be := &batchExport{org: o, teamID: p.id, interval: "hour", timezone: "UTC", createdAt: now, lastUpdatedAt: now}
-	events := "events"
-	be.model = &events
-	if !rc.applyBatchExport(be, f, false, nil) {
-		return
-	}
-	be.id = rc.s.newID()
-	st := &rc.s.areas.batchExports
-	st.exports = append(st.exports, be)
-	rc.json(http.StatusCreated, batchExportJSON(be))
+	rc.createBatchExport(o, p.id)
 }
 
 // cursorPage answers items (already ordered) a page at a time with DRF

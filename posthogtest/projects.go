@@ -287,10 +287,7 @@ func (p *project) public() Project {
 func (s *Server) AddProject(orgID posthogapi.OrganizationID, name string) Project {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	return s.addProject(o, name, nil).public()
 }
 
@@ -305,16 +302,24 @@ func (s *Server) Projects(orgID posthogapi.OrganizationID) []Project {
 	return out
 }
 
+// mustProject returns the project id of the organization orgID for a
+// seeding method, which panics (as its doc says) when the organization has
+// no such project.
+func (s *Server) mustProject(orgID posthogapi.OrganizationID, id posthogapi.ProjectID) *project {
+	p := s.areas.projects.byID(int64(id))
+	if p == nil || posthogapi.OrganizationID(p.orgID) != orgID {
+		panic(fmt.Sprintf("posthogtest: no project %d in organization %s", id, orgID))
+	}
+	return p
+}
+
 // SetProjectGeneratingDemoData sets what the is_generating_demo_data action
 // reports for the project. It panics if the project is not in the
 // organization.
 func (s *Server) SetProjectGeneratingDemoData(orgID posthogapi.OrganizationID, id posthogapi.ProjectID, generating bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.areas.projects.byID(int64(id))
-	if p == nil || posthogapi.OrganizationID(p.orgID) != orgID {
-		panic(fmt.Sprintf("posthogtest: no project %d in organization %s", id, orgID))
-	}
+	p := s.mustProject(orgID, id)
 	p.generatingDemoData = generating
 }
 

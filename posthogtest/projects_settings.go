@@ -1,7 +1,6 @@
 package posthogtest
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/hogkit/posthogapi"
@@ -38,10 +37,7 @@ type EventIngestionRestriction struct {
 func (s *Server) AddEventIngestionRestriction(orgID posthogapi.OrganizationID, projectID posthogapi.ProjectID, r EventIngestionRestriction) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.areas.projects.byID(int64(projectID))
-	if p == nil || posthogapi.OrganizationID(p.orgID) != orgID {
-		panic(fmt.Sprintf("posthogtest: no project %d in organization %s", projectID, orgID))
-	}
+	s.mustProject(orgID, projectID)
 	st := &s.areas.ingestionRestriction
 	if st.byProject == nil {
 		st.byProject = map[int64][]EventIngestionRestriction{}

@@ -153,9 +153,7 @@ func (r *proxyRecord) public() ProxyRecord {
 func (s *Server) AddProxyRecord(orgID posthogapi.OrganizationID, domain string) ProxyRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.orgByID(uuid.UUID(orgID)) == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	s.mustOrg(uuid.UUID(orgID))
 	domain = strings.TrimSpace(domain) // as the API stores it
 	if !s.areas.proxy.domainFits(domain) {
 		panic(fmt.Sprintf("posthogtest: proxy record domain %q is taken or longer than 64 characters", domain))
@@ -271,11 +269,8 @@ func (rc *reqCtx) proxyRecordIn(o *org) *proxyRecord {
 // adminProxyRecord resolves the organization and the record for a write:
 // PostHog checks the admin level before it looks the record up.
 func (rc *reqCtx) adminProxyRecord() *proxyRecord {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return nil
-	}
-	return rc.proxyRecordIn(o)
+	_, r := adminOrgItem(rc, (*reqCtx).proxyRecordIn)
+	return r
 }
 
 func handleProxyList(rc *reqCtx) {
@@ -300,11 +295,7 @@ func handleProxyList(rc *reqCtx) {
 // organization's record already has, or one over the database's 64
 // characters, fails in the database: 500, nothing created.
 func handleProxyCreate(rc *reqCtx) {
-	o, m := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(m, LevelAdmin) {
-		return
-	}
-	f := rc.fields()
+	o, f := rc.adminOrgFields()
 	if f == nil {
 		return
 	}

@@ -118,12 +118,7 @@ func deref(s *string) string {
 }
 
 func handleRoleExtRefCreate(rc *reqCtx) {
-	o, me := rc.orgFromPath()
-	// PostHog: posthog/permissions.py OrganizationAdminWritePermissions.
-	if o == nil || !rc.requireLevel(me, LevelAdmin) {
-		return
-	}
-	f := rc.fields()
+	o, f := rc.adminOrgFields()
 	if f == nil {
 		return
 	}

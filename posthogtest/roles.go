@@ -123,6 +123,16 @@ func (s *Server) AddRole(orgID posthogapi.OrganizationID, name string, members .
 	return out
 }
 
+// find returns the role of o with id (nil if none).
+func (st *roleState) find(o *org, id uuid.UUID) *role {
+	for _, r := range st.orgRoles(o) {
+		if r.id == id {
+			return r
+		}
+	}
+	return nil
+}
+
 func (st *roleState) orgRoles(o *org) []*role {
 	if st.roles == nil {
 		st.roles = map[uuid.UUID][]*role{}
@@ -209,15 +219,11 @@ func roleJSON(o *org, r *role, only *membership) map[string]any {
 // PostHog: ee/api/rbac/role.py RoleViewSet (roles of the organization in
 // the path).
 func (rc *reqCtx) roleFromPath(o *org, name string) *role {
-	return fromPath(rc, name, func(id uuid.UUID) *role {
-		for _, r := range rc.s.areas.role.orgRoles(o) {
-			if r.id == id {
-				return r
-			}
-		}
-		return nil
-	})
+	return fromPath(rc, name, func(id uuid.UUID) *role { return rc.s.areas.role.find(o, id) })
 }
+
+// roleIDFromPath resolves the {id} path value to a role of o.
+func (rc *reqCtx) roleIDFromPath(o *org) *role { return rc.roleFromPath(o, "id") }
 
 func handleRoleList(rc *reqCtx) {
 	o, _ := rc.orgFromPath()
@@ -261,11 +267,7 @@ func (st *roleState) roleNamed(o *org, name string, self *role) *role {
 }
 
 func handleRoleCreate(rc *reqCtx) {
-	o, me := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(me, LevelAdmin) {
-		return
-	}
-	f := rc.fields()
+	o, f := rc.adminOrgFields()
 	if f == nil {
 		return
 	}
@@ -288,18 +290,14 @@ func handleRoleGet(rc *reqCtx) {
 	if o == nil {
 		return
 	}
-	if r := rc.roleFromPath(o, "id"); r != nil {
+	if r := rc.roleIDFromPath(o); r != nil {
 		rc.json(http.StatusOK, roleJSON(o, r, rc.roleVisibleOnly(o)))
 	}
 }
 
 func handleRoleUpdate(put bool) handler {
 	return func(rc *reqCtx) {
-		o, me := rc.orgFromPath()
-		if o == nil || !rc.requireLevel(me, LevelAdmin) {
-			return
-		}
-		r := rc.roleFromPath(o, "id")
+		o, r := adminOrgItem(rc, (*reqCtx).roleIDFromPath)
 		if r == nil {
 			return
 		}
@@ -319,11 +317,7 @@ func handleRoleUpdate(put bool) handler {
 }
 
 func handleRoleDelete(rc *reqCtx) {
-	o, me := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(me, LevelAdmin) {
-		return
-	}
-	r := rc.roleFromPath(o, "id")
+	o, r := adminOrgItem(rc, (*reqCtx).roleIDFromPath)
 	if r == nil {
 		return
 	}
@@ -348,12 +342,7 @@ func (rc *reqCtx) membershipRole(o *org) *role {
 	if err != nil {
 		return nil
 	}
-	for _, r := range rc.s.areas.role.orgRoles(o) {
-		if r.id == id {
-			return r
-		}
-	}
-	return nil
+	return rc.s.areas.role.find(o, id)
 }
 
 // PostHog: ee/api/rbac/role.py RoleMembershipViewSet (filtered by the role
@@ -381,11 +370,7 @@ func handleRoleMembershipList(rc *reqCtx) {
 // member, one membership per user and role) and RoleViewSet's admin-only
 // writes.
 func handleRoleMembershipCreate(rc *reqCtx) {
-	o, me := rc.orgFromPath()
-	if o == nil || !rc.requireLevel(me, LevelAdmin) {
-		return
-	}
-	f := rc.fields()
+	o, f := rc.adminOrgFields()
 	if f == nil {
 		return
 	}

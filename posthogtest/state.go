@@ -166,10 +166,7 @@ func (s *Server) AddOrganization(name string, owner posthogapi.UserUUID) Organiz
 func (s *Server) AddMember(orgID posthogapi.OrganizationID, userUUID posthogapi.UserUUID, level posthogapi.MembershipLevel) Member {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", orgID))
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	if level != LevelMember && level != LevelAdmin && level != LevelOwner {
 		panic(fmt.Sprintf("posthogtest: %d is not a membership level (1, 8 or 15)", level))
 	}
@@ -299,6 +296,16 @@ func (s *Server) userByUUID(id uuid.UUID) *user {
 		}
 	}
 	return nil
+}
+
+// mustOrg returns the organization id for a seeding method, which panics
+// (as its doc says) when there is no such organization.
+func (s *Server) mustOrg(id uuid.UUID) *org {
+	o := s.orgByID(id)
+	if o == nil {
+		panic(fmt.Sprintf("posthogtest: no organization %s", id))
+	}
+	return o
 }
 
 func (s *Server) orgByID(id uuid.UUID) *org {

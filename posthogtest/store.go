@@ -1,6 +1,10 @@
 package posthogtest
 
-import "github.com/google/uuid"
+import (
+	"encoding/json"
+
+	"github.com/google/uuid"
+)
 
 // orgOwned is an item of an area that belongs to one organization and is
 // named by a UUID in paths: the shape that the store helpers below find,
@@ -72,3 +76,33 @@ func (r *roleExtRef) ownerID() uuid.UUID      { return r.org.id }
 func (r *roleExtRef) itemID() uuid.UUID       { return r.id }
 func (r *proxyRecord) ownerID() uuid.UUID     { return r.orgID }
 func (r *proxyRecord) itemID() uuid.UUID      { return r.id }
+
+// adminOrgItem resolves the organization in the path, requires the admin
+// level there, then resolves the item with lookup: the order of PostHog's
+// viewsets whose permission check runs before get_object. It returns the
+// organization and the item, or nil items with the answer already given.
+// PostHog: posthog/permissions.py OrganizationAdminWritePermissions.
+func adminOrgItem[T any](rc *reqCtx, lookup func(*reqCtx, *org) *T) (*org, *T) {
+	o, m := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(m, LevelAdmin) {
+		return nil, nil
+	}
+	it := lookup(rc, o)
+	if it == nil {
+		return nil, nil
+	}
+	return o, it
+}
+
+// adminOrgFields resolves the organization in the path, requires the
+// admin level there, then reads the body's fields: the opening of an
+// admin-only create. It returns nil fields with the answer already given.
+// PostHog: posthog/permissions.py OrganizationAdminWritePermissions (the
+// permission check runs before the serializer reads the body).
+func (rc *reqCtx) adminOrgFields() (*org, map[string]json.RawMessage) {
+	o, m := rc.orgFromPath()
+	if o == nil || !rc.requireLevel(m, LevelAdmin) {
+		return nil, nil
+	}
+	return o, rc.fields()
+}
