@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi/internal/pyjson"
 )
 
 // ProjectsService manages projects: /api/organizations/{organization_id}/projects/.
@@ -573,35 +574,11 @@ func (ps *ProjectSettings) validate() error {
 		return fmt.Errorf("%w: autocapture_exceptions_errors_to_ignore cannot be null (PostHog wants a list; send an empty one to clear it)", ErrInvalidArgument)
 	}
 	if v, ok := ps.AutocaptureExceptionsErrorsToIgnore.Get(); ok {
-		if n := pythonJSONListLen(v); n > 300 {
+		if n := pyjson.ListLen(v); n > 300 {
 			return fmt.Errorf("%w: autocapture_exceptions_errors_to_ignore is %d characters as JSON, PostHog allows at most 300 (configure more in posthog-js)", ErrInvalidArgument, n)
 		}
 	}
 	return nil
-}
-
-// pythonJSONListLen is len(json.dumps(items)) in Python, as PostHog
-// measures autocapture_exceptions_errors_to_ignore: ", " between items,
-// every character outside printable ASCII escaped (\uXXXX, a surrogate
-// pair beyond the BMP; \n, \" and the like in two characters).
-func pythonJSONListLen(items []string) int {
-	n := 2 + 2*max(len(items)-1, 0)
-	for _, s := range items {
-		n += 2
-		for _, r := range s {
-			switch {
-			case r == '"' || r == '\\' || r == '\n' || r == '\r' || r == '\t' || r == '\b' || r == '\f':
-				n += 2
-			case r >= 0x20 && r < 0x7f:
-				n++
-			case r > 0xffff:
-				n += 12
-			default:
-				n += 6
-			}
-		}
-	}
-	return n
 }
 
 func (c *ProjectCreate) validate() error {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hogkit/posthogapi/internal/pyjson"
 	"github.com/jarcoal/httpmock"
 )
 
@@ -747,7 +748,7 @@ func TestFidelityDec17_ErrorsToIgnoreCheckedBeforeSending(t *testing.T) {
 			t.Errorf("ok %d: %v", i, err)
 		}
 	}
-	if got, want := pythonJSONListLen([]string{"a\"", "😀", "\x01"}), len(`["a\"", "\ud83d\ude00", "\u0001"]`); got != want {
-		t.Errorf("pythonJSONListLen = %d, want %d", got, want)
+	if got, want := pyjson.ListLen([]string{"a\"", "😀", "\x01"}), len(`["a\"", "\ud83d\ude00", "\u0001"]`); got != want {
+		t.Errorf("pyjson.ListLen = %d, want %d", got, want)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/internal/pyjson"
 )
 
 // projectFeatures shows SetProjectLimit as PostHog's plan does: the
@@ -1274,34 +1275,10 @@ func (rc *reqCtx) validateTeamAttrs(f map[string]json.RawMessage, m *membership,
 				return false
 			}
 		}
-		if pythonJSONListLen(strs) > 300 {
+		if pyjson.ListLen(strs) > 300 {
 			rc.invalid("invalid", "Field "+ignore+" must be less than 300 characters. Complex config should be provided in posthog-js initialization.", "")
 			return false
 		}
 	}
 	return true
-}
-
-// pythonJSONListLen is len(json.dumps(items)) in Python: ", " between
-// items, and every character outside printable ASCII escaped (\uXXXX, a
-// surrogate pair for characters beyond the BMP; \n, \", \\ and the like in
-// two characters).
-func pythonJSONListLen(items []string) int {
-	n := 2 + 2*max(len(items)-1, 0)
-	for _, s := range items {
-		n += 2
-		for _, r := range s {
-			switch {
-			case r == '"' || r == '\\' || r == '\n' || r == '\r' || r == '\t' || r == '\b' || r == '\f':
-				n += 2
-			case r >= 0x20 && r < 0x7f:
-				n++
-			case r > 0xffff:
-				n += 12
-			default:
-				n += 6
-			}
-		}
-	}
-	return n
 }

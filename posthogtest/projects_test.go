@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/internal/pyjson"
 )
 
 func projectCall(t *testing.T, s *Server, h handler, method string, org uuid.UUID, id int64, action, body string) (int, map[string]any) {
@@ -382,8 +383,8 @@ func TestFidelityDec17_ErrorsToIgnoreAtMost300(t *testing.T) {
 		code, body := areaDCall(t, s, key, "PATCH", path, `{"autocapture_exceptions_errors_to_ignore": `+v+`}`)
 		wantError(t, code, body, http.StatusBadRequest, "invalid_input", "")
 	}
-	if got := pythonJSONListLen([]string{"a", "b\n", "😀"}); got != len(`["a", "b\n", "\ud83d\ude00"]`) {
-		t.Errorf("pythonJSONListLen = %d", got)
+	if got := pyjson.ListLen([]string{"a", "b\n", "😀"}); got != len(`["a", "b\n", "\ud83d\ude00"]`) {
+		t.Errorf("pyjson.ListLen = %d", got)
 	}
 }
 
