@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"io"
 	"net/http"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -201,10 +199,6 @@ var notDecoded = map[string]bool{
 // response type is decoded by the tests and FuzzDecode from the day it is
 // added.
 func TestDecoderTypesCovered(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	covered := map[string]bool{}
 	for name := range decoderTypes {
 		covered[name] = true
@@ -212,16 +206,10 @@ func TestDecoderTypesCovered(t *testing.T) {
 			covered[name[:i]] = true
 		}
 	}
-	fset := token.NewFileSet()
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		af, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range af.Decls {
+	_, files := parseLibrary(t)
+	for _, lf := range files {
+		f := lf.name
+		for _, d := range lf.file.Decls {
 			gd, ok := d.(*ast.GenDecl)
 			if !ok || gd.Tok != token.TYPE {
 				continue

@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -122,4 +126,34 @@ func jsonResponse(status int, body string) *http.Response {
 	r := httpmock.NewStringResponse(status, body)
 	r.Header.Set("Content-Type", "application/json")
 	return r
+}
+
+// libraryFile is one of the package's non-test Go files, parsed.
+type libraryFile struct {
+	name string
+	file *ast.File
+}
+
+// parseLibrary parses the package's non-test Go files, for the tests that
+// check a rule over the library's source (naming, redaction, typed project
+// IDs, decoder coverage).
+func parseLibrary(t *testing.T) (*token.FileSet, []libraryFile) {
+	t.Helper()
+	names, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	var files []libraryFile
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, libraryFile{name, f})
+	}
+	return fset, files
 }

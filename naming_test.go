@@ -4,9 +4,6 @@ package posthogapi
 
 import (
 	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -17,23 +14,12 @@ import (
 // every iterator has its List twin, every Replace takes an *XReplace, and no
 // exported method or function takes a bare bool.
 func TestSurfaceRules(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	type method struct{ page, iter bool }
 	services := map[string]map[string]method{}
-	fset := token.NewFileSet()
+	fset, files := parseLibrary(t)
 	replaces := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range src.Decls {
+	for _, lf := range files {
+		for _, d := range lf.file.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || !fd.Name.IsExported() {
 				continue

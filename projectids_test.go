@@ -2,10 +2,7 @@ package posthogapi
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,11 +47,7 @@ func plainInt(e ast.Expr) bool {
 // EnvironmentsRollback's map still int64 after 0.2.0 said every project ID
 // was a ProjectID.
 func TestProjectIDsAreTyped(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
+	fset, files := parseLibrary(t)
 	var bad []string
 	checked := 0
 	report := func(pos token.Pos, what string) {
@@ -87,18 +80,8 @@ func TestProjectIDsAreTyped(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := parser.ParseFile(fset, name, src, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, lf := range files {
+		f := lf.file
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.GenDecl:

@@ -5,9 +5,6 @@ package posthogapi
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -110,22 +107,11 @@ func TestSecretsRedactedInEveryFormat(t *testing.T) {
 // the set of types with a GoString method.
 func redactingTypes(t *testing.T) ([]string, map[string]bool) {
 	t.Helper()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
+	_, files := parseLibrary(t)
 	var redacting []string
 	goString := map[string]bool{}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range src.Decls {
+	for _, lf := range files {
+		for _, d := range lf.file.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Recv == nil || len(fd.Recv.List) != 1 || fd.Body == nil {
 				continue
