@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/hogkit/posthogapi/internal/emails"
 )
 
 // The helpers below validate one field of a JSON body the way DRF does,
@@ -88,7 +90,7 @@ func (rc *reqCtx) emailField(f map[string]json.RawMessage, name string) (string,
 		rc.invalid("invalid_input", "Enter a valid email address.", name)
 		return "", false
 	}
-	return v[:at] + "@" + strings.ToLower(v[at+1:]), true
+	return emails.InviteAddress(v), true
 }
 
 // nullableStringMax sets *dst when the field is present: null clears it,

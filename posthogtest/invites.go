@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/internal/emails"
 )
 
 // Invites behave as PostHog's posthog/api/organization_invite.py: one
@@ -536,7 +538,7 @@ func (s *Server) AddInvite(orgID posthogapi.OrganizationID, seed InviteSeed) Inv
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.mustOrg(uuid.UUID(orgID))
-	email := inviteAddress(seed.Email)
+	email := emails.InviteAddress(seed.Email)
 	if email == "" {
 		panic("posthogtest: AddInvite needs an email")
 	}
