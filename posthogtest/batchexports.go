@@ -736,16 +736,7 @@ func (b *batchExportBody) wanted(name string) (read, ok bool) {
 // nothing happens; null, onNull runs; a string is returned with set true.
 // ok is false when the value is neither (the 400 is answered).
 func (b *batchExportBody) nullableString(name string, onNull func()) (v string, set, ok bool) {
-	raw, present := b.f[name]
-	if !present {
-		return "", false, true
-	}
-	if isNull(raw) {
-		onNull()
-		return "", false, true
-	}
-	v, ok = b.rc.beString(raw, name, false)
-	return v, ok, ok
+	return optional[string](b.rc, b.f, name, onNull, "Not a valid string.")
 }
 
 // name is a required, non-blank string.
@@ -755,16 +746,11 @@ func (b *batchExportBody) name() bool {
 	if !read {
 		return ok
 	}
-	name, ok := b.rc.beString(b.f["name"], "name", false)
-	if !ok {
-		return false
+	name, ok := b.rc.stringField(b.f, "name", true, 0)
+	if ok {
+		b.be.name = name
 	}
-	if strings.TrimSpace(name) == "" {
-		b.rc.invalid("blank", "This field may not be blank.", "name")
-		return false
-	}
-	b.be.name = name
-	return true
+	return ok
 }
 
 // model is null or one of the models.
@@ -801,7 +787,7 @@ func (b *batchExportBody) interval() bool {
 	if !read {
 		return ok
 	}
-	iv, ok := b.rc.beString(b.f["interval"], "interval", false)
+	iv, ok := b.rc.rawString(b.f["interval"], "interval")
 	if !ok {
 		return false
 	}
@@ -816,17 +802,7 @@ func (b *batchExportBody) interval() bool {
 // paused is a boolean.
 // PostHog: BatchExportSerializer Meta.fields "paused" (DRF BooleanField).
 func (b *batchExportBody) paused() bool {
-	raw, ok := b.f["paused"]
-	if !ok {
-		return true
-	}
-	var v bool
-	if json.Unmarshal(raw, &v) != nil || isNull(raw) {
-		b.rc.invalid("invalid_input", "Must be a valid boolean.", "paused")
-		return false
-	}
-	b.be.paused = v
-	return true
+	return b.rc.boolField(b.f, "paused", &b.be.paused)
 }
 
 // times reads last_paused_at, start_at and end_at: null or an ISO 8601
@@ -837,21 +813,17 @@ func (b *batchExportBody) times() bool {
 		name string
 		dst  **time.Time
 	}{{"last_paused_at", &b.be.lastPausedAt}, {"start_at", &b.be.startAt}, {"end_at", &b.be.endAt}} {
-		raw, ok := b.f[tf.name]
+		const wrongFormat = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+		s, set, ok := optional[string](b.rc, b.f, tf.name, func() { *tf.dst = nil }, wrongFormat)
 		if !ok {
+			return false
+		}
+		if !set {
 			continue
 		}
-		if isNull(raw) {
-			*tf.dst = nil
-			continue
-		}
-		var s string
-		t, err := time.Time{}, error(nil)
-		if err = json.Unmarshal(raw, &s); err == nil {
-			t, err = time.Parse(time.RFC3339Nano, s)
-		}
+		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			b.rc.invalid("invalid_input", "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].", tf.name)
+			b.rc.invalid("invalid_input", wrongFormat, tf.name)
 			return false
 		}
 		t = t.UTC()
@@ -863,11 +835,10 @@ func (b *batchExportBody) times() bool {
 // hogQLQuery compiles the query into the export's schema.
 // PostHog: HogQLSelectQueryField.to_internal_value.
 func (b *batchExportBody) hogQLQuery() bool {
-	raw, ok := b.f["hogql_query"]
-	if !ok {
+	if !b.present("hogql_query") {
 		return true
 	}
-	q, ok := b.rc.beString(raw, "hogql_query", false)
+	q, ok := b.rc.stringField(b.f, "hogql_query", false, 0)
 	if !ok {
 		return false
 	}
@@ -946,18 +917,12 @@ func (b *batchExportBody) offsets() bool {
 		{"offset_day", 6, []string{"week"}, "offset_day is not applicable for non-weekly intervals", &b.be.offsetDay},
 		{"offset_hour", 23, []string{"day", "week"}, "offset_hour is not applicable for non-daily/weekly intervals", &b.be.offsetHour},
 	} {
-		raw, ok := b.f[of.name]
+		n, set, ok := optional[int](b.rc, b.f, of.name, func() { *of.dst = nil }, "A valid integer is required.")
 		if !ok {
-			continue
-		}
-		if isNull(raw) {
-			*of.dst = nil
-			continue
-		}
-		var n int
-		if json.Unmarshal(raw, &n) != nil {
-			b.rc.invalid("invalid_input", "A valid integer is required.", of.name)
 			return false
+		}
+		if !set {
+			continue
 		}
 		if n < 0 {
 			b.rc.invalid("min_value", "Ensure this value is greater than or equal to 0.", of.name)
@@ -1020,25 +985,6 @@ func (b *batchExportBody) foldOffsets() {
 	}
 }
 
-// beString reads a string field: null and non-strings are 400s.
-// PostHog: DRF rest_framework/fields.py CharField, as
-// BatchExportSerializer's nested fields use it.
-func (rc *reqCtx) beString(raw json.RawMessage, attr string, allowNull bool) (string, bool) {
-	if isNull(raw) {
-		if allowNull {
-			return "", true
-		}
-		rc.invalid("null", "This field may not be null.", attr)
-		return "", false
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		rc.invalid("invalid_input", "Not a valid string.", attr)
-		return "", false
-	}
-	return s, true
-}
-
 // applyDestination validates the nested destination object and applies it.
 // Errors carry PostHog's nested attrs ("destination__type").
 func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial bool, prev *batchExport) bool {
@@ -1058,7 +1004,7 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 		rc.required("destination__type")
 		return false
 	}
-	typ, ok := rc.beString(rawType, "destination__type", false)
+	typ, ok := rc.rawString(rawType, "destination__type")
 	if !ok {
 		return false
 	}
