@@ -170,10 +170,7 @@ func (s *Server) AddBatchExportRun(orgID posthogapi.OrganizationID, exportID pos
 	status := string(runStatus)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	be := s.areas.batchExports.find(uuid.UUID(orgID), uuid.UUID(exportID))
-	if be == nil {
-		panic(fmt.Sprintf("posthogtest: no batch export %s in organization %s", exportID, orgID))
-	}
+	be := must(s.areas.batchExports.find(uuid.UUID(orgID), uuid.UUID(exportID)), "no batch export %s in organization %s", exportID, orgID)
 	known := false
 	for _, st := range batchExportRunStatuses {
 		known = known || st == status

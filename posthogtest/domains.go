@@ -570,12 +570,7 @@ func (d *orgDomain) public() Domain {
 }
 
 func (s *Server) mustDomain(orgID, id uuid.UUID) *orgDomain {
-	o := s.mustOrg(orgID)
-	d := s.findDomain(o, id)
-	if d == nil {
-		panic(fmt.Sprintf("posthogtest: no domain %s in organization %s", id, orgID))
-	}
-	return d
+	return must(s.findDomain(s.mustOrg(orgID), id), "no domain %s in organization %s", id, orgID)
 }
 
 // AddDomain adds an unverified domain (trimmed) to the organization, as an

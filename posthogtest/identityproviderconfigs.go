@@ -588,14 +588,7 @@ func (s *Server) IdentityProviderConfigs(orgID posthogapi.OrganizationID) []Iden
 func (s *Server) AddIdentityProviderConfigSCIMLog(orgID posthogapi.OrganizationID, configID posthogapi.IdentityProviderConfigID, seed SCIMLogSeed) uuid.UUID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	var c *idpConfig
-	if o != nil {
-		c = s.findIdPConfig(o, uuid.UUID(configID))
-	}
-	if c == nil {
-		panic(fmt.Sprintf("posthogtest: no identity provider config %s in organization %s", configID, orgID))
-	}
+	c := must(findOrgItem(s.areas.idp.configs, uuid.UUID(orgID), uuid.UUID(configID)), "no identity provider config %s in organization %s", configID, orgID)
 	l := s.newSCIMLog(seed, "/scim/v2/"+c.id.String()+"/Users")
 	c.logs = append(c.logs, l)
 	return l.id

@@ -249,11 +249,7 @@ func (s *Server) SetMaxProxyRecords(orgID posthogapi.OrganizationID, n int) {
 }
 
 func (s *Server) mustProxyRecord(orgID, id uuid.UUID) *proxyRecord {
-	r := findOrgItem(s.areas.proxy.records, orgID, id)
-	if r == nil {
-		panic(fmt.Sprintf("posthogtest: no proxy record %s in organization %s", id, orgID))
-	}
-	return r
+	return must(findOrgItem(s.areas.proxy.records, orgID, id), "no proxy record %s in organization %s", id, orgID)
 }
 
 // ----- handlers --------------------------------------------------------------

@@ -99,10 +99,7 @@ func (s *Server) Roles(orgID posthogapi.OrganizationID) []Role {
 func (s *Server) AddRole(orgID posthogapi.OrganizationID, name string, members ...posthogapi.UserUUID) Role {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic("posthogtest: no organization " + orgID.String())
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	st := &s.areas.role
 	name = strings.TrimSpace(name)
 	if st.roleNamed(o, name, nil) != nil {
