@@ -33,18 +33,15 @@ import (
 func registerBatchExports(s *Server) {
 	const base = "/api/organizations/{organization_id}/batch_exports/"
 	const read, write = "batch_export:read", "batch_export:write"
-	s.route("GET "+base+"{$}", read, handleBatchExportList)
-	s.route("POST "+base+"{$}", write, handleBatchExportCreate)
+	s.routeViewSet(base, viewSet{scopeObject: "batch_export",
+		list: handleBatchExportList, create: handleBatchExportCreate, retrieve: handleBatchExportGet,
+		partialUpdate: handleBatchExportUpdate(false), update: handleBatchExportUpdate(true), destroy: handleBatchExportDelete})
 	// PostHog: products/batch_exports/backend/api/batch_export.py
 	// BatchExportViewSet.test (required_scopes batch_export:read),
 	// run_test_step_new and run_test_step (batch_export:write); older
 	// versions and the published schema said INTERNAL.
 	s.route("GET "+base+"test/{$}", read, handleBatchExportTest)
 	s.route("POST "+base+"run_test_step_new/{$}", write, handleBatchExportRunTestStep(false))
-	s.route("GET "+base+"{id}/{$}", read, handleBatchExportGet)
-	s.route("PATCH "+base+"{id}/{$}", write, handleBatchExportUpdate(false))
-	s.route("PUT "+base+"{id}/{$}", write, handleBatchExportUpdate(true))
-	s.route("DELETE "+base+"{id}/{$}", write, handleBatchExportDelete)
 	s.route("POST "+base+"{id}/pause/{$}", write, handleBatchExportPause(true))
 	s.route("POST "+base+"{id}/unpause/{$}", write, handleBatchExportPause(false))
 	// PostHog: the newest BatchExportViewSet (products/batch_exports/backend/api/batch_export.py)

@@ -55,12 +55,9 @@ func WithLegacyDomainSSO() Option {
 func registerDomains(s *Server) {
 	s.orgFeatureSources = append(s.orgFeatureSources, domainProductFeatures)
 	const base = "/api/organizations/{organization_id}/domains/"
-	s.route("GET "+base+"{$}", "organization:read", handleDomainList)
-	s.route("POST "+base+"{$}", "organization:write", handleDomainCreate)
-	s.route("GET "+base+"{id}/{$}", "organization:read", handleDomainGet)
-	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleDomainUpdate)
-	s.route("PUT "+base+"{id}/{$}", "organization:write", handleDomainUpdate)
-	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleDomainDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization",
+		list: handleDomainList, create: handleDomainCreate, retrieve: handleDomainGet,
+		partialUpdate: handleDomainUpdate, update: handleDomainUpdate, destroy: handleDomainDelete})
 	s.route("POST "+base+"{id}/verify/{$}", noScope, handleDomainVerify)
 	if s.areas.domain.legacy {
 		// PostHog (older): organization_domain.py OrganizationDomainViewset.scim_token.

@@ -27,12 +27,9 @@ import (
 
 func registerIdentityProviderConfigs(s *Server) {
 	const base = "/api/organizations/{organization_id}/identity_provider_configs/"
-	s.route("GET "+base+"{$}", "organization:read", handleIdPList)
-	s.route("POST "+base+"{$}", "organization:write", handleIdPCreate)
-	s.route("GET "+base+"{id}/{$}", "organization:read", handleIdPGet)
-	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleIdPUpdate)
-	s.route("PUT "+base+"{id}/{$}", "organization:write", handleIdPUpdate)
-	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleIdPDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization",
+		list: handleIdPList, create: handleIdPCreate, retrieve: handleIdPGet,
+		partialUpdate: handleIdPUpdate, update: handleIdPUpdate, destroy: handleIdPDelete})
 	s.route("POST "+base+"{id}/scim/token/{$}", noScope, handleIdPSCIMToken)
 	s.route("GET "+base+"{id}/scim/logs/{$}", noScope, handleIdPSCIMLogs)
 }

@@ -11,10 +11,8 @@ import (
 
 func registerMembers(s *Server) {
 	const base = "/api/organizations/{organization_id}/members/"
-	s.route("GET "+base+"{$}", "organization_member:read", handleMemberList)
-	s.route("PATCH "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate)
-	s.route("PUT "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate)
-	s.route("DELETE "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization_member", lookup: "user_uuid",
+		list: handleMemberList, partialUpdate: handleMemberUpdate, update: handleMemberUpdate, destroy: handleMemberDelete})
 	s.route("GET "+base+"{user_uuid}/scoped_api_keys/{$}", noScope, handleMemberScopedKeys)
 	s.route("GET "+base+"{user_uuid}/github_login/{$}", "organization_member:read", handleMemberGithubLogin)
 }

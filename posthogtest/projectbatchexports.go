@@ -38,12 +38,12 @@ func registerProjectBatchExports(s *Server) {
 
 func registerProjectBatchExportRoutes(s *Server, base string) {
 	const read, write = "batch_export:read", "batch_export:write"
-	s.route("GET "+base+"{$}", read, handleProjectBatchExportList)
-	s.route("POST "+base+"{$}", write, handleProjectBatchExportCreate)
-	s.route("GET "+base+"{id}/{$}", read, withProjectBatchExport(handleBatchExportGet))
-	s.route("PATCH "+base+"{id}/{$}", write, withProjectBatchExport(handleBatchExportUpdate(false)))
-	s.route("PUT "+base+"{id}/{$}", write, withProjectBatchExport(handleBatchExportUpdate(true)))
-	s.route("DELETE "+base+"{id}/{$}", write, withProjectBatchExport(handleBatchExportDelete))
+	s.routeViewSet(base, viewSet{scopeObject: "batch_export",
+		list: handleProjectBatchExportList, create: handleProjectBatchExportCreate,
+		retrieve:      withProjectBatchExport(handleBatchExportGet),
+		partialUpdate: withProjectBatchExport(handleBatchExportUpdate(false)),
+		update:        withProjectBatchExport(handleBatchExportUpdate(true)),
+		destroy:       withProjectBatchExport(handleBatchExportDelete)})
 	s.route("POST "+base+"{id}/pause/{$}", write, withProjectBatchExport(handleBatchExportPause(true)))
 	s.route("POST "+base+"{id}/unpause/{$}", write, withProjectBatchExport(handleBatchExportPause(false)))
 	s.route("GET "+base+"{id}/logs/{$}", noScope, withProjectBatchExport(handleBatchExportLogs))

@@ -36,14 +36,11 @@ func projectFeatures(s *Server, o *org) []map[string]any {
 func registerProjects(s *Server) {
 	s.orgFeatureSources = append(s.orgFeatureSources, projectFeatures)
 	const base = "/api/organizations/{organization_id}/projects/"
-	s.route("GET "+base+"{$}", "project:read", handleProjectList)
-	s.route("POST "+base+"{$}", "project:write", handleProjectCreate)
-	s.route("GET "+base+"{id}/{$}", "project:read", handleProjectGet)
 	// The Nov-2025 schema lists project:read for PATCH; the newest schema
 	// and the server require project:write from personal API keys.
-	s.route("PATCH "+base+"{id}/{$}", "project:write", handleProjectUpdate)
-	s.route("PUT "+base+"{id}/{$}", "project:write", handleProjectUpdate)
-	s.route("DELETE "+base+"{id}/{$}", "project:write", handleProjectDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "project",
+		list: handleProjectList, create: handleProjectCreate, retrieve: handleProjectGet,
+		partialUpdate: handleProjectUpdate, update: handleProjectUpdate, destroy: handleProjectDelete})
 	s.route("GET "+base+"{id}/activity/{$}", noScope, handleProjectActivity)
 	s.route("PATCH "+base+"{id}/add_product_intent/{$}", "project:read", handleProjectIntent(false))
 	s.route("PATCH "+base+"{id}/complete_product_onboarding/{$}", "project:read", handleProjectIntent(true))

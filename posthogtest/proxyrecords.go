@@ -27,15 +27,12 @@ func proxyFeatures(s *Server, o *org) []map[string]any {
 func registerProxyRecords(s *Server) {
 	s.orgFeatureSources = append(s.orgFeatureSources, proxyFeatures)
 	const base = "/api/organizations/{organization_id}/proxy_records/"
-	s.route("GET "+base+"{$}", "organization:read", handleProxyList)
-	s.route("POST "+base+"{$}", "organization:write", handleProxyCreate)
-	s.route("GET "+base+"{id}/{$}", "organization:read", handleProxyGet)
 	// The Nov-2025 schema has PUT and PATCH; the newest viewset allows only
 	// GET, POST and DELETE, so after authentication and permissions PostHog
 	// answers 405.
-	s.route("PUT "+base+"{id}/{$}", "organization:write", handleProxyMethodNotAllowed)
-	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleProxyMethodNotAllowed)
-	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleProxyDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization",
+		list: handleProxyList, create: handleProxyCreate, retrieve: handleProxyGet,
+		partialUpdate: handleProxyMethodNotAllowed, update: handleProxyMethodNotAllowed, destroy: handleProxyDelete})
 	s.route("POST "+base+"{id}/retry/{$}", noScope, handleProxyRetry)
 	s.route("POST "+base+"{id}/diagnose/{$}", noScope, handleProxyDiagnose)
 }
