@@ -334,12 +334,7 @@ func handleDomainDelete(rc *reqCtx) {
 		return
 	}
 	rc.s.unlinkDomain(d)
-	for i, x := range st.domains {
-		if x == d {
-			st.domains = append(st.domains[:i], st.domains[i+1:]...)
-			break
-		}
-	}
+	removeItem(&st.domains, d)
 	rc.noContent()
 }
 

@@ -135,12 +135,7 @@ func handleIntegrationDelete(rc *reqCtx) {
 		return
 	}
 	st := &rc.s.areas.integrations
-	for i, x := range st.items {
-		if x == in {
-			st.items = append(st.items[:i], st.items[i+1:]...)
-			break
-		}
-	}
+	removeItem(&st.items, in)
 	// PostHog: OrganizationIntegrationViewSet.perform_destroy also deletes
 	// every project integration of kind vercel in the organization.
 	pst := &rc.s.areas.projectIntegrations

@@ -426,11 +426,6 @@ func handleProjectIntegrationDelete(rc *reqCtx) {
 			". Update them to use a different integration before disconnecting it.", "")
 		return
 	}
-	for i, x := range st.items {
-		if x == in {
-			st.items = append(st.items[:i], st.items[i+1:]...)
-			break
-		}
-	}
+	removeItem(&st.items, in)
 	rc.noContent()
 }

@@ -912,12 +912,7 @@ func handleProjectDelete(rc *reqCtx) {
 		return
 	}
 	st := &rc.s.areas.projects
-	for i, x := range st.projects {
-		if x == p {
-			st.projects = append(st.projects[:i], st.projects[i+1:]...)
-			break
-		}
-	}
+	removeItem(&st.projects, p)
 	rc.noContent()
 }
 

@@ -93,15 +93,6 @@ func (st *proxyState) inOrg(orgID uuid.UUID) []*proxyRecord {
 	return ofOrg(st.records, orgID)
 }
 
-func (st *proxyState) remove(r *proxyRecord) {
-	for i, x := range st.records {
-		if x == r {
-			st.records = append(st.records[:i], st.records[i+1:]...)
-			return
-		}
-	}
-}
-
 // targetCNAME is PostHog's generate_target_cname: the first 20 hex digits
 // of sha256(organization ID + domain), under the proxy base CNAME.
 func targetCNAME(orgID uuid.UUID, domain string) string {
@@ -230,7 +221,7 @@ func (s *Server) SetProxyRecordMessage(orgID posthogapi.OrganizationID, id posth
 func (s *Server) RemoveProxyRecord(orgID posthogapi.OrganizationID, id posthogapi.ProxyRecordID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.areas.proxy.remove(s.mustProxyRecord(uuid.UUID(orgID), uuid.UUID(id)))
+	removeItem(&s.areas.proxy.records, s.mustProxyRecord(uuid.UUID(orgID), uuid.UUID(id)))
 }
 
 // SetMaxProxyRecords sets the organization's plan limit on proxy records
@@ -344,7 +335,7 @@ func handleProxyDelete(rc *reqCtx) {
 	}
 	switch r.status {
 	case ProxyWaiting, ProxyErroring, ProxyTimedOut:
-		rc.s.areas.proxy.remove(r)
+		removeItem(&rc.s.areas.proxy.records, r)
 	default:
 		r.status = ProxyDeleting
 		r.updatedAt = rc.s.now()
