@@ -127,6 +127,26 @@ func (rc *reqCtx) planAllowsProject(o *org, create bool, f map[string]json.RawMe
 	return true
 }
 
+// projectBody reads the body of a create (prev nil) or an update of prev
+// in o by the member m: the name when the body has one (else name), the
+// settings, then the team attributes. It answers the error itself.
+// PostHog: posthog/api/project.py ProjectBackwardCompatSerializer (the
+// fields, then validate_team_attrs).
+func (rc *reqCtx) projectBody(f map[string]json.RawMessage, o *org, m *membership, prev *project, name string) (string, map[string]json.RawMessage, bool) {
+	if _, present := f["name"]; present {
+		v, ok := rc.projectName(f, o, prev)
+		if !ok {
+			return "", nil, false
+		}
+		name = v
+	}
+	settings, ok := rc.projectSettings(f)
+	if !ok || !rc.validateTeamAttrs(f, m, prev) {
+		return "", nil, false
+	}
+	return name, settings, true
+}
+
 // projectName reads and checks the name field as
 // ProjectBackwardCompatSerializer does (posthog/api/project.py): stripped,
 // 1 to 200 characters, and unique in the organization ignoring case and
@@ -843,16 +863,8 @@ func handleProjectCreate(rc *reqCtx) {
 	if string(bytes.TrimSpace(f["is_demo"])) != "true" && !rc.userCanCreateProject(o, m) {
 		return
 	}
-	name := rc.s.defaultProjectName(o)
-	if _, present := f["name"]; present {
-		v, ok := rc.projectName(f, o, nil)
-		if !ok {
-			return
-		}
-		name = v
-	}
-	settings, ok := rc.projectSettings(f)
-	if !ok || !rc.validateTeamAttrs(f, m, nil) {
+	name, settings, ok := rc.projectBody(f, o, m, nil, rc.s.defaultProjectName(o))
+	if !ok {
 		return
 	}
 	p := rc.s.addProject(o, name, settings)
@@ -874,16 +886,8 @@ func handleProjectUpdate(rc *reqCtx) {
 	if rc.r.Method == http.MethodPut && !rc.planAllowsProject(o, false, f) {
 		return
 	}
-	name := p.name
-	if _, present := f["name"]; present {
-		v, ok := rc.projectName(f, o, p)
-		if !ok {
-			return
-		}
-		name = v
-	}
-	settings, ok := rc.projectSettings(f)
-	if !ok || !rc.validateTeamAttrs(f, m, p) {
+	name, settings, ok := rc.projectBody(f, o, m, p, p.name)
+	if !ok {
 		return
 	}
 	var changes []map[string]any
