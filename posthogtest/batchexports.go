@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -336,15 +337,6 @@ var s3Compressions = map[string][]string{
 var batchExportIntervals = []string{"hour", "day", "week", "every 5 minutes", "every 15 minutes"}
 
 var batchExportModels = []string{"events", "persons", "sessions", "hogql"}
-
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
 
 // ----- JSON --------------------------------------------------------------------
 
@@ -755,7 +747,7 @@ func (b *batchExportBody) model() bool {
 	if !set {
 		return ok
 	}
-	if m != "" && !containsString(batchExportModels, m) {
+	if m != "" && !slices.Contains(batchExportModels, m) {
 		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", m), "model")
 		return false
 	}
@@ -785,7 +777,7 @@ func (b *batchExportBody) interval() bool {
 	if !ok {
 		return false
 	}
-	if !containsString(batchExportIntervals, iv) {
+	if !slices.Contains(batchExportIntervals, iv) {
 		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", iv), "interval")
 		return false
 	}
@@ -926,7 +918,7 @@ func (b *batchExportBody) offsets() bool {
 			b.rc.invalid("max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", of.max), of.name)
 			return false
 		}
-		if !containsString(of.intervals, b.be.interval) {
+		if !slices.Contains(of.intervals, b.be.interval) {
 			b.rc.invalid("invalid_input", of.msg, of.name)
 			return false
 		}
@@ -1190,7 +1182,7 @@ func (rc *reqCtx) checkDestinationIntegration(typ string, cfg, merged map[string
 		if !ok {
 			return fail(fmt.Sprintf("File format %s is not supported. Supported file formats are ['Parquet', 'JSONLines']", format))
 		}
-		if c, ok := merged["compression"].(string); ok && c != "" && !containsString(comps, c) {
+		if c, ok := merged["compression"].(string); ok && c != "" && !slices.Contains(comps, c) {
 			return fail(fmt.Sprintf("Compression %s is not supported for file format %s. Supported compressions are ['%s']", c, format, strings.Join(comps, "', '")))
 		}
 	case "Databricks":

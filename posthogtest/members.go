@@ -2,6 +2,7 @@ package posthogtest
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -287,7 +288,7 @@ func handleMemberScopedKeys(rc *reqCtx) {
 	}
 	keys := []map[string]any{}
 	for _, k := range rc.s.keys {
-		if k.user == target.user && (len(k.orgs) == 0 || containsUUID(k.orgs, o.id)) {
+		if k.user == target.user && (len(k.orgs) == 0 || slices.Contains(k.orgs, o.id)) {
 			keys = append(keys, map[string]any{"name": "key", "last_used_at": nil})
 		}
 	}

@@ -91,21 +91,12 @@ func handleOrgList(rc *reqCtx) {
 		if o.deleted || o.membership(rc.user) == nil {
 			continue
 		}
-		if len(rc.key.orgs) > 0 && !containsUUID(rc.key.orgs, o.id) {
+		if len(rc.key.orgs) > 0 && !slices.Contains(rc.key.orgs, o.id) {
 			continue
 		}
 		out = append(out, orgJSON(rc.s, o, rc.user))
 	}
 	page(rc, out)
-}
-
-func containsUUID(list []uuid.UUID, id uuid.UUID) bool {
-	for _, x := range list {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 func handleOrgCreate(rc *reqCtx) {

@@ -215,7 +215,7 @@ func handleProjectBatchExportRuns(rc *reqCtx) {
 	}
 	q := rc.r.URL.Query()
 	for i, s := range q["status"] {
-		if !containsString(batchExportRunStatuses, s) {
+		if !slices.Contains(batchExportRunStatuses, s) {
 			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", s), "status__"+strconv.Itoa(i))
 			return
 		}
@@ -251,7 +251,7 @@ func handleProjectBatchExportRuns(rc *reqCtx) {
 	}
 	var runs []*batchExportRun
 	for _, r := range be.runs {
-		if len(q["status"]) > 0 && !containsString(q["status"], r.status) {
+		if len(q["status"]) > 0 && !slices.Contains(q["status"], r.status) {
 			continue
 		}
 		if byInterval {
