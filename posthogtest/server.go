@@ -288,9 +288,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAfterCommit(w, r, body, rec, f)
 		return
 	}
-	sw := &statusWriter{ResponseWriter: w}
-	s.dispatch(sw, r, body)
-	s.record(rec, sw.status)
+	// The answer is rendered under the server's lock and sent after it, so
+	// that answers in flight reach the network at once, as a real
+	// server's do, instead of one after another.
+	rw := httptest.NewRecorder()
+	s.dispatch(rw, r, body)
+	s.record(rec, rw.Code)
+	copyRecorded(w, rw)
 }
 
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -315,25 +319,6 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
 }
 
 func bearer(r *http.Request) string {

@@ -164,22 +164,29 @@ func auditOrg(ctx context.Context, c *posthogapi.Client, o *posthogapi.Organizat
 	if rolesErr != nil {
 		return nil, fmt.Errorf("roles: %w", rolesErr)
 	}
-	rows := make([]AuditRow, 0, len(members))
+	// Sorted by address without case: each row's key is lowered once,
+	// beside it, not in every comparison.
+	type keyed struct {
+		key string
+		row AuditRow
+	}
+	sorted := make([]keyed, 0, len(members))
+	orgID := o.ID.String()
 	for _, m := range members {
 		r := AuditRow{
-			Organization: o.Name, OrganizationID: o.ID.String(), Email: m.User.Email, Name: fullName(m.User),
+			Organization: o.Name, OrganizationID: orgID, Email: m.User.Email, Name: fullName(m.User),
 			Level: m.Level.String(), TwoFactor: m.Is2FAEnabled, LastLogin: m.LastLogin, RolesReadable: roles != nil,
 		}
 		if roles != nil {
 			r.Roles = nonNil(roles[m.User.UUID])
 		}
-		rows = append(rows, r)
+		sorted = append(sorted, keyed{strings.ToLower(r.Email), r})
 	}
-	keys := make(map[string]string, len(rows))
-	for _, r := range rows {
-		keys[r.Email] = strings.ToLower(r.Email)
+	slices.SortFunc(sorted, func(x, y keyed) int { return cmp.Compare(x.key, y.key) })
+	rows := make([]AuditRow, len(sorted))
+	for i, k := range sorted {
+		rows[i] = k.row
 	}
-	slices.SortFunc(rows, func(x, y AuditRow) int { return cmp.Compare(keys[x.Email], keys[y.Email]) })
 	return rows, nil
 }
 
