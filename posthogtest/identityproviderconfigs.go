@@ -183,10 +183,6 @@ func (rc *reqCtx) idpJSON(c *idpConfig, token string) map[string]any {
 	}
 }
 
-func (s *Server) findIdPConfig(o *org, id uuid.UUID) *idpConfig {
-	return findOrgItem(s.areas.idp.configs, o.id, id)
-}
-
 // PostHog: posthog/api/identity_provider_config.py
 // IdentityProviderConfigViewSet (configs of the organization in the path).
 func (rc *reqCtx) idpFromPath(o *org) *idpConfig {
