@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hogkit/posthogapi"
+	"github.com/hogkit/posthogapi/internal/emails"
 )
 
 // Status is what became of one change when a plan was applied.
@@ -347,7 +348,7 @@ func (a *applier) check(ctx context.Context, ch Change) (bool, error) {
 			if ch.Kind == CancelInvite && inv.ID == ch.Invite {
 				return false, nil
 			}
-			if ch.Kind != CancelInvite && inv.TargetEmail == inviteAddress(ch.Email) && !inv.IsExpired &&
+			if ch.Kind != CancelInvite && inv.TargetEmail == emails.InviteAddress(ch.Email) && !inv.IsExpired &&
 				inv.Level == ch.To.Membership() && inv.ID != ch.Invite {
 				return true, nil
 			}
@@ -374,17 +375,4 @@ func (a *applier) check(ctx context.Context, ch Change) (bool, error) {
 		return in == (ch.Kind == AddToRole), nil
 	}
 	return false, fmt.Errorf("%w: unknown change kind %q", posthogapi.ErrInvalidArgument, ch.Kind)
-}
-
-// inviteAddress is the address PostHog stores for an invite to email: the
-// domain lower-cased, the local part as given
-// (posthog/api/organization_invite.py
-// OrganizationInviteSerializer.validate_target_email).
-func inviteAddress(email string) string {
-	e := strings.TrimSpace(email)
-	at := strings.LastIndexByte(e, '@')
-	if at < 0 {
-		return e
-	}
-	return e[:at] + "@" + strings.ToLower(e[at+1:])
 }

@@ -51,11 +51,7 @@ func (s *Server) NewAPIKey(scopes ...string) string {
 func (s *Server) NewAPIKeyFor(userUUID posthogapi.UserUUID, scopes ...string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.userByUUID(uuid.UUID(userUUID))
-	if u == nil {
-		panic(fmt.Sprintf("posthogtest: no user %s", userUUID))
-	}
-	return s.newKey(u, scopes, nil)
+	return s.newKey(s.mustUser(uuid.UUID(userUUID)), scopes, nil)
 }
 
 // NewOrgScopedAPIKey returns a key of the default user that may only reach

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,18 +34,15 @@ import (
 func registerBatchExports(s *Server) {
 	const base = "/api/organizations/{organization_id}/batch_exports/"
 	const read, write = "batch_export:read", "batch_export:write"
-	s.route("GET "+base+"{$}", read, handleBatchExportList)
-	s.route("POST "+base+"{$}", write, handleBatchExportCreate)
+	s.routeViewSet(base, viewSet{scopeObject: "batch_export",
+		list: handleBatchExportList, create: handleBatchExportCreate, retrieve: handleBatchExportGet,
+		partialUpdate: handleBatchExportUpdate(false), update: handleBatchExportUpdate(true), destroy: handleBatchExportDelete})
 	// PostHog: products/batch_exports/backend/api/batch_export.py
 	// BatchExportViewSet.test (required_scopes batch_export:read),
 	// run_test_step_new and run_test_step (batch_export:write); older
 	// versions and the published schema said INTERNAL.
 	s.route("GET "+base+"test/{$}", read, handleBatchExportTest)
 	s.route("POST "+base+"run_test_step_new/{$}", write, handleBatchExportRunTestStep(false))
-	s.route("GET "+base+"{id}/{$}", read, handleBatchExportGet)
-	s.route("PATCH "+base+"{id}/{$}", write, handleBatchExportUpdate(false))
-	s.route("PUT "+base+"{id}/{$}", write, handleBatchExportUpdate(true))
-	s.route("DELETE "+base+"{id}/{$}", write, handleBatchExportDelete)
 	s.route("POST "+base+"{id}/pause/{$}", write, handleBatchExportPause(true))
 	s.route("POST "+base+"{id}/unpause/{$}", write, handleBatchExportPause(false))
 	// PostHog: the newest BatchExportViewSet (products/batch_exports/backend/api/batch_export.py)
@@ -170,10 +168,7 @@ func (s *Server) AddBatchExportRun(orgID posthogapi.OrganizationID, exportID pos
 	status := string(runStatus)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	be := s.areas.batchExports.find(uuid.UUID(orgID), uuid.UUID(exportID))
-	if be == nil {
-		panic(fmt.Sprintf("posthogtest: no batch export %s in organization %s", exportID, orgID))
-	}
+	be := must(s.areas.batchExports.find(uuid.UUID(orgID), uuid.UUID(exportID)), "no batch export %s in organization %s", exportID, orgID)
 	known := false
 	for _, st := range batchExportRunStatuses {
 		known = known || st == status
@@ -342,15 +337,6 @@ var s3Compressions = map[string][]string{
 var batchExportIntervals = []string{"hour", "day", "week", "every 5 minutes", "every 15 minutes"}
 
 var batchExportModels = []string{"events", "persons", "sessions", "hogql"}
-
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
 
 // ----- JSON --------------------------------------------------------------------
 
@@ -736,16 +722,7 @@ func (b *batchExportBody) wanted(name string) (read, ok bool) {
 // nothing happens; null, onNull runs; a string is returned with set true.
 // ok is false when the value is neither (the 400 is answered).
 func (b *batchExportBody) nullableString(name string, onNull func()) (v string, set, ok bool) {
-	raw, present := b.f[name]
-	if !present {
-		return "", false, true
-	}
-	if isNull(raw) {
-		onNull()
-		return "", false, true
-	}
-	v, ok = b.rc.beString(raw, name, false)
-	return v, ok, ok
+	return optional[string](b.rc, b.f, name, onNull, "Not a valid string.")
 }
 
 // name is a required, non-blank string.
@@ -755,16 +732,11 @@ func (b *batchExportBody) name() bool {
 	if !read {
 		return ok
 	}
-	name, ok := b.rc.beString(b.f["name"], "name", false)
-	if !ok {
-		return false
+	name, ok := b.rc.stringField(b.f, "name", true, 0)
+	if ok {
+		b.be.name = name
 	}
-	if strings.TrimSpace(name) == "" {
-		b.rc.invalid("blank", "This field may not be blank.", "name")
-		return false
-	}
-	b.be.name = name
-	return true
+	return ok
 }
 
 // model is null or one of the models.
@@ -775,7 +747,7 @@ func (b *batchExportBody) model() bool {
 	if !set {
 		return ok
 	}
-	if m != "" && !containsString(batchExportModels, m) {
+	if m != "" && !slices.Contains(batchExportModels, m) {
 		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", m), "model")
 		return false
 	}
@@ -801,11 +773,11 @@ func (b *batchExportBody) interval() bool {
 	if !read {
 		return ok
 	}
-	iv, ok := b.rc.beString(b.f["interval"], "interval", false)
+	iv, ok := b.rc.rawString(b.f["interval"], "interval")
 	if !ok {
 		return false
 	}
-	if !containsString(batchExportIntervals, iv) {
+	if !slices.Contains(batchExportIntervals, iv) {
 		b.rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", iv), "interval")
 		return false
 	}
@@ -816,17 +788,7 @@ func (b *batchExportBody) interval() bool {
 // paused is a boolean.
 // PostHog: BatchExportSerializer Meta.fields "paused" (DRF BooleanField).
 func (b *batchExportBody) paused() bool {
-	raw, ok := b.f["paused"]
-	if !ok {
-		return true
-	}
-	var v bool
-	if json.Unmarshal(raw, &v) != nil || isNull(raw) {
-		b.rc.invalid("invalid_input", "Must be a valid boolean.", "paused")
-		return false
-	}
-	b.be.paused = v
-	return true
+	return b.rc.boolField(b.f, "paused", &b.be.paused)
 }
 
 // times reads last_paused_at, start_at and end_at: null or an ISO 8601
@@ -837,21 +799,17 @@ func (b *batchExportBody) times() bool {
 		name string
 		dst  **time.Time
 	}{{"last_paused_at", &b.be.lastPausedAt}, {"start_at", &b.be.startAt}, {"end_at", &b.be.endAt}} {
-		raw, ok := b.f[tf.name]
+		const wrongFormat = "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+		s, set, ok := optional[string](b.rc, b.f, tf.name, func() { *tf.dst = nil }, wrongFormat)
 		if !ok {
+			return false
+		}
+		if !set {
 			continue
 		}
-		if isNull(raw) {
-			*tf.dst = nil
-			continue
-		}
-		var s string
-		t, err := time.Time{}, error(nil)
-		if err = json.Unmarshal(raw, &s); err == nil {
-			t, err = time.Parse(time.RFC3339Nano, s)
-		}
+		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			b.rc.invalid("invalid_input", "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].", tf.name)
+			b.rc.invalid("invalid_input", wrongFormat, tf.name)
 			return false
 		}
 		t = t.UTC()
@@ -863,11 +821,10 @@ func (b *batchExportBody) times() bool {
 // hogQLQuery compiles the query into the export's schema.
 // PostHog: HogQLSelectQueryField.to_internal_value.
 func (b *batchExportBody) hogQLQuery() bool {
-	raw, ok := b.f["hogql_query"]
-	if !ok {
+	if !b.present("hogql_query") {
 		return true
 	}
-	q, ok := b.rc.beString(raw, "hogql_query", false)
+	q, ok := b.rc.stringField(b.f, "hogql_query", false, 0)
 	if !ok {
 		return false
 	}
@@ -946,18 +903,12 @@ func (b *batchExportBody) offsets() bool {
 		{"offset_day", 6, []string{"week"}, "offset_day is not applicable for non-weekly intervals", &b.be.offsetDay},
 		{"offset_hour", 23, []string{"day", "week"}, "offset_hour is not applicable for non-daily/weekly intervals", &b.be.offsetHour},
 	} {
-		raw, ok := b.f[of.name]
+		n, set, ok := optional[int](b.rc, b.f, of.name, func() { *of.dst = nil }, "A valid integer is required.")
 		if !ok {
-			continue
-		}
-		if isNull(raw) {
-			*of.dst = nil
-			continue
-		}
-		var n int
-		if json.Unmarshal(raw, &n) != nil {
-			b.rc.invalid("invalid_input", "A valid integer is required.", of.name)
 			return false
+		}
+		if !set {
+			continue
 		}
 		if n < 0 {
 			b.rc.invalid("min_value", "Ensure this value is greater than or equal to 0.", of.name)
@@ -967,7 +918,7 @@ func (b *batchExportBody) offsets() bool {
 			b.rc.invalid("max_value", fmt.Sprintf("Ensure this value is less than or equal to %d.", of.max), of.name)
 			return false
 		}
-		if !containsString(of.intervals, b.be.interval) {
+		if !slices.Contains(of.intervals, b.be.interval) {
 			b.rc.invalid("invalid_input", of.msg, of.name)
 			return false
 		}
@@ -1020,25 +971,6 @@ func (b *batchExportBody) foldOffsets() {
 	}
 }
 
-// beString reads a string field: null and non-strings are 400s.
-// PostHog: DRF rest_framework/fields.py CharField, as
-// BatchExportSerializer's nested fields use it.
-func (rc *reqCtx) beString(raw json.RawMessage, attr string, allowNull bool) (string, bool) {
-	if isNull(raw) {
-		if allowNull {
-			return "", true
-		}
-		rc.invalid("null", "This field may not be null.", attr)
-		return "", false
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		rc.invalid("invalid_input", "Not a valid string.", attr)
-		return "", false
-	}
-	return s, true
-}
-
 // applyDestination validates the nested destination object and applies it.
 // Errors carry PostHog's nested attrs ("destination__type").
 func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial bool, prev *batchExport) bool {
@@ -1058,7 +990,7 @@ func (rc *reqCtx) applyDestination(be *batchExport, raw json.RawMessage, partial
 		rc.required("destination__type")
 		return false
 	}
-	typ, ok := rc.beString(rawType, "destination__type", false)
+	typ, ok := rc.rawString(rawType, "destination__type")
 	if !ok {
 		return false
 	}
@@ -1250,7 +1182,7 @@ func (rc *reqCtx) checkDestinationIntegration(typ string, cfg, merged map[string
 		if !ok {
 			return fail(fmt.Sprintf("File format %s is not supported. Supported file formats are ['Parquet', 'JSONLines']", format))
 		}
-		if c, ok := merged["compression"].(string); ok && c != "" && !containsString(comps, c) {
+		if c, ok := merged["compression"].(string); ok && c != "" && !slices.Contains(comps, c) {
 			return fail(fmt.Sprintf("Compression %s is not supported for file format %s. Supported compressions are ['%s']", c, format, strings.Join(comps, "', '")))
 		}
 	case "Databricks":

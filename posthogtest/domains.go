@@ -55,12 +55,9 @@ func WithLegacyDomainSSO() Option {
 func registerDomains(s *Server) {
 	s.orgFeatureSources = append(s.orgFeatureSources, domainProductFeatures)
 	const base = "/api/organizations/{organization_id}/domains/"
-	s.route("GET "+base+"{$}", "organization:read", handleDomainList)
-	s.route("POST "+base+"{$}", "organization:write", handleDomainCreate)
-	s.route("GET "+base+"{id}/{$}", "organization:read", handleDomainGet)
-	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleDomainUpdate)
-	s.route("PUT "+base+"{id}/{$}", "organization:write", handleDomainUpdate)
-	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleDomainDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization",
+		list: handleDomainList, create: handleDomainCreate, retrieve: handleDomainGet,
+		partialUpdate: handleDomainUpdate, update: handleDomainUpdate, destroy: handleDomainDelete})
 	s.route("POST "+base+"{id}/verify/{$}", noScope, handleDomainVerify)
 	if s.areas.domain.legacy {
 		// PostHog (older): organization_domain.py OrganizationDomainViewset.scim_token.
@@ -337,12 +334,7 @@ func handleDomainDelete(rc *reqCtx) {
 		return
 	}
 	rc.s.unlinkDomain(d)
-	for i, x := range st.domains {
-		if x == d {
-			st.domains = append(st.domains[:i], st.domains[i+1:]...)
-			break
-		}
-	}
+	removeItem(&st.domains, d)
 	rc.noContent()
 }
 
@@ -570,12 +562,7 @@ func (d *orgDomain) public() Domain {
 }
 
 func (s *Server) mustDomain(orgID, id uuid.UUID) *orgDomain {
-	o := s.mustOrg(orgID)
-	d := s.findDomain(o, id)
-	if d == nil {
-		panic(fmt.Sprintf("posthogtest: no domain %s in organization %s", id, orgID))
-	}
-	return d
+	return must(s.findDomain(s.mustOrg(orgID), id), "no domain %s in organization %s", id, orgID)
 }
 
 // AddDomain adds an unverified domain (trimmed) to the organization, as an

@@ -1,8 +1,6 @@
 package posthogtest
 
-import (
-	"strings"
-)
+import "github.com/hogkit/posthogapi/internal/emails"
 
 // How PostHog stores and compares email addresses, in one place:
 //
@@ -30,18 +28,7 @@ import (
 // PostHog created before it lower-cased whole addresses are stored
 // (Django's BaseUserManager.normalize_email lower-cases the domain only).
 // A seed in lower case is stored as today's server stores it.
-func userAddress(email string) string { return inviteAddress(email) }
-
-// inviteAddress is OrganizationInviteSerializer.validate_target_email:
-// the domain lower-cased, the local part kept.
-func inviteAddress(email string) string {
-	e := strings.TrimSpace(email)
-	at := strings.LastIndexByte(e, '@')
-	if at < 0 {
-		return e
-	}
-	return e[:at] + "@" + strings.ToLower(e[at+1:])
-}
+func userAddress(email string) string { return emails.InviteAddress(email) }
 
 // memberWithExactEmail reports whether a member's address is exactly
 // email, as OrganizationInviteSerializer.create checks it

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/hogkit/posthogapi/internal/emails"
 )
 
 // The helpers below validate one field of a JSON body the way DRF does,
@@ -26,13 +28,8 @@ func (rc *reqCtx) stringField(f map[string]json.RawMessage, name string, require
 		}
 		return "", true
 	}
-	if isNull(raw) {
-		rc.invalid("null", "This field may not be null.", name)
-		return "", false
-	}
-	var v string
-	if json.Unmarshal(raw, &v) != nil {
-		rc.invalid("invalid", "Not a valid string.", name)
+	v, ok := rc.rawString(raw, name)
+	if !ok {
 		return "", false
 	}
 	if required && strings.TrimSpace(v) == "" {
@@ -44,6 +41,42 @@ func (rc *reqCtx) stringField(f map[string]json.RawMessage, name string, require
 		return "", false
 	}
 	return v, true
+}
+
+// rawString reads a string value, answered for attr: null is a 400 "null",
+// any other value that is not a string a 400 "Not a valid string.".
+// PostHog: DRF rest_framework/fields.py Field.validate_empty_values and
+// CharField.to_internal_value.
+func (rc *reqCtx) rawString(raw json.RawMessage, attr string) (string, bool) {
+	if isNull(raw) {
+		rc.invalid("null", "This field may not be null.", attr)
+		return "", false
+	}
+	var v string
+	if json.Unmarshal(raw, &v) != nil {
+		rc.invalid("invalid", "Not a valid string.", attr)
+		return "", false
+	}
+	return v, true
+}
+
+// optional reads the optional field name as a T; set reports that the body
+// gives it a value. Absent, nothing happens; null runs onNull, or, when
+// onNull is nil, is refused like a value that is not a T: a 400
+// "invalid_input" with msg. ok is false when the 400 was answered.
+func optional[T any](rc *reqCtx, f map[string]json.RawMessage, name string, onNull func(), msg string) (v T, set, ok bool) {
+	raw, present := f[name]
+	switch {
+	case !present:
+		return v, false, true
+	case isNull(raw) && onNull != nil:
+		onNull()
+		return v, false, true
+	case isNull(raw) || json.Unmarshal(raw, &v) != nil:
+		rc.invalid("invalid", msg, name)
+		return v, false, false
+	}
+	return v, true, true
 }
 
 // charField reads a string field as DRF's CharField does with its default
@@ -88,7 +121,7 @@ func (rc *reqCtx) emailField(f map[string]json.RawMessage, name string) (string,
 		rc.invalid("invalid_input", "Enter a valid email address.", name)
 		return "", false
 	}
-	return v[:at] + "@" + strings.ToLower(v[at+1:]), true
+	return emails.InviteAddress(v), true
 }
 
 // nullableStringMax sets *dst when the field is present: null clears it,
@@ -125,38 +158,22 @@ func (rc *reqCtx) optString(f map[string]json.RawMessage, name string, maxLen in
 // PostHog: DRF rest_framework/fields.py BooleanField ("Must be a valid
 // boolean.").
 func (rc *reqCtx) boolField(f map[string]json.RawMessage, name string, dst *bool) bool {
-	raw, present := f[name]
-	if !present {
-		return true
+	v, set, ok := optional[bool](rc, f, name, nil, "Must be a valid boolean.")
+	if set {
+		*dst = v
 	}
-	var v bool
-	if isNull(raw) || json.Unmarshal(raw, &v) != nil {
-		rc.invalid("invalid", "Must be a valid boolean.", name)
-		return false
-	}
-	*dst = v
-	return true
+	return ok
 }
 
 // nullable reads a field PostHog lets a client clear: absent leaves *dst
 // alone, null clears it, a value is decoded into a new *T, and a value of
 // the wrong type is a 400 "invalid_input" with msg.
 func nullable[T any](rc *reqCtx, f map[string]json.RawMessage, name, msg string, dst **T) bool {
-	raw, present := f[name]
-	if !present {
-		return true
+	v, set, ok := optional[T](rc, f, name, func() { *dst = nil }, msg)
+	if set {
+		*dst = &v
 	}
-	if isNull(raw) {
-		*dst = nil
-		return true
-	}
-	v := new(T)
-	if json.Unmarshal(raw, v) != nil {
-		rc.invalid("invalid", msg, name)
-		return false
-	}
-	*dst = v
-	return true
+	return ok
 }
 
 func (rc *reqCtx) nullableBoolField(f map[string]json.RawMessage, name string, dst **bool) bool {
@@ -176,18 +193,13 @@ func (rc *reqCtx) nullableUUIDField(f map[string]json.RawMessage, name string, d
 // choices.
 // PostHog: DRF rest_framework/fields.py IntegerField and ChoiceField.
 func (rc *reqCtx) intField(f map[string]json.RawMessage, name string, required bool, dst *int, allowed ...int) bool {
-	raw, present := f[name]
-	if !present {
-		if required {
-			rc.required(name)
-			return false
-		}
-		return true
-	}
-	var v int
-	if isNull(raw) || json.Unmarshal(raw, &v) != nil {
-		rc.invalid("invalid", "A valid integer is required.", name)
+	if _, present := f[name]; !present && required {
+		rc.required(name)
 		return false
+	}
+	v, set, ok := optional[int](rc, f, name, nil, "A valid integer is required.")
+	if !set {
+		return ok
 	}
 	if len(allowed) > 0 {
 		found := false

@@ -27,12 +27,9 @@ import (
 
 func registerIdentityProviderConfigs(s *Server) {
 	const base = "/api/organizations/{organization_id}/identity_provider_configs/"
-	s.route("GET "+base+"{$}", "organization:read", handleIdPList)
-	s.route("POST "+base+"{$}", "organization:write", handleIdPCreate)
-	s.route("GET "+base+"{id}/{$}", "organization:read", handleIdPGet)
-	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleIdPUpdate)
-	s.route("PUT "+base+"{id}/{$}", "organization:write", handleIdPUpdate)
-	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleIdPDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization",
+		list: handleIdPList, create: handleIdPCreate, retrieve: handleIdPGet,
+		partialUpdate: handleIdPUpdate, update: handleIdPUpdate, destroy: handleIdPDelete})
 	s.route("POST "+base+"{id}/scim/token/{$}", noScope, handleIdPSCIMToken)
 	s.route("GET "+base+"{id}/scim/logs/{$}", noScope, handleIdPSCIMLogs)
 }
@@ -184,10 +181,6 @@ func (rc *reqCtx) idpJSON(c *idpConfig, token string) map[string]any {
 		"scim_bearer_token": bearer, "has_id_jag": c.hasIDJAG(), "id_jag_issuer_url": c.idJAGIssuer,
 		"id_jag_jwks_url": c.idJAGJWKS, "id_jag_allowed_clients": clients,
 	}
-}
-
-func (s *Server) findIdPConfig(o *org, id uuid.UUID) *idpConfig {
-	return findOrgItem(s.areas.idp.configs, o.id, id)
 }
 
 // PostHog: posthog/api/identity_provider_config.py
@@ -588,14 +581,7 @@ func (s *Server) IdentityProviderConfigs(orgID posthogapi.OrganizationID) []Iden
 func (s *Server) AddIdentityProviderConfigSCIMLog(orgID posthogapi.OrganizationID, configID posthogapi.IdentityProviderConfigID, seed SCIMLogSeed) uuid.UUID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	var c *idpConfig
-	if o != nil {
-		c = s.findIdPConfig(o, uuid.UUID(configID))
-	}
-	if c == nil {
-		panic(fmt.Sprintf("posthogtest: no identity provider config %s in organization %s", configID, orgID))
-	}
+	c := must(findOrgItem(s.areas.idp.configs, uuid.UUID(orgID), uuid.UUID(configID)), "no identity provider config %s in organization %s", configID, orgID)
 	l := s.newSCIMLog(seed, "/scim/v2/"+c.id.String()+"/Users")
 	c.logs = append(c.logs, l)
 	return l.id

@@ -66,10 +66,7 @@ func (s *Server) Snapshot(orgID posthogapi.OrganizationID) Snapshot {
 	roles := s.Roles(orgID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic("posthogtest: no organization " + orgID.String())
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	snap := Snapshot{Organization: o.public(), Members: members, Roles: roles}
 	for _, inv := range s.sortedInvites(o) {
 		if inv.Expired {

@@ -20,9 +20,8 @@ import (
 
 func registerIntegrations(s *Server) {
 	const base = "/api/organizations/{organization_id}/integrations/"
-	s.route("GET "+base+"{$}", "organization_integration:read", handleIntegrationList)
-	s.route("GET "+base+"{id}/{$}", "organization_integration:read", handleIntegrationGet)
-	s.route("DELETE "+base+"{id}/{$}", "organization_integration:write", handleIntegrationDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization_integration",
+		list: handleIntegrationList, retrieve: handleIntegrationGet, destroy: handleIntegrationDelete})
 	s.route("PATCH "+base+"{id}/environment-mapping/{$}", noScope, handleIntegrationEnvironmentMapping)
 }
 
@@ -136,12 +135,7 @@ func handleIntegrationDelete(rc *reqCtx) {
 		return
 	}
 	st := &rc.s.areas.integrations
-	for i, x := range st.items {
-		if x == in {
-			st.items = append(st.items[:i], st.items[i+1:]...)
-			break
-		}
-	}
+	removeItem(&st.items, in)
 	// PostHog: OrganizationIntegrationViewSet.perform_destroy also deletes
 	// every project integration of kind vercel in the organization.
 	pst := &rc.s.areas.projectIntegrations

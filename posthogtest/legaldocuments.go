@@ -17,10 +17,9 @@ import (
 
 func registerLegalDocuments(s *Server) {
 	const base = "/api/organizations/{organization_id}/legal_documents/"
-	s.route("GET "+base+"{$}", "legal_document:read", handleLegalDocumentList)
-	s.route("POST "+base+"{$}", "legal_document:write", handleLegalDocumentCreate)
-	s.route("GET "+base+"{id}/{$}", "legal_document:read", handleLegalDocumentGet)
-	s.route("DELETE "+base+"{id}/{$}", "legal_document:write", handleLegalDocumentDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "legal_document",
+		list: handleLegalDocumentList, create: handleLegalDocumentCreate,
+		retrieve: handleLegalDocumentGet, destroy: handleLegalDocumentDelete})
 	s.route("GET "+base+"{id}/download/{$}", noScope, handleLegalDocumentDownload)
 	// The built-in object storage that download redirects to when no
 	// storage URL is configured. It takes no credentials, only the URL's

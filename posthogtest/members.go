@@ -2,6 +2,7 @@ package posthogtest
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,10 +12,8 @@ import (
 
 func registerMembers(s *Server) {
 	const base = "/api/organizations/{organization_id}/members/"
-	s.route("GET "+base+"{$}", "organization_member:read", handleMemberList)
-	s.route("PATCH "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate)
-	s.route("PUT "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberUpdate)
-	s.route("DELETE "+base+"{user_uuid}/{$}", "organization_member:write", handleMemberDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization_member", lookup: "user_uuid",
+		list: handleMemberList, partialUpdate: handleMemberUpdate, update: handleMemberUpdate, destroy: handleMemberDelete})
 	s.route("GET "+base+"{user_uuid}/scoped_api_keys/{$}", noScope, handleMemberScopedKeys)
 	s.route("GET "+base+"{user_uuid}/github_login/{$}", "organization_member:read", handleMemberGithubLogin)
 }
@@ -289,7 +288,7 @@ func handleMemberScopedKeys(rc *reqCtx) {
 	}
 	keys := []map[string]any{}
 	for _, k := range rc.s.keys {
-		if k.user == target.user && (len(k.orgs) == 0 || containsUUID(k.orgs, o.id)) {
+		if k.user == target.user && (len(k.orgs) == 0 || slices.Contains(k.orgs, o.id)) {
 			keys = append(keys, map[string]any{"name": "key", "last_used_at": nil})
 		}
 	}

@@ -16,12 +16,9 @@ import (
 
 func registerOrganizations(s *Server) {
 	const base = "/api/organizations/"
-	s.route("GET "+base+"{$}", "organization:read", handleOrgList)
-	s.route("POST "+base+"{$}", "organization:write", handleOrgCreate)
-	s.route("GET "+base+"{id}/{$}", "organization:read", handleOrgGet)
-	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleOrgUpdate(false))
-	s.route("PUT "+base+"{id}/{$}", "organization:write", handleOrgUpdate(true))
-	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleOrgDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization",
+		list: handleOrgList, create: handleOrgCreate, retrieve: handleOrgGet,
+		partialUpdate: handleOrgUpdate(false), update: handleOrgUpdate(true), destroy: handleOrgDelete})
 	s.route("POST "+base+"{id}/environments_rollback/{$}", noScope, handleOrgRollback)
 }
 
@@ -94,21 +91,12 @@ func handleOrgList(rc *reqCtx) {
 		if o.deleted || o.membership(rc.user) == nil {
 			continue
 		}
-		if len(rc.key.orgs) > 0 && !containsUUID(rc.key.orgs, o.id) {
+		if len(rc.key.orgs) > 0 && !slices.Contains(rc.key.orgs, o.id) {
 			continue
 		}
 		out = append(out, orgJSON(rc.s, o, rc.user))
 	}
 	page(rc, out)
-}
-
-func containsUUID(list []uuid.UUID, id uuid.UUID) bool {
-	for _, x := range list {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 func handleOrgCreate(rc *reqCtx) {

@@ -38,12 +38,12 @@ func registerProjectBatchExports(s *Server) {
 
 func registerProjectBatchExportRoutes(s *Server, base string) {
 	const read, write = "batch_export:read", "batch_export:write"
-	s.route("GET "+base+"{$}", read, handleProjectBatchExportList)
-	s.route("POST "+base+"{$}", write, handleProjectBatchExportCreate)
-	s.route("GET "+base+"{id}/{$}", read, withProjectBatchExport(handleBatchExportGet))
-	s.route("PATCH "+base+"{id}/{$}", write, withProjectBatchExport(handleBatchExportUpdate(false)))
-	s.route("PUT "+base+"{id}/{$}", write, withProjectBatchExport(handleBatchExportUpdate(true)))
-	s.route("DELETE "+base+"{id}/{$}", write, withProjectBatchExport(handleBatchExportDelete))
+	s.routeViewSet(base, viewSet{scopeObject: "batch_export",
+		list: handleProjectBatchExportList, create: handleProjectBatchExportCreate,
+		retrieve:      withProjectBatchExport(handleBatchExportGet),
+		partialUpdate: withProjectBatchExport(handleBatchExportUpdate(false)),
+		update:        withProjectBatchExport(handleBatchExportUpdate(true)),
+		destroy:       withProjectBatchExport(handleBatchExportDelete)})
 	s.route("POST "+base+"{id}/pause/{$}", write, withProjectBatchExport(handleBatchExportPause(true)))
 	s.route("POST "+base+"{id}/unpause/{$}", write, withProjectBatchExport(handleBatchExportPause(false)))
 	s.route("GET "+base+"{id}/logs/{$}", noScope, withProjectBatchExport(handleBatchExportLogs))
@@ -215,7 +215,7 @@ func handleProjectBatchExportRuns(rc *reqCtx) {
 	}
 	q := rc.r.URL.Query()
 	for i, s := range q["status"] {
-		if !containsString(batchExportRunStatuses, s) {
+		if !slices.Contains(batchExportRunStatuses, s) {
 			rc.invalid("invalid_choice", fmt.Sprintf("%q is not a valid choice.", s), "status__"+strconv.Itoa(i))
 			return
 		}
@@ -251,7 +251,7 @@ func handleProjectBatchExportRuns(rc *reqCtx) {
 	}
 	var runs []*batchExportRun
 	for _, r := range be.runs {
-		if len(q["status"]) > 0 && !containsString(q["status"], r.status) {
+		if len(q["status"]) > 0 && !slices.Contains(q["status"], r.status) {
 			continue
 		}
 		if byInterval {

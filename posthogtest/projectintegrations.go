@@ -31,13 +31,11 @@ import (
 func registerProjectIntegrations(s *Server) {
 	const base = "/api/projects/{project_id}/integrations/"
 	// PostHog: posthog/api/integration.py IntegrationViewSet
-	// scope_object_read_actions (list, retrieve).
-	s.route("GET "+base+"{$}", "integration:read", handleProjectIntegrationList)
-	s.route("GET "+base+"{id}/{$}", "integration:read", handleProjectIntegrationGet)
-	// PostHog: IntegrationViewSet scope_object_write_actions (create,
-	// destroy).
-	s.route("POST "+base+"{$}", "integration:write", handleProjectIntegrationCreate)
-	s.route("DELETE "+base+"{id}/{$}", "integration:write", handleProjectIntegrationDelete)
+	// scope_object_read_actions (list, retrieve) and
+	// scope_object_write_actions (create, destroy).
+	s.routeViewSet(base, viewSet{scopeObject: "integration",
+		list: handleProjectIntegrationList, create: handleProjectIntegrationCreate,
+		retrieve: handleProjectIntegrationGet, destroy: handleProjectIntegrationDelete})
 }
 
 // ProjectIntegrationKind is the kind of a project integration (PH
@@ -428,11 +426,6 @@ func handleProjectIntegrationDelete(rc *reqCtx) {
 			". Update them to use a different integration before disconnecting it.", "")
 		return
 	}
-	for i, x := range st.items {
-		if x == in {
-			st.items = append(st.items[:i], st.items[i+1:]...)
-			break
-		}
-	}
+	removeItem(&st.items, in)
 	rc.noContent()
 }

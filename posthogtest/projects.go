@@ -36,14 +36,11 @@ func projectFeatures(s *Server, o *org) []map[string]any {
 func registerProjects(s *Server) {
 	s.orgFeatureSources = append(s.orgFeatureSources, projectFeatures)
 	const base = "/api/organizations/{organization_id}/projects/"
-	s.route("GET "+base+"{$}", "project:read", handleProjectList)
-	s.route("POST "+base+"{$}", "project:write", handleProjectCreate)
-	s.route("GET "+base+"{id}/{$}", "project:read", handleProjectGet)
 	// The Nov-2025 schema lists project:read for PATCH; the newest schema
 	// and the server require project:write from personal API keys.
-	s.route("PATCH "+base+"{id}/{$}", "project:write", handleProjectUpdate)
-	s.route("PUT "+base+"{id}/{$}", "project:write", handleProjectUpdate)
-	s.route("DELETE "+base+"{id}/{$}", "project:write", handleProjectDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "project",
+		list: handleProjectList, create: handleProjectCreate, retrieve: handleProjectGet,
+		partialUpdate: handleProjectUpdate, update: handleProjectUpdate, destroy: handleProjectDelete})
 	s.route("GET "+base+"{id}/activity/{$}", noScope, handleProjectActivity)
 	s.route("PATCH "+base+"{id}/add_product_intent/{$}", "project:read", handleProjectIntent(false))
 	s.route("PATCH "+base+"{id}/complete_product_onboarding/{$}", "project:read", handleProjectIntent(true))
@@ -128,6 +125,26 @@ func (rc *reqCtx) planAllowsProject(o *org, create bool, f map[string]json.RawMe
 		return false
 	}
 	return true
+}
+
+// projectBody reads the body of a create (prev nil) or an update of prev
+// in o by the member m: the name when the body has one (else name), the
+// settings, then the team attributes. It answers the error itself.
+// PostHog: posthog/api/project.py ProjectBackwardCompatSerializer (the
+// fields, then validate_team_attrs).
+func (rc *reqCtx) projectBody(f map[string]json.RawMessage, o *org, m *membership, prev *project, name string) (string, map[string]json.RawMessage, bool) {
+	if _, present := f["name"]; present {
+		v, ok := rc.projectName(f, o, prev)
+		if !ok {
+			return "", nil, false
+		}
+		name = v
+	}
+	settings, ok := rc.projectSettings(f)
+	if !ok || !rc.validateTeamAttrs(f, m, prev) {
+		return "", nil, false
+	}
+	return name, settings, true
 }
 
 // projectName reads and checks the name field as
@@ -846,16 +863,8 @@ func handleProjectCreate(rc *reqCtx) {
 	if string(bytes.TrimSpace(f["is_demo"])) != "true" && !rc.userCanCreateProject(o, m) {
 		return
 	}
-	name := rc.s.defaultProjectName(o)
-	if _, present := f["name"]; present {
-		v, ok := rc.projectName(f, o, nil)
-		if !ok {
-			return
-		}
-		name = v
-	}
-	settings, ok := rc.projectSettings(f)
-	if !ok || !rc.validateTeamAttrs(f, m, nil) {
+	name, settings, ok := rc.projectBody(f, o, m, nil, rc.s.defaultProjectName(o))
+	if !ok {
 		return
 	}
 	p := rc.s.addProject(o, name, settings)
@@ -877,16 +886,8 @@ func handleProjectUpdate(rc *reqCtx) {
 	if rc.r.Method == http.MethodPut && !rc.planAllowsProject(o, false, f) {
 		return
 	}
-	name := p.name
-	if _, present := f["name"]; present {
-		v, ok := rc.projectName(f, o, p)
-		if !ok {
-			return
-		}
-		name = v
-	}
-	settings, ok := rc.projectSettings(f)
-	if !ok || !rc.validateTeamAttrs(f, m, p) {
+	name, settings, ok := rc.projectBody(f, o, m, p, p.name)
+	if !ok {
 		return
 	}
 	var changes []map[string]any
@@ -915,12 +916,7 @@ func handleProjectDelete(rc *reqCtx) {
 		return
 	}
 	st := &rc.s.areas.projects
-	for i, x := range st.projects {
-		if x == p {
-			st.projects = append(st.projects[:i], st.projects[i+1:]...)
-			break
-		}
-	}
+	removeItem(&st.projects, p)
 	rc.noContent()
 }
 

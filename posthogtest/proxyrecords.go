@@ -27,15 +27,12 @@ func proxyFeatures(s *Server, o *org) []map[string]any {
 func registerProxyRecords(s *Server) {
 	s.orgFeatureSources = append(s.orgFeatureSources, proxyFeatures)
 	const base = "/api/organizations/{organization_id}/proxy_records/"
-	s.route("GET "+base+"{$}", "organization:read", handleProxyList)
-	s.route("POST "+base+"{$}", "organization:write", handleProxyCreate)
-	s.route("GET "+base+"{id}/{$}", "organization:read", handleProxyGet)
 	// The Nov-2025 schema has PUT and PATCH; the newest viewset allows only
 	// GET, POST and DELETE, so after authentication and permissions PostHog
 	// answers 405.
-	s.route("PUT "+base+"{id}/{$}", "organization:write", handleProxyMethodNotAllowed)
-	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleProxyMethodNotAllowed)
-	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleProxyDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization",
+		list: handleProxyList, create: handleProxyCreate, retrieve: handleProxyGet,
+		partialUpdate: handleProxyMethodNotAllowed, update: handleProxyMethodNotAllowed, destroy: handleProxyDelete})
 	s.route("POST "+base+"{id}/retry/{$}", noScope, handleProxyRetry)
 	s.route("POST "+base+"{id}/diagnose/{$}", noScope, handleProxyDiagnose)
 }
@@ -94,15 +91,6 @@ func (st *proxyState) limit(orgID uuid.UUID) int {
 
 func (st *proxyState) inOrg(orgID uuid.UUID) []*proxyRecord {
 	return ofOrg(st.records, orgID)
-}
-
-func (st *proxyState) remove(r *proxyRecord) {
-	for i, x := range st.records {
-		if x == r {
-			st.records = append(st.records[:i], st.records[i+1:]...)
-			return
-		}
-	}
 }
 
 // targetCNAME is PostHog's generate_target_cname: the first 20 hex digits
@@ -233,7 +221,7 @@ func (s *Server) SetProxyRecordMessage(orgID posthogapi.OrganizationID, id posth
 func (s *Server) RemoveProxyRecord(orgID posthogapi.OrganizationID, id posthogapi.ProxyRecordID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.areas.proxy.remove(s.mustProxyRecord(uuid.UUID(orgID), uuid.UUID(id)))
+	removeItem(&s.areas.proxy.records, s.mustProxyRecord(uuid.UUID(orgID), uuid.UUID(id)))
 }
 
 // SetMaxProxyRecords sets the organization's plan limit on proxy records
@@ -249,11 +237,7 @@ func (s *Server) SetMaxProxyRecords(orgID posthogapi.OrganizationID, n int) {
 }
 
 func (s *Server) mustProxyRecord(orgID, id uuid.UUID) *proxyRecord {
-	r := findOrgItem(s.areas.proxy.records, orgID, id)
-	if r == nil {
-		panic(fmt.Sprintf("posthogtest: no proxy record %s in organization %s", id, orgID))
-	}
-	return r
+	return must(findOrgItem(s.areas.proxy.records, orgID, id), "no proxy record %s in organization %s", id, orgID)
 }
 
 // ----- handlers --------------------------------------------------------------
@@ -351,7 +335,7 @@ func handleProxyDelete(rc *reqCtx) {
 	}
 	switch r.status {
 	case ProxyWaiting, ProxyErroring, ProxyTimedOut:
-		rc.s.areas.proxy.remove(r)
+		removeItem(&rc.s.areas.proxy.records, r)
 	default:
 		r.status = ProxyDeleting
 		r.updatedAt = rc.s.now()

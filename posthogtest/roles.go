@@ -35,17 +35,12 @@ func registerRoles(s *Server) {
 	s.onMemberRemoved = append(s.onMemberRemoved, dropRoleMemberships)
 	s.onMemberJoined = append(s.onMemberJoined, giveDefaultRole)
 	const base = "/api/organizations/{organization_id}/roles/"
-	s.route("GET "+base+"{$}", "organization:read", handleRoleList)
-	s.route("POST "+base+"{$}", "organization:write", handleRoleCreate)
-	s.route("GET "+base+"{id}/{$}", "organization:read", handleRoleGet)
-	s.route("PATCH "+base+"{id}/{$}", "organization:write", handleRoleUpdate(false))
-	s.route("PUT "+base+"{id}/{$}", "organization:write", handleRoleUpdate(true))
-	s.route("DELETE "+base+"{id}/{$}", "organization:write", handleRoleDelete)
-	const ms = base + "{role_id}/role_memberships/"
-	s.route("GET "+ms+"{$}", "organization:read", handleRoleMembershipList)
-	s.route("POST "+ms+"{$}", "organization:write", handleRoleMembershipCreate)
-	s.route("GET "+ms+"{id}/{$}", "organization:read", handleRoleMembershipGet)
-	s.route("DELETE "+ms+"{id}/{$}", "organization:write", handleRoleMembershipDelete)
+	s.routeViewSet(base, viewSet{scopeObject: "organization",
+		list: handleRoleList, create: handleRoleCreate, retrieve: handleRoleGet,
+		partialUpdate: handleRoleUpdate(false), update: handleRoleUpdate(true), destroy: handleRoleDelete})
+	s.routeViewSet(base+"{role_id}/role_memberships/", viewSet{scopeObject: "organization",
+		list: handleRoleMembershipList, create: handleRoleMembershipCreate,
+		retrieve: handleRoleMembershipGet, destroy: handleRoleMembershipDelete})
 }
 
 type roleState struct {
@@ -99,10 +94,7 @@ func (s *Server) Roles(orgID posthogapi.OrganizationID) []Role {
 func (s *Server) AddRole(orgID posthogapi.OrganizationID, name string, members ...posthogapi.UserUUID) Role {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgByID(uuid.UUID(orgID))
-	if o == nil {
-		panic("posthogtest: no organization " + orgID.String())
-	}
+	o := s.mustOrg(uuid.UUID(orgID))
 	st := &s.areas.role
 	name = strings.TrimSpace(name)
 	if st.roleNamed(o, name, nil) != nil {

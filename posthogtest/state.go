@@ -200,12 +200,18 @@ func (s *Server) Organizations() []Organization {
 	return out
 }
 
-func (s *Server) mustUser(id uuid.UUID) *user {
-	u := s.userByUUID(id)
-	if u == nil {
-		panic(fmt.Sprintf("posthogtest: no user %s", id))
+// must returns what a seeding method looked up, and panics (as the
+// method's doc says) when it found nothing: a mistake in the test, named
+// by the format and args ("no user %s").
+func must[T any](v *T, format string, args ...any) *T {
+	if v == nil {
+		panic(fmt.Sprintf("posthogtest: "+format, args...))
 	}
-	return u
+	return v
+}
+
+func (s *Server) mustUser(id uuid.UUID) *user {
+	return must(s.userByUUID(id), "no user %s", id)
 }
 
 func (s *Server) addUser(seed UserSeed) *user {
@@ -301,11 +307,7 @@ func (s *Server) userByUUID(id uuid.UUID) *user {
 // mustOrg returns the organization id for a seeding method, which panics
 // (as its doc says) when there is no such organization.
 func (s *Server) mustOrg(id uuid.UUID) *org {
-	o := s.orgByID(id)
-	if o == nil {
-		panic(fmt.Sprintf("posthogtest: no organization %s", id))
-	}
-	return o
+	return must(s.orgByID(id), "no organization %s", id)
 }
 
 func (s *Server) orgByID(id uuid.UUID) *org {

@@ -2,6 +2,7 @@ package posthogtest
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/google/uuid"
 )
@@ -55,13 +56,22 @@ func ofOrg[P orgOwned](items []P, orgID uuid.UUID) []P {
 // removeOrgItem removes the item with id that belongs to o from *items,
 // reporting whether there was one.
 func removeOrgItem[P orgOwned](items *[]P, o *org, id uuid.UUID) bool {
-	for i, it := range *items {
-		if it.itemID() == id && it.ownerID() == o.id {
-			*items = append((*items)[:i:i], (*items)[i+1:]...)
-			return true
-		}
+	return removeAt(items, slices.IndexFunc(*items, func(it P) bool { return it.itemID() == id && it.ownerID() == o.id }))
+}
+
+// removeItem removes it from *items, reporting whether it was there.
+func removeItem[P comparable](items *[]P, it P) bool {
+	return removeAt(items, slices.Index(*items, it))
+}
+
+// removeAt removes the element at i (none when i < 0) from *items into a
+// new backing array, so that a slice of the old one keeps its elements.
+func removeAt[P any](items *[]P, i int) bool {
+	if i < 0 {
+		return false
 	}
-	return false
+	*items = append((*items)[:i:i], (*items)[i+1:]...)
+	return true
 }
 
 func (d *orgDomain) ownerID() uuid.UUID       { return d.org.id }

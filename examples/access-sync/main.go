@@ -20,7 +20,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -36,13 +35,12 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("access-sync", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := exampleenv.Flags("access-sync", stderr, "usage: access-sync [-apply] [-prune] [-json] FILE.json | -export ORG_UUID")
 	apply := fs.Bool("apply", false, "carry the plan out (default: only print it)")
 	prune := fs.Bool("prune", false, "also remove members, invites and role memberships the file does not list")
 	asJSON := fs.Bool("json", false, "print the plan and the report as JSON")
 	export := fs.String("export", "", "print the organization with this `uuid` as a file and exit")
-	if code, ok := exampleenv.Parse(fs, args); !ok {
+	if code, ok := exampleenv.Parse(fs, args, 1); !ok {
 		return code
 	}
 	env, err := exampleenv.Connect("access-sync", getenv, stderr, seed, "user:read", "organization_member:write", "organization:write")
@@ -74,8 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stderr, "No file given: using the built-in sample.")
 		data = sample(env.Server.DefaultOrganization().ID)
 	default:
-		fmt.Fprintln(stderr, "usage: access-sync [-apply] [-prune] [-json] FILE.json | -export ORG_UUID")
-		return 2
+		return exampleenv.Usage(fs)
 	}
 	desired, err := access.ParseState(data)
 	if err != nil {

@@ -23,7 +23,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,6 +31,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/examples/internal/exampleenv"
 	"github.com/hogkit/posthogapi/posthogtest"
@@ -93,20 +93,16 @@ type PendingInvite struct {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := exampleenv.Flags("audit", stderr,
+		"usage: audit [-days N] [-org UUID] [-keys [-legacy-key]] [-json]",
+		"Reports every member's level, 2FA and roles, owners and admins, members without 2FA, and stale invites,",
+		"in every organization the key can see (or -org).")
 	days := fs.Int("days", 7, "report invites pending for more than this many `days`")
 	orgFlag := fs.String("org", "", "audit only the organization with this `uuid`")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	keys := fs.Bool("keys", false, "also list members' personal API keys and their scopes")
 	legacyKey := fs.Bool("legacy-key", false, "the key is a legacy key without scopes on a self-hosted PostHog older than migration 1052 (needed by -keys)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: audit [-days N] [-org UUID] [-keys [-legacy-key]] [-json]")
-		fmt.Fprintln(stderr, "Reports every member's level, 2FA and roles, owners and admins, members without 2FA, and stale invites,")
-		fmt.Fprintln(stderr, "in every organization the key can see (or -org).")
-		fs.PrintDefaults()
-	}
-	if code, ok := exampleenv.Parse(fs, args); !ok {
+	if code, ok := exampleenv.Parse(fs, args, -1); !ok {
 		return code
 	}
 	var only string // an organization ID in PostHog's form, or ""

@@ -15,7 +15,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +22,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/google/uuid"
+
 	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/examples/internal/exampleenv"
 	"github.com/hogkit/posthogapi/posthogtest"
@@ -39,33 +39,21 @@ type found struct {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("batch-exports", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := exampleenv.Flags("batch-exports", stderr,
+		"usage: batch-exports [-org UUID] [list]",
+		"       batch-exports [-org UUID] pause NAME",
+		"       batch-exports [-org UUID] [-backfill] unpause NAME")
 	orgFlag := fs.String("org", "", "only the organization with this `uuid`")
 	backfill := fs.Bool("backfill", false, "with unpause: export the data missed while paused")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: batch-exports [-org UUID] [list]")
-		fmt.Fprintln(stderr, "       batch-exports [-org UUID] pause NAME")
-		fmt.Fprintln(stderr, "       batch-exports [-org UUID] [-backfill] unpause NAME")
-		fs.PrintDefaults()
-	}
-	if code, ok := exampleenv.Parse(fs, args); !ok {
+	if code, ok := exampleenv.Parse(fs, args, 2); !ok {
 		return code
 	}
-	cmd, name := "list", ""
-	switch fs.NArg() {
-	case 0:
-	case 1:
+	cmd, name := "list", fs.Arg(1)
+	if fs.NArg() > 0 {
 		cmd = fs.Arg(0)
-	case 2:
-		cmd, name = fs.Arg(0), fs.Arg(1)
-	default:
-		fs.Usage()
-		return 2
 	}
 	if (cmd == "list") != (name == "") || cmd != "list" && cmd != "pause" && cmd != "unpause" {
-		fs.Usage()
-		return 2
+		return exampleenv.Usage(fs)
 	}
 	var only uuid.UUID
 	if *orgFlag != "" {

@@ -17,7 +17,6 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/mail"
@@ -26,6 +25,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/google/uuid"
+
 	"github.com/hogkit/posthogapi"
 	"github.com/hogkit/posthogapi/examples/internal/exampleenv"
 )
@@ -43,21 +43,13 @@ type row struct {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("bulk-invite", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := exampleenv.Flags("bulk-invite", stderr,
+		"usage: bulk-invite [-org UUID] [-no-email] FILE.csv",
+		"CSV columns: email, first name, level (member|admin|owner). Use - for stdin.")
 	orgFlag := fs.String("org", "", "invite to the organization with this `uuid` (default: the key's current organization)")
 	noEmail := fs.Bool("no-email", false, "create the invites without emailing them")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bulk-invite [-org UUID] [-no-email] FILE.csv")
-		fmt.Fprintln(stderr, "CSV columns: email, first name, level (member|admin|owner). Use - for stdin.")
-		fs.PrintDefaults()
-	}
-	if code, ok := exampleenv.Parse(fs, args); !ok {
+	if code, ok := exampleenv.Parse(fs, args, 1); !ok {
 		return code
-	}
-	if fs.NArg() > 1 {
-		fs.Usage()
-		return 2
 	}
 
 	env, err := exampleenv.Connect("bulk-invite", getenv, stdout, nil, "organization:read", "organization_member:write")
@@ -83,8 +75,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, "No file given: using the built-in sample.")
 		in = strings.NewReader(sample)
 	default:
-		fs.Usage()
-		return 2
+		return exampleenv.Usage(fs)
 	}
 	rows, err := parse(in, *noEmail)
 	if err != nil {

@@ -27,7 +27,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -61,21 +60,13 @@ type plan struct {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("offboard", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := exampleenv.Flags("offboard", stderr,
+		"usage: offboard [-dry-run] [-demote-owner] EMAIL",
+		"Removes EMAIL from every organization the key can see, from its roles, and deletes pending invites.")
 	dryRun := fs.Bool("dry-run", false, "print the plan only; change nothing")
 	demote := fs.Bool("demote-owner", false, "demote the person from owner to admin first where they own an organization\n(the key's user must be an owner there)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: offboard [-dry-run] [-demote-owner] EMAIL")
-		fmt.Fprintln(stderr, "Removes EMAIL from every organization the key can see, from its roles, and deletes pending invites.")
-		fs.PrintDefaults()
-	}
-	if code, ok := exampleenv.Parse(fs, args); !ok {
+	if code, ok := exampleenv.Parse(fs, args, 1); !ok {
 		return code
-	}
-	if fs.NArg() > 1 {
-		fs.Usage()
-		return 2
 	}
 	env, err := exampleenv.Connect("offboard", getenv, stdout, seed,
 		"organization:write", "organization_member:write")
@@ -90,8 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	if email == "" || !strings.Contains(email, "@") {
 		fmt.Fprintln(stderr, "offboard: give the email address of the person to offboard")
-		fs.Usage()
-		return 2
+		return exampleenv.Usage(fs)
 	}
 
 	p, err := makePlan(ctx, env.Client, email, *demote)

@@ -39,7 +39,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -109,8 +108,11 @@ type CreatedThing struct {
 var errWaiting = errors.New("waiting for an AWS S3 integration")
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fset := flag.NewFlagSet("provision", flag.ContinueOnError)
-	fset.SetOutput(stderr)
+	fset := exampleenv.Flags("provision", stderr,
+		"usage: provision -org ORG -project NAME [-reuse] [-invite EMAILS] [-role NAME] [-role-members EMAILS]",
+		"                 [-bucket NAME] [-region R] [-prefix P] [-export NAME] [-state FILE]",
+		"       provision -cleanup [-state FILE]",
+		"Creates a project with invites, a role and an S3 batch export; -cleanup deletes them again.")
 	var cfg config
 	var invites, roleMembers string
 	fset.StringVar(&cfg.org, "org", "", "the organization's `name or ID`")
@@ -125,21 +127,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fset.StringVar(&cfg.exportName, "export", "", "the batch export's `name` (default: PROJECT to S3)")
 	fset.StringVar(&cfg.statePath, "state", "provision-state.json", "the `file` recording what was created")
 	cleanup := fset.Bool("cleanup", false, "delete what the runs recorded in -state created")
-	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: provision -org ORG -project NAME [-reuse] [-invite EMAILS] [-role NAME] [-role-members EMAILS]")
-		fmt.Fprintln(stderr, "                 [-bucket NAME] [-region R] [-prefix P] [-export NAME] [-state FILE]")
-		fmt.Fprintln(stderr, "       provision -cleanup [-state FILE]")
-		fmt.Fprintln(stderr, "Creates a project with invites, a role and an S3 batch export; -cleanup deletes them again.")
-		fset.PrintDefaults()
-	}
-	if code, ok := exampleenv.Parse(fset, args); !ok {
+	if code, ok := exampleenv.Parse(fset, args, 0); !ok {
 		return code
 	}
 	cfg.invites, cfg.roleMembers = emails(invites), emails(roleMembers)
-	if fset.NArg() > 0 {
-		fset.Usage()
-		return exitUsage
-	}
 	for _, e := range append(append([]string{}, cfg.invites...), cfg.roleMembers...) {
 		if !strings.Contains(e, "@") {
 			fmt.Fprintf(stderr, "provision: %q is not an email address\n", e)
@@ -166,8 +157,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	if cfg.org == "" || strings.TrimSpace(cfg.project) == "" {
 		fmt.Fprintln(stderr, "provision: give -org and -project (or -cleanup)")
-		fset.Usage()
-		return exitUsage
+		return exampleenv.Usage(fset)
 	}
 	return provisionRun(ctx, env.Client, cfg, nil, stdout, stderr)
 }

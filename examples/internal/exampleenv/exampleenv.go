@@ -79,15 +79,41 @@ func Connect(name string, getenv func(string) string, out io.Writer, seed func(*
 	return &Env{Client: c, Server: srv, Now: DemoTime, opts: opts, key: key, close: srv.Close}, nil
 }
 
+// Flags returns the flag set of the example name: it reports errors and -h
+// on stderr, and its usage message is the given lines followed by the
+// flags' defaults.
+func Flags(name string, stderr io.Writer, usage ...string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		for _, line := range usage {
+			fmt.Fprintln(stderr, line)
+		}
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // Parse parses a command line into fs, which reports errors and -h on its
-// own output. When ok is false the program should exit with code: 0 after
-// -h, 2 after a bad flag.
-func Parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
+// own output, and allows at most maxArgs arguments after the flags (any
+// number when maxArgs < 0). When ok is false the program should exit with
+// code: 0 after -h, 2 after a bad flag or too many arguments.
+func Parse(fs *flag.FlagSet, args []string, maxArgs int) (code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0, false
 		}
 		return 2, false
 	}
+	if maxArgs >= 0 && fs.NArg() > maxArgs {
+		return Usage(fs), false
+	}
 	return 0, true
+}
+
+// Usage prints fs's usage message and returns 2, the exit code of a
+// command line the example cannot run.
+func Usage(fs *flag.FlagSet) int {
+	fs.Usage()
+	return 2
 }
