@@ -61,9 +61,13 @@ func (rc *reqCtx) rawString(raw json.RawMessage, attr string) (string, bool) {
 }
 
 // optional reads the optional field name as a T; set reports that the body
-// gives it a value. Absent, nothing happens; null runs onNull, or, when
-// onNull is nil, is refused like a value that is not a T: a 400
-// "invalid_input" with msg. ok is false when the 400 was answered.
+// gives it a value. Absent, nothing happens. Null runs onNull (a field the
+// server lets a client clear); when onNull is nil the field is not
+// nullable, and null is DRF's 400 "null" ("This field may not be null."),
+// checked before the value's type. A value that is not a T is a 400
+// "invalid" with msg. ok is false when the 400 was answered.
+// PostHog: DRF rest_framework/fields.py Field.validate_empty_values (run by
+// run_validation before to_internal_value).
 func optional[T any](rc *reqCtx, f map[string]json.RawMessage, name string, onNull func(), msg string) (v T, set, ok bool) {
 	raw, present := f[name]
 	switch {
@@ -72,7 +76,10 @@ func optional[T any](rc *reqCtx, f map[string]json.RawMessage, name string, onNu
 	case isNull(raw) && onNull != nil:
 		onNull()
 		return v, false, true
-	case isNull(raw) || json.Unmarshal(raw, &v) != nil:
+	case isNull(raw):
+		rc.invalid("null", "This field may not be null.", name)
+		return v, false, false
+	case json.Unmarshal(raw, &v) != nil:
 		rc.invalid("invalid", msg, name)
 		return v, false, false
 	}
