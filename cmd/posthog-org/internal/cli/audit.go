@@ -164,13 +164,14 @@ func auditOrg(ctx context.Context, c *posthogapi.Client, o *posthogapi.Organizat
 	if rolesErr != nil {
 		return nil, fmt.Errorf("roles: %w", rolesErr)
 	}
-	// Sorted by address without case: each row's key is lowered once,
-	// beside it, not in every comparison.
+	// Sorted by address without case: each row's key is lowered once, and
+	// the sort moves small (key, index) pairs, not rows.
 	type keyed struct {
 		key string
-		row AuditRow
+		i   int
 	}
-	sorted := make([]keyed, 0, len(members))
+	unsorted := make([]AuditRow, 0, len(members))
+	order := make([]keyed, 0, len(members))
 	orgID := o.ID.String()
 	for _, m := range members {
 		r := AuditRow{
@@ -180,12 +181,13 @@ func auditOrg(ctx context.Context, c *posthogapi.Client, o *posthogapi.Organizat
 		if roles != nil {
 			r.Roles = nonNil(roles[m.User.UUID])
 		}
-		sorted = append(sorted, keyed{strings.ToLower(r.Email), r})
+		order = append(order, keyed{strings.ToLower(r.Email), len(unsorted)})
+		unsorted = append(unsorted, r)
 	}
-	slices.SortFunc(sorted, func(x, y keyed) int { return cmp.Compare(x.key, y.key) })
-	rows := make([]AuditRow, len(sorted))
-	for i, k := range sorted {
-		rows[i] = k.row
+	slices.SortFunc(order, func(x, y keyed) int { return cmp.Compare(x.key, y.key) })
+	rows := make([]AuditRow, len(order))
+	for i, k := range order {
+		rows[i] = unsorted[k.i]
 	}
 	return rows, nil
 }
