@@ -32,14 +32,22 @@ const (
 
 // UserBasic is the short form of a user that PostHog embeds in other objects.
 type UserBasic struct {
-	ID                 int64               `json:"id"`
-	UUID               UserUUID            `json:"uuid"`
-	DistinctID         *string             `json:"distinct_id"`
-	FirstName          string              `json:"first_name"`
-	LastName           string              `json:"last_name"`
-	Email              string              `json:"email"`
-	IsEmailVerified    *bool               `json:"is_email_verified"`
-	HedgehogConfig     map[string]any      `json:"hedgehog_config"`
+	ID   int64    `json:"id"`
+	UUID UserUUID `json:"uuid"`
+	// DistinctID is the user's analytics ID.
+	DistinctID *string `json:"distinct_id"`
+	FirstName  string  `json:"first_name"`
+	LastName   string  `json:"last_name"`
+	// Email is the address the user signs in with, as stored. PostHog
+	// lower-cases the whole address of accounts it creates today
+	// (posthog/models/user.py UserManager.create_user calls
+	// posthog/helpers/email_utils.py EmailNormalizer.normalize); accounts
+	// created before that may keep upper-case letters in the local part.
+	Email           string         `json:"email"`
+	IsEmailVerified *bool          `json:"is_email_verified"`
+	HedgehogConfig  map[string]any `json:"hedgehog_config"`
+	// RoleAtOrganization is what the user said their job is (nil: not
+	// given).
 	RoleAtOrganization *RoleAtOrganization `json:"role_at_organization"`
 }
 

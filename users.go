@@ -10,33 +10,20 @@ import (
 type UsersService service
 
 // User is a PostHog user as /api/users/@me/ sends it (PostHog's
-// posthog/api/user.py UserSerializer), with the fields automation needs.
+// posthog/api/user.py UserSerializer), with the fields automation needs:
+// every field of UserBasic (UserSerializer's fields include all of
+// UserBasicSerializer's) and the account's own.
 type User struct {
-	ID   int64    `json:"id"`
-	UUID UserUUID `json:"uuid"`
-	// DistinctID is the user's analytics ID.
-	DistinctID *string `json:"distinct_id"`
-	FirstName  string  `json:"first_name"`
-	LastName   string  `json:"last_name"`
-	// Email is the address the user signs in with, as stored. PostHog
-	// lower-cases the whole address of accounts it creates today
-	// (posthog/models/user.py UserManager.create_user calls
-	// posthog/helpers/email_utils.py EmailNormalizer.normalize); accounts
-	// created before that may keep upper-case letters in the local part.
-	Email string `json:"email"`
+	UserBasic
 	// PendingEmail is an address change awaiting verification, or nil.
-	PendingEmail    *string   `json:"pending_email"`
-	IsEmailVerified *bool     `json:"is_email_verified"`
-	DateJoined      time.Time `json:"date_joined"`
+	PendingEmail *string   `json:"pending_email"`
+	DateJoined   time.Time `json:"date_joined"`
 	// IsStaff is set for instance staff (self-hosted instance admins).
 	IsStaff           bool `json:"is_staff"`
 	HasPassword       bool `json:"has_password"`
 	Is2FAEnabled      bool `json:"is_2fa_enabled"`
 	HasSocialAuth     bool `json:"has_social_auth"`
 	HasSSOEnforcement bool `json:"has_sso_enforcement"`
-	// RoleAtOrganization is what the user said their job is (nil: not
-	// given).
-	RoleAtOrganization *RoleAtOrganization `json:"role_at_organization"`
 	// Organization is the user's current organization ("@current"), nil
 	// when they belong to none.
 	Organization *Organization `json:"organization"`
