@@ -86,12 +86,9 @@ func (f *fault) runsRequest() bool {
 	return f.DropConnection || f.AfterCommit || f.TruncateBody || (f.DatabaseUnavailable && f.CommitFirst)
 }
 
-// serveAfterCommit runs the request in full on a recorder, then answers as
-// the fault says (AfterCommit, TruncateBody or DropConnection).
-func (s *Server) serveAfterCommit(w http.ResponseWriter, r *http.Request, body []byte, rec Request, f *fault) {
-	rw := httptest.NewRecorder()
-	s.dispatch(rw, r, body)
-	s.record(rec, rw.Code)
+// answerAfterCommit answers a request that ran in full (its answer is in
+// rw) as the fault says (AfterCommit, TruncateBody or DropConnection).
+func answerAfterCommit(w http.ResponseWriter, rw *httptest.ResponseRecorder, f *fault) {
 	switch {
 	case f.DatabaseUnavailable && !f.DropConnection && !f.TruncateBody:
 		// CommitFirst: the write happened, the answer says it failed.

@@ -283,17 +283,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		r.URL.Path += "/"
 		r.URL.RawPath = ""
 	}
-	if f != nil && f.runsRequest() {
-		// Process the request in full, then lose or spoil the answer.
-		s.serveAfterCommit(w, r, body, rec, f)
-		return
-	}
 	// The answer is rendered under the server's lock and sent after it, so
 	// that answers in flight reach the network at once, as a real
 	// server's do, instead of one after another.
 	rw := httptest.NewRecorder()
 	s.dispatch(rw, r, body)
 	s.record(rec, rw.Code)
+	if f != nil && f.runsRequest() {
+		// The request ran in full: now lose or spoil its answer.
+		answerAfterCommit(w, rw, f)
+		return
+	}
 	copyRecorded(w, rw)
 }
 
