@@ -45,17 +45,24 @@ func (rc *reqCtx) stringField(f map[string]json.RawMessage, name string, require
 
 // rawString reads a string value, answered for attr: null is a 400 "null",
 // any other value that is not a string a 400 "Not a valid string.".
-// PostHog: DRF rest_framework/fields.py Field.validate_empty_values and
-// CharField.to_internal_value.
+// PostHog: DRF rest_framework/fields.py CharField.to_internal_value.
 func (rc *reqCtx) rawString(raw json.RawMessage, attr string) (string, bool) {
-	if isNull(raw) {
+	return value[string](rc, raw, attr, "Not a valid string.")
+}
+
+// value reads a field's value as a T, answered for attr: null is DRF's 400
+// "null" ("This field may not be null."), checked before the value's type;
+// a value that is not a T is a 400 "invalid" with msg.
+// PostHog: DRF rest_framework/fields.py Field.validate_empty_values (run by
+// run_validation before to_internal_value).
+func value[T any](rc *reqCtx, raw json.RawMessage, attr, msg string) (v T, ok bool) {
+	switch {
+	case isNull(raw):
 		rc.invalid("null", "This field may not be null.", attr)
-		return "", false
-	}
-	var v string
-	if json.Unmarshal(raw, &v) != nil {
-		rc.invalid("invalid", "Not a valid string.", attr)
-		return "", false
+		return v, false
+	case json.Unmarshal(raw, &v) != nil:
+		rc.invalid("invalid", msg, attr)
+		return v, false
 	}
 	return v, true
 }
@@ -63,11 +70,8 @@ func (rc *reqCtx) rawString(raw json.RawMessage, attr string) (string, bool) {
 // optional reads the optional field name as a T; set reports that the body
 // gives it a value. Absent, nothing happens. Null runs onNull (a field the
 // server lets a client clear); when onNull is nil the field is not
-// nullable, and null is DRF's 400 "null" ("This field may not be null."),
-// checked before the value's type. A value that is not a T is a 400
-// "invalid" with msg. ok is false when the 400 was answered.
-// PostHog: DRF rest_framework/fields.py Field.validate_empty_values (run by
-// run_validation before to_internal_value).
+// nullable, and null and a value that is not a T are refused as value
+// refuses them. ok is false when the 400 was answered.
 func optional[T any](rc *reqCtx, f map[string]json.RawMessage, name string, onNull func(), msg string) (v T, set, ok bool) {
 	raw, present := f[name]
 	switch {
@@ -76,14 +80,9 @@ func optional[T any](rc *reqCtx, f map[string]json.RawMessage, name string, onNu
 	case isNull(raw) && onNull != nil:
 		onNull()
 		return v, false, true
-	case isNull(raw):
-		rc.invalid("null", "This field may not be null.", name)
-		return v, false, false
-	case json.Unmarshal(raw, &v) != nil:
-		rc.invalid("invalid", msg, name)
-		return v, false, false
 	}
-	return v, true, true
+	v, ok = value[T](rc, raw, name, msg)
+	return v, ok, ok
 }
 
 // charField reads a string field as DRF's CharField does with its default
