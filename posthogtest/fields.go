@@ -110,11 +110,6 @@ func (rc *reqCtx) charField(f map[string]json.RawMessage, name string, required 
 // PostHog: DRF rest_framework/fields.py EmailField ("Enter a valid email
 // address.").
 func (rc *reqCtx) emailField(f map[string]json.RawMessage, name string) (string, bool) {
-	raw, present := f[name]
-	if present && isNull(raw) {
-		rc.invalid("null", "This field may not be null.", name)
-		return "", false
-	}
 	v, ok := rc.stringField(f, name, true, 254)
 	if !ok {
 		return "", false

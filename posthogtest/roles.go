@@ -371,18 +371,8 @@ func handleRoleMembershipCreate(rc *reqCtx) {
 		rc.required("user_uuid")
 		return
 	}
-	var s string
-	if isNull(raw) {
-		rc.invalid("null", "This field may not be null.", "user_uuid")
-		return
-	}
-	if json.Unmarshal(raw, &s) != nil {
-		rc.invalid("invalid", "Must be a valid UUID.", "user_uuid")
-		return
-	}
-	userID, err := uuid.Parse(s)
-	if err != nil {
-		rc.invalid("invalid", "Must be a valid UUID.", "user_uuid")
+	userID, ok := value[uuid.UUID](rc, raw, "user_uuid", "Must be a valid UUID.")
+	if !ok {
 		return
 	}
 	r := rc.membershipRole(o)
